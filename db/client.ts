@@ -1,0 +1,165 @@
+// Opens Kanal's database: Postgres through postgres.js when a URL is given, embedded PGlite otherwise.
+import { PGlite } from "@electric-sql/pglite";
+import { sql as dsql, type SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction handle; every domain function accepts either a Db or a Tx. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export const migrationsFolder = resolve(import.meta.dir, "migrations");
+const MIGRATION_LOCK = 7_411_001;
+
+export interface Database {
+  db: Db;
+  kind: "postgres" | "pglite";
+  /** Listen on a NOTIFY channel; the callback runs again after reconnects via `onListen`. */
+  listen(channel: string, onPayload: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+  /** Runs `fn` while holding a session-level advisory lock, or returns null if another holder has it. */
+  withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T | null>;
+  close(): Promise<void>;
+}
+
+/** `db.execute()` returns an array on postgres.js and `{ rows }` on PGlite; this gives rows on both. */
+export async function rows<T = Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}
+
+export async function openPostgres(url: string, options: { max?: number; migrate?: boolean } = {}): Promise<Database> {
+  // At least two connections: migrations hold a lock on one while the migrator uses another.
+  const client = postgres(url, { max: Math.max(2, options.max ?? 10), onnotice: () => {}, connection: { application_name: "kanal" } });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  if (options.migrate !== false) {
+    // The migrator takes no lock of its own: two processes starting at once would both migrate.
+    const reserved = await client.reserve();
+    try {
+      await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder });
+    } finally {
+      await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+      reserved.release();
+    }
+  }
+  return {
+    db,
+    kind: "postgres",
+    async listen(channel, onPayload, onListen) {
+      const sub = await client.listen(channel, onPayload, onListen);
+      return () => sub.unlisten();
+    },
+    async notify(channel, payload) {
+      await client`select pg_notify(${channel}, ${payload})`;
+    },
+    async withAdvisoryLock(key, fn) {
+      const reserved = await client.reserve();
+      try {
+        const [{ locked }] = await reserved`select pg_try_advisory_lock(${key}) as locked`;
+        if (!locked) return null;
+        try {
+          return await fn();
+        } finally {
+          await reserved`select pg_advisory_unlock(${key})`;
+        }
+      } finally {
+        reserved.release();
+      }
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** Wraps an open PGlite instance (from a data dir, memory, or a dumped tarball). */
+export async function wrapPglite(pg: PGlite, options: { migrate?: boolean; onClose?: () => void } = {}): Promise<Database> {
+  const db = drizzlePglite(pg, { schema }) as unknown as Db;
+  if (options.migrate !== false) await migratePglite(drizzlePglite(pg, { schema }), { migrationsFolder });
+  let lockHeld = new Set<number>();
+  return {
+    db,
+    kind: "pglite",
+    async listen(channel, onPayload, onListen) {
+      const unsub = await pg.listen(channel, onPayload);
+      onListen?.();
+      return unsub;
+    },
+    async notify(channel, payload) {
+      await pg.query("select pg_notify($1, $2)", [channel, payload]);
+    },
+    async withAdvisoryLock(key, fn) {
+      // PGlite is one session in one process: the lock is re-entrant, so guard overlap here too.
+      if (lockHeld.has(key)) return null;
+      lockHeld.add(key);
+      try {
+        return await fn();
+      } finally {
+        lockHeld.delete(key);
+      }
+    },
+    async close() {
+      options.onClose?.();
+      if (!pg.closed) await pg.close();
+    },
+  };
+}
+
+type PgliteRegistry = Map<string, Promise<Database>>;
+const registry: PgliteRegistry = ((globalThis as Record<string, unknown>).__kanalPglite ??= new Map()) as PgliteRegistry;
+
+/**
+ * Opens the embedded database in `dataDir`. PGlite has no data-dir lock of its own, so one instance
+ * per process is kept (also under `bun --hot`) and a lock file refuses a second process.
+ */
+export function openPgliteDir(dataDir: string): Promise<Database> {
+  const dir = resolve(dataDir);
+  const existing = registry.get(dir);
+  if (existing) return existing;
+  const opening = (async () => {
+    mkdirSync(dir, { recursive: true });
+    const lockFile = join(dir, "..", `${dir.split("/").pop()}.lock`);
+    claimLock(lockFile);
+    const pg = await PGlite.create(dir);
+    return wrapPglite(pg, {
+      onClose: () => {
+        registry.delete(dir);
+        rmSync(lockFile, { force: true });
+      },
+    });
+  })();
+  registry.set(dir, opening);
+  opening.catch(() => registry.delete(dir));
+  return opening;
+}
+
+function claimLock(lockFile: string) {
+  if (existsSync(lockFile)) {
+    const pid = Number(readFileSync(lockFile, "utf8").trim());
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new Error(`The embedded database is in use by process ${pid} (${lockFile}). Stop it, or set DATABASE_URL to share a Postgres server.`);
+    }
+  }
+  writeFileSync(lockFile, String(process.pid));
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function pingDatabase(db: DbOrTx): Promise<boolean> {
+  const [row] = await rows<{ ok: number }>(db, dsql`select 1 as ok`);
+  return row?.ok === 1;
+}

@@ -1,0 +1,535 @@
+// The whole Kanal data model (see ../shared/DESIGN.md). Later features fill tables declared here.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+export const roles = ["admin", "supervisor", "agent"] as const;
+export type Role = (typeof roles)[number];
+export const agentStatuses = ["online", "offline", "break", "invisible"] as const;
+export type AgentStatus = (typeof agentStatuses)[number];
+export const channelKinds = ["whatsapp", "messenger", "instagram", "webchat", "support"] as const;
+export type ChannelKind = (typeof channelKinds)[number];
+export const conversationStatuses = ["open", "closed"] as const;
+export type ConversationStatus = (typeof conversationStatuses)[number];
+export const conversationTypes = ["chat", "bot", "bulk", "comment", "flow", "poll", "spam"] as const;
+export type ConversationType = (typeof conversationTypes)[number];
+export const conversationStarters = ["contact", "agent", "automation"] as const;
+export type ConversationStarter = (typeof conversationStarters)[number];
+export const messageDirections = ["in", "out", "note", "event"] as const;
+export type MessageDirection = (typeof messageDirections)[number];
+export const messageKinds = ["text", "voice", "image", "video", "audio", "file", "sticker", "location", "template", "reaction", "unsupported"] as const;
+export type MessageKind = (typeof messageKinds)[number];
+export const deliveryStates = ["pending", "sent", "delivered", "read", "failed"] as const;
+export type DeliveryState = (typeof deliveryStates)[number];
+export const customFieldTypes = ["text", "number", "date", "select", "boolean"] as const;
+export type CustomFieldType = (typeof customFieldTypes)[number];
+export const locales = ["en", "tr"] as const;
+export type Locale = (typeof locales)[number];
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const createdAt = () => ts("created_at").notNull().defaultNow();
+const id = () => bigserial("id", { mode: "number" }).primaryKey();
+const ref = (name: string) => bigint(name, { mode: "number" });
+const orgId = () => ref("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" });
+
+export type OrganizationSettings = {
+  /** Agents see only conversations assigned to them, their workgroups, or unassigned. */
+  agentsSeeOnlyOwn?: boolean;
+};
+
+export const organizations = pgTable("organizations", {
+  id: id(),
+  name: text("name").notNull(),
+  timezone: text("timezone").notNull().default("Europe/Istanbul"),
+  locale: text("locale").$type<Locale>().notNull().default("en"),
+  settings: jsonb("settings").$type<OrganizationSettings>().notNull().default({}),
+  createdAt: createdAt(),
+});
+
+export const brands = pgTable(
+  "brands",
+  {
+    id: id(),
+    orgId: orgId(),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("brands_org_name_uq").on(t.orgId, sql`lower(${t.name})`)],
+);
+
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    locale: text("locale").$type<Locale>(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email_uq").on(sql`lower(${t.email})`)],
+);
+
+export type MembershipPreferences = { sound?: boolean; desktopNotifications?: boolean };
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    id: id(),
+    orgId: orgId(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    role: text("role").$type<Role>().notNull(),
+    status: text("status").$type<AgentStatus>().notNull().default("offline"),
+    statusChangedAt: ts("status_changed_at").notNull().defaultNow(),
+    active: boolean("active").notNull().default(true),
+    preferences: jsonb("preferences").$type<MembershipPreferences>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("memberships_org_user_uq").on(t.orgId, t.userId),
+    index("memberships_user_idx").on(t.userId),
+  ],
+);
+
+/** lucia v3 sessions; `orgId` is the organization picked after sign-in. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: ts("expires_at").notNull(),
+    orgId: ref("org_id").references(() => organizations.id, { onDelete: "set null" }),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** One-time links that let an invited user set a password (or reset it). Only the hash is stored. */
+export const passwordTokens = pgTable("password_tokens", {
+  id: id(),
+  tokenHash: text("token_hash").notNull().unique(),
+  userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  orgId: orgId(),
+  expiresAt: ts("expires_at").notNull(),
+  usedAt: ts("used_at"),
+  createdAt: createdAt(),
+});
+
+/** Failed sign-ins, counted per key (email, address) in a sliding window; shared by all processes. */
+export const loginAttempts = pgTable(
+  "login_attempts",
+  {
+    id: id(),
+    key: text("key").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("login_attempts_key_idx").on(t.key, t.createdAt)],
+);
+
+export const workgroups = pgTable(
+  "workgroups",
+  {
+    id: id(),
+    orgId: orgId(),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("workgroups_org_name_uq").on(t.orgId, sql`lower(${t.name})`)],
+);
+
+export const workgroupMembers = pgTable(
+  "workgroup_members",
+  {
+    workgroupId: ref("workgroup_id").notNull().references(() => workgroups.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.workgroupId, t.userId] }), index("workgroup_members_user_idx").on(t.userId)],
+);
+
+export const channels = pgTable(
+  "channels",
+  {
+    id: id(),
+    orgId: orgId(),
+    brandId: ref("brand_id").references(() => brands.id, { onDelete: "set null" }),
+    kind: text("kind").$type<ChannelKind>().notNull(),
+    name: text("name").notNull(),
+    /** Public, non-secret settings (phone number id, page id, allowed origins, …). */
+    config: jsonb("config").$type<Record<string, unknown>>().notNull().default({}),
+    /** Secrets sealed with AES-GCM under the key from the environment; never shown back in full. */
+    secrets: text("secrets"),
+    /** Random path segment of the channel's webhook URL. */
+    webhookKey: text("webhook_key").notNull().unique(),
+    active: boolean("active").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index("channels_org_idx").on(t.orgId, t.kind)],
+);
+
+export const contacts = pgTable(
+  "contacts",
+  {
+    id: id(),
+    orgId: orgId(),
+    name: text("name").notNull(),
+    phone: text("phone"),
+    email: text("email"),
+    customFields: jsonb("custom_fields").$type<Record<string, unknown>>().notNull().default({}),
+    ownerId: text("owner_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("contacts_org_name_idx").on(t.orgId, sql`lower(${t.name})`),
+    index("contacts_org_phone_idx").on(t.orgId, t.phone),
+    index("contacts_org_email_idx").on(t.orgId, sql`lower(${t.email})`),
+    index("contacts_custom_fields_idx").using("gin", t.customFields),
+  ],
+);
+
+export const contactIdentities = pgTable(
+  "contact_identities",
+  {
+    id: id(),
+    orgId: orgId(),
+    contactId: ref("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    channelId: ref("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    externalId: text("external_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("contact_identities_channel_external_uq").on(t.channelId, t.externalId),
+    index("contact_identities_contact_idx").on(t.contactId),
+  ],
+);
+
+export const closingMessages = pgTable(
+  "closing_messages",
+  {
+    id: id(),
+    orgId: orgId(),
+    /** Built-in messages carry a catalog key so they read in the agent's language; custom ones a body. */
+    builtinKey: text("builtin_key"),
+    body: text("body").notNull(),
+    position: integer("position").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("closing_messages_builtin_uq").on(t.orgId, t.builtinKey)],
+);
+
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: id(),
+    orgId: orgId(),
+    contactId: ref("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    channelId: ref("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    status: text("status").$type<ConversationStatus>().notNull().default("open"),
+    type: text("type").$type<ConversationType>().notNull().default("chat"),
+    startedBy: text("started_by").$type<ConversationStarter>().notNull().default("contact"),
+    assigneeId: text("assignee_id").references(() => users.id, { onDelete: "set null" }),
+    workgroupId: ref("workgroup_id").references(() => workgroups.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    lastMessageAt: ts("last_message_at").notNull().defaultNow(),
+    lastMessagePreview: text("last_message_preview").notNull().default(""),
+    lastInboundAt: ts("last_inbound_at"),
+    /** Set while the contact's latest message awaits a reply ("longest waiting" sort). */
+    waitingSince: ts("waiting_since"),
+    assignedAt: ts("assigned_at"),
+    firstResponseAt: ts("first_response_at"),
+    closedAt: ts("closed_at"),
+    closedBy: text("closed_by").references(() => users.id, { onDelete: "set null" }),
+    closingMessageId: ref("closing_message_id").references(() => closingMessages.id, { onDelete: "set null" }),
+    reactivatedFromId: ref("reactivated_from_id"),
+    /** Reply-window state kept current by a job: until when free-form replies may go out. */
+    replyWindowEndsAt: ts("reply_window_ends_at"),
+  },
+  (t) => [
+    // The rule "one open conversation per contact" lives in the database, not only in code.
+    uniqueIndex("conversations_one_open_per_contact_uq").on(t.contactId).where(sql`${t.status} = 'open'`),
+    // Inbox tabs: Open / Assigned / Closed / All ordered by last activity, keyset on (last_message_at, id).
+    index("conversations_tab_idx").on(t.orgId, t.status, t.lastMessageAt.desc(), t.id.desc()),
+    index("conversations_assignee_idx").on(t.orgId, t.assigneeId, t.status, t.lastMessageAt.desc(), t.id.desc()),
+    index("conversations_org_activity_idx").on(t.orgId, t.lastMessageAt.desc(), t.id.desc()),
+    index("conversations_workgroup_idx").on(t.orgId, t.workgroupId, t.status, t.lastMessageAt.desc()),
+    index("conversations_channel_idx").on(t.orgId, t.channelId, t.status, t.lastMessageAt.desc()),
+    index("conversations_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+    index("conversations_waiting_idx").on(t.orgId, t.waitingSince).where(sql`${t.waitingSince} is not null`),
+    index("conversations_contact_idx").on(t.contactId, t.createdAt.desc()),
+    index("conversations_type_idx").on(t.orgId, t.type, t.lastMessageAt.desc()).where(sql`${t.type} <> 'chat'`),
+  ],
+);
+
+export const conversationParticipants = pgTable(
+  "conversation_participants",
+  {
+    conversationId: ref("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    joinedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.userId] })],
+);
+
+/** Per agent, when each conversation was last read: the unread marker and filter. */
+export const conversationReads = pgTable(
+  "conversation_reads",
+  {
+    conversationId: ref("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    readAt: ts("read_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.conversationId] })],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: id(),
+    orgId: orgId(),
+    conversationId: ref("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    channelId: ref("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    direction: text("direction").$type<MessageDirection>().notNull(),
+    authorId: text("author_id").references(() => users.id, { onDelete: "set null" }),
+    kind: text("kind").$type<MessageKind>().notNull().default("text"),
+    body: text("body").notNull().default(""),
+    providerMessageId: text("provider_message_id"),
+    replyToId: ref("reply_to_id"),
+    delivery: text("delivery").$type<DeliveryState>(),
+    errorCode: text("error_code"),
+    errorText: text("error_text"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    sentAt: ts("sent_at"),
+    deliveredAt: ts("delivered_at"),
+    readAt: ts("read_at"),
+  },
+  (t) => [
+    uniqueIndex("messages_channel_provider_id_uq").on(t.channelId, t.providerMessageId),
+    index("messages_conversation_idx").on(t.conversationId, t.id),
+    // Keyword search over message text (inbox search).
+    index("messages_body_fts_idx").using("gin", sql`to_tsvector('simple', ${t.body})`),
+  ],
+);
+
+export const attachments = pgTable(
+  "attachments",
+  {
+    id: id(),
+    orgId: orgId(),
+    messageId: ref("message_id").references(() => messages.id, { onDelete: "cascade" }),
+    /** Set for files kept in a contact's file box (and for every media message, for the gallery). */
+    contactId: ref("contact_id").references(() => contacts.id, { onDelete: "cascade" }),
+    storageKey: text("storage_key").notNull(),
+    filename: text("filename").notNull(),
+    mime: text("mime").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    sha256: text("sha256").notNull(),
+    durationMs: integer("duration_ms"),
+    uploadedBy: text("uploaded_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("attachments_message_idx").on(t.messageId), index("attachments_contact_idx").on(t.contactId, t.createdAt.desc())],
+);
+
+/** Durable queue of sends: a crash between enqueue and send loses nothing. */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: id(),
+    orgId: orgId(),
+    messageId: ref("message_id").notNull().references(() => messages.id, { onDelete: "cascade" }),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    lockedUntil: ts("locked_until"),
+    lastError: text("last_error"),
+    doneAt: ts("done_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("outbox_message_uq").on(t.messageId),
+    index("outbox_due_idx").on(t.nextAttemptAt).where(sql`${t.doneAt} is null`),
+  ],
+);
+
+/** Raw webhook deliveries, stored before they are acknowledged and processed from here. */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: id(),
+    channelId: ref("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    body: text("body").notNull(),
+    receivedAt: createdAt(),
+    processedAt: ts("processed_at"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    lastError: text("last_error"),
+  },
+  (t) => [index("webhook_deliveries_pending_idx").on(t.nextAttemptAt).where(sql`${t.processedAt} is null`)],
+);
+
+export const quickReplies = pgTable(
+  "quick_replies",
+  {
+    id: id(),
+    orgId: orgId(),
+    /** Null for a reply shared with the whole organization; a user id for a personal one. */
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("quick_replies_org_idx").on(t.orgId, t.userId)],
+);
+
+export const tags = pgTable(
+  "tags",
+  {
+    id: id(),
+    orgId: orgId(),
+    name: text("name").notNull(),
+    color: text("color").notNull().default("#64748b"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("tags_org_name_uq").on(t.orgId, sql`lower(${t.name})`)],
+);
+
+export const conversationTags = pgTable(
+  "conversation_tags",
+  {
+    conversationId: ref("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    tagId: ref("tag_id").notNull().references(() => tags.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.tagId] }), index("conversation_tags_tag_idx").on(t.tagId)],
+);
+
+/** Notes live on the contact so they show in every later conversation with it. */
+export const notes = pgTable(
+  "notes",
+  {
+    id: id(),
+    orgId: orgId(),
+    contactId: ref("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    conversationId: ref("conversation_id").references(() => conversations.id, { onDelete: "set null" }),
+    authorId: text("author_id").references(() => users.id, { onDelete: "set null" }),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("notes_contact_idx").on(t.contactId, t.createdAt.desc())],
+);
+
+/** CRM field definitions; values live in `contacts.custom_fields` under `key`. */
+export const customFields = pgTable(
+  "custom_fields",
+  {
+    id: id(),
+    orgId: orgId(),
+    key: text("key").notNull(),
+    label: text("label").notNull(),
+    type: text("type").$type<CustomFieldType>().notNull(),
+    options: jsonb("options").$type<string[]>().notNull().default([]),
+    position: integer("position").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("custom_fields_org_key_uq").on(t.orgId, t.key)],
+);
+
+export const ledgerEntries = pgTable(
+  "ledger_entries",
+  {
+    id: id(),
+    orgId: orgId(),
+    contactId: ref("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    conversationId: ref("conversation_id").references(() => conversations.id, { onDelete: "set null" }),
+    /** Minor units (kuruş, cents); positive is a charge, negative a payment. */
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    description: text("description").notNull().default(""),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("ledger_entries_contact_idx").on(t.contactId, t.createdAt.desc())],
+);
+
+export const paymentLinks = pgTable(
+  "payment_links",
+  {
+    id: id(),
+    orgId: orgId(),
+    contactId: ref("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    conversationId: ref("conversation_id").references(() => conversations.id, { onDelete: "set null" }),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    provider: text("provider").notNull(),
+    externalId: text("external_id"),
+    url: text("url"),
+    status: text("status").$type<"created" | "paid" | "expired" | "cancelled">().notNull().default("created"),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    paidAt: ts("paid_at"),
+  },
+  (t) => [index("payment_links_contact_idx").on(t.contactId)],
+);
+
+/** Append-only log of every state change: realtime replay and cockpit metrics read it. */
+export const events = pgTable(
+  "events",
+  {
+    id: id(),
+    orgId: orgId(),
+    type: text("type").notNull(),
+    conversationId: ref("conversation_id"),
+    actorId: text("actor_id"),
+    subjectUserId: text("subject_user_id"),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("events_org_id_idx").on(t.orgId, t.id),
+    index("events_org_type_time_idx").on(t.orgId, t.type, t.createdAt),
+    index("events_conversation_idx").on(t.conversationId),
+  ],
+);
+
+/** Cockpit sums per organization, agent, day (in the organization's timezone) and channel. */
+export const agentDailyStats = pgTable(
+  "agent_daily_stats",
+  {
+    orgId: orgId(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    day: date("day", { mode: "string" }).notNull(),
+    channelId: ref("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    firstResponseMsSum: bigint("first_response_ms_sum", { mode: "number" }).notNull().default(0),
+    firstResponseCount: integer("first_response_count").notNull().default(0),
+    resolutionMsSum: bigint("resolution_ms_sum", { mode: "number" }).notNull().default(0),
+    resolutionCount: integer("resolution_count").notNull().default(0),
+    resolved: integer("resolved").notNull().default(0),
+    reactivated: integer("reactivated").notNull().default(0),
+    forwarded: integer("forwarded").notNull().default(0),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId, t.day, t.channelId] })],
+);
+
+/** Each periodic job tick is claimed once across processes. */
+export const jobRuns = pgTable(
+  "job_runs",
+  {
+    job: text("job").notNull(),
+    scheduledFor: ts("scheduled_for").notNull(),
+    startedAt: createdAt(),
+    finishedAt: ts("finished_at"),
+    error: text("error"),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.scheduledFor] })],
+);

@@ -1,0 +1,181 @@
+// Demo data for a first look: created only on an empty database (DEMO_SEED, on by default for PGlite).
+import { count, eq } from "drizzle-orm";
+import type { Db } from "./client";
+import {
+  brands,
+  channels,
+  contactIdentities,
+  contacts,
+  conversations,
+  customFields,
+  memberships,
+  messages,
+  notes,
+  organizations,
+  quickReplies,
+  tags,
+  conversationTags,
+  users,
+  workgroupMembers,
+  workgroups,
+} from "./schema";
+import { createOrganization, newWebhookKey } from "../src/admin/organizations";
+import { hashPassword } from "../src/auth/passwords";
+
+export const DEMO_PASSWORD = "demo-password";
+export const demoUsers = [
+  { email: "admin@demo.test", name: "Ayşe Yılmaz", role: "admin" },
+  { email: "supervisor@demo.test", name: "Selin Kaya", role: "supervisor" },
+  { email: "agent1@demo.test", name: "Okan Demir", role: "agent" },
+  { email: "agent2@demo.test", name: "İpek Arslan", role: "agent" },
+] as const;
+
+const minutes = (n: number) => n * 60_000;
+
+export async function seedDemo(db: Db, now: Date): Promise<{ orgName: string } | null> {
+  const [{ n }] = await db.select({ n: count() }).from(organizations);
+  if (n > 0) return null;
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  return db.transaction(async (tx) => {
+    const ids = demoUsers.map(() => crypto.randomUUID());
+    await tx.insert(users).values(demoUsers.map((u, i) => ({ id: ids[i], email: u.email, name: u.name, passwordHash, createdAt: now })));
+    const [adminId, , agent1Id, agent2Id] = ids;
+    const { org, supportChannelId } = await createOrganization(tx, { name: "Demo Company", timezone: "Europe/Istanbul", locale: "en", adminUserId: adminId }, now);
+    await tx.insert(memberships).values(
+      demoUsers.slice(1).map((u, i) => ({ orgId: org.id, userId: ids[i + 1], role: u.role, createdAt: now, statusChangedAt: now })),
+    );
+    const [brand] = await tx.insert(brands).values({ orgId: org.id, name: "Demo Store", createdAt: now }).returning();
+    await tx.insert(brands).values({ orgId: org.id, name: "Demo Outlet", createdAt: now });
+    const [team] = await tx.insert(workgroups).values({ orgId: org.id, name: "Support Team", createdAt: now }).returning();
+    await tx.insert(workgroups).values({ orgId: org.id, name: "Sales", createdAt: now });
+    await tx.insert(workgroupMembers).values([
+      { workgroupId: team.id, userId: agent1Id },
+      { workgroupId: team.id, userId: agent2Id },
+    ]);
+    const tagRows = await tx
+      .insert(tags)
+      .values([
+        { orgId: org.id, name: "VIP", color: "#d97706", createdAt: now },
+        { orgId: org.id, name: "Complaint", color: "#dc2626", createdAt: now },
+        { orgId: org.id, name: "Order", color: "#2563eb", createdAt: now },
+        { orgId: org.id, name: "Lead", color: "#16a34a", createdAt: now },
+      ])
+      .returning();
+    await tx.insert(customFields).values([
+      { orgId: org.id, key: "order_number", label: "Order number", type: "text", position: 0, createdAt: now },
+      { orgId: org.id, key: "tier", label: "Customer tier", type: "select", options: ["Bronze", "Silver", "Gold"], position: 1, createdAt: now },
+      { orgId: org.id, key: "birthday", label: "Birthday", type: "date", position: 2, createdAt: now },
+      { orgId: org.id, key: "newsletter", label: "Newsletter", type: "boolean", position: 3, createdAt: now },
+      { orgId: org.id, key: "lifetime_value", label: "Lifetime value", type: "number", position: 4, createdAt: now },
+    ]);
+    await tx.insert(quickReplies).values([
+      { orgId: org.id, title: "Greeting", body: "Hello! Thanks for reaching out. How can I help you today?", createdAt: now },
+      { orgId: org.id, title: "Order status", body: "Let me check your order status. Could you share your order number?", createdAt: now },
+      { orgId: org.id, title: "Merhaba", body: "Merhaba! Size nasıl yardımcı olabilirim?", createdAt: now },
+      { orgId: org.id, userId: agent1Id, title: "My sign-off", body: "Have a great day! — Okan", createdAt: now },
+    ]);
+
+    const [whatsapp, webchat] = await tx
+      .insert(channels)
+      .values([
+        {
+          orgId: org.id,
+          brandId: brand.id,
+          kind: "whatsapp",
+          name: "WhatsApp (demo)",
+          config: { phoneNumberId: "420000000000002", wabaId: "310000000000001", displayPhoneNumber: "+90 555 000 11 11" },
+          webhookKey: newWebhookKey(),
+          createdAt: now,
+        },
+        { orgId: org.id, brandId: brand.id, kind: "webchat", name: "Website chat", config: { allowedOrigins: [] }, webhookKey: newWebhookKey(), createdAt: now },
+      ])
+      .returning();
+
+    type Story = {
+      name: string;
+      phone?: string;
+      email?: string;
+      channel: typeof whatsapp;
+      externalId: string;
+      assignee?: string;
+      status?: "open" | "closed";
+      tags?: number[];
+      fields?: Record<string, unknown>;
+      lines: [dir: "in" | "out", text: string, agoMin: number][];
+    };
+    const stories: Story[] = [
+      { name: "Özge Şahin", phone: "+905321112233", channel: whatsapp, externalId: "905321112233", tags: [tagRows[2].id], fields: { order_number: "KN-10422", tier: "Gold" }, lines: [["in", "Merhaba, siparişim ne zaman kargoya verilecek?", 4]] },
+      { name: "Ana Ruiz", phone: "+5491122334455", channel: whatsapp, externalId: "5491122334455", lines: [["in", "Hola, ¿ya enviaron mi pedido?", 12]] },
+      { name: "John Carter", email: "john@example.com", channel: webchat, externalId: "visitor-john", tags: [tagRows[3].id], lines: [["in", "Do you ship to Germany?", 30]] },
+      { name: "Mehmet Öz", phone: "+905339998877", channel: whatsapp, externalId: "905339998877", assignee: agent1Id, tags: [tagRows[1].id], lines: [["in", "Ürün hasarlı geldi 😞", 55], ["out", "Çok üzgünüz! Fotoğraf paylaşabilir misiniz?", 50], ["in", "Tabii, hemen gönderiyorum.", 8]] },
+      { name: "Elif Çelik", phone: "+905301234567", channel: whatsapp, externalId: "905301234567", assignee: agent2Id, tags: [tagRows[0].id], fields: { tier: "Silver", newsletter: true }, lines: [["in", "İade sürecini başlatmak istiyorum.", 90], ["out", "Elbette, sipariş numaranızı alabilir miyim?", 85]] },
+      { name: "Burak Aydın", email: "burak@example.com", channel: webchat, externalId: "visitor-burak", assignee: agent1Id, status: "closed", lines: [["in", "Kargo takip numaram nedir?", 300], ["out", "Takip numaranız TR123456789.", 290]] },
+    ];
+
+    for (const story of stories) {
+      const last = story.lines[story.lines.length - 1];
+      const lastAt = new Date(now.getTime() - minutes(last[2]));
+      const firstAt = new Date(now.getTime() - minutes(story.lines[0][2]));
+      const [contact] = await tx
+        .insert(contacts)
+        .values({ orgId: org.id, name: story.name, phone: story.phone, email: story.email, customFields: story.fields ?? {}, ownerId: story.assignee ?? null, createdAt: firstAt, updatedAt: firstAt })
+        .returning();
+      await tx.insert(contactIdentities).values({ orgId: org.id, contactId: contact.id, channelId: story.channel.id, externalId: story.externalId, createdAt: firstAt });
+      const closed = story.status === "closed";
+      const lastInbound = [...story.lines].reverse().find((l) => l[0] === "in");
+      const firstOut = story.lines.find((l) => l[0] === "out");
+      const [conversation] = await tx
+        .insert(conversations)
+        .values({
+          orgId: org.id,
+          contactId: contact.id,
+          channelId: story.channel.id,
+          status: closed ? "closed" : "open",
+          assigneeId: story.assignee ?? null,
+          workgroupId: story.assignee ? team.id : null,
+          createdAt: firstAt,
+          lastMessageAt: lastAt,
+          lastMessagePreview: last[1],
+          lastInboundAt: lastInbound ? new Date(now.getTime() - minutes(lastInbound[2])) : null,
+          waitingSince: !closed && last[0] === "in" ? lastAt : null,
+          assignedAt: story.assignee ? firstAt : null,
+          firstResponseAt: firstOut ? new Date(now.getTime() - minutes(firstOut[2])) : null,
+          closedAt: closed ? new Date(now.getTime() - minutes(280)) : null,
+          closedBy: closed ? story.assignee : null,
+        })
+        .returning();
+      await tx.insert(messages).values(
+        story.lines.map(([direction, body, ago], i) => ({
+          orgId: org.id,
+          conversationId: conversation.id,
+          channelId: story.channel.id,
+          direction,
+          authorId: direction === "out" ? (story.assignee ?? null) : null,
+          body,
+          providerMessageId: `demo-${conversation.id}-${i}`,
+          delivery: direction === "out" ? ("read" as const) : null,
+          createdAt: new Date(now.getTime() - minutes(ago)),
+        })),
+      );
+      if (story.tags?.length) await tx.insert(conversationTags).values(story.tags.map((tagId) => ({ conversationId: conversation.id, tagId })));
+    }
+
+    const [kanal] = await tx.insert(contacts).values({ orgId: org.id, name: "Kanal Support", email: "support@kanal.example", createdAt: now, updatedAt: now }).returning();
+    const [support] = await tx
+      .insert(conversations)
+      .values({ orgId: org.id, contactId: kanal.id, channelId: supportChannelId, startedBy: "automation", lastMessageAt: now, lastMessagePreview: "Welcome to Kanal!", lastInboundAt: now, createdAt: now })
+      .returning();
+    await tx.insert(messages).values({
+      orgId: org.id,
+      conversationId: support.id,
+      channelId: supportChannelId,
+      direction: "in",
+      body: "Welcome to Kanal! Write to us here whenever you need help with your inbox.",
+      createdAt: now,
+    });
+    const [mehmet] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.name, "Mehmet Öz"));
+    await tx.insert(notes).values({ orgId: org.id, contactId: mehmet.id, authorId: agent1Id, body: "Prefers phone calls after 18:00.", createdAt: now });
+    return { orgName: org.name };
+  });
+}
+

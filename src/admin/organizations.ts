@@ -1,0 +1,47 @@
+// Creating an organization with what every organization starts with.
+import type { DbOrTx } from "@db/client";
+import { channels, closingMessages, memberships, organizations, type Locale } from "@db/schema";
+import { catalogs } from "../i18n/catalog";
+import { recordEvent } from "../realtime/events";
+
+export const builtinClosingKeys = ["closing.builtin.resolved", "closing.builtin.noReply", "closing.builtin.transferred"] as const;
+
+export function newWebhookKey(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64url");
+}
+
+export interface NewOrganization {
+  name: string;
+  timezone: string;
+  locale: Locale;
+  adminUserId: string;
+}
+
+/** An organization, its first admin's membership, the built-in support channel and closing messages. */
+export async function createOrganization(db: DbOrTx, input: NewOrganization, now: Date) {
+  return db.transaction(async (tx) => {
+    const [org] = await tx
+      .insert(organizations)
+      .values({ name: input.name, timezone: input.timezone, locale: input.locale, createdAt: now })
+      .returning();
+    await tx.insert(memberships).values({ orgId: org.id, userId: input.adminUserId, role: "admin", createdAt: now, statusChangedAt: now });
+    const [support] = await tx
+      .insert(channels)
+      .values({ orgId: org.id, kind: "support", name: "Kanal Support", webhookKey: newWebhookKey(), createdAt: now })
+      .returning({ id: channels.id });
+    await tx.insert(closingMessages).values(
+      builtinClosingKeys.map((key, position) => ({ orgId: org.id, builtinKey: key, body: catalogs[input.locale][key], position, createdAt: now })),
+    );
+    await recordEvent(tx, { orgId: org.id, type: "organization_created", actorId: input.adminUserId, createdAt: now });
+    return { org, supportChannelId: support.id };
+  });
+}
+
+export function isValidTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,146 @@
+// Admin → Users routes: list, invite, edit, deactivate, password links.
+import { Hono } from "hono";
+import { z } from "zod";
+import { roles } from "@db/schema";
+import type { AppEnv } from "../context";
+import { field, validForm, type FieldErrors, type FormValues } from "../forms";
+import { emptyForm } from "../../views/components/form";
+import { EditUserPage, UserRows, UsersPage } from "../../views/admin/users";
+import type { Flash } from "../../views/ui";
+import { flash, isHtmx, redirect, render, takeFlash, ui, type Ctx } from "../web";
+import { decodeCursor } from "./pagination";
+import { getMember, inviteMember, listMembers, MemberRuleBroken, newPasswordLink, setMemberActive, updateMember, workgroupChoices } from "./users";
+
+const inviteSchema = z.object({
+  name: field.text(120),
+  email: field.email(),
+  role: z.enum(roles),
+  workgroupIds: field.idList(),
+});
+const updateSchema = z.object({ name: field.text(120), role: z.enum(roles), workgroupIds: field.idList() });
+
+function linkUrl(c: Ctx, token: string) {
+  const base = c.get("deps").config.PUBLIC_URL ?? new URL(c.req.url).origin;
+  return `${base}/password/${token}`;
+}
+
+async function usersPage(
+  c: Ctx,
+  opts: { form?: { values: FormValues; errors: FieldErrors }; flash?: Flash; link?: { text: string; url: string } | null; status?: 200 | 422 } = {},
+) {
+  const actor = c.get("actor")!;
+  const db = c.get("deps").database.db;
+  const search = (c.req.query("q") ?? "").trim().slice(0, 100);
+  const [list, workgroups] = await Promise.all([listMembers(db, actor.orgId, decodeCursor(c.req.query("after")), search || undefined), workgroupChoices(db, actor.orgId)]);
+  if (isHtmx(c) && c.req.method === "GET" && c.req.query("after")) {
+    return render(c, <UserRows ui={ui(c)} rows={list.items} next={list.next} search={search} />);
+  }
+  return render(
+    c,
+    <UsersPage
+      ui={ui(c)}
+      rows={list.items}
+      next={list.next}
+      search={search}
+      form={opts.form ?? emptyForm({ role: "agent" })}
+      workgroups={workgroups}
+      flash={opts.flash ?? takeFlash(c)}
+      link={opts.link}
+    />,
+    opts.status ?? 200,
+  );
+}
+
+async function editPage(c: Ctx, userId: string, opts: { form?: { values: FormValues; errors: FieldErrors }; flash?: Flash; link?: { text: string; url: string } | null; status?: 200 | 422 } = {}) {
+  const actor = c.get("actor")!;
+  const db = c.get("deps").database.db;
+  const member = await getMember(db, actor.orgId, userId);
+  if (!member) return c.notFound();
+  const form = opts.form ?? emptyForm({ name: member.name, role: member.role, workgroupIds: member.workgroups.map((w) => String(w.id)) });
+  return render(
+    c,
+    <EditUserPage ui={ui(c)} member={member} form={form} workgroups={await workgroupChoices(db, actor.orgId)} flash={opts.flash ?? takeFlash(c)} link={opts.link} isSelf={member.userId === actor.userId} />,
+    opts.status ?? 200,
+  );
+}
+
+export function usersRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/", (c) => usersPage(c));
+
+  app.post(
+    "/",
+    validForm(inviteSchema, (c, errors, values) => usersPage(c, { form: { errors, values }, status: 422 })),
+    async (c) => {
+      const input = c.req.valid("form");
+      const { database, clock } = c.get("deps");
+      const t = c.get("t");
+      try {
+        const result = await inviteMember(database.db, c.get("actor")!, input, clock.now());
+        const link = result.token ? { text: t("users.invited", { name: result.name }), url: linkUrl(c, result.token) } : null;
+        return usersPage(c, { link, flash: link ? null : { kind: "ok", text: t("users.added", { name: result.name }) } });
+      } catch (e) {
+        if (!(e instanceof MemberRuleBroken)) throw e;
+        const values = { name: input.name, email: input.email, role: input.role, workgroupIds: input.workgroupIds.map(String) };
+        return usersPage(c, { form: { values, errors: { [e.field]: t(e.reason) } }, status: 422 });
+      }
+    },
+  );
+
+  app.get("/:userId", (c) => editPage(c, c.req.param("userId")));
+
+  app.post(
+    "/:userId",
+    validForm(updateSchema, (c, errors, values) => editPage(c, c.req.param("userId")!, { form: { errors, values }, status: 422 })),
+    async (c) => {
+      const input = c.req.valid("form");
+      const userId = c.req.param("userId");
+      const { database, clock } = c.get("deps");
+      const t = c.get("t");
+      try {
+        const ok = await updateMember(database.db, c.get("actor")!, userId, input, clock.now());
+        if (!ok) return c.notFound();
+      } catch (e) {
+        if (!(e instanceof MemberRuleBroken)) throw e;
+        const values = { name: input.name, role: input.role, workgroupIds: input.workgroupIds.map(String) };
+        return editPage(c, userId, { form: { values, errors: { [e.field]: t(e.reason) } }, status: 422 });
+      }
+      if (isHtmx(c)) return editPage(c, userId, { flash: { kind: "ok", text: t("common.saved") } });
+      flash(c, "ok", "common.saved");
+      return redirect(c, `/admin/users/${userId}`);
+    },
+  );
+
+  for (const [action, active] of [["deactivate", false], ["reactivate", true]] as const) {
+    app.post(`/:userId/${action}`, async (c) => {
+      const userId = c.req.param("userId");
+      const { database, clock } = c.get("deps");
+      try {
+        const ok = await setMemberActive(database.db, c.get("actor")!, userId, active, clock.now());
+        if (!ok) return c.notFound();
+      } catch (e) {
+        if (!(e instanceof MemberRuleBroken)) throw e;
+        return editPage(c, userId, { flash: { kind: "error", text: c.get("t")(e.reason) }, status: 422 });
+      }
+      flash(c, "ok", "common.saved");
+      return redirect(c, `/admin/users/${userId}`);
+    });
+  }
+
+  app.post("/:userId/password-link", async (c) => {
+    const userId = c.req.param("userId");
+    const { database, clock } = c.get("deps");
+    const t = c.get("t");
+    try {
+      const result = await newPasswordLink(database.db, c.get("actor")!, userId, clock.now());
+      if (!result) return c.notFound();
+      return editPage(c, userId, { link: { text: t("users.linkCreated", { name: result.name }), url: linkUrl(c, result.token) } });
+    } catch (e) {
+      if (!(e instanceof MemberRuleBroken)) throw e;
+      return editPage(c, userId, { flash: { kind: "error", text: t(e.reason) }, status: 422 });
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,196 @@
+// Members of an organization: inviting, roles, workgroups, deactivation, password links.
+import { and, asc, eq, ilike, inArray, or, sql } from "drizzle-orm";
+import type { DbOrTx } from "@db/client";
+import { memberships, sessions, users, workgroupMembers, workgroups, type Role } from "@db/schema";
+import type { Actor } from "../context";
+import { findUserByEmail, issuePasswordLink, newUserId, normalizeEmail } from "../auth/accounts";
+import { recordEvent } from "../realtime/events";
+import { after, page, PAGE_SIZE, type Cursor } from "./pagination";
+
+export class MemberRuleBroken extends Error {
+  constructor(public field: string, public reason: "users.cannotDemoteSelf" | "users.alreadyMember" | "users.sharedAccount") {
+    super(reason);
+  }
+}
+
+export interface MemberRow {
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+  status: string;
+  active: boolean;
+  pending: boolean;
+  workgroups: { id: number; name: string }[];
+}
+
+export async function listMembers(db: DbOrTx, orgId: number, cursor: Cursor | null, search?: string, limit = PAGE_SIZE) {
+  const sortKey = sql<string>`lower(${users.name})`;
+  const rows = await db
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      status: memberships.status,
+      active: memberships.active,
+      pending: sql<boolean>`${users.passwordHash} is null`,
+      sortKey,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(
+      and(
+        eq(memberships.orgId, orgId),
+        search ? or(ilike(users.name, `%${escapeLike(search)}%`), ilike(users.email, `%${escapeLike(search)}%`)) : undefined,
+        after(sortKey, users.id, cursor),
+      ),
+    )
+    .orderBy(asc(sortKey), asc(users.id))
+    .limit(limit + 1);
+  const groups = await workgroupsOf(db, orgId, rows.map((r) => r.userId));
+  const withGroups: (MemberRow & { sortKey: string })[] = rows.map((r) => ({ ...r, workgroups: groups.get(r.userId) ?? [] }));
+  return page(withGroups, limit, (r) => ({ key: r.sortKey, id: r.userId }));
+}
+
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (m) => "\\" + m);
+}
+
+/** Workgroups of many users in one query, grouped in memory. */
+async function workgroupsOf(db: DbOrTx, orgId: number, userIds: string[]) {
+  const map = new Map<string, { id: number; name: string }[]>();
+  if (userIds.length === 0) return map;
+  const rows = await db
+    .select({ userId: workgroupMembers.userId, id: workgroups.id, name: workgroups.name })
+    .from(workgroupMembers)
+    .innerJoin(workgroups, eq(workgroups.id, workgroupMembers.workgroupId))
+    .where(and(eq(workgroups.orgId, orgId), inArray(workgroupMembers.userId, userIds)))
+    .orderBy(asc(workgroups.name));
+  for (const r of rows) map.set(r.userId, [...(map.get(r.userId) ?? []), { id: r.id, name: r.name }]);
+  return map;
+}
+
+export async function getMember(db: DbOrTx, orgId: number, userId: string): Promise<MemberRow | null> {
+  const [row] = await db
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      status: memberships.status,
+      active: memberships.active,
+      pending: sql<boolean>`${users.passwordHash} is null`,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
+  if (!row) return null;
+  const groups = await workgroupsOf(db, orgId, [userId]);
+  return { ...row, workgroups: groups.get(userId) ?? [] };
+}
+
+export async function workgroupChoices(db: DbOrTx, orgId: number) {
+  return db.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(eq(workgroups.orgId, orgId)).orderBy(asc(workgroups.name));
+}
+
+/** Keeps only workgroups of this organization, so a forged id cannot reach another tenant's. */
+async function ownWorkgroupIds(db: DbOrTx, orgId: number, ids: number[]) {
+  if (ids.length === 0) return [];
+  const rows = await db.select({ id: workgroups.id }).from(workgroups).where(and(eq(workgroups.orgId, orgId), inArray(workgroups.id, ids)));
+  return rows.map((r) => r.id);
+}
+
+async function setWorkgroups(db: DbOrTx, orgId: number, userId: string, ids: number[]) {
+  const own = await ownWorkgroupIds(db, orgId, ids);
+  const orgGroups = db.select({ id: workgroups.id }).from(workgroups).where(eq(workgroups.orgId, orgId));
+  await db.delete(workgroupMembers).where(and(eq(workgroupMembers.userId, userId), inArray(workgroupMembers.workgroupId, orgGroups)));
+  if (own.length) await db.insert(workgroupMembers).values(own.map((workgroupId) => ({ workgroupId, userId })));
+}
+
+export interface InviteInput {
+  name: string;
+  email: string;
+  role: Role;
+  workgroupIds: number[];
+}
+
+/**
+ * Adds a person to the organization. A new person gets an account without a password and a
+ * one-time link to choose one; someone who already has a Kanal account is simply added.
+ */
+export async function inviteMember(db: DbOrTx, actor: Actor, input: InviteInput, now: Date) {
+  return db.transaction(async (tx) => {
+    const email = normalizeEmail(input.email);
+    let user = await findUserByEmail(tx, email);
+    let token: string | null = null;
+    if (user) {
+      const [existing] = await tx
+        .select({ id: memberships.id })
+        .from(memberships)
+        .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, user.id)));
+      if (existing) throw new MemberRuleBroken("email", "users.alreadyMember");
+    } else {
+      [user] = await tx.insert(users).values({ id: newUserId(), email, name: input.name, createdAt: now }).returning();
+    }
+    await tx.insert(memberships).values({ orgId: actor.orgId, userId: user.id, role: input.role, createdAt: now, statusChangedAt: now });
+    await setWorkgroups(tx, actor.orgId, user.id, input.workgroupIds);
+    if (!user.passwordHash) token = await issuePasswordLink(tx, actor.orgId, user.id, now);
+    await recordEvent(tx, { orgId: actor.orgId, type: "user_invited", actorId: actor.userId, subjectUserId: user.id, data: { role: input.role }, createdAt: now });
+    return { userId: user.id, name: user.name, token };
+  });
+}
+
+export interface MemberUpdate {
+  name: string;
+  role: Role;
+  workgroupIds: number[];
+}
+
+export async function updateMember(db: DbOrTx, actor: Actor, userId: string, input: MemberUpdate, now: Date) {
+  if (userId === actor.userId && input.role !== "admin") throw new MemberRuleBroken("role", "users.cannotDemoteSelf");
+  return db.transaction(async (tx) => {
+    const [m] = await tx
+      .update(memberships)
+      .set({ role: input.role })
+      .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, userId)))
+      .returning({ id: memberships.id });
+    if (!m) return false;
+    await tx.update(users).set({ name: input.name }).where(eq(users.id, userId));
+    await setWorkgroups(tx, actor.orgId, userId, input.workgroupIds);
+    await recordEvent(tx, { orgId: actor.orgId, type: "user_updated", actorId: actor.userId, subjectUserId: userId, data: { role: input.role }, createdAt: now });
+    return true;
+  });
+}
+
+/** Deactivated members cannot work in the organization; their sessions there end at once. */
+export async function setMemberActive(db: DbOrTx, actor: Actor, userId: string, active: boolean, now: Date) {
+  if (userId === actor.userId && !active) throw new MemberRuleBroken("_form", "users.cannotDemoteSelf");
+  return db.transaction(async (tx) => {
+    const [m] = await tx
+      .update(memberships)
+      .set(active ? { active } : { active, status: "offline", statusChangedAt: now })
+      .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, userId)))
+      .returning({ id: memberships.id });
+    if (!m) return false;
+    if (!active) await tx.update(sessions).set({ orgId: null }).where(and(eq(sessions.userId, userId), eq(sessions.orgId, actor.orgId)));
+    await recordEvent(tx, { orgId: actor.orgId, type: active ? "user_reactivated" : "user_deactivated", actorId: actor.userId, subjectUserId: userId, createdAt: now });
+    return true;
+  });
+}
+
+/**
+ * A fresh one-time link. Refused for people who also belong to another organization: one tenant's
+ * admin must not be able to take over an account another tenant relies on.
+ */
+export async function newPasswordLink(db: DbOrTx, actor: Actor, userId: string, now: Date) {
+  const member = await getMember(db, actor.orgId, userId);
+  if (!member) return null;
+  const [elsewhere] = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.userId, userId), sql`${memberships.orgId} <> ${actor.orgId}`))
+    .limit(1);
+  if (elsewhere && !member.pending) throw new MemberRuleBroken("_form", "users.sharedAccount");
+  return { name: member.name, token: await issuePasswordLink(db, actor.orgId, userId, now) };
+}

@@ -1,0 +1,54 @@
+// Builds the Hono app: shared middleware, then each module's routes.
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv, Deps } from "./context";
+import { createAuth } from "./auth/lucia";
+import { requireActor, sessionMiddleware } from "./auth/middleware";
+import { authRoutes } from "./auth/routes";
+import { adminRoutes } from "./admin/routes";
+import { shellRoutes } from "./shell/routes";
+import { workspaceRoutes } from "./shell/workspace";
+import { staticRoutes } from "./static";
+import { ErrorPage } from "../views/auth/pages";
+import { csrfGuard, localeMiddleware, render, requestLog, securityHeaders, ui } from "./web";
+
+export function createApp(deps: Deps) {
+  const auth = createAuth(deps.database.db, deps.config.SESSION_DAYS);
+  const app = new Hono<AppEnv>();
+
+  app.use("*", async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use("*", requestLog);
+  app.use("*", securityHeaders);
+  app.route("/static", staticRoutes());
+  app.use("*", localeMiddleware);
+  app.use("*", csrfGuard(["/webhooks/", "/widget/api/"]));
+  app.use("*", sessionMiddleware(auth));
+
+  app.route("/", shellRoutes());
+  app.route("/", authRoutes(auth));
+  app.use("/admin/*", requireActor);
+  app.use("/admin", requireActor);
+  app.route("/admin", adminRoutes());
+  app.route("/", workspaceRoutes());
+
+  app.notFound((c) => {
+    const t = c.get("t");
+    if (!t) return c.text("Not found", 404);
+    return render(c, <ErrorPage ui={ui(c)} title={t("error.notFound")} text={t("error.notFoundText")} />, 404);
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse();
+    deps.log.error("unhandled error", { requestId: c.get("requestId"), path: c.req.path, error: err });
+    const t = c.get("t");
+    if (!t) return c.text("Internal error", 500);
+    return render(c, <ErrorPage ui={ui(c)} title={t("error.server")} text={t("error.serverText")} />, 500);
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,134 @@
+// Accounts: who someone is, where they belong, first-run setup, and one-time password links.
+import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
+import type { DbOrTx } from "@db/client";
+import { memberships, organizations, passwordTokens, users, type Locale } from "@db/schema";
+import type { Actor } from "../context";
+import { createOrganization } from "../admin/organizations";
+import { hashPassword, hashToken, newToken, timingDummy, verifyPassword } from "./passwords";
+
+export const PASSWORD_LINK_DAYS = 7;
+
+export function newUserId(): string {
+  return crypto.randomUUID();
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function findUserByEmail(db: DbOrTx, email: string) {
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${normalizeEmail(email)}`);
+  return user ?? null;
+}
+
+/** The user when the password matches; null otherwise, in about the same time either way. */
+export async function authenticate(db: DbOrTx, email: string, password: string) {
+  const user = await findUserByEmail(db, email);
+  if (!user?.passwordHash) {
+    await verifyPassword(password, await timingDummy());
+    return null;
+  }
+  return (await verifyPassword(password, user.passwordHash)) ? user : null;
+}
+
+export async function organizationsOf(db: DbOrTx, userId: string) {
+  return db
+    .select({ orgId: organizations.id, name: organizations.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.active, true)))
+    .orderBy(asc(organizations.name));
+}
+
+/** The user's standing in an organization, or null if they are not an active member of it. */
+export async function actorFor(db: DbOrTx, userId: string, orgId: number): Promise<Actor | null> {
+  const [row] = await db
+    .select({
+      userId: users.id,
+      name: users.name,
+      orgId: organizations.id,
+      orgName: organizations.name,
+      timezone: organizations.timezone,
+      role: memberships.role,
+      status: memberships.status,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.orgId, orgId), eq(memberships.active, true)));
+  return row ?? null;
+}
+
+export async function needsSetup(db: DbOrTx): Promise<boolean> {
+  const [row] = await db.select({ n: count() }).from(organizations);
+  return row.n === 0;
+}
+
+export interface SetupInput {
+  organizationName: string;
+  timezone: string;
+  locale: Locale;
+  name: string;
+  email: string;
+  password: string;
+}
+
+export class SetupAlreadyDone extends Error {}
+
+/** First run without demo data: the organization and its first admin, once. */
+export async function completeSetup(db: DbOrTx, input: SetupInput, now: Date) {
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    // Serialise concurrent first visits: only one of them may create the first organization.
+    await tx.execute(sql`select pg_advisory_xact_lock(7411002)`);
+    if (!(await needsSetup(tx))) throw new SetupAlreadyDone();
+    const userId = newUserId();
+    await tx.insert(users).values({ id: userId, email: normalizeEmail(input.email), name: input.name, passwordHash, locale: input.locale, createdAt: now });
+    const { org } = await createOrganization(tx, { name: input.organizationName, timezone: input.timezone, locale: input.locale, adminUserId: userId }, now);
+    return { userId, orgId: org.id };
+  });
+}
+
+/** A one-time link for setting a password; only the token's hash is stored. */
+export async function issuePasswordLink(db: DbOrTx, orgId: number, userId: string, now: Date) {
+  const { token, hash } = newToken();
+  await db.insert(passwordTokens).values({
+    tokenHash: hash,
+    userId,
+    orgId,
+    expiresAt: new Date(now.getTime() + PASSWORD_LINK_DAYS * 86_400_000),
+    createdAt: now,
+  });
+  return token;
+}
+
+export async function findPasswordToken(db: DbOrTx, token: string, now: Date) {
+  const [row] = await db
+    .select({ id: passwordTokens.id, userId: passwordTokens.userId, name: users.name, email: users.email })
+    .from(passwordTokens)
+    .innerJoin(users, eq(users.id, passwordTokens.userId))
+    .where(and(eq(passwordTokens.tokenHash, hashToken(token)), isNull(passwordTokens.usedAt), gt(passwordTokens.expiresAt, now)));
+  return row ?? null;
+}
+
+/** Sets the password and spends the token; false if the token was already used or has expired. */
+export async function setPasswordWithToken(db: DbOrTx, token: string, password: string, now: Date): Promise<boolean> {
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const [spent] = await tx
+      .update(passwordTokens)
+      .set({ usedAt: now })
+      .where(and(eq(passwordTokens.tokenHash, hashToken(token)), isNull(passwordTokens.usedAt), gt(passwordTokens.expiresAt, now)))
+      .returning({ userId: passwordTokens.userId });
+    if (!spent) return false;
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, spent.userId));
+    return true;
+  });
+}
+
+export async function setUserLocale(db: DbOrTx, userId: string, locale: Locale) {
+  await db.update(users).set({ locale }).where(eq(users.id, userId));
+}

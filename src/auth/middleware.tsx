@@ -1,0 +1,64 @@
+// Who is asking: the session cookie, the organization picked for it, and role checks for routes.
+import type { MiddlewareHandler } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import type { Role } from "@db/schema";
+import type { AppEnv } from "../context";
+import { isLocale } from "../i18n";
+import { cookieDefaults, isHtmx, render, setLocale, ui } from "../web";
+import { ErrorPage } from "../../views/auth/pages";
+import { actorFor } from "./accounts";
+import type { Auth } from "./lucia";
+
+export function sessionMiddleware(auth: Auth): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set("user", null);
+    c.set("sessionId", null);
+    c.set("actor", null);
+    const sessionId = getCookie(c, auth.sessionCookieName);
+    if (sessionId) {
+      const { session, user } = await auth.validateSession(sessionId);
+      if (!session) {
+        writeSessionCookie(c, auth, "", 0);
+      } else {
+        if (session.fresh) writeSessionCookie(c, auth, session.id, session.expiresAt);
+        c.set("user", { id: user.id, email: user.email, name: user.name, locale: user.locale });
+        c.set("sessionId", session.id);
+        if (isLocale(user.locale)) setLocale(c, user.locale);
+        if (session.orgId) c.set("actor", await actorFor(c.get("deps").database.db, user.id, session.orgId));
+      }
+    }
+    await next();
+  };
+}
+
+export function writeSessionCookie(c: Parameters<MiddlewareHandler<AppEnv>>[0], auth: Auth, value: string, expires: Date | 0) {
+  setCookie(c, auth.sessionCookieName, value, {
+    ...cookieDefaults(c),
+    ...(expires === 0 ? { maxAge: 0 } : { expires }),
+  });
+}
+
+/** Signed in and working inside an organization; otherwise off to sign in or to pick one. */
+export const requireActor: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.get("user")) {
+    const nextPath = c.req.method === "GET" ? `?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ""))}` : "";
+    if (isHtmx(c)) return c.body(null, 401, { "HX-Redirect": "/login" });
+    return c.redirect(`/login${nextPath}`, 303);
+  }
+  if (!c.get("actor")) {
+    if (isHtmx(c)) return c.body(null, 401, { "HX-Redirect": "/organizations" });
+    return c.redirect("/organizations", 303);
+  }
+  await next();
+};
+
+export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const actor = c.get("actor");
+    if (!actor || !roles.includes(actor.role)) {
+      const t = c.get("t");
+      return render(c, <ErrorPage ui={ui(c)} title={t("error.forbidden")} text={t("error.forbiddenText")} />, 403);
+    }
+    await next();
+  };
+}

@@ -1,0 +1,184 @@
+// Sign-in, sign-out, the organization picker, first-run setup and one-time password links.
+import { Hono } from "hono";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { sessions } from "@db/schema";
+import type { AppEnv } from "../context";
+import { field, validForm } from "../forms";
+import { isLocale } from "../i18n";
+import { emptyForm } from "../../views/components/form";
+import { LoginPage, OrganizationPicker, SetPasswordPage, SetupPage } from "../../views/auth/pages";
+import { goOffline } from "../cockpit/statuses";
+import { publishEvents } from "../realtime/events";
+import { flash, redirect, render, takeFlash, ui, type Ctx } from "../web";
+import { isValidTimezone } from "../admin/organizations";
+import {
+  actorFor,
+  authenticate,
+  completeSetup,
+  findPasswordToken,
+  needsSetup,
+  organizationsOf,
+  SetupAlreadyDone,
+  setPasswordWithToken,
+} from "./accounts";
+import type { Auth } from "./lucia";
+import { writeSessionCookie } from "./middleware";
+import { passwordMinLength } from "./passwords";
+import { attemptKeys, clearFailures, isRateLimited, recordFailure } from "./rate-limit";
+
+const loginSchema = z.object({
+  email: z.string().trim().min(1, "validation.required").max(320),
+  password: z.string().min(1, "validation.required").max(1000),
+  next: z.string().optional(),
+});
+
+const setupSchema = z.object({
+  organizationName: field.text(120),
+  timezone: z.string().refine(isValidTimezone, "validation.invalid"),
+  name: field.text(120),
+  email: field.email(),
+  password: z.string().min(passwordMinLength, "validation.tooShort").max(1000, "validation.tooLong"),
+  locale: z.string().optional().transform((v) => (isLocale(v) ? v : "en")),
+});
+
+const passwordSchema = z
+  .object({
+    password: z.string().min(passwordMinLength, "validation.tooShort").max(1000, "validation.tooLong"),
+    confirm: z.string(),
+  })
+  .refine((v) => v.password === v.confirm, { message: "auth.passwordMismatch", path: ["confirm"] });
+
+/** Only local paths are followed after sign-in (no open redirects). */
+function safeNext(next: string | undefined): string | undefined {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : undefined;
+}
+
+function clientAddress(c: Ctx): string | null {
+  const server = c.env?.server;
+  return c.req.header("x-forwarded-for")?.split(",")[0]?.trim() || server?.requestIP(c.req.raw)?.address || null;
+}
+
+export function timezoneChoices(): string[] {
+  const all = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.("timeZone") ?? ["UTC"];
+  return ["Europe/Istanbul", "UTC", ...all.filter((z) => z !== "Europe/Istanbul" && z !== "UTC")];
+}
+
+export function authRoutes(auth: Auth) {
+  const app = new Hono<AppEnv>();
+
+  app.get("/login", async (c) => {
+    const db = c.get("deps").database.db;
+    if (await needsSetup(db)) return redirect(c, "/setup");
+    if (c.get("user")) return redirect(c, "/organizations");
+    return render(c, <LoginPage ui={ui(c)} form={emptyForm()} flash={takeFlash(c)} next={safeNext(c.req.query("next"))} />);
+  });
+
+  app.post(
+    "/login",
+    validForm(loginSchema, (c, errors, values) => render(c, <LoginPage ui={ui(c)} form={{ errors, values }} flash={null} />, 422)),
+    async (c) => {
+      const { db } = c.get("deps").database;
+      const { config, clock } = c.get("deps");
+      const { email, password, next } = c.req.valid("form");
+      const keys = attemptKeys(email, clientAddress(c));
+      const limit = { maxFailures: config.LOGIN_MAX_FAILURES, windowMs: config.LOGIN_WINDOW_MINUTES * 60_000 };
+      const t = c.get("t");
+      if (await isRateLimited(db, keys, limit, clock.now())) {
+        const form = { values: { email }, errors: { _form: t("auth.rateLimited", { minutes: config.LOGIN_WINDOW_MINUTES }) } };
+        return render(c, <LoginPage ui={ui(c)} form={form} flash={{ kind: "error", text: form.errors._form }} />, 429);
+      }
+      const user = await authenticate(db, email, password);
+      if (!user) {
+        await recordFailure(db, keys, clock.now());
+        return render(c, <LoginPage ui={ui(c)} form={{ values: { email }, errors: {} }} flash={{ kind: "error", text: t("auth.invalid") }} next={safeNext(next)} />, 401);
+      }
+      await clearFailures(db, keys);
+      const session = await auth.createSession(user.id, { orgId: null });
+      writeSessionCookie(c, auth, session.id, session.expiresAt);
+      const target = safeNext(next);
+      return redirect(c, target ? `/organizations?next=${encodeURIComponent(target)}` : "/organizations");
+    },
+  );
+
+  app.post("/logout", async (c) => {
+    const sessionId = c.get("sessionId");
+    const actor = c.get("actor");
+    if (sessionId) {
+      await auth.invalidateSession(sessionId);
+      if (actor) {
+        const { database, clock } = c.get("deps");
+        const eventId = await goOffline(database.db, actor.orgId, actor.userId, clock.now());
+        if (eventId) await publishEvents(database, actor.orgId, [eventId]);
+      }
+    }
+    writeSessionCookie(c, auth, "", 0);
+    flash(c, "ok", "auth.signedOut");
+    return redirect(c, "/login");
+  });
+
+  app.get("/organizations", async (c) => {
+    const user = c.get("user");
+    if (!user) return redirect(c, "/login");
+    const orgs = await organizationsOf(c.get("deps").database.db, user.id);
+    return render(c, <OrganizationPicker ui={ui(c)} organizations={orgs} next={safeNext(c.req.query("next"))} />);
+  });
+
+  app.post("/organizations", validForm(z.object({ orgId: field.id(), next: z.string().optional() }), (c) => redirect(c, "/organizations")), async (c) => {
+    const user = c.get("user");
+    const sessionId = c.get("sessionId");
+    if (!user || !sessionId) return redirect(c, "/login");
+    const { orgId } = c.req.valid("form");
+    const db = c.get("deps").database.db;
+    const actor = await actorFor(db, user.id, orgId);
+    if (!actor) return redirect(c, "/organizations");
+    await db.update(sessions).set({ orgId }).where(eq(sessions.id, sessionId));
+    return redirect(c, safeNext(c.req.valid("form").next) ?? "/inbox");
+  });
+
+  app.get("/setup", async (c) => {
+    if (!(await needsSetup(c.get("deps").database.db))) return redirect(c, "/login");
+    return render(c, <SetupPage ui={ui(c)} form={emptyForm({ timezone: "Europe/Istanbul" })} timezones={timezoneChoices()} />);
+  });
+
+  app.post(
+    "/setup",
+    validForm(setupSchema, (c, errors, values) => render(c, <SetupPage ui={ui(c)} form={{ errors, values }} timezones={timezoneChoices()} />, 422)),
+    async (c) => {
+      const { database, clock } = c.get("deps");
+      const input = c.req.valid("form");
+      try {
+        const { userId, orgId } = await completeSetup(database.db, { ...input, organizationName: input.organizationName }, clock.now());
+        const session = await auth.createSession(userId, { orgId });
+        writeSessionCookie(c, auth, session.id, session.expiresAt);
+        return redirect(c, "/inbox");
+      } catch (e) {
+        if (e instanceof SetupAlreadyDone) return redirect(c, "/login");
+        throw e;
+      }
+    },
+  );
+
+  app.get("/password/:token", async (c) => {
+    const token = c.req.param("token");
+    const found = await findPasswordToken(c.get("deps").database.db, token, c.get("deps").clock.now());
+    return render(c, <SetPasswordPage ui={ui(c)} form={emptyForm()} token={token} email={found?.email} valid={!!found} />, found ? 200 : 404);
+  });
+
+  app.post(
+    "/password/:token",
+    validForm(passwordSchema, (c, errors, values) =>
+      render(c, <SetPasswordPage ui={ui(c)} form={{ errors, values }} token={c.req.param("token")!} valid />, 422),
+    ),
+    async (c) => {
+      const token = c.req.param("token");
+      const { database, clock } = c.get("deps");
+      const ok = await setPasswordWithToken(database.db, token, c.req.valid("form").password, clock.now());
+      if (!ok) return render(c, <SetPasswordPage ui={ui(c)} form={emptyForm()} token={token} valid={false} />, 404);
+      flash(c, "ok", "auth.passwordSet");
+      return redirect(c, "/login");
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,42 @@
+// Environment, parsed once with zod; everything else reads configuration from here.
+import { z } from "zod";
+
+const boolish = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  DATA_DIR: z.string().default("./data"),
+  /** Create the demo organization on an empty database. Defaults to on for the embedded database. */
+  DEMO_SEED: boolish.optional(),
+  /** Public origin when Kanal runs behind a TLS proxy (cookies `Secure`, CSRF origin, links). */
+  PUBLIC_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  SESSION_DAYS: z.coerce.number().positive().default(30),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** 32-byte key (base64 or hex) sealing channel secrets at rest. */
+  SECRETS_KEY: z.string().optional(),
+  STORAGE_DIR: z.string().optional(),
+  STORAGE_S3_BUCKET: z.string().optional(),
+  STORAGE_S3_ENDPOINT: z.string().optional(),
+  STORAGE_S3_REGION: z.string().optional(),
+  STORAGE_S3_ACCESS_KEY_ID: z.string().optional(),
+  STORAGE_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  META_GRAPH_URL: z.string().url().default("https://graph.facebook.com"),
+  META_GRAPH_VERSION: z.string().default("v25.0"),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(10),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+});
+
+export type Config = z.infer<typeof schema> & { demoSeed: boolean };
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  const c = parsed.data;
+  return { ...c, demoSeed: c.DEMO_SEED ?? !c.DATABASE_URL };
+}

@@ -1,0 +1,46 @@
+// What every request handler can reach: the app's dependencies and, once signed in, who is asking.
+import type { Server } from "bun";
+import type { Database } from "@db/client";
+import type { Locale, Role } from "@db/schema";
+import type { Config } from "./config";
+import type { Clock } from "./clock";
+import type { Logger } from "./log";
+import type { Translate } from "./i18n";
+
+export interface Deps {
+  database: Database;
+  config: Config;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface SignedInUser {
+  id: string;
+  email: string;
+  name: string;
+  locale: Locale | null;
+}
+
+/** The signed-in user's standing in the organization picked for this session. */
+export interface Actor {
+  userId: string;
+  name: string;
+  orgId: number;
+  orgName: string;
+  timezone: string;
+  role: Role;
+  status: import("@db/schema").AgentStatus;
+}
+
+export type AppEnv = {
+  Bindings: { server?: Server<unknown> };
+  Variables: {
+    deps: Deps;
+    locale: Locale;
+    t: Translate;
+    user: SignedInUser | null;
+    sessionId: string | null;
+    actor: Actor | null;
+    requestId: string;
+  };
+};

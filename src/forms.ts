@@ -1,0 +1,100 @@
+// Form validation shared by every page: zod issues become translated field errors, and the typed
+// values come back so a form re-renders with nothing lost.
+import { zValidator } from "@hono/zod-validator";
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "./context";
+import { z } from "zod";
+import type { MessageKey, Translate } from "./i18n";
+
+export type FieldErrors = Record<string, string>;
+export type FormValues = Record<string, string | string[]>;
+
+/** Zod messages in our schemas are catalog keys; built-in issues are mapped to keys with params. */
+export function fieldErrors(error: z.ZodError, t: Translate): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? "_form");
+    if (out[field]) continue;
+    out[field] = translateIssue(issue, t);
+  }
+  return out;
+}
+
+function translateIssue(issue: z.core.$ZodIssue, t: Translate): string {
+  if (issue.message && /^[a-z]+\.[A-Za-z.]+$/.test(issue.message)) {
+    const params: Record<string, string | number> = {};
+    if ("maximum" in issue) params.max = Number(issue.maximum);
+    if ("minimum" in issue) params.min = Number(issue.minimum);
+    return t(issue.message as MessageKey, params);
+  }
+  switch (issue.code) {
+    case "too_big":
+      return t("validation.tooLong", { max: Number(issue.maximum) });
+    case "too_small":
+      return Number(issue.minimum) <= 1 ? t("validation.required") : t("validation.tooShort", { min: Number(issue.minimum) });
+    case "invalid_format":
+      return issue.format === "email" ? t("validation.email") : t("validation.invalid");
+    case "invalid_type":
+      return issue.input === undefined ? t("validation.required") : t("validation.invalid");
+    default:
+      return t("validation.invalid");
+  }
+}
+
+/** Raw submitted values, for re-rendering a rejected form exactly as typed. */
+export function formValues(body: Record<string, unknown>): FormValues {
+  const out: FormValues = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === "string");
+    else if (typeof v === "string") out[k] = v;
+  }
+  return out;
+}
+
+/** Common field shapes whose messages are catalog keys. */
+export const field = {
+  text: (max = 200) => z.string().trim().min(1, "validation.required").max(max, "validation.tooLong"),
+  optionalText: (max = 2000) =>
+    z
+      .string()
+      .trim()
+      .max(max, "validation.tooLong")
+      .optional()
+      .transform((v) => (v ? v : undefined)),
+  email: () => z.string().trim().toLowerCase().min(1, "validation.required").pipe(z.email("validation.email")),
+  id: () => z.coerce.number().int().positive(),
+  checkbox: () =>
+    z
+      .union([z.literal("on"), z.literal("true"), z.literal("1"), z.literal("")])
+      .optional()
+      .transform((v) => v === "on" || v === "true" || v === "1"),
+  /** Checkbox lists arrive as one string or several. */
+  idList: () =>
+    z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter(Boolean).map(Number))
+      .pipe(z.array(z.number().int().positive())),
+};
+
+type Rejected = (c: Context<AppEnv>, errors: FieldErrors, values: FormValues) => Response | Promise<Response>;
+
+/**
+ * Validates a form body with zod; on failure calls `onInvalid` (which renders the form again with
+ * status 422 and the values typed), so the handler only ever sees valid, typed data.
+ */
+export function validForm<T extends z.ZodType>(schema: T, onInvalid: Rejected) {
+  return zValidator("form", schema, async (result, c) => {
+    if (!result.success) {
+      const ctx = c as unknown as Context<AppEnv>;
+      return onInvalid(ctx, fieldErrors(result.error as unknown as z.ZodError, ctx.get("t")), formValues(result.data as Record<string, unknown>));
+    }
+  }) as unknown as MiddlewareHandler<AppEnv, string, { in: { form: z.input<T> }; out: { form: z.output<T> } }>;
+}
+
+/** Validates query strings; a bad query is a 400 with a translated message (no form to redraw). */
+export function validQuery<T extends z.ZodType>(schema: T) {
+  return zValidator("query", schema, (result, c) => {
+    if (!result.success) return c.text("Bad request: " + result.error.issues.map((i) => i.path.join(".") + " " + i.message).join("; "), 400);
+  });
+}

@@ -1,0 +1,6 @@
+// Admin: brands.
+export const en = {
+} as const;
+
+export const tr: Record<keyof typeof en, string> = {
+};

@@ -1,0 +1,6 @@
+// Admin: custom-fields.
+export const en = {
+} as const;
+
+export const tr: Record<keyof typeof en, string> = {
+};

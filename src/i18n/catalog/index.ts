@@ -1,0 +1,23 @@
+// Each area keeps its own catalog file; this merges them. `tr` must have every key `en` has (typed).
+import * as admin from "./admin";
+import * as auth from "./auth";
+import * as brands from "./brands";
+import * as closingMessages from "./closing-messages";
+import * as customFields from "./custom-fields";
+import * as quickReplies from "./quick-replies";
+import * as shell from "./shell";
+import * as tags from "./tags";
+import * as workgroups from "./workgroups";
+
+const parts = [shell, auth, admin, workgroups, brands, tags, quickReplies, closingMessages, customFields] as const;
+
+type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends readonly { en: object }[]]
+  ? H["en"] & Merge<R>
+  : {};
+
+type All = Merge<typeof parts>;
+
+export const catalogs = {
+  en: Object.assign({}, ...parts.map((p) => p.en)) as All,
+  tr: Object.assign({}, ...parts.map((p) => p.tr)) as Record<keyof All, string>,
+};

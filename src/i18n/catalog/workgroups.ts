@@ -1,0 +1,6 @@
+// Admin: workgroups.
+export const en = {
+} as const;
+
+export const tr: Record<keyof typeof en, string> = {
+};

@@ -1,0 +1,70 @@
+// Periodic jobs: croner ticks, one process runs each tick (advisory lock + a claimed row per tick).
+import { Cron } from "croner";
+import { sql } from "drizzle-orm";
+import type { Deps } from "../context";
+import { jobRuns } from "@db/schema";
+import { pruneAttempts } from "../auth/rate-limit";
+import { expireSessions } from "../auth/expiry";
+
+export interface Job {
+  name: string;
+  /** Six-field cron pattern, seconds first. */
+  pattern: string;
+  lockKey: number;
+  run(deps: Deps, scheduledFor: Date): Promise<void>;
+}
+
+export const jobs: Job[] = [
+  {
+    name: "expire-sessions",
+    pattern: "0 * * * * *",
+    lockKey: 7_411_101,
+    run: async (deps) => {
+      await expireSessions(deps.database, deps.clock.now());
+    },
+  },
+  {
+    name: "prune-login-attempts",
+    pattern: "0 */10 * * * *",
+    lockKey: 7_411_102,
+    run: (deps) =>
+      pruneAttempts(deps.database.db, { maxFailures: deps.config.LOGIN_MAX_FAILURES, windowMs: deps.config.LOGIN_WINDOW_MINUTES * 60_000 }, deps.clock.now()),
+  },
+];
+
+/** Runs one tick of a job unless another process holds it or already claimed this tick. */
+export async function runJobOnce(deps: Deps, job: Job, scheduledFor: Date): Promise<"ran" | "skipped"> {
+  const outcome = await deps.database.withAdvisoryLock(job.lockKey, async () => {
+    const claimed = await deps.database.db
+      .insert(jobRuns)
+      .values({ job: job.name, scheduledFor, startedAt: deps.clock.now() })
+      .onConflictDoNothing()
+      .returning({ job: jobRuns.job });
+    if (claimed.length === 0) return "skipped" as const;
+    let error: string | null = null;
+    try {
+      await job.run(deps, scheduledFor);
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+      deps.log.error("job failed", { job: job.name, error: e });
+    }
+    await deps.database.db.execute(
+      sql`update job_runs set finished_at = now(), error = ${error} where job = ${job.name} and scheduled_for = ${scheduledFor}`,
+    );
+    return "ran" as const;
+  });
+  return outcome ?? "skipped";
+}
+
+export function startJobs(deps: Deps, list: Job[] = jobs) {
+  const crons = list.map(
+    (job) =>
+      new Cron(job.pattern, { protect: true, catch: (e) => deps.log.error("job crashed", { job: job.name, error: e }) }, async (self: Cron) => {
+        // The tick's own time (to the second) identifies it across processes.
+        const scheduledFor = new Date(Math.floor(Date.now() / 1000) * 1000);
+        await runJobOnce(deps, job, scheduledFor);
+        void self;
+      }),
+  );
+  return { stop: () => crons.forEach((c) => c.stop()) };
+}

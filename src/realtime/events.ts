@@ -1,0 +1,43 @@
+// The events log: every state change appends a row in its own transaction; ids are published after commit.
+import type { Database, DbOrTx } from "@db/client";
+import { events } from "@db/schema";
+
+export type EventType =
+  | "organization_created"
+  | "status_changed"
+  | "user_invited"
+  | "user_updated"
+  | "user_deactivated"
+  | "user_reactivated"
+  | "conversation_created"
+  | "message_created"
+  | "assigned"
+  | "forwarded"
+  | "joined"
+  | "first_response"
+  | "closed"
+  | "reactivated";
+
+export interface NewEvent {
+  orgId: number;
+  type: EventType;
+  conversationId?: number | null;
+  actorId?: string | null;
+  subjectUserId?: string | null;
+  data?: Record<string, unknown>;
+  createdAt?: Date;
+}
+
+export async function recordEvent(tx: DbOrTx, event: NewEvent): Promise<number> {
+  const [row] = await tx.insert(events).values(event).returning({ id: events.id });
+  return row.id;
+}
+
+export const EVENTS_CHANNEL = "kanal_events";
+
+/** Tells every process (in-process listeners and other processes via NOTIFY) that events exist. */
+export async function publishEvents(database: Database, orgId: number, ids: number[]) {
+  if (ids.length === 0) return;
+  // Ids only: payloads stay far below NOTIFY's 8000-byte limit, and listeners read the rows.
+  await database.notify(EVENTS_CHANNEL, JSON.stringify({ orgId, ids }));
+}

@@ -1,0 +1,56 @@
+// The app shell's own actions: the user's status and language, and the health check.
+import { Hono } from "hono";
+import { setCookie } from "hono/cookie";
+import { z } from "zod";
+import { agentStatuses, locales } from "@db/schema";
+import { pingDatabase } from "@db/client";
+import type { AppEnv } from "../context";
+import { setUserLocale } from "../auth/accounts";
+import { requireActor } from "../auth/middleware";
+import { changeStatus } from "../cockpit/statuses";
+import { validForm } from "../forms";
+import { publishEvents } from "../realtime/events";
+import { StatusSwitch } from "../../views/layout";
+import { cookieDefaults, isHtmx, LOCALE_COOKIE, redirect, render, setLocale, ui } from "../web";
+
+const statusSchema = z.object({ status: z.enum(agentStatuses) });
+const localeSchema = z.object({ locale: z.enum(locales), back: z.string().optional() });
+
+export function shellRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/healthz", async (c) => {
+    try {
+      const ok = await pingDatabase(c.get("deps").database.db);
+      return c.json({ ok, database: c.get("deps").database.kind }, ok ? 200 : 503);
+    } catch (e) {
+      c.get("deps").log.error("health check failed", { error: e });
+      return c.json({ ok: false }, 503);
+    }
+  });
+
+  app.post("/me/locale", validForm(localeSchema, (c) => redirect(c, "/")), async (c) => {
+    const { locale, back } = c.req.valid("form");
+    setCookie(c, LOCALE_COOKIE, locale, { ...cookieDefaults(c), httpOnly: false, maxAge: 365 * 86400 });
+    const user = c.get("user");
+    if (user) await setUserLocale(c.get("deps").database.db, user.id, locale);
+    setLocale(c, locale);
+    const target = back && back.startsWith("/") && !back.startsWith("//") ? back : "/";
+    return redirect(c, target);
+  });
+
+  app.post("/me/status", requireActor, validForm(statusSchema, (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
+    const actor = c.get("actor")!;
+    const { database, clock } = c.get("deps");
+    const { status } = c.req.valid("form");
+    const { eventId } = await changeStatus(database.db, actor, actor.userId, status, clock.now());
+    if (eventId) await publishEvents(database, actor.orgId, [eventId]);
+    c.set("actor", { ...actor, status });
+    if (isHtmx(c)) return render(c, <StatusSwitch ui={ui(c)} />);
+    return redirect(c, c.req.header("referer") ? new URL(c.req.header("referer")!).pathname : "/inbox");
+  });
+
+  app.get("/", (c) => redirect(c, c.get("user") ? "/inbox" : "/login"));
+
+  return app;
+}

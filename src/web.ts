@@ -1,0 +1,116 @@
+// Request plumbing shared by every module: language, flash messages, rendering, CSRF, request logs.
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { JSX } from "hono/jsx/jsx-runtime";
+import type { AppEnv } from "./context";
+import { isLocale, negotiateLocale, translator, type MessageKey, type Params } from "./i18n";
+import type { Flash, Ui } from "../views/ui";
+
+export type Ctx = Context<AppEnv>;
+
+export const LOCALE_COOKIE = "kanal_lang";
+const FLASH_COOKIE = "kanal_flash";
+
+export function isSecureRequest(c: Ctx): boolean {
+  const publicUrl = c.get("deps").config.PUBLIC_URL;
+  if (publicUrl) return publicUrl.startsWith("https:");
+  return new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
+}
+
+export function cookieDefaults(c: Ctx) {
+  return { path: "/", httpOnly: true, sameSite: "Lax" as const, secure: isSecureRequest(c) };
+}
+
+/** Language: the user's choice, else the cookie, else the browser's preference, else English. */
+export const localeMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const cookie = getCookie(c, LOCALE_COOKIE);
+  const locale = (isLocale(cookie) ? cookie : undefined) ?? negotiateLocale(c.req.header("accept-language")) ?? "en";
+  c.set("locale", locale);
+  c.set("t", translator(locale));
+  await next();
+};
+
+export function setLocale(c: Ctx, locale: "en" | "tr") {
+  c.set("locale", locale);
+  c.set("t", translator(locale));
+}
+
+export function ui(c: Ctx): Ui {
+  return { t: c.get("t"), locale: c.get("locale"), path: c.req.path, user: c.get("user"), actor: c.get("actor") };
+}
+
+export function render(c: Ctx, page: JSX.Element, status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 = 200) {
+  return c.html(page as unknown as string, status);
+}
+
+/** True when htmx made the request (it will swap the response into the page). */
+export function isHtmx(c: Ctx): boolean {
+  return c.req.header("hx-request") === "true";
+}
+
+/** A message shown once on the next page, for redirects after a plain form post. */
+export function flash(c: Ctx, kind: "ok" | "error", key: MessageKey, params?: Params) {
+  setCookie(c, FLASH_COOKIE, encodeURIComponent(JSON.stringify({ kind, key, params })), { ...cookieDefaults(c), maxAge: 60 });
+}
+
+export function takeFlash(c: Ctx): Flash {
+  const raw = getCookie(c, FLASH_COOKIE);
+  if (!raw) return null;
+  deleteCookie(c, FLASH_COOKIE, { path: "/" });
+  try {
+    const { kind, key, params } = JSON.parse(decodeURIComponent(raw));
+    return { kind: kind === "error" ? "error" : "ok", text: c.get("t")(key, params) };
+  } catch {
+    return null;
+  }
+}
+
+/** After a successful post: htmx follows `HX-Redirect`-free 303s itself; plain forms too. */
+export function redirect(c: Ctx, to: string) {
+  return c.redirect(to, 303);
+}
+
+/** Only same-origin pages may change state. Webhooks and the widget API prove themselves otherwise. */
+export function csrfGuard(exemptPrefixes: string[]): MiddlewareHandler<AppEnv> {
+  const safe = new Set(["GET", "HEAD", "OPTIONS"]);
+  return async (c, next) => {
+    if (safe.has(c.req.method) || exemptPrefixes.some((p) => c.req.path.startsWith(p))) return next();
+    const site = c.req.header("sec-fetch-site");
+    const origin = c.req.header("origin");
+    const allowed = new Set([new URL(c.req.url).origin]);
+    const publicUrl = c.get("deps").config.PUBLIC_URL;
+    if (publicUrl) allowed.add(new URL(publicUrl).origin);
+    const ok = origin ? allowed.has(origin) : site === "same-origin";
+    if (!ok) return c.text(c.get("t")("error.csrf"), 403);
+    return next();
+  };
+}
+
+const secretPath = /^\/(password)\/[^/]+/;
+
+/** One JSON line per request; paths that carry secrets are masked. */
+export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const started = performance.now();
+  const requestId = c.req.header("x-request-id") ?? crypto.randomUUID();
+  c.set("requestId", requestId);
+  c.header("x-request-id", requestId);
+  await next();
+  if (c.req.path === "/healthz" || c.req.path.startsWith("/static/")) return;
+  c.get("deps").log.info("request", {
+    requestId,
+    method: c.req.method,
+    path: c.req.path.replace(secretPath, "/$1/:token"),
+    status: c.res.status,
+    ms: Math.round((performance.now() - started) * 10) / 10,
+    user: c.get("user")?.id,
+    org: c.get("actor")?.orgId,
+  });
+};
+
+/** Security headers on every response. */
+export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  c.header("x-content-type-options", "nosniff");
+  c.header("referrer-policy", "same-origin");
+  if (!c.res.headers.has("x-frame-options") && !c.req.path.startsWith("/widget")) c.header("x-frame-options", "DENY");
+};

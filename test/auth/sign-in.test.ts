@@ -1,0 +1,88 @@
+import { describe, expect, it } from "bun:test";
+import { useTestApp } from "../support/app";
+
+const t = useTestApp({ LOGIN_MAX_FAILURES: "3" });
+
+describe("sign-in", () => {
+  it("signs in with the right password and sends the user to pick an organization", async () => {
+    const w = await t.world();
+    const client = t.client();
+    const res = await client.post("/login", { email: w.agent.email, password: "correct-horse-battery" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/organizations");
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("kanal_session="))!;
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Lax");
+    expect(cookie).not.toContain("Secure");
+    const picker = await client.html("/organizations");
+    expect(picker.text).toContain("Select your organization");
+    expect(picker.text).toContain(`value="${w.orgId}"`);
+  });
+
+  it("rejects a wrong password with the same message as an unknown email", async () => {
+    const w = await t.world();
+    const wrong = await t.client().post("/login", { email: w.agent.email, password: "nope-nope" });
+    const unknown = await t.client().post("/login", { email: "nobody@nowhere.test", password: "nope-nope" });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(await wrong.text()).toContain("Email or password is wrong.");
+    expect(await unknown.text()).toContain("Email or password is wrong.");
+  });
+
+  it("locks an account out after repeated failures, even with the right password", async () => {
+    const w = await t.world();
+    for (let i = 0; i < 3; i++) await t.client().post("/login", { email: w.agent2.email, password: "wrong-password" });
+    const res = await t.client().post("/login", { email: w.agent2.email, password: "correct-horse-battery" });
+    expect(res.status).toBe(429);
+    expect(await res.text()).toContain("Too many failed attempts");
+    t.clock.advance("16m");
+    const later = await t.client().post("/login", { email: w.agent2.email, password: "correct-horse-battery" });
+    expect(later.status).toBe(303);
+  });
+
+  it("keeps the typed email when the form is incomplete", async () => {
+    const res = await t.client().post("/login", { email: "typed@example.test", password: "" });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('value="typed@example.test"');
+    expect(html).toContain("Required.");
+  });
+
+  it("opens the inbox after picking an organization, and refuses one the user is not in", async () => {
+    const w = await t.world();
+    const other = await t.world("Other");
+    const client = await t.signIn(w.agent.email);
+    const refused = await client.post("/organizations", { orgId: String(other.orgId) });
+    expect(refused.headers.get("location")).toBe("/organizations");
+    expect((await client.get("/inbox")).status).toBe(303);
+    const picked = await client.post("/organizations", { orgId: String(w.orgId) });
+    expect(picked.headers.get("location")).toBe("/inbox");
+    expect((await client.get("/inbox")).status).toBe(200);
+  });
+
+  it("signs out, ends the session and sets the agent offline", async () => {
+    const w = await t.world();
+    const client = await t.signIn(w.agent.email, w.orgId);
+    await client.post("/me/status", { status: "online" });
+    const out = await client.post("/logout");
+    expect(out.headers.get("location")).toBe("/login");
+    expect((await client.get("/inbox")).status).toBe(303);
+    const admin = await t.signIn(w.admin.email, w.orgId);
+    const page = await admin.html(`/admin/users/${w.agent.id}`);
+    expect(page.status).toBe(200);
+    const list = await admin.html("/admin/users?q=Okan");
+    expect(list.text).toContain("status-offline");
+  });
+
+  it("sends people who are not signed in to the sign-in page, keeping where they wanted to go", async () => {
+    const res = await t.client().get("/admin/users?q=x");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/login?next=%2Fadmin%2Fusers%3Fq%3Dx");
+  });
+
+  it("refuses a state-changing request from another origin", async () => {
+    const w = await t.world();
+    const res = await t.client().post("/login", { email: w.agent.email, password: "correct-horse-battery" }, { headers: { origin: "https://evil.example" } });
+    expect(res.status).toBe(403);
+  });
+});

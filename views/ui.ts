@@ -1,0 +1,13 @@
+// What every page needs to draw its frame: language, who is signed in, where we are.
+import type { Actor, SignedInUser } from "../src/context";
+import type { Locale, Translate } from "../src/i18n";
+
+export interface Ui {
+  t: Translate;
+  locale: Locale;
+  path: string;
+  user: SignedInUser | null;
+  actor: Actor | null;
+}
+
+export type Flash = { kind: "ok" | "error"; text: string } | null;
