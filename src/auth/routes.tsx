@@ -8,7 +8,7 @@ import { field, validForm } from "../forms";
 import { isLocale } from "../i18n";
 import { emptyForm } from "../../views/components/form";
 import { LoginPage, OrganizationPicker, SetPasswordPage, SetupPage } from "../../views/auth/pages";
-import { goOffline } from "../cockpit/statuses";
+import { changeStatus, goOffline } from "../cockpit/statuses";
 import { publishEvents } from "../realtime/events";
 import { flash, redirect, render, takeFlash, ui, type Ctx } from "../web";
 import { isValidTimezone } from "../admin/organizations";
@@ -133,6 +133,11 @@ export function authRoutes(auth: Auth) {
     const actor = await actorFor(db, user.id, orgId);
     if (!actor) return redirect(c, "/organizations");
     await db.update(sessions).set({ orgId }).where(eq(sessions.id, sessionId));
+    // Starting work in an organization brings an offline agent online (signing out reverses it).
+    if (actor.status === "offline") {
+      const { eventId } = await changeStatus(db, actor, actor.userId, "online", c.get("deps").clock.now());
+      if (eventId) await publishEvents(c.get("deps").database, orgId, [eventId]);
+    }
     return redirect(c, safeNext(c.req.valid("form").next) ?? "/inbox");
   });
 

@@ -4,6 +4,7 @@ import type { AppEnv } from "../context";
 import { requireActor, requireRole } from "../auth/middleware";
 import { render, ui } from "../web";
 import { Layout } from "../../views/layout";
+import { inboxRoutes } from "../inbox/routes";
 
 export function workspaceRoutes() {
   const app = new Hono<AppEnv>();
@@ -13,16 +14,7 @@ export function workspaceRoutes() {
   app.use("/contacts/*", requireActor);
   app.use("/cockpit", requireActor, requireRole("admin", "supervisor"));
 
-  app.get("/inbox", (c) => {
-    const t = c.get("t");
-    return render(
-      c,
-      <Layout ui={ui(c)} title={t("inbox.title")}>
-        <h1>{t("inbox.title")}</h1>
-        <p>{t("inbox.placeholder")}</p>
-      </Layout>,
-    );
-  });
+  app.route("/inbox", inboxRoutes());
   app.get("/contacts", (c) => {
     const t = c.get("t");
     return render(

@@ -1,0 +1,205 @@
+// Finding conversations for the inbox: tabs, visibility, keyset pages, counts, and one thread.
+import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "@db/client";
+import {
+  channels,
+  contacts,
+  conversations,
+  conversationTags,
+  messages,
+  organizations,
+  tags,
+  users,
+  workgroupMembers,
+  workgroups,
+  type ChannelKind,
+} from "@db/schema";
+import type { Actor } from "../context";
+import { escapeLike } from "../admin/users";
+
+export const tabs = ["open", "assigned", "closed", "all"] as const;
+export type Tab = (typeof tabs)[number];
+export const INBOX_PAGE = 50;
+
+export interface ConversationRow {
+  id: number;
+  status: "open" | "closed";
+  contactName: string;
+  channelKind: ChannelKind;
+  channelName: string;
+  preview: string;
+  lastMessageAt: Date;
+  assigneeName: string | null;
+  workgroupName: string | null;
+  tags: { name: string; color: string }[];
+}
+
+export function tabCondition(tab: Tab): SQL | undefined {
+  switch (tab) {
+    case "open":
+      return and(eq(conversations.status, "open"), isNull(conversations.assigneeId));
+    case "assigned":
+      return and(eq(conversations.status, "open"), isNotNull(conversations.assigneeId));
+    case "closed":
+      return eq(conversations.status, "closed");
+    case "all":
+      return undefined;
+  }
+}
+
+/**
+ * With the organization setting "agents see only their own", an agent sees conversations assigned
+ * to them, to their workgroups, or to nobody. Supervisors and admins see everything.
+ */
+export async function visibility(db: DbOrTx, actor: Actor): Promise<SQL | undefined> {
+  if (actor.role !== "agent") return undefined;
+  const [org] = await db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, actor.orgId));
+  if (!org?.settings.agentsSeeOnlyOwn) return undefined;
+  const myGroups = db.select({ id: workgroupMembers.workgroupId }).from(workgroupMembers).where(eq(workgroupMembers.userId, actor.userId));
+  return or(
+    eq(conversations.assigneeId, actor.userId),
+    inArray(conversations.workgroupId, myGroups),
+    and(isNull(conversations.assigneeId), isNull(conversations.workgroupId)),
+  );
+}
+
+export interface InboxCursor {
+  at: string;
+  id: number;
+}
+
+export function encodeInboxCursor(c: InboxCursor): string {
+  return Buffer.from(`${c.at}|${c.id}`).toString("base64url");
+}
+
+export function decodeInboxCursor(raw: string | undefined): InboxCursor | null {
+  if (!raw) return null;
+  const [at, id] = Buffer.from(raw, "base64url").toString("utf8").split("|");
+  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^\d+$/.test(id)) return null;
+  return { at, id: Number(id) };
+}
+
+export interface ConversationQuery {
+  tab: Tab;
+  search?: string;
+  cursor?: InboxCursor | null;
+  limit?: number;
+}
+
+/** One query per page, newest activity first, continuing strictly after the cursor. */
+export async function findConversations(db: DbOrTx, actor: Actor, query: ConversationQuery) {
+  const limit = query.limit ?? INBOX_PAGE;
+  const term = query.search?.trim();
+  const like = term ? `%${escapeLike(term)}%` : null;
+  const where = and(
+    eq(conversations.orgId, actor.orgId),
+    tabCondition(query.tab),
+    await visibility(db, actor),
+    query.cursor
+      ? or(
+          lt(conversations.lastMessageAt, new Date(query.cursor.at)),
+          and(eq(conversations.lastMessageAt, new Date(query.cursor.at)), lt(conversations.id, query.cursor.id)),
+        )
+      : undefined,
+    like
+      ? or(
+          ilike(contacts.name, like),
+          ilike(contacts.phone, like),
+          sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id} and m.body ilike ${like})`,
+        )
+      : undefined,
+  );
+  const rows = await db
+    .select({
+      id: conversations.id,
+      status: conversations.status,
+      contactName: contacts.name,
+      channelKind: channels.kind,
+      channelName: channels.name,
+      preview: conversations.lastMessagePreview,
+      lastMessageAt: conversations.lastMessageAt,
+      assigneeName: users.name,
+      workgroupName: workgroups.name,
+    })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .leftJoin(users, eq(users.id, conversations.assigneeId))
+    .leftJoin(workgroups, eq(workgroups.id, conversations.workgroupId))
+    .where(where)
+    .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit);
+  const tagMap = await tagsOf(db, items.map((r) => r.id));
+  const last = items[items.length - 1];
+  return {
+    items: items.map((r) => ({ ...r, tags: tagMap.get(r.id) ?? [] })) as ConversationRow[],
+    next: rows.length > limit && last ? encodeInboxCursor({ at: last.lastMessageAt.toISOString(), id: last.id }) : null,
+  };
+}
+
+async function tagsOf(db: DbOrTx, conversationIds: number[]) {
+  const map = new Map<number, { name: string; color: string }[]>();
+  if (conversationIds.length === 0) return map;
+  const rows = await db
+    .select({ conversationId: conversationTags.conversationId, name: tags.name, color: tags.color })
+    .from(conversationTags)
+    .innerJoin(tags, eq(tags.id, conversationTags.tagId))
+    .where(inArray(conversationTags.conversationId, conversationIds))
+    .orderBy(asc(tags.name));
+  for (const r of rows) map.set(r.conversationId, [...(map.get(r.conversationId) ?? []), { name: r.name, color: r.color }]);
+  return map;
+}
+
+/** Counts for the four tabs in one query. */
+export async function tabCounts(db: DbOrTx, actor: Actor): Promise<Record<Tab, number>> {
+  const [row] = await db
+    .select({
+      open: sql<number>`count(*) filter (where ${conversations.status} = 'open' and ${conversations.assigneeId} is null)`.mapWith(Number),
+      assigned: sql<number>`count(*) filter (where ${conversations.status} = 'open' and ${conversations.assigneeId} is not null)`.mapWith(Number),
+      closed: sql<number>`count(*) filter (where ${conversations.status} = 'closed')`.mapWith(Number),
+      all: count(),
+    })
+    .from(conversations)
+    .where(and(eq(conversations.orgId, actor.orgId), await visibility(db, actor)));
+  return row;
+}
+
+/** One conversation with its contact and messages, or null when it is not the actor's to see. */
+export async function getThread(db: DbOrTx, actor: Actor, conversationId: number) {
+  const [conversation] = await db
+    .select({
+      id: conversations.id,
+      status: conversations.status,
+      createdAt: conversations.createdAt,
+      contactId: contacts.id,
+      contactName: contacts.name,
+      contactPhone: contacts.phone,
+      contactEmail: contacts.email,
+      channelKind: channels.kind,
+      channelName: channels.name,
+      assigneeName: users.name,
+    })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .leftJoin(users, eq(users.id, conversations.assigneeId))
+    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId), await visibility(db, actor)));
+  if (!conversation) return null;
+  const history = await db
+    .select({
+      id: messages.id,
+      direction: messages.direction,
+      kind: messages.kind,
+      body: messages.body,
+      delivery: messages.delivery,
+      errorText: messages.errorText,
+      createdAt: messages.createdAt,
+      authorName: users.name,
+    })
+    .from(messages)
+    .leftJoin(users, eq(users.id, messages.authorId))
+    .where(eq(messages.conversationId, conversationId))
+    .orderBy(asc(messages.id));
+  return { conversation, messages: history };
+}
