@@ -1,37 +1,21 @@
-// Inbox, Contacts and Cockpit pages of the workspace.
+// The workspace areas behind sign-in: inbox and contacts for everyone, the cockpit for supervisors.
 import { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { requireActor, requireRole } from "../auth/middleware";
-import { render, ui } from "../web";
-import { Layout } from "../../views/layout";
+import { cockpitRoutes } from "../cockpit/routes";
+import { contactsRoutes } from "../contacts/routes";
 import { inboxRoutes } from "../inbox/routes";
 
 export function workspaceRoutes() {
   const app = new Hono<AppEnv>();
-  app.use("/inbox/*", requireActor);
-  app.use("/inbox", requireActor);
-  app.use("/contacts", requireActor);
-  app.use("/contacts/*", requireActor);
-  app.use("/cockpit", requireActor, requireRole("admin", "supervisor"));
-
+  for (const area of ["/inbox", "/contacts", "/cockpit"]) {
+    app.use(area, requireActor);
+    app.use(`${area}/*`, requireActor);
+  }
+  app.use("/cockpit", requireRole("admin", "supervisor"));
+  app.use("/cockpit/*", requireRole("admin", "supervisor"));
   app.route("/inbox", inboxRoutes());
-  app.get("/contacts", (c) => {
-    const t = c.get("t");
-    return render(
-      c,
-      <Layout ui={ui(c)} title={t("contacts.title")}>
-        <h1>{t("contacts.title")}</h1>
-      </Layout>,
-    );
-  });
-  app.get("/cockpit", (c) => {
-    const t = c.get("t");
-    return render(
-      c,
-      <Layout ui={ui(c)} title={t("cockpit.title")}>
-        <h1>{t("cockpit.title")}</h1>
-      </Layout>,
-    );
-  });
+  app.route("/contacts", contactsRoutes());
+  app.route("/cockpit", cockpitRoutes());
   return app;
 }

@@ -37,6 +37,7 @@ export const en = {
   "cockpit.active": "Active conversations",
   "cockpit.nobody": "Nobody.",
   "cockpit.change": "Change",
+  "cockpit.refused": "That status change is not allowed: only the agent can leave or enter Offline.",
 } as const;
 
 export const tr: Record<keyof typeof en, string> = {
@@ -77,4 +78,5 @@ export const tr: Record<keyof typeof en, string> = {
   "cockpit.active": "Aktif konuşmalar",
   "cockpit.nobody": "Kimse yok.",
   "cockpit.change": "Değiştir",
+  "cockpit.refused": "Bu durum değişikliğine izin verilmiyor: Çevrimdışı durumuna yalnızca temsilcinin kendisi girip çıkabilir.",
 };

@@ -58,7 +58,6 @@ export const en = {
   "validation.color": "Pick a colour like #1e88e5.",
   "home.welcome": "Welcome, {name}",
   "inbox.title": "Inbox",
-  "inbox.placeholder": "Conversations from every channel appear here.",
   "contacts.title": "Contacts",
   "cockpit.title": "Chat Cockpit",
 } as const;
@@ -122,7 +121,6 @@ export const tr: Record<keyof typeof en, string> = {
   "validation.color": "#1e88e5 gibi bir renk seçin.",
   "home.welcome": "Hoş geldiniz, {name}",
   "inbox.title": "Gelen kutusu",
-  "inbox.placeholder": "Tüm kanallardan gelen konuşmalar burada görünür.",
   "contacts.title": "Kişiler",
   "cockpit.title": "Sohbet Kokpiti",
 };

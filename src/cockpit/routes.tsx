@@ -1,0 +1,38 @@
+// Cockpit routes (supervisors and admins): the board, and changing a member's status.
+import { Hono } from "hono";
+import { z } from "zod";
+import { agentStatuses } from "@db/schema";
+import type { AppEnv } from "../context";
+import { validForm } from "../forms";
+import { publishEvents } from "../realtime/events";
+import { flash, redirect, render, takeFlash, ui } from "../web";
+import { CockpitPage } from "../../views/cockpit/page";
+import { agentBoard } from "./board";
+import { changeStatus, StatusChangeRefused } from "./statuses";
+
+const statusSchema = z.object({ userId: z.string().min(1).max(64), status: z.enum(agentStatuses) });
+
+export function cockpitRoutes() {
+  const app = new Hono<AppEnv>();
+  app.get("/", async (c) => {
+    const rows = await agentBoard(c.get("deps").database.db, c.get("actor")!);
+    return render(c, <CockpitPage ui={ui(c)} rows={rows} flash={takeFlash(c)} />);
+  });
+  app.post("/status", validForm(statusSchema, (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
+    const { userId, status } = c.req.valid("form");
+    const { database, clock } = c.get("deps");
+    const actor = c.get("actor")!;
+    try {
+      const { eventId } = await changeStatus(database.db, actor, userId, status, clock.now());
+      if (eventId) await publishEvents(database, actor.orgId, [eventId]);
+    } catch (e) {
+      if (!(e instanceof StatusChangeRefused)) throw e;
+      if (e.reason === "not_found") return c.notFound();
+      flash(c, "error", "cockpit.refused");
+      return redirect(c, "/cockpit");
+    }
+    flash(c, "ok", "common.saved");
+    return redirect(c, "/cockpit");
+  });
+  return app;
+}

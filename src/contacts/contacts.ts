@@ -1,0 +1,61 @@
+// Contacts: the searchable list and one contact with its conversations and notes.
+import { and, asc, desc, eq, ilike, or, sql } from "drizzle-orm";
+import type { DbOrTx } from "@db/client";
+import { channels, contacts, conversations, notes, users } from "@db/schema";
+import type { Actor } from "../context";
+import { after, page, PAGE_SIZE, type Cursor } from "../admin/pagination";
+import { escapeLike } from "../admin/users";
+
+export async function findContacts(db: DbOrTx, actor: Actor, search: string | undefined, cursor: Cursor | null, limit = PAGE_SIZE) {
+  const sortKey = sql<string>`lower(${contacts.name})`;
+  const like = search ? `%${escapeLike(search)}%` : null;
+  const rows = await db
+    .select({
+      id: contacts.id,
+      name: contacts.name,
+      phone: contacts.phone,
+      email: contacts.email,
+      ownerName: users.name,
+      lastConversationAt: sql<Date | null>`(select max(${conversations.lastMessageAt}) from ${conversations} where ${conversations.contactId} = ${contacts.id})`.mapWith(
+        (v) => (v ? new Date(v) : null),
+      ),
+      sortKey,
+    })
+    .from(contacts)
+    .leftJoin(users, eq(users.id, contacts.ownerId))
+    .where(
+      and(
+        eq(contacts.orgId, actor.orgId),
+        like ? or(ilike(contacts.name, like), ilike(contacts.phone, like), ilike(contacts.email, like)) : undefined,
+        after(sortKey, contacts.id, cursor),
+      ),
+    )
+    .orderBy(asc(sortKey), asc(contacts.id))
+    .limit(limit + 1);
+  return page(rows, limit, (r) => ({ key: r.sortKey, id: r.id }));
+}
+
+export async function getContact(db: DbOrTx, actor: Actor, contactId: number) {
+  const [contact] = await db
+    .select({ id: contacts.id, name: contacts.name, phone: contacts.phone, email: contacts.email, customFields: contacts.customFields, ownerName: users.name, createdAt: contacts.createdAt })
+    .from(contacts)
+    .leftJoin(users, eq(users.id, contacts.ownerId))
+    .where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, contactId)));
+  if (!contact) return null;
+  const [history, noteRows] = await Promise.all([
+    db
+      .select({ id: conversations.id, status: conversations.status, createdAt: conversations.createdAt, lastMessageAt: conversations.lastMessageAt, preview: conversations.lastMessagePreview, channelKind: channels.kind, assigneeName: users.name })
+      .from(conversations)
+      .innerJoin(channels, eq(channels.id, conversations.channelId))
+      .leftJoin(users, eq(users.id, conversations.assigneeId))
+      .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.contactId, contactId)))
+      .orderBy(desc(conversations.createdAt)),
+    db
+      .select({ id: notes.id, body: notes.body, createdAt: notes.createdAt, authorName: users.name })
+      .from(notes)
+      .leftJoin(users, eq(users.id, notes.authorId))
+      .where(and(eq(notes.orgId, actor.orgId), eq(notes.contactId, contactId)))
+      .orderBy(desc(notes.createdAt)),
+  ]);
+  return { contact, conversations: history, notes: noteRows };
+}

@@ -1,0 +1,119 @@
+// Contacts: the list with search, and one contact's conversations and notes.
+import type { ChannelKind } from "../../db/schema";
+import { Layout } from "../layout";
+import { LoadMore, withQuery } from "../admin/shell";
+import { ChannelIcon } from "../inbox/page";
+import { fullTime } from "../format";
+import type { Ui } from "../ui";
+
+export interface ContactRow {
+  id: number;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  ownerName: string | null;
+  lastConversationAt: Date | null;
+}
+
+export function ContactsPage({ ui, rows, next, search }: { ui: Ui; rows: ContactRow[]; next: string | null; search: string }) {
+  return (
+    <Layout ui={ui} title={ui.t("contacts.title")}>
+      <div class="page">
+        <h1>{ui.t("contacts.title")}</h1>
+        <form class="search" method="get" action="/contacts" role="search">
+          <label class="visually-hidden" for="contacts-q">
+            {ui.t("contacts.search")}
+          </label>
+          <input id="contacts-q" type="search" name="q" value={search} placeholder={ui.t("contacts.search")} />
+          <button type="submit">{ui.t("common.search")}</button>
+        </form>
+        <table class="list">
+          <thead>
+            <tr>
+              <th>{ui.t("common.name")}</th>
+              <th>{ui.t("inbox.phone")}</th>
+              <th>{ui.t("common.email")}</th>
+              <th>{ui.t("contacts.owner")}</th>
+              <th>{ui.t("contacts.lastConversation")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            <ContactRows ui={ui} rows={rows} next={next} search={search} />
+          </tbody>
+        </table>
+        {rows.length === 0 ? <p class="empty">{ui.t("contacts.empty")}</p> : null}
+      </div>
+    </Layout>
+  );
+}
+
+export function ContactRows({ ui, rows, next, search }: { ui: Ui; rows: ContactRow[]; next: string | null; search: string }) {
+  const tz = ui.actor!.timezone;
+  return (
+    <>
+      {rows.map((r) => (
+        <tr>
+          <td>
+            <a href={`/contacts/${r.id}`}>{r.name}</a>
+          </td>
+          <td>{r.phone ?? "—"}</td>
+          <td>{r.email ?? "—"}</td>
+          <td>{r.ownerName ?? "—"}</td>
+          <td>{r.lastConversationAt ? fullTime(r.lastConversationAt, ui.locale, tz) : "—"}</td>
+        </tr>
+      ))}
+      {next ? <LoadMore ui={ui} href={withQuery("/contacts", { q: search, after: next })} /> : null}
+    </>
+  );
+}
+
+export interface ContactDetail {
+  contact: { id: number; name: string; phone: string | null; email: string | null; ownerName: string | null; createdAt: Date };
+  conversations: { id: number; status: "open" | "closed"; createdAt: Date; lastMessageAt: Date; preview: string; channelKind: ChannelKind; assigneeName: string | null }[];
+  notes: { id: number; body: string; createdAt: Date; authorName: string | null }[];
+}
+
+export function ContactPage({ ui, detail }: { ui: Ui; detail: ContactDetail }) {
+  const tz = ui.actor!.timezone;
+  const c = detail.contact;
+  return (
+    <Layout ui={ui} title={c.name}>
+      <div class="page">
+        <p>
+          <a href="/contacts">← {ui.t("contacts.title")}</a>
+        </p>
+        <h1>{c.name}</h1>
+        <p class="muted">{[c.phone, c.email, c.ownerName ? `${ui.t("contacts.owner")}: ${c.ownerName}` : null].filter(Boolean).join(" · ")}</p>
+        <div class="two-columns">
+          <section class="card">
+            <h2>{ui.t("inbox.conversations")}</h2>
+            <ul class="plain">
+              {detail.conversations.map((cv) => (
+                <li>
+                  <ChannelIcon ui={ui} kind={cv.channelKind} />{" "}
+                  <a href={`/inbox/${cv.id}?tab=all`}>{cv.preview || "…"}</a>{" "}
+                  <span class={`badge ${cv.status === "open" ? "status-online" : "muted"}`}>{ui.t(`inbox.status.${cv.status}`)}</span>{" "}
+                  <small class="muted">{fullTime(cv.lastMessageAt, ui.locale, tz)}</small>
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section class="card">
+            <h2>{ui.t("inbox.note")}</h2>
+            <ul class="plain">
+              {detail.notes.map((n) => (
+                <li>
+                  <p>{n.body}</p>
+                  <small class="muted">
+                    {n.authorName ?? "—"} · {fullTime(n.createdAt, ui.locale, tz)}
+                  </small>
+                </li>
+              ))}
+            </ul>
+            {detail.notes.length === 0 ? <p class="empty">{ui.t("common.empty")}</p> : null}
+          </section>
+        </div>
+      </div>
+    </Layout>
+  );
+}
