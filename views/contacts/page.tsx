@@ -99,7 +99,7 @@ export function ContactPage({ ui, detail }: { ui: Ui; detail: ContactDetail }) {
             </ul>
           </section>
           <section class="card">
-            <h2>{ui.t("inbox.note")}</h2>
+            <h2>{ui.t("contacts.notes")}</h2>
             <ul class="plain">
               {detail.notes.map((n) => (
                 <li>
