@@ -1,7 +1,10 @@
 // Builds the Hono app: shared middleware, then each module's routes.
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv, Deps } from "./context";
+import type { AppEnv, Deps, Runtime } from "./context";
+import { EventBus } from "./realtime/bus";
+import { LiveRenderer } from "./realtime/live";
+import { realtimeRoutes } from "./realtime/routes";
 import { createAuth } from "./auth/lucia";
 import { requireActor, sessionMiddleware } from "./auth/middleware";
 import { authRoutes } from "./auth/routes";
@@ -14,7 +17,8 @@ import { csrfGuard, localeMiddleware, render, requestLog, securityHeaders, ui } 
 
 export function createApp(deps: Deps) {
   const auth = createAuth(deps.database.db, deps.config.SESSION_DAYS);
-  const app = new Hono<AppEnv>();
+  const bus = new EventBus(deps.database, deps.log);
+  const app = Object.assign(new Hono<AppEnv>(), { runtime: { bus } satisfies Runtime });
 
   app.use("*", async (c, next) => {
     c.set("deps", deps);
@@ -33,6 +37,7 @@ export function createApp(deps: Deps) {
   app.use("/admin", requireActor);
   app.route("/admin", adminRoutes());
   app.route("/", workspaceRoutes());
+  app.route("/", realtimeRoutes(bus, new LiveRenderer(deps.database)));
 
   app.notFound((c) => {
     const t = c.get("t");

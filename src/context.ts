@@ -6,12 +6,18 @@ import type { Config } from "./config";
 import type { Clock } from "./clock";
 import type { Logger } from "./log";
 import type { Translate } from "./i18n";
+import type { EventBus } from "./realtime/bus";
 
 export interface Deps {
   database: Database;
   config: Config;
   clock: Clock;
   log: Logger;
+}
+
+/** What the app builds for itself from its dependencies; exposed so the server can stop it. */
+export interface Runtime {
+  bus: EventBus;
 }
 
 export interface SignedInUser {

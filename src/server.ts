@@ -40,7 +40,10 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info("shutting down", { signal });
   jobs.stop();
-  await server.stop();
+  // Finish requests in flight for a few seconds; live streams never finish, so then close the rest.
+  await Promise.race([server.stop(), Bun.sleep(5_000)]);
+  await server.stop(true);
+  await app.runtime.bus.stop();
   await database.close();
   process.exit(0);
 }

@@ -16,6 +16,7 @@ export function Document({ ui, title, children, bodyClass }: { ui: Ui; title: st
           <link rel="stylesheet" href="/static/app.css" />
           <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
           <script src="/static/htmx.min.js" defer></script>
+          <script src="/static/hx-sse.min.js" defer></script>
           <script src="/static/app.js" defer></script>
         </head>
         <body class={bodyClass}>{children}</body>
@@ -24,9 +25,14 @@ export function Document({ ui, title, children, bodyClass }: { ui: Ui; title: st
   );
 }
 
-export function Layout({ ui, title, children }: { ui: Ui; title: string; children: Child }) {
+/**
+ * `live` names the page for the live stream, which then sends the fragments this page shows.
+ * One stream per tab: browsers allow only six connections per origin.
+ */
+export function Layout({ ui, title, children, live = "other" }: { ui: Ui; title: string; children: Child; live?: "cockpit" | "inbox" | "other" }) {
   return (
     <Document ui={ui} title={title}>
+      {ui.actor ? <div id="live" hx-sse:connect={`/events?view=${live}`} hx-swap="none" hidden></div> : null}
       <a class="skip" href="#main">
         {ui.t("nav.skipToContent")}
       </a>

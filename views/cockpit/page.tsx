@@ -10,15 +10,24 @@ const changeable: AgentStatus[] = ["online", "break", "invisible"];
 
 export function CockpitPage({ ui, rows, flash }: { ui: Ui; rows: BoardRow[]; flash: Flash }) {
   return (
-    <Layout ui={ui} title={ui.t("cockpit.title")}>
+    <Layout ui={ui} title={ui.t("cockpit.title")} live="cockpit">
       <div class="page" id="cockpit">
         <h1>{ui.t("cockpit.title")}</h1>
         {flash ? <Alert kind={flash.kind}>{flash.text}</Alert> : null}
-        {agentStatuses.map((status) => (
-          <StatusTable ui={ui} status={status} rows={rows.filter((r) => r.status === status)} />
-        ))}
+        <CockpitBoard ui={ui} rows={rows} />
       </div>
     </Layout>
+  );
+}
+
+/** The part of the cockpit that live updates replace as a whole. */
+export function CockpitBoard({ ui, rows }: { ui: Ui; rows: BoardRow[] }) {
+  return (
+    <div id="cockpit-board">
+      {agentStatuses.map((status) => (
+        <StatusTable ui={ui} status={status} rows={rows.filter((r) => r.status === status)} />
+      ))}
+    </div>
   );
 }
 

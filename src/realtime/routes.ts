@@ -1,0 +1,61 @@
+// The live stream: GET /events sends this viewer's fragments for every new event, as SSE with the
+// event id, so a reconnecting browser (Last-Event-ID) gets what it missed.
+import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { eq, max } from "drizzle-orm";
+import { events } from "@db/schema";
+import type { AppEnv } from "../context";
+import { requireActor } from "../auth/middleware";
+import type { EventBus, LiveEvent } from "./bus";
+import type { LiveRenderer, LiveView } from "./live";
+
+const HEARTBEAT_MS = 15_000;
+const views = new Set<LiveView>(["cockpit", "inbox", "other"]);
+
+export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
+  const app = new Hono<AppEnv>();
+  app.get("/events", requireActor, async (c) => {
+    const actor = c.get("actor")!;
+    const db = c.get("deps").database.db;
+    const view = (views.has(c.req.query("view") as LiveView) ? c.req.query("view") : "other") as LiveView;
+    const viewer = { actor, locale: c.get("locale"), view };
+    // Bun closes idle connections after idleTimeout; a live stream must stay open.
+    c.env?.server?.timeout(c.req.raw, 0);
+    await bus.start();
+    const resumeFrom = Number(c.req.header("last-event-id") ?? "");
+    let lastSent = Number.isSafeInteger(resumeFrom) && resumeFrom > 0 ? resumeFrom : null;
+    if (lastSent === null) {
+      const [row] = await db.select({ id: max(events.id) }).from(events).where(eq(events.orgId, actor.orgId));
+      lastSent = row?.id ?? 0;
+    }
+
+    return streamSSE(c, async (stream) => {
+      let queue: Promise<void> = Promise.resolve();
+      const send = (batch: LiveEvent[]) => {
+        queue = queue.then(async () => {
+          for (const event of batch) {
+            if (stream.aborted || event.id <= lastSent!) continue;
+            lastSent = event.id;
+            const html = await renderer.render(event, viewer);
+            // An id-only message still moves the browser's Last-Event-ID forward.
+            if (html) await stream.writeSSE({ id: String(event.id), data: html });
+            else await stream.write(`id: ${event.id}\n\n`);
+          }
+        });
+      };
+      // Subscribe before replaying, so nothing committed in between is missed; ids dedupe.
+      const unsubscribe = bus.subscribe(actor.orgId, send);
+      send(await bus.since(actor.orgId, lastSent!));
+      const heartbeat = setInterval(() => void stream.write(": ping\n\n").catch(() => {}), HEARTBEAT_MS);
+      const closed = new Promise<void>((resolve) => {
+        stream.onAbort(resolve);
+        c.req.raw.signal.addEventListener("abort", () => resolve(), { once: true });
+      });
+      await closed;
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+  return app;
+}
+

@@ -1,0 +1,100 @@
+import { describe, expect, it } from "bun:test";
+import { useTestApp, type Client } from "../support/app";
+
+const t = useTestApp();
+
+/** Reads SSE messages from a response until `until` matches one or the time runs out. */
+async function readUntil(res: Response, until: (msg: { id?: string; data: string }) => boolean, ms = 3000) {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const messages: { id?: string; data: string }[] = [];
+  let buffer = "";
+  const deadline = Date.now() + ms;
+  try {
+    while (Date.now() < deadline) {
+      const chunk = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => null)]);
+      if (!chunk || chunk.done) break;
+      buffer += decoder.decode(chunk.value, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const msg = { id: undefined as string | undefined, data: "" };
+        for (const line of block.split("\n")) {
+          if (line.startsWith("id:")) msg.id = line.slice(3).trim();
+          else if (line.startsWith("data:")) msg.data += (msg.data ? "\n" : "") + line.slice(5).trimStart();
+        }
+        messages.push(msg);
+        if (until(msg)) return messages;
+      }
+    }
+    return messages;
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
+async function openStream(client: Client, path: string, lastEventId?: string) {
+  const res = await client.get(path, { headers: lastEventId ? { "last-event-id": lastEventId } : {} });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toContain("text/event-stream");
+  return res;
+}
+
+describe("live updates over SSE", () => {
+  it("pushes the cockpit board to a supervisor when an agent changes status", async () => {
+    const w = await t.world();
+    const supervisor = await t.signIn(w.supervisor.email, w.orgId);
+    const agent = await t.signIn(w.agent.email, w.orgId);
+    const stream = await openStream(supervisor, "/events?view=cockpit");
+    await agent.post("/me/status", { status: "break" });
+    const got = await readUntil(stream, (m) => m.data.includes("cockpit-board"));
+    const last = got[got.length - 1];
+    expect(last.data).toContain('<hx-partial hx-target="#cockpit-board"');
+    const breakSection = last.data.slice(last.data.indexOf("status-break"));
+    expect(breakSection).toContain("Okan Agent");
+    expect(Number(last.id)).toBeGreaterThan(0);
+  });
+
+  it("tells an agent's own page when a supervisor changes their status", async () => {
+    const w = await t.world();
+    const agent = await t.signIn(w.agent.email, w.orgId);
+    const supervisor = await t.signIn(w.supervisor.email, w.orgId);
+    const stream = await openStream(agent, "/events");
+    await supervisor.post("/cockpit/status", { userId: w.agent.id, status: "invisible" });
+    const got = await readUntil(stream, (m) => m.data.includes("status-switch"));
+    expect(got.at(-1)!.data).toMatch(/value="invisible" selected/);
+  });
+
+  it("replays what a reconnecting stream missed, from Last-Event-ID", async () => {
+    const w = await t.world();
+    const supervisor = await t.signIn(w.supervisor.email, w.orgId);
+    const agent = await t.signIn(w.agent.email, w.orgId);
+    const first = await openStream(supervisor, "/events?view=cockpit");
+    await agent.post("/me/status", { status: "break" });
+    const seen = await readUntil(first, (m) => m.data.includes("cockpit-board"));
+    const lastId = seen.at(-1)!.id!;
+    // Disconnected now; more happens meanwhile.
+    await agent.post("/me/status", { status: "invisible" });
+    const again = await openStream(supervisor, "/events?view=cockpit", lastId);
+    const replayed = await readUntil(again, (m) => m.data.includes("cockpit-board"));
+    const msg = replayed.at(-1)!;
+    expect(Number(msg.id)).toBeGreaterThan(Number(lastId));
+    expect(msg.data.slice(msg.data.indexOf("status-invisible"))).toContain("Okan Agent");
+  });
+
+  it("never streams another organization's events", async () => {
+    const w = await t.world();
+    const rival = await t.world("Rival");
+    const supervisor = await t.signIn(w.supervisor.email, w.orgId);
+    const rivalAgent = await t.signIn(rival.agent.email, rival.orgId);
+    const stream = await openStream(supervisor, "/events?view=cockpit");
+    await rivalAgent.post("/me/status", { status: "break" });
+    const got = await readUntil(stream, () => false, 600);
+    expect(got.filter((m) => m.data)).toEqual([]);
+  });
+
+  it("requires a signed-in member", async () => {
+    expect((await t.client().get("/events")).status).toBe(303);
+  });
+});
