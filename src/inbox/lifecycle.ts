@@ -1,0 +1,367 @@
+// A conversation's life: it starts (inbound message, agent, automation), agents join, it is
+// assigned or forwarded, replied to, and closed. Each change writes its events in the same transaction.
+import { and, eq, sql } from "drizzle-orm";
+import type { DbOrTx, Tx } from "@db/client";
+import {
+  channels,
+  closingMessages,
+  contactIdentities,
+  contacts,
+  conversationParticipants,
+  conversations,
+  memberships,
+  messages,
+  outbox,
+  workgroups,
+  type ConversationType,
+  type MessageKind,
+} from "@db/schema";
+import type { Actor } from "../context";
+import { catalogs } from "../i18n/catalog";
+import { recordEvent } from "../realtime/events";
+
+export class ConversationRuleBroken extends Error {
+  constructor(
+    public reason:
+      | "not_found"
+      | "already_open"
+      | "closed"
+      | "not_joined"
+      | "bad_target"
+      | "empty",
+    public conversationId?: number,
+  ) {
+    super(reason);
+  }
+}
+
+/** What a change produced: event ids to publish after commit, and the conversation it touched. */
+export interface Change {
+  conversationId: number;
+  eventIds: number[];
+}
+
+const PREVIEW_LENGTH = 160;
+const preview = (body: string) => body.replace(/\s+/g, " ").trim().slice(0, PREVIEW_LENGTH);
+
+/**
+ * Finds the contact's open conversation or opens one. The partial unique index decides races:
+ * two concurrent first messages from one contact create exactly one open conversation.
+ */
+async function openConversationFor(
+  tx: Tx,
+  input: { orgId: number; contactId: number; channelId: number; startedBy: "contact" | "agent" | "automation"; type?: ConversationType; assigneeId: string | null; at: Date; reactivatedFromId?: number },
+): Promise<{ id: number; created: boolean; assigneeId: string | null }> {
+  const inserted = await tx
+    .insert(conversations)
+    .values({
+      orgId: input.orgId,
+      contactId: input.contactId,
+      channelId: input.channelId,
+      startedBy: input.startedBy,
+      type: input.type ?? "chat",
+      assigneeId: input.assigneeId,
+      assignedAt: input.assigneeId ? input.at : null,
+      createdAt: input.at,
+      lastMessageAt: input.at,
+      reactivatedFromId: input.reactivatedFromId,
+    })
+    .onConflictDoNothing({ target: conversations.contactId, where: sql`status = 'open'` })
+    .returning({ id: conversations.id, assigneeId: conversations.assigneeId });
+  if (inserted[0]) return { ...inserted[0], created: true };
+  const [existing] = await tx
+    .select({ id: conversations.id, assigneeId: conversations.assigneeId })
+    .from(conversations)
+    .where(and(eq(conversations.contactId, input.contactId), eq(conversations.status, "open")));
+  return { ...existing, created: false };
+}
+
+export interface Inbound {
+  orgId: number;
+  channelId: number;
+  externalId: string;
+  contactName: string;
+  phone?: string | null;
+  kind?: MessageKind;
+  body: string;
+  providerMessageId: string | null;
+  at: Date;
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * An inbound message: the contact (new contacts arrive unassigned), its open conversation (a new
+ * one goes to the contact's owner, if any), and the message. The same provider message id twice is
+ * stored once.
+ */
+export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change & { duplicate: boolean; messageId: number | null }> {
+  return db.transaction(async (tx) => {
+    const contact = await contactFor(tx, input);
+    const opened = await openConversationFor(tx, {
+      orgId: input.orgId,
+      contactId: contact.id,
+      channelId: input.channelId,
+      startedBy: "contact",
+      assigneeId: contact.ownerId,
+      at: input.at,
+    });
+    const [message] = await tx
+      .insert(messages)
+      .values({
+        orgId: input.orgId,
+        conversationId: opened.id,
+        channelId: input.channelId,
+        direction: "in",
+        kind: input.kind ?? "text",
+        body: input.body,
+        providerMessageId: input.providerMessageId,
+        metadata: input.metadata ?? {},
+        createdAt: input.at,
+      })
+      .onConflictDoNothing({ target: [messages.channelId, messages.providerMessageId] })
+      .returning({ id: messages.id });
+    if (!message) return { conversationId: opened.id, eventIds: [], duplicate: true, messageId: null };
+    // postgres.js will not bind a Date inside raw SQL: pass the instant as text, typed.
+    const at = sql`${input.at.toISOString()}::timestamptz`;
+    await tx
+      .update(conversations)
+      .set({
+        lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${at})`,
+        lastMessagePreview: preview(input.body),
+        lastInboundAt: sql`greatest(${conversations.lastInboundAt}, ${at})`,
+        waitingSince: sql`coalesce(${conversations.waitingSince}, ${at})`,
+      })
+      .where(eq(conversations.id, opened.id));
+    const eventIds: number[] = [];
+    if (opened.created) {
+      eventIds.push(await recordEvent(tx, { orgId: input.orgId, type: "conversation_created", conversationId: opened.id, subjectUserId: opened.assigneeId, data: { startedBy: "contact" }, createdAt: input.at }));
+    }
+    eventIds.push(await recordEvent(tx, { orgId: input.orgId, type: "message_created", conversationId: opened.id, data: { messageId: message.id, direction: "in" }, createdAt: input.at }));
+    return { conversationId: opened.id, eventIds, duplicate: false, messageId: message.id };
+  });
+}
+
+/** The contact behind a channel identity, created (unassigned) on first contact. */
+async function contactFor(tx: Tx, input: Inbound): Promise<{ id: number; ownerId: string | null }> {
+  const [known] = await tx
+    .select({ id: contacts.id, ownerId: contacts.ownerId })
+    .from(contactIdentities)
+    .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
+    .where(and(eq(contactIdentities.channelId, input.channelId), eq(contactIdentities.externalId, input.externalId)));
+  if (known) return known;
+  const [created] = await tx
+    .insert(contacts)
+    .values({ orgId: input.orgId, name: input.contactName || input.externalId, phone: input.phone ?? null, createdAt: input.at, updatedAt: input.at })
+    .returning({ id: contacts.id, ownerId: contacts.ownerId });
+  const [identity] = await tx
+    .insert(contactIdentities)
+    .values({ orgId: input.orgId, contactId: created.id, channelId: input.channelId, externalId: input.externalId, createdAt: input.at })
+    .onConflictDoNothing({ target: [contactIdentities.channelId, contactIdentities.externalId] })
+    .returning({ contactId: contactIdentities.contactId });
+  if (identity) return created;
+  // Another transaction registered this identity first: use its contact, drop ours.
+  await tx.delete(contacts).where(eq(contacts.id, created.id));
+  const [winner] = await tx
+    .select({ id: contacts.id, ownerId: contacts.ownerId })
+    .from(contactIdentities)
+    .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
+    .where(and(eq(contactIdentities.channelId, input.channelId), eq(contactIdentities.externalId, input.externalId)));
+  return winner;
+}
+
+async function lockConversation(tx: Tx, actor: Actor, conversationId: number) {
+  const [row] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId)))
+    .for("update");
+  if (!row) throw new ConversationRuleBroken("not_found");
+  return row;
+}
+
+async function isParticipant(tx: Tx, conversationId: number, userId: string) {
+  const [row] = await tx
+    .select({ userId: conversationParticipants.userId })
+    .from(conversationParticipants)
+    .where(and(eq(conversationParticipants.conversationId, conversationId), eq(conversationParticipants.userId, userId)));
+  return !!row;
+}
+
+/** Whether the actor has joined: the assignee, or a participant who joined someone else's session. */
+export async function hasJoined(db: DbOrTx, actor: Actor, conversation: { id: number; assigneeId: string | null }) {
+  if (conversation.assigneeId === actor.userId) return true;
+  return db.transaction((tx) => isParticipant(tx, conversation.id, actor.userId));
+}
+
+/** An agent starts a conversation with a contact on a channel; it is theirs from the start. */
+export async function startConversation(db: DbOrTx, actor: Actor, input: { contactId: number; channelId: number }, now: Date): Promise<Change> {
+  return db.transaction(async (tx) => {
+    const [contact] = await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, input.contactId)));
+    const [channel] = await tx.select({ id: channels.id }).from(channels).where(and(eq(channels.orgId, actor.orgId), eq(channels.id, input.channelId), eq(channels.active, true)));
+    if (!contact || !channel) throw new ConversationRuleBroken("not_found");
+    const opened = await openConversationFor(tx, { orgId: actor.orgId, contactId: contact.id, channelId: channel.id, startedBy: "agent", assigneeId: actor.userId, at: now });
+    if (!opened.created) throw new ConversationRuleBroken("already_open", opened.id);
+    await tx.update(contacts).set({ ownerId: actor.userId }).where(eq(contacts.id, contact.id));
+    const eventIds = [
+      await recordEvent(tx, { orgId: actor.orgId, type: "conversation_created", conversationId: opened.id, actorId: actor.userId, subjectUserId: actor.userId, data: { startedBy: "agent" }, createdAt: now }),
+      await recordEvent(tx, { orgId: actor.orgId, type: "assigned", conversationId: opened.id, actorId: actor.userId, subjectUserId: actor.userId, data: { manual: false }, createdAt: now }),
+    ];
+    return { conversationId: opened.id, eventIds };
+  });
+}
+
+/**
+ * For automations (later features call this): open a conversation of a given type unless the
+ * contact already has one open, in which case that one is returned.
+ */
+export async function startByAutomation(db: DbOrTx, orgId: number, input: { contactId: number; channelId: number; type: ConversationType }, now: Date): Promise<Change & { created: boolean }> {
+  return db.transaction(async (tx) => {
+    const [contact] = await tx.select({ id: contacts.id, ownerId: contacts.ownerId }).from(contacts).where(and(eq(contacts.orgId, orgId), eq(contacts.id, input.contactId)));
+    if (!contact) throw new ConversationRuleBroken("not_found");
+    const opened = await openConversationFor(tx, { orgId, contactId: contact.id, channelId: input.channelId, startedBy: "automation", type: input.type, assigneeId: contact.ownerId, at: now });
+    const eventIds = opened.created
+      ? [await recordEvent(tx, { orgId, type: "conversation_created", conversationId: opened.id, subjectUserId: contact.ownerId, data: { startedBy: "automation", type: input.type }, createdAt: now })]
+      : [];
+    return { conversationId: opened.id, eventIds, created: opened.created };
+  });
+}
+
+/** Joining an unassigned conversation takes it; joining someone else's adds the agent beside them. */
+export async function joinConversation(db: DbOrTx, actor: Actor, conversationId: number, now: Date): Promise<Change> {
+  return db.transaction(async (tx) => {
+    const conv = await lockConversation(tx, actor, conversationId);
+    if (conv.status !== "open") throw new ConversationRuleBroken("closed");
+    const eventIds: number[] = [];
+    if (!conv.assigneeId) {
+      await tx.update(conversations).set({ assigneeId: actor.userId, assignedAt: now }).where(eq(conversations.id, conv.id));
+      await tx.update(contacts).set({ ownerId: actor.userId }).where(eq(contacts.id, conv.contactId));
+      eventIds.push(await recordEvent(tx, { orgId: actor.orgId, type: "assigned", conversationId: conv.id, actorId: actor.userId, subjectUserId: actor.userId, data: { manual: false, via: "join" }, createdAt: now }));
+    } else if (conv.assigneeId !== actor.userId) {
+      await tx.insert(conversationParticipants).values({ conversationId: conv.id, userId: actor.userId, joinedAt: now }).onConflictDoNothing();
+    }
+    eventIds.push(await recordEvent(tx, { orgId: actor.orgId, type: "joined", conversationId: conv.id, actorId: actor.userId, subjectUserId: actor.userId, createdAt: now }));
+    return { conversationId: conv.id, eventIds };
+  });
+}
+
+export type AssignTarget = { userId: string } | { workgroupId: number } | { unassign: true };
+
+/**
+ * Manual assignment to a user or a workgroup. When the current assignee hands the conversation to
+ * another agent, that is a forward (the cockpit counts it for the one who forwarded).
+ */
+export async function assignConversation(db: DbOrTx, actor: Actor, conversationId: number, target: AssignTarget, now: Date): Promise<Change> {
+  return db.transaction(async (tx) => {
+    const conv = await lockConversation(tx, actor, conversationId);
+    if (conv.status !== "open") throw new ConversationRuleBroken("closed");
+    const eventIds: number[] = [];
+    if ("userId" in target) {
+      const [member] = await tx
+        .select({ userId: memberships.userId })
+        .from(memberships)
+        .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, target.userId), eq(memberships.active, true)));
+      if (!member) throw new ConversationRuleBroken("bad_target");
+      if (conv.assigneeId === target.userId) return { conversationId: conv.id, eventIds };
+      await tx.update(conversations).set({ assigneeId: target.userId, assignedAt: now, firstResponseAt: null }).where(eq(conversations.id, conv.id));
+      await tx.update(contacts).set({ ownerId: target.userId }).where(eq(contacts.id, conv.contactId));
+      eventIds.push(await recordEvent(tx, { orgId: actor.orgId, type: "assigned", conversationId: conv.id, actorId: actor.userId, subjectUserId: target.userId, data: { manual: true, from: conv.assigneeId }, createdAt: now }));
+      if (conv.assigneeId === actor.userId && target.userId !== actor.userId) {
+        eventIds.push(await recordEvent(tx, { orgId: actor.orgId, type: "forwarded", conversationId: conv.id, actorId: actor.userId, subjectUserId: target.userId, createdAt: now }));
+      }
+    } else if ("workgroupId" in target) {
+      const [group] = await tx.select({ id: workgroups.id }).from(workgroups).where(and(eq(workgroups.orgId, actor.orgId), eq(workgroups.id, target.workgroupId)));
+      if (!group) throw new ConversationRuleBroken("bad_target");
+      await tx.update(conversations).set({ workgroupId: group.id }).where(eq(conversations.id, conv.id));
+      eventIds.push(await recordEvent(tx, { orgId: actor.orgId, type: "assigned", conversationId: conv.id, actorId: actor.userId, data: { manual: true, workgroupId: group.id }, createdAt: now }));
+    } else {
+      await tx.update(conversations).set({ assigneeId: null, assignedAt: null, workgroupId: null }).where(eq(conversations.id, conv.id));
+      eventIds.push(await recordEvent(tx, { orgId: actor.orgId, type: "assigned", conversationId: conv.id, actorId: actor.userId, data: { manual: true, from: conv.assigneeId, unassigned: true }, createdAt: now }));
+    }
+    return { conversationId: conv.id, eventIds };
+  });
+}
+
+/** Queues an outbound message: visible at once as pending, sent by the outbox worker. */
+async function queueOutbound(tx: Tx, actor: Actor, conv: { id: number; channelId: number }, body: string, now: Date) {
+  const [message] = await tx
+    .insert(messages)
+    .values({ orgId: actor.orgId, conversationId: conv.id, channelId: conv.channelId, direction: "out", authorId: actor.userId, body, delivery: "pending", createdAt: now })
+    .returning({ id: messages.id });
+  await tx.insert(outbox).values({ orgId: actor.orgId, messageId: message.id, nextAttemptAt: now, createdAt: now });
+  return message.id;
+}
+
+/** An agent's reply. Only agents who joined may write; the assignee's first reply is the first response. */
+export async function reply(db: DbOrTx, actor: Actor, conversationId: number, body: string, now: Date): Promise<Change & { messageId: number }> {
+  const text = body.trim();
+  if (!text) throw new ConversationRuleBroken("empty");
+  return db.transaction(async (tx) => {
+    const conv = await lockConversation(tx, actor, conversationId);
+    if (conv.status !== "open") throw new ConversationRuleBroken("closed");
+    if (conv.assigneeId !== actor.userId && !(await isParticipant(tx, conv.id, actor.userId))) throw new ConversationRuleBroken("not_joined");
+    const messageId = await queueOutbound(tx, actor, conv, text, now);
+    const firstResponse = conv.assigneeId === actor.userId && !conv.firstResponseAt;
+    await tx
+      .update(conversations)
+      .set({ lastMessageAt: now, lastMessagePreview: preview(text), waitingSince: null, ...(firstResponse ? { firstResponseAt: now } : {}) })
+      .where(eq(conversations.id, conv.id));
+    const eventIds = [await recordEvent(tx, { orgId: actor.orgId, type: "message_created", conversationId: conv.id, actorId: actor.userId, data: { messageId, direction: "out" }, createdAt: now })];
+    if (firstResponse) {
+      eventIds.push(
+        await recordEvent(tx, { orgId: actor.orgId, type: "first_response", conversationId: conv.id, actorId: actor.userId, subjectUserId: actor.userId, data: { ms: now.getTime() - (conv.assignedAt ?? conv.createdAt).getTime() }, createdAt: now }),
+      );
+    }
+    return { conversationId: conv.id, eventIds, messageId };
+  });
+}
+
+/** A private note to colleagues inside the conversation; never sent to the contact. */
+export async function addInternalNote(db: DbOrTx, actor: Actor, conversationId: number, body: string, now: Date): Promise<Change> {
+  const text = body.trim();
+  if (!text) throw new ConversationRuleBroken("empty");
+  return db.transaction(async (tx) => {
+    const conv = await lockConversation(tx, actor, conversationId);
+    const [message] = await tx
+      .insert(messages)
+      .values({ orgId: actor.orgId, conversationId: conv.id, channelId: conv.channelId, direction: "note", authorId: actor.userId, body: text, createdAt: now })
+      .returning({ id: messages.id });
+    const eventIds = [await recordEvent(tx, { orgId: actor.orgId, type: "message_created", conversationId: conv.id, actorId: actor.userId, data: { messageId: message.id, direction: "note" }, createdAt: now })];
+    return { conversationId: conv.id, eventIds };
+  });
+}
+
+/**
+ * Ends the session: the chosen closing message goes to the contact and the conversation closes.
+ * The contact stays with the assignee, so its next conversation arrives assigned to them.
+ */
+export async function closeConversation(db: DbOrTx, actor: Actor, conversationId: number, closingMessageId: number, locale: "en" | "tr", now: Date): Promise<Change> {
+  return db.transaction(async (tx) => {
+    const conv = await lockConversation(tx, actor, conversationId);
+    if (conv.status !== "open") throw new ConversationRuleBroken("closed");
+    const [closing] = await tx
+      .select()
+      .from(closingMessages)
+      .where(and(eq(closingMessages.orgId, actor.orgId), eq(closingMessages.id, closingMessageId)));
+    if (!closing) throw new ConversationRuleBroken("bad_target");
+    const text = closing.builtinKey ? ((catalogs[locale] as Record<string, string>)[closing.builtinKey] ?? closing.body) : closing.body;
+    const messageId = await queueOutbound(tx, actor, conv, text, now);
+    await tx
+      .update(conversations)
+      .set({ status: "closed", closedAt: now, closedBy: actor.userId, closingMessageId: closing.id, lastMessageAt: now, lastMessagePreview: preview(text), waitingSince: null })
+      .where(eq(conversations.id, conv.id));
+    if (conv.assigneeId) await tx.update(contacts).set({ ownerId: conv.assigneeId }).where(eq(contacts.id, conv.contactId));
+    const eventIds = [
+      await recordEvent(tx, { orgId: actor.orgId, type: "message_created", conversationId: conv.id, actorId: actor.userId, data: { messageId, direction: "out" }, createdAt: now }),
+      await recordEvent(tx, {
+        orgId: actor.orgId,
+        type: "closed",
+        conversationId: conv.id,
+        actorId: actor.userId,
+        subjectUserId: conv.assigneeId,
+        data: { ms: conv.assignedAt ? now.getTime() - conv.assignedAt.getTime() : null },
+        createdAt: now,
+      }),
+    ];
+    return { conversationId: conv.id, eventIds };
+  });
+}
