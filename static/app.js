@@ -18,3 +18,35 @@ document.addEventListener("click", async (e) => {
     input?.select();
   }
 });
+
+// Composer: Enter sends, Shift+Enter starts a new line.
+document.addEventListener("keydown", (e) => {
+  const area = e.target;
+  if (!(area instanceof HTMLTextAreaElement) || !area.hasAttribute("data-enter-submits")) return;
+  if (e.key !== "Enter" || e.shiftKey || e.isComposing) return;
+  e.preventDefault();
+  if (area.value.trim()) area.form?.requestSubmit(area.form.querySelector('button[value="reply"]') ?? undefined);
+});
+
+// Search boxes that narrow a <select> (the assignment dropdown).
+document.addEventListener("input", (e) => {
+  const input = e.target;
+  if (!(input instanceof HTMLInputElement) || !input.dataset.filterList) return;
+  const list = document.querySelector(input.dataset.filterList);
+  const needle = input.value.toLocaleLowerCase(document.documentElement.lang);
+  for (const option of list?.querySelectorAll("option") ?? []) {
+    option.hidden = !!needle && !option.textContent.toLocaleLowerCase(document.documentElement.lang).includes(needle);
+  }
+});
+
+// Keep the newest message in view and the composer ready after the thread is drawn or redrawn.
+function settleThread() {
+  const messages = document.getElementById("messages");
+  if (messages) messages.lastElementChild?.scrollIntoView({ block: "end" });
+}
+document.addEventListener("DOMContentLoaded", settleThread);
+document.addEventListener("htmx:after:swap", () => {
+  settleThread();
+  const composer = document.getElementById("composer-body");
+  if (composer && document.activeElement === document.body) composer.focus();
+});

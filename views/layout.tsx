@@ -26,13 +26,14 @@ export function Document({ ui, title, children, bodyClass }: { ui: Ui; title: st
 }
 
 /**
- * `live` names the page for the live stream, which then sends the fragments this page shows.
+ * `live` is the live stream's query: it tells the server which page this is (and, for the inbox,
+ * which tab and conversation), so the stream sends just the fragments this page shows.
  * One stream per tab: browsers allow only six connections per origin.
  */
-export function Layout({ ui, title, children, live = "other" }: { ui: Ui; title: string; children: Child; live?: "cockpit" | "inbox" | "other" }) {
+export function Layout({ ui, title, children, live = "view=other" }: { ui: Ui; title: string; children: Child; live?: string }) {
   return (
     <Document ui={ui} title={title}>
-      {ui.actor ? <div id="live" hx-sse:connect={`/events?view=${live}`} hx-swap="none" hidden></div> : null}
+      {ui.actor ? <div id="live" hx-sse:connect={`/events?${live}`} hx-swap="none" hidden></div> : null}
       <a class="skip" href="#main">
         {ui.t("nav.skipToContent")}
       </a>

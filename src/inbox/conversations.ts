@@ -3,7 +3,10 @@ import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lt, or, s
 import type { DbOrTx } from "@db/client";
 import {
   channels,
+  closingMessages,
   contacts,
+  conversationParticipants,
+  memberships,
   conversations,
   conversationTags,
   messages,
@@ -178,12 +181,16 @@ export async function getThread(db: DbOrTx, actor: Actor, conversationId: number
       contactEmail: contacts.email,
       channelKind: channels.kind,
       channelName: channels.name,
+      assigneeId: conversations.assigneeId,
       assigneeName: users.name,
+      workgroupName: workgroups.name,
+      joined: sql<boolean>`(${conversations.assigneeId} = ${actor.userId} or exists (select 1 from ${conversationParticipants} p where p.conversation_id = ${conversations.id} and p.user_id = ${actor.userId}))`,
     })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .leftJoin(users, eq(users.id, conversations.assigneeId))
+    .leftJoin(workgroups, eq(workgroups.id, conversations.workgroupId))
     .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId), await visibility(db, actor)));
   if (!conversation) return null;
   const history = await db
@@ -202,4 +209,27 @@ export async function getThread(db: DbOrTx, actor: Actor, conversationId: number
     .where(eq(messages.conversationId, conversationId))
     .orderBy(asc(messages.id));
   return { conversation, messages: history };
+}
+
+/** Everyone and every workgroup a conversation can be assigned to, for the assignment dropdown. */
+export async function assignmentChoices(db: DbOrTx, actor: Actor) {
+  const [people, groups] = await Promise.all([
+    db
+      .select({ id: users.id, name: users.name, status: memberships.status })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.active, true)))
+      .orderBy(asc(users.name)),
+    db.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(eq(workgroups.orgId, actor.orgId)).orderBy(asc(workgroups.name)),
+  ]);
+  return { people, groups };
+}
+
+/** Built-in closing messages first, then the organization's own. */
+export async function closingChoices(db: DbOrTx, actor: Actor) {
+  return db
+    .select({ id: closingMessages.id, builtinKey: closingMessages.builtinKey, body: closingMessages.body })
+    .from(closingMessages)
+    .where(eq(closingMessages.orgId, actor.orgId))
+    .orderBy(sql`${closingMessages.builtinKey} is null`, asc(closingMessages.position), asc(closingMessages.id));
 }

@@ -1,11 +1,16 @@
-// Inbox routes: the list by tab with search and "Load more", and a conversation's thread.
+// Inbox routes: the list by tab with search and "Load more", a conversation's thread, and the
+// thread's actions (join, reply or note, assign, close). htmx posts get the thread back; plain
+// form posts are redirected to the conversation, so everything works without JavaScript.
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../context";
-import { validQuery } from "../forms";
-import { isHtmx, render, ui, type Ctx } from "../web";
-import { ConversationRows, InboxPage, type InboxProps } from "../../views/inbox/page";
-import { decodeInboxCursor, findConversations, getThread, tabCounts, tabs } from "./conversations";
+import { validForm, validQuery } from "../forms";
+import type { MessageKey } from "../i18n";
+import { publishEvents } from "../realtime/events";
+import { isHtmx, redirect, render, ui, type Ctx } from "../web";
+import { ConversationRows, InboxPage, Thread, inboxHref, type Draft, type InboxProps } from "../../views/inbox/page";
+import { assignmentChoices, closingChoices, decodeInboxCursor, findConversations, getThread, tabCounts, tabs } from "./conversations";
+import { addInternalNote, assignConversation, closeConversation, ConversationRuleBroken, joinConversation, reply, type AssignTarget, type Change } from "./lifecycle";
 
 const listQuery = z.object({
   tab: z.enum(tabs).default("open"),
@@ -13,26 +18,123 @@ const listQuery = z.object({
   after: z.string().max(200).optional(),
 });
 
-async function inbox(c: Ctx, conversationId: number | null) {
+const replySchema = z.object({ body: z.string().max(4096, "validation.tooLong"), as: z.enum(["reply", "note"]).default("reply") });
+const assignSchema = z.object({
+  target: z.union([z.literal("none"), z.string().regex(/^user:[\w-]{1,64}$/), z.string().regex(/^group:\d{1,12}$/)]),
+});
+const closeSchema = z.object({ closingMessageId: z.coerce.number().int().positive() });
+
+const ruleMessages: Record<ConversationRuleBroken["reason"], MessageKey> = {
+  not_found: "error.notFound",
+  already_open: "inbox.error.alreadyOpen",
+  closed: "inbox.error.closed",
+  not_joined: "inbox.error.notJoined",
+  bad_target: "inbox.error.badTarget",
+  empty: "inbox.error.empty",
+};
+
+function listState(c: Ctx) {
+  const parsed = listQuery.safeParse(c.req.query());
+  const q = parsed.success ? parsed.data : { tab: "open" as const, q: "", after: undefined };
+  return { tab: q.tab, search: q.q.trim(), after: q.after };
+}
+
+async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, status: 200 | 422 = 200) {
   const actor = c.get("actor")!;
   const db = c.get("deps").database.db;
-  const { tab, q, after } = listQuery.parse(c.req.query());
-  const search = q.trim();
+  const { tab, search, after } = listState(c);
   const cursor = decodeInboxCursor(after);
-  const [list, counts, thread] = await Promise.all([
+  const [list, counts, thread, options] = await Promise.all([
     findConversations(db, actor, { tab, search, cursor }),
     tabCounts(db, actor),
     conversationId ? getThread(db, actor, conversationId) : Promise.resolve(null),
+    conversationId ? threadOptions(c) : Promise.resolve(null),
   ]);
   if (conversationId && !thread) return c.notFound();
-  const props: InboxProps = { ui: ui(c), tab, search, counts, rows: list.items, next: list.next, now: c.get("deps").clock.now(), thread };
+  const props: InboxProps = { ui: ui(c), tab, search, counts, rows: list.items, next: list.next, now: c.get("deps").clock.now(), thread, options, draft };
   if (isHtmx(c) && cursor) return render(c, <ConversationRows {...props} />);
-  return render(c, <InboxPage {...props} />);
+  return render(c, <InboxPage {...props} />, status);
+}
+
+async function threadOptions(c: Ctx) {
+  const db = c.get("deps").database.db;
+  const actor = c.get("actor")!;
+  const [{ people, groups }, closings] = await Promise.all([assignmentChoices(db, actor), closingChoices(db, actor)]);
+  return { people, groups, closings };
+}
+
+/** After an action: htmx gets the fresh thread; a plain form post goes back to the conversation. */
+async function afterAction(c: Ctx, conversationId: number, draft?: Draft, status: 200 | 422 = 200) {
+  if (!isHtmx(c)) {
+    if (draft) return inbox(c, conversationId, draft, status);
+    const { tab, search } = listState(c);
+    return redirect(c, inboxHref(tab, search, {}, `/inbox/${conversationId}`));
+  }
+  const actor = c.get("actor")!;
+  const [thread, options] = await Promise.all([getThread(c.get("deps").database.db, actor, conversationId), threadOptions(c)]);
+  if (!thread) return c.notFound();
+  const { tab, search } = listState(c);
+  return render(c, <Thread ui={ui(c)} thread={thread} options={options} draft={draft} back={inboxHref(tab, search)} />, status);
+}
+
+/** Runs a lifecycle change, publishes its events after commit, and answers with the thread. */
+async function act(c: Ctx, conversationId: number, change: () => Promise<Change>, draftOnError?: string) {
+  try {
+    const done = await change();
+    await publishEvents(c.get("deps").database, c.get("actor")!.orgId, done.eventIds);
+    return afterAction(c, conversationId);
+  } catch (e) {
+    if (!(e instanceof ConversationRuleBroken)) throw e;
+    if (e.reason === "not_found") return c.notFound();
+    return afterAction(c, conversationId, { body: draftOnError ?? "", error: c.get("t")(ruleMessages[e.reason]) }, 422);
+  }
+}
+
+function conversationIdOf(c: Ctx) {
+  return Number(c.req.param("id"));
 }
 
 export function inboxRoutes() {
   const app = new Hono<AppEnv>();
   app.get("/", validQuery(listQuery), (c) => inbox(c, null));
-  app.get("/:id{[0-9]+}", validQuery(listQuery), (c) => inbox(c, Number(c.req.param("id"))));
+  app.get("/:id{[0-9]+}", validQuery(listQuery), (c) => inbox(c, conversationIdOf(c)));
+
+  app.post("/:id{[0-9]+}/join", (c) => {
+    const { database, clock } = c.get("deps");
+    return act(c, conversationIdOf(c), () => joinConversation(database.db, c.get("actor")!, conversationIdOf(c), clock.now()));
+  });
+
+  app.post(
+    "/:id{[0-9]+}/reply",
+    validForm(replySchema, (c, errors, values) => afterAction(c, conversationIdOf(c), { body: String(values.body ?? ""), error: errors.body ?? errors._form ?? null }, 422)),
+    (c) => {
+      const { database, clock } = c.get("deps");
+      const { body, as } = c.req.valid("form");
+      const write = as === "note" ? addInternalNote : reply;
+      return act(c, conversationIdOf(c), () => write(database.db, c.get("actor")!, conversationIdOf(c), body, clock.now()), body);
+    },
+  );
+
+  app.post(
+    "/:id{[0-9]+}/assign",
+    validForm(assignSchema, (c) => afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.badTarget") }, 422)),
+    (c) => {
+      const { database, clock } = c.get("deps");
+      const raw = c.req.valid("form").target;
+      const target: AssignTarget = raw === "none" ? { unassign: true } : raw.startsWith("user:") ? { userId: raw.slice(5) } : { workgroupId: Number(raw.slice(6)) };
+      return act(c, conversationIdOf(c), () => assignConversation(database.db, c.get("actor")!, conversationIdOf(c), target, clock.now()));
+    },
+  );
+
+  app.post(
+    "/:id{[0-9]+}/close",
+    validForm(closeSchema, (c) => afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.badTarget") }, 422)),
+    (c) => {
+      const { database, clock } = c.get("deps");
+      const { closingMessageId } = c.req.valid("form");
+      return act(c, conversationIdOf(c), () => closeConversation(database.db, c.get("actor")!, conversationIdOf(c), closingMessageId, c.get("locale"), clock.now()));
+    },
+  );
+
   return app;
 }

@@ -10,7 +10,7 @@ const changeable: AgentStatus[] = ["online", "break", "invisible"];
 
 export function CockpitPage({ ui, rows, flash }: { ui: Ui; rows: BoardRow[]; flash: Flash }) {
   return (
-    <Layout ui={ui} title={ui.t("cockpit.title")} live="cockpit">
+    <Layout ui={ui} title={ui.t("cockpit.title")} live="view=cockpit">
       <div class="page" id="cockpit">
         <h1>{ui.t("cockpit.title")}</h1>
         {flash ? <Alert kind={flash.kind}>{flash.text}</Alert> : null}

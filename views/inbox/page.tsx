@@ -2,32 +2,26 @@
 import type { ConversationRow, Tab } from "../../src/inbox/conversations";
 import { tabs } from "../../src/inbox/conversations";
 import type { ChannelKind } from "../../db/schema";
+import type { MessageKey } from "../../src/i18n";
 import { Layout } from "../layout";
 import { fullTime, shortTime } from "../format";
 import type { Ui } from "../ui";
-
-export interface InboxProps {
-  ui: Ui;
-  tab: Tab;
-  search: string;
-  counts: Record<Tab, number>;
-  rows: ConversationRow[];
-  next: string | null;
-  now: Date;
-  thread: ThreadData | null;
-}
 
 export interface ThreadData {
   conversation: {
     id: number;
     status: "open" | "closed";
     createdAt: Date;
+    contactId: number;
     contactName: string;
     contactPhone: string | null;
     contactEmail: string | null;
     channelKind: ChannelKind;
     channelName: string;
+    assigneeId: string | null;
     assigneeName: string | null;
+    workgroupName: string | null;
+    joined: boolean;
   };
   messages: {
     id: number;
@@ -38,6 +32,31 @@ export interface ThreadData {
     createdAt: Date;
     authorName: string | null;
   }[];
+}
+
+export interface ThreadOptions {
+  people: { id: string; name: string; status: string }[];
+  groups: { id: number; name: string }[];
+  closings: { id: number; builtinKey: string | null; body: string }[];
+}
+
+/** What the composer shows after a refused send: the draft as typed and why. */
+export interface Draft {
+  body: string;
+  error: string | null;
+}
+
+export interface InboxProps {
+  ui: Ui;
+  tab: Tab;
+  search: string;
+  counts: Record<Tab, number>;
+  rows: ConversationRow[];
+  next: string | null;
+  now: Date;
+  thread: ThreadData | null;
+  options: ThreadOptions | null;
+  draft?: Draft;
 }
 
 const channelGlyph: Record<ChannelKind, string> = { whatsapp: "WA", messenger: "M", instagram: "IG", webchat: "W", support: "K" };
@@ -61,18 +80,15 @@ export function inboxHref(tab: Tab, search: string, extra: Record<string, string
 }
 
 export function InboxPage(props: InboxProps) {
-  const { ui, tab, search, counts } = props;
+  const { ui, tab, search } = props;
+  const live = new URLSearchParams({ view: "inbox", tab });
+  if (props.thread) live.set("conversation", String(props.thread.conversation.id));
+  if (search) live.set("q", search);
   return (
-    <Layout ui={ui} title={ui.t("inbox.title")}>
+    <Layout ui={ui} title={props.thread ? props.thread.conversation.contactName : ui.t("inbox.title")} live={live.toString()}>
       <div class="inbox">
         <section class="inbox-list" aria-label={ui.t("inbox.conversations")}>
-          <nav class="tabs" aria-label={ui.t("inbox.conversations")}>
-            {tabs.map((name) => (
-              <a href={inboxHref(name, search)} aria-current={name === tab ? "page" : undefined}>
-                {ui.t(`inbox.tab.${name}`)} <span class="count">{counts[name]}</span>
-              </a>
-            ))}
-          </nav>
+          <TabCounts ui={ui} tab={tab} search={search} counts={props.counts} />
           <form class="search" method="get" action="/inbox" role="search">
             {tab !== "open" ? <input type="hidden" name="tab" value={tab} /> : null}
             <label class="visually-hidden" for="inbox-q">
@@ -86,37 +102,59 @@ export function InboxPage(props: InboxProps) {
           </ul>
           {props.rows.length === 0 ? <p class="empty">{ui.t("inbox.empty")}</p> : null}
         </section>
-        <section class="thread" aria-live="polite">
-          {props.thread ? <Thread ui={ui} thread={props.thread} /> : <p class="empty center">{ui.t("inbox.selectConversation")}</p>}
-        </section>
+        {props.thread && props.options ? (
+          <Thread ui={ui} thread={props.thread} options={props.options} draft={props.draft} back={inboxHref(tab, search)} />
+        ) : (
+          <section class="thread" id="thread">
+            <p class="empty center">{ui.t("inbox.selectConversation")}</p>
+          </section>
+        )}
       </div>
     </Layout>
   );
 }
 
-export function ConversationRows({ ui, rows, next, tab, search, now, thread }: InboxProps) {
+export function TabCounts({ ui, tab, search, counts }: { ui: Ui; tab: Tab; search: string; counts: Record<Tab, number> }) {
+  return (
+    <nav class="tabs" id="tab-counts" aria-label={ui.t("inbox.conversations")}>
+      {tabs.map((name) => (
+        <a href={inboxHref(name, search)} aria-current={name === tab ? "page" : undefined}>
+          {ui.t(`inbox.tab.${name}`)} <span class="count">{counts[name]}</span>
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+export function ConversationRow({ ui, row, tab, search, now, current }: { ui: Ui; row: ConversationRow; tab: Tab; search: string; now: Date; current: boolean }) {
   const tz = ui.actor!.timezone;
+  return (
+    <li id={`conv-${row.id}`} class={current ? "conversation current" : "conversation"}>
+      <a href={inboxHref(tab, search, {}, `/inbox/${row.id}`)}>
+        <ChannelIcon ui={ui} kind={row.channelKind} />
+        <span class="who">
+          <strong>{row.contactName}</strong>
+          <time datetime={row.lastMessageAt.toISOString()}>{shortTime(row.lastMessageAt, now, ui.locale, tz)}</time>
+        </span>
+        <span class="preview">{row.preview}</span>
+        <span class="meta">
+          <span class="assignee">{row.assigneeName ?? row.workgroupName ?? ui.t("inbox.unassigned")}</span>
+          {row.tags.map((tag) => (
+            <span class="tag" style={`background:${tag.color}`}>
+              {tag.name}
+            </span>
+          ))}
+        </span>
+      </a>
+    </li>
+  );
+}
+
+export function ConversationRows({ ui, rows, next, tab, search, now, thread }: InboxProps) {
   return (
     <>
       {rows.map((r) => (
-        <li class={thread?.conversation.id === r.id ? "conversation current" : "conversation"}>
-          <a href={inboxHref(tab, search, {}, `/inbox/${r.id}`)}>
-            <ChannelIcon ui={ui} kind={r.channelKind} />
-            <span class="who">
-              <strong>{r.contactName}</strong>
-              <time datetime={r.lastMessageAt.toISOString()}>{shortTime(r.lastMessageAt, now, ui.locale, tz)}</time>
-            </span>
-            <span class="preview">{r.preview}</span>
-            <span class="meta">
-              <span class="assignee">{r.assigneeName ?? r.workgroupName ?? ui.t("inbox.unassigned")}</span>
-              {r.tags.map((tag) => (
-                <span class="tag" style={`background:${tag.color}`}>
-                  {tag.name}
-                </span>
-              ))}
-            </span>
-          </a>
-        </li>
+        <ConversationRow ui={ui} row={r} tab={tab} search={search} now={now} current={thread?.conversation.id === r.id} />
       ))}
       {next ? (
         <li class="load-more">
@@ -129,29 +167,39 @@ export function ConversationRows({ ui, rows, next, tab, search, now, thread }: I
   );
 }
 
-export function Thread({ ui, thread }: { ui: Ui; thread: ThreadData }) {
+/** htmx posts swap the whole thread; plain form posts come back to the same page. */
+function threadForm(action: string) {
+  return { method: "post", action, "hx-post": action, "hx-target": "#thread", "hx-swap": "outerHTML" } as const;
+}
+
+export function closingText(ui: Ui, closing: { builtinKey: string | null; body: string }) {
+  return closing.builtinKey ? ui.t(closing.builtinKey as MessageKey) : closing.body;
+}
+
+export function Thread({ ui, thread, options, draft, back }: { ui: Ui; thread: ThreadData; options: ThreadOptions; draft?: Draft; back: string }) {
   const c = thread.conversation;
   const tz = ui.actor!.timezone;
+  const base = `/inbox/${c.id}`;
   return (
-    <article class="thread-view">
+    <section class="thread" id="thread" data-conversation={String(c.id)}>
       <header class="thread-head">
+        <a class="back" href={back} aria-label={ui.t("common.back")}>
+          ←
+        </a>
         <ChannelIcon ui={ui} kind={c.channelKind} />
-        <div>
-          <h1>{c.contactName}</h1>
-          <p class="muted">
-            {[c.contactPhone, c.contactEmail, c.channelName].filter(Boolean).join(" · ")}
-          </p>
+        <div class="thread-title">
+          <h1>
+            <a href={`/contacts/${c.contactId}`}>{c.contactName}</a>
+          </h1>
+          <p class="muted">{[c.contactPhone, c.contactEmail, c.channelName].filter(Boolean).join(" · ")}</p>
         </div>
-        <p class="thread-state">
-          <span class={`badge ${c.status === "open" ? "status-online" : "muted"}`}>{ui.t(`inbox.status.${c.status}`)}</span>{" "}
-          <span>
-            {ui.t("inbox.assignee")}: {c.assigneeName ?? ui.t("inbox.unassigned")}
-          </span>
-        </p>
+        <span class={`badge ${c.status === "open" ? "status-online" : "muted"}`}>{ui.t(`inbox.status.${c.status}`)}</span>
+        {c.status === "open" ? <AssignMenu ui={ui} c={c} options={options} base={base} /> : <span class="muted">{c.assigneeName ?? ui.t("inbox.unassigned")}</span>}
+        {c.status === "open" ? <CloseMenu ui={ui} options={options} base={base} /> : null}
       </header>
-      <ol class="messages">
+      <ol class="messages" id="messages">
         {thread.messages.map((m) => (
-          <li class={`message ${m.direction}`}>
+          <li class={`message ${m.direction}`} id={`m-${m.id}`}>
             <div class="bubble">
               {m.direction === "note" ? <strong class="note-label">{ui.t("inbox.note")}: </strong> : null}
               {m.body}
@@ -159,12 +207,114 @@ export function Thread({ ui, thread }: { ui: Ui; thread: ThreadData }) {
             <small class="muted">
               {m.authorName ? `${m.authorName} · ` : ""}
               <time datetime={m.createdAt.toISOString()}>{fullTime(m.createdAt, ui.locale, tz)}</time>
-              {m.direction === "out" && m.delivery ? ` · ${ui.t(`inbox.delivery.${m.delivery as "sent"}`)}` : ""}
-              {m.errorText ? ` · ${m.errorText}` : ""}
+              {m.direction === "out" && m.delivery ? <span class={`delivery ${m.delivery}`}> · {ui.t(`inbox.delivery.${m.delivery as "sent"}`)}</span> : null}
+              {m.errorText ? <span class="delivery failed"> · {m.errorText}</span> : null}
             </small>
           </li>
         ))}
       </ol>
-    </article>
+      <footer class="composer-area">
+        {draft?.error ? (
+          <p class="alert error" role="alert">
+            {draft.error}
+          </p>
+        ) : null}
+        {c.status === "closed" ? (
+          <p class="muted center">{ui.t("inbox.closedNotice")}</p>
+        ) : c.joined ? (
+          <Composer ui={ui} base={base} draft={draft} />
+        ) : (
+          <form {...threadForm(`${base}/join`)} class="join">
+            <button type="submit" class="primary">
+              {ui.t("inbox.join")}
+            </button>
+          </form>
+        )}
+      </footer>
+    </section>
+  );
+}
+
+function AssignMenu({ ui, c, options, base }: { ui: Ui; c: ThreadData["conversation"]; options: ThreadOptions; base: string }) {
+  const current = c.assigneeId ? `user:${c.assigneeId}` : "";
+  return (
+    <details class="menu-button assign-menu">
+      <summary>
+        {ui.t("inbox.assignee")}: <strong>{c.assigneeName ?? c.workgroupName ?? ui.t("inbox.unassigned")}</strong>
+      </summary>
+      <form {...threadForm(`${base}/assign`)} class="menu-panel stack">
+        <label class="visually-hidden" for="assign-filter">
+          {ui.t("inbox.assignSearch")}
+        </label>
+        <input id="assign-filter" type="search" placeholder={ui.t("inbox.assignSearch")} data-filter-list="#assign-target" autocomplete="off" />
+        <select id="assign-target" name="target" size={8} required aria-label={ui.t("inbox.assignTo")}>
+          <optgroup label={ui.t("users.title")}>
+            {options.people.map((p) => (
+              <option value={`user:${p.id}`} selected={current === `user:${p.id}`}>
+                {p.name} · {ui.t(`status.${p.status as "online"}`)}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label={ui.t("admin.workgroups")}>
+            {options.groups.map((g) => (
+              <option value={`group:${g.id}`}>{g.name}</option>
+            ))}
+          </optgroup>
+          <option value="none">{ui.t("inbox.unassign")}</option>
+        </select>
+        <button type="submit" class="primary">
+          {ui.t("inbox.assign")}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+function CloseMenu({ ui, options, base }: { ui: Ui; options: ThreadOptions; base: string }) {
+  return (
+    <details class="menu-button close-menu">
+      <summary title={ui.t("inbox.endSession")}>
+        <span aria-hidden="true">⏻</span>
+        <span class="visually-hidden">{ui.t("inbox.endSession")}</span>
+      </summary>
+      <div class="menu-panel">
+        <p>
+          <strong>{ui.t("inbox.chooseClosing")}</strong>
+        </p>
+        <ul class="plain">
+          {options.closings.map((closing) => (
+            <li>
+              <form {...threadForm(`${base}/close`)}>
+                <input type="hidden" name="closingMessageId" value={String(closing.id)} />
+                <button type="submit" class="closing-choice">
+                  {closingText(ui, closing)}
+                </button>
+              </form>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </details>
+  );
+}
+
+function Composer({ ui, base, draft }: { ui: Ui; base: string; draft?: Draft }) {
+  return (
+    <form {...threadForm(`${base}/reply`)} class="composer" data-composer>
+      <label class="visually-hidden" for="composer-body">
+        {ui.t("inbox.message")}
+      </label>
+      <textarea id="composer-body" name="body" rows={3} maxlength={4096} placeholder={ui.t("inbox.composerPlaceholder")} data-enter-submits>
+        {draft?.body ?? ""}
+      </textarea>
+      <div class="composer-actions">
+        <button type="submit" name="as" value="note" class="note-button">
+          {ui.t("inbox.addNote")}
+        </button>
+        <button type="submit" name="as" value="reply" class="primary">
+          {ui.t("inbox.send")}
+        </button>
+      </div>
+    </form>
   );
 }
