@@ -38,7 +38,8 @@ export type CustomFieldType = (typeof customFieldTypes)[number];
 export const locales = ["en", "tr"] as const;
 export type Locale = (typeof locales)[number];
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+// Millisecond precision, like JavaScript dates: keyset cursors round-trip exactly.
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date", precision: 3 });
 const createdAt = () => ts("created_at").notNull().defaultNow();
 const id = () => bigserial("id", { mode: "number" }).primaryKey();
 const ref = (name: string) => bigint(name, { mode: "number" });

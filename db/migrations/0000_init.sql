@@ -10,7 +10,7 @@ CREATE TABLE "agent_daily_stats" (
 	"resolved" integer DEFAULT 0 NOT NULL,
 	"reactivated" integer DEFAULT 0 NOT NULL,
 	"forwarded" integer DEFAULT 0 NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "agent_daily_stats_org_id_user_id_day_channel_id_pk" PRIMARY KEY("org_id","user_id","day","channel_id")
 );
 --> statement-breakpoint
@@ -26,14 +26,14 @@ CREATE TABLE "attachments" (
 	"sha256" text NOT NULL,
 	"duration_ms" integer,
 	"uploaded_by" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "brands" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"org_id" bigint NOT NULL,
 	"name" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "channels" (
@@ -46,7 +46,7 @@ CREATE TABLE "channels" (
 	"secrets" text,
 	"webhook_key" text NOT NULL,
 	"active" boolean DEFAULT true NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "channels_webhook_key_unique" UNIQUE("webhook_key")
 );
 --> statement-breakpoint
@@ -56,7 +56,7 @@ CREATE TABLE "closing_messages" (
 	"builtin_key" text,
 	"body" text NOT NULL,
 	"position" integer DEFAULT 0 NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "contact_identities" (
@@ -65,7 +65,7 @@ CREATE TABLE "contact_identities" (
 	"contact_id" bigint NOT NULL,
 	"channel_id" bigint NOT NULL,
 	"external_id" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "contacts" (
@@ -76,21 +76,21 @@ CREATE TABLE "contacts" (
 	"email" text,
 	"custom_fields" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"owner_id" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "conversation_participants" (
 	"conversation_id" bigint NOT NULL,
 	"user_id" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "conversation_participants_conversation_id_user_id_pk" PRIMARY KEY("conversation_id","user_id")
 );
 --> statement-breakpoint
 CREATE TABLE "conversation_reads" (
 	"conversation_id" bigint NOT NULL,
 	"user_id" text NOT NULL,
-	"read_at" timestamp with time zone NOT NULL,
+	"read_at" timestamp (3) with time zone NOT NULL,
 	CONSTRAINT "conversation_reads_user_id_conversation_id_pk" PRIMARY KEY("user_id","conversation_id")
 );
 --> statement-breakpoint
@@ -110,18 +110,18 @@ CREATE TABLE "conversations" (
 	"started_by" text DEFAULT 'contact' NOT NULL,
 	"assignee_id" text,
 	"workgroup_id" bigint,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"last_message_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"last_message_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"last_message_preview" text DEFAULT '' NOT NULL,
-	"last_inbound_at" timestamp with time zone,
-	"waiting_since" timestamp with time zone,
-	"assigned_at" timestamp with time zone,
-	"first_response_at" timestamp with time zone,
-	"closed_at" timestamp with time zone,
+	"last_inbound_at" timestamp (3) with time zone,
+	"waiting_since" timestamp (3) with time zone,
+	"assigned_at" timestamp (3) with time zone,
+	"first_response_at" timestamp (3) with time zone,
+	"closed_at" timestamp (3) with time zone,
 	"closed_by" text,
 	"closing_message_id" bigint,
 	"reactivated_from_id" bigint,
-	"reply_window_ends_at" timestamp with time zone
+	"reply_window_ends_at" timestamp (3) with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "custom_fields" (
@@ -132,7 +132,7 @@ CREATE TABLE "custom_fields" (
 	"type" text NOT NULL,
 	"options" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"position" integer DEFAULT 0 NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "events" (
@@ -143,14 +143,14 @@ CREATE TABLE "events" (
 	"actor_id" text,
 	"subject_user_id" text,
 	"data" jsonb DEFAULT '{}'::jsonb NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "job_runs" (
 	"job" text NOT NULL,
-	"scheduled_for" timestamp with time zone NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"finished_at" timestamp with time zone,
+	"scheduled_for" timestamp (3) with time zone NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp (3) with time zone,
 	"error" text,
 	CONSTRAINT "job_runs_job_scheduled_for_pk" PRIMARY KEY("job","scheduled_for")
 );
@@ -164,13 +164,13 @@ CREATE TABLE "ledger_entries" (
 	"currency" text NOT NULL,
 	"description" text DEFAULT '' NOT NULL,
 	"created_by" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "login_attempts" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"key" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "memberships" (
@@ -179,10 +179,10 @@ CREATE TABLE "memberships" (
 	"user_id" text NOT NULL,
 	"role" text NOT NULL,
 	"status" text DEFAULT 'offline' NOT NULL,
-	"status_changed_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"status_changed_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"active" boolean DEFAULT true NOT NULL,
 	"preferences" jsonb DEFAULT '{}'::jsonb NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "messages" (
@@ -200,10 +200,10 @@ CREATE TABLE "messages" (
 	"error_code" text,
 	"error_text" text,
 	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"sent_at" timestamp with time zone,
-	"delivered_at" timestamp with time zone,
-	"read_at" timestamp with time zone
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"sent_at" timestamp (3) with time zone,
+	"delivered_at" timestamp (3) with time zone,
+	"read_at" timestamp (3) with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "notes" (
@@ -213,7 +213,7 @@ CREATE TABLE "notes" (
 	"conversation_id" bigint,
 	"author_id" text,
 	"body" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "organizations" (
@@ -222,7 +222,7 @@ CREATE TABLE "organizations" (
 	"timezone" text DEFAULT 'Europe/Istanbul' NOT NULL,
 	"locale" text DEFAULT 'en' NOT NULL,
 	"settings" jsonb DEFAULT '{}'::jsonb NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "outbox" (
@@ -230,11 +230,11 @@ CREATE TABLE "outbox" (
 	"org_id" bigint NOT NULL,
 	"message_id" bigint NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
-	"next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"locked_until" timestamp with time zone,
+	"next_attempt_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"locked_until" timestamp (3) with time zone,
 	"last_error" text,
-	"done_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"done_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "password_tokens" (
@@ -242,9 +242,9 @@ CREATE TABLE "password_tokens" (
 	"token_hash" text NOT NULL,
 	"user_id" text NOT NULL,
 	"org_id" bigint NOT NULL,
-	"expires_at" timestamp with time zone NOT NULL,
-	"used_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp (3) with time zone NOT NULL,
+	"used_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "password_tokens_token_hash_unique" UNIQUE("token_hash")
 );
 --> statement-breakpoint
@@ -260,8 +260,8 @@ CREATE TABLE "payment_links" (
 	"url" text,
 	"status" text DEFAULT 'created' NOT NULL,
 	"created_by" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"paid_at" timestamp with time zone
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"paid_at" timestamp (3) with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "quick_replies" (
@@ -270,13 +270,13 @@ CREATE TABLE "quick_replies" (
 	"user_id" text,
 	"title" text NOT NULL,
 	"body" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "sessions" (
 	"id" text PRIMARY KEY NOT NULL,
 	"user_id" text NOT NULL,
-	"expires_at" timestamp with time zone NOT NULL,
+	"expires_at" timestamp (3) with time zone NOT NULL,
 	"org_id" bigint
 );
 --> statement-breakpoint
@@ -285,7 +285,7 @@ CREATE TABLE "tags" (
 	"org_id" bigint NOT NULL,
 	"name" text NOT NULL,
 	"color" text DEFAULT '#64748b' NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "users" (
@@ -294,17 +294,17 @@ CREATE TABLE "users" (
 	"name" text NOT NULL,
 	"password_hash" text,
 	"locale" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "webhook_deliveries" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"channel_id" bigint NOT NULL,
 	"body" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"processed_at" timestamp with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"processed_at" timestamp (3) with time zone,
 	"attempts" integer DEFAULT 0 NOT NULL,
-	"next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"next_attempt_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"last_error" text
 );
 --> statement-breakpoint
@@ -318,7 +318,7 @@ CREATE TABLE "workgroups" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"org_id" bigint NOT NULL,
 	"name" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "agent_daily_stats" ADD CONSTRAINT "agent_daily_stats_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -27,6 +27,8 @@ export const INBOX_PAGE = 50;
 export interface ConversationRow {
   id: number;
   status: "open" | "closed";
+  assigneeId: string | null;
+  workgroupId: number | null;
   contactName: string;
   channelKind: ChannelKind;
   channelName: string;
@@ -112,10 +114,23 @@ export async function findConversations(db: DbOrTx, actor: Actor, query: Convers
         )
       : undefined,
   );
+  const rows = await selectRows(db, where, limit + 1);
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items,
+    next: rows.length > limit && last ? encodeInboxCursor({ at: last.lastMessageAt.toISOString(), id: last.id }) : null,
+  };
+}
+
+/** The one way a list row is read: for a page, and for a single row a live update redraws. */
+async function selectRows(db: DbOrTx, where: SQL | undefined, limit: number): Promise<ConversationRow[]> {
   const rows = await db
     .select({
       id: conversations.id,
       status: conversations.status,
+      assigneeId: conversations.assigneeId,
+      workgroupId: conversations.workgroupId,
       contactName: contacts.name,
       channelKind: channels.kind,
       channelName: channels.name,
@@ -131,14 +146,28 @@ export async function findConversations(db: DbOrTx, actor: Actor, query: Convers
     .leftJoin(workgroups, eq(workgroups.id, conversations.workgroupId))
     .where(where)
     .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
-    .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  const tagMap = await tagsOf(db, items.map((r) => r.id));
-  const last = items[items.length - 1];
-  return {
-    items: items.map((r) => ({ ...r, tags: tagMap.get(r.id) ?? [] })) as ConversationRow[],
-    next: rows.length > limit && last ? encodeInboxCursor({ at: last.lastMessageAt.toISOString(), id: last.id }) : null,
-  };
+    .limit(limit);
+  const tagMap = await tagsOf(db, rows.map((r) => r.id));
+  return rows.map((r) => ({ ...r, tags: tagMap.get(r.id) ?? [] }));
+}
+
+export async function getConversationRow(db: DbOrTx, orgId: number, conversationId: number): Promise<ConversationRow | null> {
+  const [row] = await selectRows(db, and(eq(conversations.orgId, orgId), eq(conversations.id, conversationId)), 1);
+  return row ?? null;
+}
+
+/** Whether a row belongs in a tab (the live list decides where a changed row goes). */
+export function rowInTab(row: { status: string; assigneeId: string | null }, tab: Tab): boolean {
+  switch (tab) {
+    case "open":
+      return row.status === "open" && !row.assigneeId;
+    case "assigned":
+      return row.status === "open" && !!row.assigneeId;
+    case "closed":
+      return row.status === "closed";
+    case "all":
+      return true;
+  }
 }
 
 async function tagsOf(db: DbOrTx, conversationIds: number[]) {
@@ -193,7 +222,12 @@ export async function getThread(db: DbOrTx, actor: Actor, conversationId: number
     .leftJoin(workgroups, eq(workgroups.id, conversations.workgroupId))
     .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId), await visibility(db, actor)));
   if (!conversation) return null;
-  const history = await db
+  const history = await selectMessages(db, eq(messages.conversationId, conversationId));
+  return { conversation, messages: history };
+}
+
+function selectMessages(db: DbOrTx, where: SQL) {
+  return db
     .select({
       id: messages.id,
       direction: messages.direction,
@@ -206,9 +240,13 @@ export async function getThread(db: DbOrTx, actor: Actor, conversationId: number
     })
     .from(messages)
     .leftJoin(users, eq(users.id, messages.authorId))
-    .where(eq(messages.conversationId, conversationId))
+    .where(where)
     .orderBy(asc(messages.id));
-  return { conversation, messages: history };
+}
+
+export async function getMessageItem(db: DbOrTx, orgId: number, messageId: number) {
+  const [row] = await selectMessages(db, and(eq(messages.orgId, orgId), eq(messages.id, messageId))!);
+  return row ?? null;
 }
 
 /** Everyone and every workgroup a conversation can be assigned to, for the assignment dropdown. */

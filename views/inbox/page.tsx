@@ -178,60 +178,79 @@ export function closingText(ui: Ui, closing: { builtinKey: string | null; body: 
 
 export function Thread({ ui, thread, options, draft, back }: { ui: Ui; thread: ThreadData; options: ThreadOptions; draft?: Draft; back: string }) {
   const c = thread.conversation;
-  const tz = ui.actor!.timezone;
-  const base = `/inbox/${c.id}`;
   return (
     <section class="thread" id="thread" data-conversation={String(c.id)}>
-      <header class="thread-head">
-        <a class="back" href={back} aria-label={ui.t("common.back")}>
-          ←
-        </a>
-        <ChannelIcon ui={ui} kind={c.channelKind} />
-        <div class="thread-title">
-          <h1>
-            <a href={`/contacts/${c.contactId}`}>{c.contactName}</a>
-          </h1>
-          <p class="muted">{[c.contactPhone, c.contactEmail, c.channelName].filter(Boolean).join(" · ")}</p>
-        </div>
-        <span class={`badge ${c.status === "open" ? "status-online" : "muted"}`}>{ui.t(`inbox.status.${c.status}`)}</span>
-        {c.status === "open" ? <AssignMenu ui={ui} c={c} options={options} base={base} /> : <span class="muted">{c.assigneeName ?? ui.t("inbox.unassigned")}</span>}
-        {c.status === "open" ? <CloseMenu ui={ui} options={options} base={base} /> : null}
-      </header>
+      <ThreadHead ui={ui} c={c} options={options} back={back} />
       <ol class="messages" id="messages">
         {thread.messages.map((m) => (
-          <li class={`message ${m.direction}`} id={`m-${m.id}`}>
-            <div class="bubble">
-              {m.direction === "note" ? <strong class="note-label">{ui.t("inbox.note")}: </strong> : null}
-              {m.body}
-            </div>
-            <small class="muted">
-              {m.authorName ? `${m.authorName} · ` : ""}
-              <time datetime={m.createdAt.toISOString()}>{fullTime(m.createdAt, ui.locale, tz)}</time>
-              {m.direction === "out" && m.delivery ? <span class={`delivery ${m.delivery}`}> · {ui.t(`inbox.delivery.${m.delivery as "sent"}`)}</span> : null}
-              {m.errorText ? <span class="delivery failed"> · {m.errorText}</span> : null}
-            </small>
-          </li>
+          <MessageItem ui={ui} m={m} />
         ))}
       </ol>
-      <footer class="composer-area">
-        {draft?.error ? (
-          <p class="alert error" role="alert">
-            {draft.error}
-          </p>
-        ) : null}
-        {c.status === "closed" ? (
-          <p class="muted center">{ui.t("inbox.closedNotice")}</p>
-        ) : c.joined ? (
-          <Composer ui={ui} base={base} draft={draft} />
-        ) : (
-          <form {...threadForm(`${base}/join`)} class="join">
-            <button type="submit" class="primary">
-              {ui.t("inbox.join")}
-            </button>
-          </form>
-        )}
-      </footer>
+      <ThreadFooter ui={ui} c={c} draft={draft} />
     </section>
+  );
+}
+
+export function ThreadHead({ ui, c, options, back }: { ui: Ui; c: ThreadData["conversation"]; options: ThreadOptions; back: string }) {
+  const base = `/inbox/${c.id}`;
+  return (
+    <header class="thread-head" id="thread-head">
+      <a class="back" href={back} aria-label={ui.t("common.back")}>
+        ←
+      </a>
+      <ChannelIcon ui={ui} kind={c.channelKind} />
+      <div class="thread-title">
+        <h1>
+          <a href={`/contacts/${c.contactId}`}>{c.contactName}</a>
+        </h1>
+        <p class="muted">{[c.contactPhone, c.contactEmail, c.channelName].filter(Boolean).join(" · ")}</p>
+      </div>
+      <span class={`badge ${c.status === "open" ? "status-online" : "muted"}`}>{ui.t(`inbox.status.${c.status}`)}</span>
+      {c.status === "open" ? <AssignMenu ui={ui} c={c} options={options} base={base} /> : <span class="muted">{c.assigneeName ?? ui.t("inbox.unassigned")}</span>}
+      {c.status === "open" ? <CloseMenu ui={ui} options={options} base={base} /> : null}
+    </header>
+  );
+}
+
+export function MessageItem({ ui, m }: { ui: Ui; m: ThreadData["messages"][number] }) {
+  const tz = ui.actor!.timezone;
+  return (
+    <li class={`message ${m.direction}`} id={`m-${m.id}`}>
+      <div class="bubble">
+        {m.direction === "note" ? <strong class="note-label">{ui.t("inbox.note")}: </strong> : null}
+        {m.body}
+      </div>
+      <small class="muted">
+        {m.authorName ? `${m.authorName} · ` : ""}
+        <time datetime={m.createdAt.toISOString()}>{fullTime(m.createdAt, ui.locale, tz)}</time>
+        {m.direction === "out" && m.delivery ? <span class={`delivery ${m.delivery}`}> · {ui.t(`inbox.delivery.${m.delivery as "sent"}`)}</span> : null}
+        {m.errorText ? <span class="delivery failed"> · {m.errorText}</span> : null}
+      </small>
+    </li>
+  );
+}
+
+export function ThreadFooter({ ui, c, draft }: { ui: Ui; c: ThreadData["conversation"]; draft?: Draft }) {
+  const base = `/inbox/${c.id}`;
+  return (
+    <footer class="composer-area" id="thread-footer">
+      {draft?.error ? (
+        <p class="alert error" role="alert">
+          {draft.error}
+        </p>
+      ) : null}
+      {c.status === "closed" ? (
+        <p class="muted center">{ui.t("inbox.closedNotice")}</p>
+      ) : c.joined ? (
+        <Composer ui={ui} base={base} draft={draft} />
+      ) : (
+        <form {...threadForm(`${base}/join`)} class="join">
+          <button type="submit" class="primary">
+            {ui.t("inbox.join")}
+          </button>
+        </form>
+      )}
+    </footer>
   );
 }
 
