@@ -37,7 +37,7 @@ export function createApp(deps: Deps) {
   app.use("/admin", requireActor);
   app.route("/admin", adminRoutes());
   app.route("/", workspaceRoutes());
-  app.route("/", realtimeRoutes(bus, new LiveRenderer(deps.database)));
+  app.route("/", realtimeRoutes(bus, new LiveRenderer(deps.database, () => deps.clock.now())));
 
   app.notFound((c) => {
     const t = c.get("t");

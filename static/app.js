@@ -50,3 +50,36 @@ document.addEventListener("htmx:after:swap", () => {
   const composer = document.getElementById("composer-body");
   if (composer && document.activeElement === document.body) composer.focus();
 });
+
+// Live rows and messages arrive as <template data-upsert> in #live-sink: replace the element with
+// that id where the page has it (moving it to the top when asked), insert it otherwise.
+function applyLive(sink) {
+  for (const tpl of sink.querySelectorAll("template")) {
+    const gone = tpl.dataset.remove && document.getElementById(tpl.dataset.remove);
+    if (gone) gone.remove();
+    const id = tpl.dataset.upsert;
+    const container = id && document.querySelector(tpl.dataset.into);
+    if (id && container) {
+      const fresh = tpl.content.firstElementChild;
+      const existing = document.getElementById(id);
+      const at = tpl.dataset.at;
+      // "keep": redraw in place, or add at the top; "only": redraw in place or do nothing;
+      // "top": move to the top; "bottom": append (messages).
+      if (fresh && (existing || at !== "only")) {
+        if (existing && (at === "keep" || at === "only")) existing.replaceWith(fresh);
+        else {
+          existing?.remove();
+          if (at === "bottom") container.append(fresh);
+          else container.prepend(fresh);
+        }
+        if (window.htmx) htmx.process(fresh);
+        if (container.id === "messages") fresh.scrollIntoView({ block: "end" });
+      }
+    }
+    tpl.remove();
+  }
+}
+document.addEventListener("DOMContentLoaded", () => {
+  const sink = document.getElementById("live-sink");
+  if (sink) new MutationObserver(() => applyLive(sink)).observe(sink, { childList: true });
+});

@@ -34,6 +34,7 @@ export function Layout({ ui, title, children, live = "view=other" }: { ui: Ui; t
   return (
     <Document ui={ui} title={title}>
       {ui.actor ? <div id="live" hx-sse:connect={`/events?${live}`} hx-swap="none" hidden></div> : null}
+      {ui.actor ? <div id="live-sink" hidden></div> : null}
       <a class="skip" href="#main">
         {ui.t("nav.skipToContent")}
       </a>

@@ -1,10 +1,25 @@
-// What each live stream receives for an event: server-rendered fragments as <hx-partial> swaps.
-// A fragment is rendered once per process for each audience (language, page, person), then shared.
+// What each live stream receives for an event: server-rendered fragments. Queries run once per
+// event per process; a fragment is rendered once per audience (language, page state, person where
+// it differs) and shared by every stream of that audience.
+import { and, eq } from "drizzle-orm";
 import type { Database } from "@db/client";
+import { organizations, workgroupMembers } from "@db/schema";
 import { agentBoard } from "../cockpit/board";
 import type { Actor } from "../context";
 import { translator, type Locale } from "../i18n";
+import {
+  assignmentChoices,
+  closingChoices,
+  getConversationRow,
+  getMessageItem,
+  getThread,
+  rowInTab,
+  tabCounts,
+  type ConversationRow as Row,
+  type Tab,
+} from "../inbox/conversations";
 import { CockpitBoard } from "../../views/cockpit/page";
+import { ConversationRow, MessageItem, TabCounts, ThreadFooter, ThreadHead, inboxHref } from "../../views/inbox/page";
 import { StatusSwitch } from "../../views/layout";
 import type { Ui } from "../../views/ui";
 import type { LiveEvent } from "./bus";
@@ -15,60 +30,155 @@ export interface Viewer {
   actor: Actor;
   locale: Locale;
   view: LiveView;
+  /** Inbox only: the tab and search the page shows, and the open conversation. */
+  tab?: Tab;
+  search?: string;
+  conversationId?: number;
 }
 
+/** An htmx partial: swaps `html` into `target` with `swap`. */
 function partial(target: string, html: string, swap = "outerHTML") {
   return `<hx-partial hx-target="${target}" hx-swap="${swap}">${html}</hx-partial>`;
+}
+
+/**
+ * A row or message the page may or may not already show: static/app.js replaces it in place
+ * (moving it to the top when asked) or inserts it, so a live update never duplicates an element.
+ */
+function upsert(id: string, into: string, at: "top" | "bottom" | "keep" | "only", html: string) {
+  return partial("#live-sink", `<template data-upsert="${id}" data-into="${into}" data-at="${at}">${html}</template>`, "beforeend");
+}
+
+function remove(id: string) {
+  return partial("#live-sink", `<template data-remove="${id}"></template>`, "beforeend");
 }
 
 function viewerUi(viewer: Viewer, actor: Actor = viewer.actor): Ui {
   return { t: translator(viewer.locale), locale: viewer.locale, path: "", user: null, actor };
 }
 
-export class LiveRenderer {
-  #cache = new Map<string, Promise<string>>();
+const conversationEvents = new Set(["conversation_created", "message_created", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated"]);
+/** Events that change what the cockpit board shows. */
+const boardEvents = new Set(["status_changed", "assigned", "forwarded", "closed", "reactivated", "conversation_created", "user_deactivated", "user_reactivated", "user_invited"]);
 
-  constructor(private database: Database) {}
+export class LiveRenderer {
+  #cache = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private database: Database,
+    private now: () => Date,
+  ) {}
 
   /** The fragments for one viewer, or "" when the event changes nothing they can see. */
   async render(event: LiveEvent, viewer: Viewer): Promise<string> {
     const parts: string[] = [];
-    if (event.type === "status_changed") {
-      if (event.subjectUserId === viewer.actor.userId) {
-        const status = (event.data as { to?: string }).to as Actor["status"];
-        parts.push(partial("#status-switch", String(<StatusSwitch ui={viewerUi(viewer, { ...viewer.actor, status })} />)));
-      }
+    if (event.type === "status_changed" && event.subjectUserId === viewer.actor.userId) {
+      const status = (event.data as { to?: string }).to as Actor["status"];
+      parts.push(partial("#status-switch", String(<StatusSwitch ui={viewerUi(viewer, { ...viewer.actor, status })} />)));
     }
     if (viewer.view === "cockpit" && viewer.actor.role !== "agent" && boardEvents.has(event.type)) {
-      // Rows are read once per event; each supervisor's own row differs (they may go offline), so render per person.
-      parts.push(await this.#shared(`board:${event.id}:${viewer.locale}:${viewer.actor.userId}`, async () => {
-        const rows = await this.#boardRows(event, viewer.actor);
-        return partial("#cockpit-board", String(<CockpitBoard ui={viewerUi(viewer)} rows={rows} />));
-      }));
+      // Rows are read once per event; each supervisor's own row differs (they may go offline).
+      parts.push(
+        await this.#once(`board:${event.id}:${viewer.locale}:${viewer.actor.userId}`, async () => {
+          const rows = await this.#once(`board-rows:${event.id}`, () => agentBoard(this.database.db, viewer.actor));
+          return partial("#cockpit-board", String(<CockpitBoard ui={viewerUi(viewer)} rows={rows} />));
+        }),
+      );
+    }
+    if (viewer.view === "inbox" && event.conversationId && conversationEvents.has(event.type)) {
+      parts.push(await this.#inbox(event, viewer, event.conversationId));
     }
     return parts.join("");
   }
 
-  #boardRows(event: LiveEvent, actor: Actor) {
-    return this.#sharedValue(`board-rows:${event.id}`, () => agentBoard(this.database.db, actor));
+  async #inbox(event: LiveEvent, viewer: Viewer, conversationId: number): Promise<string> {
+    const { db } = this.database;
+    const orgId = event.orgId;
+    const row = await this.#once(`row:${event.id}`, () => getConversationRow(db, orgId, conversationId));
+    if (!row || !(await this.#canSee(event, viewer, row))) return "";
+    const restricted = await this.#restricted(event, viewer);
+    const tab = viewer.tab ?? "open";
+    const search = viewer.search ?? "";
+    const out: string[] = [];
+
+    const counts = await this.#once(`counts:${event.id}:${restricted ? viewer.actor.userId : "all"}`, () => tabCounts(db, viewer.actor));
+    out.push(
+      await this.#once(`counts-html:${event.id}:${restricted ? viewer.actor.userId : "all"}:${viewer.locale}:${tab}:${search}`, async () =>
+        partial("#tab-counts", String(<TabCounts ui={viewerUi(viewer)} tab={tab} search={search} counts={counts} />)),
+      ),
+    );
+
+    // A search result list is left as the agent asked for it; only rows it shows are redrawn.
+    const moved = event.type === "message_created" || event.type === "conversation_created";
+    if (rowInTab(row, tab)) {
+      const current = viewer.conversationId === row.id;
+      const html = await this.#once(`row-html:${event.id}:${viewer.locale}:${viewer.actor.timezone}:${tab}:${search}:${current}`, async () =>
+        String(<ConversationRow ui={viewerUi(viewer)} row={row} tab={tab} search={search} now={this.now()} current={current} />),
+      );
+      out.push(upsert(`conv-${row.id}`, "#conversation-rows", search ? "only" : moved ? "top" : "keep", html));
+    } else {
+      out.push(remove(`conv-${row.id}`));
+    }
+
+    if (viewer.conversationId === conversationId) out.push(await this.#thread(event, viewer, conversationId));
+    return out.join("");
   }
 
-  #shared(key: string, make: () => Promise<string>): Promise<string> {
-    return this.#sharedValue(key, make);
+  /** The open thread: a new message is appended; other changes redraw its head and footer. */
+  async #thread(event: LiveEvent, viewer: Viewer, conversationId: number): Promise<string> {
+    const { db } = this.database;
+    if (event.type === "message_created") {
+      const messageId = Number((event.data as { messageId?: number }).messageId);
+      const message = await this.#once(`message:${event.id}`, () => getMessageItem(db, event.orgId, messageId));
+      if (!message) return "";
+      const html = await this.#once(`message-html:${event.id}:${viewer.locale}:${viewer.actor.timezone}`, async () => String(<MessageItem ui={viewerUi(viewer)} m={message} />));
+      return upsert(`m-${message.id}`, "#messages", "bottom", html);
+    }
+    // Head and footer depend on the person (joined or not), so they are drawn per viewer.
+    const [thread, people, closings] = await Promise.all([
+      getThread(db, viewer.actor, conversationId),
+      this.#once(`choices:${event.id}`, () => assignmentChoices(db, viewer.actor)),
+      this.#once(`closings:${event.id}`, () => closingChoices(db, viewer.actor)),
+    ]);
+    if (!thread) return "";
+    const ui = viewerUi(viewer);
+    const options = { ...people, closings };
+    const parts = [partial("#thread-head", String(<ThreadHead ui={ui} c={thread.conversation} options={options} back={inboxHref(viewer.tab ?? "open", viewer.search ?? "")} />))];
+    // The footer holds the composer: redraw it only when its shape changes, never under a draft.
+    const footerChanges = event.type === "closed" || ((event.type === "assigned" || event.type === "joined") && event.subjectUserId === viewer.actor.userId);
+    if (footerChanges) parts.push(partial("#thread-footer", String(<ThreadFooter ui={ui} c={thread.conversation} />)));
+    return parts.join("");
   }
 
-  #sharedValue<T>(key: string, make: () => Promise<T>): Promise<T> {
-    const cache = this.#cache as unknown as Map<string, Promise<T>>;
-    let hit = cache.get(key);
+  /** With "agents see only their own", an agent sees their own, their workgroups' and unassigned ones. */
+  async #canSee(event: LiveEvent, viewer: Viewer, row: Row): Promise<boolean> {
+    if (!(await this.#restricted(event, viewer))) return true;
+    if (row.assigneeId === viewer.actor.userId) return true;
+    if (!row.assigneeId && !row.workgroupId) return true;
+    if (!row.workgroupId) return false;
+    const groups = await this.#once(`groups:${event.id}:${viewer.actor.userId}`, async () =>
+      (await this.database.db.select({ id: workgroupMembers.workgroupId }).from(workgroupMembers).where(eq(workgroupMembers.userId, viewer.actor.userId))).map((g) => g.id),
+    );
+    return groups.includes(row.workgroupId);
+  }
+
+  async #restricted(event: LiveEvent, viewer: Viewer): Promise<boolean> {
+    if (viewer.actor.role !== "agent") return false;
+    const settings = await this.#once(`settings:${event.id}`, async () => {
+      const [org] = await this.database.db.select({ settings: organizations.settings }).from(organizations).where(and(eq(organizations.id, event.orgId)));
+      return org?.settings ?? {};
+    });
+    return !!settings.agentsSeeOnlyOwn;
+  }
+
+  #once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let hit = this.#cache.get(key) as Promise<T> | undefined;
     if (!hit) {
-      if (cache.size > 2000) cache.clear();
+      if (this.#cache.size > 5000) this.#cache.clear();
       hit = make();
-      cache.set(key, hit);
-      hit.catch(() => cache.delete(key));
+      this.#cache.set(key, hit);
+      hit.catch(() => this.#cache.delete(key));
     }
     return hit;
   }
 }
-
-/** Events that change what the cockpit board shows. */
-const boardEvents = new Set(["status_changed", "assigned", "forwarded", "closed", "reactivated", "conversation_created", "user_deactivated", "user_reactivated", "user_invited"]);

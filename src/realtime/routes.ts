@@ -7,7 +7,8 @@ import { events } from "@db/schema";
 import type { AppEnv } from "../context";
 import { requireActor } from "../auth/middleware";
 import type { EventBus, LiveEvent } from "./bus";
-import type { LiveRenderer, LiveView } from "./live";
+import type { LiveRenderer, LiveView, Viewer } from "./live";
+import { tabs, type Tab } from "../inbox/conversations";
 
 const HEARTBEAT_MS = 15_000;
 const views = new Set<LiveView>(["cockpit", "inbox", "other"]);
@@ -18,7 +19,16 @@ export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
     const actor = c.get("actor")!;
     const db = c.get("deps").database.db;
     const view = (views.has(c.req.query("view") as LiveView) ? c.req.query("view") : "other") as LiveView;
-    const viewer = { actor, locale: c.get("locale"), view };
+    const tab = c.req.query("tab");
+    const conversationId = Number(c.req.query("conversation"));
+    const viewer: Viewer = {
+      actor,
+      locale: c.get("locale"),
+      view,
+      tab: (tabs as readonly string[]).includes(tab ?? "") ? (tab as Tab) : "open",
+      search: (c.req.query("q") ?? "").trim().slice(0, 200),
+      conversationId: Number.isSafeInteger(conversationId) && conversationId > 0 ? conversationId : undefined,
+    };
     // Bun closes idle connections after idleTimeout; a live stream must stay open.
     c.env?.server?.timeout(c.req.raw, 0);
     await bus.start();

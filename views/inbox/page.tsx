@@ -293,7 +293,10 @@ function CloseMenu({ ui, options, base }: { ui: Ui; options: ThreadOptions; base
   return (
     <details class="menu-button close-menu">
       <summary title={ui.t("inbox.endSession")}>
-        <span aria-hidden="true">⏻</span>
+        <svg aria-hidden="true" width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round">
+          <path d="M12 3v9" />
+          <path d="M6.3 6.3a8 8 0 1 0 11.4 0" />
+        </svg>
         <span class="visually-hidden">{ui.t("inbox.endSession")}</span>
       </summary>
       <div class="menu-panel">
