@@ -1,5 +1,10 @@
 import { describe, expect, it } from "bun:test";
-import { useTestApp, type Client } from "../support/app";
+import { channels } from "@db/schema";
+import { newWebhookKey } from "../../src/admin/organizations";
+import { ingestInbound } from "../../src/inbox/lifecycle";
+import { openPostgres } from "@db/client";
+import { createApp } from "../../src/app";
+import { Client, useTestApp } from "../support/app";
 
 const t = useTestApp();
 
@@ -92,6 +97,47 @@ describe("live updates over SSE", () => {
     await rivalAgent.post("/me/status", { status: "break" });
     const got = await readUntil(stream, () => false, 600);
     expect(got.filter((m) => m.data)).toEqual([]);
+  });
+
+  it("updates an agent's inbox list, counts and open thread when a colleague acts", async () => {
+    const w = await t.world();
+    const [channel] = await t.db.insert(channels).values({ orgId: w.orgId, kind: "whatsapp", name: "WA", webhookKey: newWebhookKey() }).returning();
+    const { conversationId } = await ingestInbound(t.db, { orgId: w.orgId, channelId: channel.id, externalId: "90555", contactName: "Özge", body: "merhaba", providerMessageId: "w1", at: t.clock.now() });
+    const okan = await t.signIn(w.agent.email, w.orgId);
+    const ipek = await t.signIn(w.agent2.email, w.orgId);
+    const onOpenTab = await openStream(ipek, `/events?view=inbox&tab=open`);
+    await okan.post(`/inbox/${conversationId}/join`);
+    const joined = await readUntil(onOpenTab, (m) => m.data.includes(`data-remove="conv-${conversationId}"`));
+    const last = joined.at(-1)!.data;
+    expect(last).toContain('hx-target="#tab-counts"');
+    expect(last).toMatch(/Open <span class="count">0<\/span>/);
+    expect(last).toMatch(/Assigned <span class="count">1<\/span>/);
+
+    const watching = await openStream(ipek, `/events?view=inbox&tab=assigned&conversation=${conversationId}`);
+    await okan.post(`/inbox/${conversationId}/reply`, { body: "Kargonuz yolda", as: "reply" });
+    const replied = await readUntil(watching, (m) => m.data.includes("Kargonuz yolda") && m.data.includes('data-into="#messages"'));
+    const msg = replied.at(-1)!.data;
+    expect(msg).toContain(`data-upsert="conv-${conversationId}"`);
+    expect(msg).toContain('data-at="top"');
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)("reaches streams served by another Kanal process on the same Postgres", async () => {
+    const second = await openPostgres(t.databaseUrl!, { migrate: false, max: 3 });
+    try {
+      const otherProcess = createApp({ ...t.deps, database: second });
+      const w = await t.world();
+      const supervisor = await t.signIn(w.supervisor.email, w.orgId);
+      const viaOther = new Client(otherProcess);
+      viaOther.cookies = supervisor.cookies;
+      const agent = await t.signIn(w.agent.email, w.orgId);
+      const stream = await openStream(viaOther, "/events?view=cockpit");
+      await agent.post("/me/status", { status: "break" });
+      const got = await readUntil(stream, (m) => m.data.includes("cockpit-board"));
+      expect(got.at(-1)!.data.slice(got.at(-1)!.data.indexOf("status-break"))).toContain("Okan Agent");
+      await otherProcess.runtime.bus.stop();
+    } finally {
+      await second.close();
+    }
   });
 
   it("requires a signed-in member", async () => {

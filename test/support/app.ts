@@ -18,6 +18,8 @@ export interface TestApp {
   clock: FixedClock;
   config: Config;
   deps: Deps;
+  /** This file's Postgres URL when running on Postgres. */
+  databaseUrl?: string;
   world(name?: string): Promise<World>;
   client(): Client;
   signIn(email: string, orgId?: number, password?: string): Promise<Client>;
@@ -40,6 +42,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       clock,
       config,
       deps,
+      databaseUrl: testDb.url,
       world: (name?: string) => buildWorld(testDb.database.db, clock.now(), name),
       client: () => new Client(app),
       async signIn(email: string, orgId?: number, password = PASSWORD) {

@@ -8,6 +8,8 @@ import { migrationsFolder, openPostgres, wrapPglite, type Database } from "@db/c
 
 export interface TestDatabase {
   database: Database;
+  /** The Postgres URL of this file's database (absent on PGlite), for a second "process" on it. */
+  url?: string;
   destroy(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
   const database = await openPostgres(withDatabase(url, name), { max: 5, migrate: false });
   return {
     database,
+    url: withDatabase(url, name),
     async destroy() {
       await database.close();
       const cleanup = postgres(url, { max: 1, onnotice: () => {} });
