@@ -1,5 +1,5 @@
 // Finding conversations for the inbox: tabs, visibility, keyset pages, counts, and one thread.
-import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import {
   channels,
@@ -270,4 +270,47 @@ export async function closingChoices(db: DbOrTx, actor: Actor) {
     .from(closingMessages)
     .where(eq(closingMessages.orgId, actor.orgId))
     .orderBy(sql`${closingMessages.builtinKey} is null`, asc(closingMessages.position), asc(closingMessages.id));
+}
+
+/** The contact's earlier conversations (newest first, a few), folded above the current thread. */
+export async function earlierConversations(db: DbOrTx, actor: Actor, conversationId: number, limit = 3, messagesEach = 20) {
+  const [current] = await db
+    .select({ contactId: conversations.contactId, createdAt: conversations.createdAt })
+    .from(conversations)
+    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId)));
+  if (!current) return { total: 0, items: [] };
+  const earlier = and(eq(conversations.orgId, actor.orgId), eq(conversations.contactId, current.contactId), lt(conversations.id, conversationId));
+  const [{ total }] = await db.select({ total: count() }).from(conversations).where(earlier);
+  const convs = await db
+    .select({ id: conversations.id, createdAt: conversations.createdAt, closedAt: conversations.closedAt, channelKind: channels.kind })
+    .from(conversations)
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .where(earlier)
+    .orderBy(desc(conversations.id))
+    .limit(limit);
+  if (convs.length === 0) return { total, items: [] };
+  const ids = convs.map((c) => c.id);
+  const ranked = db
+    .select({
+      id: messages.id,
+      conversationId: messages.conversationId,
+      direction: messages.direction,
+      kind: messages.kind,
+      body: messages.body,
+      delivery: messages.delivery,
+      errorText: messages.errorText,
+      createdAt: messages.createdAt,
+      authorName: users.name,
+      rank: sql<number>`row_number() over (partition by ${messages.conversationId} order by ${messages.id} desc)`.as("rank"),
+    })
+    .from(messages)
+    .leftJoin(users, eq(users.id, messages.authorId))
+    .where(inArray(messages.conversationId, ids))
+    .as("ranked");
+  const recent = await db.select().from(ranked).where(lte(ranked.rank, messagesEach)).orderBy(asc(ranked.id));
+  const byConversation = new Map<number, typeof recent>();
+  for (const m of recent) {
+    byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), m]);
+  }
+  return { total, items: convs.map((c) => ({ ...c, messages: byConversation.get(c.id) ?? [] })) };
 }

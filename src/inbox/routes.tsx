@@ -9,7 +9,9 @@ import type { MessageKey } from "../i18n";
 import { publishEvents } from "../realtime/events";
 import { isHtmx, redirect, render, ui, type Ctx } from "../web";
 import { ConversationRows, InboxPage, Thread, inboxHref, type Draft, type InboxProps } from "../../views/inbox/page";
-import { assignmentChoices, closingChoices, decodeInboxCursor, findConversations, getThread, tabCounts, tabs } from "./conversations";
+import { assignmentChoices, closingChoices, decodeInboxCursor, earlierConversations, findConversations, getThread, tabCounts, tabs } from "./conversations";
+import { widgetRoutes } from "./widget-routes";
+import { widgetData } from "./widgets";
 import { addInternalNote, assignConversation, closeConversation, ConversationRuleBroken, joinConversation, reply, type AssignTarget, type Change } from "./lifecycle";
 
 const listQuery = z.object({
@@ -44,14 +46,16 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
   const db = c.get("deps").database.db;
   const { tab, search, after } = listState(c);
   const cursor = decodeInboxCursor(after);
-  const [list, counts, thread, options] = await Promise.all([
+  const [list, counts, thread, options, widgets, earlier] = await Promise.all([
     findConversations(db, actor, { tab, search, cursor }),
     tabCounts(db, actor),
     conversationId ? getThread(db, actor, conversationId) : Promise.resolve(null),
     conversationId ? threadOptions(c) : Promise.resolve(null),
+    conversationId ? widgetData(db, actor, conversationId) : Promise.resolve(null),
+    conversationId ? earlierConversations(db, actor, conversationId) : Promise.resolve(null),
   ]);
   if (conversationId && !thread) return c.notFound();
-  const props: InboxProps = { ui: ui(c), tab, search, counts, rows: list.items, next: list.next, now: c.get("deps").clock.now(), thread, options, draft };
+  const props: InboxProps = { ui: ui(c), tab, search, counts, rows: list.items, next: list.next, now: c.get("deps").clock.now(), thread, options, widgets, earlier, draft };
   if (isHtmx(c) && cursor) return render(c, <ConversationRows {...props} />);
   return render(c, <InboxPage {...props} />, status);
 }
@@ -97,6 +101,7 @@ function conversationIdOf(c: Ctx) {
 export function inboxRoutes() {
   const app = new Hono<AppEnv>();
   app.get("/", validQuery(listQuery), (c) => inbox(c, null));
+  app.route("/", widgetRoutes());
   app.get("/:id{[0-9]+}", validQuery(listQuery), (c) => inbox(c, conversationIdOf(c)));
 
   app.post("/:id{[0-9]+}/join", (c) => {

@@ -16,7 +16,11 @@ export type EventType =
   | "joined"
   | "first_response"
   | "closed"
-  | "reactivated";
+  | "reactivated"
+  | "contact_updated"
+  | "note_added"
+  | "tagged"
+  | "untagged";
 
 export interface NewEvent {
   orgId: number;

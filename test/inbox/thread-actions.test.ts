@@ -20,12 +20,12 @@ describe("thread actions over HTTP", () => {
     const agent = await t.signIn(w.agent.email, w.orgId);
     const before = await agent.html(`/inbox/${conversationId}`);
     expect(before.text).toContain("Join session");
-    expect(before.text).not.toContain('name="body"');
+    expect(before.text).not.toContain(`id="composer-body"`);
     const joined = await agent.post(`/inbox/${conversationId}/join`, {}, { htmx: true });
     expect(joined.status).toBe(200);
     const html = await joined.text();
     expect(html.startsWith('<section class="thread" id="thread"')).toBe(true);
-    expect(html).toContain('name="body"');
+    expect(html).toContain(`id="composer-body"`);
     const sent = await agent.post(`/inbox/${conversationId}/reply`, { body: "Kargoya verildi!", as: "reply" }, { htmx: true });
     const thread = await sent.text();
     expect(thread).toContain("Kargoya verildi!");

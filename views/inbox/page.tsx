@@ -4,6 +4,7 @@ import { tabs } from "../../src/inbox/conversations";
 import type { ChannelKind } from "../../db/schema";
 import type { MessageKey } from "../../src/i18n";
 import { Layout } from "../layout";
+import { Widgets, type WidgetData } from "./widgets";
 import { fullTime, shortTime } from "../format";
 import type { Ui } from "../ui";
 
@@ -56,7 +57,14 @@ export interface InboxProps {
   now: Date;
   thread: ThreadData | null;
   options: ThreadOptions | null;
+  widgets: WidgetData | null;
+  earlier: Earlier | null;
   draft?: Draft;
+}
+
+export interface Earlier {
+  total: number;
+  items: { id: number; createdAt: Date; closedAt: Date | null; channelKind: ChannelKind; messages: ThreadData["messages"] }[];
 }
 
 const channelGlyph: Record<ChannelKind, string> = { whatsapp: "WA", messenger: "M", instagram: "IG", webchat: "W", support: "K" };
@@ -103,12 +111,13 @@ export function InboxPage(props: InboxProps) {
           {props.rows.length === 0 ? <p class="empty">{ui.t("inbox.empty")}</p> : null}
         </section>
         {props.thread && props.options ? (
-          <Thread ui={ui} thread={props.thread} options={props.options} draft={props.draft} back={inboxHref(tab, search)} />
+          <Thread ui={ui} thread={props.thread} options={props.options} draft={props.draft} back={inboxHref(tab, search)} earlier={props.earlier} />
         ) : (
           <section class="thread" id="thread">
             <p class="empty center">{ui.t("inbox.selectConversation")}</p>
           </section>
         )}
+        {props.widgets ? <Widgets ui={ui} data={props.widgets} /> : null}
       </div>
     </Layout>
   );
@@ -176,11 +185,12 @@ export function closingText(ui: Ui, closing: { builtinKey: string | null; body: 
   return closing.builtinKey ? ui.t(closing.builtinKey as MessageKey) : closing.body;
 }
 
-export function Thread({ ui, thread, options, draft, back }: { ui: Ui; thread: ThreadData; options: ThreadOptions; draft?: Draft; back: string }) {
+export function Thread({ ui, thread, options, draft, back, earlier }: { ui: Ui; thread: ThreadData; options: ThreadOptions; draft?: Draft; back: string; earlier?: Earlier | null }) {
   const c = thread.conversation;
   return (
     <section class="thread" id="thread" data-conversation={String(c.id)}>
       <ThreadHead ui={ui} c={c} options={options} back={back} />
+      {earlier && earlier.total > 0 ? <EarlierConversations ui={ui} earlier={earlier} contactId={c.contactId} /> : null}
       <ol class="messages" id="messages">
         {thread.messages.map((m) => (
           <MessageItem ui={ui} m={m} />
@@ -188,6 +198,32 @@ export function Thread({ ui, thread, options, draft, back }: { ui: Ui; thread: T
       </ol>
       <ThreadFooter ui={ui} c={c} draft={draft} />
     </section>
+  );
+}
+
+function EarlierConversations({ ui, earlier, contactId }: { ui: Ui; earlier: Earlier; contactId: number }) {
+  const tz = ui.actor!.timezone;
+  return (
+    <details class="earlier">
+      <summary>{ui.t("widgets.earlier", { count: earlier.total })}</summary>
+      {earlier.items.map((conv) => (
+        <section class="earlier-conversation">
+          <h3>
+            <ChannelIcon ui={ui} kind={conv.channelKind} /> <a href={`/inbox/${conv.id}?tab=all`}>{fullTime(conv.createdAt, ui.locale, tz)}</a>
+          </h3>
+          <ol class="messages">
+            {conv.messages.map((m) => (
+              <MessageItem ui={ui} m={m} />
+            ))}
+          </ol>
+        </section>
+      ))}
+      {earlier.total > earlier.items.length ? (
+        <p>
+          <a href={`/contacts/${contactId}`}>{ui.t("contacts.title")} →</a>
+        </p>
+      ) : null}
+    </details>
   );
 }
 
@@ -215,7 +251,7 @@ export function ThreadHead({ ui, c, options, back }: { ui: Ui; c: ThreadData["co
 export function MessageItem({ ui, m }: { ui: Ui; m: ThreadData["messages"][number] }) {
   const tz = ui.actor!.timezone;
   return (
-    <li class={`message ${m.direction}`} id={`m-${m.id}`}>
+    <li class={`message ${m.direction}`} id={`m-${m.id}`} data-id={String(m.id)}>
       <div class="bubble">
         {m.direction === "note" ? <strong class="note-label">{ui.t("inbox.note")}: </strong> : null}
         {m.body}

@@ -1,0 +1,87 @@
+// Session widget routes: edit the contact's profile, tag the conversation, add contact notes.
+// htmx swaps the widget that changed; plain form posts return to the conversation.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../context";
+import { fieldErrors, formValues } from "../forms";
+import { addNote, fieldDefinitions, profileSchema, toProfileUpdate, updateProfile } from "../contacts/profile";
+import { publishEvents } from "../realtime/events";
+import { isHtmx, redirect, render, ui, type Ctx } from "../web";
+import { NotesWidget, ProfileWidget, TagsWidget, type WidgetState } from "../../views/inbox/widgets";
+import { tagConversation, TaggingRefused, untagConversation } from "./tagging";
+import { widgetData } from "./widgets";
+
+const tagSchema = z.union([z.object({ tagId: z.coerce.number().int().positive() }), z.object({ name: z.string().trim().min(1).max(40) })]);
+const noteSchema = z.object({ body: z.string().trim().min(1, "validation.required").max(2000, "validation.tooLong") });
+
+const idOf = (c: Ctx) => Number(c.req.param("id"));
+
+async function answer(c: Ctx, widget: "profile" | "tags" | "notes", state: WidgetState = {}, status: 200 | 422 = 200) {
+  if (!isHtmx(c) && status === 200) return redirect(c, `/inbox/${idOf(c)}`);
+  const data = await widgetData(c.get("deps").database.db, c.get("actor")!, idOf(c));
+  if (!data) return c.notFound();
+  const u = ui(c);
+  const html =
+    widget === "profile" ? <ProfileWidget ui={u} data={data} state={state.profile} /> : widget === "tags" ? <TagsWidget ui={u} data={data} error={state.tagError} /> : <NotesWidget ui={u} data={data} error={state.noteError} />;
+  return render(c, html, status);
+}
+
+async function publish(c: Ctx, eventId: number | null) {
+  if (eventId) await publishEvents(c.get("deps").database, c.get("actor")!.orgId, [eventId]);
+}
+
+export function widgetRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.post("/:id{[0-9]+}/profile", async (c) => {
+    const actor = c.get("actor")!;
+    const { database, clock } = c.get("deps");
+    const data = await widgetData(database.db, actor, idOf(c));
+    if (!data) return c.notFound();
+    const body = formValues(await c.req.parseBody());
+    const defs = await fieldDefinitions(database.db, actor.orgId);
+    const parsed = profileSchema(defs).safeParse(body);
+    if (!parsed.success) return answer(c, "profile", { profile: { values: body, errors: fieldErrors(parsed.error, c.get("t")) } }, 422);
+    await publish(c, await updateProfile(database.db, actor, data.contact.id, toProfileUpdate(parsed.data, defs), clock.now()));
+    return answer(c, "profile", { profile: undefined });
+  });
+
+  app.post("/:id{[0-9]+}/tags", async (c) => {
+    const parsed = tagSchema.safeParse(formValues(await c.req.parseBody()));
+    if (!parsed.success) return answer(c, "tags", { tagError: c.get("t")("validation.invalid") }, 422);
+    const { database, clock } = c.get("deps");
+    try {
+      await publish(c, await tagConversation(database.db, c.get("actor")!, idOf(c), "tagId" in parsed.data ? { id: parsed.data.tagId } : { name: parsed.data.name }, clock.now()));
+    } catch (e) {
+      if (!(e instanceof TaggingRefused)) throw e;
+      if (e.reason === "not_found") return c.notFound();
+      return answer(c, "tags", { tagError: c.get("t")(e.reason === "forbidden" ? "widgets.tagForbidden" : "validation.invalid") }, 422);
+    }
+    return answer(c, "tags");
+  });
+
+  app.post("/:id{[0-9]+}/tags/:tagId{[0-9]+}/remove", async (c) => {
+    const { database, clock } = c.get("deps");
+    try {
+      await publish(c, await untagConversation(database.db, c.get("actor")!, idOf(c), Number(c.req.param("tagId")), clock.now()));
+    } catch (e) {
+      if (e instanceof TaggingRefused) return c.notFound();
+      throw e;
+    }
+    return answer(c, "tags");
+  });
+
+  app.post("/:id{[0-9]+}/notes", async (c) => {
+    const body = formValues(await c.req.parseBody());
+    const parsed = noteSchema.safeParse(body);
+    if (!parsed.success) return answer(c, "notes", { noteError: { body: String(body.body ?? ""), error: fieldErrors(parsed.error, c.get("t")).body } }, 422);
+    const actor = c.get("actor")!;
+    const { database, clock } = c.get("deps");
+    const data = await widgetData(database.db, actor, idOf(c));
+    if (!data) return c.notFound();
+    await publish(c, await addNote(database.db, actor, data.contact.id, idOf(c), parsed.data.body, clock.now()));
+    return answer(c, "notes");
+  });
+
+  return app;
+}

@@ -1,0 +1,24 @@
+// Reads what the session widgets show for a conversation, in a handful of queries.
+import { and, eq } from "drizzle-orm";
+import type { DbOrTx } from "@db/client";
+import { contacts, conversations } from "@db/schema";
+import type { Actor } from "../context";
+import { contactNotes, fieldDefinitions } from "../contacts/profile";
+import { conversationTagList, mayCreateTags, orgTags } from "./tagging";
+import type { WidgetData } from "../../views/inbox/widgets";
+
+export async function widgetData(db: DbOrTx, actor: Actor, conversationId: number): Promise<WidgetData | null> {
+  const [row] = await db
+    .select({ id: contacts.id, name: contacts.name, phone: contacts.phone, email: contacts.email, customFields: contacts.customFields })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId)));
+  if (!row) return null;
+  const [fields, tags, allTags, notes] = await Promise.all([
+    fieldDefinitions(db, actor.orgId),
+    conversationTagList(db, actor.orgId, conversationId),
+    orgTags(db, actor.orgId),
+    contactNotes(db, actor.orgId, row.id),
+  ]);
+  return { conversationId, contact: row, fields, tags, allTags, mayCreateTags: mayCreateTags(actor), notes };
+}
