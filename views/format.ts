@@ -1,12 +1,33 @@
 // Times as a person reads them, in the organization's time zone and the viewer's language.
+// Intl formatters are costly to build, so each (language, zone, style) is built once.
 import type { Locale } from "../src/i18n";
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string, timeZone: string, style: "day" | "clock" | "date" | "full"): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${style}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions =
+      style === "day"
+        ? { year: "numeric", month: "2-digit", day: "2-digit" }
+        : style === "clock"
+          ? { hour: "2-digit", minute: "2-digit" }
+          : style === "date"
+            ? { day: "numeric", month: "short" }
+            : { dateStyle: "medium", timeStyle: "short" };
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+/** "14:05" for today, "3 Jan" before that. */
 export function shortTime(at: Date, now: Date, locale: Locale, timeZone: string): string {
-  const day = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
-  const opts: Intl.DateTimeFormatOptions = day(at) === day(now) ? { hour: "2-digit", minute: "2-digit" } : { day: "numeric", month: "short" };
-  return new Intl.DateTimeFormat(locale, { ...opts, timeZone }).format(at);
+  const day = formatter("en-CA", timeZone, "day");
+  return formatter(locale, timeZone, day.format(at) === day.format(now) ? "clock" : "date").format(at);
 }
 
 export function fullTime(at: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(at);
+  return formatter(locale, timeZone, "full").format(at);
 }

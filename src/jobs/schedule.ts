@@ -1,6 +1,6 @@
 // Periodic jobs: croner ticks, one process runs each tick (advisory lock + a claimed row per tick).
 import { Cron } from "croner";
-import { sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Deps } from "../context";
 import { jobRuns } from "@db/schema";
 import { pruneAttempts } from "../auth/rate-limit";
@@ -48,9 +48,10 @@ export async function runJobOnce(deps: Deps, job: Job, scheduledFor: Date): Prom
       error = e instanceof Error ? e.message : String(e);
       deps.log.error("job failed", { job: job.name, error: e });
     }
-    await deps.database.db.execute(
-      sql`update job_runs set finished_at = now(), error = ${error} where job = ${job.name} and scheduled_for = ${scheduledFor}`,
-    );
+    await deps.database.db
+      .update(jobRuns)
+      .set({ finishedAt: deps.clock.now(), error })
+      .where(and(eq(jobRuns.job, job.name), eq(jobRuns.scheduledFor, scheduledFor)));
     return "ran" as const;
   });
   return outcome ?? "skipped";
