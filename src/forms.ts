@@ -21,7 +21,7 @@ export function fieldErrors(error: z.ZodError, t: Translate): FieldErrors {
 }
 
 function translateIssue(issue: z.core.$ZodIssue, t: Translate): string {
-  if (issue.message && /^[a-z]+\.[A-Za-z.]+$/.test(issue.message)) {
+  if (issue.message && /^[a-z][A-Za-z]*\.[A-Za-z.]+$/.test(issue.message)) {
     const params: Record<string, string | number> = {};
     if ("maximum" in issue) params.max = Number(issue.maximum);
     if ("minimum" in issue) params.min = Number(issue.minimum);

@@ -3,12 +3,25 @@ import { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { requireRole } from "../auth/middleware";
 import { redirect } from "../web";
+import { brandsSection } from "./brands";
+import { closingMessagesSection } from "./closing-messages";
+import { customFieldsSection } from "./custom-fields";
+import { quickRepliesSection } from "./quick-replies";
+import { sectionRoutes } from "./section-routes";
+import { tagsSection } from "./tags";
 import { usersRoutes } from "./users-routes";
+import { workgroupsSection } from "./workgroups";
 
 export function adminRoutes() {
   const app = new Hono<AppEnv>();
   app.use("*", requireRole("admin"));
   app.get("/", (c) => redirect(c, "/admin/users"));
   app.route("/users", usersRoutes());
+  app.route("/workgroups", sectionRoutes(workgroupsSection));
+  app.route("/brands", sectionRoutes(brandsSection));
+  app.route("/tags", sectionRoutes(tagsSection));
+  app.route("/quick-replies", sectionRoutes(quickRepliesSection));
+  app.route("/closing-messages", sectionRoutes(closingMessagesSection));
+  app.route("/custom-fields", sectionRoutes(customFieldsSection));
   return app;
 }

@@ -20,7 +20,13 @@ export type EventType =
   | "contact_updated"
   | "note_added"
   | "tagged"
-  | "untagged";
+  | "untagged"
+  | "tag_changed"
+  | "brand_changed"
+  | "workgroup_changed"
+  | "quick_reply_changed"
+  | "closing_message_changed"
+  | "custom_field_changed";
 
 export interface NewEvent {
   orgId: number;

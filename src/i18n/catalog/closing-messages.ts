@@ -3,10 +3,22 @@ export const en = {
   "closing.builtin.resolved": "Your request has been resolved. Thank you for contacting us!",
   "closing.builtin.noReply": "We have not heard back from you, so we are closing this conversation. Write to us any time.",
   "closing.builtin.transferred": "Thank you for your patience. We are closing this conversation; feel free to reach out again.",
+  "closingMessages.title": "Closing messages",
+  "closingMessages.create": "New closing message",
+  "closingMessages.edit": "Edit closing message",
+  "closingMessages.body": "Message",
+  "closingMessages.intro": "When an agent ends a session, the chosen message is sent to the contact. Built-in messages read in the agent's language.",
+  "closingMessages.empty": "No closing messages.",
 } as const;
 
 export const tr: Record<keyof typeof en, string> = {
   "closing.builtin.resolved": "Talebiniz çözüldü. Bize ulaştığınız için teşekkür ederiz!",
   "closing.builtin.noReply": "Sizden yanıt alamadığımız için bu görüşmeyi kapatıyoruz. Bize dilediğiniz zaman yazabilirsiniz.",
   "closing.builtin.transferred": "Sabrınız için teşekkürler. Bu görüşmeyi kapatıyoruz; dilediğiniz zaman yeniden yazabilirsiniz.",
+  "closingMessages.title": "Kapanış mesajları",
+  "closingMessages.create": "Yeni kapanış mesajı",
+  "closingMessages.edit": "Kapanış mesajını düzenle",
+  "closingMessages.body": "Mesaj",
+  "closingMessages.intro": "Bir temsilci oturumu sonlandırdığında seçilen mesaj kişiye gönderilir. Yerleşik mesajlar temsilcinin dilinde okunur.",
+  "closingMessages.empty": "Kapanış mesajı yok.",
 };

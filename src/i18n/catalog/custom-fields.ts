@@ -1,6 +1,42 @@
-// Admin: custom-fields.
+// Admin: CRM field definitions.
 export const en = {
+  "customFields.title": "CRM fields",
+  "customFields.create": "New CRM field",
+  "customFields.edit": "Edit {name}",
+  "customFields.label": "Label",
+  "customFields.key": "Key",
+  "customFields.keyHint": "Letters, digits and _; left blank, it is made from the label. It cannot change later.",
+  "customFields.type": "Type",
+  "customFields.options": "Options (one per line)",
+  "customFields.optionsHint": "For Select fields only.",
+  "customFields.type.text": "Text",
+  "customFields.type.number": "Number",
+  "customFields.type.date": "Date",
+  "customFields.type.select": "Select",
+  "customFields.type.boolean": "Yes / No",
+  "customFields.badKey": "Start with a letter; use a–z, 0–9 and _ (at most 40).",
+  "customFields.optionsRequired": "A Select field needs at least one option.",
+  "customFields.optionsDuplicate": "Each option must be different.",
+  "customFields.empty": "No CRM fields yet. Fields appear in every contact's profile.",
 } as const;
 
 export const tr: Record<keyof typeof en, string> = {
+  "customFields.title": "CRM alanları",
+  "customFields.create": "Yeni CRM alanı",
+  "customFields.edit": "{name} düzenle",
+  "customFields.label": "Etiket",
+  "customFields.key": "Anahtar",
+  "customFields.keyHint": "Harf, rakam ve _; boş bırakılırsa etiketten üretilir. Sonradan değiştirilemez.",
+  "customFields.type": "Tür",
+  "customFields.options": "Seçenekler (her satıra bir tane)",
+  "customFields.optionsHint": "Yalnızca Seçim alanları için.",
+  "customFields.type.text": "Metin",
+  "customFields.type.number": "Sayı",
+  "customFields.type.date": "Tarih",
+  "customFields.type.select": "Seçim",
+  "customFields.type.boolean": "Evet / Hayır",
+  "customFields.badKey": "Bir harfle başlayın; a–z, 0–9 ve _ kullanın (en fazla 40).",
+  "customFields.optionsRequired": "Seçim alanı en az bir seçenek gerektirir.",
+  "customFields.optionsDuplicate": "Her seçenek farklı olmalı.",
+  "customFields.empty": "Henüz CRM alanı yok. Alanlar her kişinin profilinde görünür.",
 };
