@@ -161,7 +161,8 @@ export function SectionRows({ ui, view, rows, next, query }: { ui: Ui; view: Sec
           {row.cells.map((cell) => (
             <td>{cell}</td>
           ))}
-          <td class="row-actions">
+          <td>
+            <div class="row-actions">
             {row.movable ? (
               <>
                 <form method="post" action={`${view.base}/${row.id}/move`}>
@@ -190,6 +191,7 @@ export function SectionRows({ ui, view, rows, next, query }: { ui: Ui; view: Sec
                 </form>
               </>
             )}
+            </div>
           </td>
         </tr>
       ))}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "bun:test";
+import { e2eEnabled, useBrowser } from "./support";
+
+const e2e = useBrowser();
+
+describe.skipIf(!e2eEnabled)("inbox in the browser, two agents", () => {
+  it("join, reply with Enter, see each other's actions live, assign and close", async () => {
+    const okan = await e2e.signedIn("agent1@demo.test");
+    const ipek = await e2e.signedIn("agent2@demo.test");
+    const href = await okan.locator('.conversation a:has-text("Özge")').getAttribute("href");
+    const id = href!.match(/\/inbox\/(\d+)/)![1];
+    await okan.goto(e2e.base + href!);
+    await ipek.goto(`${e2e.base}/inbox`);
+    await ipek.waitForSelector(`#conv-${id}`);
+    await okan.waitForTimeout(300);
+
+    await okan.click("text=Join session");
+    await okan.waitForSelector("#composer-body");
+    // İpek's Open tab loses the row without a reload.
+    await ipek.waitForSelector(`#conv-${id}`, { state: "detached" });
+    expect(await ipek.locator("#tab-counts").innerText()).toContain("Assigned");
+
+    await okan.fill("#composer-body", "Merhaba Özge Hanım, hemen bakıyorum.");
+    await okan.keyboard.press("Enter");
+    await okan.waitForSelector(".message.out >> text=hemen bakıyorum");
+    expect(await okan.inputValue("#composer-body")).toBe("");
+
+    await ipek.goto(`${e2e.base}/inbox/${id}?tab=assigned`);
+    await ipek.waitForTimeout(300);
+    await okan.fill("#composer-body", "Kargonuz yarın teslim edilecek.");
+    await okan.click('button[value="reply"]');
+    await ipek.waitForSelector("text=Kargonuz yarın teslim edilecek.");
+    await e2e.shot(ipek, "10-live-reply");
+
+    // A private note, then a forward from Okan to İpek through the assignment dropdown.
+    await okan.fill("#composer-body", "Müşteri VIP, dikkat.");
+    await okan.click('button[value="note"]');
+    await okan.waitForSelector(".message.note >> text=Müşteri VIP");
+    await okan.click(".assign-menu summary");
+    await okan.fill("#assign-filter", "ipek");
+    await okan.selectOption("#assign-target", { label: await okan.locator("#assign-target option", { hasText: "İpek" }).first().innerText() });
+    await okan.click(".assign-menu button.primary");
+    await ipek.waitForSelector("#thread-head >> text=İpek Arslan");
+    await ipek.waitForSelector("#composer-body");
+
+    // İpek ends the session with a closing message; Okan sees it closed live.
+    await ipek.click(".close-menu summary");
+    await e2e.shot(ipek, "11-closing-messages");
+    await ipek.click(".closing-choice >> nth=0");
+    await ipek.waitForSelector("text=This conversation is closed.");
+    await okan.waitForSelector("text=This conversation is closed.");
+    await e2e.shot(okan, "12-closed-live");
+    await okan.context().close();
+    await ipek.context().close();
+  });
+
+  it("works without JavaScript: reading, joining and replying are plain links and forms", async () => {
+    const context = await e2e.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${e2e.base}/login`);
+    await page.fill("#f-email", "supervisor@demo.test");
+    await page.fill("#f-password", "demo-password");
+    await page.click("button.primary");
+    await page.click('button.org-choice:has-text("Demo Company")');
+    await page.click('.conversation a:has-text("Ana Ruiz")');
+    await page.click("text=Join session");
+    await page.fill("#composer-body", "Hola Ana, lo revisamos ahora.");
+    await page.click('button[value="reply"]');
+    await page.waitForSelector(".message.out >> text=lo revisamos ahora");
+    await e2e.shot(page, "13-no-javascript");
+    await context.close();
+  });
+});

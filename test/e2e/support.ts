@@ -1,0 +1,104 @@
+// Browser tests: the real server as a child process on a fresh database, driven by Debian's
+// Chromium through playwright-core. Skipped when Chromium is missing or SKIP_E2E=1.
+import { afterAll, beforeAll, setDefaultTimeout } from "bun:test";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import postgres from "postgres";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const e2eEnabled = process.env.SKIP_E2E !== "1" && existsSync(CHROMIUM);
+if (!e2eEnabled) console.warn(`browser tests skipped: ${process.env.SKIP_E2E === "1" ? "SKIP_E2E=1" : `${CHROMIUM} not found (apt-get install chromium)`}`);
+
+// A browser flow takes seconds, not milliseconds.
+setDefaultTimeout(30_000);
+
+export const artifacts = resolve(import.meta.dir, "artifacts");
+export const DEMO_PASSWORD = "demo-password";
+
+export interface E2E {
+  base: string;
+  browser: Browser;
+  /** A fresh browser context (its own cookies), signed in and inside the demo organization. */
+  signedIn(email: string): Promise<Page>;
+  newContext(): Promise<BrowserContext>;
+  shot(page: Page, name: string): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = Bun.serve({ port: 0, fetch: () => new Response() });
+  const port = server.port!;
+  server.stop(true);
+  return port;
+}
+
+/** Starts Kanal with demo data and Chromium for one test file. */
+export function useBrowser(): E2E {
+  const handle = {} as E2E;
+  let server: ReturnType<typeof Bun.spawn> | undefined;
+  let dataDir = "";
+  let dbName: string | null = null;
+  beforeAll(async () => {
+    if (!e2eEnabled) return;
+    mkdirSync(artifacts, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), "kanal-e2e-"));
+    const port = await freePort();
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: String(port), DATA_DIR: dataDir, DEMO_SEED: "1", LOG_LEVEL: "warn" };
+    delete env.DATABASE_URL;
+    const pgUrl = process.env.TEST_DATABASE_URL;
+    if (pgUrl) {
+      dbName = `e2e_kanal_${process.pid}_${Date.now()}`;
+      const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`create database "${dbName}"`);
+      await admin.end();
+      const u = new URL(pgUrl);
+      u.pathname = `/${dbName}`;
+      env.DATABASE_URL = u.toString();
+    }
+    server = Bun.spawn(["bun", "src/server.ts"], { cwd: resolve(import.meta.dir, "../.."), env, stdout: "ignore", stderr: "inherit" });
+    const base = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+      if (ok) break;
+      await Bun.sleep(200);
+    }
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    Object.assign(handle, {
+      base,
+      browser,
+      newContext: () => browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" }),
+      async signedIn(email: string) {
+        const context = await handle.newContext();
+        const page = await context.newPage();
+        await page.goto(`${base}/login`);
+        await page.fill("#f-email", email);
+        await page.fill("#f-password", DEMO_PASSWORD);
+        await page.click("button.primary");
+        await page.waitForURL(/\/organizations/);
+        await page.click('button.org-choice:has-text("Demo Company")');
+        await page.waitForURL(/\/inbox/);
+        return page;
+      },
+      async shot(page: Page, name: string) {
+        await page.screenshot({ path: join(artifacts, `${name}.png`) });
+      },
+    } satisfies E2E);
+  }, 90_000);
+  afterAll(async () => {
+    await handle.browser?.close();
+    server?.kill("SIGTERM");
+    await server?.exited;
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (dbName && process.env.TEST_DATABASE_URL) {
+      const admin = postgres(process.env.TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
+      await admin.end();
+    }
+  });
+  return handle;
+}
