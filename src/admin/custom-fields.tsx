@@ -140,7 +140,7 @@ export async function moveCustomField(db: DbOrTx, actor: Actor, id: number, dire
 const typeLabel = (t: CustomFieldType) => `customFields.type.${t}` as MessageKey;
 
 export const customFieldsSection: Section<FieldRow, CreateInput, UpdateInput> = {
-  view: { base: "/admin/custom-fields", title: "customFields.title", createTitle: "customFields.create", editTitle: "customFields.edit", empty: "customFields.empty", columns: ["customFields.label", "customFields.key", "customFields.type", "customFields.options"] },
+  view: { base: "/admin/custom-fields", title: "customFields.title", createTitle: "customFields.create", editTitle: "customFields.edit", empty: "customFields.empty", columns: ["customFields.label", "customFields.key", "customFields.type", "customFields.optionsColumn"] },
   fields: async (_c, editing) => [
     { name: "label", label: "customFields.label", kind: "text", max: 60, required: true },
     { name: "key", label: "customFields.key", kind: "text", max: 40, hint: "customFields.keyHint", readonlyOnEdit: true },
