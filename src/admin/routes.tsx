@@ -3,14 +3,14 @@ import { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { requireRole } from "../auth/middleware";
 import { redirect } from "../web";
-import { brandsSection } from "./brands";
-import { closingMessagesSection } from "./closing-messages";
-import { customFieldsSection } from "./custom-fields";
-import { quickRepliesSection } from "./quick-replies";
+import { brandsSection } from "./brands.tsx";
+import { closingMessagesSection } from "./closing-messages.tsx";
+import { customFieldsSection } from "./custom-fields.tsx";
+import { quickRepliesSection } from "./quick-replies.tsx";
 import { sectionRoutes } from "./section-routes";
-import { tagsSection } from "./tags";
+import { tagsSection } from "./tags.tsx";
 import { usersRoutes } from "./users-routes";
-import { workgroupsSection } from "./workgroups";
+import { workgroupsSection } from "./workgroups.tsx";
 
 export function adminRoutes() {
   const app = new Hono<AppEnv>();

@@ -1,11 +1,12 @@
 // Finding conversations for the inbox: tabs, visibility, keyset pages, counts, and one thread.
-import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import {
   channels,
   closingMessages,
   contacts,
   conversationParticipants,
+  conversationReads,
   memberships,
   conversations,
   conversationTags,
@@ -19,6 +20,7 @@ import {
 } from "@db/schema";
 import type { Actor } from "../context";
 import { escapeLike } from "../admin/users";
+import { filterConditions, noFilters, type InboxFilters, type Sort } from "./filters";
 
 export const tabs = ["open", "assigned", "closed", "all"] as const;
 export type Tab = (typeof tabs)[number];
@@ -26,6 +28,10 @@ export const INBOX_PAGE = 50;
 
 export interface ConversationRow {
   id: number;
+  unread: boolean;
+  createdAt: Date;
+  waitingSince: Date | null;
+  lastInboundAt: Date | null;
   status: "open" | "closed";
   assigneeId: string | null;
   workgroupId: number | null;
@@ -87,23 +93,33 @@ export function decodeInboxCursor(raw: string | undefined): InboxCursor | null {
 export interface ConversationQuery {
   tab: Tab;
   search?: string;
+  filters?: InboxFilters;
   cursor?: InboxCursor | null;
   limit?: number;
+}
+
+/** The column each sort orders by, and its direction (the list keysets on it, then on id). */
+function sortColumn(sort: Sort) {
+  return sort === "created" ? { column: conversations.createdAt, asc: false } : sort === "waiting" ? { column: conversations.waitingSince, asc: true } : { column: conversations.lastMessageAt, asc: false };
 }
 
 /** One query per page, newest activity first, continuing strictly after the cursor. */
 export async function findConversations(db: DbOrTx, actor: Actor, query: ConversationQuery) {
   const limit = query.limit ?? INBOX_PAGE;
+  const filters = query.filters ?? noFilters;
   const term = query.search?.trim();
   const like = term ? `%${escapeLike(term)}%` : null;
+  const order = sortColumn(filters.sort);
+  const cursorAt = query.cursor ? new Date(query.cursor.at) : null;
   const where = and(
     eq(conversations.orgId, actor.orgId),
     tabCondition(query.tab),
     await visibility(db, actor),
-    query.cursor
+    filterConditions(filters, actor.timezone, actor.userId),
+    query.cursor && cursorAt
       ? or(
-          lt(conversations.lastMessageAt, new Date(query.cursor.at)),
-          and(eq(conversations.lastMessageAt, new Date(query.cursor.at)), lt(conversations.id, query.cursor.id)),
+          order.asc ? gt(order.column, cursorAt) : lt(order.column, cursorAt),
+          and(eq(order.column, cursorAt), order.asc ? gt(conversations.id, query.cursor.id) : lt(conversations.id, query.cursor.id)),
         )
       : undefined,
     like
@@ -114,20 +130,31 @@ export async function findConversations(db: DbOrTx, actor: Actor, query: Convers
         )
       : undefined,
   );
-  const rows = await selectRows(db, where, limit + 1);
+  const rows = await selectRows(db, where, limit + 1, { viewerId: actor.userId, sort: filters.sort });
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
+  const lastAt = last ? (filters.sort === "created" ? last.createdAt : filters.sort === "waiting" ? last.waitingSince : last.lastMessageAt) : null;
   return {
     items,
-    next: rows.length > limit && last ? encodeInboxCursor({ at: last.lastMessageAt.toISOString(), id: last.id }) : null,
+    next: rows.length > limit && last && lastAt ? encodeInboxCursor({ at: lastAt.toISOString(), id: last.id }) : null,
   };
 }
 
-/** The one way a list row is read: for a page, and for a single row a live update redraws. */
-async function selectRows(db: DbOrTx, where: SQL | undefined, limit: number): Promise<ConversationRow[]> {
+/**
+ * The one way a list row is read: for a page, and for a single row a live update redraws.
+ * `viewerId` marks rows with inbound messages that viewer has not read.
+ */
+async function selectRows(db: DbOrTx, where: SQL | undefined, limit: number, options: { viewerId?: string; sort?: Sort } = {}): Promise<ConversationRow[]> {
+  const order = sortColumn(options.sort ?? "activity");
   const rows = await db
     .select({
       id: conversations.id,
+      unread: options.viewerId
+        ? sql<boolean>`(${conversations.lastInboundAt} is not null and not exists (select 1 from ${conversationReads} r where r.conversation_id = ${conversations.id} and r.user_id = ${options.viewerId} and r.read_at >= ${conversations.lastInboundAt}))`
+        : sql<boolean>`false`,
+      createdAt: conversations.createdAt,
+      waitingSince: conversations.waitingSince,
+      lastInboundAt: conversations.lastInboundAt,
       status: conversations.status,
       assigneeId: conversations.assigneeId,
       workgroupId: conversations.workgroupId,
@@ -145,7 +172,7 @@ async function selectRows(db: DbOrTx, where: SQL | undefined, limit: number): Pr
     .leftJoin(users, eq(users.id, conversations.assigneeId))
     .leftJoin(workgroups, eq(workgroups.id, conversations.workgroupId))
     .where(where)
-    .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
+    .orderBy(order.asc ? asc(order.column) : desc(order.column), order.asc ? asc(conversations.id) : desc(conversations.id))
     .limit(limit);
   const tagMap = await tagsOf(db, rows.map((r) => r.id));
   return rows.map((r) => ({ ...r, tags: tagMap.get(r.id) ?? [] }));
@@ -313,4 +340,18 @@ export async function earlierConversations(db: DbOrTx, actor: Actor, conversatio
     byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), m]);
   }
   return { total, items: convs.map((c) => ({ ...c, messages: byConversation.get(c.id) ?? [] })) };
+}
+
+/** Opening a conversation marks it read for that agent (the unread marker and filter). */
+export async function markRead(db: DbOrTx, actor: Actor, conversationId: number, now: Date) {
+  await db
+    .insert(conversationReads)
+    .values({ conversationId, userId: actor.userId, readAt: now })
+    .onConflictDoUpdate({ target: [conversationReads.userId, conversationReads.conversationId], set: { readAt: now } });
+}
+
+/** When each of the given agents last read a conversation (live rows show their unread marker). */
+export async function readsOf(db: DbOrTx, conversationId: number): Promise<Map<string, Date>> {
+  const rows = await db.select({ userId: conversationReads.userId, readAt: conversationReads.readAt }).from(conversationReads).where(eq(conversationReads.conversationId, conversationId));
+  return new Map(rows.map((r) => [r.userId, r.readAt]));
 }

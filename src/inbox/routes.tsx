@@ -9,7 +9,9 @@ import type { MessageKey } from "../i18n";
 import { publishEvents } from "../realtime/events";
 import { isHtmx, redirect, render, ui, type Ctx } from "../web";
 import { ConversationRows, InboxPage, Thread, inboxHref, type Draft, type InboxProps } from "../../views/inbox/page";
-import { assignmentChoices, closingChoices, decodeInboxCursor, earlierConversations, findConversations, getThread, tabCounts, tabs } from "./conversations";
+import { assignmentChoices, closingChoices, decodeInboxCursor, earlierConversations, findConversations, getThread, markRead, tabCounts, tabs } from "./conversations";
+import { fieldDefinitions } from "../contacts/profile";
+import { parseFilters } from "./filters";
 import { widgetRoutes } from "./widget-routes";
 import { widgetData } from "./widgets";
 import { addInternalNote, assignConversation, closeConversation, ConversationRuleBroken, joinConversation, reply, type AssignTarget, type Change } from "./lifecycle";
@@ -46,8 +48,13 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
   const db = c.get("deps").database.db;
   const { tab, search, after } = listState(c);
   const cursor = decodeInboxCursor(after);
+  const [fields, people] = await Promise.all([fieldDefinitions(db, actor.orgId), assignmentChoices(db, actor)]);
+  const parsed = parseFilters(new URL(c.req.url).searchParams, new Map(fields.map((f) => [f.key, f.type])));
+  if (!parsed.ok) return c.text(`${c.get("t")("error.badRequest")} ${parsed.error}`, 400);
+  const filters = parsed.filters;
+  if (conversationId) await markRead(db, actor, conversationId, c.get("deps").clock.now());
   const [list, counts, thread, options, widgets, earlier] = await Promise.all([
-    findConversations(db, actor, { tab, search, cursor }),
+    findConversations(db, actor, { tab, search, cursor, filters }),
     tabCounts(db, actor),
     conversationId ? getThread(db, actor, conversationId) : Promise.resolve(null),
     conversationId ? threadOptions(c) : Promise.resolve(null),
@@ -55,7 +62,22 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
     conversationId ? earlierConversations(db, actor, conversationId) : Promise.resolve(null),
   ]);
   if (conversationId && !thread) return c.notFound();
-  const props: InboxProps = { ui: ui(c), tab, search, counts, rows: list.items, next: list.next, now: c.get("deps").clock.now(), thread, options, widgets, earlier, draft };
+  const props: InboxProps = {
+    ui: ui(c),
+    tab,
+    search,
+    counts,
+    rows: list.items,
+    next: list.next,
+    now: c.get("deps").clock.now(),
+    thread,
+    options,
+    widgets,
+    earlier,
+    draft,
+    filters,
+    filterChoices: { people: people.people, groups: people.groups, fields },
+  };
   if (isHtmx(c) && cursor) return render(c, <ConversationRows {...props} />);
   return render(c, <InboxPage {...props} />, status);
 }

@@ -2,8 +2,8 @@ import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { brands, closingMessages, customFields, events, quickReplies, tags, workgroupMembers, workgroups } from "@db/schema";
 import { actorFor } from "../../src/auth/accounts";
-import { keyFromLabel } from "../../src/admin/custom-fields";
-import { createQuickReply, listQuickReplies } from "../../src/admin/quick-replies";
+import { keyFromLabel } from "../../src/admin/custom-fields.tsx";
+import { createQuickReply, listQuickReplies } from "../../src/admin/quick-replies.tsx";
 import { useTestApp, type Client } from "../support/app";
 import type { World } from "../support/world";
 

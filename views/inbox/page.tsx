@@ -5,6 +5,8 @@ import type { ChannelKind } from "../../db/schema";
 import type { MessageKey } from "../../src/i18n";
 import { Layout } from "../layout";
 import { Widgets, type WidgetData } from "./widgets";
+import { FilterPanel, type FilterChoices } from "./filters";
+import { filterParams, isFiltered, noFilters, type InboxFilters } from "../../src/inbox/filters";
 import { fullTime, shortTime } from "../format";
 import type { Ui } from "../ui";
 
@@ -60,6 +62,13 @@ export interface InboxProps {
   widgets: WidgetData | null;
   earlier: Earlier | null;
   draft?: Draft;
+  filters?: InboxFilters;
+  filterChoices?: FilterChoices;
+}
+
+/** The filters as a query string, kept in every link of the list. */
+export function filterQuery(filters: InboxFilters | undefined): string {
+  return filters ? new URLSearchParams(filterParams(filters)).toString() : "";
 }
 
 export interface Earlier {
@@ -78,8 +87,8 @@ export function ChannelIcon({ ui, kind }: { ui: Ui; kind: ChannelKind }) {
   );
 }
 
-export function inboxHref(tab: Tab, search: string, extra: Record<string, string> = {}, base = "/inbox") {
-  const q = new URLSearchParams();
+export function inboxHref(tab: Tab, search: string, extra: Record<string, string> = {}, base = "/inbox", filters = "") {
+  const q = new URLSearchParams(filters);
   if (tab !== "open") q.set("tab", tab);
   if (search) q.set("q", search);
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
@@ -92,13 +101,21 @@ export function InboxPage(props: InboxProps) {
   const live = new URLSearchParams({ view: "inbox", tab });
   if (props.thread) live.set("conversation", String(props.thread.conversation.id));
   if (search) live.set("q", search);
+  const filters = props.filters ?? noFilters;
+  const fq = filterQuery(filters);
+  // A filtered or re-sorted list is redrawn in place by live updates, never reordered.
+  if (fq) live.set("f", "1");
   return (
     <Layout ui={ui} title={props.thread ? props.thread.conversation.contactName : ui.t("inbox.title")} live={live.toString()}>
       <div class="inbox">
         <section class="inbox-list" aria-label={ui.t("inbox.conversations")}>
-          <TabCounts ui={ui} tab={tab} search={search} counts={props.counts} />
+          <TabCounts ui={ui} tab={tab} search={search} counts={props.counts} filters={fq} />
+          {props.filterChoices ? <FilterPanel ui={ui} tab={tab} search={search} filters={filters} choices={props.filterChoices} count={isFiltered(filters) ? filterParams({ ...filters, sort: "activity" }).length : 0} /> : null}
           <form class="search" method="get" action="/inbox" role="search">
             {tab !== "open" ? <input type="hidden" name="tab" value={tab} /> : null}
+            {filterParams(filters).map(([k, v]) => (
+              <input type="hidden" name={k} value={v} />
+            ))}
             <label class="visually-hidden" for="inbox-q">
               {ui.t("common.search")}
             </label>
@@ -123,11 +140,11 @@ export function InboxPage(props: InboxProps) {
   );
 }
 
-export function TabCounts({ ui, tab, search, counts }: { ui: Ui; tab: Tab; search: string; counts: Record<Tab, number> }) {
+export function TabCounts({ ui, tab, search, counts, filters = "" }: { ui: Ui; tab: Tab; search: string; counts: Record<Tab, number>; filters?: string }) {
   return (
     <nav class="tabs" id="tab-counts" aria-label={ui.t("inbox.conversations")}>
       {tabs.map((name) => (
-        <a href={inboxHref(name, search)} aria-current={name === tab ? "page" : undefined}>
+        <a href={inboxHref(name, search, {}, "/inbox", filters)} aria-current={name === tab ? "page" : undefined}>
           {ui.t(`inbox.tab.${name}`)} <span class="count">{counts[name]}</span>
         </a>
       ))}
@@ -135,14 +152,22 @@ export function TabCounts({ ui, tab, search, counts }: { ui: Ui; tab: Tab; searc
   );
 }
 
-export function ConversationRow({ ui, row, tab, search, now, current }: { ui: Ui; row: ConversationRow; tab: Tab; search: string; now: Date; current: boolean }) {
+export function ConversationRow({ ui, row, tab, search, now, current, filters = "" }: { ui: Ui; row: ConversationRow; tab: Tab; search: string; now: Date; current: boolean; filters?: string }) {
   const tz = ui.actor!.timezone;
+  const unread = row.unread && !current;
   return (
-    <li id={`conv-${row.id}`} class={current ? "conversation current" : "conversation"}>
-      <a href={inboxHref(tab, search, {}, `/inbox/${row.id}`)}>
+    <li id={`conv-${row.id}`} class={["conversation", current ? "current" : "", unread ? "unread" : ""].filter(Boolean).join(" ")}>
+      <a href={inboxHref(tab, search, {}, `/inbox/${row.id}`, filters)}>
         <ChannelIcon ui={ui} kind={row.channelKind} />
         <span class="who">
-          <strong>{row.contactName}</strong>
+          <strong>
+            {unread ? (
+              <span class="unread-dot" title={ui.t("inbox.unread")}>
+                <span class="visually-hidden">{ui.t("inbox.unread")}: </span>
+              </span>
+            ) : null}
+            {row.contactName}
+          </strong>
           <time datetime={row.lastMessageAt.toISOString()}>{shortTime(row.lastMessageAt, now, ui.locale, tz)}</time>
         </span>
         <span class="preview">{row.preview}</span>
@@ -159,15 +184,17 @@ export function ConversationRow({ ui, row, tab, search, now, current }: { ui: Ui
   );
 }
 
-export function ConversationRows({ ui, rows, next, tab, search, now, thread }: InboxProps) {
+export function ConversationRows({ ui, rows, next, tab, search, now, thread, filters }: InboxProps) {
+  const fq = filterQuery(filters);
+  const more = next ? inboxHref(tab, search, { after: next }, "/inbox", fq) : "";
   return (
     <>
       {rows.map((r) => (
-        <ConversationRow ui={ui} row={r} tab={tab} search={search} now={now} current={thread?.conversation.id === r.id} />
+        <ConversationRow ui={ui} row={r} tab={tab} search={search} now={now} current={thread?.conversation.id === r.id} filters={fq} />
       ))}
       {next ? (
         <li class="load-more">
-          <a href={inboxHref(tab, search, { after: next })} hx-get={inboxHref(tab, search, { after: next })} hx-target="closest li" hx-swap="outerHTML">
+          <a href={more} hx-get={more} hx-target="closest li" hx-swap="outerHTML">
             {ui.t("common.loadMore")}
           </a>
         </li>

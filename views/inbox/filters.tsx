@@ -1,0 +1,136 @@
+// The filter panel above the conversation list: a plain GET form, so filters live in the URL.
+import { channelKinds } from "../../db/schema";
+import type { FieldDefinition } from "../../src/contacts/profile";
+import { operatorsByType, sessionTypes, sorts, type InboxFilters } from "../../src/inbox/filters";
+import type { MessageKey } from "../../src/i18n";
+import type { Tab } from "../../src/inbox/conversations";
+import type { Ui } from "../ui";
+
+export interface FilterChoices {
+  people: { id: string; name: string }[];
+  groups: { id: number; name: string }[];
+  fields: FieldDefinition[];
+}
+
+export function FilterPanel({ ui, tab, search, filters, choices, count }: { ui: Ui; tab: Tab; search: string; filters: InboxFilters; choices: FilterChoices; count: number }) {
+  const field = (key: string) => filters.fields.find((f) => f.key === key);
+  return (
+    <details class="filter-panel" open={undefined}>
+      <summary>{count ? ui.t("filters.active", { count }) : ui.t("filters.title")}</summary>
+      <form method="get" action="/inbox" class="filter-form">
+        {tab !== "open" ? <input type="hidden" name="tab" value={tab} /> : null}
+        {search ? <input type="hidden" name="q" value={search} /> : null}
+        <fieldset>
+          <legend>{ui.t("filters.channels")}</legend>
+          {channelKinds.map((kind) => (
+            <label>
+              <input type="checkbox" name="ch" value={kind} checked={filters.channels.includes(kind)} /> {ui.t(`inbox.channel.${kind}`)}
+            </label>
+          ))}
+        </fieldset>
+        <div class="filter-row">
+          <label>
+            {ui.t("filters.users")}
+            <select name="u" multiple size={4}>
+              {choices.people.map((p) => (
+                <option value={p.id} selected={filters.users.includes(p.id)}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {ui.t("filters.workgroups")}
+            <select name="wg" multiple size={4}>
+              {choices.groups.map((g) => (
+                <option value={String(g.id)} selected={filters.workgroups.includes(g.id)}>
+                  {g.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <fieldset>
+          <legend>{ui.t("filters.types")}</legend>
+          {sessionTypes.map((type) => (
+            <label>
+              <input type="checkbox" name="type" value={type} checked={filters.types.includes(type)} /> {ui.t(`filters.type.${type}`)}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset class="dates">
+          <legend>{ui.t("filters.created")}</legend>
+          <label>
+            {ui.t("filters.from")} <input type="date" name="created_from" value={filters.createdFrom ?? ""} />
+          </label>
+          <label>
+            {ui.t("filters.to")} <input type="date" name="created_to" value={filters.createdTo ?? ""} />
+          </label>
+        </fieldset>
+        <fieldset class="dates">
+          <legend>{ui.t("filters.lastMessage")}</legend>
+          <label>
+            {ui.t("filters.from")} <input type="date" name="last_from" value={filters.lastFrom ?? ""} />
+          </label>
+          <label>
+            {ui.t("filters.to")} <input type="date" name="last_to" value={filters.lastTo ?? ""} />
+          </label>
+        </fieldset>
+        {choices.fields.length ? (
+          <fieldset class="crm">
+            <legend>{ui.t("filters.crm")}</legend>
+            {choices.fields.map((def) => {
+              const current = field(def.key);
+              return (
+                <div class="crm-row">
+                  <span>{def.label}</span>
+                  <select name={`cf_${def.key}_op`} aria-label={def.label}>
+                    <option value="">{ui.t("filters.op.any")}</option>
+                    {operatorsByType[def.type].map((op) => (
+                      <option value={op} selected={current?.op === op}>
+                        {ui.t(`filters.op.${op}` as MessageKey)}
+                      </option>
+                    ))}
+                  </select>
+                  {def.type === "boolean" ? null : def.type === "select" ? (
+                    <select name={`cf_${def.key}`} aria-label={def.label}>
+                      <option value="">—</option>
+                      {def.options.map((o) => (
+                        <option value={o} selected={current?.value === o}>
+                          {o}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    <input name={`cf_${def.key}`} type={def.type === "date" ? "date" : "text"} value={current?.value ?? ""} aria-label={def.label} />
+                  )}
+                </div>
+              );
+            })}
+          </fieldset>
+        ) : null}
+        <div class="filter-row">
+          <label class="inline">
+            <input type="checkbox" name="unread" value="1" checked={filters.unread} /> {ui.t("filters.unread")}
+          </label>
+          <label>
+            {ui.t("filters.sort")}{" "}
+            <select name="sort">
+              {sorts.map((s) => (
+                <option value={s} selected={filters.sort === s}>
+                  {ui.t(`filters.sort.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div class="filter-actions">
+          <a href={tab === "open" ? "/inbox" : `/inbox?tab=${tab}`}>{ui.t("filters.clear")}</a>
+          <button type="submit" class="primary">
+            {ui.t("filters.update")}
+          </button>
+        </div>
+      </form>
+    </details>
+  );
+}
