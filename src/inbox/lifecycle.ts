@@ -28,6 +28,7 @@ export class ConversationRuleBroken extends Error {
       | "closed"
       | "not_joined"
       | "bad_target"
+      | "not_failed"
       | "empty",
     public conversationId?: number,
   ) {
@@ -363,5 +364,24 @@ export async function closeConversation(db: DbOrTx, actor: Actor, conversationId
       }),
     ];
     return { conversationId: conv.id, eventIds };
+  });
+}
+
+/** A failed send goes back to the outbox as pending, from the first attempt. */
+export async function retryMessage(db: DbOrTx, actor: Actor, conversationId: number, messageId: number, now: Date): Promise<Change> {
+  return db.transaction(async (tx) => {
+    await lockConversation(tx, actor, conversationId);
+    const [message] = await tx
+      .update(messages)
+      .set({ delivery: "pending", errorCode: null, errorText: null })
+      .where(and(eq(messages.orgId, actor.orgId), eq(messages.conversationId, conversationId), eq(messages.id, messageId), eq(messages.direction, "out"), eq(messages.delivery, "failed")))
+      .returning({ id: messages.id });
+    if (!message) throw new ConversationRuleBroken("not_failed");
+    await tx
+      .insert(outbox)
+      .values({ orgId: actor.orgId, messageId, nextAttemptAt: now, createdAt: now })
+      .onConflictDoUpdate({ target: outbox.messageId, set: { attempts: 0, nextAttemptAt: now, doneAt: null, lastError: null, lockedUntil: null } });
+    const eventIds = [await recordEvent(tx, { orgId: actor.orgId, type: "delivery_changed", conversationId, actorId: actor.userId, data: { messageId, delivery: "pending", retry: true }, createdAt: now })];
+    return { conversationId, eventIds };
   });
 }

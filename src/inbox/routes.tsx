@@ -8,13 +8,13 @@ import { validForm, validQuery } from "../forms";
 import type { MessageKey } from "../i18n";
 import { publishEvents } from "../realtime/events";
 import { isHtmx, redirect, render, ui, type Ctx } from "../web";
-import { ConversationRows, InboxPage, Thread, inboxHref, type Draft, type InboxProps } from "../../views/inbox/page";
-import { assignmentChoices, closingChoices, decodeInboxCursor, earlierConversations, findConversations, getThread, markRead, tabCounts, tabs } from "./conversations";
+import { ConversationRows, InboxPage, MessageItem, Thread, inboxHref, type Draft, type InboxProps } from "../../views/inbox/page";
+import { assignmentChoices, closingChoices, decodeInboxCursor, earlierConversations, findConversations, getMessageItem, getThread, markRead, tabCounts, tabs } from "./conversations";
 import { fieldDefinitions } from "../contacts/profile";
 import { parseFilters } from "./filters";
 import { widgetRoutes } from "./widget-routes";
 import { widgetData } from "./widgets";
-import { addInternalNote, assignConversation, closeConversation, ConversationRuleBroken, joinConversation, reply, type AssignTarget, type Change } from "./lifecycle";
+import { addInternalNote, assignConversation, closeConversation, ConversationRuleBroken, joinConversation, reply, retryMessage, type AssignTarget, type Change } from "./lifecycle";
 
 const listQuery = z.object({
   tab: z.enum(tabs).default("open"),
@@ -34,6 +34,7 @@ const ruleMessages: Record<ConversationRuleBroken["reason"], MessageKey> = {
   closed: "inbox.error.closed",
   not_joined: "inbox.error.notJoined",
   bad_target: "inbox.error.badTarget",
+  not_failed: "inbox.error.notFailed",
   empty: "inbox.error.empty",
 };
 
@@ -152,6 +153,24 @@ export function inboxRoutes() {
       return act(c, conversationIdOf(c), () => assignConversation(database.db, c.get("actor")!, conversationIdOf(c), target, clock.now()));
     },
   );
+
+  app.post("/:id{[0-9]+}/messages/:messageId{[0-9]+}/retry", async (c) => {
+    const { database, clock } = c.get("deps");
+    const actor = c.get("actor")!;
+    const messageId = Number(c.req.param("messageId"));
+    try {
+      const done = await retryMessage(database.db, actor, conversationIdOf(c), messageId, clock.now());
+      await publishEvents(database, actor.orgId, done.eventIds);
+    } catch (e) {
+      if (!(e instanceof ConversationRuleBroken)) throw e;
+      if (e.reason === "not_found") return c.notFound();
+      if (!isHtmx(c)) return afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")(ruleMessages[e.reason]) }, 422);
+    }
+    if (!isHtmx(c)) return afterAction(c, conversationIdOf(c));
+    const message = await getMessageItem(database.db, actor.orgId, messageId);
+    if (!message) return c.notFound();
+    return render(c, <MessageItem ui={ui(c)} m={message} conversationId={conversationIdOf(c)} />);
+  });
 
   app.post(
     "/:id{[0-9]+}/close",

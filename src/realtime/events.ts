@@ -21,6 +21,7 @@ export type EventType =
   | "note_added"
   | "tagged"
   | "untagged"
+  | "delivery_changed"
   | "tag_changed"
   | "brand_changed"
   | "workgroup_changed"

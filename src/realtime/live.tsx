@@ -57,7 +57,7 @@ function viewerUi(viewer: Viewer, actor: Actor = viewer.actor): Ui {
   return { t: translator(viewer.locale), locale: viewer.locale, path: "", user: null, actor };
 }
 
-const conversationEvents = new Set(["conversation_created", "message_created", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated"]);
+const conversationEvents = new Set(["conversation_created", "message_created", "delivery_changed", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated", "tagged", "untagged"]);
 /** Events that change what the cockpit board shows. */
 const boardEvents = new Set(["status_changed", "assigned", "forwarded", "closed", "reactivated", "conversation_created", "user_deactivated", "user_reactivated", "user_invited"]);
 
@@ -127,13 +127,16 @@ export class LiveRenderer {
   /** The open thread: a new message is appended; other changes redraw its head and footer. */
   async #thread(event: LiveEvent, viewer: Viewer, conversationId: number): Promise<string> {
     const { db } = this.database;
-    if (event.type === "message_created") {
+    if (event.type === "message_created" || event.type === "delivery_changed") {
       const messageId = Number((event.data as { messageId?: number }).messageId);
       const message = await this.#once(`message:${event.id}`, () => getMessageItem(db, event.orgId, messageId));
       if (!message) return "";
-      const html = await this.#once(`message-html:${event.id}:${viewer.locale}:${viewer.actor.timezone}`, async () => String(<MessageItem ui={viewerUi(viewer)} m={message} />));
-      return upsert(`m-${message.id}`, "#messages", "bottom", html);
+      const html = await this.#once(`message-html:${event.id}:${viewer.locale}:${viewer.actor.timezone}`, async () =>
+        String(<MessageItem ui={viewerUi(viewer)} m={message} conversationId={conversationId} />),
+      );
+      return upsert(`m-${message.id}`, "#messages", event.type === "message_created" ? "bottom" : "only", html);
     }
+    if (event.type === "tagged" || event.type === "untagged") return "";
     // Head and footer depend on the person (joined or not), so they are drawn per viewer.
     const [thread, people, closings] = await Promise.all([
       getThread(db, viewer.actor, conversationId),

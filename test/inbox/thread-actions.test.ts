@@ -1,6 +1,6 @@
 import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { channels, closingMessages, conversations, messages } from "@db/schema";
+import { channels, closingMessages, conversations, messages, outbox } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { ingestInbound } from "../../src/inbox/lifecycle";
 import { useTestApp } from "../support/app";
@@ -83,6 +83,26 @@ describe("thread actions over HTTP", () => {
     expect(await closed.text()).toContain("This conversation is closed.");
     const open = await agent2.html("/inbox?tab=assigned");
     expect(open.text).not.toContain(`conv-${conversationId}"`);
+  });
+
+  it("a failed send shows the provider's reason and can be retried", async () => {
+    const { w, conversationId } = await conversationFromCustomer();
+    const agent = await t.signIn(w.agent.email, w.orgId);
+    await agent.post(`/inbox/${conversationId}/join`);
+    await agent.post(`/inbox/${conversationId}/reply`, { body: "Are you there?", as: "reply" });
+    const [sent] = await t.db.select().from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.direction, "out")));
+    await t.db.update(outbox).set({ doneAt: t.clock.now(), attempts: 3, lastError: "131047" }).where(eq(outbox.messageId, sent.id));
+    await t.db.update(messages).set({ delivery: "failed", errorCode: "131047", errorText: "Message failed to send because more than 24 hours have passed" }).where(eq(messages.id, sent.id));
+    const thread = await agent.html(`/inbox/${conversationId}`);
+    expect(thread.text).toContain("more than 24 hours have passed");
+    expect(thread.text).toContain(`/messages/${sent.id}/retry`);
+    const res = await agent.post(`/inbox/${conversationId}/messages/${sent.id}/retry`, {}, { htmx: true });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Pending");
+    const [queued] = await t.db.select().from(outbox).where(eq(outbox.messageId, sent.id));
+    expect(queued).toMatchObject({ attempts: 0, doneAt: null, lastError: null });
+    const again = await agent.post(`/inbox/${conversationId}/messages/${sent.id}/retry`);
+    expect(again.status).toBe(422);
   });
 
   it("another organization gets 404 for every action", async () => {

@@ -220,7 +220,7 @@ export function Thread({ ui, thread, options, draft, back, earlier }: { ui: Ui; 
       {earlier && earlier.total > 0 ? <EarlierConversations ui={ui} earlier={earlier} contactId={c.contactId} /> : null}
       <ol class="messages" id="messages">
         {thread.messages.map((m) => (
-          <MessageItem ui={ui} m={m} />
+          <MessageItem ui={ui} m={m} conversationId={c.id} />
         ))}
       </ol>
       <ThreadFooter ui={ui} c={c} draft={draft} />
@@ -275,8 +275,9 @@ export function ThreadHead({ ui, c, options, back }: { ui: Ui; c: ThreadData["co
   );
 }
 
-export function MessageItem({ ui, m }: { ui: Ui; m: ThreadData["messages"][number] }) {
+export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["messages"][number]; conversationId?: number }) {
   const tz = ui.actor!.timezone;
+  const retry = `/inbox/${conversationId}/messages/${m.id}/retry`;
   return (
     <li class={`message ${m.direction}`} id={`m-${m.id}`} data-id={String(m.id)}>
       <div class="bubble">
@@ -289,6 +290,13 @@ export function MessageItem({ ui, m }: { ui: Ui; m: ThreadData["messages"][numbe
         {m.direction === "out" && m.delivery ? <span class={`delivery ${m.delivery}`}> · {ui.t(`inbox.delivery.${m.delivery as "sent"}`)}</span> : null}
         {m.errorText ? <span class="delivery failed"> · {m.errorText}</span> : null}
       </small>
+      {m.direction === "out" && m.delivery === "failed" && conversationId ? (
+        <form method="post" action={retry} hx-post={retry} hx-target={`#m-${m.id}`} hx-swap="outerHTML" class="retry">
+          <button type="submit" class="link">
+            {ui.t("inbox.retry")}
+          </button>
+        </form>
+      ) : null}
     </li>
   );
 }
