@@ -4,9 +4,9 @@ import type { AppEnv } from "../context";
 import { requireRole } from "../auth/middleware";
 import { redirect } from "../web";
 import { brandsSection } from "./brands.tsx";
-import { closingMessagesSection } from "./closing-messages.tsx";
-import { customFieldsSection } from "./custom-fields.tsx";
-import { quickRepliesSection } from "./quick-replies.tsx";
+import { closingMessagesRoutes } from "./closing-messages-routes";
+import { customFieldsRoutes } from "./custom-fields-routes";
+import { quickRepliesRoutes } from "./quick-replies-routes";
 import { sectionRoutes } from "./section-routes";
 import { tagsSection } from "./tags.tsx";
 import { usersRoutes } from "./users-routes";
@@ -20,8 +20,8 @@ export function adminRoutes() {
   app.route("/workgroups", sectionRoutes(workgroupsSection));
   app.route("/brands", sectionRoutes(brandsSection));
   app.route("/tags", sectionRoutes(tagsSection));
-  app.route("/quick-replies", sectionRoutes(quickRepliesSection));
-  app.route("/closing-messages", sectionRoutes(closingMessagesSection));
-  app.route("/custom-fields", sectionRoutes(customFieldsSection));
+  app.route("/quick-replies", quickRepliesRoutes());
+  app.route("/closing-messages", closingMessagesRoutes());
+  app.route("/custom-fields", customFieldsRoutes());
   return app;
 }

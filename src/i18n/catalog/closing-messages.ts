@@ -7,8 +7,9 @@ export const en = {
   "closingMessages.create": "New closing message",
   "closingMessages.edit": "Edit closing message",
   "closingMessages.body": "Message",
-  "closingMessages.intro": "When an agent ends a session, the chosen message is sent to the contact. Built-in messages read in the agent's language.",
+  "closingMessages.intro": "When an agent ends a session, the chosen message is sent to the contact. Built-in messages read in the agent's language and cannot be changed; your own come after them, in the order you set.",
   "closingMessages.empty": "No closing messages.",
+  "closingMessages.confirmDelete": "Delete this closing message? Conversations already closed with it keep their history.",
 } as const;
 
 export const tr: Record<keyof typeof en, string> = {
@@ -19,6 +20,7 @@ export const tr: Record<keyof typeof en, string> = {
   "closingMessages.create": "Yeni kapanış mesajı",
   "closingMessages.edit": "Kapanış mesajını düzenle",
   "closingMessages.body": "Mesaj",
-  "closingMessages.intro": "Bir temsilci oturumu sonlandırdığında seçilen mesaj kişiye gönderilir. Yerleşik mesajlar temsilcinin dilinde okunur.",
+  "closingMessages.intro": "Bir temsilci oturumu sonlandırdığında seçilen mesaj kişiye gönderilir. Yerleşik mesajlar temsilcinin dilinde okunur ve değiştirilemez; sizin eklediğiniz mesajlar, belirlediğiniz sırayla onlardan sonra gelir.",
   "closingMessages.empty": "Kapanış mesajı yok.",
+  "closingMessages.confirmDelete": "Bu kapanış mesajı silinsin mi? Bu mesajla kapatılmış görüşmelerin geçmişi korunur.",
 };
