@@ -25,7 +25,48 @@ document.addEventListener("keydown", (e) => {
   if (!(area instanceof HTMLTextAreaElement) || !area.hasAttribute("data-enter-submits")) return;
   if (e.key !== "Enter" || e.shiftKey || e.isComposing) return;
   e.preventDefault();
+  if (area.value.startsWith("/")) {
+    const first = visibleQuickReplies()[0];
+    if (first) insertIntoComposer(first.dataset.body);
+    return;
+  }
   if (area.value.trim()) area.form?.requestSubmit(area.form.querySelector('button[value="reply"]') ?? undefined);
+});
+
+// Quick replies: a click sends one (a form post); Shift+click puts its text into the draft.
+document.addEventListener("click", (e) => {
+  const chip = e.target instanceof Element ? e.target.closest(".quick-replies .chip[data-body]") : null;
+  if (!chip || !e.shiftKey) return;
+  e.preventDefault();
+  insertIntoComposer(chip.dataset.body);
+}, true);
+
+function visibleQuickReplies() {
+  return [...document.querySelectorAll(".quick-replies .chip[data-body]")].filter((chip) => !chip.hidden);
+}
+
+function insertIntoComposer(text) {
+  const area = document.getElementById("composer-body");
+  if (!area) return;
+  const draft = area.value.startsWith("/") ? "" : area.value;
+  area.value = draft ? `${draft}${/\s$/.test(draft) ? "" : " "}${text}` : text;
+  area.focus();
+  filterQuickReplies(null);
+}
+
+// Typing "/" at the start of the draft searches quick replies by title and text.
+function filterQuickReplies(term) {
+  const lang = document.documentElement.lang;
+  const needle = term === null ? null : term.trim().toLocaleLowerCase(lang);
+  for (const chip of document.querySelectorAll(".quick-replies .chip[data-body]")) {
+    chip.hidden = !!needle && !`${chip.textContent} ${chip.dataset.body}`.toLocaleLowerCase(lang).includes(needle);
+  }
+  document.querySelector(".quick-replies")?.classList.toggle("searching", term !== null);
+}
+document.addEventListener("input", (e) => {
+  if (!(e.target instanceof HTMLTextAreaElement) || e.target.id !== "composer-body") return;
+  const match = e.target.value.match(/^\/(.*)$/s);
+  filterQuickReplies(match ? match[1] : null);
 });
 
 // Search boxes that narrow a <select> (the assignment dropdown).

@@ -8,7 +8,9 @@ import { validForm, validQuery } from "../forms";
 import type { MessageKey } from "../i18n";
 import { publishEvents } from "../realtime/events";
 import { isHtmx, redirect, render, ui, type Ctx } from "../web";
-import { ConversationRows, InboxPage, MessageItem, Thread, inboxHref, type Draft, type InboxProps } from "../../views/inbox/page";
+import { ConversationRows, InboxPage, MessageItem, QuickReplies, Thread, inboxHref, type Draft, type InboxProps } from "../../views/inbox/page";
+import { createQuickReply } from "../admin/quick-replies";
+import { composerOptions, visibleQuickReply } from "./composer";
 import { assignmentChoices, closingChoices, decodeInboxCursor, earlierConversations, findConversations, getMessageItem, getThread, markRead, tabCounts, tabs } from "./conversations";
 import { fieldDefinitions } from "../contacts/profile";
 import { parseFilters } from "./filters";
@@ -84,10 +86,7 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
 }
 
 async function threadOptions(c: Ctx) {
-  const db = c.get("deps").database.db;
-  const actor = c.get("actor")!;
-  const [{ people, groups }, closings] = await Promise.all([assignmentChoices(db, actor), closingChoices(db, actor)]);
-  return { people, groups, closings };
+  return composerOptions(c.get("deps").database.db, c.get("actor")!);
 }
 
 /** After an action: htmx gets the fresh thread; a plain form post goes back to the conversation. */
@@ -115,6 +114,23 @@ async function act(c: Ctx, conversationId: number, change: () => Promise<Change>
     if (e.reason === "not_found") return c.notFound();
     return afterAction(c, conversationId, { body: draftOnError ?? "", error: c.get("t")(ruleMessages[e.reason]) }, 422);
   }
+}
+
+const quickReplySchema = z.object({
+  title: z.string().trim().min(1, "validation.required").max(60, "validation.tooLong"),
+  body: z.string().trim().min(1, "validation.required").max(4096, "validation.tooLong"),
+  shared: z.literal("1").optional(),
+});
+
+async function quickRepliesFragment(c: Ctx, error: string | null, status: 200 | 422) {
+  const options = await threadOptions(c);
+  const html = <QuickReplies ui={ui(c)} base={`/inbox/${conversationIdOf(c)}`} options={options} />;
+  if (!error) return render(c, html, status);
+  return c.html(`${String(html).replace('<div class="chips"', `<p class="alert error" role="alert">${escapeHtml(error)}</p><div class="chips"`)}`, status);
+}
+
+function escapeHtml(text: string) {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 function conversationIdOf(c: Ctx) {
@@ -151,6 +167,27 @@ export function inboxRoutes() {
       const raw = c.req.valid("form").target;
       const target: AssignTarget = raw === "none" ? { unassign: true } : raw.startsWith("user:") ? { userId: raw.slice(5) } : { workgroupId: Number(raw.slice(6)) };
       return act(c, conversationIdOf(c), () => assignConversation(database.db, c.get("actor")!, conversationIdOf(c), target, clock.now()));
+    },
+  );
+
+  app.post("/:id{[0-9]+}/quick-reply", validForm(z.object({ quickReplyId: z.coerce.number().int().positive() }), (c) => afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.badTarget") }, 422)), async (c) => {
+    const { database, clock } = c.get("deps");
+    const actor = c.get("actor")!;
+    const chosen = await visibleQuickReply(database.db, actor, c.req.valid("form").quickReplyId);
+    if (!chosen) return afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.badTarget") }, 422);
+    return act(c, conversationIdOf(c), () => reply(database.db, actor, conversationIdOf(c), chosen.body, clock.now()));
+  });
+
+  app.post(
+    "/:id{[0-9]+}/quick-replies",
+    validForm(quickReplySchema, (c, errors) => quickRepliesFragment(c, Object.values(errors)[0] ?? null, 422)),
+    async (c) => {
+      const { database, clock } = c.get("deps");
+      const actor = c.get("actor")!;
+      const input = c.req.valid("form");
+      await createQuickReply(database.db, actor, { title: input.title, body: input.body, personal: !(input.shared && actor.role === "admin") }, clock.now());
+      if (!isHtmx(c)) return afterAction(c, conversationIdOf(c));
+      return quickRepliesFragment(c, null, 200);
     },
   );
 

@@ -7,9 +7,8 @@ import { organizations, workgroupMembers } from "@db/schema";
 import { agentBoard } from "../cockpit/board";
 import type { Actor } from "../context";
 import { translator, type Locale } from "../i18n";
+import { composerOptions } from "../inbox/composer";
 import {
-  assignmentChoices,
-  closingChoices,
   getConversationRow,
   getMessageItem,
   getThread,
@@ -138,18 +137,14 @@ export class LiveRenderer {
     }
     if (event.type === "tagged" || event.type === "untagged") return "";
     // Head and footer depend on the person (joined or not), so they are drawn per viewer.
-    const [thread, people, closings] = await Promise.all([
-      getThread(db, viewer.actor, conversationId),
-      this.#once(`choices:${event.id}`, () => assignmentChoices(db, viewer.actor)),
-      this.#once(`closings:${event.id}`, () => closingChoices(db, viewer.actor)),
-    ]);
+    // Options hold the viewer's personal quick replies, so they are read per viewer too.
+    const [thread, options] = await Promise.all([getThread(db, viewer.actor, conversationId), composerOptions(db, viewer.actor)]);
     if (!thread) return "";
     const ui = viewerUi(viewer);
-    const options = { ...people, closings };
     const parts = [partial("#thread-head", String(<ThreadHead ui={ui} c={thread.conversation} options={options} back={inboxHref(viewer.tab ?? "open", viewer.search ?? "")} />))];
     // The footer holds the composer: redraw it only when its shape changes, never under a draft.
     const footerChanges = event.type === "closed" || ((event.type === "assigned" || event.type === "joined") && event.subjectUserId === viewer.actor.userId);
-    if (footerChanges) parts.push(partial("#thread-footer", String(<ThreadFooter ui={ui} c={thread.conversation} />)));
+    if (footerChanges) parts.push(partial("#thread-footer", String(<ThreadFooter ui={ui} c={thread.conversation} options={options} />)));
     return parts.join("");
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { channels, closingMessages, conversations, messages, outbox } from "@db/schema";
+import { channels, closingMessages, conversations, messages, outbox, quickReplies } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { ingestInbound } from "../../src/inbox/lifecycle";
 import { useTestApp } from "../support/app";
@@ -103,6 +103,29 @@ describe("thread actions over HTTP", () => {
     expect(queued).toMatchObject({ attempts: 0, doneAt: null, lastError: null });
     const again = await agent.post(`/inbox/${conversationId}/messages/${sent.id}/retry`);
     expect(again.status).toBe(422);
+  });
+
+  it("quick replies above the composer send with a click, and agents add their own on the spot", async () => {
+    const { w, conversationId } = await conversationFromCustomer();
+    const [shared] = await t.db.insert(quickReplies).values({ orgId: w.orgId, title: "Kargo", body: "Kargonuz yolda!" }).returning();
+    const [colleagues] = await t.db.insert(quickReplies).values({ orgId: w.orgId, userId: w.agent2.id, title: "İpek's", body: "— İpek" }).returning();
+    const agent = await t.signIn(w.agent.email, w.orgId);
+    await agent.post(`/inbox/${conversationId}/join`);
+    const page = await agent.html(`/inbox/${conversationId}`);
+    expect(page.text).toContain('data-body="Kargonuz yolda!"');
+    expect(page.text).not.toContain("— İpek");
+    const sent = await agent.post(`/inbox/${conversationId}/quick-reply`, { quickReplyId: String(shared.id) }, { htmx: true });
+    expect(await sent.text()).toContain("Kargonuz yolda!");
+    expect((await agent.post(`/inbox/${conversationId}/quick-reply`, { quickReplyId: String(colleagues.id) })).status).toBe(422);
+    // Adding one on the spot: personal for an agent even when asking to share.
+    const added = await agent.post(`/inbox/${conversationId}/quick-replies`, { title: "Teşekkür", body: "Teşekkürler!", shared: "1" }, { htmx: true });
+    expect(added.status).toBe(200);
+    expect(await added.text()).toContain('data-body="Teşekkürler!"');
+    const [mine] = await t.db.select().from(quickReplies).where(eq(quickReplies.title, "Teşekkür"));
+    expect(mine.userId).toBe(w.agent.id);
+    const blank = await agent.post(`/inbox/${conversationId}/quick-replies`, { title: "", body: "x" }, { htmx: true });
+    expect(blank.status).toBe(422);
+    expect(await blank.text()).toContain("Required.");
   });
 
   it("another organization gets 404 for every action", async () => {

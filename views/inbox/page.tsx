@@ -41,6 +41,16 @@ export interface ThreadOptions {
   people: { id: string; name: string; status: string }[];
   groups: { id: number; name: string }[];
   closings: { id: number; builtinKey: string | null; body: string }[];
+  quickReplies: QuickReplyChoice[];
+  /** Whether the viewer may save a quick reply for the whole organization (admins). */
+  mayShareQuickReplies: boolean;
+}
+
+export interface QuickReplyChoice {
+  id: number;
+  title: string;
+  body: string;
+  scope: "shared" | "personal";
 }
 
 /** What the composer shows after a refused send: the draft as typed and why. */
@@ -223,7 +233,7 @@ export function Thread({ ui, thread, options, draft, back, earlier }: { ui: Ui; 
           <MessageItem ui={ui} m={m} conversationId={c.id} />
         ))}
       </ol>
-      <ThreadFooter ui={ui} c={c} draft={draft} />
+      <ThreadFooter ui={ui} c={c} draft={draft} options={options} />
     </section>
   );
 }
@@ -301,7 +311,7 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
   );
 }
 
-export function ThreadFooter({ ui, c, draft }: { ui: Ui; c: ThreadData["conversation"]; draft?: Draft }) {
+export function ThreadFooter({ ui, c, draft, options }: { ui: Ui; c: ThreadData["conversation"]; draft?: Draft; options: ThreadOptions }) {
   const base = `/inbox/${c.id}`;
   return (
     <footer class="composer-area" id="thread-footer">
@@ -313,7 +323,10 @@ export function ThreadFooter({ ui, c, draft }: { ui: Ui; c: ThreadData["conversa
       {c.status === "closed" ? (
         <p class="muted center">{ui.t("inbox.closedNotice")}</p>
       ) : c.joined ? (
-        <Composer ui={ui} base={base} draft={draft} />
+        <>
+          <QuickReplies ui={ui} base={base} options={options} />
+          <Composer ui={ui} base={base} draft={draft} />
+        </>
       ) : (
         <form {...threadForm(`${base}/join`)} class="join">
           <button type="submit" class="primary">
@@ -391,9 +404,42 @@ function CloseMenu({ ui, options, base }: { ui: Ui; options: ThreadOptions; base
   );
 }
 
+/**
+ * Quick replies above the composer: a click sends one (a plain form post, so it works without
+ * JavaScript); Shift+click puts it into the draft instead; typing "/" in the composer searches them.
+ */
+export function QuickReplies({ ui, base, options }: { ui: Ui; base: string; options: ThreadOptions }) {
+  return (
+    <div class="quick-replies" id="quick-replies">
+      <div class="chips" role="list" aria-label={ui.t("quickReplies.title")}>
+        {options.quickReplies.map((q) => (
+          <button type="submit" form="composer-form" formaction={`${base}/quick-reply`} name="quickReplyId" value={String(q.id)} class={`chip ${q.scope}`} data-body={q.body} title={q.body} role="listitem">
+            {q.title}
+          </button>
+        ))}
+      </div>
+      <details class="add-quick-reply">
+        <summary>{ui.t("inbox.addQuickReply")}</summary>
+        <form method="post" action={`${base}/quick-replies`} hx-post={`${base}/quick-replies`} hx-target="#quick-replies" hx-swap="outerHTML" class="menu-panel stack compact">
+          <input name="title" maxlength={60} required placeholder={ui.t("quickReplies.replyTitle")} aria-label={ui.t("quickReplies.replyTitle")} />
+          <textarea name="body" maxlength={4096} rows={3} required placeholder={ui.t("quickReplies.body")} aria-label={ui.t("quickReplies.body")}></textarea>
+          {options.mayShareQuickReplies ? (
+            <label>
+              <input type="checkbox" name="shared" value="1" /> {ui.t("inbox.quickReplyShared")}
+            </label>
+          ) : null}
+          <button type="submit" class="primary">
+            {ui.t("common.save")}
+          </button>
+        </form>
+      </details>
+    </div>
+  );
+}
+
 function Composer({ ui, base, draft }: { ui: Ui; base: string; draft?: Draft }) {
   return (
-    <form {...threadForm(`${base}/reply`)} class="composer" data-composer>
+    <form {...threadForm(`${base}/reply`)} class="composer" id="composer-form" data-composer>
       <label class="visually-hidden" for="composer-body">
         {ui.t("inbox.message")}
       </label>

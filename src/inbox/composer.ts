@@ -1,0 +1,29 @@
+// What the thread's controls offer the agent: people and workgroups to assign, closing messages,
+// and the quick replies this agent sees (shared ones and their own).
+import { and, eq, isNull, or } from "drizzle-orm";
+import type { DbOrTx } from "@db/client";
+import { quickReplies } from "@db/schema";
+import type { Actor } from "../context";
+import { listQuickReplies } from "../admin/quick-replies";
+import { assignmentChoices, closingChoices } from "./conversations";
+import type { ThreadOptions } from "../../views/inbox/page";
+
+const COMPOSER_QUICK_REPLIES = 100;
+
+export async function composerOptions(db: DbOrTx, actor: Actor): Promise<ThreadOptions> {
+  const [{ people, groups }, closings, replies] = await Promise.all([
+    assignmentChoices(db, actor),
+    closingChoices(db, actor),
+    listQuickReplies(db, actor, { limit: COMPOSER_QUICK_REPLIES }),
+  ]);
+  return { people, groups, closings, quickReplies: replies.items.map(({ id, title, body, scope }) => ({ id, title, body, scope })), mayShareQuickReplies: actor.role === "admin" };
+}
+
+/** A quick reply the actor may use: shared in their organization, or their own. */
+export async function visibleQuickReply(db: DbOrTx, actor: Actor, id: number) {
+  const [row] = await db
+    .select({ body: quickReplies.body })
+    .from(quickReplies)
+    .where(and(eq(quickReplies.orgId, actor.orgId), eq(quickReplies.id, id), or(isNull(quickReplies.userId), eq(quickReplies.userId, actor.userId))));
+  return row ?? null;
+}
