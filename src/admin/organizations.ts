@@ -45,3 +45,9 @@ export function isValidTimezone(tz: string): boolean {
     return false;
   }
 }
+
+/** Time zones for pickers, the common ones first. */
+export function timezoneChoices(): string[] {
+  const all = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.("timeZone") ?? ["UTC"];
+  return ["Europe/Istanbul", "UTC", ...all.filter((z) => z !== "Europe/Istanbul" && z !== "UTC")];
+}

@@ -9,6 +9,7 @@ import { customFieldsRoutes } from "./custom-fields-routes";
 import { quickRepliesRoutes } from "./quick-replies-routes";
 import { sectionRoutes } from "./section-routes";
 import { tagsSection } from "./tags.tsx";
+import { organizationRoutes } from "./organization";
 import { usersRoutes } from "./users-routes";
 import { workgroupsSection } from "./workgroups.tsx";
 
@@ -17,6 +18,7 @@ export function adminRoutes() {
   app.use("*", requireRole("admin"));
   app.get("/", (c) => redirect(c, "/admin/users"));
   app.route("/users", usersRoutes());
+  app.route("/organization", organizationRoutes());
   app.route("/workgroups", sectionRoutes(workgroupsSection));
   app.route("/brands", sectionRoutes(brandsSection));
   app.route("/tags", sectionRoutes(tagsSection));

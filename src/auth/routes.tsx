@@ -11,7 +11,7 @@ import { LoginPage, OrganizationPicker, SetPasswordPage, SetupPage } from "../..
 import { changeStatus, goOffline } from "../cockpit/statuses";
 import { publishEvents } from "../realtime/events";
 import { flash, redirect, render, takeFlash, ui, type Ctx } from "../web";
-import { isValidTimezone } from "../admin/organizations";
+import { isValidTimezone, timezoneChoices } from "../admin/organizations";
 import {
   actorFor,
   authenticate,
@@ -59,10 +59,6 @@ function clientAddress(c: Ctx): string | null {
   return c.req.header("x-forwarded-for")?.split(",")[0]?.trim() || server?.requestIP(c.req.raw)?.address || null;
 }
 
-export function timezoneChoices(): string[] {
-  const all = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.("timeZone") ?? ["UTC"];
-  return ["Europe/Istanbul", "UTC", ...all.filter((z) => z !== "Europe/Istanbul" && z !== "UTC")];
-}
 
 export function authRoutes(auth: Auth) {
   const app = new Hono<AppEnv>();

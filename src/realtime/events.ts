@@ -4,6 +4,7 @@ import { events } from "@db/schema";
 
 export type EventType =
   | "organization_created"
+  | "organization_updated"
   | "status_changed"
   | "user_invited"
   | "user_updated"

@@ -12,6 +12,7 @@ export const adminSections: { href: string; label: MessageKey }[] = [
   { href: "/admin/quick-replies", label: "admin.quickReplies" },
   { href: "/admin/closing-messages", label: "admin.closingMessages" },
   { href: "/admin/custom-fields", label: "admin.customFields" },
+  { href: "/admin/organization", label: "admin.organization" },
 ];
 
 export function AdminLayout({ ui, title, children }: { ui: Ui; title: string; children: Child }) {
