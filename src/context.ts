@@ -36,6 +36,7 @@ export interface Actor {
   timezone: string;
   role: Role;
   status: import("@db/schema").AgentStatus;
+  preferences: import("@db/schema").MembershipPreferences;
 }
 
 export type AppEnv = {

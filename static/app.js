@@ -96,6 +96,7 @@ document.addEventListener("htmx:after:swap", () => {
 // that id where the page has it (moving it to the top when asked), insert it otherwise.
 function applyLive(sink) {
   for (const tpl of sink.querySelectorAll("template")) {
+    if (tpl.dataset.notify) alertNewMessage(tpl.dataset.notify);
     const gone = tpl.dataset.remove && document.getElementById(tpl.dataset.remove);
     if (gone) gone.remove();
     const id = tpl.dataset.upsert;
@@ -123,4 +124,75 @@ function applyLive(sink) {
 document.addEventListener("DOMContentLoaded", () => {
   const sink = document.getElementById("live-sink");
   if (sink) new MutationObserver(() => applyLive(sink)).observe(sink, { childList: true });
+});
+
+// Inbox keyboard shortcuts (never while typing): j/k next/previous, r reply, / quick replies,
+// a assign, e end the session, ? the list, Esc closes menus.
+document.addEventListener("keydown", (e) => {
+  if (!document.querySelector(".inbox") || e.ctrlKey || e.metaKey || e.altKey) return;
+  const typing = e.target instanceof HTMLElement && e.target.closest("input, textarea, select, [contenteditable]");
+  if (e.key === "Escape") {
+    document.querySelectorAll("details[open].menu-button, details[open].add-quick-reply").forEach((d) => d.removeAttribute("open"));
+    return;
+  }
+  if (typing) return;
+  const go = (step) => {
+    const rows = [...document.querySelectorAll("#conversation-rows .conversation a")];
+    const at = rows.findIndex((a) => a.parentElement.classList.contains("current"));
+    const next = rows[at < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, at + step))];
+    if (next) location.href = next.href;
+  };
+  const open = (selector, focus) => {
+    const menu = document.querySelector(selector);
+    if (!menu) return;
+    menu.setAttribute("open", "");
+    menu.querySelector(focus)?.focus();
+  };
+  const composer = document.getElementById("composer-body");
+  const actions = {
+    j: () => go(1),
+    k: () => go(-1),
+    r: () => composer?.focus(),
+    "/": () => {
+      if (!composer) return;
+      composer.focus();
+      if (!composer.value.startsWith("/")) composer.value = "/" + composer.value;
+      composer.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    a: () => open(".assign-menu", "#assign-filter"),
+    e: () => open(".close-menu", ".closing-choice"),
+    "?": () => document.getElementById("shortcuts")?.showModal(),
+  };
+  const action = actions[e.key];
+  if (!action) return;
+  e.preventDefault();
+  action();
+});
+
+// New-message alerts while the tab is in the background: a short tone and, if allowed, a
+// browser notification. Each person chooses in the user menu.
+function alertNewMessage(text) {
+  if (!document.hidden) return;
+  if (document.body.dataset.sound === "1") {
+    try {
+      const audio = new AudioContext();
+      const tone = audio.createOscillator();
+      const gain = audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.setValueAtTime(0.15, audio.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+      tone.connect(gain).connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + 0.4);
+    } catch {}
+  }
+  if (document.body.dataset.desktop === "1" && "Notification" in window && Notification.permission === "granted") {
+    new Notification(document.title, { body: text, tag: "kanal-message" });
+  }
+}
+document.addEventListener("change", (e) => {
+  const box = e.target;
+  if (box instanceof HTMLInputElement && box.hasAttribute("data-asks-permission") && box.checked && "Notification" in window) {
+    Notification.requestPermission();
+  }
 });

@@ -5,6 +5,7 @@ import { agentStatuses, locales } from "../db/schema";
 import type { Ui } from "./ui";
 
 export function Document({ ui, title, children, bodyClass }: { ui: Ui; title: string; children: Child; bodyClass?: string }) {
+  const prefs = ui.actor?.preferences ?? {};
   return (
     <>
       {raw("<!DOCTYPE html>")}
@@ -19,7 +20,9 @@ export function Document({ ui, title, children, bodyClass }: { ui: Ui; title: st
           <script src="/static/hx-sse.min.js" defer></script>
           <script src="/static/app.js" defer></script>
         </head>
-        <body class={bodyClass}>{children}</body>
+        <body class={bodyClass} data-sound={prefs.sound ? "1" : undefined} data-desktop={prefs.desktopNotifications ? "1" : undefined}>
+          {children}
+        </body>
       </html>
     </>
   );
@@ -136,6 +139,7 @@ function UserMenu({ ui }: { ui: Ui }) {
             </>
           ) : null}
         </p>
+        {ui.actor ? <NotificationSettings ui={ui} /> : null}
         <a href="/organizations">{ui.t("nav.switchOrganization")}</a>
         <form method="post" action="/logout">
           <button type="submit" class="link">
@@ -144,6 +148,24 @@ function UserMenu({ ui }: { ui: Ui }) {
         </form>
       </div>
     </details>
+  );
+}
+
+/** Per-person choice: a sound and a desktop notification for new messages while the tab is hidden. */
+function NotificationSettings({ ui }: { ui: Ui }) {
+  const prefs = ui.actor!.preferences ?? {};
+  return (
+    <form method="post" action="/me/preferences" class="preferences">
+      <input type="hidden" name="back" value={ui.path} />
+      <strong>{ui.t("prefs.title")}</strong>
+      <label>
+        <input type="checkbox" name="sound" checked={!!prefs.sound} /> {ui.t("prefs.sound")}
+      </label>
+      <label>
+        <input type="checkbox" name="desktopNotifications" checked={!!prefs.desktopNotifications} data-asks-permission /> {ui.t("prefs.desktop")}
+      </label>
+      <button type="submit">{ui.t("common.save")}</button>
+    </form>
   );
 }
 

@@ -54,6 +54,7 @@ export async function actorFor(db: DbOrTx, userId: string, orgId: number): Promi
       timezone: organizations.timezone,
       role: memberships.role,
       status: memberships.status,
+      preferences: memberships.preferences,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))

@@ -12,6 +12,7 @@ import {
   getConversationRow,
   getMessageItem,
   getThread,
+  readsOf,
   rowInTab,
   tabCounts,
   type ConversationRow as Row,
@@ -32,6 +33,8 @@ export interface Viewer {
   /** Inbox only: the tab and search the page shows, and the open conversation. */
   tab?: Tab;
   search?: string;
+  /** The list is filtered or re-sorted: live updates redraw its rows in place, never reorder it. */
+  filtered?: boolean;
   conversationId?: number;
 }
 
@@ -44,8 +47,13 @@ function partial(target: string, html: string, swap = "outerHTML") {
  * A row or message the page may or may not already show: static/app.js replaces it in place
  * (moving it to the top when asked) or inserts it, so a live update never duplicates an element.
  */
-function upsert(id: string, into: string, at: "top" | "bottom" | "keep" | "only", html: string) {
-  return partial("#live-sink", `<template data-upsert="${id}" data-into="${into}" data-at="${at}">${html}</template>`, "beforeend");
+function upsert(id: string, into: string, at: "top" | "bottom" | "keep" | "only", html: string, notify?: string) {
+  const note = notify ? ` data-notify="${escapeAttribute(notify)}"` : "";
+  return partial("#live-sink", `<template data-upsert="${id}" data-into="${into}" data-at="${at}"${note}>${html}</template>`, "beforeend");
+}
+
+function escapeAttribute(text: string) {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 function remove(id: string) {
@@ -107,14 +115,19 @@ export class LiveRenderer {
       ),
     );
 
-    // A search result list is left as the agent asked for it; only rows it shows are redrawn.
+    // A searched or filtered list is left as the agent asked for it; only rows it shows are redrawn.
     const moved = event.type === "message_created" || event.type === "conversation_created";
     if (rowInTab(row, tab)) {
       const current = viewer.conversationId === row.id;
-      const html = await this.#once(`row-html:${event.id}:${viewer.locale}:${viewer.actor.timezone}:${tab}:${search}:${current}`, async () =>
-        String(<ConversationRow ui={viewerUi(viewer)} row={row} tab={tab} search={search} now={this.now()} current={current} />),
+      // Unread is per agent: when each agent last read it is read once per event for everyone.
+      const reads = await this.#once(`reads:${event.id}`, () => readsOf(db, conversationId));
+      const readAt = reads.get(viewer.actor.userId);
+      const unread = !!row.lastInboundAt && (!readAt || readAt < row.lastInboundAt);
+      const html = await this.#once(`row-html:${event.id}:${viewer.locale}:${viewer.actor.timezone}:${tab}:${search}:${current}:${unread}`, async () =>
+        String(<ConversationRow ui={viewerUi(viewer)} row={{ ...row, unread }} tab={tab} search={search} now={this.now()} current={current} />),
       );
-      out.push(upsert(`conv-${row.id}`, "#conversation-rows", search ? "only" : moved ? "top" : "keep", html));
+      const inbound = event.type === "message_created" && (event.data as { direction?: string }).direction === "in";
+      out.push(upsert(`conv-${row.id}`, "#conversation-rows", search || viewer.filtered ? "only" : moved ? "top" : "keep", html, inbound ? `${row.contactName}: ${row.preview}` : undefined));
     } else {
       out.push(remove(`conv-${row.id}`));
     }

@@ -27,6 +27,7 @@ export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
       view,
       tab: (tabs as readonly string[]).includes(tab ?? "") ? (tab as Tab) : "open",
       search: (c.req.query("q") ?? "").trim().slice(0, 200),
+      filtered: c.req.query("f") === "1",
       conversationId: Number.isSafeInteger(conversationId) && conversationId > 0 ? conversationId : undefined,
     };
     // Bun closes idle connections after idleTimeout; a live stream must stay open.

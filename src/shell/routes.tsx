@@ -2,19 +2,21 @@
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { z } from "zod";
-import { agentStatuses, locales } from "@db/schema";
+import { and, eq } from "drizzle-orm";
+import { agentStatuses, locales, memberships } from "@db/schema";
 import { pingDatabase } from "@db/client";
 import type { AppEnv } from "../context";
 import { setUserLocale } from "../auth/accounts";
 import { requireActor } from "../auth/middleware";
 import { changeStatus } from "../cockpit/statuses";
-import { validForm } from "../forms";
+import { field, validForm } from "../forms";
 import { publishEvents } from "../realtime/events";
 import { StatusSwitch } from "../../views/layout";
-import { cookieDefaults, isHtmx, LOCALE_COOKIE, redirect, render, setLocale, ui } from "../web";
+import { cookieDefaults, flash, isHtmx, LOCALE_COOKIE, redirect, render, setLocale, ui } from "../web";
 
 const statusSchema = z.object({ status: z.enum(agentStatuses) });
 const localeSchema = z.object({ locale: z.enum(locales), back: z.string().optional() });
+const preferencesSchema = z.object({ sound: field.checkbox(), desktopNotifications: field.checkbox(), back: z.string().optional() });
 
 export function shellRoutes() {
   const app = new Hono<AppEnv>();
@@ -37,6 +39,17 @@ export function shellRoutes() {
     setLocale(c, locale);
     const target = back && back.startsWith("/") && !back.startsWith("//") ? back : "/";
     return redirect(c, target);
+  });
+
+  app.post("/me/preferences", requireActor, validForm(preferencesSchema, (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
+    const actor = c.get("actor")!;
+    const { sound, desktopNotifications, back } = c.req.valid("form");
+    await c.get("deps").database.db
+      .update(memberships)
+      .set({ preferences: { sound, desktopNotifications } })
+      .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, actor.userId)));
+    flash(c, "ok", "common.saved");
+    return redirect(c, back && back.startsWith("/") && !back.startsWith("//") ? back : "/inbox");
   });
 
   app.post("/me/status", requireActor, validForm(statusSchema, (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {

@@ -54,6 +54,23 @@ describe.skipIf(!e2eEnabled)("inbox in the browser, two agents", () => {
     await ipek.context().close();
   });
 
+  it("keyboard: ? lists the shortcuts, j and k move between conversations, r focuses the composer", async () => {
+    const page = await e2e.signedIn("admin@demo.test");
+    await page.goto(`${e2e.base}/inbox?tab=all`);
+    await page.keyboard.press("?");
+    await page.waitForSelector("#shortcuts[open]");
+    await e2e.shot(page, "14-shortcuts");
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("j");
+    await page.waitForURL(/\/inbox\/\d+/);
+    const first = page.url();
+    await page.keyboard.press("j");
+    await page.waitForURL((url) => url.toString() !== first);
+    await page.keyboard.press("k");
+    await page.waitForURL(first);
+    await page.context().close();
+  });
+
   it("works without JavaScript: reading, joining and replying are plain links and forms", async () => {
     const context = await e2e.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();

@@ -82,6 +82,19 @@ describe("app shell", () => {
     }
   });
 
+  it("keeps each person's choice of sound and browser notifications for new messages", async () => {
+    const w = await t.world();
+    const client = await t.signIn(w.agent.email, w.orgId);
+    const res = await client.post("/me/preferences", { sound: "on", back: "/inbox" });
+    expect(res.headers.get("location")).toBe("/inbox");
+    const [m] = await t.db.select().from(memberships).where(and(eq(memberships.orgId, w.orgId), eq(memberships.userId, w.agent.id)));
+    expect(m.preferences).toEqual({ sound: true, desktopNotifications: false });
+    const page = await client.html("/inbox");
+    expect(page.text).toContain('data-sound="1"');
+    expect(page.text).not.toContain('data-desktop="1"');
+    expect(page.text).toContain('id="shortcuts"');
+  });
+
   it("renders a translated 404 page", async () => {
     const res = await t.client().get("/nowhere", { headers: { "accept-language": "tr" } });
     expect(res.status).toBe(404);

@@ -146,7 +146,40 @@ export function InboxPage(props: InboxProps) {
         )}
         {props.widgets ? <Widgets ui={ui} data={props.widgets} /> : null}
       </div>
+      <Shortcuts ui={ui} />
     </Layout>
+  );
+}
+
+/** The list `?` opens; static/app.js implements the keys. */
+function Shortcuts({ ui }: { ui: Ui }) {
+  const keys: [string, MessageKey][] = [
+    ["j", "shortcuts.next"],
+    ["k", "shortcuts.previous"],
+    ["r", "shortcuts.reply"],
+    ["/", "shortcuts.quickReplies"],
+    ["a", "shortcuts.assign"],
+    ["e", "shortcuts.close"],
+    ["?", "shortcuts.help"],
+    ["Esc", "shortcuts.escape"],
+  ];
+  return (
+    <dialog id="shortcuts" aria-labelledby="shortcuts-title">
+      <h2 id="shortcuts-title">{ui.t("shortcuts.title")}</h2>
+      <dl>
+        {keys.map(([key, label]) => (
+          <>
+            <dt>
+              <kbd>{key}</kbd>
+            </dt>
+            <dd>{ui.t(label)}</dd>
+          </>
+        ))}
+      </dl>
+      <form method="dialog">
+        <button type="submit">{ui.t("common.cancel")}</button>
+      </form>
+    </dialog>
   );
 }
 
