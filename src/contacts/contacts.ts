@@ -1,7 +1,7 @@
 // Contacts: the searchable list and one contact with its conversations and notes.
 import { and, asc, desc, eq, ilike, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
-import { channels, contacts, conversations, notes, users } from "@db/schema";
+import { channels, contacts, conversations, conversationTags, notes, tags, users } from "@db/schema";
 import type { Actor } from "../context";
 import { after, page, PAGE_SIZE, type Cursor } from "../admin/pagination";
 import { escapeLike } from "../admin/users";
@@ -26,7 +26,16 @@ export async function findContacts(db: DbOrTx, actor: Actor, search: string | un
     .where(
       and(
         eq(contacts.orgId, actor.orgId),
-        like ? or(ilike(contacts.name, like), ilike(contacts.phone, like), ilike(contacts.email, like)) : undefined,
+        like
+          ? or(
+              ilike(contacts.name, like),
+              ilike(contacts.phone, like),
+              ilike(contacts.email, like),
+              // Any CRM field value, and any tag on the contact's conversations.
+              sql`exists (select 1 from jsonb_each_text(${contacts.customFields}) kv where kv.value ilike ${like})`,
+              sql`exists (select 1 from ${conversations} cv join ${conversationTags} ct on ct.conversation_id = cv.id join ${tags} tg on tg.id = ct.tag_id where cv.contact_id = ${contacts.id} and tg.name ilike ${like})`,
+            )
+          : undefined,
         after(sortKey, contacts.id, cursor),
       ),
     )
@@ -58,4 +67,13 @@ export async function getContact(db: DbOrTx, actor: Actor, contactId: number) {
       .orderBy(desc(notes.createdAt)),
   ]);
   return { contact, conversations: history, notes: noteRows };
+}
+
+/** Channels an agent can start a conversation on (the built-in support channel is Kanal's own). */
+export async function startableChannels(db: DbOrTx, actor: Actor) {
+  return db
+    .select({ id: channels.id, name: channels.name, kind: channels.kind })
+    .from(channels)
+    .where(and(eq(channels.orgId, actor.orgId), eq(channels.active, true), sql`${channels.kind} <> 'support'`))
+    .orderBy(asc(channels.name));
 }

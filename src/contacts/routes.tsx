@@ -2,11 +2,13 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../context";
-import { validQuery } from "../forms";
 import { decodeCursor } from "../admin/pagination";
-import { isHtmx, render, ui } from "../web";
+import { flash, isHtmx, redirect, render, takeFlash, ui } from "../web";
+import { validForm, validQuery } from "../forms";
+import { publishEvents } from "../realtime/events";
+import { ConversationRuleBroken, startConversation } from "../inbox/lifecycle";
 import { ContactPage, ContactRows, ContactsPage } from "../../views/contacts/page";
-import { findContacts, getContact } from "./contacts";
+import { findContacts, getContact, startableChannels } from "./contacts";
 
 const listQuery = z.object({ q: z.string().max(200).optional().default(""), after: z.string().max(300).optional() });
 
@@ -20,9 +22,30 @@ export function contactsRoutes() {
     return render(c, <ContactsPage ui={ui(c)} rows={list.items} next={list.next} search={search} />);
   });
   app.get("/:id{[0-9]+}", async (c) => {
-    const detail = await getContact(c.get("deps").database.db, c.get("actor")!, Number(c.req.param("id")));
+    const db = c.get("deps").database.db;
+    const actor = c.get("actor")!;
+    const [detail, channels] = await Promise.all([getContact(db, actor, Number(c.req.param("id"))), startableChannels(db, actor)]);
     if (!detail) return c.notFound();
-    return render(c, <ContactPage ui={ui(c)} detail={detail} />);
+    return render(c, <ContactPage ui={ui(c)} detail={detail} channels={channels} flash={takeFlash(c)} />);
+  });
+
+  // An agent starts a conversation with the contact; it opens assigned to them.
+  app.post("/:id{[0-9]+}/conversations", validForm(z.object({ channelId: z.coerce.number().int().positive() }), (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
+    const { database, clock } = c.get("deps");
+    const actor = c.get("actor")!;
+    const contactId = Number(c.req.param("id"));
+    try {
+      const started = await startConversation(database.db, actor, { contactId, channelId: c.req.valid("form").channelId }, clock.now());
+      await publishEvents(database, actor.orgId, started.eventIds);
+      return redirect(c, `/inbox/${started.conversationId}?tab=assigned`);
+    } catch (e) {
+      if (!(e instanceof ConversationRuleBroken)) throw e;
+      if (e.reason === "already_open" && e.conversationId) {
+        flash(c, "error", "inbox.error.alreadyOpen");
+        return redirect(c, `/inbox/${e.conversationId}?tab=all`);
+      }
+      return c.notFound();
+    }
   });
   return app;
 }

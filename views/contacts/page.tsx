@@ -4,7 +4,8 @@ import { Layout } from "../layout";
 import { LoadMore, withQuery } from "../admin/shell";
 import { ChannelIcon } from "../inbox/page";
 import { fullTime } from "../format";
-import type { Ui } from "../ui";
+import { Alert } from "../components/form";
+import type { Flash, Ui } from "../ui";
 
 export interface ContactRow {
   id: number;
@@ -24,7 +25,7 @@ export function ContactsPage({ ui, rows, next, search }: { ui: Ui; rows: Contact
           <label class="visually-hidden" for="contacts-q">
             {ui.t("contacts.search")}
           </label>
-          <input id="contacts-q" type="search" name="q" value={search} placeholder={ui.t("contacts.search")} />
+          <input id="contacts-q" type="search" name="q" value={search} placeholder={ui.t("contacts.searchPlaceholder")} />
           <button type="submit">{ui.t("common.search")}</button>
         </form>
         <table class="list">
@@ -73,7 +74,7 @@ export interface ContactDetail {
   notes: { id: number; body: string; createdAt: Date; authorName: string | null }[];
 }
 
-export function ContactPage({ ui, detail }: { ui: Ui; detail: ContactDetail }) {
+export function ContactPage({ ui, detail, channels, flash }: { ui: Ui; detail: ContactDetail; channels: { id: number; name: string; kind: ChannelKind }[]; flash: Flash }) {
   const tz = ui.actor!.timezone;
   const c = detail.contact;
   return (
@@ -84,6 +85,24 @@ export function ContactPage({ ui, detail }: { ui: Ui; detail: ContactDetail }) {
         </p>
         <h1>{c.name}</h1>
         <p class="muted">{[c.phone, c.email, c.ownerName ? `${ui.t("contacts.owner")}: ${c.ownerName}` : null].filter(Boolean).join(" · ")}</p>
+        {flash ? <Alert kind={flash.kind}>{flash.text}</Alert> : null}
+        {channels.length ? (
+          <form method="post" action={`/contacts/${c.id}/conversations`} class="inline-form card start-conversation">
+            <label>
+              {ui.t("contacts.startOn")}{" "}
+              <select name="channelId">
+                {channels.map((ch) => (
+                  <option value={String(ch.id)}>
+                    {ch.name} ({ui.t(`inbox.channel.${ch.kind}`)})
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" class="primary">
+              {ui.t("contacts.startConversation")}
+            </button>
+          </form>
+        ) : null}
         <div class="two-columns">
           <section class="card">
             <h2>{ui.t("inbox.conversations")}</h2>
