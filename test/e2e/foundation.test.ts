@@ -1,16 +1,24 @@
 import { describe, expect, it } from "bun:test";
-import { e2eEnabled, useBrowser } from "./support";
+import { DEMO_PASSWORD, e2eEnabled, useBrowser } from "./support";
 
 const e2e = useBrowser();
 
 describe.skipIf(!e2eEnabled)("foundation in the browser", () => {
   it("signs in, picks the organization and lands on the inbox", async () => {
-    const page = await e2e.signedIn("admin@demo.test");
-    await e2e.shot(page, "01-inbox");
-    expect(page.url()).toContain("/inbox");
-    await expect(page.locator("nav[aria-label=Main]")).toBeTruthy();
+    const context = await e2e.newContext();
+    const page = await context.newPage();
+    await page.goto(`${e2e.base}/login`);
+    await page.fill("#f-email", "admin@demo.test");
+    await page.fill("#f-password", DEMO_PASSWORD);
+    await page.click("button.primary");
+    await page.waitForSelector("h1:has-text('Select your organization')");
+    await e2e.shot(page, "00-organization-picker");
+    await page.click('button.org-choice:has-text("Demo Company")');
+    await page.waitForURL(/\/inbox/);
+    expect(await page.locator("nav[aria-label=Main]").innerText()).toContain("Inbox");
     expect(await page.locator("#tab-counts").innerText()).toContain("Open");
-    await page.context().close();
+    await e2e.shot(page, "01-inbox");
+    await context.close();
   });
 
   it("shows the error for a wrong password and keeps the email", async () => {
@@ -61,7 +69,8 @@ describe.skipIf(!e2eEnabled)("foundation in the browser", () => {
 
   it("invites a user who sets a password with the one-time link and signs in", async () => {
     const page = await e2e.signedIn("admin@demo.test");
-    await page.goto(`${e2e.base}/admin/users`);
+    await page.click("nav >> text=Admin");
+    await page.click(".admin-nav >> text=Users");
     await page.click("summary:has-text('Invite a user')");
     await page.fill("#f-name", "Deniz Yıldız");
     await page.fill("#f-email", "deniz@demo.test");
@@ -98,6 +107,7 @@ describe.skipIf(!e2eEnabled)("foundation in the browser", () => {
     await page.waitForSelector("#status-switch.status-break");
     await page.reload();
     expect(await page.inputValue("#status-select")).toBe("break");
+    await e2e.shot(page, "09-status-break");
     await page.context().close();
   });
 

@@ -33,6 +33,31 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+async function waitForHealth(base: string, server: ReturnType<typeof Bun.spawn>) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the server exited with code ${server.exitCode} before answering /healthz`);
+    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return;
+    await Bun.sleep(200);
+  }
+  throw new Error(`the server did not answer ${base}/healthz within 60 s`);
+}
+
+/** SIGTERM to the whole group (graceful shutdown closes the database), SIGKILL if it lingers. */
+async function stopGroup(server: ReturnType<typeof Bun.spawn>) {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-server.pid, name);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  signal("SIGTERM");
+  const exited = await Promise.race([server.exited.then(() => true), Bun.sleep(10_000).then(() => false)]);
+  if (!exited) signal("SIGKILL");
+  await server.exited;
+}
+
 /** Starts Kanal with demo data and Chromium for one test file. */
 export function useBrowser(): E2E {
   const handle = {} as E2E;
@@ -56,14 +81,10 @@ export function useBrowser(): E2E {
       u.pathname = `/${dbName}`;
       env.DATABASE_URL = u.toString();
     }
-    server = Bun.spawn(["bun", "src/server.ts"], { cwd: resolve(import.meta.dir, "../.."), env, stdout: "ignore", stderr: "inherit" });
+    // Its own process group, so teardown also reaches anything the server started.
+    server = Bun.spawn(["bun", "src/server.ts"], { cwd: resolve(import.meta.dir, "../.."), env, stdout: "ignore", stderr: "inherit", detached: true });
     const base = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
-      if (ok) break;
-      await Bun.sleep(200);
-    }
+    await waitForHealth(base, server);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -91,8 +112,7 @@ export function useBrowser(): E2E {
   }, 90_000);
   afterAll(async () => {
     await handle.browser?.close();
-    server?.kill("SIGTERM");
-    await server?.exited;
+    if (server) await stopGroup(server);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     if (dbName && process.env.TEST_DATABASE_URL) {
       const admin = postgres(process.env.TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
