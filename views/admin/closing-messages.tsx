@@ -4,6 +4,7 @@ import { CLOSING_MESSAGE_MAX, type ClosingMessageRow } from "../../src/admin/clo
 import type { MessageKey } from "../../src/i18n";
 import { Alert, FormError, TextArea, type FormState } from "../components/form";
 import type { Flash, Ui } from "../ui";
+import { MoveButtons } from "./ordering";
 import { AdminLayout, LoadMore, withQuery } from "./shell";
 
 const BASE = "/admin/closing-messages";
@@ -66,18 +67,6 @@ export function ClosingMessagesPage(props: ClosingMessagesPageProps) {
   );
 }
 
-function MoveButton({ ui, id, direction }: { ui: Ui; id: number; direction: "up" | "down" }) {
-  const action = `${BASE}/${id}/move`;
-  return (
-    <form method="post" action={action} hx-post={action} {...PANEL}>
-      <input type="hidden" name="direction" value={direction} />
-      <button type="submit" class="link" title={ui.t(direction === "up" ? "admin.moveUp" : "admin.moveDown")} aria-label={ui.t(direction === "up" ? "admin.moveUp" : "admin.moveDown")}>
-        {direction === "up" ? "↑" : "↓"}
-      </button>
-    </form>
-  );
-}
-
 export function ClosingMessageRows({ ui, rows, next, ends }: { ui: Ui; rows: ClosingMessageRow[]; next: string | null; ends: Ends }) {
   return (
     <>
@@ -89,8 +78,7 @@ export function ClosingMessageRows({ ui, rows, next, ends }: { ui: Ui; rows: Clo
               <span class="badge muted">{ui.t("admin.builtIn")}</span>
             ) : (
               <div class="row-actions">
-                {r.id !== ends.first ? <MoveButton ui={ui} id={r.id} direction="up" /> : null}
-                {r.id !== ends.last ? <MoveButton ui={ui} id={r.id} direction="down" /> : null}
+                <MoveButtons ui={ui} action={`${BASE}/${r.id}/move`} panel="#closing-messages-panel" canUp={r.id !== ends.first} canDown={r.id !== ends.last} />
                 <a href={`${BASE}/${r.id}`}>{ui.t("common.edit")}</a>
                 <form method="post" action={`${BASE}/${r.id}/delete`} hx-post={`${BASE}/${r.id}/delete`} {...PANEL} data-confirm={ui.t("closingMessages.confirmDelete")}>
                   <button type="submit" class="link danger-link">

@@ -4,6 +4,7 @@ import { customFieldTypes, type CustomFieldType } from "../../db/schema";
 import { CUSTOM_FIELD_KEY_MAX, CUSTOM_FIELD_LABEL_MAX, type CustomFieldRow } from "../../src/admin/custom-fields";
 import { Alert, Field, FormError, Select, TextArea, type FormState } from "../components/form";
 import type { Flash, Ui } from "../ui";
+import { MoveButtons } from "./ordering";
 import { AdminLayout, LoadMore, withQuery } from "./shell";
 
 const BASE = "/admin/custom-fields";
@@ -94,19 +95,6 @@ function Fixed({ id, label, value }: { id: string; label: string; value: string 
   );
 }
 
-function MoveButton({ ui, id, direction }: { ui: Ui; id: number; direction: "up" | "down" }) {
-  const action = `${BASE}/${id}/move`;
-  const label = ui.t(direction === "up" ? "admin.moveUp" : "admin.moveDown");
-  return (
-    <form method="post" action={action} hx-post={action} {...PANEL}>
-      <input type="hidden" name="direction" value={direction} />
-      <button type="submit" class="link" title={label} aria-label={label}>
-        {direction === "up" ? "↑" : "↓"}
-      </button>
-    </form>
-  );
-}
-
 export function CustomFieldRows({ ui, rows, next, ends }: { ui: Ui; rows: CustomFieldRow[]; next: string | null; ends: Ends }) {
   return (
     <>
@@ -124,8 +112,7 @@ export function CustomFieldRows({ ui, rows, next, ends }: { ui: Ui; rows: Custom
           </td>
           <td>
             <div class="row-actions">
-              {r.id !== ends.first ? <MoveButton ui={ui} id={r.id} direction="up" /> : null}
-              {r.id !== ends.last ? <MoveButton ui={ui} id={r.id} direction="down" /> : null}
+              <MoveButtons ui={ui} action={`${BASE}/${r.id}/move`} panel="#custom-fields-panel" canUp={r.id !== ends.first} canDown={r.id !== ends.last} />
               <a href={`${BASE}/${r.id}`}>{ui.t("common.edit")}</a>
               <form method="post" action={`${BASE}/${r.id}/delete`} hx-post={`${BASE}/${r.id}/delete`} {...PANEL} data-confirm={ui.t("customFields.confirmDelete", { label: r.label })}>
                 <button type="submit" class="link danger-link">
@@ -158,7 +145,7 @@ export function EditCustomFieldPage({ ui, field, form, flash }: { ui: Ui; field:
             <Fixed id="f-fixed-key" label={ui.t("customFields.key")} value={field.key} />
             <Fixed id="f-fixed-type" label={ui.t("customFields.type")} value={typeLabel(ui, field.type)} />
           </div>
-          <p class="hint">{ui.t("customFields.fixedHint")}</p>
+          <small class="hint">{ui.t("customFields.fixedHint")}</small>
           {field.type === "select" ? <OptionsField ui={ui} form={form} /> : null}
           <div>
             <button type="submit" class="primary">
