@@ -1,6 +1,7 @@
 // Finding conversations for the inbox: tabs, visibility, keyset pages, counts, and one thread.
 import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import {
   channels,
   closingMessages,
@@ -98,6 +99,14 @@ export interface ConversationQuery {
   limit?: number;
 }
 
+/**
+ * Newest first, spelled as the indexes are (drizzle's `.desc()` indexes are NULLS LAST; a plain
+ * DESC means NULLS FIRST, which would make Postgres sort the whole organization instead).
+ */
+function newestFirst(column: AnyPgColumn): SQL {
+  return sql`${column} desc nulls last`;
+}
+
 /** The column each sort orders by, and its direction (the list keysets on it, then on id). */
 function sortColumn(sort: Sort) {
   return sort === "created" ? { column: conversations.createdAt, asc: false } : sort === "waiting" ? { column: conversations.waitingSince, asc: true } : { column: conversations.lastMessageAt, asc: false };
@@ -124,13 +133,20 @@ export async function findConversations(db: DbOrTx, actor: Actor, query: Convers
       : undefined,
     like
       ? or(
-          ilike(contacts.name, like),
-          ilike(contacts.phone, like),
+          sql`exists (select 1 from ${contacts} ct where ct.id = ${conversations.contactId} and (ct.name ilike ${like} or ct.phone ilike ${like}))`,
           sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id} and m.body ilike ${like})`,
         )
       : undefined,
   );
-  const rows = await selectRows(db, where, limit + 1, { viewerId: actor.userId, sort: filters.sort });
+  // The page's ids come from conversations alone (an index walk that stops after one page); the
+  // joins then run for just those ids, all in one round trip.
+  const page = db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(where)
+    .orderBy(order.asc ? asc(order.column) : newestFirst(order.column), order.asc ? asc(conversations.id) : newestFirst(conversations.id))
+    .limit(limit + 1);
+  const rows = await selectRows(db, inArray(conversations.id, page), limit + 1, { viewerId: actor.userId, sort: filters.sort });
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   const lastAt = last ? (filters.sort === "created" ? last.createdAt : filters.sort === "waiting" ? last.waitingSince : last.lastMessageAt) : null;
@@ -165,6 +181,8 @@ async function selectRows(db: DbOrTx, where: SQL | undefined, limit: number, opt
       lastMessageAt: conversations.lastMessageAt,
       assigneeName: users.name,
       workgroupName: workgroups.name,
+      // Tags ride along as JSON, so a page is one query.
+      tags: sql<{ name: string; color: string }[]>`coalesce((select json_agg(json_build_object('name', t.name, 'color', t.color) order by lower(t.name)) from ${conversationTags} ct join ${tags} t on t.id = ct.tag_id where ct.conversation_id = ${conversations.id}), '[]'::json)`,
     })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
@@ -172,10 +190,10 @@ async function selectRows(db: DbOrTx, where: SQL | undefined, limit: number, opt
     .leftJoin(users, eq(users.id, conversations.assigneeId))
     .leftJoin(workgroups, eq(workgroups.id, conversations.workgroupId))
     .where(where)
-    .orderBy(order.asc ? asc(order.column) : desc(order.column), order.asc ? asc(conversations.id) : desc(conversations.id))
+    .orderBy(order.asc ? asc(order.column) : newestFirst(order.column), order.asc ? asc(conversations.id) : newestFirst(conversations.id))
     .limit(limit);
-  const tagMap = await tagsOf(db, rows.map((r) => r.id));
-  return rows.map((r) => ({ ...r, tags: tagMap.get(r.id) ?? [] }));
+  // PGlite hands json back as text; postgres.js parses it.
+  return rows.map((r) => ({ ...r, tags: typeof r.tags === "string" ? JSON.parse(r.tags) : r.tags }));
 }
 
 export async function getConversationRow(db: DbOrTx, orgId: number, conversationId: number): Promise<ConversationRow | null> {
@@ -197,18 +215,6 @@ export function rowInTab(row: { status: string; assigneeId: string | null }, tab
   }
 }
 
-async function tagsOf(db: DbOrTx, conversationIds: number[]) {
-  const map = new Map<number, { name: string; color: string }[]>();
-  if (conversationIds.length === 0) return map;
-  const rows = await db
-    .select({ conversationId: conversationTags.conversationId, name: tags.name, color: tags.color })
-    .from(conversationTags)
-    .innerJoin(tags, eq(tags.id, conversationTags.tagId))
-    .where(inArray(conversationTags.conversationId, conversationIds))
-    .orderBy(asc(tags.name));
-  for (const r of rows) map.set(r.conversationId, [...(map.get(r.conversationId) ?? []), { name: r.name, color: r.color }]);
-  return map;
-}
 
 /** Counts for the four tabs in one query. */
 export async function tabCounts(db: DbOrTx, actor: Actor): Promise<Record<Tab, number>> {

@@ -134,9 +134,10 @@ function dayStart(date: string, timeZone: string, plusDays = 0): SQL {
   return sql`((${date}::date + ${plusDays}::int)::timestamp at time zone ${timeZone})`;
 }
 
-function fieldCondition(f: FieldFilter): SQL | undefined {
-  const json = sql`(${contacts.customFields} -> ${f.key})`;
-  const text = sql`(${contacts.customFields} ->> ${f.key})`;
+/** A CRM field test on the conversation's contact (`cf` is the contact's custom_fields). */
+function fieldTest(f: FieldFilter): SQL | undefined {
+  const json = sql`(cf -> ${f.key})`;
+  const text = sql`(cf ->> ${f.key})`;
   const number = sql`(case when jsonb_typeof(${json}) = 'number' then (${text})::numeric end)`;
   switch (f.op) {
     case "empty":
@@ -174,14 +175,24 @@ function fieldCondition(f: FieldFilter): SQL | undefined {
   return undefined;
 }
 
-/** Every selected filter, combined with AND (several values of one filter combine with OR). */
+function fieldCondition(f: FieldFilter): SQL | undefined {
+  const test = fieldTest(f);
+  if (!test) return undefined;
+  return sql`exists (select 1 from (select ${contacts.customFields} as cf from ${contacts} where ${contacts.id} = ${conversations.contactId}) ct where ${test})`;
+}
+
+/**
+ * Every selected filter, combined with AND (several values of one filter combine with OR).
+ * Conditions name only the conversations table (others through subqueries), so the list query can
+ * walk its index in order and stop after one page.
+ */
 export function filterConditions(filters: InboxFilters, timeZone: string, viewerId: string): SQL | undefined {
   const unread = and(
     isNotNull(conversations.lastInboundAt),
     sql`not exists (select 1 from ${conversationReads} r where r.conversation_id = ${conversations.id} and r.user_id = ${viewerId} and r.read_at >= ${conversations.lastInboundAt})`,
   );
   return and(
-    filters.channels.length ? inArray(channels.kind, filters.channels) : undefined,
+    filters.channels.length ? inArray(conversations.channelId, sql`(select ${channels.id} from ${channels} where ${inArray(channels.kind, filters.channels)})`) : undefined,
     filters.users.length ? inArray(conversations.assigneeId, filters.users) : undefined,
     filters.workgroups.length ? inArray(conversations.workgroupId, filters.workgroups) : undefined,
     filters.types.length ? inArray(conversations.type, filters.types) : undefined,

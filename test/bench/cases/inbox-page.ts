@@ -1,0 +1,70 @@
+// The inbox page an agent lives on: database time of the list query (findConversations, 50 rows)
+// for each tab and for a three-filter mix, then the whole page over HTTP beside a bare Bun.serve.
+// Targets (issue 3): database p95 ≤ 2 ms for a tab, ≤ 20 ms for a filter mix; ≥ 1,000 pages/s.
+import { sql } from "drizzle-orm";
+import { rows } from "@db/client";
+import { actorFor } from "../../../src/auth/accounts";
+import { findConversations, tabs, type Tab } from "../../../src/inbox/conversations";
+import { noFilters, type InboxFilters } from "../../../src/inbox/filters";
+import type { BenchCase } from "../harness";
+
+const SAMPLES = 200;
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function timings(n: number, fn: () => Promise<unknown>) {
+  for (let i = 0; i < 10; i++) await fn();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    await fn();
+    out.push(performance.now() - started);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+export default {
+  name: "inbox-page",
+  description: "inbox list query per tab and a 3-filter mix (database p50/p95 beside a select-1 round trip), and the whole /inbox page at concurrency 8",
+  async run(ctx) {
+    const data = await ctx.dataset();
+    const db = ctx.database.db;
+    const admin = await actorFor(db, data.admin.userId, data.orgId);
+    if (!admin) throw new Error("bench admin is not a member");
+    const [{ wg }] = await rows<{ wg: number }>(db, sql`select min(id)::int as wg from workgroups where org_id = ${data.orgId}`);
+    const since = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const mix: InboxFilters = { ...noFilters, channels: ["whatsapp", "instagram"], workgroups: [wg], lastFrom: since };
+    const mixQuery = `ch=whatsapp&ch=instagram&wg=${wg}&last_from=${since}`;
+
+    // The floor any query pays: one round trip to the database.
+    const floor = await timings(SAMPLES, () => rows(db, sql`select 1`));
+    const floorP95 = percentile(floor, 95);
+    const variants: [string, Tab, InboxFilters][] = [...tabs.map((tab) => [tab, tab, noFilters] as [string, Tab, InboxFilters]), ["filter-mix", "all", mix]];
+    for (const [variant, tab, filters] of variants) {
+      let shown = 0;
+      const times = await timings(SAMPLES, async () => {
+        shown = (await findConversations(db, admin, { tab, filters })).items.length;
+      });
+      ctx.log(`  ${variant}: ${shown} rows`);
+      ctx.report({
+        variant: `db.${variant}`,
+        figures: [
+          { metric: "p50", label: "p50", value: percentile(times, 50), unit: "ms", baseline: percentile(floor, 50) },
+          { metric: "p95", label: "p95", value: percentile(times, 95), unit: "ms", baseline: floorP95 },
+        ],
+        baseline: { label: "select 1 round trip", metric: "p95" },
+      });
+    }
+
+    const app = ctx.app();
+    const headers = await app.signIn(data.admin.email, data.admin.password, data.orgId);
+    const probe = await fetch(`${app.origin}/inbox?tab=all`, { headers, redirect: "manual" });
+    const html = await probe.text();
+    if (probe.status !== 200 || !html.includes('class="conversation')) throw new Error(`/inbox answered ${probe.status} without conversation rows`);
+    ctx.log(`  /inbox: ${(html.length / 1024).toFixed(0)} KiB`);
+    await ctx.compare("http.open.c8", "/inbox", { concurrency: 8, headers });
+    await ctx.compare("http.filter-mix.c8", `/inbox?tab=all&${mixQuery}`, { concurrency: 8, headers });
+  },
+} satisfies BenchCase;
