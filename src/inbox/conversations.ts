@@ -246,6 +246,7 @@ export async function getThread(db: DbOrTx, actor: Actor, conversationId: number
       assigneeId: conversations.assigneeId,
       assigneeName: users.name,
       workgroupName: workgroups.name,
+      lastInboundAt: conversations.lastInboundAt,
       joined: sql<boolean>`(${conversations.assigneeId} = ${actor.userId} or exists (select 1 from ${conversationParticipants} p where p.conversation_id = ${conversations.id} and p.user_id = ${actor.userId}))`,
     })
     .from(conversations)

@@ -19,6 +19,7 @@ import {
 import type { Actor } from "../context";
 import { catalogs } from "../i18n/catalog";
 import { recordEvent } from "../realtime/events";
+import { canReactivate } from "../channels/capabilities";
 
 export class ConversationRuleBroken extends Error {
   constructor(
@@ -29,6 +30,7 @@ export class ConversationRuleBroken extends Error {
       | "not_joined"
       | "bad_target"
       | "not_failed"
+      | "window_passed"
       | "empty",
     public conversationId?: number,
   ) {
@@ -383,5 +385,39 @@ export async function retryMessage(db: DbOrTx, actor: Actor, conversationId: num
       .onConflictDoUpdate({ target: outbox.messageId, set: { attempts: 0, nextAttemptAt: now, doneAt: null, lastError: null, lockedUntil: null } });
     const eventIds = [await recordEvent(tx, { orgId: actor.orgId, type: "delivery_changed", conversationId, actorId: actor.userId, data: { messageId, delivery: "pending", retry: true }, createdAt: now })];
     return { conversationId, eventIds };
+  });
+}
+
+/**
+ * Brings a closed conversation back from the archive as a new open one linked to it, assigned to
+ * the agent, while the channel still allows it (WhatsApp 24 h, Messenger and Instagram 7 days
+ * after the customer's last message). Counted as a reactivation for the agent today.
+ */
+export async function reactivateConversation(db: DbOrTx, actor: Actor, archivedId: number, now: Date): Promise<Change> {
+  return db.transaction(async (tx) => {
+    const archived = await lockConversation(tx, actor, archivedId);
+    if (archived.status !== "closed") throw new ConversationRuleBroken("already_open", archived.id);
+    const [channel] = await tx.select({ kind: channels.kind }).from(channels).where(eq(channels.id, archived.channelId));
+    if (!canReactivate(channel.kind, archived.lastInboundAt, now)) throw new ConversationRuleBroken("window_passed");
+    const opened = await openConversationFor(tx, {
+      orgId: actor.orgId,
+      contactId: archived.contactId,
+      channelId: archived.channelId,
+      startedBy: "agent",
+      assigneeId: actor.userId,
+      at: now,
+      reactivatedFromId: archived.id,
+    });
+    if (!opened.created) throw new ConversationRuleBroken("already_open", opened.id);
+    await tx
+      .update(conversations)
+      .set({ lastInboundAt: archived.lastInboundAt, lastMessagePreview: archived.lastMessagePreview, workgroupId: archived.workgroupId })
+      .where(eq(conversations.id, opened.id));
+    await tx.update(contacts).set({ ownerId: actor.userId }).where(eq(contacts.id, archived.contactId));
+    const eventIds = [
+      await recordEvent(tx, { orgId: actor.orgId, type: "conversation_created", conversationId: opened.id, actorId: actor.userId, subjectUserId: actor.userId, data: { startedBy: "agent", reactivatedFrom: archived.id }, createdAt: now }),
+      await recordEvent(tx, { orgId: actor.orgId, type: "reactivated", conversationId: opened.id, actorId: actor.userId, subjectUserId: actor.userId, data: { from: archived.id }, createdAt: now }),
+    ];
+    return { conversationId: opened.id, eventIds };
   });
 }

@@ -16,7 +16,7 @@ import { fieldDefinitions } from "../contacts/profile";
 import { parseFilters } from "./filters";
 import { widgetRoutes } from "./widget-routes";
 import { widgetData } from "./widgets";
-import { addInternalNote, assignConversation, closeConversation, ConversationRuleBroken, joinConversation, reply, retryMessage, type AssignTarget, type Change } from "./lifecycle";
+import { addInternalNote, assignConversation, closeConversation, ConversationRuleBroken, joinConversation, reactivateConversation, reply, retryMessage, type AssignTarget, type Change } from "./lifecycle";
 
 const listQuery = z.object({
   tab: z.enum(tabs).default("open"),
@@ -37,6 +37,7 @@ const ruleMessages: Record<ConversationRuleBroken["reason"], MessageKey> = {
   not_joined: "inbox.error.notJoined",
   bad_target: "inbox.error.badTarget",
   not_failed: "inbox.error.notFailed",
+  window_passed: "inbox.error.windowPassed",
   empty: "inbox.error.empty",
 };
 
@@ -100,7 +101,7 @@ async function afterAction(c: Ctx, conversationId: number, draft?: Draft, status
   const [thread, options] = await Promise.all([getThread(c.get("deps").database.db, actor, conversationId), threadOptions(c)]);
   if (!thread) return c.notFound();
   const { tab, search } = listState(c);
-  return render(c, <Thread ui={ui(c)} thread={thread} options={options} draft={draft} back={inboxHref(tab, search)} />, status);
+  return render(c, <Thread ui={ui(c)} thread={thread} options={options} draft={draft} back={inboxHref(tab, search)} now={c.get("deps").clock.now()} />, status);
 }
 
 /** Runs a lifecycle change, publishes its events after commit, and answers with the thread. */
@@ -190,6 +191,22 @@ export function inboxRoutes() {
       return quickRepliesFragment(c, null, 200);
     },
   );
+
+  // From the archive: a new open conversation linked to this closed one, assigned to the agent.
+  app.post("/:id{[0-9]+}/reactivate", async (c) => {
+    const { database, clock } = c.get("deps");
+    const actor = c.get("actor")!;
+    try {
+      const done = await reactivateConversation(database.db, actor, conversationIdOf(c), clock.now());
+      await publishEvents(database, actor.orgId, done.eventIds);
+      const to = `/inbox/${done.conversationId}?tab=assigned`;
+      return isHtmx(c) ? c.body(null, 200, { "HX-Redirect": to }) : redirect(c, to);
+    } catch (e) {
+      if (!(e instanceof ConversationRuleBroken)) throw e;
+      if (e.reason === "not_found") return c.notFound();
+      return afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")(ruleMessages[e.reason]) }, 422);
+    }
+  });
 
   app.post("/:id{[0-9]+}/messages/:messageId{[0-9]+}/retry", async (c) => {
     const { database, clock } = c.get("deps");

@@ -5,6 +5,7 @@ import type { Deps } from "../context";
 import { jobRuns } from "@db/schema";
 import { pruneAttempts } from "../auth/rate-limit";
 import { expireSessions } from "../auth/expiry";
+import { refreshAllStats } from "../cockpit/metrics";
 
 export interface Job {
   name: string;
@@ -22,6 +23,13 @@ export const jobs: Job[] = [
     run: async (deps) => {
       await expireSessions(deps.database, deps.clock.now());
     },
+  },
+  {
+    // Cockpit figures (all but "active", which is live) every 60 s from the events log.
+    name: "cockpit-metrics",
+    pattern: "30 * * * * *",
+    lockKey: 7_411_103,
+    run: (deps) => refreshAllStats(deps.database, deps.clock.now()),
   },
   {
     name: "prune-login-attempts",

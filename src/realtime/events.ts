@@ -23,6 +23,7 @@ export type EventType =
   | "tagged"
   | "untagged"
   | "delivery_changed"
+  | "metrics_refreshed"
   | "tag_changed"
   | "brand_changed"
   | "workgroup_changed"

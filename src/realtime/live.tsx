@@ -157,7 +157,7 @@ export class LiveRenderer {
     const parts = [partial("#thread-head", String(<ThreadHead ui={ui} c={thread.conversation} options={options} back={inboxHref(viewer.tab ?? "open", viewer.search ?? "")} />))];
     // The footer holds the composer: redraw it only when its shape changes, never under a draft.
     const footerChanges = event.type === "closed" || ((event.type === "assigned" || event.type === "joined") && event.subjectUserId === viewer.actor.userId);
-    if (footerChanges) parts.push(partial("#thread-footer", String(<ThreadFooter ui={ui} c={thread.conversation} options={options} />)));
+    if (footerChanges) parts.push(partial("#thread-footer", String(<ThreadFooter ui={ui} c={thread.conversation} options={options} now={this.now()} />)));
     return parts.join("");
   }
 

@@ -4,6 +4,7 @@ import { tabs } from "../../src/inbox/conversations";
 import type { ChannelKind } from "../../db/schema";
 import type { MessageKey } from "../../src/i18n";
 import { Layout } from "../layout";
+import { canReactivate } from "../../src/channels/capabilities";
 import { Widgets, type WidgetData } from "./widgets";
 import { FilterPanel, type FilterChoices } from "./filters";
 import { filterParams, isFiltered, noFilters, type InboxFilters } from "../../src/inbox/filters";
@@ -24,6 +25,7 @@ export interface ThreadData {
     assigneeId: string | null;
     assigneeName: string | null;
     workgroupName: string | null;
+    lastInboundAt: Date | null;
     joined: boolean;
   };
   messages: {
@@ -138,7 +140,7 @@ export function InboxPage(props: InboxProps) {
           {props.rows.length === 0 ? <p class="empty">{ui.t("inbox.empty")}</p> : null}
         </section>
         {props.thread && props.options ? (
-          <Thread ui={ui} thread={props.thread} options={props.options} draft={props.draft} back={inboxHref(tab, search)} earlier={props.earlier} />
+          <Thread ui={ui} thread={props.thread} options={props.options} draft={props.draft} back={inboxHref(tab, search)} earlier={props.earlier} now={props.now} />
         ) : (
           <section class="thread" id="thread">
             <p class="empty center">{ui.t("inbox.selectConversation")}</p>
@@ -255,7 +257,7 @@ export function closingText(ui: Ui, closing: { builtinKey: string | null; body: 
   return closing.builtinKey ? ui.t(closing.builtinKey as MessageKey) : closing.body;
 }
 
-export function Thread({ ui, thread, options, draft, back, earlier }: { ui: Ui; thread: ThreadData; options: ThreadOptions; draft?: Draft; back: string; earlier?: Earlier | null }) {
+export function Thread({ ui, thread, options, draft, back, earlier, now }: { ui: Ui; thread: ThreadData; options: ThreadOptions; draft?: Draft; back: string; earlier?: Earlier | null; now: Date }) {
   const c = thread.conversation;
   return (
     <section class="thread" id="thread" data-conversation={String(c.id)}>
@@ -266,7 +268,7 @@ export function Thread({ ui, thread, options, draft, back, earlier }: { ui: Ui; 
           <MessageItem ui={ui} m={m} conversationId={c.id} />
         ))}
       </ol>
-      <ThreadFooter ui={ui} c={c} draft={draft} options={options} />
+      <ThreadFooter ui={ui} c={c} draft={draft} options={options} now={now} />
     </section>
   );
 }
@@ -344,7 +346,7 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
   );
 }
 
-export function ThreadFooter({ ui, c, draft, options }: { ui: Ui; c: ThreadData["conversation"]; draft?: Draft; options: ThreadOptions }) {
+export function ThreadFooter({ ui, c, draft, options, now }: { ui: Ui; c: ThreadData["conversation"]; draft?: Draft; options: ThreadOptions; now: Date }) {
   const base = `/inbox/${c.id}`;
   return (
     <footer class="composer-area" id="thread-footer">
@@ -354,7 +356,16 @@ export function ThreadFooter({ ui, c, draft, options }: { ui: Ui; c: ThreadData[
         </p>
       ) : null}
       {c.status === "closed" ? (
-        <p class="muted center">{ui.t("inbox.closedNotice")}</p>
+        <div class="closed-notice">
+          <p class="muted center">{ui.t("inbox.closedNotice")}</p>
+          {canReactivate(c.channelKind, c.lastInboundAt, now) ? (
+            <form method="post" action={`${base}/reactivate`} hx-post={`${base}/reactivate`} class="center">
+              <button type="submit" class="primary">
+                {ui.t("inbox.reactivate")}
+              </button>
+            </form>
+          ) : null}
+        </div>
       ) : c.joined ? (
         <>
           <QuickReplies ui={ui} base={base} options={options} />
