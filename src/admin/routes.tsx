@@ -3,15 +3,14 @@ import { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { requireRole } from "../auth/middleware";
 import { redirect } from "../web";
-import { brandsSection } from "./brands.tsx";
+import { brandsRoutes } from "./brands-routes";
 import { closingMessagesRoutes } from "./closing-messages-routes";
 import { customFieldsRoutes } from "./custom-fields-routes";
 import { quickRepliesRoutes } from "./quick-replies-routes";
-import { sectionRoutes } from "./section-routes";
-import { tagsSection } from "./tags.tsx";
+import { tagsRoutes } from "./tags-routes";
 import { organizationRoutes } from "./organization";
 import { usersRoutes } from "./users-routes";
-import { workgroupsSection } from "./workgroups.tsx";
+import { workgroupsRoutes } from "./workgroups-routes";
 
 export function adminRoutes() {
   const app = new Hono<AppEnv>();
@@ -19,9 +18,9 @@ export function adminRoutes() {
   app.get("/", (c) => redirect(c, "/admin/users"));
   app.route("/users", usersRoutes());
   app.route("/organization", organizationRoutes());
-  app.route("/workgroups", sectionRoutes(workgroupsSection));
-  app.route("/brands", sectionRoutes(brandsSection));
-  app.route("/tags", sectionRoutes(tagsSection));
+  app.route("/workgroups", workgroupsRoutes());
+  app.route("/brands", brandsRoutes());
+  app.route("/tags", tagsRoutes());
   app.route("/quick-replies", quickRepliesRoutes());
   app.route("/closing-messages", closingMessagesRoutes());
   app.route("/custom-fields", customFieldsRoutes());
