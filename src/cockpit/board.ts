@@ -1,10 +1,13 @@
-// The cockpit's live board: every active member by status, with their open assigned conversations.
-import { and, asc, eq, sql } from "drizzle-orm";
+// The cockpit board: every active member with their status, live active count and today's figures,
+// for a brand or channel (or all), searched by name and sorted by any column.
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
 import type { DbOrTx } from "@db/client";
-import { conversations, memberships, users, type AgentStatus, type Role } from "@db/schema";
+import { brands, channels, conversations, memberships, users, type AgentStatus, type Role } from "@db/schema";
 import type { Actor } from "../context";
+import { channelScope, todaysFigures, type AgentFigures } from "./metrics";
 
-export interface BoardRow {
+export interface BoardRow extends AgentFigures {
   userId: string;
   name: string;
   role: Role;
@@ -13,11 +16,30 @@ export interface BoardRow {
   active: number;
 }
 
-export async function agentBoard(db: DbOrTx, actor: Actor): Promise<BoardRow[]> {
+export const boardSorts = ["name", "firstResponse", "resolution", "active", "resolved", "reactivated", "forwarded"] as const;
+export type BoardSort = (typeof boardSorts)[number];
+
+export const boardQuery = z.object({
+  brand: z.coerce.number().int().positive().optional().catch(undefined),
+  channel: z.coerce.number().int().positive().optional().catch(undefined),
+  q: z.string().max(100).optional().default(""),
+  sort: z.enum(boardSorts).optional().default("name").catch("name"),
+  dir: z.enum(["asc", "desc"]).optional().default("asc").catch("asc"),
+});
+export type BoardView = z.infer<typeof boardQuery>;
+export const defaultBoardView: BoardView = { q: "", sort: "name", dir: "asc" };
+
+/** Case- and Turkish-insensitive: "I", "ı", "İ" and "i" all match each other. */
+export function foldName(text: string): string {
+  return text.toLocaleLowerCase("tr").replace(/ı/g, "i");
+}
+
+/** Live members by name with the count of open conversations assigned to each now. */
+export async function agentBoard(db: DbOrTx, actor: Actor, channelIds: number[] | null = null): Promise<Omit<BoardRow, keyof AgentFigures>[]> {
   const active = db
     .select({ assigneeId: conversations.assigneeId, n: sql<number>`count(*)`.mapWith(Number).as("n") })
     .from(conversations)
-    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.status, "open")))
+    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.status, "open"), channelIds ? inArray(conversations.channelId, channelIds.length ? channelIds : [-1]) : undefined))
     .groupBy(conversations.assigneeId)
     .as("active");
   return db
@@ -34,4 +56,33 @@ export async function agentBoard(db: DbOrTx, actor: Actor): Promise<BoardRow[]> 
     .leftJoin(active, eq(active.assigneeId, memberships.userId))
     .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.active, true)))
     .orderBy(asc(users.name));
+}
+
+/** The board as the cockpit shows it for one choice of brand, channel, search and sort. */
+export async function cockpitRows(db: DbOrTx, actor: Actor, view: BoardView, now: Date): Promise<BoardRow[]> {
+  const scope = await channelScope(db, actor.orgId, view.brand ?? null, view.channel ?? null);
+  const [members, figures] = await Promise.all([agentBoard(db, actor, scope), todaysFigures(db, actor.orgId, actor.timezone, now, scope)]);
+  const needle = foldName(view.q.trim());
+  const none: AgentFigures = { avgFirstResponseMs: null, avgResolutionMs: null, resolved: 0, reactivated: 0, forwarded: 0 };
+  const rows = members.filter((m) => !needle || foldName(m.name).includes(needle)).map((m) => ({ ...m, ...(figures.get(m.userId) ?? none) }));
+  const key = (r: BoardRow): number | string | null =>
+    view.sort === "name" ? foldName(r.name) : view.sort === "firstResponse" ? r.avgFirstResponseMs : view.sort === "resolution" ? r.avgResolutionMs : r[view.sort];
+  const sign = view.dir === "desc" ? -1 : 1;
+  return rows.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    if (x === y) return a.name.localeCompare(b.name, "tr");
+    if (x === null) return 1; // no figure yet: last either way
+    if (y === null) return -1;
+    return (x < y ? -1 : 1) * sign;
+  });
+}
+
+/** Brands and channels for the cockpit's choosers. */
+export async function scopeChoices(db: DbOrTx, actor: Actor) {
+  const [brandRows, channelRows] = await Promise.all([
+    db.select({ id: brands.id, name: brands.name }).from(brands).where(eq(brands.orgId, actor.orgId)).orderBy(asc(brands.name)),
+    db.select({ id: channels.id, name: channels.name, kind: channels.kind, brandId: channels.brandId }).from(channels).where(eq(channels.orgId, actor.orgId)).orderBy(asc(channels.name)),
+  ]);
+  return { brands: brandRows, channels: channelRows };
 }

@@ -7,7 +7,7 @@ import { validForm } from "../forms";
 import { publishEvents } from "../realtime/events";
 import { flash, redirect, render, takeFlash, ui } from "../web";
 import { CockpitPage } from "../../views/cockpit/page";
-import { agentBoard } from "./board";
+import { boardQuery, cockpitRows, scopeChoices } from "./board";
 import { changeStatus, StatusChangeRefused } from "./statuses";
 
 const statusSchema = z.object({ userId: z.string().min(1).max(64), status: z.enum(agentStatuses) });
@@ -15,8 +15,11 @@ const statusSchema = z.object({ userId: z.string().min(1).max(64), status: z.enu
 export function cockpitRoutes() {
   const app = new Hono<AppEnv>();
   app.get("/", async (c) => {
-    const rows = await agentBoard(c.get("deps").database.db, c.get("actor")!);
-    return render(c, <CockpitPage ui={ui(c)} rows={rows} flash={takeFlash(c)} />);
+    const { database, clock } = c.get("deps");
+    const actor = c.get("actor")!;
+    const view = boardQuery.parse(c.req.query());
+    const [rows, choices] = await Promise.all([cockpitRows(database.db, actor, view, clock.now()), scopeChoices(database.db, actor)]);
+    return render(c, <CockpitPage ui={ui(c)} rows={rows} flash={takeFlash(c)} view={view} choices={choices} />);
   });
   app.post("/status", validForm(statusSchema, (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
     const { userId, status } = c.req.valid("form");
@@ -32,7 +35,8 @@ export function cockpitRoutes() {
       return redirect(c, "/cockpit");
     }
     flash(c, "ok", "common.saved");
-    return redirect(c, "/cockpit");
+    const back = c.req.header("referer");
+    return redirect(c, back && new URL(back).pathname === "/cockpit" ? `/cockpit${new URL(back).search}` : "/cockpit");
   });
   return app;
 }

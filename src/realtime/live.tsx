@@ -4,7 +4,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@db/client";
 import { organizations, workgroupMembers } from "@db/schema";
-import { agentBoard } from "../cockpit/board";
+import { cockpitRows, defaultBoardView, type BoardView } from "../cockpit/board";
 import type { Actor } from "../context";
 import { translator, type Locale } from "../i18n";
 import { composerOptions } from "../inbox/composer";
@@ -18,7 +18,7 @@ import {
   type ConversationRow as Row,
   type Tab,
 } from "../inbox/conversations";
-import { CockpitBoard } from "../../views/cockpit/page";
+import { boardQueryString, CockpitBoard } from "../../views/cockpit/page";
 import { ConversationRow, MessageItem, TabCounts, ThreadFooter, ThreadHead, inboxHref } from "../../views/inbox/page";
 import { StatusSwitch } from "../../views/layout";
 import type { Ui } from "../../views/ui";
@@ -35,6 +35,8 @@ export interface Viewer {
   search?: string;
   /** The list is filtered or re-sorted: live updates redraw its rows in place, never reorder it. */
   filtered?: boolean;
+  /** Cockpit only: the brand or channel, search and sort the board shows. */
+  board?: BoardView;
   conversationId?: number;
 }
 
@@ -66,7 +68,7 @@ function viewerUi(viewer: Viewer, actor: Actor = viewer.actor): Ui {
 
 const conversationEvents = new Set(["conversation_created", "message_created", "delivery_changed", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated", "tagged", "untagged"]);
 /** Events that change what the cockpit board shows. */
-const boardEvents = new Set(["status_changed", "assigned", "forwarded", "closed", "reactivated", "conversation_created", "user_deactivated", "user_reactivated", "user_invited"]);
+const boardEvents = new Set(["status_changed", "assigned", "forwarded", "closed", "reactivated", "conversation_created", "metrics_refreshed", "user_deactivated", "user_reactivated", "user_invited"]);
 
 export class LiveRenderer {
   #cache = new Map<string, Promise<unknown>>();
@@ -84,11 +86,14 @@ export class LiveRenderer {
       parts.push(partial("#status-switch", String(<StatusSwitch ui={viewerUi(viewer, { ...viewer.actor, status })} />)));
     }
     if (viewer.view === "cockpit" && viewer.actor.role !== "agent" && boardEvents.has(event.type)) {
-      // Rows are read once per event; each supervisor's own row differs (they may go offline).
+      // Rows are read once per event and board choice; each supervisor's own row differs (they may
+      // go offline), so the fragment is drawn per person.
+      const board = viewer.board ?? defaultBoardView;
+      const choice = boardQueryString(board);
       parts.push(
-        await this.#once(`board:${event.id}:${viewer.locale}:${viewer.actor.userId}`, async () => {
-          const rows = await this.#once(`board-rows:${event.id}`, () => agentBoard(this.database.db, viewer.actor));
-          return partial("#cockpit-board", String(<CockpitBoard ui={viewerUi(viewer)} rows={rows} />));
+        await this.#once(`board:${event.id}:${viewer.locale}:${viewer.actor.userId}:${choice}`, async () => {
+          const rows = await this.#once(`board-rows:${event.id}:${choice}`, () => cockpitRows(this.database.db, viewer.actor, board, this.now()));
+          return partial("#cockpit-board", String(<CockpitBoard ui={viewerUi(viewer)} rows={rows} view={board} />));
         }),
       );
     }

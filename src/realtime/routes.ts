@@ -9,6 +9,7 @@ import { requireActor } from "../auth/middleware";
 import type { EventBus, LiveEvent } from "./bus";
 import type { LiveRenderer, LiveView, Viewer } from "./live";
 import { tabs, type Tab } from "../inbox/conversations";
+import { boardQuery } from "../cockpit/board";
 
 const HEARTBEAT_MS = 15_000;
 const views = new Set<LiveView>(["cockpit", "inbox", "other"]);
@@ -28,6 +29,7 @@ export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
       tab: (tabs as readonly string[]).includes(tab ?? "") ? (tab as Tab) : "open",
       search: (c.req.query("q") ?? "").trim().slice(0, 200),
       filtered: c.req.query("f") === "1",
+      board: view === "cockpit" ? boardQuery.parse(c.req.query()) : undefined,
       conversationId: Number.isSafeInteger(conversationId) && conversationId > 0 ? conversationId : undefined,
     };
     // Bun closes idle connections after idleTimeout; a live stream must stay open.

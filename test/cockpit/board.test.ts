@@ -1,6 +1,10 @@
 import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { memberships } from "@db/schema";
+import { brands, channels, memberships } from "@db/schema";
+import { newWebhookKey } from "../../src/admin/organizations";
+import { actorFor } from "../../src/auth/accounts";
+import { refreshOrganizationStats } from "../../src/cockpit/metrics";
+import { assignConversation, ingestInbound, reply } from "../../src/inbox/lifecycle";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp();
@@ -30,6 +34,40 @@ describe("cockpit board", () => {
     expect(refused.status).toBe(303);
     expect(await statusOf(w.orgId, w.agent2.id)).toBe("offline");
     expect((await supervisor.html("/cockpit")).text).toContain("only the agent can leave or enter Offline");
+  });
+
+  it("shows today's figures, searches names Turkish-insensitively, scopes to a brand or channel, and sorts", async () => {
+    const w = await t.world();
+    const [brand] = await t.db.insert(brands).values({ orgId: w.orgId, name: "Shoes" }).returning();
+    const [wa] = await t.db.insert(channels).values({ orgId: w.orgId, brandId: brand.id, kind: "whatsapp", name: "WA", webhookKey: newWebhookKey() }).returning();
+    const [ig] = await t.db.insert(channels).values({ orgId: w.orgId, kind: "instagram", name: "IG", webhookKey: newWebhookKey() }).returning();
+    const supervisorActor = (await actorFor(t.db, w.supervisor.id, w.orgId))!;
+    const okan = (await actorFor(t.db, w.agent.id, w.orgId))!;
+    for (const [channelId, n] of [[wa.id, 2], [ig.id, 1]] as const) {
+      for (let i = 0; i < n; i++) {
+        const { conversationId } = await ingestInbound(t.db, { orgId: w.orgId, channelId, externalId: `${channelId}-${i}`, contactName: "C", body: "hi", providerMessageId: `${channelId}-${i}`, at: t.clock.now() });
+        await assignConversation(t.db, supervisorActor, conversationId, { userId: w.agent.id }, t.clock.now());
+        t.clock.advance("3m");
+        await reply(t.db, okan, conversationId, "hello", t.clock.now());
+      }
+    }
+    await refreshOrganizationStats(t.db, w.orgId, "Europe/Istanbul", t.clock.now());
+    const supervisor = await t.signIn(w.supervisor.email, w.orgId);
+    const all = (await supervisor.html("/cockpit")).text;
+    const okanRow = all.slice(all.indexOf('data-name="Okan Agent"'));
+    expect(okanRow).toContain("3 min");
+    expect(okanRow).toMatch(/<td class="num">3<\/td>/);
+    const brandOnly = (await supervisor.html(`/cockpit?brand=${brand.id}`)).text;
+    expect(brandOnly.slice(brandOnly.indexOf('data-name="Okan Agent"'))).toMatch(/<td class="num">2<\/td>/);
+    const channelOnly = (await supervisor.html(`/cockpit?channel=${ig.id}`)).text;
+    expect(channelOnly.slice(channelOnly.indexOf('data-name="Okan Agent"'))).toMatch(/<td class="num">1<\/td>/);
+    // "ı", "I", "i" and "İ" match each other; "a" lists everyone whose name contains an a.
+    expect((await supervisor.html("/cockpit?q=%C4%B0PEK")).text).toContain('data-name="İpek Agent"');
+    const dotless = (await supervisor.html("/cockpit?q=selin")).text;
+    expect(dotless).toContain('data-name="Selin Supervisor"');
+    expect(dotless).not.toContain('data-name="Okan Agent"');
+    const sorted = (await supervisor.html("/cockpit?sort=active&dir=desc")).text;
+    expect(sorted).toContain('aria-sort="descending"');
   });
 
   it("cannot reach another organization's members", async () => {

@@ -1,40 +1,124 @@
-// Chat Cockpit: members grouped by status; supervisors move others between online, break, invisible.
-import { agentStatuses, type AgentStatus } from "../../db/schema";
-import type { BoardRow } from "../../src/cockpit/board";
+// Chat Cockpit: members in four tables by status with today's figures; supervisors move others
+// between online, break and invisible. The brand/channel choice, search and sort live in the URL.
+import { agentStatuses, type AgentStatus, type ChannelKind } from "../../db/schema";
+import { boardSorts, type BoardRow, type BoardSort, type BoardView } from "../../src/cockpit/board";
+import type { MessageKey } from "../../src/i18n";
 import { Alert } from "../components/form";
 import { Layout } from "../layout";
-import { fullTime } from "../format";
 import type { Flash, Ui } from "../ui";
 
 const changeable: AgentStatus[] = ["online", "break", "invisible"];
 
-export function CockpitPage({ ui, rows, flash }: { ui: Ui; rows: BoardRow[]; flash: Flash }) {
+export interface ScopeChoices {
+  brands: { id: number; name: string }[];
+  channels: { id: number; name: string; kind: ChannelKind; brandId: number | null }[];
+}
+
+export function boardQueryString(view: BoardView, change: Partial<BoardView> = {}): string {
+  const v = { ...view, ...change };
+  const q = new URLSearchParams();
+  if (v.brand) q.set("brand", String(v.brand));
+  if (v.channel) q.set("channel", String(v.channel));
+  if (v.q) q.set("q", v.q);
+  if (v.sort !== "name") q.set("sort", v.sort);
+  if (v.dir !== "asc") q.set("dir", v.dir);
+  return q.toString();
+}
+
+export function CockpitPage({ ui, rows, flash, view, choices }: { ui: Ui; rows: BoardRow[]; flash: Flash; view: BoardView; choices: ScopeChoices }) {
+  const live = new URLSearchParams(boardQueryString(view));
+  live.set("view", "cockpit");
   return (
-    <Layout ui={ui} title={ui.t("cockpit.title")} live="view=cockpit">
+    <Layout ui={ui} title={ui.t("cockpit.title")} live={live.toString()}>
       <div class="page" id="cockpit">
         <h1>{ui.t("cockpit.title")}</h1>
         {flash ? <Alert kind={flash.kind}>{flash.text}</Alert> : null}
-        <CockpitBoard ui={ui} rows={rows} />
+        <form method="get" action="/cockpit" class="cockpit-controls">
+          <label>
+            {ui.t("cockpit.brand")}{" "}
+            <select name="brand">
+              <option value="">{ui.t("cockpit.allBrands")}</option>
+              {choices.brands.map((b) => (
+                <option value={String(b.id)} selected={view.brand === b.id}>
+                  {b.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {ui.t("cockpit.channel")}{" "}
+            <select name="channel">
+              <option value="">{ui.t("cockpit.allChannels")}</option>
+              {choices.channels
+                .filter((ch) => !view.brand || ch.brandId === view.brand)
+                .map((ch) => (
+                  <option value={String(ch.id)} selected={view.channel === ch.id}>
+                    {ch.name} ({ui.t(`inbox.channel.${ch.kind}`)})
+                  </option>
+                ))}
+            </select>
+          </label>
+          <label class="grow">
+            <span class="visually-hidden">{ui.t("cockpit.searchUsers")}</span>
+            <input type="search" name="q" value={view.q} placeholder={ui.t("cockpit.searchUsers")} data-filter-names="#cockpit-board" autocomplete="off" />
+          </label>
+          {view.sort !== "name" ? <input type="hidden" name="sort" value={view.sort} /> : null}
+          {view.dir !== "asc" ? <input type="hidden" name="dir" value={view.dir} /> : null}
+          <button type="submit">{ui.t("common.apply")}</button>
+        </form>
+        <CockpitBoard ui={ui} rows={rows} view={view} />
       </div>
     </Layout>
   );
 }
 
+/** "3 min", "1 h 5 min", "40 s"; a dash when there is nothing to average yet. */
+export function duration(ui: Ui, ms: number | null): string {
+  if (ms === null) return "—";
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return ui.t("duration.seconds", { s: seconds });
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return ui.t("duration.minutes", { m: minutes });
+  return ui.t("duration.hours", { h: Math.floor(minutes / 60), m: minutes % 60 });
+}
+
+const columnLabels: Record<BoardSort, MessageKey> = {
+  name: "common.name",
+  firstResponse: "cockpit.firstResponse",
+  resolution: "cockpit.resolution",
+  active: "cockpit.active",
+  resolved: "cockpit.resolved",
+  reactivated: "cockpit.reactivated",
+  forwarded: "cockpit.forwarded",
+};
+
 /** The part of the cockpit that live updates replace as a whole. */
-export function CockpitBoard({ ui, rows }: { ui: Ui; rows: BoardRow[] }) {
+export function CockpitBoard({ ui, rows, view }: { ui: Ui; rows: BoardRow[]; view: BoardView }) {
   return (
     <div id="cockpit-board">
       {agentStatuses.map((status) => (
-        <StatusTable ui={ui} status={status} rows={rows.filter((r) => r.status === status)} />
+        <StatusTable ui={ui} status={status} rows={rows.filter((r) => r.status === status)} view={view} />
       ))}
     </div>
   );
 }
 
-function StatusTable({ ui, status, rows }: { ui: Ui; status: AgentStatus; rows: BoardRow[] }) {
-  const tz = ui.actor!.timezone;
+function SortHeader({ ui, column, view }: { ui: Ui; column: BoardSort; view: BoardView }) {
+  const current = view.sort === column;
+  const dir = current && view.dir === "asc" ? "desc" : "asc";
   return (
-    <section class="cockpit-group">
+    <th aria-sort={current ? (view.dir === "asc" ? "ascending" : "descending") : undefined}>
+      <a href={`/cockpit?${boardQueryString(view, { sort: column, dir })}`}>
+        {ui.t(columnLabels[column])}
+        {current ? (view.dir === "asc" ? " ▲" : " ▼") : ""}
+      </a>
+    </th>
+  );
+}
+
+function StatusTable({ ui, status, rows, view }: { ui: Ui; status: AgentStatus; rows: BoardRow[]; view: BoardView }) {
+  return (
+    <section class="cockpit-group" data-status={status}>
       <h2>
         <span class={`badge status-${status}`}>{ui.t(`cockpit.group.${status}`)}</span> <span class="muted">{rows.length}</span>
       </h2>
@@ -44,20 +128,21 @@ function StatusTable({ ui, status, rows }: { ui: Ui; status: AgentStatus; rows: 
         <table class="list">
           <thead>
             <tr>
-              <th>{ui.t("common.name")}</th>
-              <th>{ui.t("users.role")}</th>
-              <th>{ui.t("cockpit.since")}</th>
-              <th>{ui.t("cockpit.active")}</th>
+              <SortHeader ui={ui} column="name" view={view} />
               <th>{ui.t("status.label")}</th>
+              {boardSorts
+                .filter((c) => c !== "name")
+                .map((c) => (
+                  <SortHeader ui={ui} column={c} view={view} />
+                ))}
             </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr data-user={r.userId}>
-                <td>{r.name}</td>
-                <td>{ui.t(`role.${r.role}`)}</td>
-                <td>{fullTime(r.statusChangedAt, ui.locale, tz)}</td>
-                <td>{r.active}</td>
+              <tr data-user={r.userId} data-name={r.name}>
+                <td>
+                  {r.name} <small class="muted">{ui.t(`role.${r.role}`)}</small>
+                </td>
                 <td>
                   {status === "offline" && r.userId !== ui.actor!.userId ? (
                     ui.t(`status.${status}`)
@@ -75,6 +160,12 @@ function StatusTable({ ui, status, rows }: { ui: Ui; status: AgentStatus; rows: 
                     </form>
                   )}
                 </td>
+                <td>{duration(ui, r.avgFirstResponseMs)}</td>
+                <td>{duration(ui, r.avgResolutionMs)}</td>
+                <td class="num">{r.active}</td>
+                <td class="num">{r.resolved}</td>
+                <td class="num">{r.reactivated}</td>
+                <td class="num">{r.forwarded}</td>
               </tr>
             ))}
           </tbody>
