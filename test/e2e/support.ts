@@ -11,9 +11,6 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const e2eEnabled = process.env.SKIP_E2E !== "1" && existsSync(CHROMIUM);
 if (!e2eEnabled) console.warn(`browser tests skipped: ${process.env.SKIP_E2E === "1" ? "SKIP_E2E=1" : `${CHROMIUM} not found (apt-get install chromium)`}`);
 
-// A browser flow takes seconds, not milliseconds.
-setDefaultTimeout(30_000);
-
 export const artifacts = resolve(import.meta.dir, "artifacts");
 export const DEMO_PASSWORD = "demo-password";
 
@@ -60,6 +57,9 @@ async function stopGroup(server: ReturnType<typeof Bun.spawn>) {
 
 /** Starts Kanal with demo data and Chromium for one test file. */
 export function useBrowser(): E2E {
+  // A browser flow takes seconds. Bun resets the default for every file, and this module is
+  // evaluated only once, so it is set here, per file, not at the top.
+  setDefaultTimeout(30_000);
   const handle = {} as E2E;
   let server: ReturnType<typeof Bun.spawn> | undefined;
   let dataDir = "";

@@ -1,5 +1,5 @@
 // The real Hono app on a fresh database for one test file, with a fixed clock and signed-in clients.
-import { afterAll, beforeAll } from "bun:test";
+import { afterAll, beforeAll, setDefaultTimeout } from "bun:test";
 import type { Database } from "@db/client";
 import { createApp, type App } from "../../src/app";
 import { FixedClock } from "../../src/clock";
@@ -27,6 +27,9 @@ export interface TestApp {
 
 /** Registers beforeAll/afterAll for the file and returns a handle filled in before the first test. */
 export function useTestApp(env: Record<string, string> = {}): TestApp {
+  // Password hashing on two busy cores can pass Bun's 5 s default, which plain `bun test` keeps:
+  // bunfig's timeout is ignored and the default resets for every file, so set it here, per file.
+  setDefaultTimeout(30_000);
   const handle = {} as TestApp;
   let testDb: TestDatabase;
   beforeAll(async () => {
