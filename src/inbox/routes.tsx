@@ -125,13 +125,7 @@ const quickReplySchema = z.object({
 
 async function quickRepliesFragment(c: Ctx, error: string | null, status: 200 | 422) {
   const options = await threadOptions(c);
-  const html = <QuickReplies ui={ui(c)} base={`/inbox/${conversationIdOf(c)}`} options={options} />;
-  if (!error) return render(c, html, status);
-  return c.html(`${String(html).replace('<div class="chips"', `<p class="alert error" role="alert">${escapeHtml(error)}</p><div class="chips"`)}`, status);
-}
-
-function escapeHtml(text: string) {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  return render(c, <QuickReplies ui={ui(c)} base={`/inbox/${conversationIdOf(c)}`} options={options} error={error} />, status);
 }
 
 function conversationIdOf(c: Ctx) {

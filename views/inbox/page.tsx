@@ -452,9 +452,14 @@ function CloseMenu({ ui, options, base }: { ui: Ui; options: ThreadOptions; base
  * Quick replies above the composer: a click sends one (a plain form post, so it works without
  * JavaScript); Shift+click puts it into the draft instead; typing "/" in the composer searches them.
  */
-export function QuickReplies({ ui, base, options }: { ui: Ui; base: string; options: ThreadOptions }) {
+export function QuickReplies({ ui, base, options, error }: { ui: Ui; base: string; options: ThreadOptions; error?: string | null }) {
   return (
     <div class="quick-replies" id="quick-replies">
+      {error ? (
+        <p class="alert error" role="alert">
+          {error}
+        </p>
+      ) : null}
       <div class="chips" role="list" aria-label={ui.t("quickReplies.title")}>
         {options.quickReplies.map((q) => (
           <button type="submit" form="composer-form" formaction={`${base}/quick-reply`} name="quickReplyId" value={String(q.id)} class={`chip ${q.scope}`} data-body={q.body} title={q.body} role="listitem">
