@@ -70,6 +70,16 @@ export function redirect(c: Ctx, to: string) {
   return c.redirect(to, 303);
 }
 
+/**
+ * After a successful save: htmx redraws the page in place with "Saved."; a plain form post is
+ * redirected (post/redirect/get) and the next page shows the same message.
+ */
+export function saved(c: Ctx, redraw: (message: Flash) => Response | Promise<Response>, to: string) {
+  if (isHtmx(c)) return redraw({ kind: "ok", text: c.get("t")("common.saved") });
+  flash(c, "ok", "common.saved");
+  return redirect(c, to);
+}
+
 /** Only same-origin pages may change state. Webhooks and the widget API prove themselves otherwise. */
 export function csrfGuard(exemptPrefixes: string[]): MiddlewareHandler<AppEnv> {
   const safe = new Set(["GET", "HEAD", "OPTIONS"]);

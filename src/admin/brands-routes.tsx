@@ -6,7 +6,7 @@ import { field, validForm, type FieldErrors, type FormValues } from "../forms";
 import { emptyForm } from "../../views/components/form";
 import { BrandRows, BrandsPage, EditBrandPage } from "../../views/admin/brands";
 import type { Flash } from "../../views/ui";
-import { flash, isHtmx, redirect, render, takeFlash, ui, type Ctx } from "../web";
+import { flash, isHtmx, redirect, render, saved, takeFlash, ui, type Ctx } from "../web";
 import { BRAND_NAME_MAX, createBrand, deleteBrand, getBrand, listBrands, renameBrand } from "./brands";
 import { decodeCursor } from "./pagination";
 import { NameTaken } from "./unique-names";
@@ -55,9 +55,7 @@ export function brandsRoutes() {
         if (!(e instanceof NameTaken)) throw e;
         return listPage(c, { form: nameTaken(c, input, e), status: 422 });
       }
-      if (isHtmx(c)) return listPage(c, { flash: { kind: "ok", text: c.get("t")("common.saved") } });
-      flash(c, "ok", "common.saved");
-      return redirect(c, BASE);
+      return saved(c, (message) => listPage(c, { flash: message }), BASE);
     },
   );
 
@@ -75,9 +73,7 @@ export function brandsRoutes() {
         if (!(e instanceof NameTaken)) throw e;
         return editPage(c, idOf(c), { form: nameTaken(c, input, e), status: 422 });
       }
-      if (isHtmx(c)) return editPage(c, idOf(c), { flash: { kind: "ok", text: c.get("t")("common.saved") } });
-      flash(c, "ok", "common.saved");
-      return redirect(c, `${BASE}/${idOf(c)}`);
+      return saved(c, (message) => editPage(c, idOf(c), { flash: message }), `${BASE}/${idOf(c)}`);
     },
   );
 

@@ -6,7 +6,7 @@ import { field, validForm, type FieldErrors, type FormValues } from "../forms";
 import { emptyForm } from "../../views/components/form";
 import { ClosingMessageRows, ClosingMessagesPage, EditClosingMessagePage } from "../../views/admin/closing-messages";
 import type { Flash } from "../../views/ui";
-import { flash, isHtmx, redirect, render, takeFlash, ui, type Ctx } from "../web";
+import { flash, isHtmx, redirect, render, saved, takeFlash, ui, type Ctx } from "../web";
 import {
   CLOSING_MESSAGE_MAX,
   createClosingMessage,
@@ -57,9 +57,7 @@ export function closingMessagesRoutes() {
     async (c) => {
       const { database, clock } = c.get("deps");
       await createClosingMessage(database.db, c.get("actor")!, c.req.valid("form"), clock.now());
-      if (isHtmx(c)) return listPage(c, { flash: { kind: "ok", text: c.get("t")("common.saved") } });
-      flash(c, "ok", "common.saved");
-      return redirect(c, BASE);
+      return saved(c, (message) => listPage(c, { flash: message }), BASE);
     },
   );
 
@@ -71,9 +69,7 @@ export function closingMessagesRoutes() {
     async (c) => {
       const { database, clock } = c.get("deps");
       if (!(await updateClosingMessage(database.db, c.get("actor")!, idOf(c), c.req.valid("form"), clock.now()))) return c.notFound();
-      if (isHtmx(c)) return editPage(c, idOf(c), { flash: { kind: "ok", text: c.get("t")("common.saved") } });
-      flash(c, "ok", "common.saved");
-      return redirect(c, `${BASE}/${idOf(c)}`);
+      return saved(c, (message) => editPage(c, idOf(c), { flash: message }), `${BASE}/${idOf(c)}`);
     },
   );
 

@@ -7,7 +7,7 @@ import { field, validForm, type FieldErrors, type FormValues } from "../forms";
 import { emptyForm } from "../../views/components/form";
 import { CustomFieldRows, CustomFieldsPage, EditCustomFieldPage } from "../../views/admin/custom-fields";
 import type { Flash } from "../../views/ui";
-import { flash, isHtmx, redirect, render, takeFlash, ui, type Ctx } from "../web";
+import { flash, isHtmx, redirect, render, saved, takeFlash, ui, type Ctx } from "../web";
 import {
   createCustomField,
   CUSTOM_FIELD_KEY,
@@ -91,9 +91,7 @@ export function customFieldsRoutes() {
         const values = { label: input.label, key: input.key, type: input.type, options: input.options.join("\n") };
         return listPage(c, { form: { values, errors: ruleError(c, e) }, status: 422 });
       }
-      if (isHtmx(c)) return listPage(c, { flash: { kind: "ok", text: c.get("t")("common.saved") } });
-      flash(c, "ok", "common.saved");
-      return redirect(c, BASE);
+      return saved(c, (message) => listPage(c, { flash: message }), BASE);
     },
   );
 
@@ -112,9 +110,7 @@ export function customFieldsRoutes() {
         const values = { label: input.label, options: input.options.join("\n") };
         return editPage(c, idOf(c), { form: { values, errors: ruleError(c, e) }, status: 422 });
       }
-      if (isHtmx(c)) return editPage(c, idOf(c), { flash: { kind: "ok", text: c.get("t")("common.saved") } });
-      flash(c, "ok", "common.saved");
-      return redirect(c, `${BASE}/${idOf(c)}`);
+      return saved(c, (message) => editPage(c, idOf(c), { flash: message }), `${BASE}/${idOf(c)}`);
     },
   );
 

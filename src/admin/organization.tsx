@@ -8,7 +8,7 @@ import { locales, organizations } from "@db/schema";
 import type { Actor, AppEnv } from "../context";
 import { field, validForm, type FieldErrors, type FormValues } from "../forms";
 import { recordEvent } from "../realtime/events";
-import { flash, isHtmx, redirect, render, takeFlash, ui, type Ctx } from "../web";
+import { render, saved, takeFlash, ui, type Ctx } from "../web";
 import { emptyForm } from "../../views/components/form";
 import { OrganizationPage } from "../../views/admin/organization";
 import type { Flash } from "../../views/ui";
@@ -46,9 +46,7 @@ export function organizationRoutes() {
     validForm(settingsSchema, (c, errors, values) => page(c, { errors, values }, null, 422)),
     async (c) => {
       await updateOrganization(c.get("deps").database.db, c.get("actor")!, c.req.valid("form"), c.get("deps").clock.now());
-      if (isHtmx(c)) return page(c, undefined, { kind: "ok", text: c.get("t")("common.saved") });
-      flash(c, "ok", "common.saved");
-      return redirect(c, "/admin/organization");
+      return saved(c, (message) => page(c, undefined, message), "/admin/organization");
     },
   );
   return app;

@@ -7,7 +7,7 @@ import { emptyForm } from "../../views/components/form";
 import { EditQuickReplyPage, QuickRepliesPage, QuickReplyRows, type QuickReplyListQuery } from "../../views/admin/quick-replies";
 import { withQuery } from "../../views/admin/shell";
 import type { Flash } from "../../views/ui";
-import { flash, isHtmx, redirect, render, takeFlash, ui, type Ctx } from "../web";
+import { flash, isHtmx, redirect, render, saved, takeFlash, ui, type Ctx } from "../web";
 import { decodeCursor } from "./pagination";
 import {
   createQuickReply,
@@ -65,9 +65,7 @@ export function quickRepliesRoutes() {
       const input = c.req.valid("form");
       const { database, clock } = c.get("deps");
       await createQuickReply(database.db, c.get("actor")!, input, clock.now());
-      if (isHtmx(c)) return listPage(c, { flash: { kind: "ok", text: c.get("t")("common.saved") } });
-      flash(c, "ok", "common.saved");
-      return redirect(c, withQuery(BASE, listQuery(c)));
+      return saved(c, (message) => listPage(c, { flash: message }), withQuery(BASE, listQuery(c)));
     },
   );
 
@@ -80,9 +78,7 @@ export function quickRepliesRoutes() {
       const input = c.req.valid("form");
       const { database, clock } = c.get("deps");
       if (!(await updateQuickReply(database.db, c.get("actor")!, idOf(c), input, clock.now()))) return c.notFound();
-      if (isHtmx(c)) return editPage(c, idOf(c), { flash: { kind: "ok", text: c.get("t")("common.saved") } });
-      flash(c, "ok", "common.saved");
-      return redirect(c, `${BASE}/${idOf(c)}`);
+      return saved(c, (message) => editPage(c, idOf(c), { flash: message }), `${BASE}/${idOf(c)}`);
     },
   );
 

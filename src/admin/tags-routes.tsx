@@ -6,7 +6,7 @@ import { field, validForm, type FieldErrors, type FormValues } from "../forms";
 import { emptyForm } from "../../views/components/form";
 import { EditTagPage, TagRows, TagsPage } from "../../views/admin/tags";
 import type { Flash } from "../../views/ui";
-import { flash, isHtmx, redirect, render, takeFlash, ui, type Ctx } from "../web";
+import { flash, isHtmx, redirect, render, saved, takeFlash, ui, type Ctx } from "../web";
 import { decodeCursor } from "./pagination";
 import { createTag, DEFAULT_TAG_COLOR, deleteTag, getTag, listTags, TAG_COLOR, TAG_NAME_MAX, updateTag, type TagInput } from "./tags";
 import { NameTaken } from "./unique-names";
@@ -59,9 +59,7 @@ export function tagsRoutes() {
         if (!(e instanceof NameTaken)) throw e;
         return listPage(c, { form: nameTaken(c, input, e), status: 422 });
       }
-      if (isHtmx(c)) return listPage(c, { flash: { kind: "ok", text: c.get("t")("common.saved") } });
-      flash(c, "ok", "common.saved");
-      return redirect(c, BASE);
+      return saved(c, (message) => listPage(c, { flash: message }), BASE);
     },
   );
 
@@ -79,9 +77,7 @@ export function tagsRoutes() {
         if (!(e instanceof NameTaken)) throw e;
         return editPage(c, idOf(c), { form: nameTaken(c, input, e), status: 422 });
       }
-      if (isHtmx(c)) return editPage(c, idOf(c), { flash: { kind: "ok", text: c.get("t")("common.saved") } });
-      flash(c, "ok", "common.saved");
-      return redirect(c, `${BASE}/${idOf(c)}`);
+      return saved(c, (message) => editPage(c, idOf(c), { flash: message }), `${BASE}/${idOf(c)}`);
     },
   );
 

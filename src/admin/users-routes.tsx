@@ -7,7 +7,7 @@ import { field, validForm, type FieldErrors, type FormValues } from "../forms";
 import { emptyForm } from "../../views/components/form";
 import { EditUserPage, UserRows, UsersPage } from "../../views/admin/users";
 import type { Flash } from "../../views/ui";
-import { flash, isHtmx, redirect, render, takeFlash, ui, type Ctx } from "../web";
+import { flash, isHtmx, redirect, render, saved, takeFlash, ui, type Ctx } from "../web";
 import { decodeCursor } from "./pagination";
 import { getMember, inviteMember, listMembers, MemberRuleBroken, newPasswordLink, setMemberActive, updateMember, workgroupChoices } from "./users";
 
@@ -106,9 +106,7 @@ export function usersRoutes() {
         const values = { name: input.name, role: input.role, workgroupIds: input.workgroupIds.map(String) };
         return editPage(c, userId, { form: { values, errors: { [e.field]: t(e.reason) } }, status: 422 });
       }
-      if (isHtmx(c)) return editPage(c, userId, { flash: { kind: "ok", text: t("common.saved") } });
-      flash(c, "ok", "common.saved");
-      return redirect(c, `/admin/users/${userId}`);
+      return saved(c, (message) => editPage(c, userId, { flash: message }), `/admin/users/${userId}`);
     },
   );
 

@@ -6,7 +6,7 @@ import { field, validForm, type FieldErrors, type FormValues } from "../forms";
 import { emptyForm } from "../../views/components/form";
 import { EditWorkgroupPage, WorkgroupRows, WorkgroupsPage } from "../../views/admin/workgroups";
 import type { Flash } from "../../views/ui";
-import { flash, isHtmx, redirect, render, takeFlash, ui, type Ctx } from "../web";
+import { flash, isHtmx, redirect, render, saved, takeFlash, ui, type Ctx } from "../web";
 import { decodeCursor } from "./pagination";
 import { NameTaken } from "./unique-names";
 import { createWorkgroup, deleteWorkgroup, getWorkgroup, listWorkgroups, memberChoices, updateWorkgroup, WORKGROUP_NAME_MAX, type WorkgroupInput } from "./workgroups";
@@ -69,9 +69,7 @@ export function workgroupsRoutes() {
         if (!(e instanceof NameTaken)) throw e;
         return listPage(c, { form: nameTaken(c, input, e), status: 422 });
       }
-      if (isHtmx(c)) return listPage(c, { flash: { kind: "ok", text: c.get("t")("common.saved") } });
-      flash(c, "ok", "common.saved");
-      return redirect(c, BASE);
+      return saved(c, (message) => listPage(c, { flash: message }), BASE);
     },
   );
 
@@ -89,9 +87,7 @@ export function workgroupsRoutes() {
         if (!(e instanceof NameTaken)) throw e;
         return editPage(c, idOf(c), { form: nameTaken(c, input, e), status: 422 });
       }
-      if (isHtmx(c)) return editPage(c, idOf(c), { flash: { kind: "ok", text: c.get("t")("common.saved") } });
-      flash(c, "ok", "common.saved");
-      return redirect(c, `${BASE}/${idOf(c)}`);
+      return saved(c, (message) => editPage(c, idOf(c), { flash: message }), `${BASE}/${idOf(c)}`);
     },
   );
 
