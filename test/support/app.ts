@@ -34,7 +34,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
   let testDb: TestDatabase;
   beforeAll(async () => {
     testDb = await freshDatabase();
-    const config = loadConfig({ LOG_LEVEL: "silent", ...env });
+    const config = loadConfig({ LOG_LEVEL: "silent", SECRETS_KEY: "11".repeat(32), DATA_DIR: "/tmp/kanal-test-data", ...env });
     const clock = new FixedClock();
     const deps: Deps = { database: testDb.database, config, clock, log: createLogger("silent") };
     const app = createApp(deps);

@@ -1,0 +1,71 @@
+// Channel secrets (access tokens, app secrets, verify tokens) sealed at rest with AES-256-GCM.
+// The key comes from SECRETS_KEY (32 bytes, base64 or hex); without it, a key file is created once
+// under DATA_DIR so a demo install works, and the log says to set SECRETS_KEY in production.
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Config } from "../config";
+
+export type ChannelSecrets = Record<string, string>;
+
+export interface SecretBox {
+  seal(secrets: ChannelSecrets): string;
+  open(sealed: string | null): ChannelSecrets;
+}
+
+const VERSION = "v1";
+
+export function parseKey(text: string): Buffer {
+  const trimmed = text.trim();
+  const key = /^[0-9a-f]{64}$/i.test(trimmed) ? Buffer.from(trimmed, "hex") : Buffer.from(trimmed, "base64");
+  if (key.length !== 32) throw new Error("SECRETS_KEY must be 32 bytes, written as 64 hex digits or base64");
+  return key;
+}
+
+export function secretBox(key: Buffer): SecretBox {
+  return {
+    seal(secrets) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv("aes-256-gcm", key, iv);
+      const body = Buffer.concat([cipher.update(JSON.stringify(secrets), "utf8"), cipher.final()]);
+      return [VERSION, iv.toString("base64"), cipher.getAuthTag().toString("base64"), body.toString("base64")].join(".");
+    },
+    open(sealed) {
+      if (!sealed) return {};
+      const [version, iv, tag, body] = sealed.split(".");
+      if (version !== VERSION || !iv || !tag || body === undefined) throw new Error("unreadable channel secrets");
+      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64"));
+      decipher.setAuthTag(Buffer.from(tag, "base64"));
+      const text = Buffer.concat([decipher.update(Buffer.from(body, "base64")), decipher.final()]).toString("utf8");
+      return JSON.parse(text) as ChannelSecrets;
+    },
+  };
+}
+
+const boxes = new WeakMap<Config, SecretBox>();
+
+/** The box for this configuration: SECRETS_KEY, else a key file kept under DATA_DIR. */
+export function secretsFor(config: Config): SecretBox {
+  let box = boxes.get(config);
+  if (!box) {
+    box = secretBox(config.SECRETS_KEY ? parseKey(config.SECRETS_KEY) : keyFile(config.DATA_DIR));
+    boxes.set(config, box);
+  }
+  return box;
+}
+
+function keyFile(dir: string): Buffer {
+  const path = join(dir, "secrets.key");
+  if (existsSync(path)) return parseKey(readFileSync(path, "utf8"));
+  mkdirSync(dir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(path, key.toString("hex") + "\n", { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return key;
+}
+
+/** What an admin sees of a stored secret: enough to recognise it, never the whole. */
+export function maskSecret(value: string | undefined): string {
+  if (!value) return "";
+  return value.length <= 8 ? "••••" : `••••${value.slice(-4)}`;
+}
