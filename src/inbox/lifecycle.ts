@@ -1,8 +1,9 @@
 // A conversation's life: it starts (inbound message, agent, automation), agents join, it is
 // assigned or forwarded, replied to, and closed. Each change writes its events in the same transaction.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@db/client";
 import {
+  attachments,
   channels,
   closingMessages,
   contactIdentities,
@@ -285,28 +286,57 @@ export async function assignConversation(db: DbOrTx, actor: Actor, conversationI
 }
 
 /** Queues an outbound message: visible at once as pending, sent by the outbox worker. */
-async function queueOutbound(tx: Tx, actor: Actor, conv: { id: number; channelId: number }, body: string, now: Date) {
+/** What an agent sends: text, or files already uploaded (attachments not yet on a message) with a caption. */
+export interface Outgoing {
+  body: string;
+  kind?: MessageKind;
+  /** Uploaded attachments (rows without a message yet) that go out with this message. */
+  attachmentIds?: number[];
+  metadata?: Record<string, unknown>;
+}
+
+async function queueOutbound(tx: Tx, actor: Actor, conv: { id: number; channelId: number; contactId: number }, out: Outgoing, now: Date) {
   const [message] = await tx
     .insert(messages)
-    .values({ orgId: actor.orgId, conversationId: conv.id, channelId: conv.channelId, direction: "out", authorId: actor.userId, body, delivery: "pending", createdAt: now })
+    .values({
+      orgId: actor.orgId,
+      conversationId: conv.id,
+      channelId: conv.channelId,
+      direction: "out",
+      authorId: actor.userId,
+      kind: out.kind ?? "text",
+      body: out.body,
+      metadata: out.metadata ?? {},
+      delivery: "pending",
+      createdAt: now,
+    })
     .returning({ id: messages.id });
+  if (out.attachmentIds?.length) {
+    const linked = await tx
+      .update(attachments)
+      .set({ messageId: message.id, contactId: conv.contactId })
+      .where(and(eq(attachments.orgId, actor.orgId), inArray(attachments.id, out.attachmentIds), isNull(attachments.messageId)))
+      .returning({ id: attachments.id });
+    if (linked.length !== out.attachmentIds.length) throw new ConversationRuleBroken("bad_target");
+  }
   await tx.insert(outbox).values({ orgId: actor.orgId, messageId: message.id, nextAttemptAt: now, createdAt: now });
   return message.id;
 }
 
 /** An agent's reply. Only agents who joined may write; the assignee's first reply is the first response. */
-export async function reply(db: DbOrTx, actor: Actor, conversationId: number, body: string, now: Date): Promise<Change & { messageId: number }> {
-  const text = body.trim();
-  if (!text) throw new ConversationRuleBroken("empty");
+export async function reply(db: DbOrTx, actor: Actor, conversationId: number, content: string | Outgoing, now: Date): Promise<Change & { messageId: number }> {
+  const out: Outgoing = typeof content === "string" ? { body: content } : content;
+  const text = out.body.trim();
+  if (!text && !out.attachmentIds?.length) throw new ConversationRuleBroken("empty");
   return db.transaction(async (tx) => {
     const conv = await lockConversation(tx, actor, conversationId);
     if (conv.status !== "open") throw new ConversationRuleBroken("closed");
     if (conv.assigneeId !== actor.userId && !(await isParticipant(tx, conv.id, actor.userId))) throw new ConversationRuleBroken("not_joined");
-    const messageId = await queueOutbound(tx, actor, conv, text, now);
+    const messageId = await queueOutbound(tx, actor, conv, { ...out, body: text }, now);
     const firstResponse = conv.assigneeId === actor.userId && !conv.firstResponseAt;
     await tx
       .update(conversations)
-      .set({ lastMessageAt: now, lastMessagePreview: preview(text), waitingSince: null, ...(firstResponse ? { firstResponseAt: now } : {}) })
+      .set({ lastMessageAt: now, lastMessagePreview: preview(text || `[${out.kind ?? "file"}]`), waitingSince: null, ...(firstResponse ? { firstResponseAt: now } : {}) })
       .where(eq(conversations.id, conv.id));
     const eventIds = [await recordEvent(tx, { orgId: actor.orgId, type: "message_created", conversationId: conv.id, actorId: actor.userId, data: { messageId, direction: "out" }, createdAt: now })];
     if (firstResponse) {
@@ -347,7 +377,7 @@ export async function closeConversation(db: DbOrTx, actor: Actor, conversationId
       .where(and(eq(closingMessages.orgId, actor.orgId), eq(closingMessages.id, closingMessageId)));
     if (!closing) throw new ConversationRuleBroken("bad_target");
     const text = closing.builtinKey ? ((catalogs[locale] as Record<string, string>)[closing.builtinKey] ?? closing.body) : closing.body;
-    const messageId = await queueOutbound(tx, actor, conv, text, now);
+    const messageId = await queueOutbound(tx, actor, conv, { body: text }, now);
     await tx
       .update(conversations)
       .set({ status: "closed", closedAt: now, closedBy: actor.userId, closingMessageId: closing.id, lastMessageAt: now, lastMessagePreview: preview(text), waitingSince: null })
