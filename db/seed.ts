@@ -19,7 +19,7 @@ import {
   workgroupMembers,
   workgroups,
 } from "./schema";
-import { createOrganization, newWebhookKey } from "../src/admin/organizations";
+import { createOrganization } from "../src/admin/organizations";
 import { hashPassword } from "../src/auth/passwords";
 
 export const DEMO_PASSWORD = "demo-password";
@@ -32,7 +32,7 @@ export const demoUsers = [
 
 const minutes = (n: number) => n * 60_000;
 
-export async function seedDemo(db: Db, now: Date): Promise<{ orgName: string } | null> {
+export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record<string, string>) => string): Promise<{ orgName: string } | null> {
   const [{ n }] = await db.select({ n: count() }).from(organizations);
   if (n > 0) return null;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -84,10 +84,12 @@ export async function seedDemo(db: Db, now: Date): Promise<{ orgName: string } |
           kind: "whatsapp",
           name: "WhatsApp (demo)",
           config: { phoneNumberId: "420000000000002", wabaId: "310000000000001", displayPhoneNumber: "+90 555 000 11 11" },
-          webhookKey: newWebhookKey(),
+          // Matches the local fake Graph API's demo registration (`bun run fake-meta`).
+          secrets: sealSecrets?.({ accessToken: "demo-access-token", appSecret: "demo-app-secret", verifyToken: "demo-verify-token" }) ?? null,
+          webhookKey: "demo-whatsapp",
           createdAt: now,
         },
-        { orgId: org.id, brandId: brand.id, kind: "webchat", name: "Website chat", config: { allowedOrigins: [] }, webhookKey: newWebhookKey(), createdAt: now },
+        { orgId: org.id, brandId: brand.id, kind: "webchat", name: "Website chat", config: { allowedOrigins: [] }, webhookKey: "demo-webchat", createdAt: now },
       ])
       .returning();
 

@@ -12,13 +12,20 @@ import { adminRoutes } from "./admin/routes";
 import { shellRoutes } from "./shell/routes";
 import { workspaceRoutes } from "./shell/workspace";
 import { staticRoutes } from "./static";
+import { Background } from "./background";
+import { webhookRoutes } from "./channels/webhook-routes";
+import { OutboxWorker } from "./channels/outbox";
 import { ErrorPage } from "../views/auth/pages";
 import { csrfGuard, localeMiddleware, render, requestLog, securityHeaders, ui } from "./web";
 
 export function createApp(deps: Deps) {
   const auth = createAuth(deps.database.db, deps.config.SESSION_DAYS);
   const bus = new EventBus(deps.database, deps.log);
-  const app = Object.assign(new Hono<AppEnv>(), { runtime: { bus } satisfies Runtime });
+  const background = new Background(deps.log);
+  const outbox = new OutboxWorker(deps);
+  // A send queued in any process wakes this process's worker too (LISTEN/NOTIFY).
+  bus.watch(() => outbox.wake());
+  const app = Object.assign(new Hono<AppEnv>(), { runtime: { bus, background, outbox } satisfies Runtime });
 
   app.use("*", async (c, next) => {
     c.set("deps", deps);
@@ -27,6 +34,8 @@ export function createApp(deps: Deps) {
   app.use("*", requestLog);
   app.use("*", securityHeaders);
   app.route("/static", staticRoutes());
+  // Providers' webhooks need neither a locale, a session nor CSRF: their signature is the check.
+  app.route("/", webhookRoutes(background));
   app.use("*", localeMiddleware);
   app.use("*", csrfGuard(["/webhooks/", "/widget/api/"]));
   app.use("*", sessionMiddleware(auth));

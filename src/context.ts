@@ -18,6 +18,8 @@ export interface Deps {
 /** What the app builds for itself from its dependencies; exposed so the server can stop it. */
 export interface Runtime {
   bus: EventBus;
+  background: import("./background").Background;
+  outbox: import("./channels/outbox").OutboxWorker;
 }
 
 export interface SignedInUser {

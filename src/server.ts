@@ -5,6 +5,7 @@ import { systemClock } from "./clock";
 import { loadConfig } from "./config";
 import { openConfiguredDatabase } from "./database";
 import { startJobs } from "./jobs/schedule";
+import { secretsFor } from "./channels/secrets";
 import { createLogger } from "./log";
 
 const config = loadConfig();
@@ -13,7 +14,7 @@ const database = await openConfiguredDatabase(config);
 log.info("database ready", { kind: database.kind });
 
 if (config.demoSeed) {
-  const seeded = await seedDemo(database.db, systemClock.now());
+  const seeded = await seedDemo(database.db, systemClock.now(), (s) => secretsFor(config).seal(s));
   if (seeded) log.info("demo data created", { organization: seeded.orgName });
 }
 
@@ -27,6 +28,9 @@ const server = Bun.serve({
   fetch: (req, srv) => app.fetch(req, { server: srv }),
 });
 const jobs = startJobs(deps);
+// Sends go out from every process; LISTEN wakes them as soon as any process queues one.
+await app.runtime.bus.start();
+app.runtime.outbox.start();
 
 const url = `http://localhost:${server.port}`;
 console.log(`\nKanal is running at ${url}`);
@@ -40,9 +44,11 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info("shutting down", { signal });
   jobs.stop();
+  app.runtime.outbox.stop();
   // Finish requests in flight for a few seconds; live streams never finish, so then close the rest.
   await Promise.race([server.stop(), Bun.sleep(5_000)]);
   await server.stop(true);
+  await Promise.race([Promise.all([app.runtime.outbox.settled(), app.runtime.background.idle()]), Bun.sleep(5_000)]);
   await app.runtime.bus.stop();
   await database.close();
   process.exit(0);

@@ -96,7 +96,7 @@ export function csrfGuard(exemptPrefixes: string[]): MiddlewareHandler<AppEnv> {
   };
 }
 
-const secretPath = /^\/(password)\/[^/]+/;
+const secretPath = /^\/(password|webhooks)\/[^/]+/;
 
 /** One JSON line per request; paths that carry secrets are masked. */
 export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -6,6 +6,7 @@ import { jobRuns } from "@db/schema";
 import { pruneAttempts } from "../auth/rate-limit";
 import { expireSessions } from "../auth/expiry";
 import { refreshAllStats } from "../cockpit/metrics";
+import { processDueDeliveries } from "../channels/inbound";
 
 export interface Job {
   name: string;
@@ -30,6 +31,15 @@ export const jobs: Job[] = [
     pattern: "30 * * * * *",
     lockKey: 7_411_103,
     run: (deps) => refreshAllStats(deps.database, deps.clock.now()),
+  },
+  {
+    // Webhook deliveries whose processing failed or was cut off: retried with backoff, never dropped.
+    name: "webhook-retries",
+    pattern: "*/10 * * * * *",
+    lockKey: 7_411_104,
+    run: async (deps) => {
+      await processDueDeliveries(deps);
+    },
   },
   {
     name: "prune-login-attempts",

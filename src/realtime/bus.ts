@@ -11,6 +11,7 @@ type Subscriber = (batch: LiveEvent[]) => void;
 
 export class EventBus {
   #subscribers = new Map<number, Set<Subscriber>>();
+  #watchers = new Set<(orgId: number) => void>();
   #unlisten: (() => Promise<void>) | null = null;
   #starting: Promise<void> | null = null;
 
@@ -45,6 +46,12 @@ export class EventBus {
     };
   }
 
+  /** Told (cheaply, without reading the events) whenever any organization has new events. */
+  watch(fn: (orgId: number) => void): () => void {
+    this.#watchers.add(fn);
+    return () => this.#watchers.delete(fn);
+  }
+
   subscriberCount(orgId?: number): number {
     if (orgId !== undefined) return this.#subscribers.get(orgId)?.size ?? 0;
     let n = 0;
@@ -65,6 +72,7 @@ export class EventBus {
   async #deliver(payload: string) {
     try {
       const { orgId, ids } = JSON.parse(payload) as { orgId: number; ids: number[] };
+      for (const fn of this.#watchers) fn(orgId);
       const set = this.#subscribers.get(orgId);
       if (!set?.size || !Array.isArray(ids) || ids.length === 0) return;
       const batch = await this.database.db

@@ -1,0 +1,229 @@
+// Webhook deliveries: stored raw before they are acknowledged, then processed from the table —
+// inline right after the acknowledgement, and by a job for anything a crash or an error left behind.
+import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import type { Database, DbOrTx } from "@db/client";
+import { attachments, contactIdentities, conversations, messages, webhookDeliveries, type DeliveryState } from "@db/schema";
+import type { Deps } from "../context";
+import { ingestInbound } from "../inbox/lifecycle";
+import { publishEvents, recordEvent } from "../realtime/events";
+import { storageFor, type Storage } from "../media/storage";
+import { accountOf } from "./accounts";
+import { adaptersFor } from "./adapters";
+import type { ChannelAccount, InboundMessage, InboundStatus, InboundWatermark } from "./types";
+import { channels } from "@db/schema";
+
+/** How long an inline processing attempt holds a delivery before the retry job may take it. */
+export const LEASE_MS = 60_000;
+/** Statuses naming a message Kanal has not recorded yet (its send is still being recorded) wait this many tries. */
+const UNKNOWN_STATUS_TRIES = 6;
+
+export class RetryLater extends Error {}
+
+/** Stores a verified webhook body; the caller acknowledges only after this returns. */
+export async function storeDelivery(db: DbOrTx, channelId: number, body: string, now: Date): Promise<number> {
+  const [row] = await db
+    .insert(webhookDeliveries)
+    .values({ channelId, body, receivedAt: now, nextAttemptAt: new Date(now.getTime() + LEASE_MS) })
+    .returning({ id: webhookDeliveries.id });
+  return row.id;
+}
+
+/** Processes one stored delivery; failures are recorded with a backoff and retried, never dropped. */
+export async function processDelivery(deps: Deps, deliveryId: number): Promise<"processed" | "retry"> {
+  const { db } = deps.database;
+  const [row] = await db
+    .select({ delivery: webhookDeliveries, channel: channels })
+    .from(webhookDeliveries)
+    .innerJoin(channels, eq(channels.id, webhookDeliveries.channelId))
+    .where(eq(webhookDeliveries.id, deliveryId));
+  if (!row || row.delivery.processedAt) return "processed";
+  const attempt = row.delivery.attempts + 1;
+  try {
+    const account = accountOf(deps.config, row.channel);
+    const adapter = adaptersFor(deps.config)[account.kind];
+    const events = adapter.parse(account, JSON.parse(row.delivery.body));
+    let unknownStatuses = 0;
+    for (const event of events) {
+      if (event.type === "message") await storeInboundMessage(deps, account, event);
+      else if (event.type === "status") unknownStatuses += (await applyStatus(deps.database, account, event)) === "unknown" ? 1 : 0;
+      else await applyWatermark(deps.database, account, event);
+    }
+    if (unknownStatuses > 0 && attempt < UNKNOWN_STATUS_TRIES) throw new RetryLater(`${unknownStatuses} status(es) for messages not recorded yet`);
+    await db
+      .update(webhookDeliveries)
+      .set({ processedAt: deps.clock.now(), attempts: attempt, lastError: unknownStatuses ? "statuses for unknown messages ignored" : null })
+      .where(eq(webhookDeliveries.id, deliveryId));
+    return "processed";
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (!(e instanceof RetryLater)) deps.log.warn("webhook processing failed; will retry", { deliveryId, attempt, error: message });
+    await db
+      .update(webhookDeliveries)
+      .set({ attempts: attempt, lastError: message.slice(0, 500), nextAttemptAt: new Date(deps.clock.now().getTime() + backoffMs(attempt)) })
+      .where(eq(webhookDeliveries.id, deliveryId));
+    return "retry";
+  }
+}
+
+/** 2 s, 4 s, 8 s … capped at 10 minutes. */
+export function backoffMs(attempt: number): number {
+  return Math.min(2_000 * 2 ** (attempt - 1), 600_000);
+}
+
+/** The retry job: takes due deliveries (leasing each so other processes skip it) and processes them. */
+export async function processDueDeliveries(deps: Deps, limit = 100): Promise<number> {
+  const now = deps.clock.now();
+  const leased = await deps.database.db
+    .update(webhookDeliveries)
+    .set({ nextAttemptAt: new Date(now.getTime() + LEASE_MS) })
+    .where(
+      inArray(
+        webhookDeliveries.id,
+        deps.database.db
+          .select({ id: webhookDeliveries.id })
+          .from(webhookDeliveries)
+          .where(and(isNull(webhookDeliveries.processedAt), lte(webhookDeliveries.nextAttemptAt, now)))
+          .orderBy(webhookDeliveries.id)
+          .limit(limit),
+      ),
+    )
+    .returning({ id: webhookDeliveries.id });
+  for (const { id } of leased.sort((a, b) => a.id - b.id)) await processDelivery(deps, id);
+  return leased.length;
+}
+
+async function storeInboundMessage(deps: Deps, account: ChannelAccount, event: InboundMessage) {
+  const { db } = deps.database;
+  // A duplicate (Meta retries, replays) is skipped before any media is downloaded again.
+  const [known] = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.channelId, account.id), eq(messages.providerMessageId, event.providerMessageId)));
+  if (known) return;
+  const file = event.media ? await downloadMedia(deps, account, event) : null;
+  const change = await db.transaction(async (tx) => {
+    const result = await ingestInbound(tx, {
+      orgId: account.orgId,
+      channelId: account.id,
+      externalId: event.externalId,
+      contactName: event.contactName,
+      phone: event.phone,
+      kind: event.kind,
+      body: event.body,
+      providerMessageId: event.providerMessageId,
+      at: event.at,
+      metadata: event.metadata,
+    });
+    if (result.duplicate || !result.messageId) return result;
+    if (event.replyToProviderId) {
+      await tx
+        .update(messages)
+        .set({
+          replyToId: sql`(select m.id from ${messages} m where m.channel_id = ${account.id} and m.provider_message_id = ${event.replyToProviderId})`,
+        })
+        .where(eq(messages.id, result.messageId));
+    }
+    if (file) {
+      const [conversation] = await tx.select({ contactId: conversations.contactId }).from(conversations).where(eq(conversations.id, result.conversationId));
+      await tx.insert(attachments).values({ orgId: account.orgId, messageId: result.messageId, contactId: conversation.contactId, ...file, createdAt: event.at });
+    }
+    return result;
+  });
+  if (!change.duplicate) await publishEvents(deps.database, account.orgId, change.eventIds);
+}
+
+async function downloadMedia(deps: Deps, account: ChannelAccount, event: InboundMessage) {
+  const adapter = adaptersFor(deps.config)[account.kind];
+  const fetched = await adapter.fetchMedia(account, event.media!);
+  return saveFile(storageFor(deps.config), account.orgId, fetched.bytes, fetched.mime, fetched.filename, deps.clock.now());
+}
+
+/** Writes bytes under a fresh key and describes them for an `attachments` row. */
+export async function saveFile(storage: Storage, orgId: number, bytes: Blob, mime: string, filename: string, now: Date) {
+  const buffer = new Uint8Array(await bytes.arrayBuffer());
+  const sha256 = new Bun.CryptoHasher("sha256").update(buffer).digest("hex");
+  const month = now.toISOString().slice(0, 7);
+  const storageKey = `org-${orgId}/${month}/${crypto.randomUUID()}`;
+  await storage.write(storageKey, buffer, mime);
+  return { storageKey, filename: filename.slice(0, 255) || "file", mime, size: buffer.byteLength, sha256 };
+}
+
+const RANK: Record<DeliveryState, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 1.5 };
+
+/**
+ * Applies a provider status monotonically: statuses arrive out of order and may skip steps
+ * (sent < delivered < read; failed only before delivery). Returns "unknown" for a message not recorded yet.
+ */
+export async function applyStatus(database: Database, account: ChannelAccount, status: InboundStatus): Promise<"applied" | "stale" | "unknown"> {
+  const { db } = database;
+  const lower = (Object.keys(RANK) as DeliveryState[]).filter((s) => (status.status === "failed" ? s === "pending" || s === "sent" : RANK[s] < RANK[status.status] && s !== "failed"));
+  const at = status.at;
+  const change = await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(messages)
+      .set({
+        delivery: status.status,
+        ...(status.status === "failed" ? { errorCode: status.errorCode ?? null, errorText: status.errorText ?? null } : {}),
+        sentAt: sql`coalesce(${messages.sentAt}, ${at.toISOString()}::timestamptz)`,
+        ...(status.status === "delivered" || status.status === "read" ? { deliveredAt: sql`coalesce(${messages.deliveredAt}, ${at.toISOString()}::timestamptz)` } : {}),
+        ...(status.status === "read" ? { readAt: at } : {}),
+      })
+      .where(and(eq(messages.channelId, account.id), eq(messages.providerMessageId, status.providerMessageId), inArray(messages.delivery, lower)))
+      .returning({ id: messages.id, conversationId: messages.conversationId });
+    if (!updated) return null;
+    const eventId = await recordEvent(tx, {
+      orgId: account.orgId,
+      type: "delivery_changed",
+      conversationId: updated.conversationId,
+      data: { messageId: updated.id, delivery: status.status, ...(status.errorCode ? { errorCode: status.errorCode } : {}) },
+      createdAt: at,
+    });
+    return eventId;
+  });
+  if (change) {
+    await publishEvents(database, account.orgId, [change]);
+    return "applied";
+  }
+  const [exists] = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.channelId, account.id), eq(messages.providerMessageId, status.providerMessageId)));
+  return exists ? "stale" : "unknown";
+}
+
+/** Messenger's "delivered/read up to" receipts: every earlier reply to that customer moves up. */
+async function applyWatermark(database: Database, account: ChannelAccount, mark: InboundWatermark) {
+  const lower: DeliveryState[] = mark.status === "read" ? ["sent", "delivered"] : ["sent"];
+  const eventIds = await database.db.transaction(async (tx) => {
+    const updated = await tx
+      .update(messages)
+      .set({
+        delivery: mark.status,
+        deliveredAt: sql`coalesce(${messages.deliveredAt}, ${mark.at.toISOString()}::timestamptz)`,
+        ...(mark.status === "read" ? { readAt: mark.at } : {}),
+      })
+      .where(
+        and(
+          eq(messages.channelId, account.id),
+          eq(messages.direction, "out"),
+          inArray(messages.delivery, lower),
+          lte(messages.createdAt, mark.upTo),
+          inArray(
+            messages.conversationId,
+            tx
+              .select({ id: conversations.id })
+              .from(conversations)
+              .innerJoin(contactIdentities, eq(contactIdentities.contactId, conversations.contactId))
+              .where(and(eq(contactIdentities.channelId, account.id), eq(contactIdentities.externalId, mark.externalId))),
+          ),
+        ),
+      )
+      .returning({ id: messages.id, conversationId: messages.conversationId });
+    const ids: number[] = [];
+    for (const m of updated) {
+      ids.push(await recordEvent(tx, { orgId: account.orgId, type: "delivery_changed", conversationId: m.conversationId, data: { messageId: m.id, delivery: mark.status }, createdAt: mark.at }));
+    }
+    return ids;
+  });
+  await publishEvents(database, account.orgId, eventIds);
+}

@@ -1,0 +1,122 @@
+// Messenger and Instagram Direct share one webhook shape and one Send API (channels.md §4–5).
+import type { MessageKind } from "@db/schema";
+import { GraphClient } from "./graph";
+import { extensionFor } from "./whatsapp";
+import { ProviderError, type ChannelAccount, type ChannelAdapter, type InboundEvent } from "./types";
+
+type Obj = Record<string, any>;
+
+const ATTACHMENT_KINDS: Record<string, MessageKind> = { image: "image", video: "video", audio: "audio", file: "file", sticker: "sticker" };
+
+export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "instagram"): ChannelAdapter {
+  const object = kind === "messenger" ? "page" : "instagram";
+  const ownId = (account: ChannelAccount) => String((kind === "messenger" ? account.config.pageId : account.config.accountId) ?? "");
+
+  return {
+    parse(account, payload) {
+      const body = payload as Obj;
+      if (body?.object !== object) return [];
+      const me = ownId(account);
+      const out: InboundEvent[] = [];
+      for (const entry of asArray(body.entry)) {
+        if (me && entry?.id && String(entry.id) !== me) continue;
+        for (const event of asArray(entry?.messaging)) {
+          const sender = String(event?.sender?.id ?? "");
+          const at = new Date(Number(event?.timestamp ?? entry.time ?? Date.now()));
+          if (event.message) {
+            const m = event.message;
+            // Echoes of what this page sent (through Kanal or elsewhere) are not customer messages.
+            if (m.is_echo || sender === me) continue;
+            if (m.is_deleted) continue;
+            const base = { type: "message" as const, providerMessageId: String(m.mid), externalId: sender, contactName: "", phone: null, at, replyToProviderId: m.reply_to?.mid ? String(m.reply_to.mid) : undefined };
+            const attachments = asArray(m.attachments);
+            if (m.is_unsupported) {
+              out.push({ ...base, kind: "unsupported", body: "", metadata: { providerType: "unsupported" } });
+              continue;
+            }
+            if (attachments.length === 0) {
+              out.push({ ...base, kind: "text", body: String(m.text ?? ""), metadata: m.quick_reply ? { quickReply: m.quick_reply.payload } : {} });
+              continue;
+            }
+            // Several attachments in one message: one Kanal message each, ids kept unique per part.
+            attachments.forEach((a, i) => {
+              const providerMessageId = i === 0 ? String(m.mid) : `${m.mid}#${i}`;
+              const kindOf = ATTACHMENT_KINDS[a?.type];
+              const url = a?.payload?.url;
+              const text = i === 0 ? String(m.text ?? "") : "";
+              if (kindOf && url) {
+                out.push({ ...base, providerMessageId, kind: kindOf, body: text, media: { url: String(url) }, metadata: {} });
+              } else {
+                // Shares of posts, reels, fallbacks: shown as a link the agent can open.
+                out.push({ ...base, providerMessageId, kind: "unsupported", body: [text, a?.payload?.url ?? a?.payload?.title ?? ""].filter(Boolean).join(" "), metadata: { providerType: a?.type, url } });
+              }
+            });
+          } else if (event.reaction) {
+            const r = event.reaction;
+            out.push({
+              type: "message",
+              providerMessageId: `reaction:${r.mid}:${sender}:${event.timestamp}`,
+              externalId: sender,
+              contactName: "",
+              phone: null,
+              at,
+              kind: "reaction",
+              body: r.action === "unreact" ? "" : String(r.emoji ?? r.reaction ?? ""),
+              replyToProviderId: r.mid ? String(r.mid) : undefined,
+              metadata: { removed: r.action === "unreact" },
+            });
+          } else if (event.delivery) {
+            const mids = asArray(event.delivery.mids);
+            for (const mid of mids) out.push({ type: "status", providerMessageId: String(mid), status: "delivered", at });
+            if (mids.length === 0 && event.delivery.watermark) out.push({ type: "watermark", externalId: sender, status: "delivered", upTo: new Date(Number(event.delivery.watermark)), at });
+          } else if (event.read) {
+            const upTo = event.read.watermark ? new Date(Number(event.read.watermark)) : at;
+            out.push({ type: "watermark", externalId: sender, status: "read", upTo, at });
+          } else if (event.postback) {
+            out.push({ type: "message", providerMessageId: `postback:${sender}:${event.timestamp}`, externalId: sender, contactName: "", phone: null, at, kind: "text", body: String(event.postback.title ?? event.postback.payload ?? ""), metadata: { postback: event.postback.payload } });
+          }
+        }
+      }
+      return out;
+    },
+
+    async fetchMedia(account, ref) {
+      // Attachment URLs are temporary signed URLs: fetched at once, with the token for the fake/CDN alike.
+      const file = await graph.download(String(ref.url), account.secrets.accessToken ?? "");
+      const name = new URL(String(ref.url)).pathname.split("/").pop() || "attachment";
+      return { bytes: file.bytes, mime: file.mime, filename: /\.[a-z0-9]{2,5}$/i.test(name) ? name : `${name}${extensionFor(file.mime)}` };
+    },
+
+    async send(account, message) {
+      const token = account.secrets.accessToken ?? "";
+      const id = ownId(account);
+      const payload: Obj = {
+        recipient: { id: message.to },
+        messaging_type: message.humanAgentTag ? "MESSAGE_TAG" : "RESPONSE",
+        ...(message.humanAgentTag ? { tag: "HUMAN_AGENT" } : {}),
+      };
+      if (message.file) {
+        const type = message.kind === "image" || message.kind === "video" ? message.kind : message.kind === "audio" || message.kind === "voice" ? "audio" : "file";
+        const form = new FormData();
+        form.set("message", JSON.stringify({ attachment: { type, payload: { is_reusable: false } } }));
+        form.set("filedata", new File([message.file.bytes], message.file.filename, { type: message.file.mime }));
+        const uploaded = await graph.json<{ attachment_id?: string }>("POST", graph.url(`${id}/message_attachments`), token, form);
+        if (!uploaded?.attachment_id) throw new ProviderError("bad_response", "The provider returned no attachment id", true);
+        payload.message = { attachment: { type, payload: { attachment_id: uploaded.attachment_id } } };
+      } else {
+        payload.message = { text: message.body };
+      }
+      const result = await graph.json<{ message_id?: string }>("POST", graph.url(`${id}/messages`), token, payload);
+      if (!result?.message_id) throw new ProviderError("bad_response", "The provider accepted the message but returned no id", true);
+      // A caption travels as a second text message on these channels.
+      if (message.file && message.body) {
+        await graph.json("POST", graph.url(`${id}/messages`), token, { ...payload, message: { text: message.body } });
+      }
+      return { providerMessageId: result.message_id };
+    },
+  };
+}
+
+function asArray(value: unknown): Obj[] {
+  return Array.isArray(value) ? value : [];
+}

@@ -1,0 +1,95 @@
+// What every channel adapter speaks: normalized inbound events from a provider's webhook, and sends.
+import type { ChannelKind, DeliveryState, MessageKind } from "@db/schema";
+import type { ChannelSecrets } from "./secrets";
+
+/** A channel row as adapters see it: public config plus opened secrets. */
+export interface ChannelAccount {
+  id: number;
+  orgId: number;
+  kind: ChannelKind;
+  config: Record<string, unknown>;
+  secrets: ChannelSecrets;
+}
+
+/** A file the provider holds for an inbound message, fetched into Kanal's storage before storing it. */
+export interface MediaRef {
+  /** WhatsApp media id, or a (temporary) URL for Messenger/Instagram. */
+  id?: string;
+  url?: string;
+  mime?: string;
+  filename?: string;
+  voice?: boolean;
+}
+
+export interface InboundMessage {
+  type: "message";
+  providerMessageId: string;
+  externalId: string;
+  contactName: string;
+  phone: string | null;
+  kind: MessageKind;
+  body: string;
+  at: Date;
+  /** The provider id of the message this one answers or reacts to. */
+  replyToProviderId?: string;
+  media?: MediaRef;
+  metadata: Record<string, unknown>;
+}
+
+export interface InboundStatus {
+  type: "status";
+  providerMessageId: string;
+  status: Exclude<DeliveryState, "pending">;
+  at: Date;
+  errorCode?: string;
+  errorText?: string;
+}
+
+/** Messenger's delivery/read receipts name a watermark, not message ids: everything up to it. */
+export interface InboundWatermark {
+  type: "watermark";
+  externalId: string;
+  status: "delivered" | "read";
+  upTo: Date;
+  at: Date;
+}
+
+export type InboundEvent = InboundMessage | InboundStatus | InboundWatermark;
+
+/** An outgoing message as the outbox hands it to an adapter. */
+export interface OutgoingMessage {
+  messageId: number;
+  to: string;
+  kind: MessageKind;
+  body: string;
+  replyToProviderId?: string | null;
+  /** The file to send, already in Kanal's storage. */
+  file?: { bytes: Blob; mime: string; filename: string };
+  template?: { name: string; language: string; parameters: string[] };
+  /** Messenger/Instagram: outside the 24 h standard window a human agent's reply carries HUMAN_AGENT. */
+  humanAgentTag?: boolean;
+}
+
+export interface ChannelAdapter {
+  /** Normalizes a verified webhook body (already parsed JSON) into events for this channel. */
+  parse(account: ChannelAccount, payload: unknown): InboundEvent[];
+  /** Downloads an inbound message's media. */
+  fetchMedia(account: ChannelAccount, ref: MediaRef): Promise<{ bytes: Blob; mime: string; filename: string }>;
+  /** Sends one message; returns the provider's message id or throws ProviderError. */
+  send(account: ChannelAccount, message: OutgoingMessage): Promise<{ providerMessageId: string }>;
+}
+
+/**
+ * A provider's refusal or a failure to reach it. `retryable` errors (network, 429, 5xx) are tried
+ * again with backoff; others fail the message with the provider's code and text for the agent.
+ */
+export class ProviderError extends Error {
+  constructor(
+    public code: string,
+    public text: string,
+    public retryable: boolean,
+    public httpStatus: number | null = null,
+  ) {
+    super(`${code}: ${text}`);
+  }
+}

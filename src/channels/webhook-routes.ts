@@ -1,0 +1,56 @@
+// Provider webhooks: GET answers Meta's verification handshake; POST checks the signature over the
+// raw bytes, stores the body durably, acknowledges, and then processes it (retried by a job on failure).
+import { Hono } from "hono";
+import type { AppEnv } from "../context";
+import type { Background } from "../background";
+import { accountOf, channelByWebhookKey } from "./accounts";
+import { processDelivery, storeDelivery } from "./inbound";
+import { validSignature } from "./signature";
+
+const PROVIDER_KINDS = new Set(["whatsapp", "messenger", "instagram"]);
+/** Meta's payloads are small; anything this large is not one of them. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export function webhookRoutes(background: Background) {
+  const app = new Hono<AppEnv>();
+
+  app.get("/webhooks/:key", async (c) => {
+    const deps = c.get("deps");
+    const channel = await channelByWebhookKey(deps.database.db, c.req.param("key"));
+    if (!channel || !channel.active || !PROVIDER_KINDS.has(channel.kind)) return c.text("Not found", 404);
+    const { verifyToken } = accountOf(deps.config, channel).secrets;
+    const mode = c.req.query("hub.mode");
+    const token = c.req.query("hub.verify_token");
+    const challenge = c.req.query("hub.challenge");
+    if (mode !== "subscribe" || !verifyToken || token !== verifyToken || challenge === undefined) return c.text("Forbidden", 403);
+    // The challenge is echoed exactly, as an opaque string.
+    return c.text(challenge, 200);
+  });
+
+  app.post("/webhooks/:key", async (c) => {
+    const deps = c.get("deps");
+    const channel = await channelByWebhookKey(deps.database.db, c.req.param("key"));
+    if (!channel || !channel.active || !PROVIDER_KINDS.has(channel.kind)) return c.text("Not found", 404);
+    const declared = Number(c.req.header("content-length") ?? 0);
+    if (declared > MAX_BODY_BYTES) return c.text("Payload too large", 413);
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    if (raw.byteLength > MAX_BODY_BYTES) return c.text("Payload too large", 413);
+    const account = accountOf(deps.config, channel);
+    // Checked over the exact bytes received, before any parsing; a bad signature stores nothing.
+    if (!validSignature(raw, c.req.header("x-hub-signature-256"), account.secrets.appSecret)) {
+      deps.log.warn("webhook signature rejected", { channelId: channel.id });
+      return c.text("Invalid signature", 401);
+    }
+    const body = new TextDecoder().decode(raw);
+    try {
+      JSON.parse(body);
+    } catch {
+      return c.text("Body is not JSON", 400);
+    }
+    const deliveryId = await storeDelivery(deps.database.db, channel.id, body, deps.clock.now());
+    background.run("webhook", () => processDelivery(deps, deliveryId));
+    return c.text("EVENT_RECEIVED", 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,188 @@
+// WhatsApp Cloud API: webhook payloads in, messages out (channels.md §2–3).
+import type { MessageKind } from "@db/schema";
+import { GraphClient } from "./graph";
+import { ProviderError, type ChannelAccount, type ChannelAdapter, type InboundEvent, type MediaRef, type OutgoingMessage } from "./types";
+
+type Obj = Record<string, any>;
+
+const unix = (seconds: unknown) => new Date(Number(seconds) * 1000);
+
+const MEDIA_TYPES: Record<string, MessageKind> = { image: "image", video: "video", document: "file", sticker: "sticker" };
+
+export function whatsappAdapter(graph: GraphClient): ChannelAdapter {
+  return {
+    parse(account, payload) {
+      const body = payload as Obj;
+      if (body?.object !== "whatsapp_business_account") return [];
+      const out: InboundEvent[] = [];
+      // One POST may carry several entries, changes and messages: every one is processed.
+      for (const entry of asArray(body.entry)) {
+        for (const change of asArray(entry?.changes)) {
+          if (change?.field !== "messages") continue;
+          const value = change.value ?? {};
+          const phoneNumberId = value.metadata?.phone_number_id;
+          if (phoneNumberId && account.config.phoneNumberId && String(phoneNumberId) !== String(account.config.phoneNumberId)) continue;
+          const names = new Map<string, string>();
+          for (const c of asArray(value.contacts)) if (c?.wa_id) names.set(String(c.wa_id), c.profile?.name ?? "");
+          for (const m of asArray(value.messages)) {
+            const event = parseMessage(m, names);
+            if (event) out.push(event);
+          }
+          for (const s of asArray(value.statuses)) {
+            if (!s?.id || !["sent", "delivered", "read", "failed"].includes(s.status)) continue;
+            const error = asArray(s.errors)[0];
+            out.push({
+              type: "status",
+              providerMessageId: String(s.id),
+              status: s.status,
+              at: unix(s.timestamp),
+              errorCode: error ? String(error.code) : undefined,
+              errorText: error ? (error.error_data?.details ?? error.message ?? error.title) : undefined,
+            });
+          }
+        }
+      }
+      return out;
+    },
+
+    async fetchMedia(account, ref) {
+      const token = account.secrets.accessToken ?? "";
+      const info = await graph.json<{ url: string; mime_type?: string }>("GET", graph.url(String(ref.id)), token);
+      const file = await graph.download(info.url, token);
+      const mime = ref.mime ?? info.mime_type ?? file.mime;
+      return { bytes: file.bytes, mime, filename: ref.filename ?? `${ref.id}${extensionFor(mime)}` };
+    },
+
+    async send(account, message) {
+      const token = account.secrets.accessToken ?? "";
+      const phoneNumberId = String(account.config.phoneNumberId ?? "");
+      const base: Obj = { messaging_product: "whatsapp", recipient_type: "individual", to: message.to };
+      if (message.replyToProviderId) base.context = { message_id: message.replyToProviderId };
+      let payload: Obj;
+      if (message.template) {
+        const { name, language, parameters } = message.template;
+        payload = {
+          ...base,
+          type: "template",
+          template: { name, language: { code: language }, ...(parameters.length ? { components: [{ type: "body", parameters: parameters.map((text) => ({ type: "text", text })) }] } : {}) },
+        };
+      } else if (message.file) {
+        const mediaId = await upload(graph, phoneNumberId, token, message.file);
+        const type = wireType(message.kind);
+        const media: Obj = { id: mediaId };
+        if (message.kind === "voice") media.voice = true;
+        if (message.body && (type === "image" || type === "video" || type === "document")) media.caption = message.body;
+        if (type === "document") media.filename = message.file.filename;
+        payload = { ...base, type, [type]: media };
+      } else {
+        payload = { ...base, type: "text", text: { body: message.body, preview_url: false } };
+      }
+      const result = await graph.json<{ messages?: { id: string }[] }>("POST", graph.url(`${phoneNumberId}/messages`), token, payload);
+      const id = result?.messages?.[0]?.id;
+      if (!id) throw new ProviderError("bad_response", "The provider accepted the message but returned no id", true);
+      return { providerMessageId: id };
+    },
+  };
+}
+
+function parseMessage(m: Obj, names: Map<string, string>): InboundEvent | null {
+  if (!m?.id || !m.from) return null;
+  const from = String(m.from);
+  const common = {
+    type: "message" as const,
+    providerMessageId: String(m.id),
+    externalId: from,
+    contactName: names.get(from) || `+${from}`,
+    phone: `+${from}`,
+    at: unix(m.timestamp),
+    replyToProviderId: m.context?.id ? String(m.context.id) : undefined,
+  };
+  const t = String(m.type);
+  switch (t) {
+    case "text":
+      return { ...common, kind: "text", body: String(m.text?.body ?? ""), metadata: {} };
+    case "image":
+    case "video":
+    case "document":
+    case "sticker": {
+      const media = m[t] ?? {};
+      return {
+        ...common,
+        kind: MEDIA_TYPES[t],
+        body: String(media.caption ?? ""),
+        media: { id: String(media.id), mime: media.mime_type, filename: media.filename },
+        metadata: { sha256: media.sha256, ...(t === "sticker" ? { animated: !!media.animated } : {}) },
+      };
+    }
+    case "audio": {
+      const media = m.audio ?? {};
+      return {
+        ...common,
+        kind: media.voice ? "voice" : "audio",
+        body: "",
+        media: { id: String(media.id), mime: media.mime_type, voice: !!media.voice },
+        metadata: { sha256: media.sha256 },
+      };
+    }
+    case "location": {
+      const l = m.location ?? {};
+      const label = [l.name, l.address].filter(Boolean).join(", ");
+      return { ...common, kind: "location", body: label || `${l.latitude}, ${l.longitude}`, metadata: { latitude: l.latitude, longitude: l.longitude, name: l.name, address: l.address, url: l.url } };
+    }
+    case "reaction":
+      return { ...common, kind: "reaction", body: String(m.reaction?.emoji ?? ""), replyToProviderId: m.reaction?.message_id ? String(m.reaction.message_id) : undefined, metadata: { removed: !m.reaction?.emoji } };
+    case "interactive": {
+      const i = m.interactive ?? {};
+      const reply = i.button_reply ?? i.list_reply;
+      const body = reply?.title ?? (i.nfm_reply ? String(i.nfm_reply.body ?? i.nfm_reply.name ?? "") : "");
+      return { ...common, kind: "text", body: String(body), metadata: { interactive: i.type, replyId: reply?.id, ...(i.nfm_reply ? { responseJson: i.nfm_reply.response_json } : {}) } };
+    }
+    case "button":
+      return { ...common, kind: "text", body: String(m.button?.text ?? ""), metadata: { buttonPayload: m.button?.payload } };
+    default: {
+      const error = asArray(m.errors)[0];
+      return { ...common, kind: "unsupported", body: "", metadata: { providerType: m.unsupported?.type ?? t, errorCode: error?.code, errorText: error?.message ?? error?.title } };
+    }
+  }
+}
+
+function wireType(kind: MessageKind): "image" | "video" | "audio" | "document" | "sticker" {
+  if (kind === "image" || kind === "video" || kind === "sticker") return kind;
+  if (kind === "voice" || kind === "audio") return "audio";
+  return "document";
+}
+
+async function upload(graph: GraphClient, phoneNumberId: string, token: string, file: { bytes: Blob; mime: string; filename: string }) {
+  const form = new FormData();
+  form.set("messaging_product", "whatsapp");
+  form.set("type", file.mime);
+  form.set("file", new File([file.bytes], file.filename, { type: file.mime }));
+  const result = await graph.json<{ id?: string }>("POST", graph.url(`${phoneNumberId}/media`), token, form);
+  if (!result?.id) throw new ProviderError("bad_response", "The provider returned no media id", true);
+  return result.id;
+}
+
+function asArray(value: unknown): Obj[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function extensionFor(mime: string): string {
+  const m = mime.split(";")[0].trim();
+  const known: Record<string, string> = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+    "audio/ogg": ".ogg",
+    "audio/mpeg": ".mp3",
+    "audio/mp4": ".m4a",
+    "audio/aac": ".aac",
+    "audio/amr": ".amr",
+    "video/mp4": ".mp4",
+    "video/3gpp": ".3gp",
+    "application/pdf": ".pdf",
+  };
+  return known[m] ?? "";
+}
+
+export type { MediaRef, OutgoingMessage, ChannelAccount };
