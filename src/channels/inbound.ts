@@ -11,6 +11,7 @@ import { accountOf } from "./accounts";
 import { adaptersFor } from "./adapters";
 import type { ChannelAccount, InboundMessage, InboundStatus, InboundWatermark } from "./types";
 import { channels } from "@db/schema";
+import { windowEndsAt } from "./windows";
 
 /** How long an inline processing attempt holds a delivery before the retry job may take it. */
 export const LEASE_MS = 60_000;
@@ -113,6 +114,7 @@ async function storeInboundMessage(deps: Deps, account: ChannelAccount, event: I
       providerMessageId: event.providerMessageId,
       at: event.at,
       metadata: event.metadata,
+      replyWindowEndsAt: windowEndsAt(account.kind, event.at),
     });
     if (result.duplicate || !result.messageId) return result;
     if (event.replyToProviderId) {

@@ -2,7 +2,8 @@
 // and the quick replies this agent sees (shared ones and their own).
 import { and, eq, isNull, or } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
-import { quickReplies } from "@db/schema";
+import { channels, conversations, quickReplies } from "@db/schema";
+import { channelTemplates } from "./lifecycle";
 import type { Actor } from "../context";
 import { listQuickReplies } from "../admin/quick-replies";
 import { assignmentChoices, closingChoices } from "./conversations";
@@ -10,13 +11,24 @@ import type { ThreadOptions } from "../../views/inbox/page";
 
 const COMPOSER_QUICK_REPLIES = 100;
 
-export async function composerOptions(db: DbOrTx, actor: Actor): Promise<ThreadOptions> {
-  const [{ people, groups }, closings, replies] = await Promise.all([
+export async function composerOptions(db: DbOrTx, actor: Actor, conversationId?: number): Promise<ThreadOptions> {
+  const [{ people, groups }, closings, replies, templates] = await Promise.all([
     assignmentChoices(db, actor),
     closingChoices(db, actor),
     listQuickReplies(db, actor, { limit: COMPOSER_QUICK_REPLIES }),
+    conversationId ? templatesFor(db, actor, conversationId) : [],
   ]);
-  return { people, groups, closings, quickReplies: replies.items.map(({ id, title, body, scope }) => ({ id, title, body, scope })), mayShareQuickReplies: actor.role === "admin" };
+  return { people, groups, closings, quickReplies: replies.items.map(({ id, title, body, scope }) => ({ id, title, body, scope })), mayShareQuickReplies: actor.role === "admin", templates };
+}
+
+/** The approved templates of the conversation's channel (WhatsApp), for the closed-window notice. */
+async function templatesFor(db: DbOrTx, actor: Actor, conversationId: number) {
+  const [row] = await db
+    .select({ config: channels.config })
+    .from(conversations)
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId)));
+  return row ? channelTemplates(row.config) : [];
 }
 
 /** A quick reply the actor may use: shared in their organization, or their own. */

@@ -20,7 +20,8 @@ import {
 import type { Actor } from "../context";
 import { catalogs } from "../i18n/catalog";
 import { recordEvent } from "../realtime/events";
-import { canReactivate } from "../channels/capabilities";
+import { canReactivate, capabilitiesOf } from "../channels/capabilities";
+import { replyWindow } from "../channels/windows";
 
 export class ConversationRuleBroken extends Error {
   constructor(
@@ -32,6 +33,9 @@ export class ConversationRuleBroken extends Error {
       | "bad_target"
       | "not_failed"
       | "window_passed"
+      | "outside_window"
+      | "too_long"
+      | "no_template"
       | "empty",
     public conversationId?: number,
   ) {
@@ -91,6 +95,8 @@ export interface Inbound {
   providerMessageId: string | null;
   at: Date;
   metadata?: Record<string, unknown>;
+  /** Until when free-form replies may follow this message (channels with reply windows). */
+  replyWindowEndsAt?: Date | null;
 }
 
 /**
@@ -134,6 +140,7 @@ export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change 
         lastMessagePreview: preview(input.body),
         lastInboundAt: sql`greatest(${conversations.lastInboundAt}, ${at})`,
         waitingSince: sql`coalesce(${conversations.waitingSince}, ${at})`,
+        ...(input.replyWindowEndsAt ? { replyWindowEndsAt: sql`greatest(${conversations.replyWindowEndsAt}, ${input.replyWindowEndsAt.toISOString()}::timestamptz)` } : {}),
       })
       .where(eq(conversations.id, opened.id));
     const eventIds: number[] = [];
@@ -332,6 +339,12 @@ export async function reply(db: DbOrTx, actor: Actor, conversationId: number, co
     const conv = await lockConversation(tx, actor, conversationId);
     if (conv.status !== "open") throw new ConversationRuleBroken("closed");
     if (conv.assigneeId !== actor.userId && !(await isParticipant(tx, conv.id, actor.userId))) throw new ConversationRuleBroken("not_joined");
+    const [channel] = await tx.select({ kind: channels.kind, config: channels.config }).from(channels).where(eq(channels.id, conv.channelId));
+    const caps = capabilitiesOf(channel.kind, channel.config);
+    if (text.length > caps.textMaxLength) throw new ConversationRuleBroken("too_long");
+    // Outside the reply window only a template may go out (WhatsApp); Messenger/Instagram tag replies until 7 days.
+    const window = replyWindow(channel.kind, conv.lastInboundAt, now);
+    if (window.state === "closed" && !(out.kind === "template" && window.templates)) throw new ConversationRuleBroken("outside_window");
     const messageId = await queueOutbound(tx, actor, conv, { ...out, body: text }, now);
     const firstResponse = conv.assigneeId === actor.userId && !conv.firstResponseAt;
     await tx
@@ -346,6 +359,31 @@ export async function reply(db: DbOrTx, actor: Actor, conversationId: number, co
     }
     return { conversationId: conv.id, eventIds, messageId };
   });
+}
+
+/**
+ * A WhatsApp template (the only thing that may go out after the 24-hour window): one of the
+ * channel's approved templates, with its {{n}} parameters filled in, sent through the outbox.
+ */
+export async function sendTemplate(db: DbOrTx, actor: Actor, conversationId: number, input: { name: string; language: string; parameters: string[] }, now: Date) {
+  const [row] = await db
+    .select({ config: channels.config })
+    .from(conversations)
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId)));
+  if (!row) throw new ConversationRuleBroken("not_found");
+  const template = channelTemplates(row.config).find((t) => t.name === input.name && t.language === input.language);
+  if (!template || input.parameters.length !== template.params) throw new ConversationRuleBroken("no_template");
+  const body = template.body.replace(/\{\{(\d+)\}\}/g, (_, n) => input.parameters[Number(n) - 1] ?? "");
+  return reply(db, actor, conversationId, { body, kind: "template", metadata: { template: { name: template.name, language: template.language, parameters: input.parameters } } }, now);
+}
+
+/** The approved templates a channel has (synchronized from the provider into its config). */
+export function channelTemplates(config: Record<string, unknown>): { name: string; language: string; body: string; params: number }[] {
+  const list = Array.isArray(config.templates) ? (config.templates as Record<string, unknown>[]) : [];
+  return list
+    .filter((t) => typeof t.name === "string" && typeof t.language === "string" && typeof t.body === "string")
+    .map((t) => ({ name: String(t.name), language: String(t.language), body: String(t.body), params: Number(t.params) || 0 }));
 }
 
 /** A private note to colleagues inside the conversation; never sent to the contact. */

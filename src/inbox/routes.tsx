@@ -16,7 +16,7 @@ import { fieldDefinitions } from "../contacts/profile";
 import { parseFilters } from "./filters";
 import { widgetRoutes } from "./widget-routes";
 import { widgetData } from "./widgets";
-import { addInternalNote, assignConversation, closeConversation, ConversationRuleBroken, joinConversation, reactivateConversation, reply, retryMessage, type AssignTarget, type Change } from "./lifecycle";
+import { addInternalNote, assignConversation, closeConversation, ConversationRuleBroken, joinConversation, reactivateConversation, reply, retryMessage, sendTemplate, type AssignTarget, type Change } from "./lifecycle";
 
 const listQuery = z.object({
   tab: z.enum(tabs).default("open"),
@@ -38,6 +38,9 @@ const ruleMessages: Record<ConversationRuleBroken["reason"], MessageKey> = {
   bad_target: "inbox.error.badTarget",
   not_failed: "inbox.error.notFailed",
   window_passed: "inbox.error.windowPassed",
+  outside_window: "inbox.error.outsideWindow",
+  too_long: "inbox.error.tooLong",
+  no_template: "inbox.error.noTemplate",
   empty: "inbox.error.empty",
 };
 
@@ -87,7 +90,8 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
 }
 
 async function threadOptions(c: Ctx) {
-  return composerOptions(c.get("deps").database.db, c.get("actor")!);
+  const id = Number(c.req.param("id"));
+  return composerOptions(c.get("deps").database.db, c.get("actor")!, Number.isSafeInteger(id) && id > 0 ? id : undefined);
 }
 
 /** After an action: htmx gets the fresh thread; a plain form post goes back to the conversation. */
@@ -116,6 +120,12 @@ async function act(c: Ctx, conversationId: number, change: () => Promise<Change>
     return afterAction(c, conversationId, { body: draftOnError ?? "", error: c.get("t")(ruleMessages[e.reason]) }, 422);
   }
 }
+
+const templateSchema = z.object({
+  name: z.string().trim().min(1).max(512),
+  language: z.string().trim().min(2).max(15),
+  param: z.union([z.string().trim().min(1).max(1024), z.array(z.string().trim().min(1).max(1024)).max(20)]).optional(),
+});
 
 const quickReplySchema = z.object({
   title: z.string().trim().min(1, "validation.required").max(60, "validation.tooLong"),
@@ -151,6 +161,18 @@ export function inboxRoutes() {
       const { body, as } = c.req.valid("form");
       const write = as === "note" ? addInternalNote : reply;
       return act(c, conversationIdOf(c), () => write(database.db, c.get("actor")!, conversationIdOf(c), body, clock.now()), body);
+    },
+  );
+
+  // Outside WhatsApp's 24-hour window: one of the channel's approved templates, parameters filled in.
+  app.post(
+    "/:id{[0-9]+}/template",
+    validForm(templateSchema, (c) => afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.noTemplate") }, 422)),
+    (c) => {
+      const { database, clock } = c.get("deps");
+      const { name, language, param } = c.req.valid("form");
+      const parameters = param === undefined ? [] : Array.isArray(param) ? param : [param];
+      return act(c, conversationIdOf(c), () => sendTemplate(database.db, c.get("actor")!, conversationIdOf(c), { name, language, parameters }, clock.now()));
     },
   );
 

@@ -7,6 +7,8 @@ import { pruneAttempts } from "../auth/rate-limit";
 import { expireSessions } from "../auth/expiry";
 import { refreshAllStats } from "../cockpit/metrics";
 import { processDueDeliveries } from "../channels/inbound";
+import { refreshReplyWindows } from "../channels/windows";
+import { syncAllTemplates } from "../channels/templates";
 
 export interface Job {
   name: string;
@@ -40,6 +42,22 @@ export const jobs: Job[] = [
     run: async (deps) => {
       await processDueDeliveries(deps);
     },
+  },
+  {
+    // Reply windows: kept current on open conversations; a window that closed is announced live.
+    name: "reply-windows",
+    pattern: "15 * * * * *",
+    lockKey: 7_411_105,
+    run: async (deps) => {
+      await refreshReplyWindows(deps.database, deps.clock.now());
+    },
+  },
+  {
+    // WhatsApp templates approved in Meta's manager, copied into each channel for the composer.
+    name: "whatsapp-templates",
+    pattern: "0 */15 * * * *",
+    lockKey: 7_411_106,
+    run: (deps) => syncAllTemplates(deps),
   },
   {
     name: "prune-login-attempts",

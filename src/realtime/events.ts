@@ -23,6 +23,7 @@ export type EventType =
   | "tagged"
   | "untagged"
   | "delivery_changed"
+  | "window_closed"
   | "metrics_refreshed"
   | "tag_changed"
   | "brand_changed"

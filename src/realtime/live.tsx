@@ -23,6 +23,7 @@ import { ConversationRow, MessageItem, TabCounts, ThreadFooter, ThreadHead, inbo
 import { StatusSwitch } from "../../views/layout";
 import type { Ui } from "../../views/ui";
 import type { LiveEvent } from "./bus";
+import { WindowNotice } from "../../views/inbox/window";
 
 export type LiveView = "cockpit" | "inbox" | "other";
 
@@ -66,7 +67,7 @@ function viewerUi(viewer: Viewer, actor: Actor = viewer.actor): Ui {
   return { t: translator(viewer.locale), locale: viewer.locale, path: "", user: null, actor };
 }
 
-const conversationEvents = new Set(["conversation_created", "message_created", "delivery_changed", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated", "tagged", "untagged"]);
+const conversationEvents = new Set(["conversation_created", "message_created", "delivery_changed", "window_closed", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated", "tagged", "untagged"]);
 /** Events that change what the cockpit board shows. */
 const boardEvents = new Set(["status_changed", "assigned", "forwarded", "closed", "reactivated", "conversation_created", "metrics_refreshed", "user_deactivated", "user_reactivated", "user_invited"]);
 
@@ -141,6 +142,14 @@ export class LiveRenderer {
     return out.join("");
   }
 
+  async #windowNotice(viewer: Viewer, conversationId: number): Promise<string> {
+    const { db } = this.database;
+    const [thread, options] = await Promise.all([getThread(db, viewer.actor, conversationId), composerOptions(db, viewer.actor, conversationId)]);
+    if (!thread) return "";
+    const c = thread.conversation;
+    return partial("#window-notice", String(<WindowNotice ui={viewerUi(viewer)} channelKind={c.channelKind} lastInboundAt={c.lastInboundAt} templates={options.templates ?? []} base={`/inbox/${conversationId}`} now={this.now()} />));
+  }
+
   /** The open thread: a new message is appended; other changes redraw its head and footer. */
   async #thread(event: LiveEvent, viewer: Viewer, conversationId: number): Promise<string> {
     const { db } = this.database;
@@ -151,16 +160,21 @@ export class LiveRenderer {
       const html = await this.#once(`message-html:${event.id}:${viewer.locale}:${viewer.actor.timezone}`, async () =>
         String(<MessageItem ui={viewerUi(viewer)} m={message} conversationId={conversationId} />),
       );
-      return upsert(`m-${message.id}`, "#messages", event.type === "message_created" ? "bottom" : "only", html);
+      const item = upsert(`m-${message.id}`, "#messages", event.type === "message_created" ? "bottom" : "only", html);
+      if (event.type !== "message_created" || (event.data as { direction?: string }).direction !== "in") return item;
+      // The customer wrote: the reply window opens again.
+      return item + (await this.#windowNotice(viewer, conversationId));
     }
     if (event.type === "tagged" || event.type === "untagged") return "";
     // Head and footer depend on the person (joined or not), so they are drawn per viewer.
     // Options hold the viewer's personal quick replies, so they are read per viewer too.
-    const [thread, options] = await Promise.all([getThread(db, viewer.actor, conversationId), composerOptions(db, viewer.actor)]);
+    const [thread, options] = await Promise.all([getThread(db, viewer.actor, conversationId), composerOptions(db, viewer.actor, conversationId)]);
     if (!thread) return "";
     const ui = viewerUi(viewer);
     const parts = [partial("#thread-head", String(<ThreadHead ui={ui} c={thread.conversation} options={options} back={inboxHref(viewer.tab ?? "open", viewer.search ?? "")} />))];
     // The footer holds the composer: redraw it only when its shape changes, never under a draft.
+    // The customer writing again (or the window job) changes what may be sent: redraw the notice only.
+    if (event.type === "window_closed") return parts.concat(await this.#windowNotice(viewer, conversationId)).join("");
     const footerChanges = event.type === "closed" || ((event.type === "assigned" || event.type === "joined") && event.subjectUserId === viewer.actor.userId);
     if (footerChanges) parts.push(partial("#thread-footer", String(<ThreadFooter ui={ui} c={thread.conversation} options={options} now={this.now()} />)));
     return parts.join("");

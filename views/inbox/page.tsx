@@ -10,6 +10,7 @@ import { FilterPanel, type FilterChoices } from "./filters";
 import { filterParams, isFiltered, noFilters, type InboxFilters } from "../../src/inbox/filters";
 import { fullTime, shortTime } from "../format";
 import type { Ui } from "../ui";
+import { WindowNotice, type TemplateChoice } from "./window";
 
 export interface ThreadData {
   conversation: {
@@ -46,6 +47,8 @@ export interface ThreadOptions {
   quickReplies: QuickReplyChoice[];
   /** Whether the viewer may save a quick reply for the whole organization (admins). */
   mayShareQuickReplies: boolean;
+  /** Approved templates of the conversation's channel (sent once the reply window has closed). */
+  templates?: TemplateChoice[];
 }
 
 export interface QuickReplyChoice {
@@ -368,6 +371,7 @@ export function ThreadFooter({ ui, c, draft, options, now }: { ui: Ui; c: Thread
         </div>
       ) : c.joined ? (
         <>
+          <WindowNotice ui={ui} channelKind={c.channelKind} lastInboundAt={c.lastInboundAt} templates={options.templates ?? []} base={base} now={now} />
           <QuickReplies ui={ui} base={base} options={options} />
           <Composer ui={ui} base={base} draft={draft} />
         </>
