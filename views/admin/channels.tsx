@@ -32,10 +32,16 @@ function ActiveBadge({ ui, active }: { ui: Ui; active: boolean }) {
 }
 
 /** A read-only value with a copy button (static/app.js copies it, or selects it when the clipboard is closed). */
-function CopyField({ ui, label, text }: { ui: Ui; label: string; text: string }) {
+function CopyField({ ui, label, text, multiline }: { ui: Ui; label: string; text: string; multiline?: boolean }) {
   return (
     <p class="copy-field">
-      <input type="text" readonly value={text} aria-label={label} class="copy-source" />
+      {multiline ? (
+        <textarea readonly rows={2} aria-label={label} class="copy-source">
+          {text}
+        </textarea>
+      ) : (
+        <input type="text" readonly value={text} aria-label={label} class="copy-source" />
+      )}
       <button type="button" class="copy" data-copy={text}>
         {ui.t("channels.copy")}
       </button>
@@ -278,7 +284,7 @@ export function ChannelPage({ ui, channel, kind, brands, base, form, flash }: Ch
           <section class="card stack" id="embed">
             <h2>{ui.t("channels.embedTitle")}</h2>
             <small class="hint">{ui.t("channels.embedHint")}</small>
-            <CopyField ui={ui} label={ui.t("channels.embedTitle")} text={embedSnippet(base, channel.webhookKey)} />
+            <CopyField ui={ui} label={ui.t("channels.embedTitle")} text={embedSnippet(base, channel.webhookKey)} multiline />
           </section>
         ) : (
           <section class="card stack" id="connect">

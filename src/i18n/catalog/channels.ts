@@ -50,7 +50,7 @@ export const en = {
   "channels.inactiveNotice": "This channel is deactivated: its webhooks are refused and nothing is sent on it.",
   "channels.connectTitle": "Connect to Meta",
   "channels.connectHint": "In your Meta app's webhook settings, paste this callback URL and the verify token saved for this channel.",
-  "channels.verifyReminder": "Verify token: the one saved below (ends {mask}).",
+  "channels.verifyReminder": "Verify token: the one saved below ({mask}).",
   "channels.verifyMissing": "No verify token is saved yet: set one below before connecting.",
   "channels.subscribe.whatsapp": "Then subscribe the WhatsApp Business account to the messages field.",
   "channels.subscribe.messenger": "Then subscribe the Page to messages, message_deliveries, message_reads and message_echoes.",
@@ -61,7 +61,7 @@ export const en = {
   "channels.activate": "Activate",
   "channels.confirmDeactivate": "Deactivate “{name}”? Its webhooks will be refused until you activate it again.",
   "channels.confirmDelete": "Delete the channel “{name}”? This cannot be undone.",
-  "channels.keepHistory": "{count} conversations happened on this channel, so it cannot be deleted: deactivate it instead.",
+  "channels.keepHistory": "Conversations on this channel: {count}. It cannot be deleted; deactivate it instead.",
   "channels.inUse": "This channel has conversations, so it cannot be deleted. Deactivate it instead.",
 } as const;
 
@@ -116,7 +116,7 @@ export const tr: Record<keyof typeof en, string> = {
   "channels.inactiveNotice": "Bu kanal devre dışı: webhook'ları reddedilir ve üzerinden bir şey gönderilmez.",
   "channels.connectTitle": "Meta'ya bağlayın",
   "channels.connectHint": "Meta uygulamanızın webhook ayarlarına bu geri çağırma URL'sini ve bu kanal için kayıtlı doğrulama belirtecini yapıştırın.",
-  "channels.verifyReminder": "Doğrulama belirteci: aşağıda kayıtlı olan ({mask} ile biter).",
+  "channels.verifyReminder": "Doğrulama belirteci: aşağıda kayıtlı olan ({mask}).",
   "channels.verifyMissing": "Henüz doğrulama belirteci kayıtlı değil: bağlamadan önce aşağıdan girin.",
   "channels.subscribe.whatsapp": "Ardından WhatsApp Business hesabını messages alanına abone edin.",
   "channels.subscribe.messenger": "Ardından sayfayı messages, message_deliveries, message_reads ve message_echoes alanlarına abone edin.",
@@ -127,6 +127,6 @@ export const tr: Record<keyof typeof en, string> = {
   "channels.activate": "Etkinleştir",
   "channels.confirmDeactivate": "“{name}” devre dışı bırakılsın mı? Yeniden etkinleştirilene kadar webhook'ları reddedilir.",
   "channels.confirmDelete": "“{name}” kanalı silinsin mi? Bu işlem geri alınamaz.",
-  "channels.keepHistory": "Bu kanalda {count} görüşme yapıldığı için silinemez: bunun yerine devre dışı bırakın.",
+  "channels.keepHistory": "Bu kanaldaki görüşme sayısı: {count}. Silinemez; bunun yerine devre dışı bırakın.",
   "channels.inUse": "Bu kanalda görüşmeler olduğu için silinemez. Bunun yerine devre dışı bırakın.",
 };
