@@ -175,9 +175,13 @@ function ChannelFields({ ui, kind, form, brands, masks }: FieldsProps) {
           <Field form={form} name="displayPhoneNumber" label={ui.t("channels.displayPhoneNumber")} maxlength={40} placeholder="+90 555 000 11 11" />
         </div>
       ) : kind === "messenger" ? (
-        <Field form={form} name="pageId" label={ui.t("channels.pageId")} required maxlength={30} />
+        <div class="row">
+          <Field form={form} name="pageId" label={ui.t("channels.pageId")} required maxlength={30} />
+        </div>
       ) : kind === "instagram" ? (
-        <Field form={form} name="accountId" label={ui.t("channels.accountId")} required maxlength={30} />
+        <div class="row">
+          <Field form={form} name="accountId" label={ui.t("channels.accountId")} required maxlength={30} />
+        </div>
       ) : (
         <WebchatFields ui={ui} form={form} />
       )}
