@@ -14,7 +14,7 @@ document.addEventListener("click", async (e) => {
     await navigator.clipboard.writeText(button.dataset.copy);
     button.classList.add("copied");
   } catch {
-    const input = button.parentElement?.querySelector("input.copy-source");
+    const input = button.parentElement?.querySelector(".copy-source");
     input?.select();
   }
 });

@@ -4,6 +4,7 @@ import type { AppEnv } from "../context";
 import { requireRole } from "../auth/middleware";
 import { redirect } from "../web";
 import { brandsRoutes } from "./brands-routes";
+import { channelsRoutes } from "./channels-routes";
 import { closingMessagesRoutes } from "./closing-messages-routes";
 import { customFieldsRoutes } from "./custom-fields-routes";
 import { quickRepliesRoutes } from "./quick-replies-routes";
@@ -20,6 +21,7 @@ export function adminRoutes() {
   app.route("/organization", organizationRoutes());
   app.route("/workgroups", workgroupsRoutes());
   app.route("/brands", brandsRoutes());
+  app.route("/channels", channelsRoutes());
   app.route("/tags", tagsRoutes());
   app.route("/quick-replies", quickRepliesRoutes());
   app.route("/closing-messages", closingMessagesRoutes());

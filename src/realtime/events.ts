@@ -30,7 +30,8 @@ export type EventType =
   | "workgroup_changed"
   | "quick_reply_changed"
   | "closing_message_changed"
-  | "custom_field_changed";
+  | "custom_field_changed"
+  | "channel_changed";
 
 export interface NewEvent {
   orgId: number;

@@ -8,6 +8,7 @@ export const adminSections: { href: string; label: MessageKey }[] = [
   { href: "/admin/users", label: "admin.users" },
   { href: "/admin/workgroups", label: "admin.workgroups" },
   { href: "/admin/brands", label: "admin.brands" },
+  { href: "/admin/channels", label: "admin.channels" },
   { href: "/admin/tags", label: "admin.tags" },
   { href: "/admin/quick-replies", label: "admin.quickReplies" },
   { href: "/admin/closing-messages", label: "admin.closingMessages" },

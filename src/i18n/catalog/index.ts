@@ -2,6 +2,7 @@
 import * as admin from "./admin";
 import * as auth from "./auth";
 import * as brands from "./brands";
+import * as channels from "./channels";
 import * as closingMessages from "./closing-messages";
 import * as customFields from "./custom-fields";
 import * as inbox from "./inbox";
@@ -11,7 +12,7 @@ import * as shell from "./shell";
 import * as tags from "./tags";
 import * as workgroups from "./workgroups";
 
-const parts = [shell, auth, admin, workgroups, brands, tags, quickReplies, closingMessages, customFields, inbox, messaging] as const;
+const parts = [shell, auth, admin, workgroups, brands, channels, tags, quickReplies, closingMessages, customFields, inbox, messaging] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends readonly { en: object }[]]
   ? H["en"] & Merge<R>

@@ -1,0 +1,244 @@
+// Admin → Channels routes: list, add one of a kind, edit (secrets kept when left blank), activate or
+// deactivate, delete an unused one.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../context";
+import { field, validForm, type FieldErrors, type FormValues } from "../forms";
+import { secretsFor } from "../channels/secrets";
+import { emptyForm } from "../../views/components/form";
+import { ChannelPage, ChannelRows, ChannelsPage, NewChannelPage } from "../../views/admin/channels";
+import type { Flash } from "../../views/ui";
+import { flash, isHtmx, redirect, render, saved, takeFlash, ui, type Ctx } from "../web";
+import {
+  brandChoices,
+  CHANNEL_NAME_MAX,
+  ChannelRuleBroken,
+  createChannel,
+  deleteChannel,
+  editableKinds,
+  getChannel,
+  isEditableKind,
+  listChannels,
+  parseOrigin,
+  setChannelActive,
+  UPLOAD_MB,
+  updateChannel,
+  webchatConfig,
+  webchatDefaults,
+  WIDGET_COLOR,
+  type ChannelInput,
+  type EditableKind,
+} from "./channels";
+import { optionLines } from "./custom-fields";
+import { decodeCursor } from "./pagination";
+
+const BASE = "/admin/channels";
+const ORIGINS_MAX = 50;
+
+const providerId = z.string().trim().min(1, "validation.required").max(30, "validation.tooLong").regex(/^\d+$/, "channels.badId");
+
+/** A new channel needs every secret; on an edit a blank one keeps what is stored. */
+function channelSchema(isNew: boolean) {
+  const secret = (max: number) => {
+    const typed = z.string().trim().max(max, "validation.tooLong").regex(/^\S*$/, "channels.badSecret");
+    return isNew ? typed.min(1, "validation.required") : typed.optional().transform((v) => v || undefined);
+  };
+  const common = { name: field.text(CHANNEL_NAME_MAX), brandId: field.id() };
+  const meta = { accessToken: secret(2048), appSecret: secret(256), verifyToken: secret(256) };
+  const upload = "channels.maxUpload";
+  return z
+    .discriminatedUnion("kind", [
+      z.object({
+        kind: z.literal("whatsapp"),
+        ...common,
+        phoneNumberId: providerId,
+        wabaId: providerId,
+        displayPhoneNumber: z.string().trim().max(40, "validation.tooLong").regex(/^[+\d\s().-]*$/, "validation.phone").optional(),
+        ...meta,
+      }),
+      z.object({ kind: z.literal("messenger"), ...common, pageId: providerId, ...meta }),
+      z.object({ kind: z.literal("instagram"), ...common, accountId: providerId, ...meta }),
+      z.object({
+        kind: z.literal("webchat"),
+        ...common,
+        allowedOrigins: z
+          .string()
+          .max(4000, "validation.tooLong")
+          .optional()
+          .transform((v) => optionLines(v ?? ""))
+          .refine((lines) => lines.length <= ORIGINS_MAX, { message: "channels.tooManyOrigins" })
+          .refine((lines) => lines.every((l) => parseOrigin(l) !== null), { message: "channels.badOrigin" })
+          .transform((lines) => [...new Set(lines.map((l) => parseOrigin(l)!))]),
+        preChatForm: field.checkbox(),
+        greeting: field.optionalText(500),
+        maxUploadMb: z
+          .string()
+          .trim()
+          .optional()
+          .transform((v) => (v ? Number(v) : webchatDefaults.maxUploadMb))
+          .pipe(z.number({ error: upload }).int(upload).min(UPLOAD_MB.min, upload).max(UPLOAD_MB.max, upload)),
+        color: z
+          .string()
+          .trim()
+          .optional()
+          .transform((v) => (v || webchatDefaults.color).toLowerCase())
+          .pipe(z.string().regex(WIDGET_COLOR, "validation.color")),
+      }),
+    ])
+    .transform((v): ChannelInput => {
+      const common = { name: v.name, brandId: v.brandId };
+      switch (v.kind) {
+        case "whatsapp": {
+          const config = { phoneNumberId: v.phoneNumberId, wabaId: v.wabaId, ...(v.displayPhoneNumber ? { displayPhoneNumber: v.displayPhoneNumber } : {}) };
+          return { kind: v.kind, ...common, config, secrets: secretsIn(v) };
+        }
+        case "messenger":
+          return { kind: v.kind, ...common, config: { pageId: v.pageId }, secrets: secretsIn(v) };
+        case "instagram":
+          return { kind: v.kind, ...common, config: { accountId: v.accountId }, secrets: secretsIn(v) };
+        case "webchat": {
+          const config = { allowedOrigins: v.allowedOrigins, preChatForm: v.preChatForm, greeting: v.greeting ?? "", maxUploadMb: v.maxUploadMb, color: v.color };
+          return { kind: v.kind, ...common, config, secrets: {} };
+        }
+      }
+    });
+}
+
+function secretsIn(v: { accessToken?: string; appSecret?: string; verifyToken?: string }): ChannelInput["secrets"] {
+  return { accessToken: v.accessToken, appSecret: v.appSecret, verifyToken: v.verifyToken };
+}
+
+const createSchema = channelSchema(true);
+const updateSchema = channelSchema(false);
+
+/** A channel's settings as form values (secrets are never put back into a form). */
+function formOf(kind: EditableKind, name: string, brandId: number | null, config: Record<string, unknown>): FormValues {
+  const text = (key: string) => (typeof config[key] === "string" ? (config[key] as string) : "");
+  const values: FormValues = { kind, name, brandId: brandId ? String(brandId) : "" };
+  switch (kind) {
+    case "whatsapp":
+      return { ...values, phoneNumberId: text("phoneNumberId"), wabaId: text("wabaId"), displayPhoneNumber: text("displayPhoneNumber") };
+    case "messenger":
+      return { ...values, pageId: text("pageId") };
+    case "instagram":
+      return { ...values, accountId: text("accountId") };
+    case "webchat": {
+      const w = webchatConfig(config);
+      return { ...values, allowedOrigins: w.allowedOrigins.join("\n"), preChatForm: w.preChatForm ? "on" : "", greeting: w.greeting, maxUploadMb: String(w.maxUploadMb), color: w.color };
+    }
+  }
+}
+
+type PageOptions = { form?: { values: FormValues; errors: FieldErrors }; flash?: Flash; status?: 200 | 422 };
+
+function ruleErrors(c: Ctx, input: ChannelInput, e: ChannelRuleBroken) {
+  const t = c.get("t");
+  const errors = Object.fromEntries(Object.entries(e.errors).map(([k, reason]) => [k, t(reason)]));
+  return { values: formOf(input.kind, input.name, input.brandId, input.config), errors };
+}
+
+/** Where Meta and the widget reach this server: PUBLIC_URL, else the address this page was asked on. */
+function publicBase(c: Ctx): string {
+  return (c.get("deps").config.PUBLIC_URL ?? new URL(c.req.url).origin).replace(/\/+$/, "");
+}
+
+const box = (c: Ctx) => secretsFor(c.get("deps").config);
+
+async function listPage(c: Ctx, opts: { flash?: Flash } = {}) {
+  const list = await listChannels(c.get("deps").database.db, c.get("actor")!, decodeCursor(c.req.query("after")));
+  const base = publicBase(c);
+  if (isHtmx(c) && c.req.method === "GET" && c.req.query("after")) {
+    return render(c, <ChannelRows ui={ui(c)} rows={list.items} next={list.next} base={base} />);
+  }
+  return render(c, <ChannelsPage ui={ui(c)} rows={list.items} next={list.next} base={base} flash={opts.flash ?? takeFlash(c)} />);
+}
+
+async function newPage(c: Ctx, kind: EditableKind, opts: PageOptions = {}) {
+  const brands = await brandChoices(c.get("deps").database.db, c.get("actor")!);
+  const config = kind === "webchat" ? { ...webchatDefaults } : {};
+  const form = opts.form ?? emptyForm(formOf(kind, "", brands.length === 1 ? brands[0].id : null, config));
+  return render(c, <NewChannelPage ui={ui(c)} kind={kind} brands={brands} form={form} />, opts.status ?? 200);
+}
+
+async function editPage(c: Ctx, id: number, opts: PageOptions = {}) {
+  const { db } = c.get("deps").database;
+  const actor = c.get("actor")!;
+  const [channel, brands] = await Promise.all([getChannel(db, box(c), actor, id), brandChoices(db, actor)]);
+  if (!channel || !isEditableKind(channel.kind)) return c.notFound();
+  const form = opts.form ?? emptyForm(formOf(channel.kind, channel.name, channel.brandId, channel.config));
+  return render(c, <ChannelPage ui={ui(c)} channel={channel} kind={channel.kind} brands={brands} base={publicBase(c)} form={form} flash={opts.flash ?? takeFlash(c)} />, opts.status ?? 200);
+}
+
+/** A rejected form is drawn again for the kind it was for; a form for no kind we know is a bad request. */
+function kindOf(values: FormValues): EditableKind | null {
+  const kind = values.kind;
+  return typeof kind === "string" && (editableKinds as readonly string[]).includes(kind) ? (kind as EditableKind) : null;
+}
+
+const idOf = (c: Ctx) => Number(c.req.param("id"));
+
+export function channelsRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/", (c) => listPage(c));
+
+  app.get(`/new/:kind{${editableKinds.join("|")}}`, (c) => newPage(c, c.req.param("kind") as EditableKind));
+
+  app.post(
+    "/",
+    validForm(createSchema, (c, errors, values) => {
+      const kind = kindOf(values);
+      return kind ? newPage(c, kind, { form: { errors, values }, status: 422 }) : c.text(c.get("t")("error.badRequest"), 400);
+    }),
+    async (c) => {
+      const input = c.req.valid("form");
+      const { database, clock } = c.get("deps");
+      try {
+        const channel = await createChannel(database.db, box(c), c.get("actor")!, input, clock.now());
+        flash(c, "ok", "channels.created");
+        return redirect(c, `${BASE}/${channel.id}`);
+      } catch (e) {
+        if (!(e instanceof ChannelRuleBroken)) throw e;
+        return newPage(c, input.kind, { form: ruleErrors(c, input, e), status: 422 });
+      }
+    },
+  );
+
+  app.get("/:id{[0-9]{1,15}}", (c) => editPage(c, idOf(c)));
+
+  app.post(
+    "/:id{[0-9]{1,15}}",
+    validForm(updateSchema, (c, errors, values) => editPage(c, idOf(c), { form: { errors, values }, status: 422 })),
+    async (c) => {
+      const input = c.req.valid("form");
+      const { database, clock } = c.get("deps");
+      try {
+        if (!(await updateChannel(database.db, box(c), c.get("actor")!, idOf(c), input, clock.now()))) return c.notFound();
+      } catch (e) {
+        if (!(e instanceof ChannelRuleBroken)) throw e;
+        return editPage(c, idOf(c), { form: ruleErrors(c, input, e), status: 422 });
+      }
+      return saved(c, (message) => editPage(c, idOf(c), { flash: message }), `${BASE}/${idOf(c)}`);
+    },
+  );
+
+  for (const [action, active] of [["deactivate", false], ["activate", true]] as const) {
+    app.post(`/:id{[0-9]{1,15}}/${action}`, async (c) => {
+      const { database, clock } = c.get("deps");
+      if (!(await setChannelActive(database.db, c.get("actor")!, idOf(c), active, clock.now()))) return c.notFound();
+      flash(c, "ok", active ? "channels.activated" : "channels.deactivated");
+      return redirect(c, `${BASE}/${idOf(c)}`);
+    });
+  }
+
+  app.post("/:id{[0-9]{1,15}}/delete", async (c) => {
+    const { database, clock } = c.get("deps");
+    const result = await deleteChannel(database.db, c.get("actor")!, idOf(c), clock.now());
+    if (result === "missing") return c.notFound();
+    if (result === "in_use") return editPage(c, idOf(c), { flash: { kind: "error", text: c.get("t")("channels.inUse") }, status: 422 });
+    flash(c, "ok", "common.deleted");
+    return redirect(c, BASE);
+  });
+
+  return app;
+}
