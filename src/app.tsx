@@ -12,6 +12,7 @@ import { adminRoutes } from "./admin/routes";
 import { shellRoutes } from "./shell/routes";
 import { workspaceRoutes } from "./shell/workspace";
 import { staticRoutes } from "./static";
+import { webchatRoutes } from "./channels/webchat/routes";
 import { ErrorPage } from "../views/auth/pages";
 import { csrfGuard, localeMiddleware, render, requestLog, securityHeaders, ui } from "./web";
 
@@ -37,6 +38,7 @@ export function createApp(deps: Deps) {
   app.use("/admin", requireActor);
   app.route("/admin", adminRoutes());
   app.route("/", workspaceRoutes());
+  app.route("/", webchatRoutes(bus));
   app.route("/", realtimeRoutes(bus, new LiveRenderer(deps.database, () => deps.clock.now())));
 
   app.notFound((c) => {
