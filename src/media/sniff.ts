@@ -29,7 +29,7 @@ export function sniffMime(bytes: Uint8Array, claimed = ""): string | null {
     if (brand.startsWith("3g")) return "video/3gpp";
     if (brand === "qt  ") return "video/quicktime";
     if (brand.startsWith("M4A") || brand === "M4B ") return "audio/mp4";
-    return want === "audio/mp4" ? "audio/mp4" : "video/mp4";
+    return want.startsWith("audio/") ? "audio/mp4" : "video/mp4";
   }
   if (ascii(bytes, 0, "ID3") || (bytes[0] === 0xff && (bytes[1] & 0xe0) === 0xe0 && bytes.length > 2)) return "audio/mpeg";
   if (starts(bytes, 0x50, 0x4b, 0x03, 0x04)) return OOXML.includes(want) ? want : "application/zip";
