@@ -262,6 +262,7 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
     try {
       const data = await call("/messages", { method: "POST", headers: headers(true), body: JSON.stringify({ body, clientId: newId() }) });
       el.text.value = "";
+      el.text.style.height = "auto";
       say(null);
       if (data.message) addMessage(data.message);
       listen();
@@ -381,12 +382,14 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
     return data;
   }
 
-  const mount = () => {
-    document.body.append(host);
+  // The launcher appears once the channel answered, in its colours; a refused page shows nothing.
+  const mount = () =>
     start()
-      .then(() => { if (session.contact && !needsPreChat()) load().catch(() => {}); })
-      .catch(() => host.remove());
-  };
+      .then(() => {
+        document.body.append(host);
+        if (session.contact && !needsPreChat()) load().catch(() => {});
+      })
+      .catch(() => {});
   if (document.body) mount();
   else document.addEventListener("DOMContentLoaded", mount);
 })();
