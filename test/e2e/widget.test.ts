@@ -125,6 +125,7 @@ describe.skipIf(!e2eEnabled)("the WebChat widget on a customer's website", () =>
     await page.goto(`${e2e.base}/widget/demo`);
     await page.locator("#kanal-webchat .launcher").click();
     await page.locator("#kanal-webchat textarea").waitFor();
+    await page.locator("#kanal-webchat .log li").first().waitFor();
     await e2e.shot(page, "45-widget-demo-page");
     await context.close();
   });
