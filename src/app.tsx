@@ -15,6 +15,7 @@ import { staticRoutes } from "./static";
 import { Background } from "./background";
 import { webhookRoutes } from "./channels/webhook-routes";
 import { OutboxWorker } from "./channels/outbox";
+import { webchatRoutes } from "./channels/webchat/routes";
 import { ErrorPage } from "../views/auth/pages";
 import { csrfGuard, localeMiddleware, render, requestLog, securityHeaders, ui } from "./web";
 
@@ -46,6 +47,7 @@ export function createApp(deps: Deps) {
   app.use("/admin", requireActor);
   app.route("/admin", adminRoutes());
   app.route("/", workspaceRoutes());
+  app.route("/", webchatRoutes(bus));
   app.route("/", realtimeRoutes(bus, new LiveRenderer(deps.database, () => deps.clock.now())));
 
   app.notFound((c) => {

@@ -1,7 +1,7 @@
 // Channel secrets (access tokens, app secrets, verify tokens) sealed at rest with AES-256-GCM.
 // The key comes from SECRETS_KEY (32 bytes, base64 or hex); without it, a key file is created once
 // under DATA_DIR so a demo install works, and the log says to set SECRETS_KEY in production.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config";
@@ -43,15 +43,41 @@ export function secretBox(key: Buffer): SecretBox {
 }
 
 const boxes = new WeakMap<Config, SecretBox>();
+const keys = new WeakMap<Config, Buffer>();
 
-/** The box for this configuration: SECRETS_KEY, else a key file kept under DATA_DIR. */
+/** SECRETS_KEY, else a key file kept under DATA_DIR. */
+function keyFor(config: Config): Buffer {
+  let key = keys.get(config);
+  if (!key) {
+    key = config.SECRETS_KEY ? parseKey(config.SECRETS_KEY) : keyFile(config.DATA_DIR);
+    keys.set(config, key);
+  }
+  return key;
+}
+
+/** The box for this configuration's key. */
 export function secretsFor(config: Config): SecretBox {
   let box = boxes.get(config);
   if (!box) {
-    box = secretBox(config.SECRETS_KEY ? parseKey(config.SECRETS_KEY) : keyFile(config.DATA_DIR));
+    box = secretBox(keyFor(config));
     boxes.set(config, box);
   }
   return box;
+}
+
+/**
+ * A WebChat visitor's proof of identity: an HMAC over the channel and the visitor id, under a key
+ * derived from the secrets key (so the sealing key itself never signs anything visible).
+ */
+export function signVisitor(config: Config, channelId: number, visitorId: string): string {
+  const subkey = createHmac("sha256", keyFor(config)).update("kanal:webchat-visitor:v1").digest();
+  return createHmac("sha256", subkey).update(`${channelId}:${visitorId}`).digest("base64url");
+}
+
+export function verifyVisitor(config: Config, channelId: number, visitorId: string, mac: string): boolean {
+  const expected = Buffer.from(signVisitor(config, channelId, visitorId));
+  const given = Buffer.from(mac);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 function keyFile(dir: string): Buffer {

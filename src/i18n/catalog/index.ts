@@ -10,9 +10,10 @@ import * as messaging from "./messaging";
 import * as quickReplies from "./quick-replies";
 import * as shell from "./shell";
 import * as tags from "./tags";
+import * as webchat from "./webchat";
 import * as workgroups from "./workgroups";
 
-const parts = [shell, auth, admin, workgroups, brands, channels, tags, quickReplies, closingMessages, customFields, inbox, messaging] as const;
+const parts = [shell, auth, admin, workgroups, brands, channels, tags, quickReplies, closingMessages, customFields, inbox, messaging, webchat] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends readonly { en: object }[]]
   ? H["en"] & Merge<R>

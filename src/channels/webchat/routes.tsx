@@ -1,0 +1,349 @@
+// The embeddable WebChat widget: its script, a demo page, and the public API it talks to
+// (/widget/api/<channel key>/…), guarded by the channel's allowed origins, a signed visitor token
+// and request budgets.
+import { Hono, type MiddlewareHandler } from "hono";
+import { streamSSE } from "hono/streaming";
+import { resolve } from "node:path";
+import { and, asc, eq, max } from "drizzle-orm";
+import { z } from "zod";
+import { channels, events, organizations } from "@db/schema";
+import type { AppEnv } from "../../context";
+import type { EventBus, LiveEvent } from "../../realtime/bus";
+import { publishEvents } from "../../realtime/events";
+import { storageFor } from "../../media/storage";
+import { serveStored } from "../../media/serve";
+import { render, ui, type Ctx } from "../../web";
+import { WidgetDemoPage } from "../../../views/webchat/demo";
+import { RateWindow, WIDGET_LIMITS } from "./limits";
+import {
+  findWebchatChannel,
+  introduceVisitor,
+  newVisitor,
+  originAllowed,
+  uploadRules,
+  visitorContact,
+  visitorFile,
+  visitorMessages,
+  visitorOf,
+  visitorSaw,
+  visitorSays,
+  visitorSendsFile,
+  WidgetRefusal,
+  widgetUpdate,
+  type WebchatChannel,
+} from "./visitors";
+
+type WidgetEnv = { Bindings: AppEnv["Bindings"]; Variables: AppEnv["Variables"] & { channel: WebchatChannel; visitorId: string; address: string } };
+type WidgetCtx = Parameters<MiddlewareHandler<WidgetEnv>>[0];
+
+const HEARTBEAT_MS = 15_000;
+const REPLAY_PAGE = 500;
+const widgetFile = resolve(import.meta.dir, "../../../static/widget.js");
+
+const sessionSchema = z.object({
+  token: z.string().max(200).optional(),
+  name: z.string().trim().min(1).max(120).optional(),
+  email: z.string().trim().email().max(200).optional(),
+});
+const messageSchema = z.object({ body: z.string().min(1).max(20_000), clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+const seenSchema = z.object({ upTo: z.number().int().positive() });
+const uploadSchema = z.object({
+  clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  voice: z.enum(["0", "1"]).default("0"),
+  durationMs: z.coerce.number().int().min(0).max(3_600_000).optional(),
+  caption: z.string().max(10_000).optional(),
+});
+
+function clientAddress(c: WidgetCtx | Ctx): string {
+  return c.req.header("x-forwarded-for")?.split(",")[0]?.trim() || c.env?.server?.requestIP(c.req.raw)?.address || "unknown";
+}
+
+function ownOrigins(c: WidgetCtx): string[] {
+  const own = [new URL(c.req.url).origin];
+  const publicUrl = c.get("deps").config.PUBLIC_URL;
+  if (publicUrl) own.push(new URL(publicUrl).origin);
+  return own.map((o) => o.toLowerCase());
+}
+
+function tooMany(c: WidgetCtx, retryAfter: number) {
+  c.header("Retry-After", String(retryAfter));
+  return c.json({ error: "rate_limited", retryAfter }, 429);
+}
+
+function refusal(c: WidgetCtx, e: unknown) {
+  if (!(e instanceof WidgetRefusal)) throw e;
+  return c.json({ error: e.reason }, e.reason === "too_large" ? 413 : e.reason === "bad_type" ? 415 : 422);
+}
+
+/** Serves widget.js with a validator: a day's cache, then a cheap 304 while it is unchanged. */
+async function widgetScript(c: Ctx) {
+  const text = await Bun.file(widgetFile).text();
+  const etag = `"${new Bun.CryptoHasher("sha256").update(text).digest("hex").slice(0, 20)}"`;
+  const headers = {
+    "content-type": "text/javascript; charset=utf-8",
+    "cache-control": "public, max-age=86400, stale-while-revalidate=604800",
+    etag,
+    "access-control-allow-origin": "*",
+  };
+  if (c.req.header("if-none-match") === etag) return new Response(null, { status: 304, headers });
+  return new Response(text, { headers });
+}
+
+export function webchatRoutes(bus: EventBus) {
+  const app = new Hono<AppEnv>();
+  const perAddress = new RateWindow(WIDGET_LIMITS.perAddress.max, WIDGET_LIMITS.perAddress.windowMs);
+  const perVisitor = new RateWindow(WIDGET_LIMITS.perVisitor.max, WIDGET_LIMITS.perVisitor.windowMs);
+  const newVisitors = new RateWindow(WIDGET_LIMITS.newVisitors.max, WIDGET_LIMITS.newVisitors.windowMs);
+  // What each event means to widgets, read once per process however many visitors are watching.
+  const updates = new Map<number, ReturnType<typeof widgetUpdate>>();
+
+  app.get("/widget.js", (c) => widgetScript(c));
+
+  /** A page that embeds a widget, for trying it: ?channel=<key>, else the demo organization's. */
+  app.get("/widget/demo", async (c) => {
+    const { database, config } = c.get("deps");
+    let key = c.req.query("channel") ?? null;
+    if (!key && config.demoSeed) {
+      const [row] = await database.db
+        .select({ key: channels.webhookKey })
+        .from(channels)
+        .innerJoin(organizations, eq(organizations.id, channels.orgId))
+        .where(and(eq(channels.kind, "webchat"), eq(channels.active, true)))
+        .orderBy(asc(organizations.id), asc(channels.id))
+        .limit(1);
+      key = row?.key ?? null;
+    }
+    const channel = key ? await findWebchatChannel(database.db, key) : null;
+    const origin = config.PUBLIC_URL ? new URL(config.PUBLIC_URL).origin : new URL(c.req.url).origin;
+    c.header("content-security-policy", "frame-ancestors 'none'");
+    return render(c, <WidgetDemoPage ui={ui(c)} channelKey={channel ? key : null} channelName={channel?.name ?? null} origin={origin} />);
+  });
+
+  const api = new Hono<WidgetEnv>();
+
+  // The channel, the embedding page's origin (with CORS answers for it), and the address budget.
+  api.use("/:key/*", async (c, next) => {
+    const channel = await findWebchatChannel(c.get("deps").database.db, c.req.param("key"));
+    if (!channel) return c.json({ error: "not_found" }, 404);
+    const sameOrigin = c.req.header("sec-fetch-site") === "same-origin";
+    const origin = c.req.header("origin") ?? (sameOrigin ? new URL(c.req.url).origin : null);
+    // Images and players fetch files without an Origin; the token alone guards those.
+    const isFileRead = c.req.method === "GET" && /\/files\/\d+$/.test(c.req.path);
+    if (!(isFileRead && !c.req.header("origin")) && !originAllowed(channel.settings, origin, ownOrigins(c))) {
+      return c.json({ error: "origin_not_allowed" }, 403);
+    }
+    const cors: Record<string, string> = origin
+      ? {
+          "access-control-allow-origin": origin,
+          "access-control-allow-methods": "GET, POST, OPTIONS",
+          "access-control-allow-headers": "authorization, content-type, last-event-id",
+          "access-control-max-age": "600",
+          "access-control-expose-headers": "retry-after",
+          vary: "Origin",
+        }
+      : { vary: "Origin" };
+    if (c.req.method === "OPTIONS") return new Response(null, { status: 204, headers: cors });
+    c.set("channel", channel);
+    c.set("address", clientAddress(c));
+    const budget = perAddress.hit(`${channel.id}:${c.get("address")}`, c.get("deps").clock.now().getTime());
+    if (!budget.ok) {
+      const limited = tooMany(c, budget.retryAfter);
+      for (const [k, v] of Object.entries(cors)) limited.headers.set(k, v);
+      return limited;
+    }
+    await next();
+    for (const [k, v] of Object.entries(cors)) c.res.headers.set(k, v);
+  });
+
+  /** The visitor the token proves (Authorization: Bearer, or ?token= where headers cannot be sent). */
+  const visitor: MiddlewareHandler<WidgetEnv> = async (c, next) => {
+    const bearer = c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
+    const visitorId = visitorOf(c.get("deps").config, c.get("channel").id, bearer ?? c.req.query("token"));
+    if (!visitorId) return c.json({ error: "unauthorized" }, 401);
+    c.set("visitorId", visitorId);
+    await next();
+  };
+  /** Writes spend the visitor's budget. */
+  const writes: MiddlewareHandler<WidgetEnv> = async (c, next) => {
+    const budget = perVisitor.hit(`${c.get("channel").id}:${c.get("visitorId")}`, c.get("deps").clock.now().getTime());
+    if (!budget.ok) return tooMany(c, budget.retryAfter);
+    await next();
+  };
+
+  async function jsonBody<T extends z.ZodTypeAny>(c: WidgetCtx, schema: T): Promise<z.infer<T> | null> {
+    const raw = await c.req.json().catch(() => null);
+    const parsed = schema.safeParse(raw ?? {});
+    return parsed.success ? parsed.data : null;
+  }
+
+  /** Starts or restores a visitor; with name and email (the pre-chat form), creates or updates the contact. */
+  api.post("/:key/session", async (c) => {
+    const { database, config, clock } = c.get("deps");
+    const channel = c.get("channel");
+    const input = await jsonBody(c, sessionSchema);
+    if (!input) return c.json({ error: "invalid" }, 422);
+    let visitorId = visitorOf(config, channel.id, input.token);
+    let token = input.token!;
+    if (!visitorId) {
+      const budget = newVisitors.hit(`${channel.id}:${c.get("address")}`, clock.now().getTime());
+      if (!budget.ok) return tooMany(c, budget.retryAfter);
+      ({ visitorId, token } = newVisitor(config, channel.id));
+    }
+    if (input.name && input.email) {
+      const budget = perVisitor.hit(`${channel.id}:${visitorId}`, clock.now().getTime());
+      if (!budget.ok) return tooMany(c, budget.retryAfter);
+      const { eventIds } = await introduceVisitor(database.db, channel, visitorId, { name: input.name, email: input.email }, clock.now());
+      await publishEvents(database, channel.orgId, eventIds);
+    }
+    const contact = await visitorContact(database.db, channel, visitorId);
+    const rules = uploadRules(channel);
+    return c.json({
+      visitorId,
+      token,
+      channel: { name: channel.name, greeting: channel.settings.greeting, color: channel.settings.color, preChatForm: channel.settings.preChatForm },
+      limits: {
+        textMaxLength: rules.textMaxLength,
+        voiceNotes: rules.voiceNotes,
+        media: Object.fromEntries(Object.entries(rules.media).map(([kind, rule]) => [kind, { mimes: rule!.mimes, maxBytes: rule!.maxBytes }])),
+      },
+      contact: contact ? { name: contact.name, email: contact.email } : null,
+    });
+  });
+
+  /** The visitor's messages, and the event id to resume the live stream from. */
+  api.get("/:key/messages", visitor, async (c) => {
+    const db = c.get("deps").database.db;
+    const channel = c.get("channel");
+    // Read the cursor first: anything committed after it is replayed by the stream (ids dedupe).
+    const [row] = await db.select({ id: max(events.id) }).from(events).where(eq(events.orgId, channel.orgId));
+    const history = await visitorMessages(db, channel, c.get("visitorId"));
+    return c.json({ ...history, cursor: row?.id ?? 0 });
+  });
+
+  api.post("/:key/messages", visitor, writes, async (c) => {
+    const { database, clock } = c.get("deps");
+    const input = await jsonBody(c, messageSchema);
+    if (!input) return c.json({ error: "invalid" }, 422);
+    try {
+      const result = await visitorSays(database.db, c.get("channel"), c.get("visitorId"), input, clock.now());
+      await publishEvents(database, c.get("channel").orgId, result.eventIds);
+      return c.json({ message: result.message, duplicate: !result.message }, result.message ? 201 : 200);
+    } catch (e) {
+      return refusal(c, e);
+    }
+  });
+
+  api.post("/:key/files", visitor, async (c, next) => {
+    // Refuse an oversized body before reading it; the exact check runs on the bytes.
+    const largest = Math.max(...Object.values(uploadRules(c.get("channel")).media).map((r) => r!.maxBytes));
+    const length = Number(c.req.header("content-length") ?? 0);
+    if (length > largest + 64 * 1024) return c.json({ error: "too_large" }, 413);
+    await next();
+  }, writes, async (c) => {
+    const { database, config, clock } = c.get("deps");
+    const form = await c.req.parseBody().catch(() => null);
+    const file = form?.file;
+    const fields = uploadSchema.safeParse(form ?? {});
+    if (!(file instanceof File) || !fields.success) return c.json({ error: "invalid" }, 422);
+    try {
+      const result = await visitorSendsFile(
+        database.db,
+        storageFor(config),
+        c.get("channel"),
+        c.get("visitorId"),
+        { bytes: new Uint8Array(await file.arrayBuffer()), claimedMime: file.type, filename: file.name, voice: fields.data.voice === "1", durationMs: fields.data.durationMs, caption: fields.data.caption, clientId: fields.data.clientId },
+        clock.now(),
+      );
+      await publishEvents(database, c.get("channel").orgId, result.eventIds);
+      return c.json({ message: result.message, duplicate: !result.message }, result.message ? 201 : 200);
+    } catch (e) {
+      return refusal(c, e);
+    }
+  });
+
+  /** A file from the visitor's own conversation: only with their token. */
+  api.get("/:key/files/:id{[0-9]+}", visitor, async (c) => {
+    const { database, config } = c.get("deps");
+    const found = await visitorFile(database.db, c.get("channel"), c.get("visitorId"), Number(c.req.param("id")));
+    const stored = found ? await storageFor(config).read(found.storageKey) : null;
+    if (!found || !stored) return c.json({ error: "not_found" }, 404);
+    const inline = /^(image|audio|video)\//.test(found.mime);
+    return serveStored(c.req.raw, stored, { mime: found.mime, filename: found.filename, inline });
+  });
+
+  /** The widget showed the agent's replies up to this message. */
+  api.post("/:key/seen", visitor, async (c) => {
+    const { database, clock } = c.get("deps");
+    const input = await jsonBody(c, seenSchema);
+    if (!input) return c.json({ error: "invalid" }, 422);
+    const eventIds = await visitorSaw(database.db, c.get("channel"), c.get("visitorId"), input.upTo, clock.now());
+    await publishEvents(database, c.get("channel").orgId, eventIds);
+    return c.json({ ok: true });
+  });
+
+  /**
+   * The live stream of this visitor's messages (agent replies, and their own from other tabs) and
+   * closings. EventSource cannot send headers: the token and a first cursor come in the query;
+   * reconnects send Last-Event-ID.
+   */
+  api.get("/:key/events", visitor, async (c) => {
+    const db = c.get("deps").database.db;
+    const channel = c.get("channel");
+    const visitorId = c.get("visitorId");
+    c.env?.server?.timeout(c.req.raw, 0);
+    await bus.start();
+    const resume = Number(c.req.header("last-event-id") ?? c.req.query("lastEventId") ?? "");
+    let lastSent = Number.isSafeInteger(resume) && resume >= 0 && (c.req.header("last-event-id") ?? c.req.query("lastEventId")) ? resume : null;
+    if (lastSent === null) {
+      const [row] = await db.select({ id: max(events.id) }).from(events).where(eq(events.orgId, channel.orgId));
+      lastSent = row?.id ?? 0;
+    }
+    const updateFor = (event: LiveEvent) => {
+      let update = updates.get(event.id);
+      if (!update) {
+        update = widgetUpdate(db, event).catch(() => null);
+        updates.set(event.id, update);
+        // Every stream of this process asks within moments; then the answer is dropped.
+        setTimeout(() => updates.delete(event.id), 30_000).unref?.();
+      }
+      return update;
+    };
+
+    return streamSSE(c, async (stream) => {
+      let queue: Promise<void> = Promise.resolve();
+      const send = (batch: LiveEvent[]) => {
+        queue = queue.then(async () => {
+          for (const event of batch) {
+            if (stream.aborted || event.id <= lastSent!) continue;
+            lastSent = event.id;
+            if (event.type !== "message_created" && event.type !== "closed") continue;
+            const update = await updateFor(event);
+            if (!update || update.channelId !== channel.id || update.visitorId !== visitorId) continue;
+            if (update.message) await stream.writeSSE({ id: String(event.id), event: "msg", data: JSON.stringify(update.message) });
+            else await stream.writeSSE({ id: String(event.id), event: "closed", data: JSON.stringify({ conversationId: update.closed }) });
+          }
+        });
+      };
+      const unsubscribe = bus.subscribe(channel.orgId, send);
+      // Replay what was missed, page by page (the bus may deliver newer events meanwhile; ids dedupe).
+      for (let from = lastSent!; ; ) {
+        const page = await bus.since(channel.orgId, from, REPLAY_PAGE);
+        send(page);
+        if (page.length < REPLAY_PAGE) break;
+        from = page[page.length - 1].id;
+      }
+      await stream.write(": ready\n\n");
+      const heartbeat = setInterval(() => void stream.write(": ping\n\n").catch(() => {}), HEARTBEAT_MS);
+      const closed = new Promise<void>((done) => {
+        stream.onAbort(done);
+        c.req.raw.signal.addEventListener("abort", () => done(), { once: true });
+      });
+      await closed;
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+
+  app.route("/widget/api", api);
+  return app;
+}
