@@ -1,5 +1,6 @@
 // The fake Meta Graph API speaks the wire formats of channels.md: what Kanal's adapters are tested against.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test";
+import { tmpdir } from "node:os";
 import { FixedClock } from "../../src/clock";
 import { fb, mergePayloads, messagingPayload, wa, whatsappPayload } from "../../src/channels/fake-meta/payloads";
 import { startFakeMeta, type FakeMeta } from "../../src/channels/fake-meta/server";
@@ -419,5 +420,40 @@ describe("webhook pushes", () => {
 
   it("the verification handshake echoes the challenge", async () => {
     expect(await fake.verify("wa")).toMatchObject({ status: 200, ok: true });
+  });
+});
+
+describe("the command line", () => {
+  // Async: the receiver and the fake answer from this process while the command runs.
+  async function cli(...args: string[]) {
+    const proc = Bun.spawn(["bun", "src/channels/fake-meta/cli.ts", "send", "--kanal", receiver.url, "--fake", fake.url, "--secret", SECRET, ...args], {
+      cwd: `${import.meta.dir}/../..`,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [stdout, exitCode] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+    return { stdout, exitCode };
+  }
+
+  it("send pushes one signed inbound message and prints Kanal's status", async () => {
+    const run = await cli("--channel", "wa", "--from", "905551112233", "--name", "Ayşe", "--text", "Merhaba 👋");
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`POST ${receiver.url}/webhooks/wa → 200`);
+    expect(receiver.received[0].valid).toBe(true);
+    expect(receiver.received[0].raw).toContain('"body":"Merhaba \\ud83d\\udc4b"');
+  });
+
+  it("send --voice stores the file in the running fake and names it as a voice note", async () => {
+    const path = `${tmpdir()}/kanal-fake-meta-${process.pid}.ogg`;
+    await Bun.write(path, "OggS fixture");
+    try {
+      const run = await cli("--channel", "wa", "--id", PHONE_ID, "--from", "905551112233", "--voice", path);
+      expect(run.exitCode).toBe(0);
+    } finally {
+      await Bun.file(path).delete();
+    }
+    const audio = receiver.received[0].json.entry[0].changes[0].value.messages[0].audio;
+    expect(audio).toMatchObject({ voice: true, mime_type: "audio/ogg; codecs=opus" });
+    expect(new TextDecoder().decode(fake.media.get(audio.id)!.bytes)).toBe("OggS fixture");
   });
 });

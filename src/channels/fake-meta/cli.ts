@@ -96,12 +96,14 @@ async function serve() {
 }
 
 /** Stores a file in the running fake so Kanal can fetch it from there, as it would from Meta. */
-async function uploadToFake(path: string, channel: string): Promise<WaMedia & { url?: string }> {
+async function uploadToFake(path: string, channel: string, voice = false): Promise<WaMedia & { url?: string }> {
   const file = Bun.file(path);
   if (!(await file.exists())) fail(`no such file: ${path}`);
   const form = new FormData();
   form.set("file", file, path.split("/").pop());
   form.set("channel", channel);
+  // WhatsApp names recorded voice notes this way.
+  if (voice && file.type.startsWith("audio/ogg")) form.set("type", "audio/ogg; codecs=opus");
   return (await fakeRequest("/_fake/media", { method: "POST", body: form })).json();
 }
 
@@ -132,7 +134,7 @@ async function send() {
   if (kind === "whatsapp") {
     const messages: WaMessage[] = [];
     if (flags.image) messages.push(wa.image({ from, at: now, media: pick(await uploadToFake(flags.image, id)), caption: flags.text }));
-    else if (flags.voice) messages.push(wa.audio({ from, at: now, media: pick(await uploadToFake(flags.voice, id)), voice: true }));
+    else if (flags.voice) messages.push(wa.audio({ from, at: now, media: pick(await uploadToFake(flags.voice, id, true)), voice: true }));
     if (flags.text && !flags.image) messages.push(wa.text({ from, at: now, text: flags.text }));
     const waba = flags.waba ?? demoIds.whatsapp.wabaId;
     payload = whatsappPayload({ id, wabaId: waba, displayPhoneNumber: demoIds.whatsapp.displayPhoneNumber }, { contacts: [{ name: flags.name ?? "Customer", waId: from }], messages });
