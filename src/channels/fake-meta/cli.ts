@@ -7,7 +7,7 @@ import { postWebhook, startFakeMeta, type FakeChannel } from "./server";
 import { metaJson } from "./sign";
 
 const usage = `Usage:
-  bun run fake-meta [--port 4010] [--kanal http://localhost:3000] [--no-receipts] [--receipt-delay 500]
+  bun run fake-meta [--port 4010] [--kanal http://localhost:3000] [--no-receipts] [--receipt-delay 1000]
       Registers the demo channels (WhatsApp ${demoIds.whatsapp.id}, Messenger ${demoIds.messenger.id},
       Instagram ${demoIds.instagram.id}; token demo-access-token, app secret demo-app-secret).
   bun run fake-meta --kind whatsapp --id <phone-number-id> --token <t> --secret <s> --channel <webhook-key>
@@ -78,7 +78,8 @@ async function serve() {
   const fake = await startFakeMeta({
     port,
     channels,
-    receipts: { enabled: !flags["no-receipts"], ...(flags["receipt-delay"] && { delayMs: Number(flags["receipt-delay"]) }) },
+    // A second between receipts, so the demo shows a message go sent → delivered → read.
+    receipts: { enabled: !flags["no-receipts"], delayMs: Number(flags["receipt-delay"] ?? 1000) },
     onPush: (p) => console.log(`→ webhook ${p.url}: ${p.status ?? p.error} (${p.body.length} bytes)`),
   });
   console.log(`Fake Meta Graph API on ${fake.url}`);

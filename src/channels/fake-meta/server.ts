@@ -127,6 +127,7 @@ export interface FakeRequest {
   channel?: string;
   /** Parsed JSON, or the multipart fields with files summarised. */
   body?: unknown;
+  /** 0 when the fake dropped the connection. */
   status: number;
   /** `null` when the fake dropped the connection. */
   response?: unknown;
@@ -484,7 +485,8 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
   // ---------------- receipts and failures after a send
 
   function matchRule(channel: FakeChannel, to: string): FailureRule | undefined {
-    const index = rules.findIndex((r) => (!r.to || r.to === to) && (!r.channel || r.channel === channel.id || r.channel === channel.name));
+    const digits = (id: string) => id.replace(/\D/g, "");
+    const index = rules.findIndex((r) => (!r.to || digits(r.to) === digits(to)) && (!r.channel || r.channel === channel.id || r.channel === channel.name));
     if (index < 0) return undefined;
     const rule = rules[index];
     if (rule.times !== "always" && --rule.left <= 0) rules.splice(index, 1);
