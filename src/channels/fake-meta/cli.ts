@@ -1,0 +1,163 @@
+// `bun run fake-meta`: serve the fake Graph API for the demo; `bun run fake-meta send …`: push one
+// signed inbound message to Kanal, as a customer writing on WhatsApp, Messenger or Instagram would.
+import { parseArgs } from "node:util";
+import { DEMO_APP_SECRET, DEMO_FAKE_PORT, DEMO_KANAL_URL, demoChannels, demoIds } from "./demo";
+import { fb, messagingPayload, newInstagramMid, newMessengerMid, wa, whatsappPayload, type MetaKind, type WaMedia, type WaMessage } from "./payloads";
+import { postWebhook, startFakeMeta, type FakeChannel } from "./server";
+import { metaJson } from "./sign";
+
+const usage = `Usage:
+  bun run fake-meta [--port 4010] [--kanal http://localhost:3000] [--no-receipts] [--receipt-delay 1000]
+      Registers the demo channels (WhatsApp ${demoIds.whatsapp.id}, Messenger ${demoIds.messenger.id},
+      Instagram ${demoIds.instagram.id}; token demo-access-token, app secret demo-app-secret).
+  bun run fake-meta --kind whatsapp --id <phone-number-id> --token <t> --secret <s> --channel <webhook-key>
+      [--waba <id>] [--verify-token <t>] [--webhook-url <url>]   Registers that channel instead.
+  bun run fake-meta send --from 905551112233 --name "Ayşe" --text "Merhaba 👋" [--image a.jpg | --voice a.ogg]
+      [--channel demo-whatsapp] [--kind whatsapp|messenger|instagram] [--page <id>] [--secret <s>]
+      [--kanal http://localhost:3000] [--fake http://localhost:4010]
+      Pushes one signed inbound message to {kanal}/webhooks/{channel}; media goes through the running fake.`;
+
+const { values: flags, positionals } = parseArgs({
+  args: Bun.argv.slice(2),
+  allowPositionals: true,
+  options: {
+    port: { type: "string" },
+    kanal: { type: "string" },
+    fake: { type: "string" },
+    kind: { type: "string" },
+    id: { type: "string" },
+    page: { type: "string" },
+    waba: { type: "string" },
+    token: { type: "string" },
+    secret: { type: "string" },
+    "verify-token": { type: "string" },
+    channel: { type: "string" },
+    "webhook-url": { type: "string" },
+    "no-receipts": { type: "boolean" },
+    "receipt-delay": { type: "string" },
+    from: { type: "string" },
+    name: { type: "string" },
+    text: { type: "string" },
+    image: { type: "string" },
+    voice: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
+});
+
+const kanalUrl = (flags.kanal ?? DEMO_KANAL_URL).replace(/\/$/, "");
+const kind = (flags.kind ?? "whatsapp") as MetaKind;
+if (!["whatsapp", "messenger", "instagram"].includes(kind)) fail(`--kind must be whatsapp, messenger or instagram`);
+
+if (flags.help) console.log(usage);
+else if (positionals[0] === "send") await send();
+else if (positionals.length === 0) await serve();
+else fail(`unknown command ${positionals[0]}\n\n${usage}`);
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+async function serve() {
+  const port = Number(flags.port ?? DEMO_FAKE_PORT);
+  const custom = flags.id ?? flags.page;
+  const channels: FakeChannel[] = custom
+    ? [
+        {
+          kind,
+          id: custom,
+          accessToken: flags.token ?? fail("--token is required with --id"),
+          appSecret: flags.secret ?? fail("--secret is required with --id"),
+          verifyToken: flags["verify-token"],
+          name: flags.channel,
+          wabaId: flags.waba,
+          webhookUrl: flags["webhook-url"] ?? (flags.channel ? `${kanalUrl}/webhooks/${flags.channel}` : undefined),
+        },
+      ]
+    : demoChannels(kanalUrl);
+  const fake = await startFakeMeta({
+    port,
+    channels,
+    // A second between receipts, so the demo shows a message go sent → delivered → read.
+    receipts: { enabled: !flags["no-receipts"], delayMs: Number(flags["receipt-delay"] ?? 1000) },
+    onPush: (p) => console.log(`→ webhook ${p.url}: ${p.status ?? p.error} (${p.body.length} bytes)`),
+  });
+  console.log(`Fake Meta Graph API on ${fake.url}`);
+  for (const c of fake.channels()) {
+    console.log(`  ${c.kind.padEnd(9)} id ${c.id}${c.wabaId ? ` (WABA ${c.wabaId})` : ""}  token ${c.accessToken}  app secret ${c.appSecret}` + `${c.verifyToken ? `  verify token ${c.verifyToken}` : ""}\n            webhooks → ${c.webhookUrl ?? "(none)"}`);
+  }
+  console.log(`\nPoint Kanal at it:  META_GRAPH_URL=${fake.url} bun start`);
+  console.log(`Push a customer message:  bun run fake-meta send --from 905551112233 --name "Ayşe" --text "Merhaba 👋"`);
+  const stop = async () => {
+    await fake.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+/** Stores a file in the running fake so Kanal can fetch it from there, as it would from Meta. */
+async function uploadToFake(path: string, channel: string, voice = false): Promise<WaMedia & { url?: string }> {
+  const file = Bun.file(path);
+  if (!(await file.exists())) fail(`no such file: ${path}`);
+  const form = new FormData();
+  form.set("file", file, path.split("/").pop());
+  form.set("channel", channel);
+  // WhatsApp names recorded voice notes this way.
+  if (voice && file.type.startsWith("audio/ogg")) form.set("type", "audio/ogg; codecs=opus");
+  return (await fakeRequest("/_fake/media", { method: "POST", body: form })).json();
+}
+
+async function nameInFake(id: string, name: string) {
+  const fakeUrl = (flags.fake ?? `http://localhost:${DEMO_FAKE_PORT}`).replace(/\/$/, "");
+  const init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id, name }) };
+  const res = await fetch(`${fakeUrl}/_fake/profiles`, init).catch(() => null);
+  if (!res?.ok) console.warn(`(the fake at ${fakeUrl} did not take the name: Kanal's profile lookup will not find it)`);
+}
+
+async function fakeRequest(path: string, init: RequestInit): Promise<Response> {
+  const fakeUrl = (flags.fake ?? `http://localhost:${DEMO_FAKE_PORT}`).replace(/\/$/, "");
+  const res = await fetch(fakeUrl + path, init).catch(() => fail(`the fake is not running at ${fakeUrl}: start it with bun run fake-meta`));
+  if (!res.ok) fail(`the fake refused ${path}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+async function send() {
+  const demo = demoIds[kind];
+  const id = flags.id ?? flags.page ?? demo.id;
+  const webhookKey = flags.channel ?? demo.webhookKey;
+  const secret = flags.secret ?? DEMO_APP_SECRET;
+  const from = flags.from ?? (kind === "whatsapp" ? "905551112233" : "7100000000000001");
+  if (!flags.text && !flags.image && !flags.voice) fail("send needs --text, --image or --voice");
+  const now = new Date();
+
+  let payload: object;
+  if (kind === "whatsapp") {
+    const messages: WaMessage[] = [];
+    if (flags.image) messages.push(wa.image({ from, at: now, media: pick(await uploadToFake(flags.image, id)), caption: flags.text }));
+    else if (flags.voice) messages.push(wa.audio({ from, at: now, media: pick(await uploadToFake(flags.voice, id, true)), voice: true }));
+    if (flags.text && !flags.image) messages.push(wa.text({ from, at: now, text: flags.text }));
+    const waba = flags.waba ?? demoIds.whatsapp.wabaId;
+    payload = whatsappPayload({ id, wabaId: waba, displayPhoneNumber: demoIds.whatsapp.displayPhoneNumber }, { contacts: [{ name: flags.name ?? "Customer", waId: from }], messages });
+  } else {
+    const mid = kind === "messenger" ? newMessengerMid : newInstagramMid;
+    const path = flags.image ?? flags.voice;
+    const event = path
+      ? fb.attachments({ from, to: id, at: now, mid: mid(), text: flags.text, attachments: [{ type: flags.image ? "image" : "audio", url: (await uploadToFake(path, id)).url! }] })
+      : fb.text({ from, to: id, at: now, mid: mid(), text: flags.text! });
+    payload = messagingPayload(kind, id, [event], now);
+    // Messenger and Instagram webhooks carry no name: Kanal asks the Graph API (the fake) for the profile.
+    if (flags.name) await nameInFake(from, flags.name);
+  }
+
+  const url = `${kanalUrl}/webhooks/${webhookKey}`;
+  const body = metaJson(payload);
+  const { response } = await postWebhook(url, body, secret).catch((e) => fail(`Kanal is not reachable at ${url}: ${(e as Error).message}`));
+  const answer = await response.text();
+  console.log(`POST ${url} → ${response.status}${answer ? ` ${answer.slice(0, 200)}` : ""}`);
+  if (!response.ok) process.exit(1);
+}
+
+function pick(m: WaMedia): WaMedia {
+  return { id: m.id, mime_type: m.mime_type, sha256: m.sha256 };
+}
