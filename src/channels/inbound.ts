@@ -102,12 +102,13 @@ async function storeInboundMessage(deps: Deps, account: ChannelAccount, event: I
     .where(and(eq(messages.channelId, account.id), eq(messages.providerMessageId, event.providerMessageId)));
   if (known) return;
   const file = event.media ? await downloadMedia(deps, account, event) : null;
+  const contactName = event.contactName || (await profileName(deps, account, event.externalId));
   const change = await db.transaction(async (tx) => {
     const result = await ingestInbound(tx, {
       orgId: account.orgId,
       channelId: account.id,
       externalId: event.externalId,
-      contactName: event.contactName,
+      contactName,
       phone: event.phone,
       kind: event.kind,
       body: event.body,
@@ -132,6 +133,23 @@ async function storeInboundMessage(deps: Deps, account: ChannelAccount, event: I
     return result;
   });
   if (!change.duplicate) await publishEvents(deps.database, account.orgId, change.eventIds);
+}
+
+/** A new Messenger/Instagram customer's name from the provider's profile API (best effort). */
+async function profileName(deps: Deps, account: ChannelAccount, externalId: string): Promise<string> {
+  const adapter = adaptersFor(deps.config)[account.kind];
+  if (!adapter.profileName) return "";
+  const [known] = await deps.database.db
+    .select({ id: contactIdentities.id })
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.channelId, account.id), eq(contactIdentities.externalId, externalId)));
+  if (known) return "";
+  try {
+    return (await adapter.profileName(account, externalId)) ?? "";
+  } catch (e) {
+    deps.log.debug("profile lookup failed", { channelId: account.id, error: e instanceof Error ? e.message : String(e) });
+    return "";
+  }
 }
 
 async function downloadMedia(deps: Deps, account: ChannelAccount, event: InboundMessage) {

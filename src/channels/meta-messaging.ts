@@ -80,6 +80,13 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
       return out;
     },
 
+    async profileName(account, externalId) {
+      const fields = kind === "messenger" ? "first_name,last_name" : "name,username";
+      const p = await graph.json<Obj>("GET", graph.url(`${externalId}?fields=${fields}`), account.secrets.accessToken ?? "");
+      const name = kind === "messenger" ? [p?.first_name, p?.last_name].filter(Boolean).join(" ") : (p?.name ?? p?.username);
+      return name ? String(name) : null;
+    },
+
     async fetchMedia(account, ref) {
       // Attachment URLs are temporary signed URLs: fetched at once, with the token for the fake/CDN alike.
       const file = await graph.download(String(ref.url), account.secrets.accessToken ?? "");

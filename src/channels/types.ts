@@ -75,6 +75,8 @@ export interface ChannelAdapter {
   parse(account: ChannelAccount, payload: unknown): InboundEvent[];
   /** Downloads an inbound message's media. */
   fetchMedia(account: ChannelAccount, ref: MediaRef): Promise<{ bytes: Blob; mime: string; filename: string }>;
+  /** The customer's display name, for providers whose webhooks carry none (Messenger, Instagram). */
+  profileName?(account: ChannelAccount, externalId: string): Promise<string | null>;
   /** Sends one message; returns the provider's message id or throws ProviderError. */
   send(account: ChannelAccount, message: OutgoingMessage): Promise<{ providerMessageId: string }>;
 }

@@ -13,6 +13,15 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export function webhookRoutes(background: Background) {
   const app = new Hono<AppEnv>();
+  // Deliveries of one channel are processed in the order they arrived, so a customer's messages
+  // keep their order; different channels proceed in parallel.
+  const chains = new Map<number, Promise<unknown>>();
+  const inOrder = (channelId: number, work: () => Promise<unknown>) => {
+    const next = (chains.get(channelId) ?? Promise.resolve()).then(work, work);
+    chains.set(channelId, next);
+    void next.finally(() => chains.get(channelId) === next && chains.delete(channelId));
+    return next;
+  };
 
   app.get("/webhooks/:key", async (c) => {
     const deps = c.get("deps");
@@ -48,7 +57,7 @@ export function webhookRoutes(background: Background) {
       return c.text("Body is not JSON", 400);
     }
     const deliveryId = await storeDelivery(deps.database.db, channel.id, body, deps.clock.now());
-    background.run("webhook", () => processDelivery(deps, deliveryId));
+    background.run("webhook", () => inOrder(channel.id, () => processDelivery(deps, deliveryId)));
     return c.text("EVENT_RECEIVED", 200);
   });
 
