@@ -20,6 +20,7 @@ import {
   workgroups,
 } from "./schema";
 import { createOrganization } from "../src/admin/organizations";
+import { DEMO_ACCESS_TOKEN, DEMO_APP_SECRET, DEMO_VERIFY_TOKEN, demoIds } from "../src/channels/fake-meta/demo";
 import { hashPassword } from "../src/auth/passwords";
 
 export const DEMO_PASSWORD = "demo-password";
@@ -75,6 +76,8 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
       { orgId: org.id, userId: agent1Id, title: "My sign-off", body: "Have a great day! — Okan", createdAt: now },
     ]);
 
+    // The provider channels match the local fake Graph API's demo registration (`bun run fake-meta`).
+    const demoSecrets = sealSecrets?.({ accessToken: DEMO_ACCESS_TOKEN, appSecret: DEMO_APP_SECRET, verifyToken: DEMO_VERIFY_TOKEN }) ?? null;
     const [whatsapp, webchat] = await tx
       .insert(channels)
       .values([
@@ -83,13 +86,14 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
           brandId: brand.id,
           kind: "whatsapp",
           name: "WhatsApp (demo)",
-          config: { phoneNumberId: "420000000000002", wabaId: "310000000000001", displayPhoneNumber: "+90 555 000 11 11" },
-          // Matches the local fake Graph API's demo registration (`bun run fake-meta`).
-          secrets: sealSecrets?.({ accessToken: "demo-access-token", appSecret: "demo-app-secret", verifyToken: "demo-verify-token" }) ?? null,
-          webhookKey: "demo-whatsapp",
+          config: { phoneNumberId: demoIds.whatsapp.id, wabaId: demoIds.whatsapp.wabaId, displayPhoneNumber: "+90 555 000 11 11" },
+          secrets: demoSecrets,
+          webhookKey: demoIds.whatsapp.webhookKey,
           createdAt: now,
         },
         { orgId: org.id, brandId: brand.id, kind: "webchat", name: "Website chat", config: { allowedOrigins: [] }, webhookKey: "demo-webchat", createdAt: now },
+        { orgId: org.id, brandId: brand.id, kind: "messenger", name: "Messenger (demo)", config: { pageId: demoIds.messenger.id }, secrets: demoSecrets, webhookKey: demoIds.messenger.webhookKey, createdAt: now },
+        { orgId: org.id, brandId: brand.id, kind: "instagram", name: "Instagram (demo)", config: { accountId: demoIds.instagram.id }, secrets: demoSecrets, webhookKey: demoIds.instagram.webhookKey, createdAt: now },
       ])
       .returning();
 

@@ -6,6 +6,14 @@ import type { Background } from "../background";
 import { accountOf, channelByWebhookKey } from "./accounts";
 import { processDelivery, storeDelivery } from "./inbound";
 import { validSignature } from "./signature";
+import { adaptersFor } from "./adapters";
+import type { InboundEvent } from "./types";
+
+function orderKey(channelId: number, events: InboundEvent[]): string {
+  const first = events[0];
+  if (!first) return `${channelId}:empty`;
+  return first.type === "status" ? `${channelId}:status:${first.providerMessageId}` : `${channelId}:from:${first.externalId}`;
+}
 
 const PROVIDER_KINDS = new Set(["whatsapp", "messenger", "instagram"]);
 /** Meta's payloads are small; anything this large is not one of them. */
@@ -13,13 +21,13 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export function webhookRoutes(background: Background) {
   const app = new Hono<AppEnv>();
-  // Deliveries of one channel are processed in the order they arrived, so a customer's messages
-  // keep their order; different channels proceed in parallel.
-  const chains = new Map<number, Promise<unknown>>();
-  const inOrder = (channelId: number, work: () => Promise<unknown>) => {
-    const next = (chains.get(channelId) ?? Promise.resolve()).then(work, work);
-    chains.set(channelId, next);
-    void next.finally(() => chains.get(channelId) === next && chains.delete(channelId));
+  // Deliveries from one customer are processed in the order they arrived, so their messages keep
+  // their order; different customers (and statuses, applied monotonically) proceed in parallel.
+  const chains = new Map<string, Promise<unknown>>();
+  const inOrder = (key: string, work: () => Promise<unknown>) => {
+    const next = (chains.get(key) ?? Promise.resolve()).then(work, work);
+    chains.set(key, next);
+    void next.finally(() => chains.get(key) === next && chains.delete(key));
     return next;
   };
 
@@ -51,13 +59,14 @@ export function webhookRoutes(background: Background) {
       return c.text("Invalid signature", 401);
     }
     const body = new TextDecoder().decode(raw);
+    let payload: unknown;
     try {
-      JSON.parse(body);
+      payload = JSON.parse(body);
     } catch {
       return c.text("Body is not JSON", 400);
     }
     const deliveryId = await storeDelivery(deps.database.db, channel.id, body, deps.clock.now());
-    background.run("webhook", () => inOrder(channel.id, () => processDelivery(deps, deliveryId)));
+    background.run("webhook", () => inOrder(orderKey(channel.id, adaptersFor(deps.config)[account.kind].parse(account, payload)), () => processDelivery(deps, deliveryId)));
     return c.text("EVENT_RECEIVED", 200);
   });
 
