@@ -29,7 +29,9 @@ export type EventType =
   | "workgroup_changed"
   | "quick_reply_changed"
   | "closing_message_changed"
-  | "custom_field_changed";
+  | "custom_field_changed"
+  | "file_added"
+  | "file_removed";
 
 export interface NewEvent {
   orgId: number;
