@@ -9,7 +9,7 @@ export function refusalText(t: Translate, locale: string, problem: UploadProblem
     case "too_large":
       return t("media.error.tooLarge", {
         name,
-        size: size ? humanSize(size, locale) : "?",
+        size: size ? humanSize(size, locale) : `> ${humanSize(problem.maxBytes, locale)}`,
         kind: t(`media.kind.${problem.kind}`),
         max: humanSize(problem.maxBytes, locale),
       });
