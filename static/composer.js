@@ -19,6 +19,12 @@
     const digits = unit === 0 || value >= 10 ? 0 : 1;
     return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
   }
+  // The same line icons the server draws (views/media/attachments.tsx).
+  const svg = (paths) => `<svg class="icon" aria-hidden="true" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${paths}</svg>`;
+  const ICONS = {
+    mic: svg('<path d="M12 1a3 3 0 0 0-3 3v8a3 3 0 0 0 6 0V4a3 3 0 0 0-3-3z"/><path d="M19 10v2a7 7 0 0 1-14 0v-2"/><path d="M12 19v4M8 23h8"/>'),
+    file: svg('<path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z"/><path d="M14 2v6h6"/>'),
+  };
   const clock = (ms) => {
     const s = Math.round(ms / 1000);
     return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
@@ -72,8 +78,7 @@
     } else {
       const icon = document.createElement("span");
       icon.className = "chip-icon";
-      icon.setAttribute("aria-hidden", "true");
-      icon.textContent = voice ? "🎤" : "📄";
+      icon.innerHTML = voice ? ICONS.mic : ICONS.file;
       chip.append(icon);
     }
     const label = document.createElement("span");
@@ -140,6 +145,8 @@
       if (xhr.status === 201 && answer.id) {
         bar.remove();
         chip.dataset.id = String(answer.id);
+        // The server's name: a pasted screenshot gets one from its date.
+        if (!voice && answer.filename) chip.querySelector(".chip-name").textContent = answer.filename;
         const input = document.createElement("input");
         input.type = "hidden";
         input.name = "attachmentIds";

@@ -6,7 +6,7 @@ import { fileOf, joinedConversation, TINY_PNG, upload } from "./support";
 
 const t = useTestApp({ STORAGE_DIR: `/tmp/kanal-test-filebox-${process.pid}` });
 
-function uploadToBox(client: Awaited<ReturnType<typeof t.signIn>>, conversationId: number, bytes: Uint8Array, filename: string) {
+function uploadToBox(client: Awaited<ReturnType<typeof t.signIn>>, conversationId: number, bytes: Uint8Array<ArrayBuffer>, filename: string) {
   return client.request(`/inbox/${conversationId}/files`, {
     method: "POST",
     body: bytes,

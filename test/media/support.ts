@@ -27,7 +27,7 @@ export interface UploadOptions {
   chunked?: boolean;
 }
 
-export function upload(client: Client, conversationId: number, bytes: Uint8Array, opts: UploadOptions = {}) {
+export function upload(client: Client, conversationId: number, bytes: Uint8Array<ArrayBuffer>, opts: UploadOptions = {}) {
   const headers: Record<string, string> = { "content-type": opts.type ?? "application/octet-stream" };
   if (opts.filename !== undefined) headers["x-filename"] = encodeURIComponent(opts.filename);
   if (opts.voice) headers["x-voice"] = "1";
@@ -37,7 +37,7 @@ export function upload(client: Client, conversationId: number, bytes: Uint8Array
   return client.request(`/inbox/${conversationId}/uploads`, { method: "POST", body, headers });
 }
 
-function chunkedStream(bytes: Uint8Array, size = 64 * 1024) {
+function chunkedStream(bytes: Uint8Array<ArrayBuffer>, size = 64 * 1024) {
   let at = 0;
   return new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -52,7 +52,7 @@ const PNG_HEAD = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG_HEAD = [0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46];
 
 /** A file of exactly `size` bytes that starts like a real file of that type. */
-export function fileOf(kind: "png" | "jpeg" | "pdf" | "mp4" | "exe" | "zip" | "mp3", size: number): Uint8Array {
+export function fileOf(kind: "png" | "jpeg" | "pdf" | "mp4" | "exe" | "zip" | "mp3", size: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(size);
   const head: number[] =
     kind === "png"
@@ -74,6 +74,6 @@ export function fileOf(kind: "png" | "jpeg" | "pdf" | "mp4" | "exe" | "zip" | "m
 }
 
 /** A real 1×1 PNG (a pasted screenshot's bytes, in miniature). */
-export const TINY_PNG = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
+export const TINY_PNG: Uint8Array<ArrayBuffer> = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
 
-export const voiceFixture = async () => new Uint8Array(await Bun.file(new URL("../fixtures/voice-chromium.webm", import.meta.url)).arrayBuffer());
+export const voiceFixture = async (): Promise<Uint8Array<ArrayBuffer>> => new Uint8Array(await Bun.file(new URL("../fixtures/voice-chromium.webm", import.meta.url)).arrayBuffer());

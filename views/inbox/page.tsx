@@ -7,7 +7,7 @@ import { Layout } from "../layout";
 import { canReactivate, capabilitiesOf } from "../../src/channels/capabilities";
 import { clientRules } from "../../src/media/limits";
 import type { AttachmentView, UploadedFile } from "../../src/media/uploads";
-import { Attachments, MediaViewer, PendingChip } from "../media/attachments";
+import { Attachments, Icon, MediaViewer, PendingChip } from "../media/attachments";
 import { Widgets, type WidgetData } from "./widgets";
 import { FilterPanel, type FilterChoices } from "./filters";
 import { filterParams, isFiltered, noFilters, type InboxFilters } from "../../src/inbox/filters";
@@ -555,11 +555,11 @@ function Composer({ ui, base, draft, c }: { ui: Ui; base: string; draft?: Draft;
         <span class="composer-tools" data-needs-js hidden>
           <label class="tool-button" title={ui.t("media.attachHint")}>
             <input type="file" multiple id="composer-file-input" class="visually-hidden" aria-label={ui.t("media.attach")} />
-            <span aria-hidden="true">📎</span>
+            <Icon name="clip" />
             <span class="tool-label">{ui.t("media.attach")}</span>
           </label>
           <button type="button" class="tool-button mic" id="record-voice" data-record disabled={!rules.voice} title={rules.voice ? ui.t("media.record") : ui.t("media.noVoice")} aria-describedby={rules.voice ? undefined : "no-voice-why"}>
-            <span aria-hidden="true">🎤</span>
+            <Icon name="mic" />
             <span class="visually-hidden">{ui.t("media.record")}</span>
           </button>
           {rules.voice ? null : (

@@ -5,6 +5,28 @@ import { humanSize } from "../../src/media/limits";
 import { fullTime } from "../format";
 import type { Ui } from "../ui";
 
+/** Line icons (emoji need a colour font that lightweight systems lack). */
+export function Icon({ name, size = 16 }: { name: "clip" | "mic" | "file"; size?: number }) {
+  return (
+    <svg class={`icon icon-${name}`} aria-hidden="true" width={size} height={size} viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+      {name === "clip" ? <path d="M21.44 11.05l-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48" /> : null}
+      {name === "mic" ? (
+        <>
+          <path d="M12 1a3 3 0 0 0-3 3v8a3 3 0 0 0 6 0V4a3 3 0 0 0-3-3z" />
+          <path d="M19 10v2a7 7 0 0 1-14 0v-2" />
+          <path d="M12 19v4M8 23h8" />
+        </>
+      ) : null}
+      {name === "file" ? (
+        <>
+          <path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z" />
+          <path d="M14 2v6h6" />
+        </>
+      ) : null}
+    </svg>
+  );
+}
+
 export const mediaUrl = (id: number, download = false) => `/media/${id}${download ? "?download=1" : ""}`;
 
 function duration(ms: number | null): string {
@@ -19,8 +41,8 @@ export function Attachment({ ui, a, voice }: { ui: Ui; a: AttachmentView; voice:
   if (voice) {
     return (
       <div class="voice-note">
-        <span class="voice-icon" aria-hidden="true">
-          🎤
+        <span class="voice-icon">
+          <Icon name="mic" />
         </span>
         <audio controls preload="metadata" src={src} aria-label={ui.t("media.voiceNote")}></audio>
         {a.durationMs !== null ? <span class="muted">{duration(a.durationMs)}</span> : null}
@@ -38,8 +60,8 @@ export function Attachment({ ui, a, voice }: { ui: Ui; a: AttachmentView; voice:
   if (a.mime.startsWith("audio/")) return <audio class="media-audio" controls preload="metadata" src={src} aria-label={a.filename}></audio>;
   return (
     <a href={mediaUrl(a.id, true)} class="file-download" download={a.filename}>
-      <span class="file-icon" aria-hidden="true">
-        📄
+      <span class="file-icon">
+        <Icon name="file" size={20} />
       </span>
       <span class="file-name">{a.filename}</span>
       <span class="muted">{humanSize(a.size, ui.locale)}</span>
@@ -63,7 +85,7 @@ export function PendingChip({ ui, file, voice }: { ui: Ui; file: Pick<UploadedFi
     <li class={`file-chip${voice ? " voice" : ""}`} data-id={String(file.id)}>
       <input type="hidden" name="attachmentIds" value={String(file.id)} />
       {voice ? <input type="hidden" name="voiceIds" value={String(file.id)} /> : null}
-      {file.mime.startsWith("image/") ? <img class="chip-preview" src={mediaUrl(file.id)} alt="" /> : <span class="chip-icon" aria-hidden="true">{voice ? "🎤" : "📄"}</span>}
+      {file.mime.startsWith("image/") ? <img class="chip-preview" src={mediaUrl(file.id)} alt="" /> : <span class="chip-icon"><Icon name={voice ? "mic" : "file"} size={20} /></span>}
       <span class="chip-name">{voice ? ui.t("media.voiceNote") : file.filename}</span>
       <span class="chip-size muted">{voice && file.durationMs !== null ? duration(file.durationMs) : humanSize(file.size, ui.locale)}</span>
       <button type="button" class="chip-remove link" data-remove-chip aria-label={ui.t("media.remove", { name: file.filename })}>
