@@ -30,7 +30,8 @@ document.addEventListener("keydown", (e) => {
     if (first) insertIntoComposer(first.dataset.body);
     return;
   }
-  if (area.value.trim()) area.form?.requestSubmit(area.form.querySelector('button[value="reply"]') ?? undefined);
+  const hasFiles = !!area.form?.querySelector('input[name="attachmentIds"]');
+  if (area.value.trim() || hasFiles) area.form?.requestSubmit(area.form.querySelector('button[value="reply"]') ?? undefined);
 });
 
 // Quick replies: a click sends one (a form post); Shift+click puts its text into the draft.

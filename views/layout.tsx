@@ -19,6 +19,7 @@ export function Document({ ui, title, children, bodyClass }: { ui: Ui; title: st
           <script src="/static/htmx.min.js" defer></script>
           <script src="/static/hx-sse.min.js" defer></script>
           <script src="/static/app.js" defer></script>
+          <script src="/static/composer.js" defer></script>
         </head>
         <body class={bodyClass} data-sound={prefs.sound ? "1" : undefined} data-desktop={prefs.desktopNotifications ? "1" : undefined}>
           {children}

@@ -187,7 +187,8 @@ export class OutboxWorker {
     if (file) {
       const found = await storageFor(this.deps.config).read(file.storageKey);
       if (!found) throw new ProviderError("file_missing", `The file ${file.filename} is no longer in storage.`, false);
-      stored = { bytes: found.blob, mime: file.mime, filename: file.filename };
+      // Read whole (at most the channel's limit): a lazy S3 file does not survive being re-wrapped in a form.
+      stored = { bytes: new Blob([await found.blob.arrayBuffer()], { type: file.mime }), mime: file.mime, filename: file.filename };
     }
     let replyToProviderId: string | null = null;
     if (row.message.replyToId) {

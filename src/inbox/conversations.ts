@@ -22,6 +22,7 @@ import {
 import type { Actor } from "../context";
 import { escapeLike } from "../admin/users";
 import { filterConditions, noFilters, type InboxFilters, type Sort } from "./filters";
+import { attachmentsOf } from "../media/uploads";
 
 export const tabs = ["open", "assigned", "closed", "all"] as const;
 export type Tab = (typeof tabs)[number];
@@ -243,6 +244,7 @@ export async function getThread(db: DbOrTx, actor: Actor, conversationId: number
       contactEmail: contacts.email,
       channelKind: channels.kind,
       channelName: channels.name,
+      channelConfig: channels.config,
       assigneeId: conversations.assigneeId,
       assigneeName: users.name,
       workgroupName: workgroups.name,
@@ -256,7 +258,7 @@ export async function getThread(db: DbOrTx, actor: Actor, conversationId: number
     .leftJoin(workgroups, eq(workgroups.id, conversations.workgroupId))
     .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId), await visibility(db, actor)));
   if (!conversation) return null;
-  const history = await selectMessages(db, eq(messages.conversationId, conversationId));
+  const history = await withAttachments(db, actor.orgId, await selectMessages(db, eq(messages.conversationId, conversationId)));
   return { conversation, messages: history };
 }
 
@@ -279,8 +281,15 @@ function selectMessages(db: DbOrTx, where: SQL) {
 }
 
 export async function getMessageItem(db: DbOrTx, orgId: number, messageId: number) {
-  const [row] = await selectMessages(db, and(eq(messages.orgId, orgId), eq(messages.id, messageId))!);
+  const [row] = await withAttachments(db, orgId, await selectMessages(db, and(eq(messages.orgId, orgId), eq(messages.id, messageId))!));
   return row ?? null;
+}
+
+/** Messages with their files (one query for all of them). */
+async function withAttachments<M extends { id: number; kind: string }>(db: DbOrTx, orgId: number, list: M[]) {
+  const media = list.filter((m) => m.kind !== "text").map((m) => m.id);
+  const files = await attachmentsOf(db, orgId, media);
+  return list.map((m) => ({ ...m, attachments: files.get(m.id) ?? [] }));
 }
 
 /** Everyone and every workgroup a conversation can be assigned to, for the assignment dropdown. */
@@ -341,7 +350,7 @@ export async function earlierConversations(db: DbOrTx, actor: Actor, conversatio
     .leftJoin(users, eq(users.id, messages.authorId))
     .where(inArray(messages.conversationId, ids))
     .as("ranked");
-  const recent = await db.select().from(ranked).where(lte(ranked.rank, messagesEach)).orderBy(asc(ranked.id));
+  const recent = await withAttachments(db, actor.orgId, await db.select().from(ranked).where(lte(ranked.rank, messagesEach)).orderBy(asc(ranked.id)));
   const byConversation = new Map<number, typeof recent>();
   for (const m of recent) {
     byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), m]);

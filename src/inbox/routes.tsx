@@ -4,7 +4,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../context";
-import { validForm, validQuery } from "../forms";
+import { field, validForm, validQuery } from "../forms";
+import { FilesRefused, replyWithFiles } from "../media/outgoing";
+import { refusalText } from "../media/refusals";
+import { pendingUploads, shareFromFileBox, UploadRefused } from "../media/uploads";
 import type { MessageKey } from "../i18n";
 import { publishEvents } from "../realtime/events";
 import { isHtmx, redirect, render, ui, type Ctx } from "../web";
@@ -24,7 +27,13 @@ const listQuery = z.object({
   after: z.string().max(200).optional(),
 });
 
-const replySchema = z.object({ body: z.string().max(4096, "validation.tooLong"), as: z.enum(["reply", "note"]).default("reply") });
+const replySchema = z.object({
+  body: z.string().max(4096, "validation.tooLong"),
+  as: z.enum(["reply", "note"]).default("reply"),
+  /** Files uploaded beforehand (POST …/uploads); voice notes among them are listed again in voiceIds. */
+  attachmentIds: field.idList(),
+  voiceIds: field.idList(),
+});
 const assignSchema = z.object({
   target: z.union([z.literal("none"), z.string().regex(/^user:[\w-]{1,64}$/), z.string().regex(/^group:\d{1,12}$/)]),
 });
@@ -126,6 +135,30 @@ const templateSchema = z.object({
   language: z.string().trim().min(2).max(15),
   param: z.union([z.string().trim().min(1).max(1024), z.array(z.string().trim().min(1).max(1024)).max(20)]).optional(),
 });
+/**
+ * A reply with files. When a file cannot go, nothing goes: the draft comes back as typed, with
+ * its files, and the reason for each refused one.
+ */
+async function replyWithAttachments(c: Ctx, input: { body: string; as: "reply" | "note"; attachmentIds: number[]; voiceIds: number[] }) {
+  const { database, clock } = c.get("deps");
+  const actor = c.get("actor")!;
+  const t = c.get("t");
+  const draftWith = async (error: string) => {
+    const files = await pendingUploads(database.db, actor, input.attachmentIds);
+    return afterAction(c, conversationIdOf(c), { body: input.body, error, files: files.map((file) => ({ file, voice: input.voiceIds.includes(file.id) })) }, 422);
+  };
+  if (input.as === "note") return draftWith(t("media.error.notesNoFiles"));
+  try {
+    const done = await replyWithFiles(database.db, actor, conversationIdOf(c), { body: input.body, attachmentIds: input.attachmentIds, voiceIds: input.voiceIds }, clock.now());
+    await publishEvents(database, actor.orgId, done.eventIds);
+    return afterAction(c, conversationIdOf(c));
+  } catch (e) {
+    if (e instanceof FilesRefused) return draftWith(e.refused.map((r) => refusalText(t, c.get("locale"), r.refusal, r.filename, r.size)).join(" "));
+    if (!(e instanceof ConversationRuleBroken)) throw e;
+    if (e.reason === "not_found") return c.notFound();
+    return draftWith(t(ruleMessages[e.reason]));
+  }
+}
 
 const quickReplySchema = z.object({
   title: z.string().trim().min(1, "validation.required").max(60, "validation.tooLong"),
@@ -158,7 +191,8 @@ export function inboxRoutes() {
     validForm(replySchema, (c, errors, values) => afterAction(c, conversationIdOf(c), { body: String(values.body ?? ""), error: errors.body ?? errors._form ?? null }, 422)),
     (c) => {
       const { database, clock } = c.get("deps");
-      const { body, as } = c.req.valid("form");
+      const { body, as, attachmentIds, voiceIds } = c.req.valid("form");
+      if (attachmentIds.length) return replyWithAttachments(c, { body, as, attachmentIds, voiceIds });
       const write = as === "note" ? addInternalNote : reply;
       return act(c, conversationIdOf(c), () => write(database.db, c.get("actor")!, conversationIdOf(c), body, clock.now()), body);
     },
@@ -175,6 +209,19 @@ export function inboxRoutes() {
       return act(c, conversationIdOf(c), () => sendTemplate(database.db, c.get("actor")!, conversationIdOf(c), { name, language, parameters }, clock.now()));
     },
   );
+  // A file from the contact's file box goes out at once, as a message of its own.
+  app.post("/:id{[0-9]+}/files/:fileId{[0-9]+}/share", async (c) => {
+    const { database, clock } = c.get("deps");
+    const actor = c.get("actor")!;
+    try {
+      const shared = await shareFromFileBox(database.db, actor, conversationIdOf(c), Number(c.req.param("fileId")), clock.now());
+      return replyWithAttachments(c, { body: "", as: "reply", attachmentIds: [shared.id], voiceIds: [] });
+    } catch (e) {
+      if (!(e instanceof UploadRefused)) throw e;
+      if (e.problem.reason === "not_found") return c.notFound();
+      return afterAction(c, conversationIdOf(c), { body: "", error: refusalText(c.get("t"), c.get("locale"), e.problem, e.filename) }, 422);
+    }
+  });
 
   app.post(
     "/:id{[0-9]+}/assign",

@@ -6,6 +6,7 @@ import type { Actor } from "../context";
 import { contactNotes, fieldDefinitions } from "../contacts/profile";
 import { conversationTagList, mayCreateTags, orgTags } from "./tagging";
 import type { WidgetData } from "../../views/inbox/widgets";
+import { fileBox, gallery } from "../media/uploads";
 
 export async function widgetData(db: DbOrTx, actor: Actor, conversationId: number): Promise<WidgetData | null> {
   const [row] = await db
@@ -14,11 +15,13 @@ export async function widgetData(db: DbOrTx, actor: Actor, conversationId: numbe
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId)));
   if (!row) return null;
-  const [fields, tags, allTags, notes] = await Promise.all([
+  const [fields, tags, allTags, notes, media, files] = await Promise.all([
     fieldDefinitions(db, actor.orgId),
     conversationTagList(db, actor.orgId, conversationId),
     orgTags(db, actor.orgId),
     contactNotes(db, actor.orgId, row.id),
+    gallery(db, actor.orgId, row.id),
+    fileBox(db, actor.orgId, row.id),
   ]);
-  return { conversationId, contact: row, fields, tags, allTags, mayCreateTags: mayCreateTags(actor), notes };
+  return { conversationId, contact: row, fields, tags, allTags, mayCreateTags: mayCreateTags(actor), notes, gallery: media, files };
 }

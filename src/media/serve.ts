@@ -32,10 +32,11 @@ export function serveStored(request: Request, file: StoredFile, as: ServedAs): R
   if (range) {
     headers.set("Content-Range", `bytes ${range.start}-${range.end}/${file.size}`);
     headers.set("Content-Length", String(range.end - range.start + 1));
-    return new Response(file.blob.slice(range.start, range.end + 1), { status: 206, headers });
+    const part = file.blob.slice(range.start, range.end + 1);
+    return new Response(file.streamed ? part.stream() : part, { status: 206, headers });
   }
   headers.set("Content-Length", String(file.size));
-  return new Response(file.blob, { status: 200, headers });
+  return new Response(file.streamed ? file.blob.stream() : file.blob, { status: 200, headers });
 }
 
 /** One `bytes=a-b` range (the form players send); several ranges are answered with the whole file. */

@@ -9,6 +9,8 @@ export interface StoredFile {
   size: number;
   /** The bytes, read lazily (a BunFile or S3File); `.slice(a, b)` serves ranges without reading all. */
   blob: Blob;
+  /** Send it as a stream: a Response built on an S3 file object itself comes out empty. */
+  streamed?: boolean;
 }
 
 export interface Storage {
@@ -60,7 +62,7 @@ export function s3Storage(client: S3Client): Storage {
       const file = client.file(key);
       try {
         const info = await file.stat();
-        return { size: info.size, blob: file };
+        return { size: info.size, blob: file, streamed: true };
       } catch {
         return null;
       }

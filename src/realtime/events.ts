@@ -31,7 +31,9 @@ export type EventType =
   | "quick_reply_changed"
   | "closing_message_changed"
   | "custom_field_changed"
-  | "channel_changed";
+  | "channel_changed"
+  | "file_added"
+  | "file_removed";
 
 export interface NewEvent {
   orgId: number;

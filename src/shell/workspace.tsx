@@ -5,10 +5,11 @@ import { requireActor, requireRole } from "../auth/middleware";
 import { cockpitRoutes } from "../cockpit/routes";
 import { contactsRoutes } from "../contacts/routes";
 import { inboxRoutes } from "../inbox/routes";
+import { mediaRoutes } from "../media/routes";
 
 export function workspaceRoutes() {
   const app = new Hono<AppEnv>();
-  for (const area of ["/inbox", "/contacts", "/cockpit"]) {
+  for (const area of ["/inbox", "/contacts", "/cockpit", "/media"]) {
     app.use(area, requireActor);
     app.use(`${area}/*`, requireActor);
   }
@@ -17,5 +18,6 @@ export function workspaceRoutes() {
   app.route("/inbox", inboxRoutes());
   app.route("/contacts", contactsRoutes());
   app.route("/cockpit", cockpitRoutes());
+  app.route("/", mediaRoutes());
   return app;
 }

@@ -341,10 +341,12 @@ describe("files and voice notes", () => {
     const disguised = await api.upload(token, new File([exe], "cat.png", { type: "image/png" }));
     expect(disguised.status).toBe(415);
     expect(await disguised.json()).toEqual({ error: "bad_type" });
-    const html = await api.upload(token, new File(["<script>alert(1)</script>"], "page.html", { type: "text/html" }));
-    // Plain text it is, and stored as such: never served back as a page.
-    expect(html.status).toBe(201);
-    const body = (await html.json()) as { message: { kind: string; attachments: { mime: string }[] } };
+    const html = await api.upload(token, new File(["<script>alert(1)</script>"], "page.txt", { type: "text/plain" }));
+    // A page is a page whatever it is called: refused, never stored to be served back.
+    expect(html.status).toBe(415);
+    const notes = await api.upload(token, new File(["order 1042: two boxes"], "notes.bin", { type: "application/octet-stream" }));
+    expect(notes.status).toBe(201);
+    const body = (await notes.json()) as { message: { kind: string; attachments: { mime: string }[] } };
     expect(body.message.attachments[0].mime).toBe("text/plain");
     const pdf = await api.upload(token, new File(["%PDF-1.7\n%…"], "invoice.bin", { type: "application/octet-stream" }));
     expect(pdf.status).toBe(201);
@@ -357,7 +359,8 @@ describe("files and voice notes", () => {
     const api = widgetApi(channel.webhookKey);
     const { token } = await api.visitor();
     const webm = new Uint8Array(1500);
-    webm.set([0x1a, 0x45, 0xdf, 0xa3]);
+    // EBML header with DocType "webm", as MediaRecorder writes it.
+    webm.set([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x84, 0x77, 0x65, 0x62, 0x6d]);
     const res = await api.upload(token, new File([webm], "voice-note.webm", { type: "audio/webm;codecs=opus" }), { voice: "1", durationMs: "4200" });
     expect(res.status).toBe(201);
     const { message } = (await res.json()) as { message: { id: number; kind: string; attachments: { mime: string; durationMs: number }[] } };

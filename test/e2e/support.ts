@@ -55,8 +55,8 @@ async function stopGroup(server: ReturnType<typeof Bun.spawn>) {
   await server.exited;
 }
 
-/** Starts Kanal with demo data and Chromium for one test file. */
-export function useBrowser(): E2E {
+/** Starts Kanal with demo data and Chromium for one test file (extra Chromium flags, e.g. fake media devices). */
+export function useBrowser(options: { args?: string[] } = {}): E2E {
   // A browser flow takes seconds. Bun resets the default for every file, and this module is
   // evaluated only once, so it is set here, per file, not at the top.
   setDefaultTimeout(30_000);
@@ -87,7 +87,7 @@ export function useBrowser(): E2E {
     await waitForHealth(base, server);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", ...(options.args ?? [])],
     });
     Object.assign(handle, {
       base,

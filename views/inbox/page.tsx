@@ -4,7 +4,10 @@ import { tabs } from "../../src/inbox/conversations";
 import type { ChannelKind } from "../../db/schema";
 import type { MessageKey } from "../../src/i18n";
 import { Layout } from "../layout";
-import { canReactivate } from "../../src/channels/capabilities";
+import { canReactivate, capabilitiesOf } from "../../src/channels/capabilities";
+import { clientRules } from "../../src/media/limits";
+import type { AttachmentView, UploadedFile } from "../../src/media/uploads";
+import { Attachments, Icon, MediaViewer, PendingChip } from "../media/attachments";
 import { Widgets, type WidgetData } from "./widgets";
 import { FilterPanel, type FilterChoices } from "./filters";
 import { filterParams, isFiltered, noFilters, type InboxFilters } from "../../src/inbox/filters";
@@ -23,6 +26,8 @@ export interface ThreadData {
     contactEmail: string | null;
     channelKind: ChannelKind;
     channelName: string;
+    /** The channel's settings (WebChat's upload limit): the composer's file rules depend on them. */
+    channelConfig?: Record<string, unknown>;
     assigneeId: string | null;
     assigneeName: string | null;
     workgroupName: string | null;
@@ -32,7 +37,9 @@ export interface ThreadData {
   messages: {
     id: number;
     direction: "in" | "out" | "note" | "event";
+    kind?: string;
     body: string;
+    attachments?: AttachmentView[];
     delivery: string | null;
     errorText: string | null;
     createdAt: Date;
@@ -62,6 +69,8 @@ export interface QuickReplyChoice {
 export interface Draft {
   body: string;
   error: string | null;
+  /** Uploaded files still waiting to go out; voice notes are marked. */
+  files?: { file: Pick<UploadedFile, "id" | "filename" | "mime" | "size" | "durationMs">; voice: boolean }[];
 }
 
 export interface InboxProps {
@@ -152,6 +161,7 @@ export function InboxPage(props: InboxProps) {
         {props.widgets ? <Widgets ui={ui} data={props.widgets} /> : null}
       </div>
       <Shortcuts ui={ui} />
+      <MediaViewer ui={ui} />
     </Layout>
   );
 }
@@ -330,7 +340,8 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
     <li class={`message ${m.direction}`} id={`m-${m.id}`} data-id={String(m.id)}>
       <div class="bubble">
         {m.direction === "note" ? <strong class="note-label">{ui.t("inbox.note")}: </strong> : null}
-        {m.body}
+        {m.attachments?.length ? <Attachments ui={ui} items={m.attachments} kind={m.kind ?? "file"} /> : null}
+        {m.body ? <span class="body">{m.body}</span> : null}
       </div>
       <small class="muted">
         {m.authorName ? `${m.authorName} · ` : ""}
@@ -373,7 +384,7 @@ export function ThreadFooter({ ui, c, draft, options, now }: { ui: Ui; c: Thread
         <>
           <WindowNotice ui={ui} channelKind={c.channelKind} lastInboundAt={c.lastInboundAt} templates={options.templates ?? []} base={base} now={now} />
           <QuickReplies ui={ui} base={base} options={options} />
-          <Composer ui={ui} base={base} draft={draft} />
+          <Composer ui={ui} base={base} draft={draft} c={c} />
         </>
       ) : (
         <form {...threadForm(`${base}/join`)} class="join">
@@ -490,9 +501,54 @@ export function QuickReplies({ ui, base, options, error }: { ui: Ui; base: strin
   );
 }
 
-function Composer({ ui, base, draft }: { ui: Ui; base: string; draft?: Draft }) {
+function Composer({ ui, base, draft, c }: { ui: Ui; base: string; draft?: Draft; c: ThreadData["conversation"] }) {
+  const rules = clientRules(capabilitiesOf(c.channelKind, c.channelConfig ?? {}));
+  const captions = Object.values(rules.media).some((r) => r.caption);
+  const messages = {
+    tooLarge: ui.t("media.error.tooLarge", { name: "{name}", size: "{size}", kind: "{kind}", max: "{max}" }),
+    type: ui.t("media.error.type", { name: "{name}", mime: "{mime}" }),
+    failed: ui.t("media.error.failed", { name: "{name}" }),
+    wait: ui.t("media.waitUploads"),
+    remove: ui.t("media.remove", { name: "{name}" }),
+    voiceNote: ui.t("media.voiceNote"),
+    noMicrophone: ui.t("media.noMicrophone", { reason: "{reason}" }),
+    kinds: { image: ui.t("media.kind.image"), video: ui.t("media.kind.video"), audio: ui.t("media.kind.audio"), voice: ui.t("media.kind.voice"), document: ui.t("media.kind.document"), sticker: ui.t("media.kind.sticker") },
+  };
   return (
-    <form {...threadForm(`${base}/reply`)} class="composer" id="composer-form" data-composer>
+    <form {...threadForm(`${base}/reply`)} class="composer" id="composer-form" data-composer data-upload={`${base}/uploads`} data-rules={JSON.stringify(rules)} data-messages={JSON.stringify(messages)} data-locale={ui.locale}>
+      <p class="drop-hint" aria-hidden="true">
+        {ui.t("media.dropHere")}
+      </p>
+      <ul class="file-chips" id="composer-files" aria-live="polite">
+        {(draft?.files ?? []).map(({ file, voice }) => (
+          <PendingChip ui={ui} file={file} voice={voice} />
+        ))}
+      </ul>
+      <div class="recorder" id="recorder" hidden>
+        <span class="rec-dot" aria-hidden="true"></span>
+        <span class="rec-state" data-rec-state data-recording={ui.t("media.recording")} data-paused={ui.t("media.paused")}>
+          {ui.t("media.recording")}
+        </span>
+        <time class="rec-timer" id="rec-timer">
+          0:00
+        </time>
+        <button type="button" data-rec="pause">
+          {ui.t("media.pause")}
+        </button>
+        <button type="button" data-rec="resume" hidden>
+          {ui.t("media.resume")}
+        </button>
+        <button type="button" data-rec="stop">
+          {ui.t("media.stop")}
+        </button>
+        <audio id="rec-preview" controls hidden></audio>
+        <button type="button" data-rec="delete" hidden>
+          {ui.t("media.deleteRecording")}
+        </button>
+        <small class="muted rec-ready" hidden>
+          {ui.t("media.recordingReady")}
+        </small>
+      </div>
       <label class="visually-hidden" for="composer-body">
         {ui.t("inbox.message")}
       </label>
@@ -500,6 +556,23 @@ function Composer({ ui, base, draft }: { ui: Ui; base: string; draft?: Draft }) 
         {draft?.body ?? ""}
       </textarea>
       <div class="composer-actions">
+        <span class="composer-tools" data-needs-js hidden>
+          <label class="tool-button" title={ui.t("media.attachHint")}>
+            <input type="file" multiple id="composer-file-input" class="visually-hidden" aria-label={ui.t("media.attach")} />
+            <Icon name="clip" />
+            <span class="tool-label">{ui.t("media.attach")}</span>
+          </label>
+          <button type="button" class="tool-button mic" id="record-voice" data-record disabled={!rules.voice} title={rules.voice ? ui.t("media.record") : ui.t("media.noVoice")} aria-describedby={rules.voice ? undefined : "no-voice-why"}>
+            <Icon name="mic" />
+            <span class="visually-hidden">{ui.t("media.record")}</span>
+          </button>
+          {rules.voice ? null : (
+            <small class="muted no-voice" id="no-voice-why">
+              {ui.t("media.noVoice")}
+            </small>
+          )}
+          {captions ? null : <small class="muted caption-note" hidden data-caption-note>{ui.t("media.captionNotCarried")}</small>}
+        </span>
         <button type="submit" name="as" value="note" class="note-button">
           {ui.t("inbox.addNote")}
         </button>

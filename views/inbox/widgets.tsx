@@ -2,6 +2,7 @@
 import type { FieldDefinition } from "../../src/contacts/profile";
 import type { FieldErrors, FormValues } from "../../src/forms";
 import { fullTime } from "../format";
+import { FileBoxWidget, GalleryWidget, type FileBoxItem, type GalleryItem } from "../media/attachments";
 import type { Ui } from "../ui";
 
 export interface WidgetData {
@@ -12,6 +13,9 @@ export interface WidgetData {
   allTags: { id: number; name: string; color: string }[];
   mayCreateTags: boolean;
   notes: { id: number; body: string; createdAt: Date; authorName: string | null }[];
+  /** Images and media sent and received with the contact, newest first (absent: not loaded). */
+  gallery?: { items: GalleryItem[]; more: number | null };
+  files?: FileBoxItem[];
 }
 
 export interface WidgetState {
@@ -30,6 +34,8 @@ export function Widgets({ ui, data, state = {} }: { ui: Ui; data: WidgetData; st
       <ProfileWidget ui={ui} data={data} state={state.profile} />
       <TagsWidget ui={ui} data={data} error={state.tagError} />
       <NotesWidget ui={ui} data={data} error={state.noteError} />
+      {data.gallery ? <GalleryWidget ui={ui} items={data.gallery.items} more={data.gallery.more} conversationId={data.conversationId} /> : null}
+      {data.files ? <FileBoxWidget ui={ui} files={data.files} conversationId={data.conversationId} /> : null}
     </aside>
   );
 }

@@ -323,7 +323,8 @@ export function mediaRuleFor(channel: WebchatChannel, mime: string, voice: boole
 export async function visitorSendsFile(db: DbOrTx, storage: Storage, channel: WebchatChannel, visitorId: string, upload: Upload, now: Date): Promise<Change & { message: WidgetMessage | null }> {
   if (upload.bytes.length === 0) throw new WidgetRefusal("empty");
   // A recorded voice note is audio whatever its container says (WebM and MP4 also carry video).
-  const mime = sniffMime(upload.bytes, upload.voice ? "audio/" : upload.claimedMime);
+  const sniffed = sniffMime(upload.bytes.subarray(0, 4096), upload.filename ?? "");
+  const mime = sniffed && upload.voice ? sniffed.replace(/^video\//, "audio/") : sniffed;
   const match = mime ? mediaRuleFor(channel, mime, upload.voice) : null;
   if (!mime || !match) throw new WidgetRefusal("bad_type");
   if (upload.bytes.length > match.rule.maxBytes) throw new WidgetRefusal("too_large");

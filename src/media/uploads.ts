@@ -1,0 +1,396 @@
+// Files agents upload: streamed to storage while their type is read from the first bytes and
+// their size is counted (a file is never held whole in memory, except a voice note being moved
+// from WebM into Ogg), checked against the conversation's channel, and kept as attachments rows
+// without a message until a reply takes them. The contact's file box keeps documents of any type.
+import { and, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import type { DbOrTx } from "@db/client";
+import { attachments, channels, contacts, conversations, messages } from "@db/schema";
+import type { Actor } from "../context";
+import { capabilitiesOf, type ChannelCapabilities } from "../channels/capabilities";
+import { recordEvent } from "../realtime/events";
+import { checkMedia, type Refusal } from "./limits";
+import { RemuxError, webmToOgg } from "./ogg";
+import { extensionFor, sniffMime, SNIFF_BYTES } from "./sniff";
+import type { Storage } from "./storage";
+
+const MB = 1024 * 1024;
+/** The file box keeps any document up to this size. */
+export const FILE_BOX_MAX_BYTES = 100 * MB;
+
+export type UploadProblem = Refusal | { reason: "not_found" } | { reason: "closed" } | { reason: "unreadable" };
+
+export class UploadRefused extends Error {
+  constructor(
+    public problem: UploadProblem,
+    public filename = "",
+  ) {
+    super(problem.reason);
+  }
+}
+
+/** A file arriving in a request body. */
+export interface Incoming {
+  body: ReadableStream<Uint8Array>;
+  /** As the browser named it; pasted screenshots often have none. */
+  filename: string;
+  /** Content-Length when the client sent one: an oversized file is refused before a byte is stored. */
+  declaredSize: number | null;
+  /** A recording from the microphone, to go out as a voice note. */
+  voice?: boolean;
+  durationMs?: number | null;
+}
+
+export interface UploadedFile {
+  id: number;
+  filename: string;
+  mime: string;
+  size: number;
+  kind: string;
+  durationMs: number | null;
+}
+
+/** The conversation's channel rules, for a conversation in the actor's organization. */
+export async function conversationChannel(db: DbOrTx, actor: Actor, conversationId: number) {
+  const [row] = await db
+    .select({ id: conversations.id, status: conversations.status, contactId: conversations.contactId, kind: channels.kind, config: channels.config })
+    .from(conversations)
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId)));
+  if (!row) return null;
+  return { ...row, caps: capabilitiesOf(row.kind, row.config) };
+}
+
+function storageKey(orgId: number, now: Date) {
+  const month = now.toISOString().slice(0, 7).replace("-", "/");
+  return `${orgId}/${month}/${crypto.randomUUID()}`;
+}
+
+/** A name for the file: the browser's, or one made from the type for pasted images and recordings. */
+function nameFor(filename: string, mime: string, now: Date, prefix = "pasted") {
+  const clean = filename.replace(/[\\/\x00-\x1f]/g, "_").trim().slice(0, 200);
+  if (clean && clean !== "image.png" && clean !== "blob") return clean;
+  return `${prefix}-${now.toISOString().slice(0, 19).replace(/[:T]/g, "-")}.${extensionFor(mime)}`;
+}
+
+/** Reads until enough bytes to tell the type (or the end). */
+async function readHead(reader: ReadableStreamDefaultReader<Uint8Array>) {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  let done = false;
+  while (length < SNIFF_BYTES) {
+    const next = await reader.read();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    chunks.push(next.value);
+    length += next.value.length;
+  }
+  return { chunks, head: Bun.concatArrayBuffers(chunks, Infinity, true) as Uint8Array, done };
+}
+
+class TooLarge extends Error {}
+
+/**
+ * Streams the rest of a body to storage behind its head, counting and hashing as it goes; past
+ * `maxBytes` the stream fails and the partial file is removed.
+ */
+async function streamToStorage(storage: Storage, key: string, mime: string, first: Uint8Array[], reader: ReadableStreamDefaultReader<Uint8Array>, maxBytes: number) {
+  const hasher = new Bun.CryptoHasher("sha256");
+  let size = 0;
+  const queue = [...first];
+  const counted = (chunk: Uint8Array) => {
+    size += chunk.length;
+    if (size > maxBytes) throw new TooLarge();
+    hasher.update(chunk);
+    return chunk;
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const queued = queue.shift();
+        if (queued) return controller.enqueue(counted(queued));
+        const next = await reader.read();
+        if (next.done) return controller.close();
+        controller.enqueue(counted(next.value));
+      } catch (e) {
+        controller.error(e);
+        await reader.cancel().catch(() => {});
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  try {
+    await storage.write(key, stream, mime);
+  } catch (e) {
+    await storage.delete(key).catch(() => {});
+    if (e instanceof TooLarge || size > maxBytes) return null;
+    throw e;
+  }
+  if (size > maxBytes) {
+    await storage.delete(key).catch(() => {});
+    return null;
+  }
+  return { size, sha256: hasher.digest("hex") };
+}
+
+async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>, first: Uint8Array[], maxBytes: number) {
+  const chunks = [...first];
+  let size = chunks.reduce((n, c) => n + c.length, 0);
+  for (;;) {
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    const next = await reader.read();
+    if (next.done) break;
+    chunks.push(next.value);
+    size += next.value.length;
+  }
+  return Bun.concatArrayBuffers(chunks, Infinity, true) as Uint8Array;
+}
+
+/**
+ * An agent's file for a conversation: refused when the channel cannot carry its real type or
+ * size (or voice notes), stored otherwise as an attachment waiting for a reply.
+ */
+export async function uploadForConversation(db: DbOrTx, storage: Storage, actor: Actor, conversationId: number, incoming: Incoming, now: Date): Promise<UploadedFile> {
+  const conv = await conversationChannel(db, actor, conversationId);
+  if (!conv) throw new UploadRefused({ reason: "not_found" });
+  if (conv.status !== "open") throw new UploadRefused({ reason: "closed" });
+  return incoming.voice ? receiveVoice(db, storage, actor, conv.caps, incoming, now) : receiveFile(db, storage, actor, conv.caps, incoming, now);
+}
+
+async function receiveFile(db: DbOrTx, storage: Storage, actor: Actor, caps: ChannelCapabilities, incoming: Incoming, now: Date) {
+  const refuse = (problem: UploadProblem, filename = incoming.filename): never => {
+    throw new UploadRefused(problem, filename);
+  };
+  const reader = incoming.body.getReader();
+  const { chunks, head, done } = await readHead(reader);
+  const mime = sniffMime(head, incoming.filename) ?? "application/octet-stream";
+  const filename = nameFor(incoming.filename, mime, now);
+  const early = checkMedia(caps, { mime, size: done ? head.length : Math.max(incoming.declaredSize ?? 0, head.length) });
+  if (!early.ok) {
+    await reader.cancel().catch(() => {});
+    return refuse(early, filename);
+  }
+  const key = storageKey(actor.orgId, now);
+  const stored = await streamToStorage(storage, key, mime, chunks, reader, early.rule.maxBytes);
+  if (!stored) return refuse({ reason: "too_large", kind: early.kind, maxBytes: early.rule.maxBytes }, filename);
+  const verdict = checkMedia(caps, { mime, size: stored.size });
+  if (!verdict.ok) {
+    await storage.delete(key);
+    return refuse(verdict, filename);
+  }
+  const [row] = await db
+    .insert(attachments)
+    .values({ orgId: actor.orgId, storageKey: key, filename, mime, size: stored.size, sha256: stored.sha256, uploadedBy: actor.userId, createdAt: now })
+    .returning({ id: attachments.id });
+  return { id: row.id, filename, mime, size: stored.size, kind: verdict.kind, durationMs: null };
+}
+
+/** A recording: WebM/Opus (Chromium) is moved into Ogg so WhatsApp gets OGG/Opus; stored as .ogg. */
+async function receiveVoice(db: DbOrTx, storage: Storage, actor: Actor, caps: ChannelCapabilities, incoming: Incoming, now: Date) {
+  if (!caps.voiceNotes || !caps.media.voice) {
+    await incoming.body.cancel().catch(() => {});
+    throw new UploadRefused({ reason: "no_voice" }, incoming.filename);
+  }
+  const rule = caps.media.voice;
+  const reader = incoming.body.getReader();
+  const { chunks, head } = await readHead(reader);
+  const sniffed = sniffMime(head, incoming.filename);
+  if (sniffed !== "audio/webm" && sniffed !== "audio/ogg") {
+    await reader.cancel().catch(() => {});
+    throw new UploadRefused({ reason: "type", mime: sniffed ?? "application/octet-stream" }, incoming.filename);
+  }
+  const bytes = await readAll(reader, chunks, rule.maxBytes);
+  if (!bytes) throw new UploadRefused({ reason: "too_large", kind: "voice", maxBytes: rule.maxBytes }, incoming.filename);
+  let ogg = bytes;
+  let durationMs = incoming.durationMs ?? null;
+  if (sniffed === "audio/webm") {
+    try {
+      const remuxed = webmToOgg(bytes);
+      ogg = remuxed.ogg;
+      durationMs = remuxed.durationMs;
+    } catch (e) {
+      if (e instanceof RemuxError) throw new UploadRefused({ reason: "unreadable" }, incoming.filename);
+      throw e;
+    }
+  }
+  const verdict = checkMedia(caps, { mime: "audio/ogg", size: ogg.length, voice: true });
+  if (!verdict.ok) throw new UploadRefused(verdict, incoming.filename);
+  const key = storageKey(actor.orgId, now);
+  await storage.write(key, ogg, "audio/ogg");
+  const filename = nameFor("", "audio/ogg", now, "voice");
+  const sha256 = new Bun.CryptoHasher("sha256").update(ogg).digest("hex");
+  const [row] = await db
+    .insert(attachments)
+    .values({ orgId: actor.orgId, storageKey: key, filename, mime: "audio/ogg", size: ogg.length, sha256, durationMs, uploadedBy: actor.userId, createdAt: now })
+    .returning({ id: attachments.id });
+  return { id: row.id, filename, mime: "audio/ogg", size: ogg.length, kind: "voice", durationMs };
+}
+
+/** Uploads of this agent that no message has taken yet (the composer's draft after a refusal). */
+export async function pendingUploads(db: DbOrTx, actor: Actor, ids: number[]) {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ id: attachments.id, filename: attachments.filename, mime: attachments.mime, size: attachments.size, durationMs: attachments.durationMs })
+    .from(attachments)
+    .where(and(eq(attachments.orgId, actor.orgId), eq(attachments.uploadedBy, actor.userId), inArray(attachments.id, ids), isNull(attachments.messageId), isNull(attachments.contactId)));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+}
+
+// ——— The contact's file box ———
+
+async function contactInOrg(db: DbOrTx, actor: Actor, contactId: number) {
+  const [row] = await db.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, contactId)));
+  return row ?? null;
+}
+
+/** Any document for the contact's profile (type read from content, kept as it is). */
+export async function addToFileBox(db: DbOrTx, storage: Storage, actor: Actor, contactId: number, incoming: Incoming, now: Date) {
+  if (!(await contactInOrg(db, actor, contactId))) throw new UploadRefused({ reason: "not_found" });
+  if ((incoming.declaredSize ?? 0) > FILE_BOX_MAX_BYTES) {
+    await incoming.body.cancel().catch(() => {});
+    throw new UploadRefused({ reason: "too_large", kind: "document", maxBytes: FILE_BOX_MAX_BYTES }, incoming.filename);
+  }
+  const reader = incoming.body.getReader();
+  const { chunks, head } = await readHead(reader);
+  if (head.length === 0) throw new UploadRefused({ reason: "empty" }, incoming.filename);
+  const mime = sniffMime(head, incoming.filename) ?? "application/octet-stream";
+  const filename = nameFor(incoming.filename, mime, now, "file");
+  const key = storageKey(actor.orgId, now);
+  const stored = await streamToStorage(storage, key, mime, chunks, reader, FILE_BOX_MAX_BYTES);
+  if (!stored) throw new UploadRefused({ reason: "too_large", kind: "document", maxBytes: FILE_BOX_MAX_BYTES }, filename);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(attachments)
+      .values({ orgId: actor.orgId, contactId, storageKey: key, filename, mime, size: stored.size, sha256: stored.sha256, uploadedBy: actor.userId, createdAt: now })
+      .returning({ id: attachments.id });
+    const eventId = await recordEvent(tx, { orgId: actor.orgId, type: "file_added", actorId: actor.userId, data: { contactId, attachmentId: row.id }, createdAt: now });
+    return { id: row.id, eventId };
+  });
+}
+
+export async function fileBox(db: DbOrTx, orgId: number, contactId: number) {
+  return db
+    .select({ id: attachments.id, filename: attachments.filename, mime: attachments.mime, size: attachments.size, createdAt: attachments.createdAt })
+    .from(attachments)
+    .where(and(eq(attachments.orgId, orgId), eq(attachments.contactId, contactId), isNull(attachments.messageId)))
+    .orderBy(desc(attachments.createdAt), desc(attachments.id))
+    .limit(100);
+}
+
+/** Removes a file from the box; the stored bytes go too unless a sent message still uses them. */
+export async function removeFromFileBox(db: DbOrTx, storage: Storage, actor: Actor, contactId: number, attachmentId: number, now: Date) {
+  const result = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .delete(attachments)
+      .where(and(eq(attachments.orgId, actor.orgId), eq(attachments.contactId, contactId), eq(attachments.id, attachmentId), isNull(attachments.messageId)))
+      .returning({ storageKey: attachments.storageKey });
+    if (!row) return null;
+    const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(attachments).where(eq(attachments.storageKey, row.storageKey));
+    const eventId = await recordEvent(tx, { orgId: actor.orgId, type: "file_removed", actorId: actor.userId, data: { contactId, attachmentId }, createdAt: now });
+    return { storageKey: row.storageKey, stillUsed: n > 0, eventId };
+  });
+  if (!result) throw new UploadRefused({ reason: "not_found" });
+  if (!result.stillUsed) await storage.delete(result.storageKey);
+  return result.eventId;
+}
+
+/**
+ * A file from the contact's box made ready to send in one of their conversations: a new pending
+ * attachment on the same stored bytes (the box keeps its copy), if the channel can carry it.
+ */
+export async function shareFromFileBox(db: DbOrTx, actor: Actor, conversationId: number, attachmentId: number, now: Date): Promise<UploadedFile> {
+  const conv = await conversationChannel(db, actor, conversationId);
+  if (!conv) throw new UploadRefused({ reason: "not_found" });
+  if (conv.status !== "open") throw new UploadRefused({ reason: "closed" });
+  const [file] = await db
+    .select()
+    .from(attachments)
+    .where(and(eq(attachments.orgId, actor.orgId), eq(attachments.contactId, conv.contactId), eq(attachments.id, attachmentId), isNull(attachments.messageId)));
+  if (!file) throw new UploadRefused({ reason: "not_found" });
+  const verdict = checkMedia(conv.caps, { mime: file.mime, size: file.size });
+  if (!verdict.ok) throw new UploadRefused(verdict, file.filename);
+  const [row] = await db
+    .insert(attachments)
+    .values({ orgId: actor.orgId, storageKey: file.storageKey, filename: file.filename, mime: file.mime, size: file.size, sha256: file.sha256, uploadedBy: actor.userId, createdAt: now })
+    .returning({ id: attachments.id });
+  return { id: row.id, filename: file.filename, mime: file.mime, size: file.size, kind: verdict.kind, durationMs: null };
+}
+
+// ——— Reading attachments back ———
+
+export interface AttachmentView {
+  id: number;
+  messageId: number | null;
+  filename: string;
+  mime: string;
+  size: number;
+  durationMs: number | null;
+}
+
+/** The attachments of these messages, by message (one query for a whole thread). */
+export async function attachmentsOf(db: DbOrTx, orgId: number, messageIds: number[]): Promise<Map<number, AttachmentView[]>> {
+  const out = new Map<number, AttachmentView[]>();
+  if (messageIds.length === 0) return out;
+  const rows = await db
+    .select({ id: attachments.id, messageId: attachments.messageId, filename: attachments.filename, mime: attachments.mime, size: attachments.size, durationMs: attachments.durationMs })
+    .from(attachments)
+    .where(and(eq(attachments.orgId, orgId), inArray(attachments.messageId, messageIds)))
+    .orderBy(attachments.id);
+  for (const r of rows) out.set(r.messageId!, [...(out.get(r.messageId!) ?? []), r]);
+  return out;
+}
+
+export const GALLERY_PAGE = 24;
+
+/** Images, video and audio sent and received with the contact, newest first. */
+export async function gallery(db: DbOrTx, orgId: number, contactId: number, before?: number) {
+  const rows = await db
+    .select({
+      id: attachments.id,
+      messageId: attachments.messageId,
+      filename: attachments.filename,
+      mime: attachments.mime,
+      size: attachments.size,
+      durationMs: attachments.durationMs,
+      createdAt: attachments.createdAt,
+      direction: messages.direction,
+    })
+    .from(attachments)
+    .innerJoin(messages, eq(messages.id, attachments.messageId))
+    .where(
+      and(
+        eq(attachments.orgId, orgId),
+        eq(attachments.contactId, contactId),
+        isNotNull(attachments.messageId),
+        or(sql`${attachments.mime} like 'image/%'`, sql`${attachments.mime} like 'video/%'`, sql`${attachments.mime} like 'audio/%'`),
+        before ? lt(attachments.id, before) : undefined,
+      ),
+    )
+    .orderBy(desc(attachments.id))
+    .limit(GALLERY_PAGE + 1);
+  return { items: rows.slice(0, GALLERY_PAGE), more: rows.length > GALLERY_PAGE ? rows[GALLERY_PAGE - 1].id : null };
+}
+
+/** An attachment of the organization, for serving its bytes. */
+export async function findAttachment(db: DbOrTx, orgId: number, attachmentId: number) {
+  const [row] = await db
+    .select({ id: attachments.id, storageKey: attachments.storageKey, filename: attachments.filename, mime: attachments.mime, messageId: attachments.messageId, uploadedBy: attachments.uploadedBy, contactId: attachments.contactId })
+    .from(attachments)
+    .where(and(eq(attachments.orgId, orgId), eq(attachments.id, attachmentId)));
+  return row ?? null;
+}
+
+/** An attachment of a message in this conversation (what a widget visitor of the conversation may fetch). */
+export async function findConversationAttachment(db: DbOrTx, conversationId: number, attachmentId: number) {
+  const [row] = await db
+    .select({ id: attachments.id, storageKey: attachments.storageKey, filename: attachments.filename, mime: attachments.mime })
+    .from(attachments)
+    .innerJoin(messages, eq(messages.id, attachments.messageId))
+    .where(and(eq(messages.conversationId, conversationId), eq(attachments.id, attachmentId), inArray(messages.direction, ["in", "out"])));
+  return row ?? null;
+}
