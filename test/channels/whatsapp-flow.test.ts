@@ -150,4 +150,32 @@ describe("WhatsApp through the fake Graph API", () => {
     const last = live.fake.sent.filter((m) => m.channel === s.phoneId).at(-1)!;
     expect(JSON.stringify(last)).toContain("order_update");
   });
+
+  it("sends an image with its caption and a voice note as a voice note, uploading each to the media endpoint", async () => {
+    const s = await setup();
+    const { c } = await s.conversationWithReply();
+    await s.worker.runOnce();
+    const storage = storageFor(t.config);
+    const upload = async (bytes: Uint8Array, mime: string, filename: string) => {
+      const key = `test/${crypto.randomUUID()}`;
+      await storage.write(key, bytes, mime);
+      const [row] = await t.db
+        .insert(attachments)
+        .values({ orgId: s.w.orgId, storageKey: key, filename, mime, size: bytes.length, sha256: "x", uploadedBy: s.w.agent.id, createdAt: t.clock.now() })
+        .returning();
+      return row.id;
+    };
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0xff, 0xd9]);
+    const image = await upload(jpeg, "image/jpeg", "kutu.jpg");
+    await reply(t.db, s.agent, c.id, { body: "Kutunun fotoğrafı", kind: "image", attachmentIds: [image] }, t.clock.now());
+    const voice = await upload(new Uint8Array([0x4f, 0x67, 0x67, 0x53, 0, 2, 0, 0]), "audio/ogg", "voice-note.ogg");
+    await reply(t.db, s.agent, c.id, { body: "", kind: "voice", attachmentIds: [voice] }, t.clock.now());
+    await s.worker.runOnce();
+    const sends = live.fake.sent.filter((m) => m.channel === s.phoneId).slice(-2);
+    const [imageSend, voiceSend] = sends.map((m) => JSON.stringify(m));
+    expect(imageSend).toContain('"caption":"Kutunun fotoğrafı"');
+    expect(voiceSend).toContain('"voice":true');
+    const uploads = live.fake.requests.filter((r) => r.operation === "upload" && r.channel === s.phoneId);
+    expect(uploads.length).toBe(2);
+  });
 });

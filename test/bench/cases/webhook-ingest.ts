@@ -1,0 +1,222 @@
+// WhatsApp webhooks into Kanal: unique signed payloads (a fresh wamid each, customers spread over
+// 3,000 numbers, non-ASCII text) POSTed at concurrency 1, 8 and 32 to POST /webhooks/:key on real
+// Postgres. Measured: acknowledgement latency and acknowledged messages/s, then messages/s until
+// every delivery of the run is processed (contact, conversation, message, events, NOTIFY), each
+// beside the raw limit of the same three writes (the delivery row, the message row, the
+// conversation update) in one transaction per message through postgres.js at the same concurrency,
+// measured in the same run. Then open-loop at half that limit's rate: acknowledgement p99.
+// Targets (issue 4): ≥ 60 % of the raw limit; p99 ≤ 25 ms at half of it.
+import { sql } from "drizzle-orm";
+import type postgres from "postgres";
+import { rows, type Database } from "@db/client";
+import type { BenchCase, BenchContext } from "../harness";
+import { percentile } from "../load";
+import { customerPhone, lastDeliveryId, serveWebhookApp, signedWhatsappText, waitProcessed, type WebhookApp } from "../webhook-app";
+import type { WebhookJob, WebhookSample } from "../webhook-worker";
+
+const PHONE_BASE = 905_400_000_000;
+const PHONES = 3_000;
+const CONCURRENCIES = [1, 8, 32];
+const WARMUP = 300;
+
+interface Timed {
+  p50: number;
+  p99: number;
+  rate: number;
+  count: number;
+  elapsedMs: number;
+}
+
+function timed(latencies: Float64Array, elapsedMs: number): Timed {
+  const sorted = latencies.slice().sort();
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), rate: sorted.length / (elapsedMs / 1000), count: sorted.length, elapsedMs };
+}
+
+async function postWebhooks(job: WebhookJob): Promise<WebhookSample> {
+  const worker = new Worker(new URL("../webhook-worker.ts", import.meta.url).href);
+  try {
+    const sample = await new Promise<WebhookSample>((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<WebhookSample>) => resolve(event.data);
+      worker.onerror = (event) => reject(new Error(`webhook worker failed: ${event.message}`));
+      worker.postMessage(job);
+    });
+    if (sample.errors > 0) throw new Error(`${sample.errors} of ${sample.sent} webhooks failed; first: ${sample.firstError}`);
+    if (sample.sent === 0) throw new Error("no webhook was sent");
+    return sample;
+  } finally {
+    worker.terminate();
+  }
+}
+
+/** One message's three writes in one transaction, the way the app writes them, through the driver itself. */
+function rawWriter(database: Database, orgId: number, channelId: number, conversationIds: number[]) {
+  const write = {
+    delivery: `insert into webhook_deliveries (channel_id, body, received_at, next_attempt_at, processed_at) values ($1, $2, $3, $4, $3) returning id`,
+    message: `insert into messages (org_id, conversation_id, channel_id, direction, kind, body, provider_message_id, metadata, created_at)
+              values ($1, $2, $3, 'in', 'text', $4, $5, '{}'::jsonb, $6)
+              on conflict (channel_id, provider_message_id) do nothing returning id`,
+    conversation: `update conversations set last_message_at = greatest(last_message_at, $2::timestamptz), last_message_preview = $3,
+                     last_inbound_at = greatest(last_inbound_at, $2::timestamptz), waiting_since = coalesce(waiting_since, $2::timestamptz),
+                     reply_window_ends_at = greatest(reply_window_ends_at, $4::timestamptz)
+                   where id = $1`,
+  };
+  const params = (i: number, body: string, text: string) => {
+    const now = new Date();
+    const at = now.toISOString();
+    return {
+      delivery: [channelId, body, at, new Date(now.getTime() + 60_000).toISOString()],
+      message: [orgId, conversationIds[i % conversationIds.length], channelId, text, `raw-${crypto.randomUUID()}`, at],
+      conversation: [conversationIds[i % conversationIds.length], at, text.slice(0, 140), new Date(now.getTime() + 86_400_000).toISOString()],
+    };
+  };
+  if (database.kind === "postgres") {
+    const client = (database.db as unknown as { $client: postgres.Sql }).$client;
+    return async (i: number, body: string, text: string) => {
+      const p = params(i, body, text);
+      await client.begin(async (tx) => {
+        await tx.unsafe(write.delivery, p.delivery as never[]);
+        await tx.unsafe(write.message, p.message as never[]);
+        await tx.unsafe(write.conversation, p.conversation as never[]);
+      });
+    };
+  }
+  // PGlite (--pglite): the same statements through its own client.
+  const pg = (database.db as unknown as { $client: { transaction<T>(fn: (tx: { query(q: string, p: unknown[]): Promise<unknown> }) => Promise<T>): Promise<T> } }).$client;
+  return async (i: number, body: string, text: string) => {
+    const p = params(i, body, text);
+    await pg.transaction(async (tx) => {
+      await tx.query(write.delivery, p.delivery);
+      await tx.query(write.message, p.message);
+      await tx.query(write.conversation, p.conversation);
+    });
+  };
+}
+
+async function measureRaw(ctx: BenchContext, served: WebhookApp, orgId: number, concurrency: number, conversationIds: number[]): Promise<Timed> {
+  const write = rawWriter(ctx.database, orgId, served.channelId, conversationIds);
+  const n = ctx.options.requests;
+  const payloads = Array.from({ length: n }, (_, i) => {
+    const text = `Raw yazım ${i}: siparişim nerede? 📦`;
+    return { text, body: signedWhatsappText(served.target, customerPhone(PHONE_BASE, PHONES, i), i).body };
+  });
+  for (let i = 0; i < Math.min(50, n); i++) await write(i, payloads[i].body, payloads[i].text);
+  const latencies = new Float64Array(n);
+  let issued = 0;
+  const started = performance.now();
+  const deadline = started + ctx.options.seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (issued < n && performance.now() < deadline) {
+        const i = issued++;
+        const t = performance.now();
+        await write(i, payloads[i].body, payloads[i].text);
+        latencies[i] = performance.now() - t;
+      }
+    }),
+  );
+  return timed(latencies.slice(0, issued), performance.now() - started);
+}
+
+async function inboundMessages(database: Database, channelId: number): Promise<number> {
+  const [row] = await rows<{ n: number }>(database.db, sql`select count(*)::int as n from messages where channel_id = ${channelId} and provider_message_id like 'wamid.%'`);
+  return row.n;
+}
+
+let nextN = 0;
+
+/** Posts a run of webhooks, then waits until every delivery is processed; figures of both halves. */
+async function ingest(ctx: BenchContext, served: WebhookApp, job: Pick<WebhookJob, "mode" | "concurrency" | "rate" | "requests" | "seconds">) {
+  const before = await lastDeliveryId(ctx.database, served.channelId);
+  const messagesBefore = await inboundMessages(ctx.database, served.channelId);
+  const sample = await postWebhooks({ ...job, target: served.target, phoneBase: PHONE_BASE, phoneCount: PHONES, firstN: nextN });
+  nextN += sample.sent;
+  const ackedAt = Date.now();
+  const done = await waitProcessed(ctx.database, served.channelId, before);
+  const stored = (await inboundMessages(ctx.database, served.channelId)) - messagesBefore;
+  if (done.total !== sample.sent || stored !== sample.sent) throw new Error(`${sample.sent} webhooks acknowledged, ${done.total} deliveries stored, ${stored} messages stored`);
+  if (done.failed > 0) throw new Error(`${done.failed} deliveries needed a retry`);
+  const spanMs = Date.parse(done.last_processed!) - Date.parse(done.first_received!);
+  return {
+    ack: timed(sample.latencies, sample.elapsedMs),
+    processedRate: sample.sent / (Math.max(spanMs, 1) / 1000),
+    /** From the last acknowledgement to the last delivery processed: the backlog the acks left behind. */
+    lagMs: Math.max(0, Date.parse(done.last_processed!) - ackedAt),
+    maxInFlight: sample.maxInFlight,
+  };
+}
+
+export default {
+  name: "webhook-ingest",
+  description: "signed WhatsApp webhooks at concurrency 1, 8, 32 and open-loop at half the raw limit: ack p50/p99, acknowledged and processed msgs/s beside the same three SQL writes in one transaction",
+  async run(ctx) {
+    const data = await ctx.dataset();
+    const served = await serveWebhookApp(ctx.database, data.orgId, "webhook-ingest");
+    try {
+      const probe = signedWhatsappText(served.target, customerPhone(PHONE_BASE, PHONES, 0), 0);
+      ctx.log(`  payload: ${probe.body.length} bytes of Meta-style JSON, e.g. ${probe.body.slice(probe.body.indexOf('"text"'), probe.body.indexOf('"text"') + 70)}…`);
+      const warm = await ingest(ctx, served, { mode: "closed", concurrency: 8, requests: WARMUP, seconds: 30 });
+      ctx.log(`  warm-up: ${WARMUP} webhooks acknowledged and processed (${warm.ack.rate.toFixed(0)} msg/s acked)`);
+      const conversationIds = (
+        await rows<{ id: number }>(ctx.database.db, sql`select id::float8 as id from conversations where channel_id = ${served.channelId} and status = 'open' order by id`)
+      ).map((r) => r.id);
+
+      let limit = 0;
+      const verdicts: string[] = [];
+      for (const concurrency of CONCURRENCIES) {
+        const raw = await measureRaw(ctx, served, data.orgId, concurrency, conversationIds);
+        limit = Math.max(limit, raw.rate);
+        const run = await ingest(ctx, served, { mode: "closed", concurrency, requests: ctx.options.requests, seconds: ctx.options.seconds });
+        const variant = `c${concurrency}`;
+        ctx.report({
+          variant: `${variant}.raw`,
+          figures: [
+            { metric: "p50", label: "p50", value: raw.p50, unit: "ms", baseline: null },
+            { metric: "p99", label: "p99", value: raw.p99, unit: "ms", baseline: null },
+            { metric: "rate", value: raw.rate, unit: "tx/s", baseline: null },
+          ],
+        });
+        ctx.report({
+          variant: `${variant}.ack`,
+          figures: [
+            { metric: "p50", label: "p50", value: run.ack.p50, unit: "ms", baseline: raw.p50 },
+            { metric: "p99", label: "p99", value: run.ack.p99, unit: "ms", baseline: raw.p99 },
+            { metric: "rate", value: run.ack.rate, unit: "msg/s", baseline: raw.rate },
+          ],
+          baseline: { label: "raw 3 writes", metric: "rate" },
+        });
+        ctx.report({
+          variant: `${variant}.processed`,
+          figures: [
+            { metric: "rate", value: run.processedRate, unit: "msg/s", baseline: raw.rate },
+            { metric: "lag", label: "backlog after last ack", value: run.lagMs, unit: "ms", baseline: null },
+          ],
+          baseline: { label: "raw 3 writes", metric: "rate" },
+        });
+        verdicts.push(`c${concurrency} acked ${pct(run.ack.rate / raw.rate)}, processed ${pct(run.processedRate / raw.rate)}`);
+      }
+
+      // Open loop at half the best raw rate: does acknowledging keep a short tail when not saturated?
+      const rate = Math.max(1, Math.round(limit / 2));
+      const open = await ingest(ctx, served, { mode: "open", rate, requests: Math.max(ctx.options.requests, rate * 2), seconds: ctx.options.seconds });
+      ctx.report({
+        variant: "open-half",
+        figures: [
+          { metric: "offered", value: rate, unit: "msg/s", baseline: limit },
+          { metric: "p50", label: "ack p50", value: open.ack.p50, unit: "ms", baseline: null },
+          { metric: "p99", label: "ack p99", value: open.ack.p99, unit: "ms", baseline: null },
+          { metric: "processed", label: "processed", value: open.processedRate, unit: "msg/s", baseline: limit },
+          { metric: "lag", label: "backlog", value: open.lagMs, unit: "ms", baseline: null },
+        ],
+        baseline: { label: "raw limit", metric: "offered" },
+      });
+      ctx.log(`  targets: ≥ 60 % of the raw limit — ${verdicts.join("; ")}`);
+      ctx.log(`  targets: ack p99 ≤ 25 ms at half the limit (${rate} msg/s, ${open.ack.count} webhooks, at most ${open.maxInFlight} in flight) — ${open.ack.p99.toFixed(1)} ms ${open.ack.p99 <= 25 ? "met" : "MISSED"}`);
+    } finally {
+      await served.stop();
+    }
+  },
+} satisfies BenchCase;
+
+function pct(x: number) {
+  return `${Math.round(x * 100)} %${x >= 0.6 ? "" : " (MISSED)"}`;
+}
