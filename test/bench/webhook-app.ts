@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rows, type Database } from "@db/client";
-import { channels } from "@db/schema";
+import { channels, webhookDeliveries } from "@db/schema";
 import { createApp } from "../../src/app";
 import { systemClock } from "../../src/clock";
 import { loadConfig, type Config } from "../../src/config";
@@ -76,21 +76,22 @@ export async function serveWebhookApp(database: Database, orgId: number, label: 
 
 /** Deliveries of the channel after `afterId`: how many, how many processed, and the span they took. */
 export async function deliveriesSince(database: Database, channelId: number, afterId: number) {
-  const [row] = await rows<{ total: number; pending: number; failed: number; first_received: string | null; last_processed: string | null; max_id: number | null }>(
+  const d = webhookDeliveries;
+  // Times as epoch milliseconds (received and processed are written by the app's clock).
+  const [row] = await rows<{ total: number; pending: number; failed: number; firstReceived: number | null; lastProcessed: number | null }>(
     database.db,
     sql`select count(*)::int as total,
-               count(*) filter (where processed_at is null)::int as pending,
-               count(*) filter (where last_error is not null)::int as failed,
-               min(received_at)::text as first_received,
-               max(processed_at)::text as last_processed,
-               max(id)::float8 as max_id
-        from webhook_deliveries where channel_id = ${channelId} and id > ${afterId}`,
+               count(*) filter (where ${d.processedAt} is null)::int as pending,
+               count(*) filter (where ${d.lastError} is not null)::int as failed,
+               (extract(epoch from min(${d.receivedAt})) * 1000)::float8 as "firstReceived",
+               (extract(epoch from max(${d.processedAt})) * 1000)::float8 as "lastProcessed"
+        from ${d} where ${d.channelId} = ${channelId} and ${d.id} > ${afterId}`,
   );
   return row;
 }
 
 export async function lastDeliveryId(database: Database, channelId: number): Promise<number> {
-  const [row] = await rows<{ id: number }>(database.db, sql`select coalesce(max(id), 0)::float8 as id from webhook_deliveries where channel_id = ${channelId}`);
+  const [row] = await rows<{ id: number }>(database.db, sql`select coalesce(max(${webhookDeliveries.id}), 0)::float8 as id from ${webhookDeliveries} where ${webhookDeliveries.channelId} = ${channelId}`);
   return row.id;
 }
 

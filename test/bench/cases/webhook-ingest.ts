@@ -51,7 +51,7 @@ async function postWebhooks(job: WebhookJob): Promise<WebhookSample> {
 /** One message's three writes in one transaction, the way the app writes them, through the driver itself. */
 function rawWriter(database: Database, orgId: number, channelId: number, conversationIds: number[]) {
   const write = {
-    delivery: `insert into webhook_deliveries (channel_id, body, received_at, next_attempt_at, processed_at) values ($1, $2, $3, $4, $3) returning id`,
+    delivery: `insert into webhook_deliveries (channel_id, body, created_at, next_attempt_at, processed_at) values ($1, $2, $3, $4, $3) returning id`,
     message: `insert into messages (org_id, conversation_id, channel_id, direction, kind, body, provider_message_id, metadata, created_at)
               values ($1, $2, $3, 'in', 'text', $4, $5, '{}'::jsonb, $6)
               on conflict (channel_id, provider_message_id) do nothing returning id`,
@@ -135,12 +135,12 @@ async function ingest(ctx: BenchContext, served: WebhookApp, job: Pick<WebhookJo
   const stored = (await inboundMessages(ctx.database, served.channelId)) - messagesBefore;
   if (done.total !== sample.sent || stored !== sample.sent) throw new Error(`${sample.sent} webhooks acknowledged, ${done.total} deliveries stored, ${stored} messages stored`);
   if (done.failed > 0) throw new Error(`${done.failed} deliveries needed a retry`);
-  const spanMs = Date.parse(done.last_processed!) - Date.parse(done.first_received!);
+  const spanMs = done.lastProcessed! - done.firstReceived!;
   return {
     ack: timed(sample.latencies, sample.elapsedMs),
     processedRate: sample.sent / (Math.max(spanMs, 1) / 1000),
     /** From the last acknowledgement to the last delivery processed: the backlog the acks left behind. */
-    lagMs: Math.max(0, Date.parse(done.last_processed!) - ackedAt),
+    lagMs: Math.max(0, done.lastProcessed! - ackedAt),
     maxInFlight: sample.maxInFlight,
   };
 }
