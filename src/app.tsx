@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv, Deps, Runtime } from "./context";
 import { EventBus } from "./realtime/bus";
+import { TabCountCache } from "./inbox/tab-counts";
 import { LiveRenderer } from "./realtime/live";
 import { realtimeRoutes } from "./realtime/routes";
 import { createAuth } from "./auth/lucia";
@@ -18,10 +19,12 @@ import { csrfGuard, localeMiddleware, render, requestLog, securityHeaders, ui } 
 export function createApp(deps: Deps) {
   const auth = createAuth(deps.database.db, deps.config.SESSION_DAYS);
   const bus = new EventBus(deps.database, deps.log);
-  const app = Object.assign(new Hono<AppEnv>(), { runtime: { bus } satisfies Runtime });
+  const runtime: Runtime = { bus, tabCounts: new TabCountCache(bus) };
+  const app = Object.assign(new Hono<AppEnv>(), { runtime });
 
   app.use("*", async (c, next) => {
     c.set("deps", deps);
+    c.set("runtime", runtime);
     await next();
   });
   app.use("*", requestLog);
@@ -37,7 +40,7 @@ export function createApp(deps: Deps) {
   app.use("/admin", requireActor);
   app.route("/admin", adminRoutes());
   app.route("/", workspaceRoutes());
-  app.route("/", realtimeRoutes(bus, new LiveRenderer(deps.database, () => deps.clock.now())));
+  app.route("/", realtimeRoutes(bus, new LiveRenderer(deps.database, () => deps.clock.now(), runtime.tabCounts)));
 
   app.notFound((c) => {
     const t = c.get("t");

@@ -7,6 +7,7 @@ import type { Clock } from "./clock";
 import type { Logger } from "./log";
 import type { Translate } from "./i18n";
 import type { EventBus } from "./realtime/bus";
+import type { TabCountCache } from "./inbox/tab-counts";
 
 export interface Deps {
   database: Database;
@@ -18,6 +19,7 @@ export interface Deps {
 /** What the app builds for itself from its dependencies; exposed so the server can stop it. */
 export interface Runtime {
   bus: EventBus;
+  tabCounts: TabCountCache;
 }
 
 export interface SignedInUser {
@@ -43,6 +45,7 @@ export type AppEnv = {
   Bindings: { server?: Server<unknown> };
   Variables: {
     deps: Deps;
+    runtime: Runtime;
     locale: Locale;
     t: Translate;
     user: SignedInUser | null;

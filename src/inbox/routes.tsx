@@ -11,7 +11,7 @@ import { isHtmx, redirect, render, ui, type Ctx } from "../web";
 import { ConversationRows, InboxPage, MessageItem, QuickReplies, Thread, inboxHref, type Draft, type InboxProps } from "../../views/inbox/page";
 import { createQuickReply } from "../admin/quick-replies";
 import { composerOptions, visibleQuickReply } from "./composer";
-import { assignmentChoices, closingChoices, decodeInboxCursor, earlierConversations, findConversations, getMessageItem, getThread, markRead, tabCounts, tabs } from "./conversations";
+import { assignmentChoices, closingChoices, decodeInboxCursor, earlierConversations, findConversations, getMessageItem, getThread, markRead, tabs } from "./conversations";
 import { fieldDefinitions } from "../contacts/profile";
 import { parseFilters } from "./filters";
 import { widgetRoutes } from "./widget-routes";
@@ -59,7 +59,7 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
   if (conversationId) await markRead(db, actor, conversationId, c.get("deps").clock.now());
   const [list, counts, thread, options, widgets, earlier] = await Promise.all([
     findConversations(db, actor, { tab, search, cursor, filters }),
-    tabCounts(db, actor),
+    c.get("runtime").tabCounts.counts(db, actor),
     conversationId ? getThread(db, actor, conversationId) : Promise.resolve(null),
     conversationId ? threadOptions(c) : Promise.resolve(null),
     conversationId ? widgetData(db, actor, conversationId) : Promise.resolve(null),
