@@ -2,7 +2,24 @@
 // turned into SQL conditions that all apply at once, and written back into links.
 import { and, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { channelKinds, channels, contacts, conversationReads, conversations, conversationTypes, type ChannelKind, type ConversationType, type CustomFieldType } from "@db/schema";
+import { rows, type DbOrTx } from "@db/client";
+import {
+  channelKinds,
+  channels,
+  contacts,
+  conversationReads,
+  conversations,
+  conversationTypes,
+  customFields,
+  memberships,
+  users,
+  workgroups,
+  type AgentStatus,
+  type ChannelKind,
+  type ConversationType,
+  type CustomFieldType,
+} from "@db/schema";
+import type { FieldDefinition } from "../contacts/profile";
 
 export const sessionTypes = conversationTypes.filter((t) => t !== "chat") as Exclude<ConversationType, "chat">[];
 export const sorts = ["activity", "created", "waiting"] as const;
@@ -206,3 +223,29 @@ export function filterConditions(filters: InboxFilters, timeZone: string, viewer
   );
 }
 
+
+export interface FilterChoices {
+  people: { id: string; name: string; status: AgentStatus }[];
+  groups: { id: number; name: string }[];
+  fields: FieldDefinition[];
+}
+
+/**
+ * What the filter panel offers (active members, workgroups, CRM fields), in one round trip: the
+ * inbox page needs it on every load, beside the list.
+ */
+export async function filterChoices(db: DbOrTx, orgId: number): Promise<FilterChoices> {
+  const [row] = await rows<Record<keyof FilterChoices, unknown>>(
+    db,
+    sql`select
+      (select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'status', m.status) order by u.name), '[]'::json)
+         from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${orgId} and m.active) as people,
+      (select coalesce(json_agg(json_build_object('id', w.id, 'name', w.name) order by w.name), '[]'::json)
+         from ${workgroups} w where w.org_id = ${orgId}) as groups,
+      (select coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options) order by f.position, f.id), '[]'::json)
+         from ${customFields} f where f.org_id = ${orgId}) as fields`,
+  );
+  // PGlite may hand json back as text; postgres.js parses it.
+  const json = <T>(v: unknown) => (typeof v === "string" ? JSON.parse(v) : v) as T;
+  return { people: json(row.people), groups: json(row.groups), fields: json(row.fields) };
+}
