@@ -35,7 +35,10 @@ export async function currentSession(db: DbOrTx, sessionId: string, lifetimeMs: 
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.orgId, sessions.orgId), eq(memberships.active, true)))
     .leftJoin(organizations, eq(organizations.id, memberships.orgId))
-    .where(eq(sessions.id, sessionId));
+    .where(eq(sessions.id, sessionId))
+    // Every request asks this: prepared once per connection, it skips parsing and planning.
+    .prepare("current_session")
+    .execute();
   if (!row || row.expiresAt.getTime() - lifetimeMs / 2 <= now) return null;
   const user: SignedInUser = { id: row.userId, email: row.email, name: row.userName, locale: row.locale as Locale | null };
   const actor: Actor | null =

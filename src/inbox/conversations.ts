@@ -108,9 +108,10 @@ function newestFirst(column: AnyPgColumn): SQL {
 }
 
 /**
- * A LIMIT written into the SQL text instead of sent as a parameter. postgres.js prepares every
- * statement; with the limit as a parameter Postgres cannot cost a generic plan and re-plans each
- * page (about 2 ms, more than running it); with a literal it settles on the generic plan.
+ * A LIMIT written into the SQL text instead of sent as a parameter. The list query is prepared
+ * (drizzle's `.prepare(name)`; postgres.js keeps one statement per SQL text and connection), so
+ * Postgres can settle on a generic plan instead of planning every page (about 2 ms, more than
+ * running it); with the limit as a parameter it cannot cost the generic plan and keeps re-planning.
  */
 function literalLimit(n: number): number {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`Not a row limit: ${n}`);
@@ -202,7 +203,9 @@ async function selectRows(db: DbOrTx, where: SQL | undefined, limit: number, opt
     .leftJoin(workgroups, eq(workgroups.id, conversations.workgroupId))
     .where(where)
     .orderBy(order.asc ? asc(order.column) : newestFirst(order.column), order.asc ? asc(conversations.id) : newestFirst(conversations.id))
-    .limit(literalLimit(limit));
+    .limit(literalLimit(limit))
+    .prepare("inbox_rows")
+    .execute();
   // PGlite hands json back as text; postgres.js parses it.
   return rows.map((r) => ({ ...r, tags: typeof r.tags === "string" ? JSON.parse(r.tags) : r.tags }));
 }
@@ -242,7 +245,9 @@ export async function countTabs(db: DbOrTx, orgId: number, visible: SQL | undefi
       all: count(),
     })
     .from(conversations)
-    .where(and(eq(conversations.orgId, orgId), visible));
+    .where(and(eq(conversations.orgId, orgId), visible))
+    .prepare("tab_counts")
+    .execute();
   return row;
 }
 

@@ -1,8 +1,8 @@
 // The inbox filter panel: parsed from the URL (so a filtered view can be bookmarked and shared),
 // turned into SQL conditions that all apply at once, and written back into links.
-import { and, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { rows, type DbOrTx } from "@db/client";
+import type { DbOrTx } from "@db/client";
 import {
   channelKinds,
   channels,
@@ -12,6 +12,7 @@ import {
   conversationTypes,
   customFields,
   memberships,
+  organizations,
   users,
   workgroups,
   type AgentStatus,
@@ -235,16 +236,19 @@ export interface FilterChoices {
  * inbox page needs it on every load, beside the list.
  */
 export async function filterChoices(db: DbOrTx, orgId: number): Promise<FilterChoices> {
-  const [row] = await rows<Record<keyof FilterChoices, unknown>>(
-    db,
-    sql`select
-      (select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'status', m.status) order by u.name), '[]'::json)
-         from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${orgId} and m.active) as people,
-      (select coalesce(json_agg(json_build_object('id', w.id, 'name', w.name) order by w.name), '[]'::json)
-         from ${workgroups} w where w.org_id = ${orgId}) as groups,
-      (select coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options) order by f.position, f.id), '[]'::json)
-         from ${customFields} f where f.org_id = ${orgId}) as fields`,
-  );
+  const [row] = await db
+    .select({
+      people: sql<unknown>`(select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'status', m.status) order by u.name), '[]'::json)
+         from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${orgId} and m.active)`,
+      groups: sql<unknown>`(select coalesce(json_agg(json_build_object('id', w.id, 'name', w.name) order by w.name), '[]'::json) from ${workgroups} w where w.org_id = ${orgId})`,
+      fields: sql<unknown>`(select coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options) order by f.position, f.id), '[]'::json)
+         from ${customFields} f where f.org_id = ${orgId})`,
+    })
+    .from(organizations)
+    .where(eq(organizations.id, orgId))
+    .prepare("filter_choices")
+    .execute();
+  if (!row) return { people: [], groups: [], fields: [] };
   // PGlite may hand json back as text; postgres.js parses it.
   const json = <T>(v: unknown) => (typeof v === "string" ? JSON.parse(v) : v) as T;
   return { people: json(row.people), groups: json(row.groups), fields: json(row.fields) };
