@@ -21,7 +21,7 @@ import {
 } from "@db/schema";
 import type { Actor } from "../context";
 import { escapeLike } from "../admin/users";
-import { filterConditions, noFilters, type InboxFilters, type Sort } from "./filters";
+import { filterConditions, isFiltered, noFilters, type InboxFilters, type Sort } from "./filters";
 
 export const tabs = ["open", "assigned", "closed", "all"] as const;
 export type Tab = (typeof tabs)[number];
@@ -108,7 +108,7 @@ function newestFirst(column: AnyPgColumn): SQL {
 }
 
 /**
- * A LIMIT written into the SQL text instead of sent as a parameter. The list query is prepared
+ * A LIMIT written into the SQL text instead of sent as a parameter. A tab's list query is prepared
  * (drizzle's `.prepare(name)`; postgres.js keeps one statement per SQL text and connection), so
  * Postgres can settle on a generic plan instead of planning every page (about 2 ms, more than
  * running it); with the limit as a parameter it cannot cost the generic plan and keeps re-planning.
@@ -158,7 +158,10 @@ export async function findConversations(db: DbOrTx, actor: Actor, query: Convers
     .where(where)
     .orderBy(order.asc ? asc(order.column) : newestFirst(order.column), order.asc ? asc(conversations.id) : newestFirst(conversations.id))
     .limit(literalLimit(limit + 1));
-  const rows = await selectRows(db, inArray(conversations.id, page), limit + 1, { viewerId: actor.userId, sort: filters.sort });
+  // Only the fixed shapes (a tab, a sort, a cursor) are prepared: postgres.js keeps every prepared
+  // text per connection for good, and searches and filter lists would make endless variants.
+  const prepared = !like && !isFiltered(filters);
+  const rows = await selectRows(db, inArray(conversations.id, page), limit + 1, { viewerId: actor.userId, sort: filters.sort, prepared });
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   const lastAt = last ? (filters.sort === "created" ? last.createdAt : filters.sort === "waiting" ? last.waitingSince : last.lastMessageAt) : null;
@@ -172,9 +175,9 @@ export async function findConversations(db: DbOrTx, actor: Actor, query: Convers
  * The one way a list row is read: for a page, and for a single row a live update redraws.
  * `viewerId` marks rows with inbound messages that viewer has not read.
  */
-async function selectRows(db: DbOrTx, where: SQL | undefined, limit: number, options: { viewerId?: string; sort?: Sort } = {}): Promise<ConversationRow[]> {
+async function selectRows(db: DbOrTx, where: SQL | undefined, limit: number, options: { viewerId?: string; sort?: Sort; prepared?: boolean } = {}): Promise<ConversationRow[]> {
   const order = sortColumn(options.sort ?? "activity");
-  const rows = await db
+  const query = db
     .select({
       id: conversations.id,
       unread: options.viewerId
@@ -203,15 +206,14 @@ async function selectRows(db: DbOrTx, where: SQL | undefined, limit: number, opt
     .leftJoin(workgroups, eq(workgroups.id, conversations.workgroupId))
     .where(where)
     .orderBy(order.asc ? asc(order.column) : newestFirst(order.column), order.asc ? asc(conversations.id) : newestFirst(conversations.id))
-    .limit(literalLimit(limit))
-    .prepare("inbox_rows")
-    .execute();
+    .limit(literalLimit(limit));
+  const rows = options.prepared ? await query.prepare("inbox_rows").execute() : await query;
   // PGlite hands json back as text; postgres.js parses it.
   return rows.map((r) => ({ ...r, tags: typeof r.tags === "string" ? JSON.parse(r.tags) : r.tags }));
 }
 
 export async function getConversationRow(db: DbOrTx, orgId: number, conversationId: number): Promise<ConversationRow | null> {
-  const [row] = await selectRows(db, and(eq(conversations.orgId, orgId), eq(conversations.id, conversationId)), 1);
+  const [row] = await selectRows(db, and(eq(conversations.orgId, orgId), eq(conversations.id, conversationId)), 1, { prepared: true });
   return row ?? null;
 }
 
