@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv, Deps, Runtime } from "./context";
 import { EventBus } from "./realtime/bus";
+import { TabCountCache } from "./inbox/tab-counts";
 import { LiveRenderer } from "./realtime/live";
 import { realtimeRoutes } from "./realtime/routes";
 import { createAuth } from "./auth/lucia";
@@ -24,12 +25,14 @@ export function createApp(deps: Deps) {
   const bus = new EventBus(deps.database, deps.log);
   const background = new Background(deps.log);
   const outbox = new OutboxWorker(deps);
+  const runtime: Runtime = { bus, background, outbox, tabCounts: new TabCountCache(bus) };
   // A send queued in any process wakes this process's worker too (LISTEN/NOTIFY).
-  bus.watch(() => outbox.wake());
-  const app = Object.assign(new Hono<AppEnv>(), { runtime: { bus, background, outbox } satisfies Runtime });
+  bus.observe(() => outbox.wake());
+  const app = Object.assign(new Hono<AppEnv>(), { runtime });
 
   app.use("*", async (c, next) => {
     c.set("deps", deps);
+    c.set("runtime", runtime);
     await next();
   });
   app.use("*", requestLog);
@@ -48,7 +51,7 @@ export function createApp(deps: Deps) {
   app.route("/admin", adminRoutes());
   app.route("/", workspaceRoutes());
   app.route("/", webchatRoutes(bus));
-  app.route("/", realtimeRoutes(bus, new LiveRenderer(deps.database, () => deps.clock.now())));
+  app.route("/", realtimeRoutes(bus, new LiveRenderer(deps.database, () => deps.clock.now(), runtime.tabCounts)));
 
   app.notFound((c) => {
     const t = c.get("t");

@@ -7,6 +7,7 @@ import type { Clock } from "./clock";
 import type { Logger } from "./log";
 import type { Translate } from "./i18n";
 import type { EventBus } from "./realtime/bus";
+import type { TabCountCache } from "./inbox/tab-counts";
 
 export interface Deps {
   database: Database;
@@ -20,6 +21,7 @@ export interface Runtime {
   bus: EventBus;
   background: import("./background").Background;
   outbox: import("./channels/outbox").OutboxWorker;
+  tabCounts: TabCountCache;
 }
 
 export interface SignedInUser {
@@ -45,6 +47,7 @@ export type AppEnv = {
   Bindings: { server?: Server<unknown> };
   Variables: {
     deps: Deps;
+    runtime: Runtime;
     locale: Locale;
     t: Translate;
     user: SignedInUser | null;

@@ -7,6 +7,7 @@ import { isLocale } from "../i18n";
 import { cookieDefaults, isHtmx, render, setLocale, ui } from "../web";
 import { ErrorPage } from "../../views/auth/pages";
 import { actorFor } from "./accounts";
+import { currentSession } from "./sessions";
 import type { Auth } from "./lucia";
 
 export function sessionMiddleware(auth: Auth): MiddlewareHandler<AppEnv> {
@@ -15,7 +16,13 @@ export function sessionMiddleware(auth: Auth): MiddlewareHandler<AppEnv> {
     c.set("sessionId", null);
     c.set("actor", null);
     const sessionId = getCookie(c, auth.sessionCookieName);
-    if (sessionId) {
+    const current = sessionId ? await currentSession(c.get("deps").database.db, sessionId, c.get("deps").config.SESSION_DAYS * 86_400_000) : null;
+    if (current) {
+      c.set("user", current.user);
+      c.set("sessionId", current.sessionId);
+      if (isLocale(current.user.locale)) setLocale(c, current.user.locale);
+      c.set("actor", current.actor);
+    } else if (sessionId) {
       const { session, user } = await auth.validateSession(sessionId);
       if (!session) {
         writeSessionCookie(c, auth, "", 0);

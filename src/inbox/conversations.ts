@@ -21,7 +21,7 @@ import {
 } from "@db/schema";
 import type { Actor } from "../context";
 import { escapeLike } from "../admin/users";
-import { filterConditions, noFilters, type InboxFilters, type Sort } from "./filters";
+import { filterConditions, isFiltered, noFilters, type InboxFilters, type Sort } from "./filters";
 import { attachmentsOf } from "../media/uploads";
 
 export const tabs = ["open", "assigned", "closed", "all"] as const;
@@ -108,6 +108,18 @@ function newestFirst(column: AnyPgColumn): SQL {
   return sql`${column} desc nulls last`;
 }
 
+/**
+ * A LIMIT written into the SQL text instead of sent as a parameter. A tab's list query is prepared
+ * (drizzle's `.prepare(name)`; postgres.js keeps one statement per SQL text and connection), so
+ * Postgres can settle on a generic plan instead of planning every page (about 2 ms, more than
+ * running it); with the limit as a parameter it cannot cost the generic plan and keeps re-planning.
+ */
+function literalLimit(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`Not a row limit: ${n}`);
+  // drizzle's limit() takes a number or a placeholder and writes anything else as SQL.
+  return sql.raw(String(n)) as unknown as number;
+}
+
 /** The column each sort orders by, and its direction (the list keysets on it, then on id). */
 function sortColumn(sort: Sort) {
   return sort === "created" ? { column: conversations.createdAt, asc: false } : sort === "waiting" ? { column: conversations.waitingSince, asc: true } : { column: conversations.lastMessageAt, asc: false };
@@ -146,8 +158,11 @@ export async function findConversations(db: DbOrTx, actor: Actor, query: Convers
     .from(conversations)
     .where(where)
     .orderBy(order.asc ? asc(order.column) : newestFirst(order.column), order.asc ? asc(conversations.id) : newestFirst(conversations.id))
-    .limit(limit + 1);
-  const rows = await selectRows(db, inArray(conversations.id, page), limit + 1, { viewerId: actor.userId, sort: filters.sort });
+    .limit(literalLimit(limit + 1));
+  // Only the fixed shapes (a tab, a sort, a cursor) are prepared: postgres.js keeps every prepared
+  // text per connection for good, and searches and filter lists would make endless variants.
+  const prepared = !like && !isFiltered(filters);
+  const rows = await selectRows(db, inArray(conversations.id, page), limit + 1, { viewerId: actor.userId, sort: filters.sort, prepared });
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   const lastAt = last ? (filters.sort === "created" ? last.createdAt : filters.sort === "waiting" ? last.waitingSince : last.lastMessageAt) : null;
@@ -161,9 +176,9 @@ export async function findConversations(db: DbOrTx, actor: Actor, query: Convers
  * The one way a list row is read: for a page, and for a single row a live update redraws.
  * `viewerId` marks rows with inbound messages that viewer has not read.
  */
-async function selectRows(db: DbOrTx, where: SQL | undefined, limit: number, options: { viewerId?: string; sort?: Sort } = {}): Promise<ConversationRow[]> {
+async function selectRows(db: DbOrTx, where: SQL | undefined, limit: number, options: { viewerId?: string; sort?: Sort; prepared?: boolean } = {}): Promise<ConversationRow[]> {
   const order = sortColumn(options.sort ?? "activity");
-  const rows = await db
+  const query = db
     .select({
       id: conversations.id,
       unread: options.viewerId
@@ -192,13 +207,14 @@ async function selectRows(db: DbOrTx, where: SQL | undefined, limit: number, opt
     .leftJoin(workgroups, eq(workgroups.id, conversations.workgroupId))
     .where(where)
     .orderBy(order.asc ? asc(order.column) : newestFirst(order.column), order.asc ? asc(conversations.id) : newestFirst(conversations.id))
-    .limit(limit);
+    .limit(literalLimit(limit));
+  const rows = options.prepared ? await query.prepare("inbox_rows").execute() : await query;
   // PGlite hands json back as text; postgres.js parses it.
   return rows.map((r) => ({ ...r, tags: typeof r.tags === "string" ? JSON.parse(r.tags) : r.tags }));
 }
 
 export async function getConversationRow(db: DbOrTx, orgId: number, conversationId: number): Promise<ConversationRow | null> {
-  const [row] = await selectRows(db, and(eq(conversations.orgId, orgId), eq(conversations.id, conversationId)), 1);
+  const [row] = await selectRows(db, and(eq(conversations.orgId, orgId), eq(conversations.id, conversationId)), 1, { prepared: true });
   return row ?? null;
 }
 
@@ -219,6 +235,11 @@ export function rowInTab(row: { status: string; assigneeId: string | null }, tab
 
 /** Counts for the four tabs in one query. */
 export async function tabCounts(db: DbOrTx, actor: Actor): Promise<Record<Tab, number>> {
+  return countTabs(db, actor.orgId, await visibility(db, actor));
+}
+
+/** The four tab counts of an organization, narrowed by a visibility condition (see `visibility`). */
+export async function countTabs(db: DbOrTx, orgId: number, visible: SQL | undefined): Promise<Record<Tab, number>> {
   const [row] = await db
     .select({
       open: sql<number>`count(*) filter (where ${conversations.status} = 'open' and ${conversations.assigneeId} is null)`.mapWith(Number),
@@ -227,7 +248,9 @@ export async function tabCounts(db: DbOrTx, actor: Actor): Promise<Record<Tab, n
       all: count(),
     })
     .from(conversations)
-    .where(and(eq(conversations.orgId, actor.orgId), await visibility(db, actor)));
+    .where(and(eq(conversations.orgId, orgId), visible))
+    .prepare("tab_counts")
+    .execute();
   return row;
 }
 

@@ -1,8 +1,26 @@
 // The inbox filter panel: parsed from the URL (so a filtered view can be bookmarked and shared),
 // turned into SQL conditions that all apply at once, and written back into links.
-import { and, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { channelKinds, channels, contacts, conversationReads, conversations, conversationTypes, type ChannelKind, type ConversationType, type CustomFieldType } from "@db/schema";
+import type { DbOrTx } from "@db/client";
+import {
+  channelKinds,
+  channels,
+  contacts,
+  conversationReads,
+  conversations,
+  conversationTypes,
+  customFields,
+  memberships,
+  organizations,
+  users,
+  workgroups,
+  type AgentStatus,
+  type ChannelKind,
+  type ConversationType,
+  type CustomFieldType,
+} from "@db/schema";
+import type { FieldDefinition } from "../contacts/profile";
 
 export const sessionTypes = conversationTypes.filter((t) => t !== "chat") as Exclude<ConversationType, "chat">[];
 export const sorts = ["activity", "created", "waiting"] as const;
@@ -206,3 +224,32 @@ export function filterConditions(filters: InboxFilters, timeZone: string, viewer
   );
 }
 
+
+export interface FilterChoices {
+  people: { id: string; name: string; status: AgentStatus }[];
+  groups: { id: number; name: string }[];
+  fields: FieldDefinition[];
+}
+
+/**
+ * What the filter panel offers (active members, workgroups, CRM fields), in one round trip: the
+ * inbox page needs it on every load, beside the list.
+ */
+export async function filterChoices(db: DbOrTx, orgId: number): Promise<FilterChoices> {
+  const [row] = await db
+    .select({
+      people: sql<unknown>`(select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'status', m.status) order by u.name), '[]'::json)
+         from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${orgId} and m.active)`,
+      groups: sql<unknown>`(select coalesce(json_agg(json_build_object('id', w.id, 'name', w.name) order by w.name), '[]'::json) from ${workgroups} w where w.org_id = ${orgId})`,
+      fields: sql<unknown>`(select coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options) order by f.position, f.id), '[]'::json)
+         from ${customFields} f where f.org_id = ${orgId})`,
+    })
+    .from(organizations)
+    .where(eq(organizations.id, orgId))
+    .prepare("filter_choices")
+    .execute();
+  if (!row) return { people: [], groups: [], fields: [] };
+  // PGlite may hand json back as text; postgres.js parses it.
+  const json = <T>(v: unknown) => (typeof v === "string" ? JSON.parse(v) : v) as T;
+  return { people: json(row.people), groups: json(row.groups), fields: json(row.fields) };
+}

@@ -14,9 +14,8 @@ import { isHtmx, redirect, render, ui, type Ctx } from "../web";
 import { ConversationRows, InboxPage, MessageItem, QuickReplies, Thread, inboxHref, type Draft, type InboxProps } from "../../views/inbox/page";
 import { createQuickReply } from "../admin/quick-replies";
 import { composerOptions, visibleQuickReply } from "./composer";
-import { assignmentChoices, closingChoices, decodeInboxCursor, earlierConversations, findConversations, getMessageItem, getThread, markRead, tabCounts, tabs } from "./conversations";
-import { fieldDefinitions } from "../contacts/profile";
-import { parseFilters } from "./filters";
+import { closingChoices, decodeInboxCursor, earlierConversations, findConversations, getMessageItem, getThread, markRead, tabs } from "./conversations";
+import { filterChoices, parseFilters } from "./filters";
 import { widgetRoutes } from "./widget-routes";
 import { widgetData } from "./widgets";
 import { addInternalNote, assignConversation, closeConversation, ConversationRuleBroken, joinConversation, reactivateConversation, reply, retryMessage, sendTemplate, type AssignTarget, type Change } from "./lifecycle";
@@ -64,14 +63,14 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
   const db = c.get("deps").database.db;
   const { tab, search, after } = listState(c);
   const cursor = decodeInboxCursor(after);
-  const [fields, people] = await Promise.all([fieldDefinitions(db, actor.orgId), assignmentChoices(db, actor)]);
-  const parsed = parseFilters(new URL(c.req.url).searchParams, new Map(fields.map((f) => [f.key, f.type])));
+  const choices = await filterChoices(db, actor.orgId);
+  const parsed = parseFilters(new URL(c.req.url).searchParams, new Map(choices.fields.map((f) => [f.key, f.type])));
   if (!parsed.ok) return c.text(`${c.get("t")("error.badRequest")} ${parsed.error}`, 400);
   const filters = parsed.filters;
   if (conversationId) await markRead(db, actor, conversationId, c.get("deps").clock.now());
   const [list, counts, thread, options, widgets, earlier] = await Promise.all([
     findConversations(db, actor, { tab, search, cursor, filters }),
-    tabCounts(db, actor),
+    c.get("runtime").tabCounts.counts(db, actor),
     conversationId ? getThread(db, actor, conversationId) : Promise.resolve(null),
     conversationId ? threadOptions(c) : Promise.resolve(null),
     conversationId ? widgetData(db, actor, conversationId) : Promise.resolve(null),
@@ -92,7 +91,7 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
     earlier,
     draft,
     filters,
-    filterChoices: { people: people.people, groups: people.groups, fields },
+    filterChoices: choices,
   };
   if (isHtmx(c) && cursor) return render(c, <ConversationRows {...props} />);
   return render(c, <InboxPage {...props} />, status);

@@ -4,36 +4,77 @@ import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Database } from "@db/client";
 import { events } from "@db/schema";
 import type { Logger } from "../log";
-import { EVENTS_CHANNEL } from "./events";
+import { EVENTS_CHANNEL, onPublished } from "./events";
 
 export type LiveEvent = typeof events.$inferSelect;
 type Subscriber = (batch: LiveEvent[]) => void;
+/** Told an organization's data changed (`null`: anything may have changed while notifications were not heard). */
+export type ChangeObserver = (orgId: number | null) => void;
 
 export class EventBus {
   #subscribers = new Map<number, Set<Subscriber>>();
-  #watchers = new Set<(orgId: number) => void>();
   #unlisten: (() => Promise<void>) | null = null;
   #starting: Promise<void> | null = null;
+  #observers = new Set<ChangeObserver>();
+  #listening = false;
 
   constructor(
     private database: Database,
     private log: Logger,
-  ) {}
+  ) {
+    // This process's own changes reach its observers at once, not after the NOTIFY round trip.
+    onPublished(database, (orgId) => this.#changed(orgId));
+  }
 
   /** Starts listening on first use; reconnects re-run `onListen`, after which streams catch up by id. */
   start(): Promise<void> {
     return (this.#starting ??= this.database
-      .listen(EVENTS_CHANNEL, (payload) => void this.#deliver(payload))
+      .listen(
+        EVENTS_CHANNEL,
+        (payload) => void this.#deliver(payload),
+        () => {
+          // Notifications sent while the connection was down are lost: observers start over.
+          this.#listening = true;
+          this.#changed(null);
+        },
+      )
       .then((unlisten) => {
         this.#unlisten = unlisten;
       }));
   }
 
   async stop() {
+    this.#listening = false;
+    this.#changed(null);
     await this.#unlisten?.();
     this.#unlisten = null;
     this.#starting = null;
     this.#subscribers.clear();
+  }
+
+  /** Whether notifications from every process reach this one (so caches may trust them). */
+  get listening(): boolean {
+    return this.#listening;
+  }
+
+  /**
+   * Calls `fn` whenever an organization's events are published, by any process, before live
+   * streams render them; and with `null` when listening (re)starts. For caches of data that only
+   * changes together with an event.
+   */
+  observe(fn: ChangeObserver): () => void {
+    this.#observers.add(fn);
+    return () => this.#observers.delete(fn);
+  }
+
+  #changed(orgId: number | null) {
+    for (const fn of this.#observers) {
+      try {
+        fn(orgId);
+      } catch (e) {
+        this.log.error("change observer failed", { error: e });
+      }
+    }
   }
 
   subscribe(orgId: number, fn: Subscriber): () => void {
@@ -44,12 +85,6 @@ export class EventBus {
       set!.delete(fn);
       if (set!.size === 0) this.#subscribers.delete(orgId);
     };
-  }
-
-  /** Told (cheaply, without reading the events) whenever any organization has new events. */
-  watch(fn: (orgId: number) => void): () => void {
-    this.#watchers.add(fn);
-    return () => this.#watchers.delete(fn);
   }
 
   subscriberCount(orgId?: number): number {
@@ -72,7 +107,7 @@ export class EventBus {
   async #deliver(payload: string) {
     try {
       const { orgId, ids } = JSON.parse(payload) as { orgId: number; ids: number[] };
-      for (const fn of this.#watchers) fn(orgId);
+      this.#changed(typeof orgId === "number" ? orgId : null);
       const set = this.#subscribers.get(orgId);
       if (!set?.size || !Array.isArray(ids) || ids.length === 0) return;
       const batch = await this.database.db

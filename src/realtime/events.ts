@@ -52,9 +52,20 @@ export async function recordEvent(tx: DbOrTx, event: NewEvent): Promise<number> 
 
 export const EVENTS_CHANNEL = "kanal_events";
 
+const publishedHere = new WeakMap<Database, Set<(orgId: number) => void>>();
+
+/** Calls `fn` as soon as this process publishes an organization's events through `database`. */
+export function onPublished(database: Database, fn: (orgId: number) => void): () => void {
+  let set = publishedHere.get(database);
+  if (!set) publishedHere.set(database, (set = new Set()));
+  set.add(fn);
+  return () => set!.delete(fn);
+}
+
 /** Tells every process (in-process listeners and other processes via NOTIFY) that events exist. */
 export async function publishEvents(database: Database, orgId: number, ids: number[]) {
   if (ids.length === 0) return;
+  for (const fn of publishedHere.get(database) ?? []) fn(orgId);
   // Ids only: payloads stay far below NOTIFY's 8000-byte limit, and listeners read the rows.
   await database.notify(EVENTS_CHANNEL, JSON.stringify({ orgId, ids }));
 }

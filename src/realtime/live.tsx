@@ -14,7 +14,6 @@ import {
   getThread,
   readsOf,
   rowInTab,
-  tabCounts,
   type ConversationRow as Row,
   type Tab,
 } from "../inbox/conversations";
@@ -24,6 +23,7 @@ import { StatusSwitch } from "../../views/layout";
 import type { Ui } from "../../views/ui";
 import type { LiveEvent } from "./bus";
 import { WindowNotice } from "../../views/inbox/window";
+import type { TabCountCache } from "../inbox/tab-counts";
 
 export type LiveView = "cockpit" | "inbox" | "other";
 
@@ -77,6 +77,7 @@ export class LiveRenderer {
   constructor(
     private database: Database,
     private now: () => Date,
+    private tabCounts: TabCountCache,
   ) {}
 
   /** The fragments for one viewer, or "" when the event changes nothing they can see. */
@@ -114,7 +115,7 @@ export class LiveRenderer {
     const search = viewer.search ?? "";
     const out: string[] = [];
 
-    const counts = await this.#once(`counts:${event.id}:${restricted ? viewer.actor.userId : "all"}`, () => tabCounts(db, viewer.actor));
+    const counts = await this.#once(`counts:${event.id}:${restricted ? viewer.actor.userId : "all"}`, () => this.tabCounts.counts(db, viewer.actor));
     out.push(
       await this.#once(`counts-html:${event.id}:${restricted ? viewer.actor.userId : "all"}:${viewer.locale}:${tab}:${search}`, async () =>
         partial("#tab-counts", String(<TabCounts ui={viewerUi(viewer)} tab={tab} search={search} counts={counts} />)),

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "bun:test";
+import { eq } from "drizzle-orm";
+import { sessions } from "@db/schema";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp({ LOGIN_MAX_FAILURES: "3" });
@@ -84,5 +86,32 @@ describe("sign-in", () => {
     const w = await t.world();
     const res = await t.client().post("/login", { email: w.agent.email, password: "correct-horse-battery" }, { headers: { origin: "https://evil.example" } });
     expect(res.status).toBe(403);
+  });
+
+  it("extends a session in the second half of its life, ends an expired one, and drops a left organization at once", async () => {
+    const w = await t.world();
+    const client = await t.signIn(w.agent.email, w.orgId);
+    const sessionId = client.cookies.get("kanal_session")!;
+    const day = 86_400_000;
+    const expiresIn = (days: number) => t.db.update(sessions).set({ expiresAt: new Date(Date.now() + days * day) }).where(eq(sessions.id, sessionId));
+
+    const fresh = await client.get("/inbox");
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.getSetCookie().some((c) => c.startsWith("kanal_session="))).toBe(false);
+
+    await expiresIn(t.config.SESSION_DAYS / 2 - 1);
+    const extended = await client.get("/inbox");
+    expect(extended.status).toBe(200);
+    expect(extended.headers.getSetCookie().some((c) => c.startsWith(`kanal_session=${sessionId}`))).toBe(true);
+    const [row] = await t.db.select().from(sessions).where(eq(sessions.id, sessionId));
+    expect(row.expiresAt.getTime()).toBeGreaterThan(Date.now() + (t.config.SESSION_DAYS - 1) * day);
+
+    await t.db.update(sessions).set({ orgId: null }).where(eq(sessions.id, sessionId));
+    expect((await client.get("/inbox")).headers.get("location")).toBe("/organizations");
+
+    await expiresIn(-1);
+    const expired = await client.get("/inbox");
+    expect(expired.headers.get("location")).toBe("/login?next=%2Finbox");
+    expect(await t.db.select().from(sessions).where(eq(sessions.id, sessionId))).toEqual([]);
   });
 });

@@ -478,13 +478,13 @@ async function main() {
   });
   if (values.help) {
     console.log(
-      "bun test/bench/generate.ts [--conversations 20000] [--messages 200000] [--agents 200] [--contacts N]\n" +
+      "bun test/bench/generate.ts [--conversations 100000] [--messages 1000000] [--agents 200] [--contacts N]\n" +
         "                           [--database-url URL | --data-dir DIR | --pglite]\n\n" +
         "Without a target: recreates the database bench_kanal_data on BENCH_DATABASE_URL's server and keeps it.",
     );
     return;
   }
-  const conversations = positiveInt("conversations", values.conversations, 20_000);
+  const conversations = positiveInt("conversations", values.conversations, 100_000);
   const options: DatasetOptions = {
     conversations,
     messages: positiveInt("messages", values.messages, conversations * 10),

@@ -27,7 +27,7 @@
 //   {"case":"admin-users-page","metric":"c8.rps","value":4210,"unit":"req/s","baseline":28500,"ratio":0.1477}
 // where ratio = value / baseline. Progress goes to stderr, so stdout holds only results.
 //
-// Database: a fresh `bench_kanal` on BENCH_DATABASE_URL's server (default
+// Database: a fresh `bench_kanal` (or --database NAME) on BENCH_DATABASE_URL's server (default
 // postgres://postgres@127.0.0.1:5432/postgres), dropped afterwards; or PGlite in memory with --pglite.
 import { cpus } from "node:os";
 import { basename, join } from "node:path";
@@ -39,12 +39,13 @@ const usage = `bun run bench [case…] [options]
 
   --json                 one JSON object per metric and line on stdout
   --pglite               PGlite in memory instead of Postgres (BENCH_DATABASE_URL)
-  --conversations N      data set size (default 20000)
+  --conversations N      data set size (default 100000)
   --messages N           (default 10 per conversation)
   --agents N             members besides the admin (default 200)
   --requests N           most measured requests per load run (default 2000)
   --seconds S            longest measured time per load run (default 5)
-  --keep                 keep the bench_kanal database afterwards
+  --database NAME        the database to create on the server (default bench_kanal)
+  --keep                 keep that database afterwards
   --list                 list the cases`;
 
 async function loadCases(): Promise<BenchCase[]> {
@@ -82,6 +83,7 @@ async function main(): Promise<number> {
       agents: { type: "string" },
       requests: { type: "string" },
       seconds: { type: "string" },
+      database: { type: "string", default: BENCH_DATABASE },
       keep: { type: "boolean", default: false },
       list: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -103,7 +105,7 @@ async function main(): Promise<number> {
   }
   const selected = positionals.length ? cases.filter((c) => positionals.includes(c.name)) : cases;
 
-  const conversations = Math.round(count("conversations", values.conversations, 20_000));
+  const conversations = Math.round(count("conversations", values.conversations, 100_000));
   const options: BenchOptions = {
     conversations,
     messages: Math.round(count("messages", values.messages, conversations * 10, 0)),
@@ -116,7 +118,7 @@ async function main(): Promise<number> {
 
   const target: BenchDatabase = values.pglite
     ? await openMemoryPglite()
-    : await openFreshPostgres(process.env.BENCH_DATABASE_URL || DEFAULT_SERVER_URL, { keep: values.keep });
+    : await openFreshPostgres(process.env.BENCH_DATABASE_URL || DEFAULT_SERVER_URL, { name: values.database, keep: values.keep });
   const cpu = cpus();
   log(`Kanal benchmarks · bun ${Bun.version} · ${cpu.length} × ${cpu[0]?.model.trim() ?? "cpu"} · ${target.label}`);
 
@@ -127,7 +129,7 @@ async function main(): Promise<number> {
     (cleaning ??= (async () => {
       await run.close();
       await target.destroy();
-      if (values.keep && target.url) log(`kept ${BENCH_DATABASE}: DATABASE_URL=${target.url}`);
+      if (values.keep && target.url) log(`kept ${values.database}: DATABASE_URL=${target.url}`);
     })());
   let interrupted = false;
   process.once("SIGINT", () => {

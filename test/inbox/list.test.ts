@@ -1,8 +1,10 @@
 import { describe, expect, it } from "bun:test";
 import { channels, contacts, conversations, messages, organizations } from "@db/schema";
 import { eq } from "drizzle-orm";
+import { openPostgres } from "@db/client";
 import { newWebhookKey } from "../../src/admin/organizations";
-import { useTestApp } from "../support/app";
+import { createApp } from "../../src/app";
+import { Client, useTestApp } from "../support/app";
 import type { World } from "../support/world";
 
 const t = useTestApp();
@@ -118,5 +120,45 @@ describe("inbox list", () => {
     const w = await t.world();
     const agent = await t.signIn(w.agent.email, w.orgId);
     expect((await agent.get("/inbox?tab=everything")).status).toBe(400);
+  });
+
+  it("keeps tab counts right the moment a conversation changes, also when another Kanal process changed it", async () => {
+    const w = await t.world();
+    const [a, b] = await conversationsFor(w, [
+      { name: "Özge", minutesAgo: 2 },
+      { name: "İpek", minutesAgo: 4 },
+    ]);
+    const okan = await t.signIn(w.agent.email, w.orgId);
+    const counts = async (client: Client) => {
+      const html = (await client.html("/inbox")).text;
+      return ["Open", "Assigned", "Closed", "All"].map((tab) => Number(html.match(new RegExp(`${tab} <span class="count">(\\d+)</span>`))![1]));
+    };
+    expect(await counts(okan)).toEqual([2, 0, 0, 2]);
+    expect(await counts(okan)).toEqual([2, 0, 0, 2]);
+    expect((await okan.post(`/inbox/${a}/join`)).status).toBe(303);
+    expect(await counts(okan)).toEqual([1, 1, 0, 2]);
+    if (!t.databaseUrl) return;
+
+    // A second process on the same Postgres hears the change through LISTEN/NOTIFY.
+    const second = await openPostgres(t.databaseUrl, { migrate: false, max: 3 });
+    const otherProcess = createApp({ ...t.deps, database: second });
+    try {
+      const viaOther = new Client(otherProcess);
+      viaOther.cookies = okan.cookies;
+      expect(await counts(viaOther)).toEqual([1, 1, 0, 2]);
+      await otherProcess.runtime.bus.start();
+      expect(await counts(viaOther)).toEqual([1, 1, 0, 2]);
+      expect((await okan.post(`/inbox/${b}/join`)).status).toBe(303);
+      const deadline = Date.now() + 3000;
+      let seen = await counts(viaOther);
+      while (seen[0] !== 0 && Date.now() < deadline) {
+        await Bun.sleep(20);
+        seen = await counts(viaOther);
+      }
+      expect(seen).toEqual([0, 2, 0, 2]);
+    } finally {
+      await otherProcess.runtime.bus.stop();
+      await second.close();
+    }
   });
 });
