@@ -56,7 +56,9 @@ export class OutboxWorker {
     this.timer = null;
   }
 
+  /** Runs a pass soon; only once started (tests drive `runOnce` themselves). */
   wake() {
+    if (!this.timer) return;
     if (this.running) {
       this.again = true;
       return;
