@@ -44,20 +44,23 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
   const at = now.toISOString();
   return db.transaction(async (tx) => {
     // Locks the organization's watermark (made on first use): a run racing this one waits here,
-    // then reads the snapshot this run stores.
-    const [mark] = await rows<{ snapshot: string | null }>(
+    // then reads the snapshot this run stores. A snapshot ahead of this transaction's own id came
+    // with the data from another cluster (a dump restored elsewhere): today is rebuilt then.
+    const [mark] = await rows<{ snapshot: string | null; foreign: boolean | null }>(
       tx,
       sql`insert into agent_stats_watermarks (org_id, updated_at) values (${orgId}, ${at}::timestamptz)
           on conflict (org_id) do update set updated_at = excluded.updated_at
-          returning snapshot::text as snapshot`,
+          returning snapshot::text as snapshot, pg_snapshot_xmax(snapshot) > pg_current_xact_id() as foreign`,
     );
     let uncounted: SQL;
-    if (mark.snapshot === null) {
+    if (mark.snapshot === null || mark.foreign) {
       await tx.delete(agentDailyStats).where(and(eq(agentDailyStats.orgId, orgId), gte(agentDailyStats.day, day)));
       uncounted = sql`e.created_at >= ${start.toISOString()}::timestamptz`;
     } else {
       const seen = sql`${mark.snapshot}::pg_snapshot`;
-      uncounted = sql`e.txid >= pg_snapshot_xmin(${seen}) and not pg_visible_in_snapshot(e.txid, ${seen})`;
+      // The upper bound leaves out ids of another cluster's transactions (restored rows).
+      uncounted = sql`e.txid >= pg_snapshot_xmin(${seen}) and e.txid < pg_snapshot_xmax(pg_current_snapshot())
+        and not pg_visible_in_snapshot(e.txid, ${seen})`;
     }
     // One statement, so the snapshot it stores is the one its reads used. The type list is literal:
     // it is the predicate of the partial index events_metrics_txid_idx.

@@ -171,6 +171,20 @@ describe("cockpit metrics counted incrementally", () => {
     }
   });
 
+  it("after a dump is restored into another cluster, today is rebuilt once and the restored events count once", async () => {
+    t.clock.set("2026-01-05T09:00:00Z");
+    const { w, ids, close, refresh, resolved } = await assigned(2);
+    await close(t.db, ids[0]);
+    await refresh();
+    // The other cluster's transaction ids run far ahead of this one's.
+    await t.db.update(agentStatsWatermarks).set({ snapshot: "9000000000:9000000005:9000000002" }).where(eq(agentStatsWatermarks.orgId, w.orgId));
+    await t.db.insert(events).values({ orgId: w.orgId, type: "closed", conversationId: ids[1], actorId: w.agent.id, subjectUserId: w.agent.id, data: { ms: 60_000 }, createdAt: t.clock.now(), txid: "9000000002" });
+    await refresh();
+    expect(await resolved()).toBe(2);
+    await refresh();
+    expect(await resolved()).toBe(2);
+  });
+
   it("a late event of yesterday lands on yesterday's row; today starts fresh", async () => {
     t.clock.set("2026-01-05T20:50:00Z"); // 23:50 in Istanbul
     const { ids, close, refresh, resolved } = await assigned(2);
