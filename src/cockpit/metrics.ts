@@ -36,8 +36,7 @@ function zonedMidnight(day: string, timeZone: string): Date {
  * "Since the last run" cannot be `id > last id`: ids are taken before commit, so a smaller id can
  * become visible after a larger one. Each run stores the snapshot it read the events with
  * (pg_current_snapshot()); the next run counts the events visible to it but not in that snapshot,
- * judged by the writing transaction (events.txid). Every event in a transaction below the stored
- * snapshot's xmin was visible to it already, so only events.txid >= xmin are looked at.
+ * judged by the writing transaction (events.txid, indexed).
  */
 export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZone: string, now: Date) {
   const { day, start } = todayIn(timeZone, now);
@@ -52,25 +51,30 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
           on conflict (org_id) do update set updated_at = excluded.updated_at
           returning snapshot::text as snapshot, pg_snapshot_xmax(snapshot) > pg_current_xact_id() as foreign`,
     );
+    // The type list is literal: it is the predicate of the partial index events_metrics_txid_idx.
+    const eventsWhere = (where: SQL) => sql`
+      select e.type, e.data, e.conversation_id, e.created_at, e.actor_id, e.subject_user_id from events e
+      where e.org_id = ${orgId} and e.type in ('first_response', 'closed', 'reactivated', 'forwarded') and ${where}`;
     let uncounted: SQL;
     if (mark.snapshot === null || mark.foreign) {
       await tx.delete(agentDailyStats).where(and(eq(agentDailyStats.orgId, orgId), gte(agentDailyStats.day, day)));
-      uncounted = sql`e.created_at >= ${start.toISOString()}::timestamptz`;
+      uncounted = eventsWhere(sql`e.created_at >= ${start.toISOString()}::timestamptz`);
     } else {
-      const seen = sql`${mark.snapshot}::pg_snapshot`;
-      // The upper bound leaves out ids of another cluster's transactions (restored rows).
-      uncounted = sql`e.txid >= pg_snapshot_xmin(${seen}) and e.txid < pg_snapshot_xmax(pg_current_snapshot())
-        and not pg_visible_in_snapshot(e.txid, ${seen})`;
+      // Not visible in the stored snapshot ("xmin:xmax:xip,…"): written by a transaction running
+      // then (its xip list, short) or begun since (from its xmax on). Two index scans, however long
+      // a transaction stays open; the list goes in as a value so the planner sees it. The upper
+      // bound leaves out ids of another cluster's transactions (restored rows).
+      const [, xmax, xip] = mark.snapshot.split(":");
+      uncounted = eventsWhere(sql`e.txid >= ${xmax}::xid8 and e.txid < pg_snapshot_xmax(pg_current_snapshot())`);
+      if (xip) uncounted = sql`${uncounted} union all ${eventsWhere(sql`e.txid = any(${`{${xip}}`}::xid8[])`)}`;
     }
-    // One statement, so the snapshot it stores is the one its reads used. The type list is literal:
-    // it is the predicate of the partial index events_metrics_txid_idx.
+    // One statement, so the snapshot it stores is the one its reads used.
     await tx.execute(sql`
       with counted as (
         select e.type, e.data, e.conversation_id,
                (e.created_at at time zone ${timeZone})::date as day,
                case when e.type in ('reactivated', 'forwarded') then e.actor_id else e.subject_user_id end as agent
-        from events e
-        where e.org_id = ${orgId} and e.type in ('first_response', 'closed', 'reactivated', 'forwarded') and ${uncounted}
+        from (${uncounted}) e
       ),
       sums as (
         select e.agent as user_id, e.day, c.channel_id,
