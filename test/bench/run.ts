@@ -114,9 +114,11 @@ async function main(): Promise<number> {
   const log = (line: string) => console.error(line);
   const started = performance.now();
 
+  // Two runs on one server (two checkouts, say) would drop each other's database: name one apart.
+  const benchDatabase = process.env.BENCH_DATABASE_NAME || BENCH_DATABASE;
   const target: BenchDatabase = values.pglite
     ? await openMemoryPglite()
-    : await openFreshPostgres(process.env.BENCH_DATABASE_URL || DEFAULT_SERVER_URL, { keep: values.keep });
+    : await openFreshPostgres(process.env.BENCH_DATABASE_URL || DEFAULT_SERVER_URL, { keep: values.keep, name: benchDatabase });
   const cpu = cpus();
   log(`Kanal benchmarks · bun ${Bun.version} · ${cpu.length} × ${cpu[0]?.model.trim() ?? "cpu"} · ${target.label}`);
 
@@ -127,7 +129,7 @@ async function main(): Promise<number> {
     (cleaning ??= (async () => {
       await run.close();
       await target.destroy();
-      if (values.keep && target.url) log(`kept ${BENCH_DATABASE}: DATABASE_URL=${target.url}`);
+      if (values.keep && target.url) log(`kept ${benchDatabase}: DATABASE_URL=${target.url}`);
     })());
   let interrupted = false;
   process.once("SIGINT", () => {
