@@ -4,6 +4,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   date,
   index,
   integer,
@@ -44,6 +45,10 @@ const createdAt = () => ts("created_at").notNull().defaultNow();
 const id = () => bigserial("id", { mode: "number" }).primaryKey();
 const ref = (name: string) => bigint(name, { mode: "number" });
 const orgId = () => ref("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" });
+/** A 64-bit transaction id (no wraparound), as text: `pg_current_xact_id()`. */
+const xid8 = customType<{ data: string }>({ dataType: () => "xid8" });
+/** Which transactions were committed at one instant (`pg_current_snapshot()`), as text. */
+const pgSnapshot = customType<{ data: string }>({ dataType: () => "pg_snapshot" });
 
 export type OrganizationSettings = {
   /** Agents see only conversations assigned to them, their workgroups, or unassigned. */
@@ -494,11 +499,20 @@ export const events = pgTable(
     subjectUserId: text("subject_user_id"),
     data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
+    /**
+     * The writing transaction. Ids are taken before commit, so they do not tell what became visible
+     * since a moment; the transaction does (see src/cockpit/metrics.ts).
+     */
+    txid: xid8("txid").notNull().default(sql`pg_current_xact_id()`),
   },
   (t) => [
     index("events_org_id_idx").on(t.orgId, t.id),
     index("events_org_type_time_idx").on(t.orgId, t.type, t.createdAt),
     index("events_conversation_idx").on(t.conversationId),
+    // The metrics job's "committed since my last run" scan, over the four types it counts.
+    index("events_metrics_txid_idx")
+      .on(t.orgId, t.txid)
+      .where(sql`${t.type} in ('first_response', 'closed', 'reactivated', 'forwarded')`),
   ],
 );
 
@@ -521,6 +535,19 @@ export const agentDailyStats = pgTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.userId, t.day, t.channelId] })],
 );
+
+/**
+ * How far the metrics job has counted an organization's events into agent_daily_stats: the snapshot
+ * its last run read them with (every event visible in it is counted, no other). None yet: the next
+ * run rebuilds today.
+ */
+export const agentStatsWatermarks = pgTable("agent_stats_watermarks", {
+  orgId: ref("org_id")
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  snapshot: pgSnapshot("snapshot"),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
 
 /** Each periodic job tick is claimed once across processes. */
 export const jobRuns = pgTable(

@@ -1,6 +1,6 @@
-// Cockpit metrics: today's per-agent figures, computed from the events log into agent_daily_stats
-// by a periodic job (one process at a time), and read back summed over the chosen channels.
-import { and, eq, inArray, sql } from "drizzle-orm";
+// Cockpit metrics: per-agent daily figures, counted from the events log into agent_daily_stats by a
+// periodic job (incrementally, see refreshOrganizationStats), and read back summed over the chosen channels.
+import { and, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database, DbOrTx } from "@db/client";
 import { rows } from "@db/client";
 import { agentDailyStats, channels, organizations } from "@db/schema";
@@ -26,69 +26,88 @@ function zonedMidnight(day: string, timeZone: string): Date {
   return new Date(guess.getTime() - offset(first));
 }
 
-interface StatRow {
-  user_id: string;
-  channel_id: number;
-  first_response_ms_sum: number;
-  first_response_count: number;
-  resolution_ms_sum: number;
-  resolution_count: number;
-  resolved: number;
-  reactivated: number;
-  forwarded: number;
-}
-
 /**
- * Rebuilds one organization's rows for today from the events of today, in one transaction:
- * first responses and resolutions belong to the agent they measure (the assignee), reactivations
- * and forwards to the agent who did them. Idempotent: running it twice gives the same rows.
+ * Counts one organization's events into agent_daily_stats, in one transaction, adding only what was
+ * committed since the last run: first responses and resolutions belong to the agent they measure
+ * (the assignee), reactivations and forwards to the agent who did them, each on the day it happened
+ * in the organization's time zone (so a late event of yesterday lands on yesterday's row). The first
+ * run for an organization rebuilds today instead. Running it again, or twice at once, counts nothing twice.
+ *
+ * "Since the last run" cannot be `id > last id`: ids are taken before commit, so a smaller id can
+ * become visible after a larger one. Each run stores the snapshot it read the events with
+ * (pg_current_snapshot()); the next run counts the events visible to it but not in that snapshot,
+ * judged by the writing transaction (events.txid, indexed).
  */
 export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZone: string, now: Date) {
-  const { day, start, end } = todayIn(timeZone, now);
-  const from = start.toISOString();
-  const to = end.toISOString();
+  const { day, start } = todayIn(timeZone, now);
+  const at = now.toISOString();
   return db.transaction(async (tx) => {
-    const stats = await rows<StatRow>(
+    // Locks the organization's watermark (made on first use): a run racing this one waits here,
+    // then reads the snapshot this run stores. A snapshot ahead of this transaction's own id came
+    // with the data from another cluster (a dump restored elsewhere): today is rebuilt then.
+    const [mark] = await rows<{ snapshot: string | null; foreign: boolean | null }>(
       tx,
-      sql`
-      select e.agent as user_id, c.channel_id,
-        coalesce(sum((e.data->>'ms')::bigint) filter (where e.type = 'first_response'), 0)::bigint as first_response_ms_sum,
-        count(*) filter (where e.type = 'first_response' and e.data ? 'ms')::int as first_response_count,
-        coalesce(sum((e.data->>'ms')::bigint) filter (where e.type = 'closed' and e.data->>'ms' is not null), 0)::bigint as resolution_ms_sum,
-        count(*) filter (where e.type = 'closed' and e.data->>'ms' is not null)::int as resolution_count,
-        count(*) filter (where e.type = 'closed')::int as resolved,
-        count(*) filter (where e.type = 'reactivated')::int as reactivated,
-        count(*) filter (where e.type = 'forwarded')::int as forwarded
-      from (
-        select type, conversation_id, data,
-               case when type in ('reactivated', 'forwarded') then actor_id else subject_user_id end as agent
-        from events
-        where org_id = ${orgId} and created_at >= ${from}::timestamptz and created_at < ${to}::timestamptz
-          and type in ('first_response', 'closed', 'reactivated', 'forwarded')
-      ) e
-      join conversations c on c.id = e.conversation_id
-      where e.agent is not null
-      group by e.agent, c.channel_id`,
+      sql`insert into agent_stats_watermarks (org_id, updated_at) values (${orgId}, ${at}::timestamptz)
+          on conflict (org_id) do update set updated_at = excluded.updated_at
+          returning snapshot::text as snapshot, pg_snapshot_xmax(snapshot) > pg_current_xact_id() as foreign`,
     );
-    await tx.delete(agentDailyStats).where(and(eq(agentDailyStats.orgId, orgId), eq(agentDailyStats.day, day)));
-    if (stats.length) {
-      await tx.insert(agentDailyStats).values(
-        stats.map((s) => ({
-          orgId,
-          userId: s.user_id,
-          day,
-          channelId: Number(s.channel_id),
-          firstResponseMsSum: Number(s.first_response_ms_sum),
-          firstResponseCount: Number(s.first_response_count),
-          resolutionMsSum: Number(s.resolution_ms_sum),
-          resolutionCount: Number(s.resolution_count),
-          resolved: Number(s.resolved),
-          reactivated: Number(s.reactivated),
-          forwarded: Number(s.forwarded),
-          updatedAt: now,
-        })),
-      );
+    // The type list is literal: it is the predicate of the partial index events_metrics_txid_idx.
+    const eventsWhere = (where: SQL) => sql`
+      select e.type, e.data, e.conversation_id, e.created_at, e.actor_id, e.subject_user_id from events e
+      where e.org_id = ${orgId} and e.type in ('first_response', 'closed', 'reactivated', 'forwarded') and ${where}`;
+    let uncounted: SQL;
+    if (mark.snapshot === null || mark.foreign) {
+      await tx.delete(agentDailyStats).where(and(eq(agentDailyStats.orgId, orgId), gte(agentDailyStats.day, day)));
+      uncounted = eventsWhere(sql`e.created_at >= ${start.toISOString()}::timestamptz`);
+    } else {
+      // Not visible in the stored snapshot ("xmin:xmax:xip,…"): written by a transaction running
+      // then (its xip list, short) or begun since (from its xmax on). Two index scans, however long
+      // a transaction stays open; the list goes in as a value so the planner sees it. The upper
+      // bound leaves out ids of another cluster's transactions (restored rows).
+      const [, xmax, xip] = mark.snapshot.split(":");
+      uncounted = eventsWhere(sql`e.txid >= ${xmax}::xid8 and e.txid < pg_snapshot_xmax(pg_current_snapshot())`);
+      if (xip) uncounted = sql`${uncounted} union all ${eventsWhere(sql`e.txid = any(${`{${xip}}`}::xid8[])`)}`;
     }
+    // One statement, so the snapshot it stores is the one its reads used.
+    await tx.execute(sql`
+      with counted as (
+        select e.type, e.data, e.conversation_id,
+               (e.created_at at time zone ${timeZone})::date as day,
+               case when e.type in ('reactivated', 'forwarded') then e.actor_id else e.subject_user_id end as agent
+        from (${uncounted}) e
+      ),
+      sums as (
+        select e.agent as user_id, e.day, c.channel_id,
+          coalesce(sum((e.data->>'ms')::bigint) filter (where e.type = 'first_response'), 0)::bigint as first_response_ms_sum,
+          count(*) filter (where e.type = 'first_response' and e.data ? 'ms')::int as first_response_count,
+          coalesce(sum((e.data->>'ms')::bigint) filter (where e.type = 'closed' and e.data->>'ms' is not null), 0)::bigint as resolution_ms_sum,
+          count(*) filter (where e.type = 'closed' and e.data->>'ms' is not null)::int as resolution_count,
+          count(*) filter (where e.type = 'closed')::int as resolved,
+          count(*) filter (where e.type = 'reactivated')::int as reactivated,
+          count(*) filter (where e.type = 'forwarded')::int as forwarded
+        from counted e
+        join conversations c on c.id = e.conversation_id
+        -- An agent deleted since would fail the row's foreign key, and with it every later run.
+        where e.agent is not null and exists (select 1 from users u where u.id = e.agent)
+        group by e.agent, e.day, c.channel_id
+      ),
+      added as (
+        insert into agent_daily_stats as s (org_id, user_id, day, channel_id, first_response_ms_sum, first_response_count,
+          resolution_ms_sum, resolution_count, resolved, reactivated, forwarded, updated_at)
+        select ${orgId}, user_id, day, channel_id, first_response_ms_sum, first_response_count,
+          resolution_ms_sum, resolution_count, resolved, reactivated, forwarded, ${at}::timestamptz
+        from sums
+        on conflict (org_id, user_id, day, channel_id) do update set
+          first_response_ms_sum = s.first_response_ms_sum + excluded.first_response_ms_sum,
+          first_response_count = s.first_response_count + excluded.first_response_count,
+          resolution_ms_sum = s.resolution_ms_sum + excluded.resolution_ms_sum,
+          resolution_count = s.resolution_count + excluded.resolution_count,
+          resolved = s.resolved + excluded.resolved,
+          reactivated = s.reactivated + excluded.reactivated,
+          forwarded = s.forwarded + excluded.forwarded,
+          updated_at = excluded.updated_at
+      )
+      update agent_stats_watermarks set snapshot = pg_current_snapshot() where org_id = ${orgId}`);
     return recordEvent(tx, { orgId, type: "metrics_refreshed", data: { day }, createdAt: now });
   });
 }

@@ -116,9 +116,11 @@ async function main(): Promise<number> {
   const log = (line: string) => console.error(line);
   const started = performance.now();
 
+  // Two runs on one server (two checkouts, say) would drop each other's database: name one apart.
+  const benchDatabase = values.database !== BENCH_DATABASE ? values.database : process.env.BENCH_DATABASE_NAME || BENCH_DATABASE;
   const target: BenchDatabase = values.pglite
     ? await openMemoryPglite()
-    : await openFreshPostgres(process.env.BENCH_DATABASE_URL || DEFAULT_SERVER_URL, { name: values.database, keep: values.keep });
+    : await openFreshPostgres(process.env.BENCH_DATABASE_URL || DEFAULT_SERVER_URL, { keep: values.keep, name: benchDatabase });
   const cpu = cpus();
   log(`Kanal benchmarks · bun ${Bun.version} · ${cpu.length} × ${cpu[0]?.model.trim() ?? "cpu"} · ${target.label}`);
 
@@ -129,7 +131,7 @@ async function main(): Promise<number> {
     (cleaning ??= (async () => {
       await run.close();
       await target.destroy();
-      if (values.keep && target.url) log(`kept ${values.database}: DATABASE_URL=${target.url}`);
+      if (values.keep && target.url) log(`kept ${benchDatabase}: DATABASE_URL=${target.url}`);
     })());
   let interrupted = false;
   process.once("SIGINT", () => {
