@@ -166,19 +166,6 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
       if (story.tags?.length) await tx.insert(conversationTags).values(story.tags.map((tagId) => ({ conversationId: conversation.id, tagId })));
     }
 
-    const [kanal] = await tx.insert(contacts).values({ orgId: org.id, name: "Kanal Support", email: "support@kanal.example", createdAt: now, updatedAt: now }).returning();
-    const [support] = await tx
-      .insert(conversations)
-      .values({ orgId: org.id, contactId: kanal.id, channelId: supportChannelId, startedBy: "automation", lastMessageAt: now, lastMessagePreview: "Welcome to Kanal!", lastInboundAt: now, createdAt: now })
-      .returning();
-    await tx.insert(messages).values({
-      orgId: org.id,
-      conversationId: support.id,
-      channelId: supportChannelId,
-      direction: "in",
-      body: "Welcome to Kanal! Write to us here whenever you need help with your inbox.",
-      createdAt: now,
-    });
     const [mehmet] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.name, "Mehmet Öz"));
     await tx.insert(notes).values({ orgId: org.id, contactId: mehmet.id, authorId: agent1Id, body: "Prefers phone calls after 18:00.", createdAt: now });
     return { orgName: org.name };

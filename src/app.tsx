@@ -15,6 +15,7 @@ import { workspaceRoutes } from "./shell/workspace";
 import { staticRoutes } from "./static";
 import { Background } from "./background";
 import { webhookRoutes } from "./channels/webhook-routes";
+import { supportRoutes } from "./channels/support";
 import { OutboxWorker } from "./channels/outbox";
 import { webchatRoutes } from "./channels/webchat/routes";
 import { ErrorPage } from "../views/auth/pages";
@@ -40,6 +41,7 @@ export function createApp(deps: Deps) {
   app.route("/static", staticRoutes());
   // Providers' webhooks need neither a locale, a session nor CSRF: their signature is the check.
   app.route("/", webhookRoutes(background));
+  app.route("/", supportRoutes());
   app.use("*", localeMiddleware);
   app.use("*", csrfGuard(["/webhooks/", "/widget/api/"]));
   app.use("*", sessionMiddleware(auth));

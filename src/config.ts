@@ -25,6 +25,8 @@ const schema = z.object({
   STORAGE_S3_SECRET_ACCESS_KEY: z.string().optional(),
   META_GRAPH_URL: z.string().url().default("https://graph.facebook.com"),
   META_GRAPH_VERSION: z.string().default("v25.0"),
+  /** Bearer token for Kanal's operators' support API (/support/api); unset, the API is off. */
+  SUPPORT_API_TOKEN: z.string().min(16).optional().or(z.literal("").transform(() => undefined)),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(10),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
 });

@@ -3,6 +3,7 @@ import type { DbOrTx } from "@db/client";
 import { channels, closingMessages, memberships, organizations, type Locale } from "@db/schema";
 import { catalogs } from "../i18n/catalog";
 import { recordEvent } from "../realtime/events";
+import { ingestInbound } from "../inbox/lifecycle";
 
 export const builtinClosingKeys = ["closing.builtin.resolved", "closing.builtin.noReply", "closing.builtin.transferred"] as const;
 
@@ -16,6 +17,9 @@ export interface NewOrganization {
   locale: Locale;
   adminUserId: string;
 }
+
+/** The support conversation's contact: Kanal's operators, the same identity in every organization. */
+export const SUPPORT_EXTERNAL_ID = "kanal-support";
 
 /** An organization, its first admin's membership, the built-in support channel and closing messages. */
 export async function createOrganization(db: DbOrTx, input: NewOrganization, now: Date) {
@@ -33,6 +37,16 @@ export async function createOrganization(db: DbOrTx, input: NewOrganization, now
       builtinClosingKeys.map((key, position) => ({ orgId: org.id, builtinKey: key, body: catalogs[input.locale][key], position, createdAt: now })),
     );
     await recordEvent(tx, { orgId: org.id, type: "organization_created", actorId: input.adminUserId, createdAt: now });
+    // Every organization starts with its conversation with Kanal's operators, first in the inbox.
+    await ingestInbound(tx, {
+      orgId: org.id,
+      channelId: support.id,
+      externalId: SUPPORT_EXTERNAL_ID,
+      contactName: "Kanal Support",
+      body: catalogs[input.locale]["support.welcome"],
+      providerMessageId: `support-welcome-${org.id}`,
+      at: now,
+    });
     return { org, supportChannelId: support.id };
   });
 }

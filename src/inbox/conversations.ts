@@ -125,6 +125,27 @@ function sortColumn(sort: Sort) {
   return sort === "created" ? { column: conversations.createdAt, asc: false } : sort === "waiting" ? { column: conversations.waitingSince, asc: true } : { column: conversations.lastMessageAt, asc: false };
 }
 
+/**
+ * The support line (Kanal's operators) is pinned above the list, not one of its rows: it is never
+ * counted in the tabs nor paged with the customers' conversations.
+ */
+function notSupport(orgId: number): SQL {
+  return sql`${conversations.channelId} not in (select s.id from ${channels} s where s.org_id = ${orgId} and s.kind = 'support')`;
+}
+
+/** The organization's latest conversation with Kanal's support team, pinned first in the inbox. */
+export async function supportRow(db: DbOrTx, actor: Actor): Promise<ConversationRow | null> {
+  const latest = db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .where(and(eq(conversations.orgId, actor.orgId), eq(channels.kind, "support")))
+    .orderBy(newestFirst(conversations.lastMessageAt))
+    .limit(1);
+  const [row] = await selectRows(db, inArray(conversations.id, latest), 1, { viewerId: actor.userId });
+  return row ?? null;
+}
+
 /** One query per page, newest activity first, continuing strictly after the cursor. */
 export async function findConversations(db: DbOrTx, actor: Actor, query: ConversationQuery) {
   const limit = query.limit ?? INBOX_PAGE;
@@ -135,6 +156,7 @@ export async function findConversations(db: DbOrTx, actor: Actor, query: Convers
   const cursorAt = query.cursor ? new Date(query.cursor.at) : null;
   const where = and(
     eq(conversations.orgId, actor.orgId),
+    notSupport(actor.orgId),
     tabCondition(query.tab),
     await visibility(db, actor),
     filterConditions(filters, actor.timezone, actor.userId),
@@ -248,7 +270,7 @@ export async function countTabs(db: DbOrTx, orgId: number, visible: SQL | undefi
       all: count(),
     })
     .from(conversations)
-    .where(and(eq(conversations.orgId, orgId), visible))
+    .where(and(eq(conversations.orgId, orgId), notSupport(orgId), visible))
     .prepare("tab_counts")
     .execute();
   return row;

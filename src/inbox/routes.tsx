@@ -14,7 +14,7 @@ import { isHtmx, redirect, render, ui, type Ctx } from "../web";
 import { ConversationRows, InboxPage, MessageItem, QuickReplies, Thread, inboxHref, type Draft, type InboxProps } from "../../views/inbox/page";
 import { createQuickReply } from "../admin/quick-replies";
 import { composerOptions, visibleQuickReply } from "./composer";
-import { closingChoices, decodeInboxCursor, earlierConversations, findConversations, getMessageItem, getThread, markRead, tabs } from "./conversations";
+import { closingChoices, decodeInboxCursor, earlierConversations, findConversations, supportRow, getMessageItem, getThread, markRead, tabs } from "./conversations";
 import { filterChoices, parseFilters } from "./filters";
 import { widgetRoutes } from "./widget-routes";
 import { widgetData } from "./widgets";
@@ -68,8 +68,9 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
   if (!parsed.ok) return c.text(`${c.get("t")("error.badRequest")} ${parsed.error}`, 400);
   const filters = parsed.filters;
   if (conversationId) await markRead(db, actor, conversationId, c.get("deps").clock.now());
-  const [list, counts, thread, options, widgets, earlier] = await Promise.all([
+  const [list, pinned, counts, thread, options, widgets, earlier] = await Promise.all([
     findConversations(db, actor, { tab, search, cursor, filters }),
+    cursor ? null : supportRow(db, actor),
     c.get("runtime").tabCounts.counts(db, actor),
     conversationId ? getThread(db, actor, conversationId) : Promise.resolve(null),
     conversationId ? threadOptions(c) : Promise.resolve(null),
@@ -82,6 +83,7 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
     tab,
     search,
     counts,
+    pinned,
     rows: list.items,
     next: list.next,
     now: c.get("deps").clock.now(),

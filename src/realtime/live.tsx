@@ -124,7 +124,15 @@ export class LiveRenderer {
 
     // A searched or filtered list is left as the agent asked for it; only rows it shows are redrawn.
     const moved = event.type === "message_created" || event.type === "conversation_created";
-    if (rowInTab(row, tab)) {
+    if (row.channelKind === "support") {
+      // Kanal's support line stays pinned above the list, whatever the tab.
+      const reads = await this.#once(`reads:${event.id}`, () => readsOf(db, conversationId));
+      const readAt = reads.get(viewer.actor.userId);
+      const unread = !!row.lastInboundAt && (!readAt || readAt < row.lastInboundAt);
+      const html = String(<ConversationRow ui={viewerUi(viewer)} row={{ ...row, unread }} tab={tab} search={search} now={this.now()} current={viewer.conversationId === row.id} />);
+      const inbound = event.type === "message_created" && (event.data as { direction?: string }).direction === "in";
+      out.push(upsert(`conv-${row.id}`, "#pinned-rows", "keep", html, inbound ? `${row.contactName}: ${row.preview}` : undefined));
+    } else if (rowInTab(row, tab)) {
       const current = viewer.conversationId === row.id;
       // Unread is per agent: when each agent last read it is read once per event for everyone.
       const reads = await this.#once(`reads:${event.id}`, () => readsOf(db, conversationId));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "bun:test";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { channels, closingMessages, contacts, conversations, events, messages, outbox } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { actorFor } from "../../src/auth/accounts";
@@ -27,7 +27,12 @@ async function setup() {
   return { w, channel, actor, inbound };
 }
 
-const openFor = (orgId: number) => t.db.select().from(conversations).where(and(eq(conversations.orgId, orgId), eq(conversations.status, "open")));
+/** Open conversations of the organization's customers (its support line with Kanal aside). */
+const openFor = (orgId: number) =>
+  t.db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.orgId, orgId), eq(conversations.status, "open"), sql`${conversations.channelId} not in (select id from channels where kind = 'support')`));
 const eventTypes = async (conversationId: number) => (await t.db.select().from(events).where(eq(events.conversationId, conversationId))).map((e) => e.type);
 const closingId = async (w: World) => (await t.db.select().from(closingMessages).where(eq(closingMessages.orgId, w.orgId)))[0].id;
 
@@ -37,7 +42,7 @@ describe("one open conversation per contact", () => {
     const results = await Promise.all([inbound("905550000001", "merhaba"), inbound("905550000001", "orada mısınız?")]);
     expect(results[0].conversationId).toBe(results[1].conversationId);
     expect((await openFor(w.orgId)).length).toBe(1);
-    expect((await t.db.select().from(contacts).where(eq(contacts.orgId, w.orgId))).length).toBe(1);
+    expect((await t.db.select().from(contacts).where(and(eq(contacts.orgId, w.orgId), sql`${contacts.name} <> 'Kanal Support'`))).length).toBe(1);
     expect((await t.db.select().from(messages).where(eq(messages.conversationId, results[0].conversationId))).length).toBe(2);
   });
 

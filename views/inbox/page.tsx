@@ -78,6 +78,8 @@ export interface InboxProps {
   tab: Tab;
   search: string;
   counts: Record<Tab, number>;
+  /** Kanal's support line, pinned above the list. */
+  pinned?: ConversationRow | null;
   rows: ConversationRow[];
   next: string | null;
   now: Date;
@@ -146,6 +148,9 @@ export function InboxPage(props: InboxProps) {
             <input id="inbox-q" type="search" name="q" value={search} placeholder={ui.t("inbox.searchPlaceholder")} />
             <button type="submit">{ui.t("common.search")}</button>
           </form>
+          <ul class="conversations pinned" id="pinned-rows" aria-label={ui.t("inbox.pinned")}>
+            {props.pinned ? <ConversationRow ui={ui} row={props.pinned} tab={tab} search={search} now={props.now} current={props.thread?.conversation.id === props.pinned.id} filters={fq} /> : null}
+          </ul>
           <ul class="conversations" id="conversation-rows">
             <ConversationRows {...props} />
           </ul>

@@ -10,6 +10,8 @@ export const en = {
   "inbox.error.outsideWindow": "The reply window has closed; the message was not sent (your draft is kept).",
   "inbox.error.tooLong": "Too long for this channel; shorten the message (your draft is kept).",
   "inbox.error.noTemplate": "That template is not available on this channel.",
+  "inbox.pinned": "Pinned",
+  "support.welcome": "Welcome to Kanal! This is your line to Kanal's support team: write to us here whenever you need help with your inbox.",
 } as const;
 
 export const tr: Record<keyof typeof en, string> = {
@@ -23,4 +25,6 @@ export const tr: Record<keyof typeof en, string> = {
   "inbox.error.outsideWindow": "Yanıt süresi doldu; mesaj gönderilmedi (taslağınız duruyor).",
   "inbox.error.tooLong": "Bu kanal için çok uzun; mesajı kısaltın (taslağınız duruyor).",
   "inbox.error.noTemplate": "Bu şablon bu kanalda kullanılamıyor.",
+  "inbox.pinned": "Sabitlenmiş",
+  "support.welcome": "Kanal'a hoş geldiniz! Burası Kanal destek ekibine açılan hattınız: gelen kutunuzla ilgili yardıma ihtiyacınız olduğunda buradan bize yazın.",
 };
