@@ -315,7 +315,11 @@ function selectMessages(db: DbOrTx, where: SQL) {
       kind: messages.kind,
       body: messages.body,
       delivery: messages.delivery,
+      errorCode: messages.errorCode,
       errorText: messages.errorText,
+      metadata: messages.metadata,
+      // What a reply or a reaction points at, as a short quote.
+      replyToBody: sql<string | null>`(select left(r.body, 120) from ${messages} r where r.id = ${messages.replyToId})`,
       createdAt: messages.createdAt,
       authorName: users.name,
     })

@@ -90,7 +90,8 @@ describe("payloads", () => {
   });
 
   it("keeps locations, reactions, replies, buttons and unsupported types as such", async () => {
-    const { post, inbound } = await setup();
+    const s = await setup();
+    const { post, inbound } = s;
     const from = "905550000031";
     const original = waText(from, "Loc", "original question");
     await post(metaJson(whatsappPayload(PHONE_ID, { contacts: [original.contact], messages: [original.message] })));
@@ -112,6 +113,13 @@ describe("payloads", () => {
     expect(stored[3].replyToId).toBe(stored[0].id);
     expect(stored[4].body).toBe("Yes, please");
     expect(stored[5].metadata).toMatchObject({ providerType: "poll", errorCode: 131051 });
+    // The thread shows each as what it is.
+    const agent = await t.signIn(s.w.agent.email, s.w.orgId);
+    const html = (await agent.html(`/inbox/${stored[0].conversationId}`)).text;
+    expect(html).toContain("openstreetmap.org/?mlat=41.0082&amp;mlon=28.9784");
+    expect(html).toContain("Reacted ❤️");
+    expect(html).toContain('<blockquote class="reply-to">original question</blockquote>');
+    expect(html).toContain("A message type Kanal cannot show (poll)");
   });
 
   it("ignores a payload for another phone number id", async () => {

@@ -11,6 +11,10 @@ export const en = {
   "inbox.error.tooLong": "Too long for this channel; shorten the message (your draft is kept).",
   "inbox.error.noTemplate": "That template is not available on this channel.",
   "inbox.pinned": "Pinned",
+  "message.reacted": "Reacted {emoji}",
+  "message.reactionRemoved": "Removed a reaction",
+  "message.location": "Location",
+  "message.unsupported": "A message type Kanal cannot show ({type}); see it on the phone.",
   "support.welcome": "Welcome to Kanal! This is your line to Kanal's support team: write to us here whenever you need help with your inbox.",
 } as const;
 
@@ -26,5 +30,9 @@ export const tr: Record<keyof typeof en, string> = {
   "inbox.error.tooLong": "Bu kanal için çok uzun; mesajı kısaltın (taslağınız duruyor).",
   "inbox.error.noTemplate": "Bu şablon bu kanalda kullanılamıyor.",
   "inbox.pinned": "Sabitlenmiş",
+  "message.reacted": "{emoji} tepkisi verdi",
+  "message.reactionRemoved": "Tepkisini kaldırdı",
+  "message.location": "Konum",
+  "message.unsupported": "Kanal'ın gösteremediği bir mesaj türü ({type}); telefonda görüntüleyin.",
   "support.welcome": "Kanal'a hoş geldiniz! Burası Kanal destek ekibine açılan hattınız: gelen kutunuzla ilgili yardıma ihtiyacınız olduğunda buradan bize yazın.",
 };
