@@ -9,6 +9,7 @@ import { storageFor } from "../../src/media/storage";
 import { useTestApp } from "../support/app";
 import { useLiveChannels } from "./support/live-channels";
 import { channels } from "@db/schema";
+import { syncTemplates } from "../../src/channels/templates";
 
 const t = useTestApp();
 const live = useLiveChannels(t);
@@ -137,15 +138,22 @@ describe("WhatsApp through the fake Graph API", () => {
     const s = await setup();
     const { c } = await s.conversationWithReply();
     await s.worker.runOnce();
-    await t.db
-      .update(channels)
-      .set({ config: { ...s.channel.config, templates: [{ name: "order_update", language: "tr", body: "Merhaba {{1}}, siparişiniz {{2}}.", params: 2 }] } })
-      .where(eq(channels.id, s.channel.id));
+    // Approved templates come from the WABA (the pending one is left out).
+    const [row] = await t.db.select().from(channels).where(eq(channels.id, s.channel.id));
+    expect(await syncTemplates(t.deps, row)).toBe(3);
     t.clock.advance(25 * 3_600_000);
+    const agentPage = await t.signIn(s.w.agent.email, s.w.orgId);
+    const page = (await agentPage.html(`/inbox/${c.id}`)).text;
+    expect(page).toContain("WhatsApp only allows a template now");
+    expect(page).toContain("Merhaba {{1}}, {{2}} numaralı siparişiniz kargoya verildi.");
+    expect(page).not.toContain("promo_draft");
+    const refused = await agentPage.post(`/inbox/${c.id}/reply`, { body: "Hâlâ orada mısınız?", as: "reply" });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain("Hâlâ orada mısınız?");
     await expect(reply(t.db, s.agent, c.id, "Hâlâ orada mısınız?", t.clock.now())).rejects.toMatchObject({ reason: "outside_window" });
     await expect(sendTemplate(t.db, s.agent, c.id, { name: "nope", language: "tr", parameters: [] }, t.clock.now())).rejects.toMatchObject({ reason: "no_template" });
-    const { messageId } = await sendTemplate(t.db, s.agent, c.id, { name: "order_update", language: "tr", parameters: ["Ayşe", "kargoda"] }, t.clock.now());
-    expect((await s.message(messageId)).body).toBe("Merhaba Ayşe, siparişiniz kargoda.");
+    const { messageId } = await sendTemplate(t.db, s.agent, c.id, { name: "order_update", language: "tr", parameters: ["Ayşe", "KN-10422"] }, t.clock.now());
+    expect((await s.message(messageId)).body).toBe("Merhaba Ayşe, KN-10422 numaralı siparişiniz kargoya verildi.");
     await s.worker.runOnce();
     const last = live.fake.sent.filter((m) => m.channel === s.phoneId).at(-1)!;
     expect(JSON.stringify(last)).toContain("order_update");

@@ -114,7 +114,7 @@ export const receiptSchema = z.object({
   echo: z.boolean().optional(),
 });
 
-export type Operation = "profile" | "send" | "mark-read" | "sender-action" | "upload" | "attachment-upload" | "media-url" | "download" | "delete-media" | "attachment-url" | "unknown";
+export type Operation = "templates" | "profile" | "send" | "mark-read" | "sender-action" | "upload" | "attachment-upload" | "media-url" | "download" | "delete-media" | "attachment-url" | "unknown";
 
 /** Every request the fake answered, in order. */
 export interface FakeRequest {
@@ -224,6 +224,8 @@ export interface FakeMetaOptions {
   attachmentUrlTtlMs?: number;
   /** Fetch media given by link/URL in sends, as Meta does (fails the send when unreachable). */
   fetchLinks?: boolean;
+  /** The WABA's message templates (defaults: a few approved ones and one pending). */
+  templates?: { name: string; language: string; status: string; category: string; components: { type: string; text?: string; format?: string }[] }[];
   /** Called with each push's outcome (the CLI prints them). */
   onPush?: (push: PushRecord) => void;
 }
@@ -297,6 +299,13 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
   const sent: SentMessage[] = [];
   const pushes: PushRecord[] = [];
   const pending = new Set<Promise<unknown>>();
+  /** Templates every WABA has (approved unless said otherwise), for the composer after the 24-hour window. */
+  const templates: { name: string; language: string; status: string; category: string; components: { type: string; text?: string; format?: string }[] }[] = options.templates ?? [
+    { name: "order_update", language: "tr", status: "APPROVED", category: "UTILITY", components: [{ type: "BODY", text: "Merhaba {{1}}, {{2}} numaralı siparişiniz kargoya verildi." }] },
+    { name: "order_update", language: "en", status: "APPROVED", category: "UTILITY", components: [{ type: "BODY", text: "Hello {{1}}, your order {{2}} has shipped." }] },
+    { name: "follow_up", language: "en", status: "APPROVED", category: "MARKETING", components: [{ type: "BODY", text: "Hi! We are following up on your last conversation with us. Reply to continue." }] },
+    { name: "promo_draft", language: "en", status: "PENDING", category: "MARKETING", components: [{ type: "BODY", text: "Not yet approved." }] },
+  ];
   let baseUrl = "";
 
   // ---------------- registry
@@ -886,6 +895,17 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     return answer(rec, { json: { attachment_id: item.id } });
   });
 
+  // WhatsApp message templates of a WABA (GET /{waba-id}/message_templates), as Meta's manager lists them.
+  app.get("/:version/:waba/message_templates", async (c) => {
+    const { version, waba } = c.req.param();
+    const rec = record(c, { operation: "templates", version, kind: "whatsapp" });
+    const channel = [...channels.values()].find((ch) => ch.kind === "whatsapp" && ch.wabaId === waba);
+    if (!channel) return answer(rec, { status: 400, error: unknownObject(waba) });
+    if (!authorized(c, channel)) return answer(rec, { status: 401, error: invalidToken });
+    rec.channel = channel.id;
+    return answer(rec, { json: { data: templates, paging: { cursors: { before: "MAZDZD", after: "MjQZD" } } } });
+  });
+
   app.get("/:version/:id", async (c) => {
     const { version, id } = c.req.param();
     if (profiles.has(id)) return userProfile(c, version, id);
@@ -973,6 +993,7 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     requests,
     sent,
     pushes,
+    templates,
     media: mediaStore,
     push,
     verify,
