@@ -39,24 +39,28 @@ export function WindowNotice({ ui, channelKind, lastInboundAt, templates, base, 
         templates.length ? (
           <details class="templates">
             <summary>{ui.t("window.sendTemplate")}</summary>
-            {templates.map((tpl) => (
-              <form method="post" action={`${base}/template`} hx-post={`${base}/template`} hx-target="#thread" hx-swap="outerHTML" class="template stack">
-                <input type="hidden" name="name" value={tpl.name} />
-                <input type="hidden" name="language" value={tpl.language} />
-                <p>
-                  <strong>{tpl.name}</strong> <span class="muted">({tpl.language})</span>
-                </p>
-                <p class="template-body">{tpl.body}</p>
-                {Array.from({ length: tpl.params }, (_, i) => (
-                  <label>
-                    {`{{${i + 1}}}`} <input name="param" required maxlength={1024} />
-                  </label>
-                ))}
-                <button type="submit" class="primary">
-                  {ui.t("window.sendThisTemplate")}
-                </button>
-              </form>
-            ))}
+            <div class="template-list">
+              {templates.map((tpl) => (
+                <details class="template">
+                  <summary>
+                    <strong>{tpl.name}</strong> <span class="muted">({tpl.language})</span> <span class="template-preview">{tpl.body}</span>
+                  </summary>
+                  <form method="post" action={`${base}/template`} hx-post={`${base}/template`} hx-target="#thread" hx-swap="outerHTML" class="template-form">
+                    <input type="hidden" name="name" value={tpl.name} />
+                    <input type="hidden" name="language" value={tpl.language} />
+                    <p class="template-body">{tpl.body}</p>
+                    {Array.from({ length: tpl.params }, (_, i) => (
+                      <label class="template-param">
+                        <span>{`{{${i + 1}}}`}</span> <input name="param" required maxlength={1024} />
+                      </label>
+                    ))}
+                    <button type="submit" class="primary">
+                      {ui.t("window.sendThisTemplate")}
+                    </button>
+                  </form>
+                </details>
+              ))}
+            </div>
           </details>
         ) : (
           <p class="muted">{ui.t("window.noTemplates")}</p>
