@@ -322,7 +322,7 @@ async function queueOutbound(tx: Tx, actor: Actor, conv: { id: number; channelId
     const linked = await tx
       .update(attachments)
       .set({ messageId: message.id, contactId: conv.contactId })
-      .where(and(eq(attachments.orgId, actor.orgId), inArray(attachments.id, out.attachmentIds), isNull(attachments.messageId)))
+      .where(and(eq(attachments.orgId, actor.orgId), eq(attachments.uploadedBy, actor.userId), inArray(attachments.id, out.attachmentIds), isNull(attachments.messageId)))
       .returning({ id: attachments.id });
     if (linked.length !== out.attachmentIds.length) throw new ConversationRuleBroken("bad_target");
   }

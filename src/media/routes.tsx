@@ -9,7 +9,7 @@ import { FileBoxWidget, GalleryItems } from "../../views/media/attachments";
 import { refusalText } from "./refusals";
 import { serveStored } from "./serve";
 import { storageFor } from "./storage";
-import { addToFileBox, conversationChannel, fileBox, findAttachment, gallery, removeFromFileBox, UploadRefused, uploadForConversation, type Incoming } from "./uploads";
+import { addToFileBox, conversationChannel, fileBox, findAttachment, gallery, mayOpenAttachment, removeFromFileBox, UploadRefused, uploadForConversation, type Incoming } from "./uploads";
 
 const idOf = (c: Ctx, name = "id") => Number(c.req.param(name));
 
@@ -51,7 +51,7 @@ export function mediaRoutes() {
   app.get("/media/:id{[0-9]+}", async (c) => {
     const { database, config } = c.get("deps");
     const file = await findAttachment(database.db, c.get("actor")!.orgId, idOf(c));
-    if (!file) return c.notFound();
+    if (!file || !(await mayOpenAttachment(database.db, c.get("actor")!, file))) return c.notFound();
     const stored = await storageFor(config).read(file.storageKey);
     if (!stored) return c.notFound();
     const inline = /^(image|audio|video)\//.test(file.mime) && c.req.query("download") === undefined;

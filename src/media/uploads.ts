@@ -6,6 +6,7 @@ import { and, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-
 import type { DbOrTx } from "@db/client";
 import { attachments, channels, contacts, conversations, messages } from "@db/schema";
 import type { Actor } from "../context";
+import { visibility } from "../inbox/conversations";
 import { capabilitiesOf, type ChannelCapabilities } from "../channels/capabilities";
 import { recordEvent } from "../realtime/events";
 import { checkMedia, type Refusal } from "./limits";
@@ -55,7 +56,7 @@ export async function conversationChannel(db: DbOrTx, actor: Actor, conversation
     .select({ id: conversations.id, status: conversations.status, contactId: conversations.contactId, kind: channels.kind, config: channels.config })
     .from(conversations)
     .innerJoin(channels, eq(channels.id, conversations.channelId))
-    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId)));
+    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId), await visibility(db, actor)));
   if (!row) return null;
   return { ...row, caps: capabilitiesOf(row.kind, row.config) };
 }
@@ -383,6 +384,32 @@ export async function findAttachment(db: DbOrTx, orgId: number, attachmentId: nu
     .from(attachments)
     .where(and(eq(attachments.orgId, orgId), eq(attachments.id, attachmentId)));
   return row ?? null;
+}
+
+/**
+ * Whether the actor may see a message's file: with "agents see only their own", an agent sees the
+ * files of the conversations they see (file-box files, on no message, are the contact's).
+ */
+export async function mayOpenAttachment(db: DbOrTx, actor: Actor, file: { messageId: number | null; contactId: number | null; uploadedBy: string | null }) {
+  if (file.messageId === null) {
+    // An upload no message has taken yet is its uploader's draft (supervisors and admins see all).
+    if (file.contactId === null) return file.uploadedBy === actor.userId || actor.role !== "agent";
+    // A file-box file is the contact's: seen by whoever sees one of the contact's conversations.
+    const visible = await visibility(db, actor);
+    if (!visible) return true;
+    const [row] = await db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.contactId, file.contactId), visible))
+      .limit(1);
+    return !!row;
+  }
+  const [row] = await db
+    .select({ id: conversations.id })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(and(eq(messages.id, file.messageId), eq(conversations.orgId, actor.orgId), await visibility(db, actor)));
+  return !!row;
 }
 
 /** An attachment of a message in this conversation (what a widget visitor of the conversation may fetch). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "bun:test";
 import { eq } from "drizzle-orm";
-import { attachments, messages } from "@db/schema";
+import { attachments, messages, organizations } from "@db/schema";
 import { useTestApp } from "../support/app";
 import { fileOf, joinedConversation, TINY_PNG, upload } from "./support";
 
@@ -42,6 +42,19 @@ describe("files are served only to the owning organization", () => {
     const anonymous = await t.client().get(`/media/${up.id}`);
     expect(anonymous.status).not.toBe(200);
     expect([302, 303, 401]).toContain(anonymous.status);
+  });
+
+  it("with \"agents see only their own\", an agent gets no file of a colleague's conversation", async () => {
+    const { w, conversationId, agent } = await joinedConversation(t, "whatsapp");
+    const up = await (await upload(agent, conversationId, TINY_PNG, { filename: "dot.png" })).json();
+    await t.db.update(organizations).set({ settings: { agentsSeeOnlyOwn: true } }).where(eq(organizations.id, w.orgId));
+    // Joined the unassigned conversation, so it is the first agent's now.
+    expect((await agent.get(`/media/${up.id}`)).status).toBe(200);
+    const colleague = await t.signIn(w.agent2.email, w.orgId);
+    expect((await colleague.get(`/media/${up.id}`)).status).toBe(404);
+    expect((await upload(colleague, conversationId, TINY_PNG, { filename: "x.png" })).status).toBe(404);
+    const supervisor = await t.signIn(w.supervisor.email, w.orgId);
+    expect((await supervisor.get(`/media/${up.id}`)).status).toBe(200);
   });
 
   it("documents are downloads, never shown inline, and a non-ASCII name survives", async () => {
