@@ -9,7 +9,7 @@ import { publishEvents, recordEvent } from "../realtime/events";
 import { storageFor, type Storage } from "../media/storage";
 import { accountOf } from "./accounts";
 import { adaptersFor } from "./adapters";
-import type { ChannelAccount, InboundMessage, InboundStatus, InboundWatermark } from "./types";
+import { ProviderError, type ChannelAccount, type InboundMessage, type InboundStatus, type InboundWatermark } from "./types";
 import { channels } from "@db/schema";
 import { windowEndsAt } from "./windows";
 
@@ -101,7 +101,17 @@ async function storeInboundMessage(deps: Deps, account: ChannelAccount, event: I
     .from(messages)
     .where(and(eq(messages.channelId, account.id), eq(messages.providerMessageId, event.providerMessageId)));
   if (known) return;
-  const file = event.media ? await downloadMedia(deps, account, event) : null;
+  let file: Awaited<ReturnType<typeof downloadMedia>> | null = null;
+  if (event.media) {
+    try {
+      file = await downloadMedia(deps, account, event);
+    } catch (e) {
+      // A refusal that will not change (a URL off Meta's hosts, too large, expired): keep the
+      // message and say why; anything else (network, 5xx) retries the whole delivery later.
+      if (!(e instanceof ProviderError) || e.retryable) throw e;
+      event.metadata = { ...event.metadata, mediaError: `${e.code}: ${e.text}` };
+    }
+  }
   const contactName = event.contactName || (await profileName(deps, account, event.externalId));
   const change = await db.transaction(async (tx) => {
     const result = await ingestInbound(tx, {

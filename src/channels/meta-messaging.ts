@@ -89,7 +89,7 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
 
     async fetchMedia(account, ref) {
       // Attachment URLs are temporary signed URLs: fetched at once, with the token for the fake/CDN alike.
-      const file = await graph.download(String(ref.url), account.secrets.accessToken ?? "");
+      const file = await graph.download(String(ref.url), account.secrets.accessToken ?? null, 25 * 1024 * 1024);
       const name = new URL(String(ref.url)).pathname.split("/").pop() || "attachment";
       return { bytes: file.bytes, mime: file.mime, filename: /\.[a-z0-9]{2,5}$/i.test(name) ? name : `${name}${extensionFor(file.mime)}` };
     },

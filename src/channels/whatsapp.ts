@@ -48,7 +48,7 @@ export function whatsappAdapter(graph: GraphClient): ChannelAdapter {
     async fetchMedia(account, ref) {
       const token = account.secrets.accessToken ?? "";
       const info = await graph.json<{ url: string; mime_type?: string }>("GET", graph.url(String(ref.id)), token);
-      const file = await graph.download(info.url, token);
+      const file = await graph.download(info.url, token, 100 * 1024 * 1024);
       const mime = ref.mime ?? info.mime_type ?? file.mime;
       return { bytes: file.bytes, mime, filename: ref.filename ?? `${ref.id}${extensionFor(mime)}` };
     },

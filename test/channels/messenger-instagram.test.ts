@@ -50,6 +50,25 @@ for (const kind of ["messenger", "instagram"] as const) {
       expect(file.mime).toBe("image/png");
     });
 
+    it("never fetches an attachment URL off Meta's hosts, even in a correctly signed payload", async () => {
+      const s = await setup();
+      let hits = 0;
+      const internal = Bun.serve({ port: 0, fetch: () => (hits++, new Response("secret internal data")) });
+      const events = kind === "messenger" ? live.fake.pushMessenger : live.fake.pushInstagram;
+      const mid = `m_ssrf_${crypto.randomUUID()}`;
+      await events(
+        [{ sender: { id: s.from }, recipient: { id: s.pageId }, timestamp: Date.now(), message: { mid, attachments: [{ type: "image", payload: { url: `http://127.0.0.1:${internal.port}/latest/meta-data` } }] } }],
+        { channel: s.channel.webhookKey },
+      );
+      await live.settle();
+      internal.stop(true);
+      expect(hits).toBe(0);
+      const [m] = await s.inbound();
+      expect(m.providerMessageId).toBe(mid);
+      expect(String(m.metadata.mediaError)).toContain("bad_media_url");
+      expect(await t.db.$count(attachments, eq(attachments.messageId, m.id))).toBe(0);
+    });
+
     it("answers as RESPONSE within 24 h and with the HUMAN_AGENT tag up to 7 days; refuses after", async () => {
       const s = await setup();
       await s.push({ channel: s.channel.webhookKey, from: s.from, name: "İpek", text: "Merhaba" });

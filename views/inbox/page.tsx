@@ -364,6 +364,7 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
         {m.direction === "note" ? <strong class="note-label">{ui.t("inbox.note")}: </strong> : null}
         {"replyToBody" in m && m.replyToBody && m.kind !== "reaction" ? <blockquote class="reply-to">{m.replyToBody}</blockquote> : null}
         {m.attachments?.length ? <Attachments ui={ui} items={m.attachments} kind={m.kind ?? "file"} /> : null}
+        {"metadata" in m && (m.metadata as Record<string, unknown>)?.mediaError ? <span class="body muted">{ui.t("message.mediaMissing")}</span> : null}
         {m.kind === "reaction" ? (
           <span class="body reaction">
             {m.body ? ui.t("message.reacted", { emoji: m.body }) : ui.t("message.reactionRemoved")}

@@ -14,6 +14,7 @@ export const en = {
   "message.reacted": "Reacted {emoji}",
   "message.reactionRemoved": "Removed a reaction",
   "message.location": "Location",
+  "message.mediaMissing": "The customer sent a file that could not be fetched from the provider.",
   "message.unsupported": "A message type Kanal cannot show ({type}); see it on the phone.",
   "support.welcome": "Welcome to Kanal! This is your line to Kanal's support team: write to us here whenever you need help with your inbox.",
 } as const;
@@ -33,6 +34,7 @@ export const tr: Record<keyof typeof en, string> = {
   "message.reacted": "{emoji} tepkisi verdi",
   "message.reactionRemoved": "Tepkisini kaldırdı",
   "message.location": "Konum",
+  "message.mediaMissing": "Müşteri bir dosya gönderdi ancak dosya sağlayıcıdan alınamadı.",
   "message.unsupported": "Kanal'ın gösteremediği bir mesaj türü ({type}); telefonda görüntüleyin.",
   "support.welcome": "Kanal'a hoş geldiniz! Burası Kanal destek ekibine açılan hattınız: gelen kutunuzla ilgili yardıma ihtiyacınız olduğunda buradan bize yazın.",
 };
