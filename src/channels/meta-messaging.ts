@@ -115,9 +115,14 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
       }
       const result = await graph.json<{ message_id?: string }>("POST", graph.url(`${id}/messages`), token, payload);
       if (!result?.message_id) throw new ProviderError("bad_response", "The provider accepted the message but returned no id", true);
-      // A caption travels as a second text message on these channels.
+      // A caption travels as a second text message on these channels. The file is out already:
+      // a failed caption must not send the file again with a retry, so it is reported, not thrown.
       if (message.file && message.body) {
-        await graph.json("POST", graph.url(`${id}/messages`), token, { ...payload, message: { text: message.body } });
+        try {
+          await graph.json("POST", graph.url(`${id}/messages`), token, { ...payload, message: { text: message.body } });
+        } catch (e) {
+          return { providerMessageId: result.message_id, warning: `caption not delivered: ${e instanceof Error ? e.message : String(e)}` };
+        }
       }
       return { providerMessageId: result.message_id };
     },

@@ -5,7 +5,7 @@
 // code and text. A claim is committed before the provider is called: if the process dies during a
 // send, the claim expires and the message is shown failed ("interrupted") with a retry button,
 // because Kanal cannot know whether the provider got it — never lost, never sent twice on its own.
-import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
 import type { Database } from "@db/client";
 import { attachments, channels, contactIdentities, contacts, conversations, messages, outbox } from "@db/schema";
 import type { Deps } from "../context";
@@ -138,6 +138,9 @@ export class OutboxWorker {
   }
 
   private async deliver(row: Claimed) {
+    // The batch's claim may have run out while earlier messages of the conversation were sent:
+    // renew it for this row, or leave the row to whoever took it over.
+    if (!(await this.renewClaim(row))) return;
     let outgoing: { message: OutgoingMessage; account: ReturnType<typeof accountOf> } | null;
     try {
       outgoing = await this.load(row.messageId);
@@ -148,12 +151,23 @@ export class OutboxWorker {
     if (!outgoing) return this.settle(row.id, row.messageId, { outcome: "failed", code: "no_recipient", text: "This contact has no address on this channel." });
     try {
       const adapter = adaptersFor(this.deps.config)[outgoing.account.kind];
-      const { providerMessageId } = await adapter.send(outgoing.account, outgoing.message);
+      const { providerMessageId, warning } = await adapter.send(outgoing.account, outgoing.message);
+      if (warning) this.deps.log.warn("sent with a problem", { messageId: row.messageId, warning });
       await this.settle(row.id, row.messageId, { outcome: "sent", providerMessageId });
     } catch (e) {
       const error = e instanceof ProviderError ? e : new ProviderError("internal", e instanceof Error ? e.message : String(e), false);
       await this.afterError(row, error);
     }
+  }
+
+  private async renewClaim(row: Claimed): Promise<boolean> {
+    const now = this.deps.clock.now();
+    const renewed = await this.deps.database.db
+      .update(outbox)
+      .set({ lockedUntil: new Date(now.getTime() + this.options.claimMs) })
+      .where(and(eq(outbox.id, row.id), eq(outbox.attempts, row.attempts), isNull(outbox.doneAt), isNotNull(outbox.lockedUntil), gt(outbox.lockedUntil, now)))
+      .returning({ id: outbox.id });
+    return renewed.length > 0;
   }
 
   private async afterError(row: Claimed, error: ProviderError) {
@@ -218,7 +232,19 @@ export class OutboxWorker {
         .set({ doneAt: now, lockedUntil: null, lastError: result.outcome === "failed" ? `${result.code}: ${result.text}`.slice(0, 500) : null })
         .where(and(eq(outbox.id, outboxId), isNull(outbox.doneAt), result.outcome === "failed" && result.onlyIfLockedBefore ? lt(outbox.lockedUntil, result.onlyIfLockedBefore) : undefined))
         .returning({ id: outbox.id });
-      if (done.length === 0) return null;
+      if (done.length === 0) {
+        // Recovered as "interrupted" meanwhile, yet the provider took it: the truth is "sent".
+        if (result.outcome !== "sent") return null;
+        const [late] = await tx
+          .update(messages)
+          .set({ providerMessageId: result.providerMessageId, delivery: "sent", errorCode: null, errorText: null, sentAt: now })
+          .where(and(eq(messages.id, messageId), eq(messages.delivery, "failed"), eq(messages.errorCode, "interrupted")))
+          .returning({ orgId: messages.orgId, conversationId: messages.conversationId });
+        if (!late) return null;
+        await tx.update(outbox).set({ doneAt: now, lockedUntil: null, lastError: null }).where(eq(outbox.id, outboxId));
+        const eventId = await recordEvent(tx, { orgId: late.orgId, type: "delivery_changed", conversationId: late.conversationId, data: { messageId, delivery: "sent" }, createdAt: now });
+        return { orgId: late.orgId, eventId };
+      }
       const [message] =
         result.outcome === "sent"
           ? await tx

@@ -78,7 +78,7 @@ export interface ChannelAdapter {
   /** The customer's display name, for providers whose webhooks carry none (Messenger, Instagram). */
   profileName?(account: ChannelAccount, externalId: string): Promise<string | null>;
   /** Sends one message; returns the provider's message id or throws ProviderError. */
-  send(account: ChannelAccount, message: OutgoingMessage): Promise<{ providerMessageId: string }>;
+  send(account: ChannelAccount, message: OutgoingMessage): Promise<{ providerMessageId: string; warning?: string }>;
 }
 
 /**

@@ -84,4 +84,31 @@ describe("a crash during a send", () => {
     expect(live.fake.sent.length).toBe(before + 1);
     expect((await t.db.select().from(messages).where(eq(messages.id, messageId)))[0].providerMessageId).toBeTruthy();
   });
+
+  it("a worker whose claim ran out (and was recovered elsewhere) does not send; a late success is recorded", async () => {
+    const w = await t.world();
+    const channel = await live.channel(w.orgId, "whatsapp", "420000000007777");
+    await live.fake.pushWhatsAppText({ channel: channel.webhookKey, from: "905557770000", name: "Slow", text: "hi" });
+    await live.settle();
+    const [c] = await t.db.select().from(conversations).where(eq(conversations.channelId, channel.id));
+    const agent = (await actorFor(t.db, w.agent.id, w.orgId))!;
+    await joinConversation(t.db, agent, c.id, t.clock.now());
+    const { messageId } = await reply(t.db, agent, c.id, "slow batch", t.clock.now());
+    // Worker A claimed it, then stalled past its claim; worker B recovered it as interrupted.
+    const [claimed] = await t.db.update(outbox).set({ lockedUntil: new Date(t.clock.now().getTime() + 1000), attempts: 1 }).where(eq(outbox.messageId, messageId)).returning();
+    t.clock.advance(5_000);
+    await t.app.runtime.outbox.runOnce();
+    expect((await t.db.select().from(messages).where(eq(messages.id, messageId)))[0].errorCode).toBe("interrupted");
+    const before = live.fake.sent.length;
+    // Worker A wakes up: its claim is gone, so it sends nothing.
+    const workerA = t.app.runtime.outbox as unknown as { deliver(row: { id: number; messageId: number; attempts: number }): Promise<void> };
+    await workerA.deliver({ id: claimed.id, messageId, attempts: 1 });
+    expect(live.fake.sent.length).toBe(before);
+    // Had A's send gone through before it noticed, the provider's id would still be recorded as sent.
+    const settle = (t.app.runtime.outbox as unknown as { settle(o: number, m: number, r: { outcome: "sent"; providerMessageId: string }): Promise<void> }).settle.bind(t.app.runtime.outbox);
+    await settle(claimed.id, messageId, { outcome: "sent", providerMessageId: "wamid.late" });
+    const after = (await t.db.select().from(messages).where(eq(messages.id, messageId)))[0];
+    expect(after.delivery).toBe("sent");
+    expect(after.providerMessageId).toBe("wamid.late");
+  });
 });
