@@ -107,7 +107,7 @@ describe("admin channels", () => {
     expect(page.text).toContain("Verify token: the one saved below (••••9876).");
     for (const secret of [TOKEN, APP_SECRET, VERIFY]) expect(page.text).not.toContain(secret);
 
-    const log = await t.db.select().from(events).where(and(eq(events.orgId, w.orgId), eq(events.type, "channel_changed")));
+    const log = await t.db.select().from(events).where(and(eq(events.orgId, w.orgId), eq(events.type, "channel_changed"))).orderBy(events.id);
     expect(log.map((e) => e.data)).toEqual([{ channelId: channel.id, change: "created", kind: "whatsapp", name: "Shoes WhatsApp" }]);
     expect(JSON.stringify(log)).not.toContain(TOKEN);
   });
@@ -178,7 +178,7 @@ describe("admin channels", () => {
     expect(html).not.toContain(TOKEN);
     expect(box().open((await channelNamed(w, "Renamed")).secrets).accessToken).toBe(TOKEN);
 
-    const log = await t.db.select().from(events).where(and(eq(events.orgId, w.orgId), eq(events.type, "channel_changed")));
+    const log = await t.db.select().from(events).where(and(eq(events.orgId, w.orgId), eq(events.type, "channel_changed"))).orderBy(events.id);
     expect(log.at(-1)!.data).toEqual({ channelId: channel.id, change: "updated", kind: "whatsapp", name: "Renamed", secretsReplaced: ["verifyToken"] });
   });
 
@@ -285,7 +285,7 @@ describe("admin channels", () => {
 
     expect((await admin.post(`/admin/channels/${channel.id}/activate`)).status).toBe(303);
     expect((await channelNamed(w, "Shoes WhatsApp")).active).toBe(true);
-    const log = await t.db.select().from(events).where(and(eq(events.orgId, w.orgId), eq(events.type, "channel_changed")));
+    const log = await t.db.select().from(events).where(and(eq(events.orgId, w.orgId), eq(events.type, "channel_changed"))).orderBy(events.id);
     expect(log.slice(1).map((e) => (e.data as { change: string }).change)).toEqual(["deactivated", "activated"]);
   });
 
