@@ -222,9 +222,13 @@ export async function createChannel(db: DbOrTx, box: SecretBox, actor: Actor, in
  * Saves name, brand, config and the secrets typed (blank ones keep the stored value). False when the
  * channel is not this organization's, is the support channel, or is of another kind than the form.
  */
+function synced(config: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(config).filter(([key]) => key === "templates" || key === "templatesSyncedAt"));
+}
+
 export async function updateChannel(db: DbOrTx, box: SecretBox, actor: Actor, id: number, input: ChannelInput, now: Date): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const [before] = await tx.select({ kind: channels.kind, secrets: channels.secrets }).from(channels).where(own(actor, id)).for("update");
+    const [before] = await tx.select({ kind: channels.kind, secrets: channels.secrets, config: channels.config }).from(channels).where(own(actor, id)).for("update");
     if (!before || before.kind !== input.kind) return false;
     const typed = present(input.secrets);
     const merged = { ...box.open(before.secrets), ...typed };
@@ -232,7 +236,8 @@ export async function updateChannel(db: DbOrTx, box: SecretBox, actor: Actor, id
     const kept = Object.fromEntries(secretsOf[input.kind].filter((n) => merged[n]).map((n) => [n, merged[n]]));
     await tx
       .update(channels)
-      .set({ name: input.name, brandId: input.brandId, config: input.config, secrets: secretsOf[input.kind].length ? box.seal(kept) : null })
+      // What Kanal keeps in the config itself (WhatsApp templates synced from the WABA) survives an edit.
+      .set({ name: input.name, brandId: input.brandId, config: { ...synced(before.config), ...input.config }, secrets: secretsOf[input.kind].length ? box.seal(kept) : null })
       .where(own(actor, id));
     // Names of the secrets replaced, never their values.
     await changed(tx, actor, id, { change: "updated", kind: input.kind, name: input.name, secretsReplaced: Object.keys(typed) }, now);

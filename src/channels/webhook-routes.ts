@@ -1,6 +1,7 @@
 // Provider webhooks: GET answers Meta's verification handshake; POST checks the signature over the
 // raw bytes, stores the body durably, acknowledges, and then processes it (retried by a job on failure).
 import { Hono } from "hono";
+import { timingSafeEqual } from "node:crypto";
 import type { AppEnv } from "../context";
 import type { Background } from "../background";
 import { accountOf, channelByWebhookKey } from "./accounts";
@@ -8,6 +9,12 @@ import { processDelivery, storeDelivery } from "./inbound";
 import { validSignature } from "./signature";
 import { adaptersFor } from "./adapters";
 import type { InboundEvent } from "./types";
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 function orderKey(channelId: number, events: InboundEvent[]): string {
   const first = events[0];
@@ -39,7 +46,7 @@ export function webhookRoutes(background: Background) {
     const mode = c.req.query("hub.mode");
     const token = c.req.query("hub.verify_token");
     const challenge = c.req.query("hub.challenge");
-    if (mode !== "subscribe" || !verifyToken || token !== verifyToken || challenge === undefined) return c.text("Forbidden", 403);
+    if (mode !== "subscribe" || !verifyToken || token === undefined || !sameSecret(token, verifyToken) || challenge === undefined) return c.text("Forbidden", 403);
     // The challenge is echoed exactly, as an opaque string.
     return c.text(challenge, 200);
   });

@@ -22,6 +22,7 @@ import { catalogs } from "../i18n/catalog";
 import { recordEvent } from "../realtime/events";
 import { canReactivate, capabilitiesOf } from "../channels/capabilities";
 import { replyWindow } from "../channels/windows";
+import { visibility } from "./conversations";
 
 export class ConversationRuleBroken extends Error {
   constructor(
@@ -241,6 +242,9 @@ export async function startByAutomation(db: DbOrTx, orgId: number, input: { cont
 export async function joinConversation(db: DbOrTx, actor: Actor, conversationId: number, now: Date): Promise<Change> {
   return db.transaction(async (tx) => {
     const conv = await lockConversation(tx, actor, conversationId);
+    // "Agents see only their own": a conversation they cannot see is not theirs to join.
+    const visible = await visibility(tx, actor);
+    if (visible && !(await tx.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.id, conv.id), visible))).length) throw new ConversationRuleBroken("not_found");
     if (conv.status !== "open") throw new ConversationRuleBroken("closed");
     const eventIds: number[] = [];
     if (!conv.assigneeId) {
@@ -447,6 +451,15 @@ export async function retryMessage(db: DbOrTx, actor: Actor, conversationId: num
       .where(and(eq(messages.orgId, actor.orgId), eq(messages.conversationId, conversationId), eq(messages.id, messageId), eq(messages.direction, "out"), eq(messages.delivery, "failed")))
       .returning({ id: messages.id });
     if (!message) throw new ConversationRuleBroken("not_failed");
+    // A retry is a new send: outside the reply window only a template may go again.
+    const [state] = await tx
+      .select({ kind: channels.kind, lastInboundAt: conversations.lastInboundAt, messageKind: messages.kind })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .innerJoin(channels, eq(channels.id, messages.channelId))
+      .where(eq(messages.id, messageId));
+    const window = replyWindow(state.kind, state.lastInboundAt, now);
+    if (window.state === "closed" && !(state.messageKind === "template" && window.templates)) throw new ConversationRuleBroken("outside_window");
     await tx
       .insert(outbox)
       .values({ orgId: actor.orgId, messageId, nextAttemptAt: now, createdAt: now })

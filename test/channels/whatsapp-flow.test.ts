@@ -10,6 +10,7 @@ import { useTestApp } from "../support/app";
 import { useLiveChannels } from "./support/live-channels";
 import { channels } from "@db/schema";
 import { syncTemplates } from "../../src/channels/templates";
+import { processDueDeliveries } from "../../src/channels/inbound";
 
 const t = useTestApp();
 const live = useLiveChannels(t);
@@ -54,6 +55,9 @@ describe("WhatsApp through the fake Graph API", () => {
     expect(after.providerMessageId).toMatch(/^wamid\./);
     expect(["sent", "delivered", "read"]).toContain(after.delivery!);
     await live.settle();
+    // Receipts that overtook the send being recorded wait and are applied on a retry.
+    t.clock.advance(60_000);
+    await processDueDeliveries(t.deps);
     const final = await s.message(messageId);
     expect(final.delivery).toBe("read");
     expect(final.readAt).not.toBeNull();
@@ -129,6 +133,9 @@ describe("WhatsApp through the fake Graph API", () => {
     live.fake.failNext("window", { to: s.from, mode: "async" });
     await s.worker.runOnce();
     await live.settle();
+    // The failed status may overtake the send being recorded: it waits and is applied on a retry.
+    t.clock.advance(60_000);
+    await processDueDeliveries(t.deps);
     const m = await s.message(messageId);
     expect(m.delivery).toBe("failed");
     expect(m.errorCode).toBe("131047");
