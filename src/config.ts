@@ -13,6 +13,8 @@ const schema = z.object({
   DEMO_SEED: boolish.optional(),
   /** Public origin when Kanal runs behind a TLS proxy (cookies `Secure`, CSRF origin, links). */
   PUBLIC_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  /** Behind a reverse proxy: take the client's address from the proxy's X-Forwarded-For (rate limits). */
+  TRUST_PROXY: boolish.default(false),
   SESSION_DAYS: z.coerce.number().positive().default(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** 32-byte key (base64 or hex) sealing channel secrets at rest. */

@@ -124,3 +124,15 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.header("referrer-policy", "same-origin");
   if (!c.res.headers.has("x-frame-options") && !c.req.path.startsWith("/widget")) c.header("x-frame-options", "DENY");
 };
+
+/**
+ * The client's address for rate limits. X-Forwarded-For is anyone's to write, so it counts only
+ * with TRUST_PROXY, and then its last entry (the one the proxy itself added).
+ */
+export function clientAddress(c: Context<AppEnv>): string | null {
+  if (c.get("deps").config.TRUST_PROXY) {
+    const forwarded = c.req.header("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean);
+    if (forwarded?.length) return forwarded[forwarded.length - 1];
+  }
+  return c.env?.server?.requestIP(c.req.raw)?.address ?? null;
+}

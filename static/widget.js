@@ -217,6 +217,8 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
     const take = (e) => { lastEventId = e.lastEventId || lastEventId; backoff = 1000; if (el.status.textContent === t("offline")) say(null); };
     source.addEventListener("msg", (e) => { take(e); addMessage(JSON.parse(e.data)); });
     source.addEventListener("closed", (e) => { take(e); markEnded(JSON.parse(e.data).conversationId); });
+    // Away too long for a replay: read the history again (messages already shown are skipped).
+    source.addEventListener("stale", (e) => { take(e); call("/messages", { headers: headers() }).then((d) => d.messages.forEach(addMessage), () => {}); });
     source.onopen = () => { backoff = 1000; };
     source.onerror = () => {
       // Our own backoff instead of the browser's fixed retry; resume from the last event seen.

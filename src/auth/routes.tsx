@@ -10,7 +10,7 @@ import { emptyForm } from "../../views/components/form";
 import { LoginPage, OrganizationPicker, SetPasswordPage, SetupPage } from "../../views/auth/pages";
 import { changeStatus, goOffline } from "../cockpit/statuses";
 import { publishEvents } from "../realtime/events";
-import { flash, redirect, render, takeFlash, ui, type Ctx } from "../web";
+import { clientAddress, flash, redirect, render, takeFlash, ui, type Ctx } from "../web";
 import { isValidTimezone, timezoneChoices } from "../admin/organizations";
 import {
   actorFor,
@@ -52,11 +52,6 @@ const passwordSchema = z
 /** Only local paths are followed after sign-in (no open redirects). */
 function safeNext(next: string | undefined): string | undefined {
   return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : undefined;
-}
-
-function clientAddress(c: Ctx): string | null {
-  const server = c.env?.server;
-  return c.req.header("x-forwarded-for")?.split(",")[0]?.trim() || server?.requestIP(c.req.raw)?.address || null;
 }
 
 

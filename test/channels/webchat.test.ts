@@ -1,11 +1,11 @@
 import { describe, expect, it } from "bun:test";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { attachments, channels, closingMessages, contactIdentities, contacts, conversations, messages } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { WIDGET_LIMITS } from "../../src/channels/webchat/limits";
 import { ORIGIN, useTestApp } from "../support/app";
 
-const t = useTestApp({ DATA_DIR: `/tmp/kanal-test-webchat-${process.pid}` });
+const t = useTestApp({ DATA_DIR: `/tmp/kanal-test-webchat-${process.pid}`, TRUST_PROXY: "1" });
 const SHOP = "https://shop.example";
 const MB = 1024 * 1024;
 
@@ -398,6 +398,12 @@ describe("agent replies reach the widget", () => {
     const resumed = await api.call("GET", `/events?token=${encodeURIComponent(token)}`, undefined, { headers: { "last-event-id": seenUpTo } });
     const replayed = await readEvents(resumed, (m) => m.event === "closed");
     expect(replayed.map((m) => m.event)).toEqual(["msg", "closed"]);
+
+    // A resume point far behind is not replayed across the organization: the widget rereads its history.
+    await t.db.execute(sql`insert into events (org_id, type, created_at) select ${w.orgId}, 'status_changed', now() from generate_series(1, 2100)`);
+    const far = await api.call("GET", `/events?token=${encodeURIComponent(token)}&lastEventId=1`);
+    const told = await readEvents(far, (m) => m.event === "stale");
+    expect(told.map((m) => m.event)).toEqual(["stale"]);
     expect(JSON.parse(replayed[1].data)).toEqual({ conversationId: conv.id });
     const history = await api.history(token);
     expect(history.closedConversations).toEqual([conv.id]);

@@ -12,7 +12,7 @@ import type { EventBus, LiveEvent } from "../../realtime/bus";
 import { publishEvents } from "../../realtime/events";
 import { storageFor } from "../../media/storage";
 import { serveStored } from "../../media/serve";
-import { render, ui, type Ctx } from "../../web";
+import { clientAddress, render, ui, type Ctx } from "../../web";
 import { WidgetDemoPage } from "../../../views/webchat/demo";
 import { RateWindow, WIDGET_LIMITS } from "./limits";
 import {
@@ -54,8 +54,11 @@ const uploadSchema = z.object({
   caption: z.string().max(10_000).optional(),
 });
 
-function clientAddress(c: WidgetCtx | Ctx): string {
-  return c.req.header("x-forwarded-for")?.split(",")[0]?.trim() || c.env?.server?.requestIP(c.req.raw)?.address || "unknown";
+/** At most this many of the organization's events are replayed to a reconnecting widget. */
+const MAX_REPLAY = 2_000;
+
+function addressOf(c: WidgetCtx | Ctx): string {
+  return clientAddress(c as Ctx) ?? "unknown";
 }
 
 function ownOrigins(c: WidgetCtx): string[] {
@@ -144,7 +147,7 @@ export function webchatRoutes(bus: EventBus) {
       : { vary: "Origin" };
     if (c.req.method === "OPTIONS") return new Response(null, { status: 204, headers: cors });
     c.set("channel", channel);
-    c.set("address", clientAddress(c));
+    c.set("address", addressOf(c));
     const budget = perAddress.hit(`${channel.id}:${c.get("address")}`, c.get("deps").clock.now().getTime());
     if (!budget.ok) {
       const limited = tooMany(c, budget.retryAfter);
@@ -294,10 +297,12 @@ export function webchatRoutes(bus: EventBus) {
     await bus.start();
     const resume = Number(c.req.header("last-event-id") ?? c.req.query("lastEventId") ?? "");
     let lastSent = Number.isSafeInteger(resume) && resume >= 0 && (c.req.header("last-event-id") ?? c.req.query("lastEventId")) ? resume : null;
-    if (lastSent === null) {
-      const [row] = await db.select({ id: max(events.id) }).from(events).where(eq(events.orgId, channel.orgId));
-      lastSent = row?.id ?? 0;
-    }
+    const [latest] = await db.select({ id: max(events.id) }).from(events).where(eq(events.orgId, channel.orgId));
+    const newest = latest?.id ?? 0;
+    // A resume point far behind (or made up) is not replayed event by event across the whole
+    // organization: the widget is told to read its history again instead.
+    const stale = lastSent !== null && newest - lastSent > MAX_REPLAY;
+    if (lastSent === null || stale) lastSent = newest;
     const updateFor = (event: LiveEvent) => {
       let update = updates.get(event.id);
       if (!update) {
@@ -324,6 +329,7 @@ export function webchatRoutes(bus: EventBus) {
           }
         });
       };
+      if (stale) await stream.writeSSE({ id: String(newest), event: "stale", data: "{}" });
       const unsubscribe = bus.subscribe(channel.orgId, send);
       // Replay what was missed, page by page (the bus may deliver newer events meanwhile; ids dedupe).
       for (let from = lastSent!; ; ) {
