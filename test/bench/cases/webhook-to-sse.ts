@@ -99,7 +99,7 @@ function report(ctx: Parameters<BenchCase["run"]>[0], app: FanoutFigures, floor:
     figures: [
       { metric: "first.p50", label: "first stream p50", value: app.firstP50, unit: "ms", baseline: floor.firstP50 },
       { metric: "last.p50", label: "last stream p50", value: app.lastP50, unit: "ms", baseline: floor.lastP50 },
-      { metric: "last.p99", label: "p99", value: app.lastP99, unit: "ms", baseline: floor.lastP99 },
+      { metric: "last.p99", label: "last stream p99", value: app.lastP99, unit: "ms", baseline: floor.lastP99 },
     ],
     baseline: { label: "bare last stream p50", metric: "last.p50" },
   });
