@@ -133,16 +133,17 @@ function notSupport(orgId: number): SQL {
   return sql`${conversations.channelId} not in (select s.id from ${channels} s where s.org_id = ${orgId} and s.kind = 'support')`;
 }
 
-/** The organization's latest conversation with Kanal's support team, pinned first in the inbox. */
+/**
+ * The organization's latest conversation with Kanal's support team, pinned first in the inbox.
+ * Picked per status on the (org, channel, status, activity) index: ordered by activity alone,
+ * Postgres walks the whole organization's activity index looking for the one support row.
+ */
 export async function supportRow(db: DbOrTx, actor: Actor): Promise<ConversationRow | null> {
-  const latest = db
-    .select({ id: conversations.id })
-    .from(conversations)
-    .innerJoin(channels, eq(channels.id, conversations.channelId))
-    .where(and(eq(conversations.orgId, actor.orgId), eq(channels.kind, "support")))
-    .orderBy(newestFirst(conversations.lastMessageAt))
-    .limit(1);
-  const [row] = await selectRows(db, inArray(conversations.id, latest), 1, { viewerId: actor.userId });
+  const supportChannel = sql`(select s.id from ${channels} s where s.org_id = ${actor.orgId} and s.kind = 'support' order by s.id limit 1)`;
+  const latestWith = (status: "open" | "closed") =>
+    sql`(select c.id, c.last_message_at from ${conversations} c where c.org_id = ${actor.orgId} and c.channel_id = ${supportChannel} and c.status = ${status} order by c.last_message_at desc nulls last limit 1)`;
+  const latest = sql`select x.id from (${latestWith("open")} union all ${latestWith("closed")}) x order by x.last_message_at desc nulls last limit 1`;
+  const [row] = await selectRows(db, sql`${conversations.id} = (${latest})`, 1, { viewerId: actor.userId, prepared: true });
   return row ?? null;
 }
 
