@@ -231,25 +231,35 @@ export interface FilterChoices {
   fields: FieldDefinition[];
 }
 
+/** Parsed choices by their JSON text; the same text gives the same object (see `filterChoices`). */
+const choicesByText = new Map<string, FilterChoices>();
+const KEPT_CHOICES = 64;
+
 /**
  * What the filter panel offers (active members, workgroups, CRM fields), in one round trip: the
- * inbox page needs it on every load, beside the list.
+ * inbox page needs it on every load, beside the list. Read as one JSON text, so that while nothing
+ * changed a page gets back the same object, parsed once, and the panel drawn for it
+ * (views/inbox/filters.tsx) can be reused; any change gives a new text, hence a new object.
  */
 export async function filterChoices(db: DbOrTx, orgId: number): Promise<FilterChoices> {
   const [row] = await db
     .select({
-      people: sql<unknown>`(select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'status', m.status) order by u.name), '[]'::json)
-         from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${orgId} and m.active)`,
-      groups: sql<unknown>`(select coalesce(json_agg(json_build_object('id', w.id, 'name', w.name) order by w.name), '[]'::json) from ${workgroups} w where w.org_id = ${orgId})`,
-      fields: sql<unknown>`(select coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options) order by f.position, f.id), '[]'::json)
-         from ${customFields} f where f.org_id = ${orgId})`,
+      choices: sql<string>`json_build_object(
+        'people', (select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'status', m.status) order by u.name), '[]'::json)
+           from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${orgId} and m.active),
+        'groups', (select coalesce(json_agg(json_build_object('id', w.id, 'name', w.name) order by w.name), '[]'::json) from ${workgroups} w where w.org_id = ${orgId}),
+        'fields', (select coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options) order by f.position, f.id), '[]'::json)
+           from ${customFields} f where f.org_id = ${orgId}))::text`,
     })
     .from(organizations)
     .where(eq(organizations.id, orgId))
     .prepare("filter_choices")
     .execute();
   if (!row) return { people: [], groups: [], fields: [] };
-  // PGlite may hand json back as text; postgres.js parses it.
-  const json = <T>(v: unknown) => (typeof v === "string" ? JSON.parse(v) : v) as T;
-  return { people: json(row.people), groups: json(row.groups), fields: json(row.fields) };
+  const kept = choicesByText.get(row.choices);
+  if (kept) return kept;
+  const choices = JSON.parse(row.choices) as FilterChoices;
+  if (choicesByText.size >= KEPT_CHOICES) choicesByText.clear();
+  choicesByText.set(row.choices, choices);
+  return choices;
 }
