@@ -2,7 +2,7 @@
 // turned into SQL conditions that all apply at once, and written back into links.
 import { and, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import type { DbOrTx } from "@db/client";
+import { keptQuery, type DbOrTx } from "@db/client";
 import {
   channelKinds,
   channels,
@@ -242,19 +242,22 @@ const KEPT_CHOICES = 64;
  * (views/inbox/filters.tsx) can be reused; any change gives a new text, hence a new object.
  */
 export async function filterChoices(db: DbOrTx, orgId: number): Promise<FilterChoices> {
-  const [row] = await db
-    .select({
-      choices: sql<string>`json_build_object(
-        'people', (select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'status', m.status) order by u.name), '[]'::json)
-           from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${orgId} and m.active),
-        'groups', (select coalesce(json_agg(json_build_object('id', w.id, 'name', w.name) order by w.name), '[]'::json) from ${workgroups} w where w.org_id = ${orgId}),
-        'fields', (select coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options) order by f.position, f.id), '[]'::json)
-           from ${customFields} f where f.org_id = ${orgId}))::text`,
-    })
-    .from(organizations)
-    .where(eq(organizations.id, orgId))
-    .prepare("filter_choices")
-    .execute();
+  const query = keptQuery(db, "filter_choices", () => {
+    const org = sql.placeholder("orgId");
+    return db
+      .select({
+        choices: sql<string>`json_build_object(
+          'people', (select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'status', m.status) order by u.name), '[]'::json)
+             from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${org} and m.active),
+          'groups', (select coalesce(json_agg(json_build_object('id', w.id, 'name', w.name) order by w.name), '[]'::json) from ${workgroups} w where w.org_id = ${org}),
+          'fields', (select coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options) order by f.position, f.id), '[]'::json)
+             from ${customFields} f where f.org_id = ${org}))::text`,
+      })
+      .from(organizations)
+      .where(eq(organizations.id, org))
+      .prepare("filter_choices");
+  });
+  const [row] = await query.execute({ orgId });
   if (!row) return { people: [], groups: [], fields: [] };
   const kept = choicesByText.get(row.choices);
   if (kept) return kept;

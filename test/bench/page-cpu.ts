@@ -67,7 +67,9 @@ for (const path of values.path ?? ["/inbox?tab=open", "/inbox?tab=all"]) {
   const { ms, failed, firstFail } = JSON.parse(out);
   if (failed) console.log(`  first failure: ${firstFail}`);
   const cpu = (used.user + used.system) / 1000 / requests;
-  console.log(`${path.padEnd(24)} server CPU ${cpu.toFixed(2)} ms/page (user ${(used.user / 1000 / requests).toFixed(2)})  ${Math.round((requests / ms) * 1000)} req/s at c${concurrency}${failed ? `  ${failed} failed` : ""}`);
+  console.log(
+    `${path.padEnd(24)} server CPU ${cpu.toFixed(2)} ms/page (user ${(used.user / 1000 / requests).toFixed(2)})  ${Math.round((requests / ms) * 1000)} req/s at c${concurrency}${failed ? `  ${failed} failed` : ""}`,
+  );
   client.kill();
 }
 await app.stop();
