@@ -42,7 +42,7 @@ if (!url) throw new Error("--database-url: a database filled by generate.ts");
 const database = await openPostgres(url, { max: 10 });
 const [user] = await rows<{ orgId: number }>(database.db, sql`select m.org_id::int as "orgId" from users u join memberships m on m.user_id = u.id where u.email = ${values.email} limit 1`);
 if (!user) throw new Error(`${values.email} is no member of anything in that database`);
-const app = serveApp(database);
+const app = await serveApp(database);
 const headers = await app.signIn(values.email, values.password, user.orgId);
 const requests = Number(values.requests);
 const concurrency = Number(values.concurrency);
