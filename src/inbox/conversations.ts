@@ -174,7 +174,8 @@ export async function findConversations(db: DbOrTx, actor: Actor, query: Convers
           eq(conversations.orgId, sql.placeholder("orgId")),
           notSupport(sql.placeholder("orgId")),
           tabCondition(query.tab),
-          filterConditions(filters, actor.timezone, actor.userId),
+          // Unfiltered: only the sort may add a condition, and none carries a value of this actor's.
+          filterConditions({ ...noFilters, sort: filters.sort }, "UTC", ""),
           cursor ? afterCursor(filters.sort, sql.placeholder("cursorAt"), sql.placeholder("cursorId")) : undefined,
         ),
       }).prepare("inbox_rows"),
