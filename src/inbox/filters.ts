@@ -15,7 +15,6 @@ import {
   organizations,
   users,
   workgroups,
-  type AgentStatus,
   type ChannelKind,
   type ConversationType,
   type CustomFieldType,
@@ -226,7 +225,7 @@ export function filterConditions(filters: InboxFilters, timeZone: string, viewer
 
 
 export interface FilterChoices {
-  people: { id: string; name: string; status: AgentStatus }[];
+  people: { id: string; name: string }[];
   groups: { id: number; name: string }[];
   fields: FieldDefinition[];
 }
@@ -239,7 +238,8 @@ const KEPT_CHOICES = 64;
  * What the filter panel offers (active members, workgroups, CRM fields), in one round trip: the
  * inbox page needs it on every load, beside the list. Read as one JSON text, so that while nothing
  * changed a page gets back the same object, parsed once, and the panel drawn for it
- * (views/inbox/filters.tsx) can be reused; any change gives a new text, hence a new object.
+ * (views/inbox/filters.tsx) can be reused; any change gives a new text, hence a new object. Only
+ * what the panel shows is read (not members' statuses, which change all day).
  */
 export async function filterChoices(db: DbOrTx, orgId: number): Promise<FilterChoices> {
   const query = keptQuery(db, "filter_choices", () => {
@@ -247,7 +247,7 @@ export async function filterChoices(db: DbOrTx, orgId: number): Promise<FilterCh
     return db
       .select({
         choices: sql<string>`json_build_object(
-          'people', (select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'status', m.status) order by u.name), '[]'::json)
+          'people', (select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name) order by u.name), '[]'::json)
              from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${org} and m.active),
           'groups', (select coalesce(json_agg(json_build_object('id', w.id, 'name', w.name) order by w.name), '[]'::json) from ${workgroups} w where w.org_id = ${org}),
           'fields', (select coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options) order by f.position, f.id), '[]'::json)
