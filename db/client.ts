@@ -36,6 +36,21 @@ export async function rows<T = Record<string, unknown>>(db: DbOrTx, query: SQL):
   return Array.isArray(result) ? result : result.rows;
 }
 
+const keptQueries = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * A query built once per database handle and key, then run with `sql.placeholder` values: drizzle
+ * otherwise turns the query builder into SQL text again on every call, which costs more JavaScript
+ * than the round trip on a page's hottest queries. Only for fixed shapes: every key is kept for good.
+ */
+export function keptQuery<T>(db: DbOrTx, key: string, build: () => T): T {
+  let byKey = keptQueries.get(db);
+  if (!byKey) keptQueries.set(db, (byKey = new Map()));
+  let query = byKey.get(key) as T | undefined;
+  if (query === undefined) byKey.set(key, (query = build()));
+  return query;
+}
+
 export async function openPostgres(url: string, options: { max?: number; migrate?: boolean } = {}): Promise<Database> {
   // At least two connections: migrations hold a lock on one while the migrator uses another.
   const client = postgres(url, { max: Math.max(2, options.max ?? 10), onnotice: () => {}, connection: { application_name: "kanal" } });

@@ -31,6 +31,8 @@ const schema = z.object({
   SUPPORT_API_TOKEN: z.string().min(16).optional().or(z.literal("").transform(() => undefined)),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(10),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  /** Processes serving the port together (SO_REUSEPORT): one per core. Postgres only. */
+  KANAL_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 export type Config = z.infer<typeof schema> & { demoSeed: boolean };
@@ -42,5 +44,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${problems}`);
   }
   const c = parsed.data;
+  if (c.KANAL_WORKERS > 1 && !c.DATABASE_URL) throw new Error("Invalid configuration:\n  KANAL_WORKERS: several processes need DATABASE_URL (the embedded database belongs to one process)");
   return { ...c, demoSeed: c.DEMO_SEED ?? !c.DATABASE_URL };
 }

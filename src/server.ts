@@ -1,4 +1,7 @@
 // Entry point: configuration, database, demo data, the app, periodic jobs, graceful shutdown.
+// With KANAL_WORKERS=N this process also starts N-1 more of itself, serving the same port
+// (SO_REUSEPORT: the kernel spreads connections), and restarts any that dies. They share nothing
+// but Postgres, as processes behind a load balancer would; periodic jobs run in this one.
 import { seedDemo } from "@db/seed";
 import { createApp } from "./app";
 import { systemClock } from "./clock";
@@ -10,10 +13,12 @@ import { createLogger } from "./log";
 
 const config = loadConfig();
 const log = createLogger(config.LOG_LEVEL);
+/** Set in the processes this one starts. */
+const worker = process.env.KANAL_WORKER;
 const database = await openConfiguredDatabase(config);
-log.info("database ready", { kind: database.kind });
+if (!worker) log.info("database ready", { kind: database.kind });
 
-if (config.demoSeed) {
+if (config.demoSeed && !worker) {
   const seeded = await seedDemo(database.db, systemClock.now(), (s) => secretsFor(config).seal(s));
   if (seeded) log.info("demo data created", { organization: seeded.orgName });
 }
@@ -25,25 +30,44 @@ const server = Bun.serve({
   // Room for 100 MB documents plus multipart overhead.
   maxRequestBodySize: 110 * 1024 * 1024,
   idleTimeout: 60,
+  reusePort: config.KANAL_WORKERS > 1,
   fetch: (req, srv) => app.fetch(req, { server: srv }),
 });
-const jobs = startJobs(deps);
+const jobs = worker ? null : startJobs(deps);
 // Sends go out from every process; LISTEN wakes them as soon as any process queues one.
 await app.runtime.bus.start();
 app.runtime.outbox.start();
 
+let stopping = false;
+const workers = new Set<ReturnType<typeof Bun.spawn>>();
+function startWorker(n: number) {
+  const child = Bun.spawn([process.execPath, ...process.argv.slice(1)], {
+    env: { ...process.env, KANAL_WORKER: String(n) },
+    stdio: ["ignore", "inherit", "inherit"],
+    onExit(_proc, code, signal) {
+      workers.delete(child);
+      if (stopping) return;
+      log.error("worker exited; starting it again", { worker: n, code, signal });
+      setTimeout(() => !stopping && startWorker(n), 1_000);
+    },
+  });
+  workers.add(child);
+}
+if (!worker) for (let n = 1; n < config.KANAL_WORKERS; n++) startWorker(n);
+if (worker) log.info("worker serving", { worker, port: server.port });
+
 const url = `http://localhost:${server.port}`;
-console.log(`\nKanal is running at ${url}`);
-if (config.demoSeed) {
+if (!worker) console.log(`\nKanal is running at ${url}` + (config.KANAL_WORKERS > 1 ? ` (${config.KANAL_WORKERS} processes)` : ""));
+if (config.demoSeed && !worker) {
   console.log(`Demo sign-in: admin@demo.test / demo-password  (also supervisor@, agent1@, agent2@demo.test)\n`);
 }
 
-let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  log.info("shutting down", { signal });
-  jobs.stop();
+  log.info("shutting down", { signal, worker });
+  for (const child of workers) child.kill("SIGTERM");
+  jobs?.stop();
   app.runtime.outbox.stop();
   // Finish requests in flight for a few seconds; live streams never finish, so then close the rest.
   await Promise.race([server.stop(), Bun.sleep(5_000)]);
@@ -51,6 +75,7 @@ async function shutdown(signal: string) {
   await Promise.race([Promise.all([app.runtime.outbox.settled(), app.runtime.background.idle()]), Bun.sleep(5_000)]);
   await app.runtime.bus.stop();
   await database.close();
+  await Promise.race([Promise.all([...workers].map((child) => child.exited)), Bun.sleep(12_000)]);
   process.exit(0);
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));

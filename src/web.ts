@@ -117,12 +117,21 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   });
 };
 
-/** Security headers on every response. */
+/**
+ * Security headers on every response. Given before the handler runs, so responses made through the
+ * context are born with them: a header written into a finished response makes Hono copy it, its
+ * body turned into a stream. Responses made outside the context get them afterwards.
+ */
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next();
+  const framable = c.req.path.startsWith("/widget");
   c.header("x-content-type-options", "nosniff");
   c.header("referrer-policy", "same-origin");
-  if (!c.res.headers.has("x-frame-options") && !c.req.path.startsWith("/widget")) c.header("x-frame-options", "DENY");
+  if (!framable) c.header("x-frame-options", "DENY");
+  await next();
+  if (c.res.headers.has("x-content-type-options")) return;
+  c.header("x-content-type-options", "nosniff");
+  c.header("referrer-policy", "same-origin");
+  if (!c.res.headers.has("x-frame-options") && !framable) c.header("x-frame-options", "DENY");
 };
 
 /**

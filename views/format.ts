@@ -22,10 +22,16 @@ function formatter(locale: string, timeZone: string, style: "day" | "clock" | "d
   return f;
 }
 
-/** "14:05" for today, "3 Jan" before that. */
+/** No day, anywhere, is longer than this (a day of 24 hours plus a change of offset). */
+const LONGEST_DAY_MS = 26 * 3_600_000;
+let today = { now: NaN, timeZone: "", day: "" };
+
+/** "14:05" for today, "3 Jan" before that. A list draws many for one `now`: its day is read once. */
 export function shortTime(at: Date, now: Date, locale: Locale, timeZone: string): string {
   const day = formatter("en-CA", timeZone, "day");
-  return formatter(locale, timeZone, day.format(at) === day.format(now) ? "clock" : "date").format(at);
+  if (today.now !== now.getTime() || today.timeZone !== timeZone) today = { now: now.getTime(), timeZone, day: day.format(now) };
+  const sameDay = Math.abs(now.getTime() - at.getTime()) < LONGEST_DAY_MS && day.format(at) === today.day;
+  return formatter(locale, timeZone, sameDay ? "clock" : "date").format(at);
 }
 
 export function fullTime(at: Date, locale: Locale, timeZone: string): string {

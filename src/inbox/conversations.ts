@@ -1,6 +1,6 @@
 // Finding conversations for the inbox: tabs, visibility, keyset pages, counts, and one thread.
-import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
-import type { DbOrTx } from "@db/client";
+import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { keptQuery, type DbOrTx } from "@db/client";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import {
   channels,
@@ -129,20 +129,25 @@ function sortColumn(sort: Sort) {
  * The support line (Kanal's operators) is pinned above the list, not one of its rows: it is never
  * counted in the tabs nor paged with the customers' conversations.
  */
-function notSupport(orgId: number): SQL {
+function notSupport(orgId: number | Placeholder): SQL {
   return sql`${conversations.channelId} not in (select s.id from ${channels} s where s.org_id = ${orgId} and s.kind = 'support')`;
 }
 
-/** The organization's latest conversation with Kanal's support team, pinned first in the inbox. */
+/**
+ * The organization's latest conversation with Kanal's support team, pinned first in the inbox.
+ * Picked per status on the (org, channel, status, activity) index: ordered by activity alone,
+ * Postgres walks the whole organization's activity index looking for the one support row.
+ */
 export async function supportRow(db: DbOrTx, actor: Actor): Promise<ConversationRow | null> {
-  const latest = db
-    .select({ id: conversations.id })
-    .from(conversations)
-    .innerJoin(channels, eq(channels.id, conversations.channelId))
-    .where(and(eq(conversations.orgId, actor.orgId), eq(channels.kind, "support")))
-    .orderBy(newestFirst(conversations.lastMessageAt))
-    .limit(1);
-  const [row] = await selectRows(db, inArray(conversations.id, latest), 1, { viewerId: actor.userId });
+  const query = keptQuery(db, "support_row", () => {
+    const orgId = sql.placeholder("orgId");
+    const supportChannel = sql`(select s.id from ${channels} s where s.org_id = ${orgId} and s.kind = 'support' order by s.id limit 1)`;
+    const latestWith = (status: "open" | "closed") =>
+      sql`(select c.id, c.last_message_at from ${conversations} c where c.org_id = ${orgId} and c.channel_id = ${supportChannel} and c.status = ${status} order by c.last_message_at desc nulls last limit 1)`;
+    const latest = sql`select x.id from (${latestWith("open")} union all ${latestWith("closed")}) x order by x.last_message_at desc nulls last limit 1`;
+    return rowsQuery(db, sql`${conversations.id} = (${latest})`, 1, sql.placeholder("viewerId")).prepare("support_row");
+  });
+  const [row] = withTags(await query.execute({ orgId: actor.orgId, viewerId: actor.userId }));
   return row ?? null;
 }
 
@@ -152,39 +157,52 @@ export async function findConversations(db: DbOrTx, actor: Actor, query: Convers
   const filters = query.filters ?? noFilters;
   const term = query.search?.trim();
   const like = term ? `%${escapeLike(term)}%` : null;
-  const order = sortColumn(filters.sort);
-  const cursorAt = query.cursor ? new Date(query.cursor.at) : null;
-  const where = and(
-    eq(conversations.orgId, actor.orgId),
-    notSupport(actor.orgId),
-    tabCondition(query.tab),
-    await visibility(db, actor),
-    filterConditions(filters, actor.timezone, actor.userId),
-    query.cursor && cursorAt
-      ? or(
-          order.asc ? gt(order.column, cursorAt) : lt(order.column, cursorAt),
-          and(eq(order.column, cursorAt), order.asc ? gt(conversations.id, query.cursor.id) : lt(conversations.id, query.cursor.id)),
-        )
-      : undefined,
-    like
-      ? or(
-          sql`exists (select 1 from ${contacts} ct where ct.id = ${conversations.contactId} and (ct.name ilike ${like} or ct.phone ilike ${like}))`,
-          sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id} and m.body ilike ${like})`,
-        )
-      : undefined,
-  );
-  // The page's ids come from conversations alone (an index walk that stops after one page); the
-  // joins then run for just those ids, all in one round trip.
-  const page = db
-    .select({ id: conversations.id })
-    .from(conversations)
-    .where(where)
-    .orderBy(order.asc ? asc(order.column) : newestFirst(order.column), order.asc ? asc(conversations.id) : newestFirst(conversations.id))
-    .limit(literalLimit(limit + 1));
+  const cursor = query.cursor && !Number.isNaN(Date.parse(query.cursor.at)) ? query.cursor : null;
+  const visible = await visibility(db, actor);
   // Only the fixed shapes (a tab, a sort, a cursor) are prepared: postgres.js keeps every prepared
-  // text per connection for good, and searches and filter lists would make endless variants.
-  const prepared = !like && !isFiltered(filters);
-  const rows = await selectRows(db, inArray(conversations.id, page), limit + 1, { viewerId: actor.userId, sort: filters.sort, prepared });
+  // text per connection for good, and searches and filter lists would make endless variants. Those
+  // shapes are also built once (keptQuery), their values given as placeholders.
+  const fixed = !like && !isFiltered(filters);
+  let rows: ConversationRow[];
+  if (fixed && !visible) {
+    const kept = keptQuery(db, `inbox_rows:${query.tab}:${filters.sort}:${cursor ? "after" : "first"}:${limit}`, () =>
+      pageQuery(db, {
+        limit,
+        sort: filters.sort,
+        viewerId: sql.placeholder("viewerId"),
+        where: and(
+          eq(conversations.orgId, sql.placeholder("orgId")),
+          notSupport(sql.placeholder("orgId")),
+          tabCondition(query.tab),
+          // Unfiltered: only the sort may add a condition, and none carries a value of this actor's.
+          filterConditions({ ...noFilters, sort: filters.sort }, "UTC", ""),
+          cursor ? afterCursor(filters.sort, sql.placeholder("cursorAt"), sql.placeholder("cursorId")) : undefined,
+        ),
+      }).prepare("inbox_rows"),
+    );
+    rows = withTags(await kept.execute({ orgId: actor.orgId, viewerId: actor.userId, ...(cursor ? { cursorAt: new Date(cursor.at).toISOString(), cursorId: cursor.id } : {}) }));
+  } else {
+    const page = pageQuery(db, {
+      limit,
+      sort: filters.sort,
+      viewerId: actor.userId,
+      where: and(
+        eq(conversations.orgId, actor.orgId),
+        notSupport(actor.orgId),
+        tabCondition(query.tab),
+        visible,
+        filterConditions(filters, actor.timezone, actor.userId),
+        cursor ? afterCursor(filters.sort, new Date(cursor.at), cursor.id) : undefined,
+        like
+          ? or(
+              sql`exists (select 1 from ${contacts} ct where ct.id = ${conversations.contactId} and (ct.name ilike ${like} or ct.phone ilike ${like}))`,
+              sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id} and m.body ilike ${like})`,
+            )
+          : undefined,
+      ),
+    });
+    rows = withTags(fixed ? await page.prepare("inbox_rows").execute() : await page);
+  }
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   const lastAt = last ? (filters.sort === "created" ? last.createdAt : filters.sort === "waiting" ? last.waitingSince : last.lastMessageAt) : null;
@@ -194,17 +212,39 @@ export async function findConversations(db: DbOrTx, actor: Actor, query: Convers
   };
 }
 
+/** Strictly after the cursor's row in the sort's order (ties broken by id). */
+function afterCursor(sort: Sort, at: Date | Placeholder, id: number | Placeholder): SQL | undefined {
+  const order = sortColumn(sort);
+  return or(order.asc ? gt(order.column, at) : lt(order.column, at), and(eq(order.column, at), order.asc ? gt(conversations.id, id) : lt(conversations.id, id)));
+}
+
+/**
+ * One page of rows (one more than `limit`, to know whether there is a next page). Its ids come
+ * from conversations alone (an index walk that stops after one page); the joins then run for just
+ * those ids, all in one round trip.
+ */
+function pageQuery(db: DbOrTx, page: { where: SQL | undefined; limit: number; sort: Sort; viewerId: string | Placeholder }) {
+  const order = sortColumn(page.sort);
+  const ids = db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(page.where)
+    .orderBy(order.asc ? asc(order.column) : newestFirst(order.column), order.asc ? asc(conversations.id) : newestFirst(conversations.id))
+    .limit(literalLimit(page.limit + 1));
+  return rowsQuery(db, inArray(conversations.id, ids), page.limit + 1, page.viewerId, page.sort);
+}
+
 /**
  * The one way a list row is read: for a page, and for a single row a live update redraws.
  * `viewerId` marks rows with inbound messages that viewer has not read.
  */
-async function selectRows(db: DbOrTx, where: SQL | undefined, limit: number, options: { viewerId?: string; sort?: Sort; prepared?: boolean } = {}): Promise<ConversationRow[]> {
-  const order = sortColumn(options.sort ?? "activity");
-  const query = db
+function rowsQuery(db: DbOrTx, where: SQL | undefined, limit: number, viewerId?: string | Placeholder, sort: Sort = "activity") {
+  const order = sortColumn(sort);
+  return db
     .select({
       id: conversations.id,
-      unread: options.viewerId
-        ? sql<boolean>`(${conversations.lastInboundAt} is not null and not exists (select 1 from ${conversationReads} r where r.conversation_id = ${conversations.id} and r.user_id = ${options.viewerId} and r.read_at >= ${conversations.lastInboundAt}))`
+      unread: viewerId
+        ? sql<boolean>`(${conversations.lastInboundAt} is not null and not exists (select 1 from ${conversationReads} r where r.conversation_id = ${conversations.id} and r.user_id = ${viewerId} and r.read_at >= ${conversations.lastInboundAt}))`
         : sql<boolean>`false`,
       createdAt: conversations.createdAt,
       waitingSince: conversations.waitingSince,
@@ -230,13 +270,16 @@ async function selectRows(db: DbOrTx, where: SQL | undefined, limit: number, opt
     .where(where)
     .orderBy(order.asc ? asc(order.column) : newestFirst(order.column), order.asc ? asc(conversations.id) : newestFirst(conversations.id))
     .limit(literalLimit(limit));
-  const rows = options.prepared ? await query.prepare("inbox_rows").execute() : await query;
-  // PGlite hands json back as text; postgres.js parses it.
-  return rows.map((r) => ({ ...r, tags: typeof r.tags === "string" ? JSON.parse(r.tags) : r.tags }));
+}
+
+/** PGlite hands json back as text; postgres.js parses it. */
+function withTags<R extends { tags: unknown }>(rows: R[]): ConversationRow[] {
+  for (const r of rows) if (typeof r.tags === "string") r.tags = JSON.parse(r.tags);
+  return rows as unknown as ConversationRow[];
 }
 
 export async function getConversationRow(db: DbOrTx, orgId: number, conversationId: number): Promise<ConversationRow | null> {
-  const [row] = await selectRows(db, and(eq(conversations.orgId, orgId), eq(conversations.id, conversationId)), 1, { prepared: true });
+  const [row] = withTags(await rowsQuery(db, and(eq(conversations.orgId, orgId), eq(conversations.id, conversationId)), 1).prepare("conversation_row").execute());
   return row ?? null;
 }
 

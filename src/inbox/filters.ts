@@ -2,7 +2,7 @@
 // turned into SQL conditions that all apply at once, and written back into links.
 import { and, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import type { DbOrTx } from "@db/client";
+import { keptQuery, type DbOrTx } from "@db/client";
 import {
   channelKinds,
   channels,
@@ -15,7 +15,6 @@ import {
   organizations,
   users,
   workgroups,
-  type AgentStatus,
   type ChannelKind,
   type ConversationType,
   type CustomFieldType,
@@ -226,30 +225,44 @@ export function filterConditions(filters: InboxFilters, timeZone: string, viewer
 
 
 export interface FilterChoices {
-  people: { id: string; name: string; status: AgentStatus }[];
+  people: { id: string; name: string }[];
   groups: { id: number; name: string }[];
   fields: FieldDefinition[];
 }
 
+/** Parsed choices by their JSON text; the same text gives the same object (see `filterChoices`). */
+const choicesByText = new Map<string, FilterChoices>();
+const KEPT_CHOICES = 64;
+
 /**
  * What the filter panel offers (active members, workgroups, CRM fields), in one round trip: the
- * inbox page needs it on every load, beside the list.
+ * inbox page needs it on every load, beside the list. Read as one JSON text, so that while nothing
+ * changed a page gets back the same object, parsed once, and the panel drawn for it
+ * (views/inbox/filters.tsx) can be reused; any change gives a new text, hence a new object. Only
+ * what the panel shows is read (not members' statuses, which change all day).
  */
 export async function filterChoices(db: DbOrTx, orgId: number): Promise<FilterChoices> {
-  const [row] = await db
-    .select({
-      people: sql<unknown>`(select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'status', m.status) order by u.name), '[]'::json)
-         from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${orgId} and m.active)`,
-      groups: sql<unknown>`(select coalesce(json_agg(json_build_object('id', w.id, 'name', w.name) order by w.name), '[]'::json) from ${workgroups} w where w.org_id = ${orgId})`,
-      fields: sql<unknown>`(select coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options) order by f.position, f.id), '[]'::json)
-         from ${customFields} f where f.org_id = ${orgId})`,
-    })
-    .from(organizations)
-    .where(eq(organizations.id, orgId))
-    .prepare("filter_choices")
-    .execute();
+  const query = keptQuery(db, "filter_choices", () => {
+    const org = sql.placeholder("orgId");
+    return db
+      .select({
+        choices: sql<string>`json_build_object(
+          'people', (select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name) order by u.name), '[]'::json)
+             from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${org} and m.active),
+          'groups', (select coalesce(json_agg(json_build_object('id', w.id, 'name', w.name) order by w.name), '[]'::json) from ${workgroups} w where w.org_id = ${org}),
+          'fields', (select coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options) order by f.position, f.id), '[]'::json)
+             from ${customFields} f where f.org_id = ${org}))::text`,
+      })
+      .from(organizations)
+      .where(eq(organizations.id, org))
+      .prepare("filter_choices");
+  });
+  const [row] = await query.execute({ orgId });
   if (!row) return { people: [], groups: [], fields: [] };
-  // PGlite may hand json back as text; postgres.js parses it.
-  const json = <T>(v: unknown) => (typeof v === "string" ? JSON.parse(v) : v) as T;
-  return { people: json(row.people), groups: json(row.groups), fields: json(row.fields) };
+  const kept = choicesByText.get(row.choices);
+  if (kept) return kept;
+  const choices = JSON.parse(row.choices) as FilterChoices;
+  if (choicesByText.size >= KEPT_CHOICES) choicesByText.clear();
+  choicesByText.set(row.choices, choices);
+  return choices;
 }

@@ -14,7 +14,15 @@ export interface ServedApp {
   stop(): Promise<void>;
 }
 
-export function serveApp(database: Database): ServedApp {
+export interface ServeOptions {
+  /** Processes serving the port together (app-worker.ts), as KANAL_WORKERS does; needs `databaseUrl` above 1. */
+  workers?: number;
+  databaseUrl?: string;
+}
+
+export async function serveApp(database: Database, options: ServeOptions = {}): Promise<ServedApp> {
+  const workers = options.workers ?? 1;
+  if (workers > 1 && !options.databaseUrl) throw new Error("Several app processes need Postgres (not --pglite)");
   const config = loadConfig({ LOG_LEVEL: "silent" });
   const deps: Deps = { database, config, clock: systemClock, log: createLogger("silent") };
   const app = createApp(deps);
@@ -22,9 +30,29 @@ export function serveApp(database: Database): ServedApp {
     hostname: "127.0.0.1",
     port: 0,
     idleTimeout: 60,
+    reusePort: workers > 1,
     fetch: (req, srv) => app.fetch(req, { server: srv }),
   });
   const origin = `http://127.0.0.1:${server.port}`;
+  // The others listen on the same port; the kernel spreads connections among all of them.
+  const others = await Promise.all(
+    Array.from({ length: workers - 1 }, async () => {
+      const child = Bun.spawn(["bun", new URL("./app-worker.ts", import.meta.url).pathname], {
+        env: { ...process.env, BENCH_WORKER_DATABASE_URL: options.databaseUrl, BENCH_WORKER_PORT: String(server.port) },
+        stdout: "pipe",
+        stderr: "inherit",
+      });
+      const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      let said = "";
+      while (!said.includes("ready")) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error("an app worker exited before serving");
+        said += value;
+      }
+      reader.releaseLock();
+      return child;
+    }),
+  );
 
   async function signIn(email: string, password: string, orgId: number) {
     const cookies = new Map<string, string>();
@@ -56,7 +84,13 @@ export function serveApp(database: Database): ServedApp {
     return { cookie: cookieHeader(cookies) };
   }
 
-  return { origin, signIn, stop: () => server.stop(true) };
+  async function stop() {
+    for (const child of others) child.kill("SIGTERM");
+    await Promise.all(others.map((child) => child.exited));
+    await server.stop(true);
+  }
+
+  return { origin, signIn, stop };
 }
 
 function cookieHeader(cookies: Map<string, string>): string {

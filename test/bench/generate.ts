@@ -149,11 +149,12 @@ export async function generateDataset(database: Database, options: DatasetOption
     // A benchmark database loses nothing that matters if the last commit is lost in a crash.
     if (database.kind === "postgres") await tx.execute(sql`set local synchronous_commit = off`);
     await tx.execute(sql`set local maintenance_work_mem = '256MB'`);
-    const rebuild = await dropSecondaryStructures(tx, ["contacts", "contact_identities", "conversations", "conversation_tags", "messages"]);
-
     const adminId = crypto.randomUUID();
     await tx.insert(users).values({ id: adminId, email: adminEmail, name: "Bench Admin", passwordHash, createdAt: new Date(now.getTime() - 100 * DAY_MS) });
+    // Before the indexes go: the organization's support conversation is ingested with ON CONFLICT,
+    // which needs the unique index on contact identities.
     const { org } = await createOrganization(tx, { name: `Bench ${slug}`, timezone: "Europe/Istanbul", locale: "en", adminUserId: adminId }, new Date(now.getTime() - 100 * DAY_MS));
+    const rebuild = await dropSecondaryStructures(tx, ["contacts", "contact_identities", "conversations", "conversation_tags", "messages"]);
     const orgId = int(org.id);
     const slugText = sql`${slug}::text`;
     const userId = (g: SQL) => sql`md5(${slugText} || ':user:' || (${g}))::uuid::text`;

@@ -18,6 +18,10 @@ export interface BenchOptions {
   agents: number;
   /** Most measured requests per load run. */
   requests: number;
+  /** Processes serving the app (1 unless --workers), as KANAL_WORKERS does. */
+  workers?: number;
+  /** The Postgres database's URL, for app processes besides the runner's own. */
+  databaseUrl?: string;
   /** Longest measured time per load run, in seconds. */
   seconds: number;
 }
@@ -49,8 +53,8 @@ export interface BenchContext {
   readonly options: BenchOptions;
   /** The shared data set, generated on first use with the run's sizes and reused by later cases. */
   dataset(): Promise<Dataset>;
-  /** The real app on a free loopback port, started on first use and stopped after the last case. */
-  app(): ServedApp;
+  /** The real app on a free loopback port (served by `--workers` processes), started on first use and stopped after the last case. */
+  app(): Promise<ServedApp>;
   /** Loads a path of the app; requests and seconds default to the run's bounds. */
   load(path: string, request: LoadRequest): Promise<LoadResult>;
   /** The same client loop with the same bounds against a bare `Bun.serve(() => new Response("ok"))`. */
@@ -132,7 +136,7 @@ export function loadRow(variant: string, app: LoadResult, baseline: LoadResult):
 /** One run's context; the runner makes one per case so each reports under its own name. */
 export class BenchRun {
   #dataset: Promise<Dataset> | undefined;
-  #app: ServedApp | undefined;
+  #app: Promise<ServedApp> | undefined;
   #baseline: BaselineServer | undefined;
 
   constructor(
@@ -151,7 +155,7 @@ export class BenchRun {
       options: run.options,
       dataset: () => run.dataset(),
       app: () => run.app(),
-      load: (path, request) => measureLoad(run.app().origin + path, bounds(request)),
+      load: async (path, request) => measureLoad((await run.app()).origin + path, bounds(request)),
       baseline: (request) => {
         run.#baseline ??= startBaselineServer();
         const { concurrency, requests, seconds, warmup, warmupSeconds } = bounds(request);
@@ -182,12 +186,12 @@ export class BenchRun {
     })());
   }
 
-  app(): ServedApp {
-    return (this.#app ??= serveApp(this.database));
+  app(): Promise<ServedApp> {
+    return (this.#app ??= serveApp(this.database, { workers: this.options.workers, databaseUrl: this.options.databaseUrl }));
   }
 
   async close() {
-    await this.#app?.stop();
+    await (await this.#app)?.stop();
     await this.#baseline?.stop();
   }
 }

@@ -9,7 +9,7 @@
 //     description: "An agent opens the Open tab",
 //     async run(ctx) {
 //       const data = await ctx.dataset();      // shared data set, generated once per run (generate.ts)
-//       const app = ctx.app();                 // the real app on Bun.serve, loopback, free port
+//       const app = await ctx.app();           // the real app on Bun.serve, loopback, free port
 //       const headers = await app.signIn(data.agent.email, data.agent.password, data.orgId);
 //       for (const concurrency of [1, 8]) await ctx.compare(`c${concurrency}`, "/inbox", { concurrency, headers });
 //     },
@@ -44,6 +44,7 @@ const usage = `bun run bench [case…] [options]
   --agents N             members besides the admin (default 200)
   --requests N           most measured requests per load run (default 2000)
   --seconds S            longest measured time per load run (default 5)
+  --workers N            serve the app from N processes on one port, as KANAL_WORKERS does (Postgres only)
   --database NAME        the database to create on the server (default bench_kanal)
   --keep                 keep that database afterwards
   --list                 list the cases`;
@@ -83,6 +84,7 @@ async function main(): Promise<number> {
       agents: { type: "string" },
       requests: { type: "string" },
       seconds: { type: "string" },
+      workers: { type: "string" },
       database: { type: "string", default: BENCH_DATABASE },
       keep: { type: "boolean", default: false },
       list: { type: "boolean", default: false },
@@ -112,7 +114,12 @@ async function main(): Promise<number> {
     agents: Math.round(count("agents", values.agents, 200, 2)),
     requests: Math.round(count("requests", values.requests, 2_000)),
     seconds: count("seconds", values.seconds, 5, 0.1),
+    workers: Math.round(count("workers", values.workers, 1)),
   };
+  if (options.workers! > 1 && values.pglite) {
+    console.error("--workers needs Postgres: PGlite belongs to one process");
+    return 2;
+  }
   const log = (line: string) => console.error(line);
   const started = performance.now();
 
@@ -121,8 +128,9 @@ async function main(): Promise<number> {
   const target: BenchDatabase = values.pglite
     ? await openMemoryPglite()
     : await openFreshPostgres(process.env.BENCH_DATABASE_URL || DEFAULT_SERVER_URL, { keep: values.keep, name: benchDatabase });
+  options.databaseUrl = target.url;
   const cpu = cpus();
-  log(`Kanal benchmarks · bun ${Bun.version} · ${cpu.length} × ${cpu[0]?.model.trim() ?? "cpu"} · ${target.label}`);
+  log(`Kanal benchmarks · bun ${Bun.version} · ${cpu.length} × ${cpu[0]?.model.trim() ?? "cpu"} · ${target.label}${options.workers! > 1 ? ` · app in ${options.workers} processes` : ""}`);
 
   const run = new BenchRun(target.database, options, (line) => console.log(line), values.json, log);
   // Both an interrupt and the normal end wait for the same clean-up, so neither exits before the drop.

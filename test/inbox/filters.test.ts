@@ -1,6 +1,6 @@
 import { describe, expect, it } from "bun:test";
 import { eq } from "drizzle-orm";
-import { channels, contacts, conversations, customFields, messages, type ChannelKind, type ConversationType } from "@db/schema";
+import { channels, contacts, conversations, customFields, messages, users, workgroups, type ChannelKind, type ConversationType } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { useTestApp } from "../support/app";
 import type { World } from "../support/world";
@@ -75,6 +75,25 @@ describe("inbox filters", () => {
     expect(page).toContain('href="/inbox?ch=instagram&amp;tab=assigned"');
     expect((await admin.get("/inbox?ch=telegram")).status).toBe(400);
     expect((await admin.get("/inbox?created_from=yesterday")).status).toBe(400);
+  });
+
+  it("the panel offers members, workgroups and fields as they are now, however they changed", async () => {
+    const w = await t.world();
+    const admin = await t.signIn(w.admin.email, w.orgId);
+    const panel = async () => {
+      const html = (await admin.html("/inbox")).text;
+      const start = html.indexOf('class="filter-panel"');
+      return html.slice(start, html.indexOf("</details>", start));
+    };
+    expect(await panel()).not.toContain("Night shift");
+    // Written straight to the tables, as no event announces them: the panel must not be kept.
+    await t.db.insert(workgroups).values({ orgId: w.orgId, name: "Night shift" });
+    await t.db.update(users).set({ name: "Okan Renamed" }).where(eq(users.id, w.agent.id));
+    await t.db.insert(customFields).values({ orgId: w.orgId, key: "tier", label: "Tier", type: "text", position: 9 });
+    const after = await panel();
+    expect(after).toContain("Night shift");
+    expect(after).toContain("Okan Renamed");
+    expect(after).toContain("Tier");
   });
 
   it("filters by CRM fields with operators that fit each type", async () => {

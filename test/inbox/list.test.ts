@@ -114,6 +114,9 @@ describe("inbox list", () => {
     expect(res.status).toBe(404);
     expect(res.text).not.toContain("private words");
     expect((await other.html("/inbox?tab=all")).text).not.toContain("Secret");
+    // The same list shape, asked by both organizations (its query is built once per process).
+    expect((await mine.html("/inbox")).text).toContain("Secret");
+    expect((await other.html("/inbox")).text).not.toContain("Secret");
   });
 
   it("rejects a malformed list query with 400", async () => {

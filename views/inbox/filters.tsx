@@ -1,7 +1,9 @@
 // The filter panel above the conversation list: a plain GET form, so filters live in the URL.
 import { channelKinds } from "../../db/schema";
 import type { FieldDefinition } from "../../src/contacts/profile";
-import { operatorsByType, sessionTypes, sorts, type InboxFilters } from "../../src/inbox/filters";
+import { raw } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import { isFiltered, operatorsByType, sessionTypes, sorts, type InboxFilters } from "../../src/inbox/filters";
 import type { MessageKey } from "../../src/i18n";
 import type { Tab } from "../../src/inbox/conversations";
 import type { Ui } from "../ui";
@@ -12,7 +14,27 @@ export interface FilterChoices {
   fields: FieldDefinition[];
 }
 
-export function FilterPanel({ ui, tab, search, filters, choices, count }: { ui: Ui; tab: Tab; search: string; filters: InboxFilters; choices: FilterChoices; count: number }) {
+type PanelProps = { ui: Ui; tab: Tab; search: string; filters: InboxFilters; choices: FilterChoices; count: number };
+
+/**
+ * Panels drawn for one choices object (the same object while members, workgroups and fields are
+ * unchanged: src/inbox/filters.ts filterChoices), by what else they show. A page without filters
+ * or a search reuses the panel's HTML instead of drawing a few hundred options again.
+ */
+const drawn = new WeakMap<FilterChoices, Map<string, HtmlEscapedString>>();
+
+export function FilterPanel(props: PanelProps) {
+  if (props.count || props.search || isFiltered(props.filters) || props.filters.sort !== "activity") return <Panel {...props} />;
+  let panels = drawn.get(props.choices);
+  if (!panels) drawn.set(props.choices, (panels = new Map()));
+  const key = `${props.ui.locale}|${props.tab}`;
+  let html = panels.get(key);
+  // Panel is synchronous: its toString() is the HTML itself, not a promise.
+  if (!html) panels.set(key, (html = raw((<Panel {...props} />).toString() as string)));
+  return html;
+}
+
+function Panel({ ui, tab, search, filters, choices, count }: PanelProps) {
   const field = (key: string) => filters.fields.find((f) => f.key === key);
   return (
     <details class="filter-panel" open={undefined}>

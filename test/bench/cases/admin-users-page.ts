@@ -7,7 +7,7 @@ export default {
   description: "signed-in admin GETs /admin/users in an organization of ~200 members, at concurrency 1 and 8",
   async run(ctx) {
     const data = await ctx.dataset();
-    const app = ctx.app();
+    const app = await ctx.app();
     const headers = await app.signIn(data.admin.email, data.admin.password, data.orgId);
 
     // Measure the page itself, not a redirect to sign-in or an error page of the same status.

@@ -78,7 +78,7 @@ export default {
     reportTimes(ctx, "db.tab-counts.kept", await timings(SAMPLES, () => cache.counts(db, admin)), floor);
     await bus.stop();
 
-    const app = ctx.app();
+    const app = await ctx.app();
     const headers = await app.signIn(data.admin.email, data.admin.password, data.orgId);
     for (const [variant, , , path] of variants) {
       const probe = await fetch(app.origin + path, { headers, redirect: "manual" });
