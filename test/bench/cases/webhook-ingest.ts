@@ -4,7 +4,8 @@
 // every delivery of the run is processed (contact, conversation, message, events, NOTIFY), each
 // beside the raw limit of the same three writes (the delivery row, the message row, the
 // conversation update) in one transaction per message through postgres.js at the same concurrency,
-// measured in the same run. Then open-loop at half that limit's rate: acknowledgement p99.
+// measured in the same run. Then open-loop at half that limit's rate: acknowledgement p99; and, to
+// see the acknowledgement's own tail when the app is not overloaded, at half the rate it sustained.
 // Targets (issue 4): ≥ 60 % of the raw limit; p99 ≤ 25 ms at half of it.
 import { sql } from "drizzle-orm";
 import type postgres from "postgres";
@@ -161,11 +162,13 @@ export default {
       ).map((r) => r.id);
 
       let limit = 0;
+      let sustained = 0;
       const verdicts: string[] = [];
       for (const concurrency of CONCURRENCIES) {
         const raw = await measureRaw(ctx, served, data.orgId, concurrency, conversationIds);
         limit = Math.max(limit, raw.rate);
         const run = await ingest(ctx, served, { mode: "closed", concurrency, requests: ctx.options.requests, seconds: ctx.options.seconds });
+        sustained = Math.max(sustained, run.processedRate);
         const variant = `c${concurrency}`;
         ctx.report({
           variant: `${variant}.raw`,
@@ -209,8 +212,23 @@ export default {
         ],
         baseline: { label: "raw limit", metric: "offered" },
       });
+      // And at half of what the app itself sustained: the acknowledgement's tail when not overloaded.
+      const own = Math.max(1, Math.round(sustained / 2));
+      const calm = await ingest(ctx, served, { mode: "open", rate: own, requests: Math.max(ctx.options.requests, own * 2), seconds: ctx.options.seconds });
+      ctx.report({
+        variant: "open-half-app",
+        figures: [
+          { metric: "offered", value: own, unit: "msg/s", baseline: limit },
+          { metric: "p50", label: "ack p50", value: calm.ack.p50, unit: "ms", baseline: null },
+          { metric: "p99", label: "ack p99", value: calm.ack.p99, unit: "ms", baseline: null },
+          { metric: "processed", label: "processed", value: calm.processedRate, unit: "msg/s", baseline: limit },
+          { metric: "lag", label: "backlog", value: calm.lagMs, unit: "ms", baseline: null },
+        ],
+        baseline: { label: "raw limit", metric: "offered" },
+      });
       ctx.log(`  targets: ≥ 60 % of the raw limit — ${verdicts.join("; ")}`);
-      ctx.log(`  targets: ack p99 ≤ 25 ms at half the limit (${rate} msg/s, ${open.ack.count} webhooks, at most ${open.maxInFlight} in flight) — ${open.ack.p99.toFixed(1)} ms ${open.ack.p99 <= 25 ? "met" : "MISSED"}`);
+      ctx.log(`  targets: ack p99 ≤ 25 ms at half the limit (${rate} msg/s, ${open.ack.count} webhooks, at most ${open.maxInFlight} in flight) — ${open.ack.p99.toFixed(1)} ms ${open.ack.p99 <= 25 ? "met" : "MISSED"}` +
+        ` (at half the app's own ${Math.round(sustained)} msg/s: ${calm.ack.p99.toFixed(1)} ms)`);
     } finally {
       await served.stop();
     }
