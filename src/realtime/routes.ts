@@ -7,6 +7,7 @@ import { events } from "@db/schema";
 import type { AppEnv } from "../context";
 import { requireActor } from "../auth/middleware";
 import type { EventBus, LiveEvent } from "./bus";
+import { SeenEvents } from "./seen";
 import type { LiveRenderer, LiveView, Viewer } from "./live";
 import { tabs, type Tab } from "../inbox/conversations";
 import { boardQuery } from "../cockpit/board";
@@ -42,23 +43,26 @@ export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
       lastSent = row?.id ?? 0;
     }
 
+    const from = lastSent;
+    const seen = new SeenEvents(from);
+
     return streamSSE(c, async (stream) => {
       let queue: Promise<void> = Promise.resolve();
       const send = (batch: LiveEvent[]) => {
         queue = queue.then(async () => {
           for (const event of batch) {
-            if (stream.aborted || event.id <= lastSent!) continue;
-            lastSent = event.id;
+            if (stream.aborted || !seen.take(event.id)) continue;
             const html = await renderer.render(event, viewer);
-            // An id-only message still moves the browser's Last-Event-ID forward.
-            if (html) await stream.writeSSE({ id: String(event.id), data: html });
-            else await stream.write(`id: ${event.id}\n\n`);
+            // The largest id seen so far is where the browser resumes (a late, smaller id must not
+            // move it back); an id-only message still moves it forward.
+            if (html) await stream.writeSSE({ id: String(seen.max), data: html });
+            else await stream.write(`id: ${seen.max}\n\n`);
           }
         });
       };
       // Subscribe before replaying, so nothing committed in between is missed; ids dedupe.
       const unsubscribe = bus.subscribe(actor.orgId, send);
-      send(await bus.since(actor.orgId, lastSent!));
+      send(await bus.since(actor.orgId, from));
       const heartbeat = setInterval(() => void stream.write(": ping\n\n").catch(() => {}), HEARTBEAT_MS);
       const closed = new Promise<void>((resolve) => {
         stream.onAbort(resolve);

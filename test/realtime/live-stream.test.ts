@@ -2,6 +2,7 @@ import { describe, expect, it } from "bun:test";
 import { channels } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { ingestInbound } from "../../src/inbox/lifecycle";
+import { publishEvents } from "../../src/realtime/events";
 import { openPostgres } from "@db/client";
 import { createApp } from "../../src/app";
 import { Client, useTestApp } from "../support/app";
@@ -47,6 +48,24 @@ async function openStream(client: Client, path: string, lastEventId?: string) {
 }
 
 describe("live updates over SSE", () => {
+  it("passes on an event that commits after one with a larger id (ids are taken before commit)", async () => {
+    const w = await t.world();
+    const [channel] = await t.db.insert(channels).values({ orgId: w.orgId, kind: "whatsapp", name: "WA", webhookKey: newWebhookKey() }).returning();
+    const agent = await t.signIn(w.agent.email, w.orgId);
+    const stream = await openStream(agent, "/events?view=inbox&tab=open");
+    const early = await ingestInbound(t.db, { orgId: w.orgId, channelId: channel.id, externalId: "905550001001", contactName: "Early Id", body: "first id", providerMessageId: "ooo-1", at: t.clock.now() });
+    const late = await ingestInbound(t.db, { orgId: w.orgId, channelId: channel.id, externalId: "905550001002", contactName: "Later Id", body: "second id", providerMessageId: "ooo-2", at: t.clock.now() });
+    // The larger ids reach the stream first, as when their transaction committed first.
+    await publishEvents(t.database, w.orgId, late.eventIds);
+    await publishEvents(t.database, w.orgId, early.eventIds);
+    const got = await readUntil(stream, (m) => m.data.includes("Early Id"));
+    expect(got.some((m) => m.data.includes("Later Id"))).toBe(true);
+    expect(got.some((m) => m.data.includes("Early Id"))).toBe(true);
+    // The browser resumes from the largest id, never moved back by the late one.
+    expect(Math.max(...got.map((m) => Number(m.id ?? 0)))).toBe(Number(got.at(-1)!.id));
+  });
+
+
   it("pushes the cockpit board to a supervisor when an agent changes status", async () => {
     const w = await t.world();
     const supervisor = await t.signIn(w.supervisor.email, w.orgId);

@@ -12,6 +12,7 @@ import type { EventBus, LiveEvent } from "../../realtime/bus";
 import { publishEvents } from "../../realtime/events";
 import { storageFor } from "../../media/storage";
 import { serveStored } from "../../media/serve";
+import { SeenEvents } from "../../realtime/seen";
 import { clientAddress, render, ui, type Ctx } from "../../web";
 import { WidgetDemoPage } from "../../../views/webchat/demo";
 import { RateWindow, WIDGET_LIMITS } from "./limits";
@@ -303,6 +304,8 @@ export function webchatRoutes(bus: EventBus) {
     // organization: the widget is told to read its history again instead.
     const stale = lastSent !== null && newest - lastSent > MAX_REPLAY;
     if (lastSent === null || stale) lastSent = newest;
+    // Ids commit out of order: the stream skips ids it has seen, not all below the largest.
+    const seen = new SeenEvents(lastSent);
     const updateFor = (event: LiveEvent) => {
       let update = updates.get(event.id);
       if (!update) {
@@ -319,13 +322,12 @@ export function webchatRoutes(bus: EventBus) {
       const send = (batch: LiveEvent[]) => {
         queue = queue.then(async () => {
           for (const event of batch) {
-            if (stream.aborted || event.id <= lastSent!) continue;
-            lastSent = event.id;
+            if (stream.aborted || !seen.take(event.id)) continue;
             if (event.type !== "message_created" && event.type !== "closed") continue;
             const update = await updateFor(event);
             if (!update || update.channelId !== channel.id || update.visitorId !== visitorId) continue;
-            if (update.message) await stream.writeSSE({ id: String(event.id), event: "msg", data: JSON.stringify(update.message) });
-            else await stream.writeSSE({ id: String(event.id), event: "closed", data: JSON.stringify({ conversationId: update.closed }) });
+            if (update.message) await stream.writeSSE({ id: String(seen.max), event: "msg", data: JSON.stringify(update.message) });
+            else await stream.writeSSE({ id: String(seen.max), event: "closed", data: JSON.stringify({ conversationId: update.closed }) });
           }
         });
       };
