@@ -9,7 +9,7 @@ import { publishEvents, recordEvent } from "../realtime/events";
 import { storageFor, type Storage } from "../media/storage";
 import { accountOf } from "./accounts";
 import { adaptersFor } from "./adapters";
-import { ProviderError, type ChannelAccount, type InboundMessage, type InboundStatus, type InboundWatermark } from "./types";
+import { ProviderError, type ChannelAccount, type InboundEvent, type InboundMessage, type InboundStatus, type InboundWatermark } from "./types";
 import { channels } from "@db/schema";
 import { windowEndsAt } from "./windows";
 
@@ -30,19 +30,34 @@ export async function storeDelivery(db: DbOrTx, channelId: number, body: string,
 }
 
 /** Processes one stored delivery; failures are recorded with a backoff and retried, never dropped. */
-export async function processDelivery(deps: Deps, deliveryId: number): Promise<"processed" | "retry"> {
+export async function processDelivery(
+  deps: Deps,
+  deliveryId: number,
+  /** The webhook route hands over what it just stored and parsed, so it is not read back. */
+  fresh?: { account: ChannelAccount; events: InboundEvent[] },
+): Promise<"processed" | "retry"> {
   const { db } = deps.database;
-  const [row] = await db
-    .select({ delivery: webhookDeliveries, channel: channels })
-    .from(webhookDeliveries)
-    .innerJoin(channels, eq(channels.id, webhookDeliveries.channelId))
-    .where(eq(webhookDeliveries.id, deliveryId));
-  if (!row || row.delivery.processedAt) return "processed";
-  const attempt = row.delivery.attempts + 1;
+  let attempt = 1;
+  let account: ChannelAccount;
+  let events: InboundEvent[];
+  if (fresh) {
+    ({ account, events } = fresh);
+  } else {
+    const [row] = await db
+      .select({ delivery: webhookDeliveries, channel: channels })
+      .from(webhookDeliveries)
+      .innerJoin(channels, eq(channels.id, webhookDeliveries.channelId))
+      .where(eq(webhookDeliveries.id, deliveryId));
+    if (!row || row.delivery.processedAt) return "processed";
+    attempt = row.delivery.attempts + 1;
+    try {
+      account = accountOf(deps.config, row.channel);
+      events = adaptersFor(deps.config)[account.kind].parse(account, JSON.parse(row.delivery.body));
+    } catch (e) {
+      return failed(deps, deliveryId, attempt, e);
+    }
+  }
   try {
-    const account = accountOf(deps.config, row.channel);
-    const adapter = adaptersFor(deps.config)[account.kind];
-    const events = adapter.parse(account, JSON.parse(row.delivery.body));
     let unknownStatuses = 0;
     for (const event of events) {
       if (event.type === "message") await storeInboundMessage(deps, account, event);
@@ -56,14 +71,18 @@ export async function processDelivery(deps: Deps, deliveryId: number): Promise<"
       .where(eq(webhookDeliveries.id, deliveryId));
     return "processed";
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (!(e instanceof RetryLater)) deps.log.warn("webhook processing failed; will retry", { deliveryId, attempt, error: message });
-    await db
-      .update(webhookDeliveries)
-      .set({ attempts: attempt, lastError: message.slice(0, 500), nextAttemptAt: new Date(deps.clock.now().getTime() + backoffMs(attempt)) })
-      .where(eq(webhookDeliveries.id, deliveryId));
-    return "retry";
+    return failed(deps, deliveryId, attempt, e);
   }
+}
+
+async function failed(deps: Deps, deliveryId: number, attempt: number, e: unknown): Promise<"retry"> {
+  const message = e instanceof Error ? e.message : String(e);
+  if (!(e instanceof RetryLater)) deps.log.warn("webhook processing failed; will retry", { deliveryId, attempt, error: message });
+  await deps.database.db
+    .update(webhookDeliveries)
+    .set({ attempts: attempt, lastError: message.slice(0, 500), nextAttemptAt: new Date(deps.clock.now().getTime() + backoffMs(attempt)) })
+    .where(eq(webhookDeliveries.id, deliveryId));
+  return "retry";
 }
 
 /** 2 s, 4 s, 8 s … capped at 10 minutes. */
@@ -95,12 +114,15 @@ export async function processDueDeliveries(deps: Deps, limit = 100): Promise<num
 
 async function storeInboundMessage(deps: Deps, account: ChannelAccount, event: InboundMessage) {
   const { db } = deps.database;
-  // A duplicate (Meta retries, replays) is skipped before any media is downloaded again.
-  const [known] = await db
-    .select({ id: messages.id })
-    .from(messages)
-    .where(and(eq(messages.channelId, account.id), eq(messages.providerMessageId, event.providerMessageId)));
-  if (known) return;
+  // A duplicate (Meta retries, replays) is skipped before any media is downloaded again; without
+  // media the insert itself (ON CONFLICT DO NOTHING) tells.
+  if (event.media) {
+    const [known] = await db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.channelId, account.id), eq(messages.providerMessageId, event.providerMessageId)));
+    if (known) return;
+  }
   let file: Awaited<ReturnType<typeof downloadMedia>> | null = null;
   if (event.media) {
     try {
@@ -113,20 +135,23 @@ async function storeInboundMessage(deps: Deps, account: ChannelAccount, event: I
     }
   }
   const contactName = event.contactName || (await profileName(deps, account, event.externalId));
-  const change = await db.transaction(async (tx) => {
-    const result = await ingestInbound(tx, {
-      orgId: account.orgId,
-      channelId: account.id,
-      externalId: event.externalId,
-      contactName,
-      phone: event.phone,
-      kind: event.kind,
-      body: event.body,
-      providerMessageId: event.providerMessageId,
-      at: event.at,
-      metadata: event.metadata,
-      replyWindowEndsAt: windowEndsAt(account.kind, event.at),
-    });
+  const input = {
+    orgId: account.orgId,
+    channelId: account.id,
+    externalId: event.externalId,
+    contactName,
+    phone: event.phone,
+    kind: event.kind,
+    body: event.body,
+    providerMessageId: event.providerMessageId,
+    at: event.at,
+    metadata: event.metadata,
+    replyWindowEndsAt: windowEndsAt(account.kind, event.at),
+  };
+  // A plain message is one transaction (ingestInbound's own); a reply or a file adds to it.
+  const simple = !file && !event.replyToProviderId;
+  const change = simple ? await ingestInbound(db, input) : await db.transaction(async (tx) => {
+    const result = await ingestInbound(tx, input);
     if (result.duplicate || !result.messageId) return result;
     if (event.replyToProviderId) {
       await tx

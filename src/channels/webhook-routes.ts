@@ -4,7 +4,9 @@ import { Hono } from "hono";
 import { timingSafeEqual } from "node:crypto";
 import type { AppEnv } from "../context";
 import type { Background } from "../background";
-import { accountOf, channelByWebhookKey } from "./accounts";
+import { accountOf, channelByWebhookKey, type ChannelRow } from "./accounts";
+import type { ChannelAccount } from "./types";
+import type { Deps } from "../context";
 import { processDelivery, storeDelivery } from "./inbound";
 import { validSignature } from "./signature";
 import { adaptersFor } from "./adapters";
@@ -26,8 +28,28 @@ const PROVIDER_KINDS = new Set(["whatsapp", "messenger", "instagram"]);
 /** Meta's payloads are small; anything this large is not one of them. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Channels by webhook key, kept a few seconds so a burst of webhooks does not read and unseal the
+ * channel for every POST; a deactivated or re-keyed channel is refused within that time.
+ */
+class ChannelCache {
+  #entries = new Map<string, { at: number; value: Promise<(ChannelRow & { account: ChannelAccount }) | null> }>();
+  constructor(private ttlMs = 5_000) {}
+
+  get(deps: Deps, key: string) {
+    const now = Date.now();
+    const hit = this.#entries.get(key);
+    if (hit && now - hit.at < this.ttlMs) return hit.value;
+    const value = channelByWebhookKey(deps.database.db, key).then((row) => (row ? { ...row, account: accountOf(deps.config, row) } : null));
+    this.#entries.set(key, { at: now, value });
+    if (this.#entries.size > 10_000) this.#entries.clear();
+    return value;
+  }
+}
+
 export function webhookRoutes(background: Background) {
   const app = new Hono<AppEnv>();
+  const channels = new ChannelCache();
   // Deliveries from one customer are processed in the order they arrived, so their messages keep
   // their order; different customers (and statuses, applied monotonically) proceed in parallel.
   const chains = new Map<string, Promise<unknown>>();
@@ -53,13 +75,13 @@ export function webhookRoutes(background: Background) {
 
   app.post("/webhooks/:key", async (c) => {
     const deps = c.get("deps");
-    const channel = await channelByWebhookKey(deps.database.db, c.req.param("key"));
+    const channel = await channels.get(deps, c.req.param("key"));
     if (!channel || !channel.active || !PROVIDER_KINDS.has(channel.kind)) return c.text("Not found", 404);
     const declared = Number(c.req.header("content-length") ?? 0);
     if (declared > MAX_BODY_BYTES) return c.text("Payload too large", 413);
     const raw = new Uint8Array(await c.req.arrayBuffer());
     if (raw.byteLength > MAX_BODY_BYTES) return c.text("Payload too large", 413);
-    const account = accountOf(deps.config, channel);
+    const account = channel.account;
     // Checked over the exact bytes received, before any parsing; a bad signature stores nothing.
     if (!validSignature(raw, c.req.header("x-hub-signature-256"), account.secrets.appSecret)) {
       deps.log.warn("webhook signature rejected", { channelId: channel.id });
@@ -73,7 +95,8 @@ export function webhookRoutes(background: Background) {
       return c.text("Body is not JSON", 400);
     }
     const deliveryId = await storeDelivery(deps.database.db, channel.id, body, deps.clock.now());
-    background.run("webhook", () => inOrder(orderKey(channel.id, adaptersFor(deps.config)[account.kind].parse(account, payload)), () => processDelivery(deps, deliveryId)));
+    const events = adaptersFor(deps.config)[account.kind].parse(account, payload);
+    background.run("webhook", () => inOrder(orderKey(channel.id, events), () => processDelivery(deps, deliveryId, { account, events })));
     return c.text("EVENT_RECEIVED", 200);
   });
 
