@@ -23,6 +23,9 @@ export interface OutboxOptions {
   batch?: number;
 }
 
+/** Passes woken by events are at least this far apart (a send waits at most this long). */
+const WAKE_SPACING_MS = 50;
+
 const DEFAULTS = { claimMs: 120_000, maxAttempts: 8, batch: 20 };
 
 /** 1 s, 2 s, 4 s … capped at 5 minutes. */
@@ -37,6 +40,8 @@ export class OutboxWorker {
   private timer: ReturnType<typeof setInterval> | null = null;
   private running: Promise<number> | null = null;
   private again = false;
+  private soon: ReturnType<typeof setTimeout> | null = null;
+  private lastRun = 0;
 
   constructor(
     private deps: Deps,
@@ -53,16 +58,29 @@ export class OutboxWorker {
 
   stop() {
     if (this.timer) clearInterval(this.timer);
+    if (this.soon) clearTimeout(this.soon);
     this.timer = null;
+    this.soon = null;
   }
 
   /** Runs a pass soon; only once started (tests drive `runOnce` themselves). */
   wake() {
     if (!this.timer) return;
-    if (this.running) {
+    if (this.running || this.soon) {
       this.again = true;
       return;
     }
+    // Every event of every organization wakes the worker: passes are spaced a little, so a burst
+    // of inbound traffic costs a pass per interval, not two queries per event.
+    const wait = this.lastRun + WAKE_SPACING_MS - Date.now();
+    if (wait > 0) {
+      this.soon = setTimeout(() => {
+        this.soon = null;
+        this.wake();
+      }, wait);
+      return;
+    }
+    this.lastRun = Date.now();
     this.running = this.runOnce()
       .catch((error) => {
         this.deps.log.error("outbox run failed", { error });
