@@ -213,7 +213,7 @@ export async function applyStatus(database: Database, account: ChannelAccount, s
   const { db } = database;
   const lower = (Object.keys(RANK) as DeliveryState[]).filter((s) => (status.status === "failed" ? s === "pending" || s === "sent" : RANK[s] < RANK[status.status] && s !== "failed"));
   const at = status.at;
-  const change = await db.transaction(async (tx) => {
+  const apply = () => db.transaction(async (tx) => {
     const [updated] = await tx
       .update(messages)
       .set({
@@ -235,15 +235,22 @@ export async function applyStatus(database: Database, account: ChannelAccount, s
     });
     return eventId;
   });
-  if (change) {
-    await publishEvents(database, account.orgId, [change]);
-    return "applied";
+  for (let tries = 0; tries < 3; tries++) {
+    const change = await apply();
+    if (change) {
+      await publishEvents(database, account.orgId, [change]);
+      return "applied";
+    }
+    const [found] = await db
+      .select({ delivery: messages.delivery })
+      .from(messages)
+      .where(and(eq(messages.channelId, account.id), eq(messages.providerMessageId, status.providerMessageId)));
+    if (!found) return "unknown";
+    // The update ran while the send was being recorded (its provider id not yet committed) and
+    // the row now qualifies: apply it again rather than calling a live status stale.
+    if (!found.delivery || !lower.includes(found.delivery)) return "stale";
   }
-  const [exists] = await db
-    .select({ id: messages.id })
-    .from(messages)
-    .where(and(eq(messages.channelId, account.id), eq(messages.providerMessageId, status.providerMessageId)));
-  return exists ? "stale" : "unknown";
+  return "stale";
 }
 
 /** Messenger's "delivered/read up to" receipts: every earlier reply to that customer moves up. */
