@@ -61,6 +61,14 @@ async function openConversationFor(
   tx: Tx,
   input: { orgId: number; contactId: number; channelId: number; startedBy: "contact" | "agent" | "automation"; type?: ConversationType; assigneeId: string | null; at: Date; reactivatedFromId?: number },
 ): Promise<{ id: number; created: boolean; assigneeId: string | null }> {
+  // Most messages join a conversation already open: look first (one round trip), insert only if not.
+  const open = () =>
+    tx
+      .select({ id: conversations.id, assigneeId: conversations.assigneeId })
+      .from(conversations)
+      .where(and(eq(conversations.contactId, input.contactId), eq(conversations.status, "open")));
+  const [already] = await open();
+  if (already) return { ...already, created: false };
   const inserted = await tx
     .insert(conversations)
     .values({
@@ -78,10 +86,8 @@ async function openConversationFor(
     .onConflictDoNothing({ target: conversations.contactId, where: sql`status = 'open'` })
     .returning({ id: conversations.id, assigneeId: conversations.assigneeId });
   if (inserted[0]) return { ...inserted[0], created: true };
-  const [existing] = await tx
-    .select({ id: conversations.id, assigneeId: conversations.assigneeId })
-    .from(conversations)
-    .where(and(eq(conversations.contactId, input.contactId), eq(conversations.status, "open")));
+  // Another transaction opened it meanwhile: the index let only one in; use that one.
+  const [existing] = await open();
   return { ...existing, created: false };
 }
 
