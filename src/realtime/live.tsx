@@ -18,7 +18,7 @@ import {
   type Tab,
 } from "../inbox/conversations";
 import { boardQueryString, CockpitBoard } from "../../views/cockpit/page";
-import { ConversationRow, MessageItem, TabCounts, ThreadFooter, ThreadHead, inboxHref } from "../../views/inbox/page";
+import { ConversationRow, MessageItem, TabCounts, ThreadFooter, ThreadHead, inboxHref, type ThreadData, type ThreadOptions } from "../../views/inbox/page";
 import { StatusSwitch } from "../../views/layout";
 import type { Ui } from "../../views/ui";
 import type { LiveEvent } from "./bus";
@@ -124,15 +124,9 @@ export class LiveRenderer {
 
     // A searched or filtered list is left as the agent asked for it; only rows it shows are redrawn.
     const moved = event.type === "message_created" || event.type === "conversation_created";
-    if (row.channelKind === "support") {
-      // Kanal's support line stays pinned above the list, whatever the tab.
-      const reads = await this.#once(`reads:${event.id}`, () => readsOf(db, conversationId));
-      const readAt = reads.get(viewer.actor.userId);
-      const unread = !!row.lastInboundAt && (!readAt || readAt < row.lastInboundAt);
-      const html = String(<ConversationRow ui={viewerUi(viewer)} row={{ ...row, unread }} tab={tab} search={search} now={this.now()} current={viewer.conversationId === row.id} />);
-      const inbound = event.type === "message_created" && (event.data as { direction?: string }).direction === "in";
-      out.push(upsert(`conv-${row.id}`, "#pinned-rows", "keep", html, inbound ? `${row.contactName}: ${row.preview}` : undefined));
-    } else if (rowInTab(row, tab)) {
+    // Kanal's support line stays pinned above the list, whatever the tab.
+    const pinned = row.channelKind === "support";
+    if (pinned || rowInTab(row, tab)) {
       const current = viewer.conversationId === row.id;
       // Unread is per agent: when each agent last read it is read once per event for everyone.
       const reads = await this.#once(`reads:${event.id}`, () => readsOf(db, conversationId));
@@ -142,7 +136,8 @@ export class LiveRenderer {
         String(<ConversationRow ui={viewerUi(viewer)} row={{ ...row, unread }} tab={tab} search={search} now={this.now()} current={current} />),
       );
       const inbound = event.type === "message_created" && (event.data as { direction?: string }).direction === "in";
-      out.push(upsert(`conv-${row.id}`, "#conversation-rows", search || viewer.filtered ? "only" : moved ? "top" : "keep", html, inbound ? `${row.contactName}: ${row.preview}` : undefined));
+      const [into, at] = pinned ? ["#pinned-rows", "keep" as const] : ["#conversation-rows", search || viewer.filtered ? ("only" as const) : moved ? ("top" as const) : ("keep" as const)];
+      out.push(upsert(`conv-${row.id}`, into, at, html, inbound ? `${row.contactName}: ${row.preview}` : undefined));
     } else {
       out.push(remove(`conv-${row.id}`));
     }
@@ -151,12 +146,9 @@ export class LiveRenderer {
     return out.join("");
   }
 
-  async #windowNotice(viewer: Viewer, conversationId: number): Promise<string> {
-    const { db } = this.database;
-    const [thread, options] = await Promise.all([getThread(db, viewer.actor, conversationId), composerOptions(db, viewer.actor, conversationId)]);
-    if (!thread) return "";
-    const c = thread.conversation;
-    return partial("#window-notice", String(<WindowNotice ui={viewerUi(viewer)} channelKind={c.channelKind} lastInboundAt={c.lastInboundAt} templates={options.templates ?? []} base={`/inbox/${conversationId}`} now={this.now()} />));
+  /** The reply-window notice above the composer, from the thread and options already read. */
+  #windowNotice(viewer: Viewer, c: ThreadData["conversation"], options: ThreadOptions): string {
+    return partial("#window-notice", String(<WindowNotice ui={viewerUi(viewer)} channelKind={c.channelKind} lastInboundAt={c.lastInboundAt} templates={options.templates ?? []} base={`/inbox/${c.id}`} now={this.now()} />));
   }
 
   /** The open thread: a new message is appended; other changes redraw its head and footer. */
@@ -172,7 +164,8 @@ export class LiveRenderer {
       const item = upsert(`m-${message.id}`, "#messages", event.type === "message_created" ? "bottom" : "only", html);
       if (event.type !== "message_created" || (event.data as { direction?: string }).direction !== "in") return item;
       // The customer wrote: the reply window opens again.
-      return item + (await this.#windowNotice(viewer, conversationId));
+      const [thread, options] = await Promise.all([getThread(db, viewer.actor, conversationId), composerOptions(db, viewer.actor, conversationId)]);
+      return thread ? item + this.#windowNotice(viewer, thread.conversation, options) : item;
     }
     if (event.type === "tagged" || event.type === "untagged") return "";
     // Head and footer depend on the person (joined or not), so they are drawn per viewer.
@@ -183,7 +176,7 @@ export class LiveRenderer {
     const parts = [partial("#thread-head", String(<ThreadHead ui={ui} c={thread.conversation} options={options} back={inboxHref(viewer.tab ?? "open", viewer.search ?? "")} />))];
     // The footer holds the composer: redraw it only when its shape changes, never under a draft.
     // The customer writing again (or the window job) changes what may be sent: redraw the notice only.
-    if (event.type === "window_closed") return parts.concat(await this.#windowNotice(viewer, conversationId)).join("");
+    if (event.type === "window_closed") return parts.concat(this.#windowNotice(viewer, thread.conversation, options)).join("");
     const footerChanges = event.type === "closed" || ((event.type === "assigned" || event.type === "joined") && event.subjectUserId === viewer.actor.userId);
     if (footerChanges) parts.push(partial("#thread-footer", String(<ThreadFooter ui={ui} c={thread.conversation} options={options} now={this.now()} />)));
     return parts.join("");
