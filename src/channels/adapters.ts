@@ -16,11 +16,19 @@ const local: ChannelAdapter = {
 export type Adapters = Record<ChannelKind, ChannelAdapter>;
 
 const cache = new WeakMap<Config, Adapters>();
+const graphs = new WeakMap<Config, GraphClient>();
+
+/** The Graph API client this configuration points at (Meta's, or the local fake). */
+export function graphFor(config: Config): GraphClient {
+  let graph = graphs.get(config);
+  if (!graph) graphs.set(config, (graph = new GraphClient({ baseUrl: config.META_GRAPH_URL, version: config.META_GRAPH_VERSION })));
+  return graph;
+}
 
 export function adaptersFor(config: Config): Adapters {
   let adapters = cache.get(config);
   if (!adapters) {
-    const graph = new GraphClient({ baseUrl: config.META_GRAPH_URL, version: config.META_GRAPH_VERSION });
+    const graph = graphFor(config);
     adapters = {
       whatsapp: whatsappAdapter(graph),
       messenger: metaMessagingAdapter(graph, "messenger"),

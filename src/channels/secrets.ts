@@ -75,9 +75,14 @@ export function signVisitor(config: Config, channelId: number, visitorId: string
 }
 
 export function verifyVisitor(config: Config, channelId: number, visitorId: string, mac: string): boolean {
-  const expected = Buffer.from(signVisitor(config, channelId, visitorId));
-  const given = Buffer.from(mac);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameSecret(mac, signVisitor(config, channelId, visitorId));
+}
+
+/** Compares a secret someone gave with the expected one in constant time (tokens, MACs, signatures). */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function keyFile(dir: string): Buffer {

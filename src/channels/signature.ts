@@ -1,5 +1,6 @@
 // Meta's webhook signature: HMAC-SHA256 of the raw body with the app secret, compared in constant time.
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { sameSecret } from "./secrets";
 
 export function signBody(raw: Uint8Array | string, appSecret: string): string {
   return `sha256=${createHmac("sha256", appSecret).update(raw).digest("hex")}`;
@@ -7,7 +8,5 @@ export function signBody(raw: Uint8Array | string, appSecret: string): string {
 
 export function validSignature(raw: Uint8Array, header: string | null | undefined, appSecret: string | undefined): boolean {
   if (!header || !appSecret) return false;
-  const expected = Buffer.from(signBody(raw, appSecret));
-  const given = Buffer.from(header.trim().toLowerCase());
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameSecret(header.trim().toLowerCase(), signBody(raw, appSecret));
 }

@@ -2,7 +2,6 @@
 // in its inbox. Operators write through a small API guarded by SUPPORT_API_TOKEN and read the
 // organizations' answers from it; without the token the API does not exist.
 import { Hono } from "hono";
-import { timingSafeEqual } from "node:crypto";
 import { and, asc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import { channels, messages, organizations, users } from "@db/schema";
@@ -11,6 +10,7 @@ import type { AppEnv } from "../context";
 import { SUPPORT_EXTERNAL_ID } from "../admin/organizations";
 import { ingestInbound } from "../inbox/lifecycle";
 import { publishEvents } from "../realtime/events";
+import { sameSecret } from "./secrets";
 
 /** Kanal's operators write to an organization: the message lands in its support conversation. */
 export async function messageFromKanal(db: DbOrTx, orgId: number, text: string, now: Date) {
@@ -39,9 +39,7 @@ export function supportRoutes() {
   app.use("/support/api/*", async (c, next) => {
     const expected = c.get("deps").config.SUPPORT_API_TOKEN;
     if (!expected) return c.text("Not found", 404);
-    const given = Buffer.from(c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? "");
-    const want = Buffer.from(expected);
-    if (given.length !== want.length || !timingSafeEqual(given, want)) return c.json({ error: "unauthorized" }, 401);
+    if (!sameSecret(c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? "", expected)) return c.json({ error: "unauthorized" }, 401);
     await next();
   });
 

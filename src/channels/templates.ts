@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { channels } from "@db/schema";
 import type { Deps } from "../context";
 import { accountOf } from "./accounts";
-import { GraphClient } from "./graph";
+import { graphFor } from "./adapters";
 
 interface GraphTemplate {
   name: string;
@@ -17,7 +17,7 @@ export async function syncTemplates(deps: Deps, channel: typeof channels.$inferS
   const account = accountOf(deps.config, channel);
   const wabaId = String(account.config.wabaId ?? "");
   if (!wabaId || !account.secrets.accessToken) return 0;
-  const graph = new GraphClient({ baseUrl: deps.config.META_GRAPH_URL, version: deps.config.META_GRAPH_VERSION });
+  const graph = graphFor(deps.config);
   const result = await graph.json<{ data?: GraphTemplate[] }>("GET", graph.url(`${wabaId}/message_templates?fields=name,language,status,components&limit=200`), account.secrets.accessToken);
   const templates = (result?.data ?? [])
     .filter((t) => t.status === "APPROVED")

@@ -1,7 +1,6 @@
 // Provider webhooks: GET answers Meta's verification handshake; POST checks the signature over the
 // raw bytes, stores the body durably, acknowledges, and then processes it (retried by a job on failure).
 import { Hono } from "hono";
-import { timingSafeEqual } from "node:crypto";
 import type { AppEnv } from "../context";
 import type { Background } from "../background";
 import { accountOf, channelByWebhookKey, type ChannelRow } from "./accounts";
@@ -9,14 +8,9 @@ import type { ChannelAccount } from "./types";
 import type { Deps } from "../context";
 import { processDelivery, storeDelivery } from "./inbound";
 import { validSignature } from "./signature";
+import { sameSecret } from "./secrets";
 import { adaptersFor } from "./adapters";
 import type { InboundEvent } from "./types";
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 function orderKey(channelId: number, events: InboundEvent[]): string {
   const first = events[0];

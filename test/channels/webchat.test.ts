@@ -4,6 +4,7 @@ import { attachments, channels, closingMessages, contactIdentities, contacts, co
 import { newWebhookKey } from "../../src/admin/organizations";
 import { WIDGET_LIMITS } from "../../src/channels/webchat/limits";
 import { ORIGIN, useTestApp } from "../support/app";
+import { readSse } from "../support/sse";
 
 const t = useTestApp({ DATA_DIR: `/tmp/kanal-test-webchat-${process.pid}`, TRUST_PROXY: "1" });
 const SHOP = "https://shop.example";
@@ -81,38 +82,6 @@ async function agentReplies(orgId: number, email: string, conversationId: number
   return agent;
 }
 
-/** Reads SSE messages until `until` matches one or the time runs out. */
-async function readEvents(res: Response, until: (m: { event?: string; id?: string; data: string }) => boolean, ms = 3000) {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  const got: { event?: string; id?: string; data: string }[] = [];
-  let buffer = "";
-  const deadline = Date.now() + ms;
-  try {
-    while (Date.now() < deadline) {
-      const chunk = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => null)]);
-      if (!chunk || chunk.done) break;
-      buffer += decoder.decode(chunk.value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const msg: { event?: string; id?: string; data: string } = { data: "" };
-        for (const line of block.split("\n")) {
-          if (line.startsWith("event:")) msg.event = line.slice(6).trim();
-          else if (line.startsWith("id:")) msg.id = line.slice(3).trim();
-          else if (line.startsWith("data:")) msg.data += line.slice(5).trimStart();
-        }
-        if (!msg.data) continue;
-        got.push(msg);
-        if (until(msg)) return got;
-      }
-    }
-    return got;
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-}
 
 describe("the widget script", () => {
   it("is served at /widget.js with a long cache and an ETag, and stays small", async () => {
@@ -308,7 +277,7 @@ describe("visitors writing", () => {
     expect(stream.status).toBe(200);
     const agent = await agentReplies(w.orgId, w.agent.email, conv.id, "Customer is rude, careful", "note");
     await agent.post(`/inbox/${conv.id}/reply`, { body: "It ships today.", as: "reply" });
-    const got = await readEvents(stream, (m) => m.data.includes("It ships today."));
+    const got = await readSse(stream, (m) => m.data.includes("It ships today."));
     expect(got.map((m) => m.data).join("")).not.toContain("careful");
     const bodies = (await api.history(token)).messages.map((m) => m.body);
     expect(bodies).toEqual(["Where is my parcel?", "It ships today."]);
@@ -387,7 +356,7 @@ describe("agent replies reach the widget", () => {
     expect(stream.headers.get("content-type")).toContain("text/event-stream");
     expect(stream.headers.get("access-control-allow-origin")).toBe(SHOP);
     const agent = await agentReplies(w.orgId, w.agent.email, conv.id, "Yes, size M and L.");
-    const live = await readEvents(stream, (m) => m.event === "msg" && m.data.includes("size M"));
+    const live = await readSse(stream, (m) => m.event === "msg" && m.data.includes("size M"));
     const reply = JSON.parse(live.at(-1)!.data);
     expect(reply).toMatchObject({ direction: "out", body: "Yes, size M and L.", author: "Okan" });
     const seenUpTo = live.at(-1)!.id!;
@@ -396,13 +365,13 @@ describe("agent replies reach the widget", () => {
     const [closing] = await t.db.select().from(closingMessages).where(and(eq(closingMessages.orgId, w.orgId)));
     expect((await agent.post(`/inbox/${conv.id}/close`, { closingMessageId: String(closing.id) })).status).toBeLessThan(400);
     const resumed = await api.call("GET", `/events?token=${encodeURIComponent(token)}`, undefined, { headers: { "last-event-id": seenUpTo } });
-    const replayed = await readEvents(resumed, (m) => m.event === "closed");
+    const replayed = await readSse(resumed, (m) => m.event === "closed");
     expect(replayed.map((m) => m.event)).toEqual(["msg", "closed"]);
 
     // A resume point far behind is not replayed across the organization: the widget rereads its history.
     await t.db.execute(sql`insert into events (org_id, type, created_at) select ${w.orgId}, 'status_changed', now() from generate_series(1, 2100)`);
     const far = await api.call("GET", `/events?token=${encodeURIComponent(token)}&lastEventId=1`);
-    const told = await readEvents(far, (m) => m.event === "stale");
+    const told = await readSse(far, (m) => m.event === "stale");
     expect(told.map((m) => m.event)).toEqual(["stale"]);
     expect(JSON.parse(replayed[1].data)).toEqual({ conversationId: conv.id });
     const history = await api.history(token);

@@ -6,39 +6,10 @@ import { publishEvents } from "../../src/realtime/events";
 import { openPostgres } from "@db/client";
 import { createApp } from "../../src/app";
 import { Client, useTestApp } from "../support/app";
+import { readSse } from "../support/sse";
 
 const t = useTestApp();
 
-/** Reads SSE messages from a response until `until` matches one or the time runs out. */
-async function readUntil(res: Response, until: (msg: { id?: string; data: string }) => boolean, ms = 3000) {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  const messages: { id?: string; data: string }[] = [];
-  let buffer = "";
-  const deadline = Date.now() + ms;
-  try {
-    while (Date.now() < deadline) {
-      const chunk = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => null)]);
-      if (!chunk || chunk.done) break;
-      buffer += decoder.decode(chunk.value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const msg = { id: undefined as string | undefined, data: "" };
-        for (const line of block.split("\n")) {
-          if (line.startsWith("id:")) msg.id = line.slice(3).trim();
-          else if (line.startsWith("data:")) msg.data += (msg.data ? "\n" : "") + line.slice(5).trimStart();
-        }
-        messages.push(msg);
-        if (until(msg)) return messages;
-      }
-    }
-    return messages;
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-}
 
 async function openStream(client: Client, path: string, lastEventId?: string) {
   const res = await client.get(path, { headers: lastEventId ? { "last-event-id": lastEventId } : {} });
@@ -58,7 +29,7 @@ describe("live updates over SSE", () => {
     // The larger ids reach the stream first, as when their transaction committed first.
     await publishEvents(t.database, w.orgId, late.eventIds);
     await publishEvents(t.database, w.orgId, early.eventIds);
-    const got = await readUntil(stream, (m) => m.data.includes("Early Id"));
+    const got = await readSse(stream, (m) => m.data.includes("Early Id"));
     expect(got.some((m) => m.data.includes("Later Id"))).toBe(true);
     expect(got.some((m) => m.data.includes("Early Id"))).toBe(true);
     // The browser resumes from the largest id, never moved back by the late one.
@@ -72,7 +43,7 @@ describe("live updates over SSE", () => {
     const agent = await t.signIn(w.agent.email, w.orgId);
     const stream = await openStream(supervisor, "/events?view=cockpit");
     await agent.post("/me/status", { status: "break" });
-    const got = await readUntil(stream, (m) => m.data.includes("cockpit-board"));
+    const got = await readSse(stream, (m) => m.data.includes("cockpit-board"));
     const last = got[got.length - 1];
     expect(last.data).toContain('<hx-partial hx-target="#cockpit-board"');
     const breakSection = last.data.slice(last.data.indexOf("status-break"));
@@ -86,7 +57,7 @@ describe("live updates over SSE", () => {
     const supervisor = await t.signIn(w.supervisor.email, w.orgId);
     const stream = await openStream(agent, "/events");
     await supervisor.post("/cockpit/status", { userId: w.agent.id, status: "invisible" });
-    const got = await readUntil(stream, (m) => m.data.includes("status-switch"));
+    const got = await readSse(stream, (m) => m.data.includes("status-switch"));
     expect(got.at(-1)!.data).toMatch(/value="invisible" selected/);
   });
 
@@ -96,12 +67,12 @@ describe("live updates over SSE", () => {
     const agent = await t.signIn(w.agent.email, w.orgId);
     const first = await openStream(supervisor, "/events?view=cockpit");
     await agent.post("/me/status", { status: "break" });
-    const seen = await readUntil(first, (m) => m.data.includes("cockpit-board"));
+    const seen = await readSse(first, (m) => m.data.includes("cockpit-board"));
     const lastId = seen.at(-1)!.id!;
     // Disconnected now; more happens meanwhile.
     await agent.post("/me/status", { status: "invisible" });
     const again = await openStream(supervisor, "/events?view=cockpit", lastId);
-    const replayed = await readUntil(again, (m) => m.data.includes("cockpit-board"));
+    const replayed = await readSse(again, (m) => m.data.includes("cockpit-board"));
     const msg = replayed.at(-1)!;
     expect(Number(msg.id)).toBeGreaterThan(Number(lastId));
     expect(msg.data.slice(msg.data.indexOf("status-invisible"))).toContain("Okan Agent");
@@ -114,7 +85,7 @@ describe("live updates over SSE", () => {
     const rivalAgent = await t.signIn(rival.agent.email, rival.orgId);
     const stream = await openStream(supervisor, "/events?view=cockpit");
     await rivalAgent.post("/me/status", { status: "break" });
-    const got = await readUntil(stream, () => false, 600);
+    const got = await readSse(stream, () => false, 600);
     expect(got.filter((m) => m.data)).toEqual([]);
   });
 
@@ -126,7 +97,7 @@ describe("live updates over SSE", () => {
     const ipek = await t.signIn(w.agent2.email, w.orgId);
     const onOpenTab = await openStream(ipek, `/events?view=inbox&tab=open`);
     await okan.post(`/inbox/${conversationId}/join`);
-    const joined = await readUntil(onOpenTab, (m) => m.data.includes(`data-remove="conv-${conversationId}"`));
+    const joined = await readSse(onOpenTab, (m) => m.data.includes(`data-remove="conv-${conversationId}"`));
     const last = joined.at(-1)!.data;
     expect(last).toContain('hx-target="#tab-counts"');
     expect(last).toMatch(/Open <span class="count">0<\/span>/);
@@ -134,7 +105,7 @@ describe("live updates over SSE", () => {
 
     const watching = await openStream(ipek, `/events?view=inbox&tab=assigned&conversation=${conversationId}`);
     await okan.post(`/inbox/${conversationId}/reply`, { body: "Kargonuz yolda", as: "reply" });
-    const replied = await readUntil(watching, (m) => m.data.includes("Kargonuz yolda") && m.data.includes('data-into="#messages"'));
+    const replied = await readSse(watching, (m) => m.data.includes("Kargonuz yolda") && m.data.includes('data-into="#messages"'));
     const msg = replied.at(-1)!.data;
     expect(msg).toContain(`data-upsert="conv-${conversationId}"`);
     expect(msg).toContain('data-at="top"');
@@ -151,7 +122,7 @@ describe("live updates over SSE", () => {
       const agent = await t.signIn(w.agent.email, w.orgId);
       const stream = await openStream(viaOther, "/events?view=cockpit");
       await agent.post("/me/status", { status: "break" });
-      const got = await readUntil(stream, (m) => m.data.includes("cockpit-board"));
+      const got = await readSse(stream, (m) => m.data.includes("cockpit-board"));
       expect(got.at(-1)!.data.slice(got.at(-1)!.data.indexOf("status-break"))).toContain("Okan Agent");
       await otherProcess.runtime.bus.stop();
     } finally {
