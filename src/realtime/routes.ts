@@ -11,8 +11,8 @@ import { SeenEvents } from "./seen";
 import type { LiveRenderer, LiveView, Viewer } from "./live";
 import { tabs, type Tab } from "../inbox/conversations";
 import { boardQuery } from "../cockpit/board";
+import { keepOpen } from "./keep-open";
 
-const HEARTBEAT_MS = 15_000;
 const views = new Set<LiveView>(["cockpit", "inbox", "other"]);
 
 export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
@@ -63,13 +63,7 @@ export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
       // Subscribe before replaying, so nothing committed in between is missed; ids dedupe.
       const unsubscribe = bus.subscribe(actor.orgId, send);
       send(await bus.since(actor.orgId, from));
-      const heartbeat = setInterval(() => void stream.write(": ping\n\n").catch(() => {}), HEARTBEAT_MS);
-      const closed = new Promise<void>((resolve) => {
-        stream.onAbort(resolve);
-        c.req.raw.signal.addEventListener("abort", () => resolve(), { once: true });
-      });
-      await closed;
-      clearInterval(heartbeat);
+      await keepOpen(stream, c.req.raw);
       unsubscribe();
     });
   });

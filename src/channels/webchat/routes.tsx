@@ -13,6 +13,7 @@ import { publishEvents } from "../../realtime/events";
 import { storageFor } from "../../media/storage";
 import { serveStored } from "../../media/serve";
 import { SeenEvents } from "../../realtime/seen";
+import { keepOpen } from "../../realtime/keep-open";
 import { clientAddress, render, ui, type Ctx } from "../../web";
 import { WidgetDemoPage } from "../../../views/webchat/demo";
 import { RateWindow, WIDGET_LIMITS } from "./limits";
@@ -37,7 +38,6 @@ import {
 type WidgetEnv = { Bindings: AppEnv["Bindings"]; Variables: AppEnv["Variables"] & { channel: WebchatChannel; visitorId: string; address: string } };
 type WidgetCtx = Parameters<MiddlewareHandler<WidgetEnv>>[0];
 
-const HEARTBEAT_MS = 15_000;
 const REPLAY_PAGE = 500;
 const widgetFile = resolve(import.meta.dir, "../../../static/widget.js");
 
@@ -341,13 +341,7 @@ export function webchatRoutes(bus: EventBus) {
         from = page[page.length - 1].id;
       }
       await stream.write(": ready\n\n");
-      const heartbeat = setInterval(() => void stream.write(": ping\n\n").catch(() => {}), HEARTBEAT_MS);
-      const closed = new Promise<void>((done) => {
-        stream.onAbort(done);
-        c.req.raw.signal.addEventListener("abort", () => done(), { once: true });
-      });
-      await closed;
-      clearInterval(heartbeat);
+      await keepOpen(stream, c.req.raw);
       unsubscribe();
     });
   });
