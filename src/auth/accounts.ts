@@ -43,18 +43,23 @@ export async function organizationsOf(db: DbOrTx, userId: string) {
     .orderBy(asc(organizations.name));
 }
 
+/** What an actor's standing in an organization is read from (here and with the session, in one query). */
+export const standingColumns = {
+  orgId: organizations.id,
+  orgName: organizations.name,
+  timezone: organizations.timezone,
+  role: memberships.role,
+  status: memberships.status,
+  preferences: memberships.preferences,
+};
+
 /** The user's standing in an organization, or null if they are not an active member of it. */
 export async function actorFor(db: DbOrTx, userId: string, orgId: number): Promise<Actor | null> {
   const [row] = await db
     .select({
       userId: users.id,
       name: users.name,
-      orgId: organizations.id,
-      orgName: organizations.name,
-      timezone: organizations.timezone,
-      role: memberships.role,
-      status: memberships.status,
-      preferences: memberships.preferences,
+      ...standingColumns,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))

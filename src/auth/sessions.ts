@@ -4,6 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { keptQuery, type DbOrTx } from "@db/client";
 import { memberships, organizations, sessions, users, type Locale } from "@db/schema";
 import type { Actor, SignedInUser } from "../context";
+import { standingColumns } from "./accounts";
 
 export interface CurrentSession {
   sessionId: string;
@@ -25,12 +26,7 @@ export async function currentSession(db: DbOrTx, sessionId: string, lifetimeMs: 
         email: users.email,
         userName: users.name,
         locale: users.locale,
-        orgId: organizations.id,
-        orgName: organizations.name,
-        timezone: organizations.timezone,
-        role: memberships.role,
-        status: memberships.status,
-        preferences: memberships.preferences,
+        ...standingColumns,
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
