@@ -6,7 +6,7 @@ import { attachments, contactIdentities, conversations, messages, webhookDeliver
 import type { Deps } from "../context";
 import { ingestInbound } from "../inbox/lifecycle";
 import { publishEvents, recordEvent } from "../realtime/events";
-import { storageFor, type Storage } from "../media/storage";
+import { storageFor, storeBytes } from "../media/storage";
 import { accountOf } from "./accounts";
 import { adaptersFor } from "./adapters";
 import { ProviderError, type ChannelAccount, type InboundEvent, type InboundMessage, type InboundStatus, type InboundWatermark } from "./types";
@@ -190,17 +190,8 @@ async function profileName(deps: Deps, account: ChannelAccount, externalId: stri
 async function downloadMedia(deps: Deps, account: ChannelAccount, event: InboundMessage) {
   const adapter = adaptersFor(deps.config)[account.kind];
   const fetched = await adapter.fetchMedia(account, event.media!);
-  return saveFile(storageFor(deps.config), account.orgId, fetched.bytes, fetched.mime, fetched.filename, deps.clock.now());
-}
-
-/** Writes bytes under a fresh key and describes them for an `attachments` row. */
-export async function saveFile(storage: Storage, orgId: number, bytes: Blob, mime: string, filename: string, now: Date) {
-  const buffer = new Uint8Array(await bytes.arrayBuffer());
-  const sha256 = new Bun.CryptoHasher("sha256").update(buffer).digest("hex");
-  const month = now.toISOString().slice(0, 7);
-  const storageKey = `org-${orgId}/${month}/${crypto.randomUUID()}`;
-  await storage.write(storageKey, buffer, mime);
-  return { storageKey, filename: filename.slice(0, 255) || "file", mime, size: buffer.byteLength, sha256 };
+  const stored = await storeBytes(storageFor(deps.config), account.orgId, new Uint8Array(await fetched.bytes.arrayBuffer()), fetched.mime, deps.clock.now());
+  return { ...stored, filename: fetched.filename.slice(0, 255) || "file", mime: fetched.mime };
 }
 
 const RANK: Record<DeliveryState, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 1.5 };

@@ -94,3 +94,16 @@ export function storageFor(config: Config): Storage {
   }
   return storage;
 }
+
+/** A fresh key for a file of an organization: `{org}/{yyyy}/{mm}/{uuid}`. */
+export function newStorageKey(orgId: number, now: Date): string {
+  const month = now.toISOString().slice(0, 7).replace("-", "/");
+  return `${orgId}/${month}/${crypto.randomUUID()}`;
+}
+
+/** Writes bytes already in memory under a fresh key: what an `attachments` row records of them. */
+export async function storeBytes(storage: Storage, orgId: number, bytes: Uint8Array, mime: string, now: Date) {
+  const storageKey = newStorageKey(orgId, now);
+  await storage.write(storageKey, bytes, mime);
+  return { storageKey, size: bytes.byteLength, sha256: new Bun.CryptoHasher("sha256").update(bytes).digest("hex") };
+}

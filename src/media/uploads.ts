@@ -12,7 +12,7 @@ import { recordEvent } from "../realtime/events";
 import { checkMedia, type Refusal } from "./limits";
 import { RemuxError, webmToOgg } from "./ogg";
 import { extensionFor, sniffMime, SNIFF_BYTES } from "./sniff";
-import type { Storage } from "./storage";
+import { newStorageKey, storeBytes, type Storage } from "./storage";
 
 const MB = 1024 * 1024;
 /** The file box keeps any document up to this size. */
@@ -61,10 +61,6 @@ export async function conversationChannel(db: DbOrTx, actor: Actor, conversation
   return { ...row, caps: capabilitiesOf(row.kind, row.config) };
 }
 
-function storageKey(orgId: number, now: Date) {
-  const month = now.toISOString().slice(0, 7).replace("-", "/");
-  return `${orgId}/${month}/${crypto.randomUUID()}`;
-}
 
 /** A name for the file: the browser's, or one made from the type for pasted images and recordings. */
 function nameFor(filename: string, mime: string, now: Date, prefix = "pasted") {
@@ -175,7 +171,7 @@ async function receiveFile(db: DbOrTx, storage: Storage, actor: Actor, caps: Cha
     await reader.cancel().catch(() => {});
     return refuse(early, filename);
   }
-  const key = storageKey(actor.orgId, now);
+  const key = newStorageKey(actor.orgId, now);
   const stored = await streamToStorage(storage, key, mime, chunks, reader, early.rule.maxBytes);
   if (!stored) return refuse({ reason: "too_large", kind: early.kind, maxBytes: early.rule.maxBytes }, filename);
   const verdict = checkMedia(caps, { mime, size: stored.size });
@@ -220,13 +216,11 @@ async function receiveVoice(db: DbOrTx, storage: Storage, actor: Actor, caps: Ch
   }
   const verdict = checkMedia(caps, { mime: "audio/ogg", size: ogg.length, voice: true });
   if (!verdict.ok) throw new UploadRefused(verdict, incoming.filename);
-  const key = storageKey(actor.orgId, now);
-  await storage.write(key, ogg, "audio/ogg");
+  const stored = await storeBytes(storage, actor.orgId, ogg, "audio/ogg", now);
   const filename = nameFor("", "audio/ogg", now, "voice");
-  const sha256 = new Bun.CryptoHasher("sha256").update(ogg).digest("hex");
   const [row] = await db
     .insert(attachments)
-    .values({ orgId: actor.orgId, storageKey: key, filename, mime: "audio/ogg", size: ogg.length, sha256, durationMs, uploadedBy: actor.userId, createdAt: now })
+    .values({ orgId: actor.orgId, ...stored, filename, mime: "audio/ogg", durationMs, uploadedBy: actor.userId, createdAt: now })
     .returning({ id: attachments.id });
   return { id: row.id, filename, mime: "audio/ogg", size: ogg.length, kind: "voice", durationMs };
 }
@@ -261,7 +255,7 @@ export async function addToFileBox(db: DbOrTx, storage: Storage, actor: Actor, c
   if (head.length === 0) throw new UploadRefused({ reason: "empty" }, incoming.filename);
   const mime = sniffMime(head, incoming.filename) ?? "application/octet-stream";
   const filename = nameFor(incoming.filename, mime, now, "file");
-  const key = storageKey(actor.orgId, now);
+  const key = newStorageKey(actor.orgId, now);
   const stored = await streamToStorage(storage, key, mime, chunks, reader, FILE_BOX_MAX_BYTES);
   if (!stored) throw new UploadRefused({ reason: "too_large", kind: "document", maxBytes: FILE_BOX_MAX_BYTES }, filename);
   return db.transaction(async (tx) => {

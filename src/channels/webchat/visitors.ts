@@ -11,6 +11,7 @@ import type { Storage } from "../../media/storage";
 import { sniffMime } from "../../media/sniff";
 import { capabilitiesOf, type MediaKind } from "../capabilities";
 import { signVisitor, verifyVisitor } from "../secrets";
+import { storeBytes } from "../../media/storage";
 
 export interface WidgetSettings {
   /** Sites allowed to embed the widget; empty means any. */
@@ -330,9 +331,7 @@ export async function visitorSendsFile(db: DbOrTx, storage: Storage, channel: We
   if (upload.bytes.length > match.rule.maxBytes) throw new WidgetRefusal("too_large");
   const filename = cleanFilename(upload.filename) || (upload.voice ? "voice-note" : "file");
   const caption = match.rule.caption ? (upload.caption ?? "").trim().slice(0, uploadRules(channel).textMaxLength) : "";
-  const sha256 = new Bun.CryptoHasher("sha256").update(upload.bytes).digest("hex");
-  const key = `webchat/${channel.id}/${now.toISOString().slice(0, 7)}/${crypto.randomUUID()}`;
-  await storage.write(key, upload.bytes, mime);
+  const stored = await storeBytes(storage, channel.orgId, upload.bytes, mime, now);
   try {
     return await db.transaction(async (tx) => {
       const result = await ingestInbound(tx, {
@@ -348,7 +347,7 @@ export async function visitorSendsFile(db: DbOrTx, storage: Storage, channel: We
         at: now,
       });
       if (!result.messageId) {
-        await storage.delete(key);
+        await storage.delete(stored.storageKey);
         return { ...result, message: null };
       }
       const [conv] = await tx.select({ contactId: conversations.contactId }).from(conversations).where(eq(conversations.id, result.conversationId));
@@ -356,18 +355,16 @@ export async function visitorSendsFile(db: DbOrTx, storage: Storage, channel: We
         orgId: channel.orgId,
         messageId: result.messageId,
         contactId: conv.contactId,
-        storageKey: key,
+        ...stored,
         filename,
         mime,
-        size: upload.bytes.length,
-        sha256,
         durationMs: upload.voice && upload.durationMs ? Math.round(upload.durationMs) : null,
         createdAt: now,
       });
       return { ...result, message: await oneMessage(tx, result.messageId) };
     });
   } catch (e) {
-    await storage.delete(key).catch(() => {});
+    await storage.delete(stored.storageKey).catch(() => {});
     throw e;
   }
 }
