@@ -3,7 +3,7 @@
 // the HUMAN_AGENT tag (human agents only), then nothing. WebChat and support: always.
 import { and, eq, gt, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Database } from "@db/client";
-import { channels, conversations, type ChannelKind } from "@db/schema";
+import { channels, conversations, type ChannelKind, type MessageKind } from "@db/schema";
 import { publishEvents, recordEvent } from "../realtime/events";
 import { capabilities } from "./capabilities";
 
@@ -24,6 +24,12 @@ export function replyWindow(kind: ChannelKind, lastInboundAt: Date | null, now: 
   if (since <= standard) return { state: "open", endsAt: new Date(lastInboundAt.getTime() + standard) };
   if (since <= caps.replyWindowMs) return { state: "tagged", endsAt: new Date(lastInboundAt.getTime() + caps.replyWindowMs) };
   return { state: "closed", templates: caps.templates };
+}
+
+/** Whether a message of this kind may go out now: outside the window only a template, where the channel has them. */
+export function mayGoOut(kind: ChannelKind, lastInboundAt: Date | null, messageKind: MessageKind, now: Date): boolean {
+  const window = replyWindow(kind, lastInboundAt, now);
+  return window.state !== "closed" || (messageKind === "template" && window.templates);
 }
 
 /** When free-form replies stop being possible (stored on the conversation for the UI and jobs). */

@@ -21,7 +21,7 @@ import type { Actor } from "../context";
 import { catalogs } from "../i18n/catalog";
 import { recordEvent } from "../realtime/events";
 import { canReactivate, capabilitiesOf } from "../channels/capabilities";
-import { replyWindow } from "../channels/windows";
+import { mayGoOut } from "../channels/windows";
 import { visibility } from "./conversations";
 
 export class ConversationRuleBroken extends Error {
@@ -353,8 +353,7 @@ export async function reply(db: DbOrTx, actor: Actor, conversationId: number, co
     const caps = capabilitiesOf(channel.kind, channel.config);
     if (text.length > caps.textMaxLength) throw new ConversationRuleBroken("too_long");
     // Outside the reply window only a template may go out (WhatsApp); Messenger/Instagram tag replies until 7 days.
-    const window = replyWindow(channel.kind, conv.lastInboundAt, now);
-    if (window.state === "closed" && !(out.kind === "template" && window.templates)) throw new ConversationRuleBroken("outside_window");
+    if (!mayGoOut(channel.kind, conv.lastInboundAt, out.kind ?? "text", now)) throw new ConversationRuleBroken("outside_window");
     const messageId = await queueOutbound(tx, actor, conv, { ...out, body: text }, now);
     const firstResponse = conv.assigneeId === actor.userId && !conv.firstResponseAt;
     await tx
@@ -464,8 +463,7 @@ export async function retryMessage(db: DbOrTx, actor: Actor, conversationId: num
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
       .innerJoin(channels, eq(channels.id, messages.channelId))
       .where(eq(messages.id, messageId));
-    const window = replyWindow(state.kind, state.lastInboundAt, now);
-    if (window.state === "closed" && !(state.messageKind === "template" && window.templates)) throw new ConversationRuleBroken("outside_window");
+    if (!mayGoOut(state.kind, state.lastInboundAt, state.messageKind, now)) throw new ConversationRuleBroken("outside_window");
     await tx
       .insert(outbox)
       .values({ orgId: actor.orgId, messageId, nextAttemptAt: now, createdAt: now })
