@@ -51,10 +51,33 @@ export function keptQuery<T>(db: DbOrTx, key: string, build: () => T): T {
   return query;
 }
 
+/**
+ * Drizzle sends its queries unnamed (`prepare: false`), and postgres.js then asks the server for the
+ * parameter types before it can bind them: two round trips per query. As named statements they are
+ * described once per connection and then bound at once, one round trip, as the driver's own queries
+ * are. Transactions and savepoints hand drizzle a new client; those are wrapped the same way.
+ */
+function preparing<C extends object>(client: C): C {
+  type Call = (...args: unknown[]) => unknown;
+  const own = client as unknown as Record<"unsafe" | "begin" | "savepoint", Call>;
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === "unsafe") return (query: string, params?: unknown[], options?: object) => own.unsafe(query, params, { ...options, prepare: true });
+      if (prop === "begin" || prop === "savepoint") {
+        return (...args: unknown[]) => {
+          const fn = args.pop() as Call;
+          return own[prop](...args, (tx: object) => fn(preparing(tx)));
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
+
 export async function openPostgres(url: string, options: { max?: number; migrate?: boolean } = {}): Promise<Database> {
   // At least two connections: migrations hold a lock on one while the migrator uses another.
   const client = postgres(url, { max: Math.max(2, options.max ?? 10), onnotice: () => {}, connection: { application_name: "kanal" } });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const db = drizzlePostgres(preparing(client), { schema }) as unknown as Db;
   if (options.migrate !== false) {
     // The migrator takes no lock of its own: two processes starting at once would both migrate.
     const reserved = await client.reserve();
