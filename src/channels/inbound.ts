@@ -1,10 +1,10 @@
 // Webhook deliveries: stored raw before they are acknowledged, then processed from the table —
 // inline right after the acknowledgement, and by a job for anything a crash or an error left behind.
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
-import type { Database, DbOrTx } from "@db/client";
+import { rows, type Database, type DbOrTx } from "@db/client";
 import { attachments, contactIdentities, conversations, messages, webhookDeliveries, type DeliveryState } from "@db/schema";
 import type { Deps } from "../context";
-import { ingestInbound } from "../inbox/lifecycle";
+import { APPENDED, appendedFrom, appendInboundSteps, ingestInbound, type AppendedRow, type Inbound } from "../inbox/lifecycle";
 import { publishEvents, recordEvent } from "../realtime/events";
 import { storageFor, storeBytes } from "../media/storage";
 import { accountOf } from "./accounts";
@@ -134,8 +134,20 @@ async function storeInboundMessage(deps: Deps, account: ChannelAccount, event: I
       event.metadata = { ...event.metadata, mediaError: `${e.code}: ${e.text}` };
     }
   }
-  const contactName = event.contactName || (await profileName(deps, account, event.externalId));
-  const input = {
+  const input = inboundOf(account, event, event.contactName || (await profileName(deps, account, event.externalId)));
+  // A message is ingestInbound's own statement (or transaction); a file adds its attachment.
+  const change = !file ? await ingestInbound(db, input) : await db.transaction(async (tx) => {
+    const result = await ingestInbound(tx, input);
+    if (result.duplicate || !result.messageId) return result;
+    const [conversation] = await tx.select({ contactId: conversations.contactId }).from(conversations).where(eq(conversations.id, result.conversationId));
+    await tx.insert(attachments).values({ orgId: account.orgId, messageId: result.messageId, contactId: conversation.contactId, ...file, createdAt: event.at });
+    return result;
+  });
+  if (!change.duplicate) await publishEvents(deps.database, account.orgId, change.eventIds);
+}
+
+function inboundOf(account: ChannelAccount, event: InboundMessage, contactName: string): Inbound {
+  return {
     orgId: account.orgId,
     channelId: account.id,
     externalId: event.externalId,
@@ -147,27 +159,33 @@ async function storeInboundMessage(deps: Deps, account: ChannelAccount, event: I
     at: event.at,
     metadata: event.metadata,
     replyWindowEndsAt: windowEndsAt(account.kind, event.at),
+    replyToProviderId: event.replyToProviderId ?? null,
   };
-  // A plain message is one transaction (ingestInbound's own); a reply or a file adds to it.
-  const simple = !file && !event.replyToProviderId;
-  const change = simple ? await ingestInbound(db, input) : await db.transaction(async (tx) => {
-    const result = await ingestInbound(tx, input);
-    if (result.duplicate || !result.messageId) return result;
-    if (event.replyToProviderId) {
-      await tx
-        .update(messages)
-        .set({
-          replyToId: sql`(select m.id from ${messages} m where m.channel_id = ${account.id} and m.provider_message_id = ${event.replyToProviderId})`,
-        })
-        .where(eq(messages.id, result.messageId));
-    }
-    if (file) {
-      const [conversation] = await tx.select({ contactId: conversations.contactId }).from(conversations).where(eq(conversations.id, result.conversationId));
-      await tx.insert(attachments).values({ orgId: account.orgId, messageId: result.messageId, contactId: conversation.contactId, ...file, createdAt: event.at });
-    }
-    return result;
-  });
-  if (!change.duplicate) await publishEvents(deps.database, account.orgId, change.eventIds);
+}
+
+/**
+ * The most common webhook, one message without a file from a customer whose conversation is open,
+ * stored and applied in one statement: the delivery row (already processed), the message, the
+ * conversation's columns and the event, one commit, one round trip; the caller publishes the event.
+ * For anything else the delivery is stored unprocessed and `processed` is false: processDelivery
+ * takes it from there.
+ */
+export async function storeAppending(deps: Deps, account: ChannelAccount, body: string, event: InboundMessage): Promise<{ deliveryId: number; processed: boolean; eventIds: number[] }> {
+  const now = deps.clock.now();
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const [row] = await rows<AppendedRow & { delivery_id: number }>(
+    deps.database.db,
+    sql`with ${appendInboundSteps(inboundOf(account, event, event.contactName))},
+      delivery as (
+        insert into webhook_deliveries (channel_id, body, created_at, next_attempt_at, processed_at, attempts)
+        select ${account.id}, ${body}, ${at}, ${new Date(now.getTime() + LEASE_MS).toISOString()}::timestamptz, case when found then ${at} end, case when found then 1 else 0 end
+        from (select exists (select from conv) as found) f
+        returning id
+      )
+      select delivery.id::float8 as delivery_id, ${APPENDED} from delivery`,
+  );
+  const change = appendedFrom(row);
+  return { deliveryId: Number(row.delivery_id), processed: change !== null, eventIds: change?.eventIds ?? [] };
 }
 
 /** A new Messenger/Instagram customer's name from the provider's profile API (best effort). */

@@ -6,8 +6,9 @@ import type { Background } from "../background";
 import { accountOf, channelByWebhookKey, type ChannelRow } from "./accounts";
 import type { ChannelAccount } from "./types";
 import type { Deps } from "../context";
-import { processDelivery, storeDelivery } from "./inbound";
+import { processDelivery, storeAppending, storeDelivery } from "./inbound";
 import { validSignature } from "./signature";
+import { publishEvents } from "../realtime/events";
 import { sameSecret } from "./secrets";
 import { adaptersFor } from "./adapters";
 import type { InboundEvent } from "./types";
@@ -47,7 +48,7 @@ export function webhookRoutes(background: Background) {
   // Deliveries from one customer are processed in the order they arrived, so their messages keep
   // their order; different customers (and statuses, applied monotonically) proceed in parallel.
   const chains = new Map<string, Promise<unknown>>();
-  const inOrder = (key: string, work: () => Promise<unknown>) => {
+  const inOrder = <T>(key: string, work: () => Promise<T>): Promise<T> => {
     const next = (chains.get(key) ?? Promise.resolve()).then(work, work);
     chains.set(key, next);
     void next.finally(() => chains.get(key) === next && chains.delete(key));
@@ -88,9 +89,21 @@ export function webhookRoutes(background: Background) {
     } catch {
       return c.text("Body is not JSON", 400);
     }
-    const deliveryId = await storeDelivery(deps.database.db, channel.id, body, deps.clock.now());
     const events = adaptersFor(deps.config)[account.kind].parse(account, payload);
-    background.run("webhook", () => inOrder(orderKey(channel.id, events), () => processDelivery(deps, deliveryId, { account, events })));
+    const key = orderKey(channel.id, events);
+    const [only] = events;
+    // One message without a file, from a customer whose conversation is open, is stored and applied
+    // at once; everything else is stored, acknowledged, then processed.
+    const store = async () => ({ deliveryId: await storeDelivery(deps.database.db, channel.id, body, deps.clock.now()), processed: false, eventIds: [] });
+    const stored =
+      events.length === 1 && only.type === "message" && !only.media
+        ? await inOrder(key, () => storeAppending(deps, account, body, only)).catch((e) => {
+            deps.log.warn("webhook applied at once failed; stored for processing", { channelId: channel.id, error: e instanceof Error ? e.message : String(e) });
+            return store();
+          })
+        : await store();
+    if (stored.eventIds.length > 0) background.run("webhook", () => publishEvents(deps.database, account.orgId, stored.eventIds));
+    if (!stored.processed) background.run("webhook", () => inOrder(key, () => processDelivery(deps, stored.deliveryId, { account, events })));
     return c.text("EVENT_RECEIVED", 200);
   });
 

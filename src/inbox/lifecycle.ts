@@ -1,7 +1,7 @@
 // A conversation's life: it starts (inbound message, agent, automation), agents join, it is
 // assigned or forwarded, replied to, and closed. Each change writes its events in the same transaction.
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { DbOrTx, Tx } from "@db/client";
+import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { rows, type DbOrTx, type Tx } from "@db/client";
 import {
   attachments,
   channels,
@@ -104,14 +104,19 @@ export interface Inbound {
   metadata?: Record<string, unknown>;
   /** Until when free-form replies may follow this message (channels with reply windows). */
   replyWindowEndsAt?: Date | null;
+  /** The provider id of the message this one answers, when the customer replied to one. */
+  replyToProviderId?: string | null;
 }
 
 /**
  * An inbound message: the contact (new contacts arrive unassigned), its open conversation (a new
  * one goes to the contact's owner, if any), and the message. The same provider message id twice is
- * stored once.
+ * stored once. Most messages come from a contact whose conversation is open: that is one statement
+ * (appendInbound); only a first message, or the first after a closing, opens a transaction.
  */
 export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change & { duplicate: boolean; messageId: number | null }> {
+  const appended = await appendInbound(db, input);
+  if (appended) return appended;
   return db.transaction(async (tx) => {
     const contact = await contactFor(tx, input);
     const opened = await openConversationFor(tx, {
@@ -122,41 +127,82 @@ export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change 
       assigneeId: contact.ownerId,
       at: input.at,
     });
-    const [message] = await tx
-      .insert(messages)
-      .values({
-        orgId: input.orgId,
-        conversationId: opened.id,
-        channelId: input.channelId,
-        direction: "in",
-        kind: input.kind ?? "text",
-        body: input.body,
-        providerMessageId: input.providerMessageId,
-        metadata: input.metadata ?? {},
-        createdAt: input.at,
-      })
-      .onConflictDoNothing({ target: [messages.channelId, messages.providerMessageId] })
-      .returning({ id: messages.id });
-    if (!message) return { conversationId: opened.id, eventIds: [], duplicate: true, messageId: null };
-    // postgres.js will not bind a Date inside raw SQL: pass the instant as text, typed.
-    const at = sql`${input.at.toISOString()}::timestamptz`;
-    await tx
-      .update(conversations)
-      .set({
-        lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${at})`,
-        lastMessagePreview: preview(input.body),
-        lastInboundAt: sql`greatest(${conversations.lastInboundAt}, ${at})`,
-        waitingSince: sql`coalesce(${conversations.waitingSince}, ${at})`,
-        ...(input.replyWindowEndsAt ? { replyWindowEndsAt: sql`greatest(${conversations.replyWindowEndsAt}, ${input.replyWindowEndsAt.toISOString()}::timestamptz)` } : {}),
-      })
-      .where(eq(conversations.id, opened.id));
     const eventIds: number[] = [];
     if (opened.created) {
       eventIds.push(await recordEvent(tx, { orgId: input.orgId, type: "conversation_created", conversationId: opened.id, subjectUserId: opened.assigneeId, data: { startedBy: "contact" }, createdAt: input.at }));
     }
-    eventIds.push(await recordEvent(tx, { orgId: input.orgId, type: "message_created", conversationId: opened.id, data: { messageId: message.id, direction: "in" }, createdAt: input.at }));
-    return { conversationId: opened.id, eventIds, duplicate: false, messageId: message.id };
+    const change = await appendInbound(tx, input);
+    // Closed by an agent between the two statements: the delivery is retried and opens a new one.
+    if (!change) throw new Error(`conversation ${opened.id} closed while a message for it arrived`);
+    return { ...change, eventIds: [...eventIds, ...change.eventIds] };
   });
+}
+
+type Appended = Change & { duplicate: boolean; messageId: number | null };
+
+/** Appends to the identity's open conversation; null when it has none (nothing is written then). */
+export async function appendInbound(db: DbOrTx, input: Inbound): Promise<Appended | null> {
+  const [row] = await rows<AppendedRow>(db, sql`with ${appendInboundSteps(input)} select ${APPENDED}`);
+  return appendedFrom(row);
+}
+
+/**
+ * The append as the steps of one WITH statement, for a caller that adds its own writes to the same
+ * statement (the webhook route stores the delivery beside it; src/channels/inbound.ts). The steps
+ * are named `conv` (the identity's open conversation, locked; no row when there is none), `msg`
+ * (the message; no row for a provider id seen before), `touched` (the conversation's activity,
+ * waiting and reply-window columns) and `ev` (message_created); select ${APPENDED} reads them.
+ */
+export function appendInboundSteps(input: Inbound): SQL {
+  const at = sql`${input.at.toISOString()}::timestamptz`;
+  const window = input.replyWindowEndsAt ? sql`${input.replyWindowEndsAt.toISOString()}::timestamptz` : sql`null::timestamptz`;
+  const replyTo = input.replyToProviderId
+    ? sql`(select r.id from messages r where r.channel_id = ${input.channelId} and r.provider_message_id = ${input.replyToProviderId})`
+    : sql`null::bigint`;
+  return sql`conv as (
+      select v.id from contact_identities i
+      join conversations v on v.contact_id = i.contact_id and v.status = 'open'
+      where i.channel_id = ${input.channelId} and i.external_id = ${input.externalId}
+      for update of v
+    ),
+    msg as (
+      insert into messages (org_id, conversation_id, channel_id, direction, kind, body, provider_message_id, reply_to_id, metadata, created_at)
+      select ${input.orgId}, conv.id, ${input.channelId}, 'in', ${input.kind ?? "text"}, ${input.body}, ${input.providerMessageId}, ${replyTo}, ${JSON.stringify(input.metadata ?? {})}::jsonb, ${at}
+      from conv
+      on conflict (channel_id, provider_message_id) do nothing
+      returning id, conversation_id
+    ),
+    touched as (
+      update conversations v set
+        last_message_at = greatest(v.last_message_at, ${at}),
+        last_message_preview = ${preview(input.body)},
+        last_inbound_at = greatest(v.last_inbound_at, ${at}),
+        waiting_since = coalesce(v.waiting_since, ${at}),
+        reply_window_ends_at = greatest(v.reply_window_ends_at, ${window})
+      from msg where v.id = msg.conversation_id
+      returning v.id
+    ),
+    ev as (
+      insert into events (org_id, type, conversation_id, data, created_at)
+      select ${input.orgId}, 'message_created', msg.conversation_id, jsonb_build_object('messageId', msg.id, 'direction', 'in'), ${at}
+      from msg
+      returning id
+    )`;
+}
+
+/** What appendInboundSteps produced, as one row (ids as float8: bigint would arrive as text). */
+export const APPENDED = sql`(select id::float8 from conv) as conversation_id, (select id::float8 from msg) as message_id, (select id::float8 from ev) as event_id`;
+export interface AppendedRow {
+  conversation_id: number | null;
+  message_id: number | null;
+  event_id: number | null;
+}
+
+export function appendedFrom(row: AppendedRow | undefined): Appended | null {
+  if (!row || row.conversation_id === null) return null;
+  const conversationId = Number(row.conversation_id);
+  if (row.message_id === null) return { conversationId, eventIds: [], duplicate: true, messageId: null };
+  return { conversationId, eventIds: [Number(row.event_id)], duplicate: false, messageId: Number(row.message_id) };
 }
 
 /** The contact behind a channel identity, created (unassigned) on first contact. */
