@@ -66,6 +66,51 @@ export function onPublished(database: Database, fn: (orgId: number) => void): ()
 export async function publishEvents(database: Database, orgId: number, ids: number[]) {
   if (ids.length === 0) return;
   for (const fn of publishedHere.get(database) ?? []) fn(orgId);
-  // Ids only: payloads stay far below NOTIFY's 8000-byte limit, and listeners read the rows.
-  await database.notify(EVENTS_CHANNEL, JSON.stringify({ orgId, ids }));
+  let outbound = notifiers.get(database);
+  if (!outbound) notifiers.set(database, (outbound = new Notifier(database)));
+  await outbound.send(orgId, ids);
 }
+
+/** Ids per notification: far below NOTIFY's 8000-byte payload limit. */
+const IDS_PER_NOTIFY = 400;
+
+/**
+ * NOTIFY serializes the commits that carry one across the whole server, so a process sends one at
+ * a time: ids published while one is on its way go out together in the next, one per organization.
+ * An idle process still notifies at once; a busy one sends fewer, larger notifications.
+ */
+class Notifier {
+  #waiting = new Map<number, number[]>();
+  /** The notification the waiting ids will go out with, once the one in flight is done. */
+  #next: Promise<void> | null = null;
+  #inFlight: Promise<void> = Promise.resolve();
+
+  constructor(private database: Database) {}
+
+  send(orgId: number, ids: number[]): Promise<void> {
+    const list = this.#waiting.get(orgId);
+    if (list) list.push(...ids);
+    else this.#waiting.set(orgId, [...ids]);
+    if (!this.#next) {
+      this.#next = this.#inFlight.then(() => {
+        const batch = this.#waiting;
+        this.#waiting = new Map();
+        this.#next = null;
+        return this.#notify(batch);
+      });
+      this.#inFlight = this.#next.catch(() => {});
+    }
+    return this.#next;
+  }
+
+  async #notify(batch: Map<number, number[]>) {
+    const sends: Promise<void>[] = [];
+    for (const [orgId, ids] of batch) {
+      // Ids only: listeners read the rows.
+      for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) sends.push(this.database.notify(EVENTS_CHANNEL, JSON.stringify({ orgId, ids: ids.slice(i, i + IDS_PER_NOTIFY) })));
+    }
+    await Promise.all(sends);
+  }
+}
+
+const notifiers = new WeakMap<Database, Notifier>();

@@ -29,7 +29,13 @@ describe("live updates over SSE", () => {
     // The larger ids reach the stream first, as when their transaction committed first.
     await publishEvents(t.database, w.orgId, late.eventIds);
     await publishEvents(t.database, w.orgId, early.eventIds);
-    const got = await readSse(stream, (m) => m.data.includes("Early Id"));
+    // Each notification's rows are read on a pooled connection: either batch may render first.
+    const seen = { early: false, later: false };
+    const got = await readSse(stream, (m) => {
+      seen.early ||= m.data.includes("Early Id");
+      seen.later ||= m.data.includes("Later Id");
+      return seen.early && seen.later;
+    });
     expect(got.some((m) => m.data.includes("Later Id"))).toBe(true);
     expect(got.some((m) => m.data.includes("Early Id"))).toBe(true);
     // The browser resumes from the largest id, never moved back by the late one.
