@@ -1,7 +1,7 @@
 // Opens Kanal's database: Postgres through postgres.js when a URL is given, embedded PGlite otherwise.
 import { PGlite } from "@electric-sql/pglite";
-import { sql as dsql, type SQL } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { sql as dsql, type Query, type SQL } from "drizzle-orm";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgSession } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -49,6 +49,25 @@ export function keptQuery<T>(db: DbOrTx, key: string, build: () => T): T {
   let query = byKey.get(key) as T | undefined;
   if (query === undefined) byKey.set(key, (query = build()));
   return query;
+}
+
+const dialect = new PgDialect();
+
+/**
+ * A raw statement written once with `sql.placeholder(name)` for its values, turned into text on
+ * first use and then run with values by name, on the database or inside a transaction: composing a
+ * long `sql` template on every call costs more JavaScript than its round trip (see keptQuery for the
+ * query builder's). Values are bound as they are given: timestamps as ISO text with a cast.
+ */
+export function fixedStatement<Row>(build: () => SQL): (db: DbOrTx, values: Record<string, unknown>) => Promise<Row[]> {
+  let query: Query | undefined;
+  return async (db, values) => {
+    query ??= dialect.sqlToQuery(build());
+    // What db.execute does, minus composing the text: `session` is drizzle's (typed internal).
+    const { session } = db as unknown as { session: PgSession };
+    const result = (await session.prepareQuery(query, undefined, undefined, false).execute(values)) as Row[] | { rows: Row[] };
+    return Array.isArray(result) ? result : result.rows;
+  };
 }
 
 /**

@@ -1,10 +1,10 @@
 // Webhook deliveries: stored raw before they are acknowledged, then processed from the table —
 // inline right after the acknowledgement, and by a job for anything a crash or an error left behind.
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
-import { rows, type Database, type DbOrTx } from "@db/client";
+import { fixedStatement, type Database, type DbOrTx } from "@db/client";
 import { attachments, contactIdentities, conversations, messages, webhookDeliveries, type DeliveryState } from "@db/schema";
 import type { Deps } from "../context";
-import { APPENDED, appendedFrom, appendInboundSteps, ingestInbound, type AppendedRow, type Inbound } from "../inbox/lifecycle";
+import { APPEND_STEPS, APPENDED, appendedFrom, appendValues, ingestInbound, type AppendedRow, type Inbound } from "../inbox/lifecycle";
 import { publishEvents, recordEvent } from "../realtime/events";
 import { storageFor, storeBytes } from "../media/storage";
 import { accountOf } from "./accounts";
@@ -172,21 +172,27 @@ function inboundOf(account: ChannelAccount, event: InboundMessage, contactName: 
  */
 export async function storeAppending(deps: Deps, account: ChannelAccount, body: string, event: InboundMessage): Promise<{ deliveryId: number; processed: boolean; eventIds: number[] }> {
   const now = deps.clock.now();
-  const at = sql`${now.toISOString()}::timestamptz`;
-  const [row] = await rows<AppendedRow & { delivery_id: number }>(
-    deps.database.db,
-    sql`with ${appendInboundSteps(inboundOf(account, event, event.contactName))},
-      delivery as (
-        insert into webhook_deliveries (channel_id, body, created_at, next_attempt_at, processed_at, attempts)
-        select ${account.id}, ${body}, ${at}, ${new Date(now.getTime() + LEASE_MS).toISOString()}::timestamptz, case when found then ${at} end, case when found then 1 else 0 end
-        from (select exists (select from conv) as found) f
-        returning id
-      )
-      select delivery.id::float8 as delivery_id, ${APPENDED} from delivery`,
-  );
+  const [row] = await storeAppendingStatement(deps.database.db, {
+    ...appendValues(inboundOf(account, event, event.contactName)),
+    deliveryBody: body,
+    receivedAt: now.toISOString(),
+    leasedUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
+  });
   const change = appendedFrom(row);
   return { deliveryId: Number(row.delivery_id), processed: change !== null, eventIds: change?.eventIds ?? [] };
 }
+
+const storeAppendingStatement = fixedStatement<AppendedRow & { delivery_id: number }>(
+  () => sql`with ${APPEND_STEPS},
+    delivery as (
+      insert into webhook_deliveries (channel_id, body, created_at, next_attempt_at, processed_at, attempts)
+      select ${sql.placeholder("channelId")}, ${sql.placeholder("deliveryBody")}, ${sql.placeholder("receivedAt")}::timestamptz, ${sql.placeholder("leasedUntil")}::timestamptz,
+        case when found then ${sql.placeholder("receivedAt")}::timestamptz end, case when found then 1 else 0 end
+      from (select exists (select from conv) as found) f
+      returning id
+    )
+    select delivery.id::float8 as delivery_id, ${APPENDED} from delivery`,
+);
 
 /** A new Messenger/Instagram customer's name from the provider's profile API (best effort). */
 async function profileName(deps: Deps, account: ChannelAccount, externalId: string): Promise<string> {

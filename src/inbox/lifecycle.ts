@@ -1,7 +1,7 @@
 // A conversation's life: it starts (inbound message, agent, automation), agents join, it is
 // assigned or forwarded, replied to, and closed. Each change writes its events in the same transaction.
-import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import { rows, type DbOrTx, type Tx } from "@db/client";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { fixedStatement, type DbOrTx, type Tx } from "@db/client";
 import {
   attachments,
   channels,
@@ -140,57 +140,74 @@ export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change 
 
 type Appended = Change & { duplicate: boolean; messageId: number | null };
 
+const appendStatement = fixedStatement<AppendedRow>(() => sql`with ${APPEND_STEPS} select ${APPENDED}`);
+
 /** Appends to the identity's open conversation; null when it has none (nothing is written then). */
 export async function appendInbound(db: DbOrTx, input: Inbound): Promise<Appended | null> {
-  const [row] = await rows<AppendedRow>(db, sql`with ${appendInboundSteps(input)} select ${APPENDED}`);
+  const [row] = await appendStatement(db, appendValues(input));
   return appendedFrom(row);
 }
 
+const value = (name: keyof ReturnType<typeof appendValues>) => sql.placeholder(name);
+
 /**
  * The append as the steps of one WITH statement, for a caller that adds its own writes to the same
- * statement (the webhook route stores the delivery beside it; src/channels/inbound.ts). The steps
- * are named `conv` (the identity's open conversation, locked; no row when there is none), `msg`
- * (the message; no row for a provider id seen before), `touched` (the conversation's activity,
- * waiting and reply-window columns) and `ev` (message_created); select ${APPENDED} reads them.
+ * statement (the webhook route stores the delivery beside it; src/channels/inbound.ts), with values
+ * from appendValues. The steps are named `conv` (the identity's open conversation, locked; no row
+ * when there is none), `msg` (the message; no row for a provider id seen before), `touched` (the
+ * conversation's activity, waiting and reply-window columns) and `ev` (message_created);
+ * select ${APPENDED} reads them.
  */
-export function appendInboundSteps(input: Inbound): SQL {
-  const at = sql`${input.at.toISOString()}::timestamptz`;
-  const window = input.replyWindowEndsAt ? sql`${input.replyWindowEndsAt.toISOString()}::timestamptz` : sql`null::timestamptz`;
-  const replyTo = input.replyToProviderId
-    ? sql`(select r.id from messages r where r.channel_id = ${input.channelId} and r.provider_message_id = ${input.replyToProviderId})`
-    : sql`null::bigint`;
-  return sql`conv as (
-      select v.id from contact_identities i
-      join conversations v on v.contact_id = i.contact_id and v.status = 'open'
-      where i.channel_id = ${input.channelId} and i.external_id = ${input.externalId}
-      for update of v
-    ),
-    msg as (
-      insert into messages (org_id, conversation_id, channel_id, direction, kind, body, provider_message_id, reply_to_id, metadata, created_at)
-      select ${input.orgId}, conv.id, ${input.channelId}, 'in', ${input.kind ?? "text"}, ${input.body}, ${input.providerMessageId}, ${replyTo}, ${JSON.stringify(input.metadata ?? {})}::jsonb, ${at}
-      from conv
-      on conflict (channel_id, provider_message_id) do nothing
-      returning id, conversation_id
-    ),
-    touched as (
-      update conversations v set
-        last_message_at = greatest(v.last_message_at, ${at}),
-        last_message_preview = ${preview(input.body)},
-        last_inbound_at = greatest(v.last_inbound_at, ${at}),
-        waiting_since = coalesce(v.waiting_since, ${at}),
-        reply_window_ends_at = greatest(v.reply_window_ends_at, ${window})
-      from msg where v.id = msg.conversation_id
-      returning v.id
-    ),
-    ev as (
-      insert into events (org_id, type, conversation_id, data, created_at)
-      select ${input.orgId}, 'message_created', msg.conversation_id, jsonb_build_object('messageId', msg.id, 'direction', 'in'), ${at}
-      from msg
-      returning id
-    )`;
+export const APPEND_STEPS = sql`conv as (
+    select v.id from contact_identities i
+    join conversations v on v.contact_id = i.contact_id and v.status = 'open'
+    where i.channel_id = ${value("channelId")} and i.external_id = ${value("externalId")}
+    for update of v
+  ),
+  msg as (
+    insert into messages (org_id, conversation_id, channel_id, direction, kind, body, provider_message_id, reply_to_id, metadata, created_at)
+    select ${value("orgId")}, conv.id, ${value("channelId")}, 'in', ${value("kind")}, ${value("text")}, ${value("providerMessageId")},
+      (select r.id from messages r where r.channel_id = ${value("channelId")} and r.provider_message_id = ${value("replyToProviderId")}),
+      ${value("metadata")}::jsonb, ${value("at")}::timestamptz
+    from conv
+    on conflict (channel_id, provider_message_id) do nothing
+    returning id, conversation_id
+  ),
+  touched as (
+    update conversations v set
+      last_message_at = greatest(v.last_message_at, ${value("at")}::timestamptz),
+      last_message_preview = ${value("preview")},
+      last_inbound_at = greatest(v.last_inbound_at, ${value("at")}::timestamptz),
+      waiting_since = coalesce(v.waiting_since, ${value("at")}::timestamptz),
+      reply_window_ends_at = greatest(v.reply_window_ends_at, ${value("replyWindowEndsAt")}::timestamptz)
+    from msg where v.id = msg.conversation_id
+    returning v.id
+  ),
+  ev as (
+    insert into events (org_id, type, conversation_id, data, created_at)
+    select ${value("orgId")}, 'message_created', msg.conversation_id, jsonb_build_object('messageId', msg.id, 'direction', 'in'), ${value("at")}::timestamptz
+    from msg
+    returning id
+  )`;
+
+/** APPEND_STEPS's values for one message. */
+export function appendValues(input: Inbound) {
+  return {
+    orgId: input.orgId,
+    channelId: input.channelId,
+    externalId: input.externalId,
+    kind: input.kind ?? "text",
+    text: input.body,
+    providerMessageId: input.providerMessageId,
+    replyToProviderId: input.replyToProviderId ?? null,
+    metadata: JSON.stringify(input.metadata ?? {}),
+    at: input.at.toISOString(),
+    preview: preview(input.body),
+    replyWindowEndsAt: input.replyWindowEndsAt?.toISOString() ?? null,
+  };
 }
 
-/** What appendInboundSteps produced, as one row (ids as float8: bigint would arrive as text). */
+/** What APPEND_STEPS produced, as one row (ids as float8: bigint would arrive as text). */
 export const APPENDED = sql`(select id::float8 from conv) as conversation_id, (select id::float8 from msg) as message_id, (select id::float8 from ev) as event_id`;
 export interface AppendedRow {
   conversation_id: number | null;
