@@ -12,6 +12,8 @@ export interface WebhookJob {
   phoneCount: number;
   /** Request numbers start here, so runs of one case pick different messages. */
   firstN: number;
+  /** Request n comes from customer n (mod phoneCount) instead of one spread by a hash: a warm-up that reaches every customer. */
+  inTurn?: boolean;
   requests: number;
   seconds: number;
   mode: "closed" | "open";
@@ -41,7 +43,8 @@ async function drive(job: WebhookJob): Promise<WebhookSample> {
   const n = job.mode === "open" ? Math.min(job.requests, Math.ceil((job.rate ?? 1) * job.seconds)) : job.requests;
   const payloads = Array.from({ length: n }, (_, i) => {
     const number = job.firstN + i;
-    return signedWhatsappText(job.target, customerPhone(job.phoneBase, job.phoneCount, number), number);
+    const phone = job.inTurn ? String(job.phoneBase + (number % job.phoneCount)) : customerPhone(job.phoneBase, job.phoneCount, number);
+    return signedWhatsappText(job.target, phone, number);
   });
   const latencies = new Float64Array(n);
   let errors = 0;
