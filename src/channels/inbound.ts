@@ -225,48 +225,55 @@ const RANK: Record<DeliveryState, number> = { pending: 0, sent: 1, delivered: 2,
  * (sent < delivered < read; failed only before delivery). Returns "unknown" for a message not recorded yet.
  */
 export async function applyStatus(database: Database, account: ChannelAccount, status: InboundStatus): Promise<"applied" | "stale" | "unknown"> {
-  const { db } = database;
   const lower = (Object.keys(RANK) as DeliveryState[]).filter((s) => (status.status === "failed" ? s === "pending" || s === "sent" : RANK[s] < RANK[status.status] && s !== "failed"));
-  const at = status.at;
-  const apply = () => db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(messages)
-      .set({
-        delivery: status.status,
-        ...(status.status === "failed" ? { errorCode: status.errorCode ?? null, errorText: status.errorText ?? null } : {}),
-        sentAt: sql`coalesce(${messages.sentAt}, ${at.toISOString()}::timestamptz)`,
-        ...(status.status === "delivered" || status.status === "read" ? { deliveredAt: sql`coalesce(${messages.deliveredAt}, ${at.toISOString()}::timestamptz)` } : {}),
-        ...(status.status === "read" ? { readAt: at } : {}),
-      })
-      .where(and(eq(messages.channelId, account.id), eq(messages.providerMessageId, status.providerMessageId), inArray(messages.delivery, lower)))
-      .returning({ id: messages.id, conversationId: messages.conversationId });
-    if (!updated) return null;
-    const eventId = await recordEvent(tx, {
-      orgId: account.orgId,
-      type: "delivery_changed",
-      conversationId: updated.conversationId,
-      data: { messageId: updated.id, delivery: status.status, ...(status.errorCode ? { errorCode: status.errorCode } : {}) },
-      createdAt: at,
-    });
-    return eventId;
-  });
+  const values = {
+    orgId: account.orgId,
+    channelId: account.id,
+    providerMessageId: status.providerMessageId,
+    status: status.status,
+    errorCode: status.errorCode ?? null,
+    errorText: status.errorText ?? null,
+    at: status.at.toISOString(),
+    lower: `{${lower.join(",")}}`,
+  };
   for (let tries = 0; tries < 3; tries++) {
-    const change = await apply();
-    if (change) {
-      await publishEvents(database, account.orgId, [change]);
+    const [row] = await applyStatusStatement(database.db, values);
+    if (row.event_id !== null) {
+      await publishEvents(database, account.orgId, [Number(row.event_id)]);
       return "applied";
     }
-    const [found] = await db
-      .select({ delivery: messages.delivery })
-      .from(messages)
-      .where(and(eq(messages.channelId, account.id), eq(messages.providerMessageId, status.providerMessageId)));
-    if (!found) return "unknown";
+    if (!row.known) return "unknown";
     // The update ran while the send was being recorded (its provider id not yet committed) and
     // the row now qualifies: apply it again rather than calling a live status stale.
-    if (!found.delivery || !lower.includes(found.delivery)) return "stale";
+    if (!row.delivery || !lower.includes(row.delivery)) return "stale";
   }
   return "stale";
 }
+
+/** A status's update and its delivery_changed event, one statement; with what the message held, when nothing qualified. */
+const applyStatusStatement = fixedStatement<{ event_id: number | null; known: boolean; delivery: DeliveryState | null }>(() => {
+  const value = (name: string) => sql.placeholder(name);
+  return sql`with upd as (
+      update messages m set
+        delivery = ${value("status")},
+        error_code = case when ${value("status")} = 'failed' then ${value("errorCode")} else m.error_code end,
+        error_text = case when ${value("status")} = 'failed' then ${value("errorText")} else m.error_text end,
+        sent_at = coalesce(m.sent_at, ${value("at")}::timestamptz),
+        delivered_at = case when ${value("status")} in ('delivered', 'read') then coalesce(m.delivered_at, ${value("at")}::timestamptz) else m.delivered_at end,
+        read_at = case when ${value("status")} = 'read' then ${value("at")}::timestamptz else m.read_at end
+      where m.channel_id = ${value("channelId")} and m.provider_message_id = ${value("providerMessageId")} and m.delivery = any(${value("lower")}::text[])
+      returning m.id, m.conversation_id
+    ),
+    ev as (
+      insert into events (org_id, type, conversation_id, data, created_at)
+      select ${value("orgId")}, 'delivery_changed', upd.conversation_id,
+        jsonb_strip_nulls(jsonb_build_object('messageId', upd.id, 'delivery', ${value("status")}::text, 'errorCode', ${value("errorCode")}::text)), ${value("at")}::timestamptz
+      from upd
+      returning id
+    ),
+    held as (select m.delivery from messages m where m.channel_id = ${value("channelId")} and m.provider_message_id = ${value("providerMessageId")})
+    select (select id::float8 from ev) as event_id, exists (select from held) as known, (select delivery from held) as delivery`;
+});
 
 /** Messenger's "delivered/read up to" receipts: every earlier reply to that customer moves up. */
 async function applyWatermark(database: Database, account: ChannelAccount, mark: InboundWatermark) {
