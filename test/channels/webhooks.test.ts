@@ -2,7 +2,8 @@
 // statuses applied monotonically and out of order, and nothing acknowledged that is not stored.
 import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { contacts, conversations, messages, webhookDeliveries } from "@db/schema";
+import postgres from "postgres";
+import { contacts, conversations, events, messages, webhookDeliveries } from "@db/schema";
 import { processDueDeliveries } from "../../src/channels/inbound";
 import { useTestApp } from "../support/app";
 import { addChannel, metaJson, signedPost, wamid, waText, whatsappPayload, SECRETS } from "../support/channels";
@@ -219,5 +220,67 @@ describe("durability", () => {
     expect(delivery.processedAt).toBeNull();
     expect(delivery.lastError).toBeTruthy();
     expect((await s.inbound()).length).toBe(0);
+  });
+
+  it("applies a message for an open conversation before acknowledging it, in the same commit as the delivery", async () => {
+    const s = await setup();
+    const first = waText("905550000091", "Ada", "ilk mesaj");
+    await s.post(metaJson(whatsappPayload(PHONE_ID, { contacts: [first.contact], messages: [first.message] })));
+    const second = waText("905550000091", "Ada", "ikinci mesaj");
+    const body = metaJson(whatsappPayload(PHONE_ID, { contacts: [second.contact], messages: [second.message] }));
+    // Not waiting for background work: what the acknowledgement promises is already there.
+    const res = await t.app.request(`/webhooks/${s.channel.webhookKey}`, signedPost(body));
+    expect(res.status).toBe(200);
+    const [delivery] = await t.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.body, body));
+    expect(delivery.processedAt).not.toBeNull();
+    expect(delivery.attempts).toBe(1);
+    const stored = await s.inbound();
+    expect(stored.map((m) => m.body)).toEqual(["ilk mesaj", "ikinci mesaj"]);
+    expect(stored[1].conversationId).toBe(stored[0].conversationId);
+    const [conversation] = await t.db.select().from(conversations).where(eq(conversations.id, stored[1].conversationId));
+    expect(conversation.lastMessagePreview).toBe("ikinci mesaj");
+    expect(conversation.waitingSince).not.toBeNull();
+    const created = await t.db.select().from(events).where(and(eq(events.conversationId, conversation.id), eq(events.type, "message_created"))).orderBy(events.id);
+    expect(created.map((e) => e.data.messageId)).toEqual(stored.map((m) => m.id));
+    await t.app.runtime.background.idle();
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)("a message that arrives while an agent closes the conversation opens a new one, never joins the closed one", async () => {
+    const s = await setup();
+    const from = "905550000092";
+    const first = waText(from, "Ece", "merhaba");
+    await s.post(metaJson(whatsappPayload(PHONE_ID, { contacts: [first.contact], messages: [first.message] })));
+    const [{ conversationId }] = await s.inbound();
+    const other = postgres(t.databaseUrl!, { max: 1, onnotice: () => {} });
+    try {
+      let locked!: () => void;
+      let commit!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const mayCommit = new Promise<void>((resolve) => (commit = resolve));
+      // An agent's close, holding the conversation's row until told to commit.
+      const closing = other.begin(async (tx) => {
+        await tx`select id from conversations where id = ${conversationId} for update`;
+        await tx`update conversations set status = 'closed', closed_at = now(), waiting_since = null where id = ${conversationId}`;
+        locked();
+        await mayCommit;
+      });
+      await isLocked;
+      const second = waText(from, "Ece", "bir sorum daha var");
+      let answered = false;
+      const posting = s.post(metaJson(whatsappPayload(PHONE_ID, { contacts: [second.contact], messages: [second.message] }))).then((res) => ((answered = true), res));
+      await Bun.sleep(300);
+      expect(answered).toBe(false); // waiting on the conversation's row
+      commit();
+      await closing;
+      expect((await posting).status).toBe(200);
+      await t.app.runtime.background.idle();
+      const stored = await s.inbound();
+      expect(stored.map((m) => m.body)).toEqual(["merhaba", "bir sorum daha var"]);
+      expect(stored[1].conversationId).not.toBe(conversationId);
+      const [reopened] = await t.db.select().from(conversations).where(eq(conversations.id, stored[1].conversationId));
+      expect(reopened.status).toBe("open");
+    } finally {
+      await other.end();
+    }
   });
 });
