@@ -29,6 +29,24 @@ export async function storeDelivery(db: DbOrTx, channelId: number, body: string,
   return row.id;
 }
 
+/**
+ * Stores a verified webhook; the caller acknowledges only after this returns. The most common one,
+ * a single message without a file from a customer whose conversation is open, is applied in the
+ * same statement (storeAppending); anything else, or that statement failing, is stored for
+ * processDelivery (`processed` false).
+ */
+export async function storeWebhook(deps: Deps, account: ChannelAccount, body: string, events: InboundEvent[]): Promise<{ deliveryId: number; processed: boolean; eventIds: number[] }> {
+  const [only] = events;
+  if (events.length === 1 && only.type === "message" && !only.media) {
+    try {
+      return await storeAppending(deps, account, body, only);
+    } catch (e) {
+      deps.log.warn("webhook could not be applied at once; stored for processing", { channelId: account.id, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return { deliveryId: await storeDelivery(deps.database.db, account.id, body, deps.clock.now()), processed: false, eventIds: [] };
+}
+
 /** Processes one stored delivery; failures are recorded with a backoff and retried, never dropped. */
 export async function processDelivery(
   deps: Deps,
@@ -170,7 +188,7 @@ function inboundOf(account: ChannelAccount, event: InboundMessage, contactName: 
  * For anything else the delivery is stored unprocessed and `processed` is false: processDelivery
  * takes it from there.
  */
-export async function storeAppending(deps: Deps, account: ChannelAccount, body: string, event: InboundMessage): Promise<{ deliveryId: number; processed: boolean; eventIds: number[] }> {
+async function storeAppending(deps: Deps, account: ChannelAccount, body: string, event: InboundMessage): Promise<{ deliveryId: number; processed: boolean; eventIds: number[] }> {
   const now = deps.clock.now();
   const [row] = await storeAppendingStatement(deps.database.db, {
     ...appendValues(inboundOf(account, event, event.contactName)),

@@ -6,7 +6,7 @@ import type { Background } from "../background";
 import { accountOf, channelByWebhookKey, type ChannelRow } from "./accounts";
 import type { ChannelAccount } from "./types";
 import type { Deps } from "../context";
-import { processDelivery, storeAppending, storeDelivery } from "./inbound";
+import { processDelivery, storeWebhook } from "./inbound";
 import { validSignature } from "./signature";
 import { publishEvents } from "../realtime/events";
 import { sameSecret } from "./secrets";
@@ -91,17 +91,7 @@ export function webhookRoutes(background: Background) {
     }
     const events = adaptersFor(deps.config)[account.kind].parse(account, payload);
     const key = orderKey(channel.id, events);
-    const [only] = events;
-    // One message without a file, from a customer whose conversation is open, is stored and applied
-    // at once; everything else is stored, acknowledged, then processed.
-    const store = async () => ({ deliveryId: await storeDelivery(deps.database.db, channel.id, body, deps.clock.now()), processed: false, eventIds: [] });
-    const stored =
-      events.length === 1 && only.type === "message" && !only.media
-        ? await inOrder(key, () => storeAppending(deps, account, body, only)).catch((e) => {
-            deps.log.warn("webhook applied at once failed; stored for processing", { channelId: channel.id, error: e instanceof Error ? e.message : String(e) });
-            return store();
-          })
-        : await store();
+    const stored = await inOrder(key, () => storeWebhook(deps, account, body, events));
     if (stored.eventIds.length > 0) background.run("webhook", () => publishEvents(deps.database, account.orgId, stored.eventIds));
     if (!stored.processed) background.run("webhook", () => inOrder(key, () => processDelivery(deps, stored.deliveryId, { account, events })));
     return c.text("EVENT_RECEIVED", 200);
