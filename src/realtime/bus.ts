@@ -8,8 +8,11 @@ import { EVENTS_CHANNEL, onPublished } from "./events";
 
 export type LiveEvent = typeof events.$inferSelect;
 type Subscriber = (batch: LiveEvent[]) => void;
-/** Told an organization's data changed (`null`: anything may have changed while notifications were not heard). */
-export type ChangeObserver = (orgId: number | null) => void;
+/**
+ * Told an organization's data changed, with the ids of the events that changed it (`null`: anything
+ * may have changed while notifications were not heard).
+ */
+export type ChangeObserver = (orgId: number | null, ids?: number[]) => void;
 
 export class EventBus {
   #subscribers = new Map<number, Set<Subscriber>>();
@@ -23,7 +26,7 @@ export class EventBus {
     private log: Logger,
   ) {
     // This process's own changes reach its observers at once, not after the NOTIFY round trip.
-    onPublished(database, (orgId) => this.#changed(orgId));
+    onPublished(database, (orgId, ids) => this.#changed(orgId, ids));
   }
 
   /** Starts listening on first use; reconnects re-run `onListen`, after which streams catch up by id. */
@@ -67,10 +70,10 @@ export class EventBus {
     return () => this.#observers.delete(fn);
   }
 
-  #changed(orgId: number | null) {
+  #changed(orgId: number | null, ids?: number[]) {
     for (const fn of this.#observers) {
       try {
-        fn(orgId);
+        fn(orgId, ids);
       } catch (e) {
         this.log.error("change observer failed", { error: e });
       }
@@ -107,7 +110,7 @@ export class EventBus {
   async #deliver(payload: string) {
     try {
       const { orgId, ids } = JSON.parse(payload) as { orgId: number; ids: number[] };
-      this.#changed(typeof orgId === "number" ? orgId : null);
+      this.#changed(typeof orgId === "number" ? orgId : null, Array.isArray(ids) ? ids : undefined);
       const set = this.#subscribers.get(orgId);
       if (!set?.size || !Array.isArray(ids) || ids.length === 0) return;
       const batch = await this.database.db

@@ -52,10 +52,10 @@ export async function recordEvent(tx: DbOrTx, event: NewEvent): Promise<number> 
 
 export const EVENTS_CHANNEL = "kanal_events";
 
-const publishedHere = new WeakMap<Database, Set<(orgId: number) => void>>();
+const publishedHere = new WeakMap<Database, Set<(orgId: number, ids: number[]) => void>>();
 
 /** Calls `fn` as soon as this process publishes an organization's events through `database`. */
-export function onPublished(database: Database, fn: (orgId: number) => void): () => void {
+export function onPublished(database: Database, fn: (orgId: number, ids: number[]) => void): () => void {
   let set = publishedHere.get(database);
   if (!set) publishedHere.set(database, (set = new Set()));
   set.add(fn);
@@ -65,7 +65,7 @@ export function onPublished(database: Database, fn: (orgId: number) => void): ()
 /** Tells every process (in-process listeners and other processes via NOTIFY) that events exist. */
 export async function publishEvents(database: Database, orgId: number, ids: number[]) {
   if (ids.length === 0) return;
-  for (const fn of publishedHere.get(database) ?? []) fn(orgId);
+  for (const fn of publishedHere.get(database) ?? []) fn(orgId, ids);
   let outbound = notifiers.get(database);
   if (!outbound) notifiers.set(database, (outbound = new Notifier(database)));
   await outbound.send(orgId, ids);

@@ -27,8 +27,9 @@ describe("publishing events", () => {
       await until(() => heard.payloads.flatMap((p) => p.ids).length >= 30);
       // This process's own listeners are told at once, each time.
       expect(woken.length).toBe(30);
-      expect(heard.payloads.length).toBeLessThan(30);
-      expect(heard.payloads.length).toBeGreaterThanOrEqual(2);
+      const mine = heard.payloads.filter((p) => p.orgId === 7001 || p.orgId === 7002);
+      expect(mine.length).toBeLessThan(30);
+      expect(mine.length).toBeGreaterThanOrEqual(2);
       for (const orgId of [7001, 7002]) {
         const ids = heard.payloads.filter((p) => p.orgId === orgId).flatMap((p) => p.ids);
         expect(ids.sort()).toEqual(Array.from({ length: 15 }, (_, k) => 100 + 2 * k + (orgId === 7001 ? 1 : 0)));
@@ -43,10 +44,11 @@ describe("publishing events", () => {
     try {
       const ids = Array.from({ length: 1_000 }, (_, i) => 1_000_000_000 + i);
       await publishEvents(t.database, 7003, ids);
-      await until(() => heard.payloads.flatMap((p) => p.ids).length >= ids.length);
-      expect(heard.payloads.flatMap((p) => p.ids)).toEqual(ids);
-      expect(heard.payloads.length).toBe(3);
-      for (const p of heard.payloads) expect(JSON.stringify(p).length).toBeLessThan(8_000);
+      const mine = () => heard.payloads.filter((p) => p.orgId === 7003);
+      await until(() => mine().flatMap((p) => p.ids).length >= ids.length);
+      expect(mine().flatMap((p) => p.ids)).toEqual(ids);
+      expect(mine().length).toBe(3);
+      for (const p of mine()) expect(JSON.stringify(p).length).toBeLessThan(8_000);
     } finally {
       await heard.stop();
     }

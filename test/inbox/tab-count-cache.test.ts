@@ -1,0 +1,65 @@
+// The kept tab counts: messages and statuses leave them as they are; an event that moves a
+// conversation between tabs has them counted again, whichever process published it.
+import { describe, expect, it } from "bun:test";
+import { eq } from "drizzle-orm";
+import { channels, closingMessages, contacts, conversations } from "@db/schema";
+import { newWebhookKey } from "../../src/admin/organizations";
+import { actorFor } from "../../src/auth/accounts";
+import { assignConversation, closeConversation, ingestInbound, joinConversation } from "../../src/inbox/lifecycle";
+import { publishEvents } from "../../src/realtime/events";
+import { useTestApp } from "../support/app";
+
+const t = useTestApp();
+
+async function setup() {
+  const w = await t.world();
+  const [channel] = await t.db.insert(channels).values({ orgId: w.orgId, kind: "whatsapp", name: "WA", webhookKey: newWebhookKey() }).returning();
+  const admin = (await actorFor(t.db, w.admin.id, w.orgId))!;
+  const agent = (await actorFor(t.db, w.agent.id, w.orgId))!;
+  const inbound = async (externalId: string, body: string) => {
+    const change = await ingestInbound(t.db, { orgId: w.orgId, channelId: channel.id, externalId, contactName: `Contact ${externalId}`, body, providerMessageId: crypto.randomUUID(), at: t.clock.now() });
+    await publishEvents(t.database, w.orgId, change.eventIds);
+    return change;
+  };
+  /** A conversation written straight into the table, with no event: only a recount can see it. */
+  const unannounced = async () => {
+    const [contact] = await t.db.insert(contacts).values({ orgId: w.orgId, name: "Quiet", createdAt: t.clock.now(), updatedAt: t.clock.now() }).returning();
+    await t.db.insert(conversations).values({ orgId: w.orgId, contactId: contact.id, channelId: channel.id, startedBy: "contact", createdAt: t.clock.now(), lastMessageAt: t.clock.now() });
+  };
+  const counts = () => t.app.runtime.tabCounts.counts(t.db, admin);
+  await t.app.runtime.bus.start();
+  return { w, admin, agent, inbound, unannounced, counts };
+}
+
+describe("kept tab counts", () => {
+  it("keeps the counts through messages, and counts again when a conversation is opened, assigned or closed", async () => {
+    const { w, admin, agent, inbound, unannounced, counts } = await setup();
+    const first = await inbound("905550000301", "merhaba");
+    expect(await counts()).toEqual({ open: 1, assigned: 0, closed: 0, all: 1 });
+    await unannounced();
+    // A message to an open conversation moves nothing: the kept counts stand (the unannounced row is not seen).
+    await inbound("905550000301", "bir şey daha");
+    expect(await counts()).toEqual({ open: 1, assigned: 0, closed: 0, all: 1 });
+    // A new conversation is counted, and the count is taken afresh.
+    await inbound("905550000302", "selam");
+    expect(await counts()).toEqual({ open: 3, assigned: 0, closed: 0, all: 3 });
+    const assigned = await assignConversation(t.db, admin, first.conversationId, { userId: w.agent.id }, t.clock.now());
+    await publishEvents(t.database, w.orgId, assigned.eventIds);
+    expect(await counts()).toEqual({ open: 2, assigned: 1, closed: 0, all: 3 });
+    const [closing] = await t.db.select().from(closingMessages).where(eq(closingMessages.orgId, w.orgId));
+    const closed = await closeConversation(t.db, agent, first.conversationId, closing.id, "en", t.clock.now());
+    await publishEvents(t.database, w.orgId, closed.eventIds);
+    expect(await counts()).toEqual({ open: 2, assigned: 0, closed: 1, all: 3 });
+  });
+
+  it("counts again for a change published by another process, heard only through NOTIFY", async () => {
+    const { w, agent, inbound, counts } = await setup();
+    const { conversationId } = await inbound("905550000311", "merhaba");
+    expect(await counts()).toEqual({ open: 1, assigned: 0, closed: 0, all: 1 });
+    const joined = await joinConversation(t.db, agent, conversationId, t.clock.now());
+    // What another process's publish looks like here: the notification alone.
+    await t.database.notify("kanal_events", JSON.stringify({ orgId: w.orgId, ids: joined.eventIds }));
+    for (let i = 0; i < 100 && (await counts()).assigned === 0; i++) await Bun.sleep(10);
+    expect(await counts()).toEqual({ open: 0, assigned: 1, closed: 0, all: 1 });
+  });
+});
