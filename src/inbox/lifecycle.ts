@@ -61,14 +61,8 @@ async function openConversationFor(
   tx: Tx,
   input: { orgId: number; contactId: number; channelId: number; startedBy: "contact" | "agent" | "automation"; type?: ConversationType; assigneeId: string | null; at: Date; reactivatedFromId?: number },
 ): Promise<{ id: number; created: boolean; assigneeId: string | null }> {
-  // Most messages join a conversation already open: look first (one round trip), insert only if not.
-  const open = () =>
-    tx
-      .select({ id: conversations.id, assigneeId: conversations.assigneeId })
-      .from(conversations)
-      .where(and(eq(conversations.contactId, input.contactId), eq(conversations.status, "open")));
-  const [already] = await open();
-  if (already) return { ...already, created: false };
+  // Callers come here when none is open, as a rule: insert first (one round trip); the partial
+  // unique index refuses a second open one, and then the one already open is used.
   const inserted = await tx
     .insert(conversations)
     .values({
@@ -86,8 +80,11 @@ async function openConversationFor(
     .onConflictDoNothing({ target: conversations.contactId, where: sql`status = 'open'` })
     .returning({ id: conversations.id, assigneeId: conversations.assigneeId });
   if (inserted[0]) return { ...inserted[0], created: true };
-  // Another transaction opened it meanwhile: the index let only one in; use that one.
-  const [existing] = await open();
+  // One was open already, or another transaction opened it meanwhile: the index let only one in.
+  const [existing] = await tx
+    .select({ id: conversations.id, assigneeId: conversations.assigneeId })
+    .from(conversations)
+    .where(and(eq(conversations.contactId, input.contactId), eq(conversations.status, "open")));
   return { ...existing, created: false };
 }
 
@@ -222,26 +219,19 @@ export function appendedFrom(row: AppendedRow | undefined): Appended | null {
   return { conversationId, eventIds: [Number(row.event_id)], duplicate: false, messageId: Number(row.message_id) };
 }
 
-/** The contact behind a channel identity, created (unassigned) on first contact. */
+/** The contact behind a channel identity, created (unassigned) on first contact: one statement. */
 async function contactFor(tx: Tx, input: Inbound): Promise<{ id: number; ownerId: string | null }> {
-  const [known] = await tx
-    .select({ id: contacts.id, ownerId: contacts.ownerId })
-    .from(contactIdentities)
-    .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
-    .where(and(eq(contactIdentities.channelId, input.channelId), eq(contactIdentities.externalId, input.externalId)));
-  if (known) return known;
-  const [created] = await tx
-    .insert(contacts)
-    .values({ orgId: input.orgId, name: input.contactName || input.externalId, phone: input.phone ?? null, createdAt: input.at, updatedAt: input.at })
-    .returning({ id: contacts.id, ownerId: contacts.ownerId });
-  const [identity] = await tx
-    .insert(contactIdentities)
-    .values({ orgId: input.orgId, contactId: created.id, channelId: input.channelId, externalId: input.externalId, createdAt: input.at })
-    .onConflictDoNothing({ target: [contactIdentities.channelId, contactIdentities.externalId] })
-    .returning({ contactId: contactIdentities.contactId });
-  if (identity) return created;
+  const [row] = await contactStatement(tx, {
+    orgId: input.orgId,
+    channelId: input.channelId,
+    externalId: input.externalId,
+    name: input.contactName || input.externalId,
+    phone: input.phone ?? null,
+    at: input.at.toISOString(),
+  });
+  if (row.id !== null) return { id: Number(row.id), ownerId: row.owner_id };
   // Another transaction registered this identity first: use its contact, drop ours.
-  await tx.delete(contacts).where(eq(contacts.id, created.id));
+  await tx.delete(contacts).where(eq(contacts.id, Number(row.made_id)));
   const [winner] = await tx
     .select({ id: contacts.id, ownerId: contacts.ownerId })
     .from(contactIdentities)
@@ -249,6 +239,30 @@ async function contactFor(tx: Tx, input: Inbound): Promise<{ id: number; ownerId
     .where(and(eq(contactIdentities.channelId, input.channelId), eq(contactIdentities.externalId, input.externalId)));
   return winner;
 }
+
+/** The known contact, or a new one with its identity; `id` null (and `made_id` to drop) when another transaction won the identity. */
+const contactStatement = fixedStatement<{ id: number | null; owner_id: string | null; made_id: number | null }>(() => {
+  const value = (name: string) => sql.placeholder(name);
+  return sql`with known as (
+      select c.id, c.owner_id from contact_identities i join contacts c on c.id = i.contact_id
+      where i.channel_id = ${value("channelId")} and i.external_id = ${value("externalId")}
+    ),
+    made as (
+      insert into contacts (org_id, name, phone, created_at, updated_at)
+      select ${value("orgId")}, ${value("name")}, ${value("phone")}, ${value("at")}::timestamptz, ${value("at")}::timestamptz
+      where not exists (select from known)
+      returning id, owner_id
+    ),
+    identity as (
+      insert into contact_identities (org_id, contact_id, channel_id, external_id, created_at)
+      select ${value("orgId")}, made.id, ${value("channelId")}, ${value("externalId")}, ${value("at")}::timestamptz from made
+      on conflict (channel_id, external_id) do nothing
+      returning contact_id
+    )
+    select coalesce((select id from known), (select contact_id from identity))::float8 as id,
+      coalesce((select owner_id from known), (select owner_id from made)) as owner_id,
+      (select id from made)::float8 as made_id`;
+});
 
 async function lockConversation(tx: Tx, actor: Actor, conversationId: number) {
   const [row] = await tx
