@@ -36,7 +36,9 @@ export function setLocale(c: Ctx, locale: "en" | "tr") {
 }
 
 export function ui(c: Ctx): Ui {
-  return { t: c.get("t"), locale: c.get("locale"), path: c.req.path, user: c.get("user"), actor: c.get("actor") };
+  const actor = c.get("actor");
+  const liveSince = actor ? c.get("runtime").bus.latestEventId(actor.orgId) : undefined;
+  return { t: c.get("t"), locale: c.get("locale"), path: c.req.path, user: c.get("user"), actor, liveSince };
 }
 
 export function render(c: Ctx, page: JSX.Element, status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 = 200) {

@@ -37,7 +37,7 @@ export function Document({ ui, title, children, bodyClass }: { ui: Ui; title: st
 export function Layout({ ui, title, children, live = "view=other" }: { ui: Ui; title: string; children: Child; live?: string }) {
   return (
     <Document ui={ui} title={title}>
-      {ui.actor ? <div id="live" hx-sse:connect={`/events?${live}`} hx-swap="none" hidden></div> : null}
+      {ui.actor ? <div id="live" hx-sse:connect={`/events?${live}${ui.liveSince ? `&since=${ui.liveSince}` : ""}`} hx-swap="none" hidden></div> : null}
       {ui.actor ? <div id="live-sink" hidden></div> : null}
       <a class="skip" href="#main">
         {ui.t("nav.skipToContent")}

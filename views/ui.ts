@@ -8,6 +8,11 @@ export interface Ui {
   path: string;
   user: SignedInUser | null;
   actor: Actor | null;
+  /**
+   * The newest event of the organization this process had heard of as the page was drawn: the
+   * live stream replays from there, so what commits while the page loads is not missed.
+   */
+  liveSince?: number;
 }
 
 export type Flash = { kind: "ok" | "error"; text: string } | null;

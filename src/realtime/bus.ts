@@ -19,6 +19,7 @@ export class EventBus {
   #unlisten: (() => Promise<void>) | null = null;
   #starting: Promise<void> | null = null;
   #observers = new Set<ChangeObserver>();
+  #latest = new Map<number, number>();
   #listening = false;
 
   constructor(
@@ -70,7 +71,16 @@ export class EventBus {
     return () => this.#observers.delete(fn);
   }
 
+  /** The largest event id heard of per organization (a page's live stream replays from it). */
+  latestEventId(orgId: number): number | undefined {
+    return this.#latest.get(orgId);
+  }
+
   #changed(orgId: number | null, ids?: number[]) {
+    if (orgId !== null && ids) {
+      const latest = Math.max(this.#latest.get(orgId) ?? 0, ...ids);
+      if (latest > 0) this.#latest.set(orgId, latest);
+    }
     for (const fn of this.#observers) {
       try {
         fn(orgId, ids);

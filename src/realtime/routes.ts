@@ -39,8 +39,12 @@ export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
     const resumeFrom = Number(c.req.header("last-event-id") ?? "");
     let lastSent = Number.isSafeInteger(resumeFrom) && resumeFrom > 0 ? resumeFrom : null;
     if (lastSent === null) {
+      // A first connection starts where the page was drawn (`since`), so what committed while it
+      // loaded is sent too; never after the newest event, and without one, from the newest.
       const [row] = await db.select({ id: max(events.id) }).from(events).where(eq(events.orgId, actor.orgId));
-      lastSent = row?.id ?? 0;
+      const newest = row?.id ?? 0;
+      const since = Number(c.req.query("since"));
+      lastSent = Number.isSafeInteger(since) && since > 0 ? Math.min(since, newest) : newest;
     }
 
     const from = lastSent;

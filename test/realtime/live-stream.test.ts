@@ -84,6 +84,27 @@ describe("live updates over SSE", () => {
     expect(msg.data.slice(msg.data.indexOf("status-invisible"))).toContain("Okan Agent");
   });
 
+  it("sends what committed while the page was loading: the stream starts where the page was drawn", async () => {
+    const w = await t.world();
+    const [channel] = await t.db.insert(channels).values({ orgId: w.orgId, kind: "whatsapp", name: "WA", webhookKey: newWebhookKey() }).returning();
+    await t.app.runtime.bus.start();
+    const inbound = async (externalId: string, contactName: string) => {
+      const change = await ingestInbound(t.db, { orgId: w.orgId, channelId: channel.id, externalId, contactName, body: "merhaba", providerMessageId: crypto.randomUUID(), at: t.clock.now() });
+      await publishEvents(t.database, w.orgId, change.eventIds);
+    };
+    await inbound("905550002001", "Drawn Already");
+    const agent = await t.signIn(w.agent.email, w.orgId);
+    const page = await (await agent.get("/inbox?tab=open")).text();
+    expect(page).toContain("Drawn Already");
+    const connect = page.match(/hx-sse:connect="([^"]+)"/)![1].replaceAll("&amp;", "&");
+    expect(connect).toMatch(/since=\d+/);
+    // A customer writes after the page was drawn, before its browser opens the stream.
+    await inbound("905550002002", "While Loading");
+    const stream = await openStream(agent, connect);
+    const got = await readSse(stream, (m) => m.data.includes("While Loading"));
+    expect(got.some((m) => m.data.includes('data-upsert="conv-'))).toBe(true);
+  });
+
   it("never streams another organization's events", async () => {
     const w = await t.world();
     const rival = await t.world("Rival");
