@@ -1,5 +1,6 @@
 // Webhook deliveries: stored raw before they are acknowledged, then processed from the table —
 // inline right after the acknowledgement, and by a job for anything a crash or an error left behind.
+// The most common one (a message for an open conversation) is applied in the statement that stores it.
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { fixedStatement, type Database, type DbOrTx } from "@db/client";
 import { attachments, contactIdentities, conversations, messages, webhookDeliveries, type DeliveryState } from "@db/schema";
