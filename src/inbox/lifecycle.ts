@@ -114,6 +114,14 @@ export interface Inbound {
 export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change & { duplicate: boolean; messageId: number | null }> {
   const appended = await appendInbound(db, input);
   if (appended) return appended;
+  if (input.providerMessageId) {
+    // Seen before, its conversation closed since (a provider's late redelivery): nothing to open.
+    const [seen] = await db
+      .select({ conversationId: messages.conversationId })
+      .from(messages)
+      .where(and(eq(messages.channelId, input.channelId), eq(messages.providerMessageId, input.providerMessageId)));
+    if (seen) return { conversationId: seen.conversationId, eventIds: [], duplicate: true, messageId: null };
+  }
   return db.transaction(async (tx) => {
     const contact = await contactFor(tx, input);
     const opened = await openConversationFor(tx, {

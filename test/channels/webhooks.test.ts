@@ -90,6 +90,20 @@ describe("payloads", () => {
     expect(await t.db.$count(webhookDeliveries, eq(webhookDeliveries.processedAt, webhookDeliveries.processedAt))).toBeGreaterThanOrEqual(4);
   });
 
+  it("a message redelivered after its conversation was closed opens nothing", async () => {
+    const { post, inbound } = await setup();
+    const m = waText("905550000023", "Late Dup", "bir kez");
+    const body = metaJson(whatsappPayload(PHONE_ID, { contacts: [m.contact], messages: [m.message] }));
+    await post(body);
+    const [stored] = await inbound();
+    await t.db.update(conversations).set({ status: "closed", closedAt: t.clock.now() }).where(eq(conversations.id, stored.conversationId));
+    await post(body);
+    expect((await inbound()).length).toBe(1);
+    const [contact] = await t.db.select({ id: conversations.contactId }).from(conversations).where(eq(conversations.id, stored.conversationId));
+    const theirs = await t.db.select().from(conversations).where(eq(conversations.contactId, contact.id));
+    expect(theirs.map((c) => c.status)).toEqual(["closed"]);
+  });
+
   it("keeps locations, reactions, replies, buttons and unsupported types as such", async () => {
     const s = await setup();
     const { post, inbound } = s;
