@@ -30,8 +30,27 @@ let today = { now: NaN, timeZone: "", day: "" };
 export function shortTime(at: Date, now: Date, locale: Locale, timeZone: string): string {
   const day = formatter("en-CA", timeZone, "day");
   if (today.now !== now.getTime() || today.timeZone !== timeZone) today = { now: now.getTime(), timeZone, day: day.format(now) };
-  const sameDay = Math.abs(now.getTime() - at.getTime()) < LONGEST_DAY_MS && day.format(at) === today.day;
-  return formatter(locale, timeZone, sameDay ? "clock" : "date").format(at);
+  const sameDay = Math.abs(now.getTime() - at.getTime()) < LONGEST_DAY_MS && formatted(day, at) === today.day;
+  return formatted(formatter(locale, timeZone, sameDay ? "clock" : "date"), at);
+}
+
+/**
+ * What a formatter writes for an instant, kept: a list draws the same rows' times page after page,
+ * and formatting costs more than the rest of a row. Bounded; a full map starts over.
+ */
+const written = new Map<Intl.DateTimeFormat, Map<number, string>>();
+const WRITTEN_PER_FORMATTER = 10_000;
+
+function formatted(f: Intl.DateTimeFormat, at: Date): string {
+  let byInstant = written.get(f);
+  if (!byInstant) written.set(f, (byInstant = new Map()));
+  const ms = at.getTime();
+  let text = byInstant.get(ms);
+  if (text === undefined) {
+    if (byInstant.size >= WRITTEN_PER_FORMATTER) byInstant.clear();
+    byInstant.set(ms, (text = f.format(at)));
+  }
+  return text;
 }
 
 export function fullTime(at: Date, locale: Locale, timeZone: string): string {
