@@ -62,9 +62,9 @@ export const organizations = pgTable("organizations", {
   locale: text("locale").$type<Locale>().notNull().default("en"),
   settings: jsonb("settings").$type<OrganizationSettings>().notNull().default({}),
   /**
-   * Moved on by triggers (migration 0002) whenever the organization's active members, their names,
-   * its workgroups or CRM fields change, however they change: read with the session, it tells a
-   * process whether the inbox filter choices it keeps are still the organization's.
+   * Moved on by triggers (migrations 0002, 0003) whenever the organization's active members, their
+   * names, its workgroups, CRM fields or tags change, however they change: read with the session,
+   * it tells a process whether the filter choices and tags it keeps are still the organization's.
    */
   rosterVersion: bigint("roster_version", { mode: "number" }).notNull().default(0),
   createdAt: createdAt(),

@@ -20,6 +20,7 @@ import {
   type CustomFieldType,
 } from "@db/schema";
 import type { FieldDefinition } from "../contacts/profile";
+import { KeptByRoster } from "./roster";
 
 export const sessionTypes = conversationTypes.filter((t) => t !== "chat") as Exclude<ConversationType, "chat">[];
 export const sorts = ["activity", "created", "waiting"] as const;
@@ -230,9 +231,7 @@ export interface FilterChoices {
   fields: FieldDefinition[];
 }
 
-/** Each organization's choices as last read, with the roster_version they were read at, by database. */
-const keptChoices = new WeakMap<DbOrTx, Map<number, { version: number; choices: FilterChoices }>>();
-const KEPT_ORGANIZATIONS = 1_000;
+const keptChoices = new KeptByRoster<FilterChoices>();
 
 /**
  * What the filter panel offers (active members, workgroups, CRM fields). The inbox needs it on
@@ -244,10 +243,6 @@ const KEPT_ORGANIZATIONS = 1_000;
  * members' statuses, which change all day).
  */
 export async function filterChoices(db: DbOrTx, orgId: number, rosterVersion: number): Promise<FilterChoices> {
-  let byOrg = keptChoices.get(db);
-  if (!byOrg) keptChoices.set(db, (byOrg = new Map()));
-  const kept = byOrg.get(orgId);
-  if (kept?.version === rosterVersion) return kept.choices;
   const query = keptQuery(db, "filter_choices", () => {
     const org = sql.placeholder("orgId");
     return db
@@ -265,10 +260,9 @@ export async function filterChoices(db: DbOrTx, orgId: number, rosterVersion: nu
       .where(eq(organizations.id, org))
       .prepare("filter_choices");
   });
-  const [row] = await query.execute({ orgId });
-  if (!row) return { people: [], groups: [], fields: [] };
-  const choices = JSON.parse(row.choices) as FilterChoices;
-  if (byOrg.size >= KEPT_ORGANIZATIONS) byOrg.clear();
-  byOrg.set(orgId, { version: row.version, choices });
-  return choices;
+  const choices = await keptChoices.get(db, orgId, rosterVersion, async () => {
+    const [row] = await query.execute({ orgId });
+    return row ? { version: row.version, value: JSON.parse(row.choices) as FilterChoices } : null;
+  });
+  return choices ?? { people: [], groups: [], fields: [] };
 }
