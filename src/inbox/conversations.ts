@@ -313,11 +313,14 @@ async function tagsOf(db: DbOrTx, orgId: number, rosterVersion?: number): Promis
 async function withTags(db: DbOrTx, orgId: number, rosterVersion: number | undefined, rows: RowWithTagIds[]): Promise<ConversationRow[]> {
   let known = await tagsOf(db, orgId, rosterVersion);
   if (rosterVersion !== undefined && rows.some((r) => r.tagIds.some((id) => !known.has(Number(id))))) known = await tagsOf(db, orgId);
-  return rows.map(({ tagIds, ...row }) => {
-    const looks = tagIds.flatMap((id) => known.get(Number(id)) ?? []);
+  // Filled in place (the ids left beside): copying fifty rows showed in profiles.
+  const out = rows as unknown as (ConversationRow & RowWithTagIds)[];
+  for (const row of out) {
+    const looks = row.tagIds.flatMap((id) => known.get(Number(id)) ?? []);
     if (looks.length > 1) looks.sort((a, b) => a.rank - b.rank);
-    return { ...row, tags: looks.map(({ name, color }) => ({ name, color })) };
-  });
+    row.tags = looks.map(({ name, color }) => ({ name, color }));
+  }
+  return out;
 }
 
 export async function getConversationRow(db: DbOrTx, orgId: number, conversationId: number): Promise<ConversationRow | null> {
