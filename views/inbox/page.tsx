@@ -105,12 +105,21 @@ export interface Earlier {
 
 const channelGlyph: Record<ChannelKind, string> = { whatsapp: "WA", messenger: "M", instagram: "IG", webchat: "W", support: "K" };
 
+/** Drawn once per language and kind: every row has one. */
+const channelIcons = new Map<string, Html>();
+
 export function ChannelIcon({ ui, kind }: { ui: Ui; kind: ChannelKind }): Html {
-  const name = ui.t(`inbox.channel.${kind}`);
-  return html`<span class="channel channel-${kind}" title="${name}">
-    <span aria-hidden="true">${channelGlyph[kind]}</span>
-    <span class="visually-hidden">${name}</span>
-  </span>`;
+  const key = `${ui.locale}|${kind}`;
+  let icon = channelIcons.get(key);
+  if (!icon) {
+    const name = ui.t(`inbox.channel.${kind}`);
+    icon = html`<span class="channel channel-${kind}" title="${name}">
+      <span aria-hidden="true">${channelGlyph[kind]}</span>
+      <span class="visually-hidden">${name}</span>
+    </span>`;
+    channelIcons.set(key, icon);
+  }
+  return icon;
 }
 
 export function inboxHref(tab: Tab, search: string, extra: Record<string, string> = {}, base = "/inbox", filters = "") {
