@@ -61,6 +61,12 @@ export const organizations = pgTable("organizations", {
   timezone: text("timezone").notNull().default("Europe/Istanbul"),
   locale: text("locale").$type<Locale>().notNull().default("en"),
   settings: jsonb("settings").$type<OrganizationSettings>().notNull().default({}),
+  /**
+   * Moved on by triggers (migrations 0002, 0003) whenever the organization's active members, their
+   * names, its workgroups, CRM fields or tags change, however they change: read with the session,
+   * it tells a process whether the filter choices and tags it keeps are still the organization's.
+   */
+  rosterVersion: bigint("roster_version", { mode: "number" }).notNull().default(0),
   createdAt: createdAt(),
 });
 

@@ -38,6 +38,8 @@ export interface Actor {
   orgId: number;
   orgName: string;
   timezone: string;
+  /** The organization's roster_version when this request began (see db/schema.ts). */
+  rosterVersion: number;
   role: Role;
   status: import("@db/schema").AgentStatus;
   preferences: import("@db/schema").MembershipPreferences;

@@ -24,14 +24,38 @@ function formatter(locale: string, timeZone: string, style: "day" | "clock" | "d
 
 /** No day, anywhere, is longer than this (a day of 24 hours plus a change of offset). */
 const LONGEST_DAY_MS = 26 * 3_600_000;
-let today = { now: NaN, timeZone: "", day: "" };
+let list = { now: NaN, timeZone: "", locale: "", today: "", day: formatter("en-CA", "UTC", "day"), clock: formatter("en", "UTC", "clock"), date: formatter("en", "UTC", "date") };
 
-/** "14:05" for today, "3 Jan" before that. A list draws many for one `now`: its day is read once. */
+/**
+ * "14:05" for today, "3 Jan" before that. A list draws many for one `now`: its day and its
+ * formatters are looked up once.
+ */
 export function shortTime(at: Date, now: Date, locale: Locale, timeZone: string): string {
-  const day = formatter("en-CA", timeZone, "day");
-  if (today.now !== now.getTime() || today.timeZone !== timeZone) today = { now: now.getTime(), timeZone, day: day.format(now) };
-  const sameDay = Math.abs(now.getTime() - at.getTime()) < LONGEST_DAY_MS && day.format(at) === today.day;
-  return formatter(locale, timeZone, sameDay ? "clock" : "date").format(at);
+  if (list.now !== now.getTime() || list.timeZone !== timeZone || list.locale !== locale) {
+    const day = formatter("en-CA", timeZone, "day");
+    list = { now: now.getTime(), timeZone, locale, today: day.format(now), day, clock: formatter(locale, timeZone, "clock"), date: formatter(locale, timeZone, "date") };
+  }
+  const sameDay = Math.abs(now.getTime() - at.getTime()) < LONGEST_DAY_MS && formatted(list.day, at) === list.today;
+  return formatted(sameDay ? list.clock : list.date, at);
+}
+
+/**
+ * What a formatter writes for an instant, kept: a list draws the same rows' times page after page,
+ * and formatting costs more than the rest of a row. Bounded; a full map starts over.
+ */
+const written = new Map<Intl.DateTimeFormat, Map<number, string>>();
+const WRITTEN_PER_FORMATTER = 10_000;
+
+function formatted(f: Intl.DateTimeFormat, at: Date): string {
+  let byInstant = written.get(f);
+  if (!byInstant) written.set(f, (byInstant = new Map()));
+  const ms = at.getTime();
+  let text = byInstant.get(ms);
+  if (text === undefined) {
+    if (byInstant.size >= WRITTEN_PER_FORMATTER) byInstant.clear();
+    byInstant.set(ms, (text = f.format(at)));
+  }
+  return text;
 }
 
 export function fullTime(at: Date, locale: Locale, timeZone: string): string {

@@ -48,6 +48,7 @@ export const standingColumns = {
   orgId: organizations.id,
   orgName: organizations.name,
   timezone: organizations.timezone,
+  rosterVersion: organizations.rosterVersion,
   role: memberships.role,
   status: memberships.status,
   preferences: memberships.preferences,

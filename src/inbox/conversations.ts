@@ -23,6 +23,7 @@ import type { Actor } from "../context";
 import { escapeLike } from "../admin/users";
 import { filterConditions, isFiltered, noFilters, type InboxFilters, type Sort } from "./filters";
 import { attachmentsOf } from "../media/uploads";
+import { KeptByRoster } from "./roster";
 
 export const tabs = ["open", "assigned", "closed", "all"] as const;
 export type Tab = (typeof tabs)[number];
@@ -147,7 +148,7 @@ export async function supportRow(db: DbOrTx, actor: Actor): Promise<Conversation
     const latest = sql`select x.id from (${latestWith("open")} union all ${latestWith("closed")}) x order by x.last_message_at desc nulls last limit 1`;
     return rowsQuery(db, sql`${conversations.id} = (${latest})`, 1, sql.placeholder("viewerId")).prepare("support_row");
   });
-  const [row] = withTags(await query.execute({ orgId: actor.orgId, viewerId: actor.userId }));
+  const [row] = await withTags(db, actor.orgId, actor.rosterVersion, await query.execute({ orgId: actor.orgId, viewerId: actor.userId }));
   return row ?? null;
 }
 
@@ -180,7 +181,7 @@ export async function findConversations(db: DbOrTx, actor: Actor, query: Convers
         ),
       }).prepare("inbox_rows"),
     );
-    rows = withTags(await kept.execute({ orgId: actor.orgId, viewerId: actor.userId, ...(cursor ? { cursorAt: new Date(cursor.at).toISOString(), cursorId: cursor.id } : {}) }));
+    rows = await withTags(db, actor.orgId, actor.rosterVersion, await kept.execute({ orgId: actor.orgId, viewerId: actor.userId, ...(cursor ? { cursorAt: new Date(cursor.at).toISOString(), cursorId: cursor.id } : {}) }));
   } else {
     const page = pageQuery(db, {
       limit,
@@ -201,7 +202,7 @@ export async function findConversations(db: DbOrTx, actor: Actor, query: Convers
           : undefined,
       ),
     });
-    rows = withTags(fixed ? await page.prepare("inbox_rows").execute() : await page);
+    rows = await withTags(db, actor.orgId, actor.rosterVersion, fixed ? await page.prepare("inbox_rows").execute() : await page);
   }
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
@@ -259,8 +260,9 @@ function rowsQuery(db: DbOrTx, where: SQL | undefined, limit: number, viewerId?:
       lastMessageAt: conversations.lastMessageAt,
       assigneeName: users.name,
       workgroupName: workgroups.name,
-      // Tags ride along as JSON, so a page is one query.
-      tags: sql<{ name: string; color: string }[]>`coalesce((select json_agg(json_build_object('name', t.name, 'color', t.color) order by lower(t.name)) from ${conversationTags} ct join ${tags} t on t.id = ct.tag_id where ct.conversation_id = ${conversations.id}), '[]'::json)`,
+      // Only the tags' ids: their names and colours are the organization's, kept (`tagsOf`); building
+      // them into JSON per row cost Postgres more than the rest of the row.
+      tagIds: sql<(string | number)[]>`array(select ct.tag_id from ${conversationTags} ct where ct.conversation_id = ${conversations.id})`,
     })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
@@ -272,14 +274,57 @@ function rowsQuery(db: DbOrTx, where: SQL | undefined, limit: number, viewerId?:
     .limit(literalLimit(limit));
 }
 
-/** PGlite hands json back as text; postgres.js parses it. */
-function withTags<R extends { tags: unknown }>(rows: R[]): ConversationRow[] {
-  for (const r of rows) if (typeof r.tags === "string") r.tags = JSON.parse(r.tags);
-  return rows as unknown as ConversationRow[];
+type RowWithTagIds = Omit<ConversationRow, "tags"> & { tagIds: (string | number)[] };
+type TagLook = { name: string; color: string };
+/** An organization's tags by id, in the order a row lists them (by name, case aside). */
+type Tags = Map<number, TagLook & { rank: number }>;
+
+const keptTags = new KeptByRoster<Tags>();
+
+/**
+ * The organization's tags as they are now, or as kept while its roster_version is the one given
+ * (the session's, `actor.rosterVersion`); triggers move it on with any change of a tag.
+ */
+async function tagsOf(db: DbOrTx, orgId: number, rosterVersion?: number): Promise<Tags> {
+  const read = async () => {
+    const query = keptQuery(db, "organization_tags", () =>
+      db
+        .select({
+          version: organizations.rosterVersion,
+          tags: sql<string>`(select coalesce(json_agg(json_build_object('id', t.id, 'name', t.name, 'color', t.color) order by lower(t.name)), '[]'::json) from ${tags} t where t.org_id = ${sql.placeholder("orgId")})::text`,
+        })
+        .from(organizations)
+        .where(eq(organizations.id, sql.placeholder("orgId")))
+        .prepare("organization_tags"),
+    );
+    const [row] = await query.execute({ orgId });
+    if (!row) return null;
+    const list = JSON.parse(row.tags) as ({ id: number } & TagLook)[];
+    return { version: row.version, value: new Map(list.map((t, rank) => [Number(t.id), { name: t.name, color: t.color, rank }])) as Tags };
+  };
+  const found = rosterVersion === undefined ? (await read())?.value : await keptTags.get(db, orgId, rosterVersion, read);
+  return found ?? new Map();
+}
+
+/**
+ * Rows with their tags' names and colours. A tag newer than the kept ones (made after the session
+ * was read) has the organization's tags read again, so no row shows fewer tags than it has.
+ */
+async function withTags(db: DbOrTx, orgId: number, rosterVersion: number | undefined, rows: RowWithTagIds[]): Promise<ConversationRow[]> {
+  let known = await tagsOf(db, orgId, rosterVersion);
+  if (rosterVersion !== undefined && rows.some((r) => r.tagIds.some((id) => !known.has(Number(id))))) known = await tagsOf(db, orgId);
+  // Filled in place (the ids left beside): copying fifty rows showed in profiles.
+  const out = rows as unknown as (ConversationRow & RowWithTagIds)[];
+  for (const row of out) {
+    const looks = row.tagIds.flatMap((id) => known.get(Number(id)) ?? []);
+    if (looks.length > 1) looks.sort((a, b) => a.rank - b.rank);
+    row.tags = looks.map(({ name, color }) => ({ name, color }));
+  }
+  return out;
 }
 
 export async function getConversationRow(db: DbOrTx, orgId: number, conversationId: number): Promise<ConversationRow | null> {
-  const [row] = withTags(await rowsQuery(db, and(eq(conversations.orgId, orgId), eq(conversations.id, conversationId)), 1).prepare("conversation_row").execute());
+  const [row] = await withTags(db, orgId, undefined, await rowsQuery(db, and(eq(conversations.orgId, orgId), eq(conversations.id, conversationId)), 1).prepare("conversation_row").execute());
   return row ?? null;
 }
 

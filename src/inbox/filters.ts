@@ -20,6 +20,7 @@ import {
   type CustomFieldType,
 } from "@db/schema";
 import type { FieldDefinition } from "../contacts/profile";
+import { KeptByRoster } from "./roster";
 
 export const sessionTypes = conversationTypes.filter((t) => t !== "chat") as Exclude<ConversationType, "chat">[];
 export const sorts = ["activity", "created", "waiting"] as const;
@@ -230,22 +231,24 @@ export interface FilterChoices {
   fields: FieldDefinition[];
 }
 
-/** Parsed choices by their JSON text; the same text gives the same object (see `filterChoices`). */
-const choicesByText = new Map<string, FilterChoices>();
-const KEPT_CHOICES = 64;
+const keptChoices = new KeptByRoster<FilterChoices>();
 
 /**
- * What the filter panel offers (active members, workgroups, CRM fields), in one round trip: the
- * inbox page needs it on every load, beside the list. Read as one JSON text, so that while nothing
- * changed a page gets back the same object, parsed once, and the panel drawn for it
- * (views/inbox/filters.tsx) can be reused; any change gives a new text, hence a new object. Only
- * what the panel shows is read (not members' statuses, which change all day).
+ * What the filter panel offers (active members, workgroups, CRM fields). The inbox needs it on
+ * every load, and it changes only when an admin changes the roster: it is read again only when
+ * the organization's roster_version (read with the session, `rosterVersion`) differs from the one
+ * it was kept at. Triggers move that version on however the roster changes (db/schema.ts), so the
+ * panel always shows the roster as it is. While kept, a page gets the same object, and the panel
+ * drawn for it (views/inbox/filters.tsx) is reused. Only what the panel shows is read (not
+ * members' statuses, which change all day).
  */
-export async function filterChoices(db: DbOrTx, orgId: number): Promise<FilterChoices> {
+export async function filterChoices(db: DbOrTx, orgId: number, rosterVersion: number): Promise<FilterChoices> {
   const query = keptQuery(db, "filter_choices", () => {
     const org = sql.placeholder("orgId");
     return db
       .select({
+        // Read in the same snapshot as the choices, so the version kept is theirs.
+        version: organizations.rosterVersion,
         choices: sql<string>`json_build_object(
           'people', (select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name) order by u.name), '[]'::json)
              from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${org} and m.active),
@@ -257,12 +260,9 @@ export async function filterChoices(db: DbOrTx, orgId: number): Promise<FilterCh
       .where(eq(organizations.id, org))
       .prepare("filter_choices");
   });
-  const [row] = await query.execute({ orgId });
-  if (!row) return { people: [], groups: [], fields: [] };
-  const kept = choicesByText.get(row.choices);
-  if (kept) return kept;
-  const choices = JSON.parse(row.choices) as FilterChoices;
-  if (choicesByText.size >= KEPT_CHOICES) choicesByText.clear();
-  choicesByText.set(row.choices, choices);
-  return choices;
+  const choices = await keptChoices.get(db, orgId, rosterVersion, async () => {
+    const [row] = await query.execute({ orgId });
+    return row ? { version: row.version, value: JSON.parse(row.choices) as FilterChoices } : null;
+  });
+  return choices ?? { people: [], groups: [], fields: [] };
 }

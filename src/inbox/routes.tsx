@@ -63,7 +63,7 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
   const db = c.get("deps").database.db;
   const { tab, search, after } = listState(c);
   const cursor = decodeInboxCursor(after);
-  const choices = await filterChoices(db, actor.orgId);
+  const choices = await filterChoices(db, actor.orgId, actor.rosterVersion);
   const parsed = parseFilters(new URL(c.req.url).searchParams, new Map(choices.fields.map((f) => [f.key, f.type])));
   if (!parsed.ok) return c.text(`${c.get("t")("error.badRequest")} ${parsed.error}`, 400);
   const filters = parsed.filters;

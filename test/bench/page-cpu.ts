@@ -5,11 +5,37 @@
 //   bun test/bench/page-cpu.ts --database-url postgres://…/kanal_data [--path /inbox?tab=all]
 //                              [--requests 3000] [--concurrency 8] [--email admin@bench.test]
 //
-// Run it under `bun --cpu-prof --cpu-prof-dir DIR` to see where that time goes.
+// Run it under `bun --cpu-prof --cpu-prof-dir DIR` to see where that time goes. On Linux it also
+// reports the load client's CPU and that of the Postgres backends serving the page (a local server): the
+// three share the machine's cores, so together they bound the pages per second it can serve.
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { openPostgres, rows } from "@db/client";
 import { serveApp } from "./app";
+
+const TICK_MS = 10; // Linux's USER_HZ is 100
+
+/** User+system CPU of a process in ms, from /proc (null where there is none). */
+async function processCpuMs(pid: number): Promise<number | null> {
+  try {
+    const stat = await Bun.file(`/proc/${pid}/stat`).text();
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU used so far by the Postgres backends serving this database (other databases' work left out). */
+async function postgresCpuMs(pids: number[]): Promise<number | null> {
+  let total = 0;
+  for (const pid of pids) {
+    const ms = await processCpuMs(pid);
+    if (ms === null) return null;
+    total += ms;
+  }
+  return total;
+}
 
 const CLIENT = `
 const [url, headers, requests, concurrency] = JSON.parse(process.argv[2]);
@@ -55,6 +81,9 @@ for (const path of values.path ?? ["/inbox?tab=open", "/inbox?tab=all"]) {
   let out = "";
   while (!out.includes("warm\n")) out += (await reader.read()).value ?? "";
   const before = process.cpuUsage();
+  // The pool's connections are all open after the warm-up.
+  const backends = (await rows<{ pid: number }>(database.db, sql`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`)).map((r) => r.pid);
+  const [clientBefore, postgresBefore] = [await processCpuMs(client.pid), await postgresCpuMs(backends)];
   client.stdin.write("go\n");
   client.stdin.flush();
   out = "";
@@ -64,11 +93,14 @@ for (const path of values.path ?? ["/inbox?tab=open", "/inbox?tab=all"]) {
     if (done || out.endsWith("\n")) break;
   }
   const used = process.cpuUsage(before);
+  const [clientAfter, postgresAfter] = [await processCpuMs(client.pid), await postgresCpuMs(backends)];
+  const perPage = (a: number | null, b: number | null) => (a === null || b === null ? "?" : ((b - a) / requests).toFixed(2));
   const { ms, failed, firstFail } = JSON.parse(out);
   if (failed) console.log(`  first failure: ${firstFail}`);
   const cpu = (used.user + used.system) / 1000 / requests;
   console.log(
-    `${path.padEnd(24)} server CPU ${cpu.toFixed(2)} ms/page (user ${(used.user / 1000 / requests).toFixed(2)})  ${Math.round((requests / ms) * 1000)} req/s at c${concurrency}${failed ? `  ${failed} failed` : ""}`,
+    `${path.padEnd(24)} server CPU ${cpu.toFixed(2)} ms/page (user ${(used.user / 1000 / requests).toFixed(2)})  ${Math.round((requests / ms) * 1000)} req/s at c${concurrency}${failed ? `  ${failed} failed` : ""}` +
+      `  client ${perPage(clientBefore, clientAfter)} ms/page  postgres ${perPage(postgresBefore, postgresAfter)} ms/page`,
   );
   client.kill();
 }

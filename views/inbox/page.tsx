@@ -14,6 +14,7 @@ import { filterParams, isFiltered, noFilters, type InboxFilters } from "../../sr
 import { fullTime, shortTime } from "../format";
 import type { Ui } from "../ui";
 import { WindowNotice, type TemplateChoice } from "./window";
+import { html, type Html } from "../html";
 
 export interface ThreadData {
   conversation: {
@@ -104,13 +105,21 @@ export interface Earlier {
 
 const channelGlyph: Record<ChannelKind, string> = { whatsapp: "WA", messenger: "M", instagram: "IG", webchat: "W", support: "K" };
 
-export function ChannelIcon({ ui, kind }: { ui: Ui; kind: ChannelKind }) {
-  return (
-    <span class={`channel channel-${kind}`} title={ui.t(`inbox.channel.${kind}`)}>
-      <span aria-hidden="true">{channelGlyph[kind]}</span>
-      <span class="visually-hidden">{ui.t(`inbox.channel.${kind}`)}</span>
-    </span>
-  );
+/** Drawn once per language and kind: every row has one. */
+const channelIcons = new Map<string, Html>();
+
+export function ChannelIcon({ ui, kind }: { ui: Ui; kind: ChannelKind }): Html {
+  const key = `${ui.locale}|${kind}`;
+  let icon = channelIcons.get(key);
+  if (!icon) {
+    const name = ui.t(`inbox.channel.${kind}`);
+    icon = html`<span class="channel channel-${kind}" title="${name}">
+      <span aria-hidden="true">${channelGlyph[kind]}</span>
+      <span class="visually-hidden">${name}</span>
+    </span>`;
+    channelIcons.set(key, icon);
+  }
+  return icon;
 }
 
 export function inboxHref(tab: Tab, search: string, extra: Record<string, string> = {}, base = "/inbox", filters = "") {
@@ -215,36 +224,31 @@ export function TabCounts({ ui, tab, search, counts, filters = "" }: { ui: Ui; t
   );
 }
 
-export function ConversationRow({ ui, row, tab, search, now, current, filters = "" }: { ui: Ui; row: ConversationRow; tab: Tab; search: string; now: Date; current: boolean; filters?: string }) {
-  const tz = ui.actor!.timezone;
+/** A list row. Drawn fifty times a page, so with the `html` template rather than JSX (views/html.ts). */
+export function ConversationRow({ ui, row, tab, search, now, current, filters = "" }: { ui: Ui; row: ConversationRow; tab: Tab; search: string; now: Date; current: boolean; filters?: string }): Html {
   const unread = row.unread && !current;
-  return (
-    <li id={`conv-${row.id}`} class={["conversation", current ? "current" : "", unread ? "unread" : ""].filter(Boolean).join(" ")}>
-      <a href={inboxHref(tab, search, {}, `/inbox/${row.id}`, filters)}>
-        <ChannelIcon ui={ui} kind={row.channelKind} />
-        <span class="who">
-          <strong>
-            {unread ? (
-              <span class="unread-dot" title={ui.t("inbox.unread")}>
-                <span class="visually-hidden">{ui.t("inbox.unread")}: </span>
-              </span>
-            ) : null}
-            {row.contactName}
-          </strong>
-          <time datetime={row.lastMessageAt.toISOString()}>{shortTime(row.lastMessageAt, now, ui.locale, tz)}</time>
-        </span>
-        <span class="preview">{row.preview}</span>
-        <span class="meta">
-          <span class="assignee">{row.assigneeName ?? row.workgroupName ?? ui.t("inbox.unassigned")}</span>
-          {row.tags.map((tag) => (
-            <span class="tag" style={`background:${tag.color}`}>
-              {tag.name}
-            </span>
-          ))}
-        </span>
-      </a>
-    </li>
-  );
+  const classes = `conversation${current ? " current" : ""}${unread ? " unread" : ""}`;
+  const dot = unread ? html`<span class="unread-dot" title="${ui.t("inbox.unread")}"><span class="visually-hidden">${ui.t("inbox.unread")}: </span></span>` : null;
+  return html`<li id="conv-${row.id}" class="${classes}">
+    <a href="/inbox/${row.id}${listQuery(tab, search, filters)}">
+      ${ChannelIcon({ ui, kind: row.channelKind })}
+      <span class="who">
+        <strong>${dot}${row.contactName}</strong>
+        <time datetime="${row.lastMessageAt.toISOString()}">${shortTime(row.lastMessageAt, now, ui.locale, ui.actor!.timezone)}</time>
+      </span>
+      <span class="preview">${row.preview}</span>
+      <span class="meta">
+        <span class="assignee">${row.assigneeName ?? row.workgroupName ?? ui.t("inbox.unassigned")}</span>
+        ${row.tags.map((tag) => html`<span class="tag" style="background:${tag.color}">${tag.name}</span>`)}
+      </span>
+    </a>
+  </li>`;
+}
+
+/** What a row's link keeps of the list (`inboxHref` without a base), without URLSearchParams in the common case. */
+function listQuery(tab: Tab, search: string, filters: string): string {
+  if (!search && !filters) return tab === "open" ? "" : `?tab=${tab}`;
+  return inboxHref(tab, search, {}, "", filters);
 }
 
 export function ConversationRows({ ui, rows, next, tab, search, now, thread, filters }: InboxProps) {
@@ -252,9 +256,8 @@ export function ConversationRows({ ui, rows, next, tab, search, now, thread, fil
   const more = next ? inboxHref(tab, search, { after: next }, "/inbox", fq) : "";
   return (
     <>
-      {rows.map((r) => (
-        <ConversationRow ui={ui} row={r} tab={tab} search={search} now={now} current={thread?.conversation.id === r.id} filters={fq} />
-      ))}
+      {/* Called, not wrapped in elements: fifty JSX nodes around the rows' HTML cost as much as the rows. */}
+      {rows.map((r) => ConversationRow({ ui, row: r, tab, search, now, current: thread?.conversation.id === r.id, filters: fq }))}
       {next ? (
         <li class="load-more">
           <a href={more} hx-get={more} hx-target="closest li" hx-swap="outerHTML">
