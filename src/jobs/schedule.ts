@@ -9,6 +9,8 @@ import { refreshAllStats } from "../cockpit/metrics";
 import { processDueDeliveries } from "../channels/inbound";
 import { refreshReplyWindows } from "../channels/windows";
 import { syncAllTemplates } from "../channels/templates";
+import { removeUnsentUploads } from "../media/uploads";
+import { storageFor } from "../media/storage";
 
 export interface Job {
   name: string;
@@ -58,6 +60,15 @@ export const jobs: Job[] = [
     pattern: "0 */15 * * * *",
     lockKey: 7_411_106,
     run: (deps) => syncAllTemplates(deps),
+  },
+  {
+    // Files uploaded in a composer and never sent: rows and bytes go after a day.
+    name: "unsent-uploads",
+    pattern: "0 20 * * * *",
+    lockKey: 7_411_107,
+    run: async (deps) => {
+      await removeUnsentUploads(deps.database.db, storageFor(deps.config), deps.clock.now());
+    },
   },
   {
     name: "prune-login-attempts",

@@ -294,6 +294,44 @@ export async function removeFromFileBox(db: DbOrTx, storage: Storage, actor: Act
   return result.eventId;
 }
 
+/** An unsent upload is kept this long (a draft left open overnight still sends), then removed. */
+export const UNSENT_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes uploads no message took within UNSENT_UPLOAD_TTL_MS: their rows, and their bytes unless
+ * another row still uses them (a file shared from a contact's file box). A send taking one at that
+ * moment keeps it: the row it has updated no longer qualifies. Returns how many rows went.
+ */
+export async function removeUnsentUploads(db: DbOrTx, storage: Storage, now: Date, batch = 500): Promise<number> {
+  const before = new Date(now.getTime() - UNSENT_UPLOAD_TTL_MS);
+  let removed = 0;
+  for (;;) {
+    const { count, unused } = await db.transaction(async (tx) => {
+      const gone = await tx
+        .delete(attachments)
+        .where(
+          inArray(
+            attachments.id,
+            tx
+              .select({ id: attachments.id })
+              .from(attachments)
+              .where(and(isNull(attachments.messageId), isNull(attachments.contactId), lt(attachments.createdAt, before)))
+              .limit(batch),
+          ),
+        )
+        .returning({ storageKey: attachments.storageKey });
+      const keys = [...new Set(gone.map((g) => g.storageKey))];
+      if (keys.length === 0) return { count: 0, unused: [] };
+      const used = new Set((await tx.select({ key: attachments.storageKey }).from(attachments).where(inArray(attachments.storageKey, keys))).map((r) => r.key));
+      return { count: gone.length, unused: keys.filter((key) => !used.has(key)) };
+    });
+    // Bytes go after the rows are gone for good; a failure leaves bytes nothing points to, never a row without bytes.
+    for (const key of unused) await storage.delete(key);
+    removed += count;
+    if (count < batch) return removed;
+  }
+}
+
 /**
  * A file from the contact's box made ready to send in one of their conversations: a new pending
  * attachment on the same stored bytes (the box keeps its copy), if the channel can carry it.
