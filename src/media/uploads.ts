@@ -285,13 +285,21 @@ export async function removeFromFileBox(db: DbOrTx, storage: Storage, actor: Act
       .where(and(eq(attachments.orgId, actor.orgId), eq(attachments.contactId, contactId), eq(attachments.id, attachmentId), isNull(attachments.messageId)))
       .returning({ storageKey: attachments.storageKey });
     if (!row) return null;
-    const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(attachments).where(eq(attachments.storageKey, row.storageKey));
+    const unused = await keysNoRowUses(tx, [row.storageKey]);
     const eventId = await recordEvent(tx, { orgId: actor.orgId, type: "file_removed", actorId: actor.userId, data: { contactId, attachmentId }, createdAt: now });
-    return { storageKey: row.storageKey, stillUsed: n > 0, eventId };
+    return { unused, eventId };
   });
   if (!result) throw new UploadRefused({ reason: "not_found" });
-  if (!result.stillUsed) await storage.delete(result.storageKey);
+  for (const key of result.unused) await storage.delete(key);
   return result.eventId;
+}
+
+/** Of these storage keys, the ones no attachment row points to any more: their bytes may go. */
+async function keysNoRowUses(tx: DbOrTx, keys: string[]): Promise<string[]> {
+  const unique = [...new Set(keys)];
+  if (unique.length === 0) return [];
+  const used = new Set((await tx.select({ key: attachments.storageKey }).from(attachments).where(inArray(attachments.storageKey, unique))).map((r) => r.key));
+  return unique.filter((key) => !used.has(key));
 }
 
 /** An unsent upload is kept this long (a draft left open overnight still sends), then removed. */
@@ -320,10 +328,7 @@ export async function removeUnsentUploads(db: DbOrTx, storage: Storage, now: Dat
           ),
         )
         .returning({ storageKey: attachments.storageKey });
-      const keys = [...new Set(gone.map((g) => g.storageKey))];
-      if (keys.length === 0) return { count: 0, unused: [] };
-      const used = new Set((await tx.select({ key: attachments.storageKey }).from(attachments).where(inArray(attachments.storageKey, keys))).map((r) => r.key));
-      return { count: gone.length, unused: keys.filter((key) => !used.has(key)) };
+      return { count: gone.length, unused: await keysNoRowUses(tx, gone.map((g) => g.storageKey)) };
     });
     // Bytes go after the rows are gone for good; a failure leaves bytes nothing points to, never a row without bytes.
     for (const key of unused) await storage.delete(key);
