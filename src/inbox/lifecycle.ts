@@ -228,7 +228,7 @@ export function appendedFrom(row: AppendedRow | undefined): Appended | null {
 }
 
 /** The contact behind a channel identity, created (unassigned) on first contact: one statement. */
-async function contactFor(tx: Tx, input: Inbound): Promise<{ id: number; ownerId: string | null }> {
+export async function contactFor(tx: Tx, input: Pick<Inbound, "orgId" | "channelId" | "externalId" | "contactName" | "phone" | "at">): Promise<{ id: number; ownerId: string | null }> {
   const [row] = await contactStatement(tx, {
     orgId: input.orgId,
     channelId: input.channelId,

@@ -6,7 +6,7 @@ import { attachments, channels, contactIdentities, contacts, conversations, mess
 import type { Config } from "../../config";
 import type { LiveEvent } from "../../realtime/bus";
 import { recordEvent } from "../../realtime/events";
-import { ingestInbound, type Change } from "../../inbox/lifecycle";
+import { contactFor, ingestInbound, type Change } from "../../inbox/lifecycle";
 import type { Storage } from "../../media/storage";
 import { sniffMime } from "../../media/sniff";
 import { capabilitiesOf, type MediaKind } from "../capabilities";
@@ -113,22 +113,8 @@ export async function visitorContact(db: DbOrTx, channel: WebchatChannel, visito
  */
 export async function introduceVisitor(db: DbOrTx, channel: WebchatChannel, visitorId: string, form: { name: string; email: string }, now: Date): Promise<{ contactId: number; eventIds: number[] }> {
   return db.transaction(async (tx) => {
-    let contact = await contactOf(tx, channel, visitorId);
-    if (!contact) {
-      const [created] = await tx.insert(contacts).values({ orgId: channel.orgId, name: form.name, email: form.email, createdAt: now, updatedAt: now }).returning({ id: contacts.id });
-      const [identity] = await tx
-        .insert(contactIdentities)
-        .values({ orgId: channel.orgId, contactId: created.id, channelId: channel.id, externalId: visitorId, createdAt: now })
-        .onConflictDoNothing({ target: [contactIdentities.channelId, contactIdentities.externalId] })
-        .returning({ contactId: contactIdentities.contactId });
-      if (identity) {
-        const eventId = await recordEvent(tx, { orgId: channel.orgId, type: "contact_updated", data: { contactId: created.id, via: "webchat" }, createdAt: now });
-        return { contactId: created.id, eventIds: [eventId] };
-      }
-      // The visitor's first message registered them meanwhile: update that contact instead.
-      await tx.delete(contacts).where(eq(contacts.id, created.id));
-      contact = (await contactOf(tx, channel, visitorId))!;
-    }
+    // The visitor's contact, made now unless a message of theirs made it first; then the form's name and email.
+    const contact = await contactFor(tx, { orgId: channel.orgId, channelId: channel.id, externalId: visitorId, contactName: form.name, at: now });
     await tx.update(contacts).set({ name: form.name, email: form.email, updatedAt: now }).where(eq(contacts.id, contact.id));
     const eventId = await recordEvent(tx, { orgId: channel.orgId, type: "contact_updated", data: { contactId: contact.id, via: "webchat" }, createdAt: now });
     return { contactId: contact.id, eventIds: [eventId] };
