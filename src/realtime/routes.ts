@@ -6,8 +6,8 @@ import { eq, max } from "drizzle-orm";
 import { events } from "@db/schema";
 import type { AppEnv } from "../context";
 import { requireActor } from "../auth/middleware";
-import type { EventBus, LiveEvent } from "./bus";
-import { SeenEvents } from "./seen";
+import type { EventBus } from "./bus";
+import { SeenEvents, sendInOrder } from "./seen";
 import type { LiveRenderer, LiveView, Viewer } from "./live";
 import { tabs, type Tab } from "../inbox/conversations";
 import { boardQuery } from "../cockpit/board";
@@ -51,19 +51,13 @@ export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
     const seen = new SeenEvents(from);
 
     return streamSSE(c, async (stream) => {
-      let queue: Promise<void> = Promise.resolve();
-      const send = (batch: LiveEvent[]) => {
-        queue = queue.then(async () => {
-          for (const event of batch) {
-            if (stream.aborted || !seen.take(event.id)) continue;
-            const html = await renderer.render(event, viewer);
-            // The largest id seen so far is where the browser resumes (a late, smaller id must not
-            // move it back); an id-only message still moves it forward.
-            if (html) await stream.writeSSE({ id: String(seen.max), data: html });
-            else await stream.write(`id: ${seen.max}\n\n`);
-          }
-        });
-      };
+      const send = sendInOrder(stream, seen, async (event) => {
+        const html = await renderer.render(event, viewer);
+        // The largest id seen so far is where the browser resumes (a late, smaller id must not
+        // move it back); an id-only message still moves it forward.
+        if (html) await stream.writeSSE({ id: String(seen.max), data: html });
+        else await stream.write(`id: ${seen.max}\n\n`);
+      });
       // Subscribe before replaying, so nothing committed in between is missed; ids dedupe.
       const unsubscribe = bus.subscribe(actor.orgId, send);
       send(await bus.since(actor.orgId, from));

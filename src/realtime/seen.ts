@@ -1,6 +1,8 @@
 // Which events a live stream has passed on. Event ids are taken before commit, so an event with a
 // smaller id can commit (and arrive) after a larger one: a stream skips the ids it has seen, not
 // every id below the largest, or it would lose that event for good.
+import type { LiveEvent } from "./bus";
+
 const WINDOW = 10_000;
 
 export class SeenEvents {
@@ -31,4 +33,20 @@ export class SeenEvents {
   get max(): number {
     return this.#max;
   }
+}
+
+/**
+ * A live stream's sender: batches are written one after another, in the order they came, each event
+ * at most once (ids the stream has seen are skipped), until the client leaves; `write` sends one event.
+ */
+export function sendInOrder(stream: { aborted: boolean }, seen: SeenEvents, write: (event: LiveEvent) => Promise<void>): (batch: LiveEvent[]) => void {
+  let queue: Promise<void> = Promise.resolve();
+  return (batch) => {
+    queue = queue.then(async () => {
+      for (const event of batch) {
+        if (stream.aborted || !seen.take(event.id)) continue;
+        await write(event);
+      }
+    });
+  };
 }

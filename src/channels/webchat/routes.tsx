@@ -12,7 +12,7 @@ import type { EventBus, LiveEvent } from "../../realtime/bus";
 import { publishEvents } from "../../realtime/events";
 import { storageFor } from "../../media/storage";
 import { serveStored } from "../../media/serve";
-import { SeenEvents } from "../../realtime/seen";
+import { SeenEvents, sendInOrder } from "../../realtime/seen";
 import { keepOpen } from "../../realtime/keep-open";
 import { clientAddress, render, ui, type Ctx } from "../../web";
 import { WidgetDemoPage } from "../../../views/webchat/demo";
@@ -318,19 +318,13 @@ export function webchatRoutes(bus: EventBus) {
     };
 
     return streamSSE(c, async (stream) => {
-      let queue: Promise<void> = Promise.resolve();
-      const send = (batch: LiveEvent[]) => {
-        queue = queue.then(async () => {
-          for (const event of batch) {
-            if (stream.aborted || !seen.take(event.id)) continue;
-            if (event.type !== "message_created" && event.type !== "closed") continue;
-            const update = await updateFor(event);
-            if (!update || update.channelId !== channel.id || update.visitorId !== visitorId) continue;
-            if (update.message) await stream.writeSSE({ id: String(seen.max), event: "msg", data: JSON.stringify(update.message) });
-            else await stream.writeSSE({ id: String(seen.max), event: "closed", data: JSON.stringify({ conversationId: update.closed }) });
-          }
-        });
-      };
+      const send = sendInOrder(stream, seen, async (event) => {
+        if (event.type !== "message_created" && event.type !== "closed") return;
+        const update = await updateFor(event);
+        if (!update || update.channelId !== channel.id || update.visitorId !== visitorId) return;
+        if (update.message) await stream.writeSSE({ id: String(seen.max), event: "msg", data: JSON.stringify(update.message) });
+        else await stream.writeSSE({ id: String(seen.max), event: "closed", data: JSON.stringify({ conversationId: update.closed }) });
+      });
       if (stale) await stream.writeSSE({ id: String(newest), event: "stale", data: "{}" });
       const unsubscribe = bus.subscribe(channel.orgId, send);
       // Replay what was missed, page by page (the bus may deliver newer events meanwhile; ids dedupe).
