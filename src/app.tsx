@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv, Deps, Runtime } from "./context";
 import { EventBus } from "./realtime/bus";
 import { TabCountCache } from "./inbox/tab-counts";
+import { KeptInboxPages } from "./inbox/kept-pages";
 import { LiveRenderer } from "./realtime/live";
 import { realtimeRoutes } from "./realtime/routes";
 import { createAuth } from "./auth/lucia";
@@ -26,7 +27,7 @@ export function createApp(deps: Deps) {
   const bus = new EventBus(deps.database, deps.log);
   const background = new Background(deps.log);
   const outbox = new OutboxWorker(deps);
-  const runtime: Runtime = { bus, background, outbox, tabCounts: new TabCountCache(bus) };
+  const runtime: Runtime = { bus, background, outbox, tabCounts: new TabCountCache(bus), inboxPages: new KeptInboxPages(bus) };
   // A send queued in any process wakes this process's worker too (LISTEN/NOTIFY).
   bus.observe(() => outbox.wake());
   const app = Object.assign(new Hono<AppEnv>(), { runtime });

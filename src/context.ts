@@ -8,6 +8,7 @@ import type { Logger } from "./log";
 import type { Translate } from "./i18n";
 import type { EventBus } from "./realtime/bus";
 import type { TabCountCache } from "./inbox/tab-counts";
+import type { KeptInboxPages } from "./inbox/kept-pages";
 
 export interface Deps {
   database: Database;
@@ -22,6 +23,7 @@ export interface Runtime {
   background: import("./background").Background;
   outbox: import("./channels/outbox").OutboxWorker;
   tabCounts: TabCountCache;
+  inboxPages: KeptInboxPages;
 }
 
 export interface SignedInUser {

@@ -35,9 +35,13 @@ export function setLocale(c: Ctx, locale: "en" | "tr") {
   c.set("t", translator(locale));
 }
 
-export function ui(c: Ctx): Ui {
+/**
+ * What every view gets. `since`: where the page's live stream starts, the newest event heard before
+ * the page's data was read (by default, now).
+ */
+export function ui(c: Ctx, since?: number): Ui {
   const actor = c.get("actor");
-  const liveSince = actor ? c.get("runtime").bus.latestEventId(actor.orgId) : undefined;
+  const liveSince = since ?? (actor ? c.get("runtime").bus.latestEventId(actor.orgId) : undefined);
   return { t: c.get("t"), locale: c.get("locale"), path: c.req.path, user: c.get("user"), actor, liveSince };
 }
 

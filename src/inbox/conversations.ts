@@ -1,6 +1,6 @@
 // Finding conversations for the inbox: tabs, visibility, keyset pages, counts, and one thread.
 import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type Placeholder, type SQL } from "drizzle-orm";
-import { keptQuery, type DbOrTx } from "@db/client";
+import { keptQuery, rows as sqlRows, type DbOrTx } from "@db/client";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import {
   channels,
@@ -501,6 +501,22 @@ export async function markRead(db: DbOrTx, actor: Actor, conversationId: number,
     .insert(conversationReads)
     .values({ conversationId, userId: actor.userId, readAt: now })
     .onConflictDoUpdate({ target: [conversationReads.userId, conversationReads.conversationId], set: { readAt: now } });
+}
+
+/**
+ * Which of these rows hold an inbound message the viewer has not read: the `unread` of rows read
+ * once for every viewer (kept-pages.ts). One statement whatever the rows, so it is prepared once.
+ */
+export async function unreadAmong(db: DbOrTx, viewerId: string, rows: Pick<ConversationRow, "id" | "lastInboundAt">[]): Promise<Set<number>> {
+  const inbound = rows.filter((r) => r.lastInboundAt);
+  if (inbound.length === 0) return new Set();
+  // The viewer's reads of these conversations (few), not the rows' timestamps sent to the server.
+  const reads = await sqlRows<{ id: string; readAt: Date | string }>(
+    db,
+    sql`select conversation_id::text as id, read_at as "readAt" from ${conversationReads} where user_id = ${viewerId} and conversation_id = any(${`{${inbound.map((r) => r.id).join(",")}}`}::bigint[])`,
+  );
+  const readAt = new Map(reads.map((r) => [Number(r.id), new Date(r.readAt).getTime()]));
+  return new Set(inbound.filter((r) => !(readAt.get(r.id)! >= r.lastInboundAt!.getTime())).map((r) => r.id));
 }
 
 /** When each of the given agents last read a conversation (live rows show their unread marker). */

@@ -3,7 +3,7 @@
 // form posts are redirected to the conversation, so everything works without JavaScript.
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../context";
+import type { Actor, AppEnv } from "../context";
 import { field, validForm, validQuery } from "../forms";
 import { FilesRefused, replyWithFiles } from "../media/outgoing";
 import { refusalText } from "../media/refusals";
@@ -14,8 +14,9 @@ import { isHtmx, redirect, render, ui, type Ctx } from "../web";
 import { ConversationRows, InboxPage, MessageItem, QuickReplies, Thread, inboxHref, type Draft, type InboxProps } from "../../views/inbox/page";
 import { createQuickReply } from "../admin/quick-replies";
 import { composerOptions, visibleQuickReply } from "./composer";
-import { closingChoices, decodeInboxCursor, earlierConversations, findConversations, supportRow, getMessageItem, getThread, markRead, tabs } from "./conversations";
-import { filterChoices, parseFilters } from "./filters";
+import { closingChoices, decodeInboxCursor, type InboxCursor, type Tab, earlierConversations, findConversations, supportRow, getMessageItem, getThread, markRead, tabs } from "./conversations";
+import { filterChoices, parseFilters, type InboxFilters } from "./filters";
+import { KeptInboxPages, type ListPage } from "./kept-pages";
 import { widgetRoutes } from "./widget-routes";
 import { widgetData } from "./widgets";
 import { addInternalNote, assignConversation, closeConversation, ConversationRuleBroken, joinConversation, reactivateConversation, reply, retryMessage, sendTemplate, type AssignTarget, type Change } from "./lifecycle";
@@ -68,9 +69,10 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
   if (!parsed.ok) return c.text(`${c.get("t")("error.badRequest")} ${parsed.error}`, 400);
   const filters = parsed.filters;
   if (conversationId) await markRead(db, actor, conversationId, c.get("deps").clock.now());
-  const [list, pinned, counts, thread, options, widgets, earlier] = await Promise.all([
-    findConversations(db, actor, { tab, search, cursor, filters }),
-    cursor ? null : supportRow(db, actor),
+  // Events heard from here on reach the page live, replayed from `since`, even if its data missed them.
+  const heard = c.get("runtime").bus.latestEventId(actor.orgId);
+  const [list, counts, thread, options, widgets, earlier] = await Promise.all([
+    listPage(c, actor, { tab, search, cursor, filters }, heard),
     c.get("runtime").tabCounts.counts(db, actor),
     conversationId ? getThread(db, actor, conversationId) : Promise.resolve(null),
     conversationId ? threadOptions(c) : Promise.resolve(null),
@@ -79,12 +81,12 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
   ]);
   if (conversationId && !thread) return c.notFound();
   const props: InboxProps = {
-    ui: ui(c),
+    ui: ui(c, list.since),
     tab,
     search,
     counts,
-    pinned,
-    rows: list.items,
+    pinned: list.pinned,
+    rows: list.rows,
     next: list.next,
     now: c.get("deps").clock.now(),
     thread,
@@ -97,6 +99,15 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
   };
   if (isHtmx(c) && cursor) return render(c, <ConversationRows {...props} />);
   return render(c, <InboxPage {...props} />, status);
+}
+
+/** The list's rows: a first page as kept between changes, any other read now. */
+async function listPage(c: Ctx, actor: Actor, query: { tab: Tab; search: string; cursor: InboxCursor | null; filters: InboxFilters }, heard: number | undefined): Promise<ListPage> {
+  const db = c.get("deps").database.db;
+  if (KeptInboxPages.keeps(query)) return c.get("runtime").inboxPages.page(db, actor, query.tab, query.filters);
+  // The support conversation is pinned above the first page, search or filters aside.
+  const [list, pinned] = await Promise.all([findConversations(db, actor, query), query.cursor ? null : supportRow(db, actor)]);
+  return { rows: list.items, next: list.next, pinned, since: heard };
 }
 
 async function threadOptions(c: Ctx) {

@@ -1,0 +1,82 @@
+// The first page of each inbox tab (every sort; no filter, search or cursor), kept per process
+// between changes. Every agent who opens the inbox asks for one of these few pages, and between two
+// events of the organization they are the same for everyone: the page's queries and the decoding
+// of fifty rows were most of its cost. Every change to what a row shows publishes an event (or moves
+// the organization's roster_version, for names of members, workgroups and tags), and every process
+// hears every organization's events (EventBus): hearing one drops the organization's kept pages.
+// What differs per viewer, the unread markers, is looked up for each page (`unreadAmong`).
+import type { DbOrTx } from "@db/client";
+import type { Actor } from "../context";
+import type { EventBus } from "../realtime/bus";
+import { findConversations, supportRow, unreadAmong, visibility, type ConversationRow, type Tab } from "./conversations";
+import { isFiltered, type InboxFilters } from "./filters";
+
+/** A bound on staleness should a change ever go unannounced outside a reconnect (which drops everything). */
+const MAX_AGE_MS = 10_000;
+
+/** The list as a page shows it: its rows, where the next page starts, and the pinned row. */
+export interface ListPage {
+  rows: ConversationRow[];
+  next: string | null;
+  /** The organization's support conversation, pinned above the list. */
+  pinned: ConversationRow | null;
+  /** The newest event heard before the rows were read: the page's live stream replays from there. */
+  since: number | undefined;
+}
+
+interface Entry {
+  page: Promise<ListPage>;
+  at: number;
+  rosterVersion: number | undefined;
+}
+
+export class KeptInboxPages {
+  /** Per organization, its kept pages by tab and sort. */
+  #orgs = new Map<number, Map<string, Entry>>();
+
+  constructor(private bus: EventBus) {
+    bus.observe((orgId) => {
+      if (orgId === null) this.#orgs.clear();
+      else this.#orgs.delete(orgId);
+    });
+  }
+
+  /** Whether a request for this list is one of the kept pages (and so should be asked of `page`). */
+  static keeps(query: { search: string; cursor: unknown; filters: InboxFilters }): boolean {
+    return !query.search && !query.cursor && !isFiltered(query.filters);
+  }
+
+  /**
+   * The first page of a tab as the actor sees it. Kept only for those who see every conversation:
+   * an agent limited to their own gets it read per request, as workgroup memberships change
+   * without an event.
+   */
+  async page(db: DbOrTx, actor: Actor, tab: Tab, filters: InboxFilters): Promise<ListPage> {
+    const read = () => readListPage(db, actor, tab, filters, this.bus.latestEventId(actor.orgId));
+    if (!this.bus.listening || (await visibility(db, actor))) return read();
+    let pages = this.#orgs.get(actor.orgId);
+    if (!pages) this.#orgs.set(actor.orgId, (pages = new Map()));
+    const key = `${tab}:${filters.sort}`;
+    let entry = pages.get(key);
+    const now = performance.now();
+    if (!entry || entry.rosterVersion !== actor.rosterVersion || now - entry.at >= MAX_AGE_MS) {
+      // Stored before it resolves, so concurrent pages share one read. An event heard meanwhile drops
+      // it (the read may have missed that event), and the next page reads again.
+      entry = { page: read(), at: now, rosterVersion: actor.rosterVersion };
+      pages.set(key, entry);
+      const kept = entry;
+      kept.page.catch(() => {
+        if (this.#orgs.get(actor.orgId)?.get(key) === kept) this.#orgs.get(actor.orgId)?.delete(key);
+      });
+    }
+    const page = await entry.page;
+    const unread = await unreadAmong(db, actor.userId, page.pinned ? [page.pinned, ...page.rows] : page.rows);
+    const mark = (row: ConversationRow) => (row.unread === unread.has(row.id) ? row : { ...row, unread: !row.unread });
+    return { ...page, rows: page.rows.map(mark), pinned: page.pinned && mark(page.pinned) };
+  }
+}
+
+async function readListPage(db: DbOrTx, actor: Actor, tab: Tab, filters: InboxFilters, since: number | undefined): Promise<ListPage> {
+  const [list, pinned] = await Promise.all([findConversations(db, actor, { tab, filters }), supportRow(db, actor)]);
+  return { rows: list.items, next: list.next, pinned, since };
+}
