@@ -71,9 +71,18 @@ export class KeptInboxPages {
     }
     const page = await entry.page;
     const unread = await unreadAmong(db, actor.userId, page.pinned ? [page.pinned, ...page.rows] : page.rows);
-    const mark = (row: ConversationRow) => (row.unread === unread.has(row.id) ? row : { ...row, unread: !row.unread });
+    const mark = (row: ConversationRow) => (row.unread === unread.has(row.id) ? row : flippedOf(row));
     return { ...page, rows: page.rows.map(mark), pinned: page.pinned && mark(page.pinned) };
   }
+}
+
+/** A kept row with its unread marker the other way, made once per row so that its drawn markup is kept too. */
+const flipped = new WeakMap<ConversationRow, ConversationRow>();
+
+function flippedOf(row: ConversationRow): ConversationRow {
+  let other = flipped.get(row);
+  if (!other) flipped.set(row, (other = { ...row, unread: !row.unread }));
+  return other;
 }
 
 async function readListPage(db: DbOrTx, actor: Actor, tab: Tab, filters: InboxFilters, since: number | undefined): Promise<ListPage> {
