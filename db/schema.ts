@@ -107,6 +107,11 @@ export const memberships = pgTable(
     statusChangedAt: ts("status_changed_at").notNull().defaultNow(),
     active: boolean("active").notNull().default(true),
     preferences: jsonb("preferences").$type<MembershipPreferences>().notNull().default({}),
+    /**
+     * Moved on whenever the member reads a conversation (markRead), in the same statement: what they
+     * have read is known unchanged while it holds, and it arrives with the session at no cost.
+     */
+    readsVersion: bigint("reads_version", { mode: "number" }).notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [

@@ -42,6 +42,8 @@ export interface Actor {
   timezone: string;
   /** The organization's roster_version when this request began (see db/schema.ts). */
   rosterVersion: number;
+  /** The member's reads_version when this request began: moves whenever they read a conversation. */
+  readsVersion: number;
   role: Role;
   status: import("@db/schema").AgentStatus;
   preferences: import("@db/schema").MembershipPreferences;

@@ -49,6 +49,7 @@ export const standingColumns = {
   orgName: organizations.name,
   timezone: organizations.timezone,
   rosterVersion: organizations.rosterVersion,
+  readsVersion: memberships.readsVersion,
   role: memberships.role,
   status: memberships.status,
   preferences: memberships.preferences,

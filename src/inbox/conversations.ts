@@ -495,12 +495,16 @@ export async function earlierConversations(db: DbOrTx, actor: Actor, conversatio
   return { total, items: convs.map((c) => ({ ...c, messages: byConversation.get(c.id) ?? [] })) };
 }
 
-/** Opening a conversation marks it read for that agent (the unread marker and filter). */
+/**
+ * Opening a conversation marks it read for that agent (the unread marker and filter). Their
+ * reads_version moves on in the same statement (kept pages know their markers are still right).
+ */
 export async function markRead(db: DbOrTx, actor: Actor, conversationId: number, now: Date) {
-  await db
-    .insert(conversationReads)
-    .values({ conversationId, userId: actor.userId, readAt: now })
-    .onConflictDoUpdate({ target: [conversationReads.userId, conversationReads.conversationId], set: { readAt: now } });
+  await db.execute(sql`with read as (
+      insert into ${conversationReads} (conversation_id, user_id, read_at) values (${conversationId}, ${actor.userId}, ${now.toISOString()})
+      on conflict (user_id, conversation_id) do update set read_at = excluded.read_at
+    )
+    update ${memberships} set reads_version = reads_version + 1 where org_id = ${actor.orgId} and user_id = ${actor.userId}`);
 }
 
 /**

@@ -4,7 +4,8 @@
 // of fifty rows were most of its cost. Every change to what a row shows publishes an event (or moves
 // the organization's roster_version, for names of members, workgroups and tags), and every process
 // hears every organization's events (EventBus): hearing one drops the organization's kept pages.
-// What differs per viewer, the unread markers, is looked up for each page (`unreadAmong`).
+// What differs per viewer, the unread markers, is looked up per viewer (`unreadAmong`) and kept
+// with the page while the viewer's reads_version holds (it arrives with the session).
 import type { DbOrTx } from "@db/client";
 import type { Actor } from "../context";
 import type { EventBus } from "../realtime/bus";
@@ -28,6 +29,8 @@ interface Entry {
   page: Promise<ListPage>;
   at: number;
   rosterVersion: number | undefined;
+  /** Per viewer, the rows with something they have not read, and their reads_version then. */
+  unread: Map<string, { readsVersion: number; ids: Set<number> }>;
 }
 
 export class KeptInboxPages {
@@ -62,7 +65,7 @@ export class KeptInboxPages {
     if (!entry || entry.rosterVersion !== actor.rosterVersion || now - entry.at >= MAX_AGE_MS) {
       // Stored before it resolves, so concurrent pages share one read. An event heard meanwhile drops
       // it (the read may have missed that event), and the next page reads again.
-      entry = { page: read(), at: now, rosterVersion: actor.rosterVersion };
+      entry = { page: read(), at: now, rosterVersion: actor.rosterVersion, unread: new Map() };
       pages.set(key, entry);
       const kept = entry;
       kept.page.catch(() => {
@@ -70,7 +73,12 @@ export class KeptInboxPages {
       });
     }
     const page = await entry.page;
-    const unread = await unreadAmong(db, actor.userId, page.pinned ? [page.pinned, ...page.rows] : page.rows);
+    let seen = entry.unread.get(actor.userId);
+    if (seen?.readsVersion !== actor.readsVersion) {
+      seen = { readsVersion: actor.readsVersion, ids: await unreadAmong(db, actor.userId, page.pinned ? [page.pinned, ...page.rows] : page.rows) };
+      entry.unread.set(actor.userId, seen);
+    }
+    const unread = seen.ids;
     const mark = (row: ConversationRow) => (row.unread === unread.has(row.id) ? row : flippedOf(row));
     return { ...page, rows: page.rows.map(mark), pinned: page.pinned && mark(page.pinned) };
   }

@@ -1,0 +1,1 @@
+ALTER TABLE "memberships" ADD COLUMN "reads_version" bigint DEFAULT 0 NOT NULL;
