@@ -75,15 +75,26 @@ export async function publishEvents(database: Database, orgId: number, ids: numb
 const IDS_PER_NOTIFY = 400;
 
 /**
+ * A busy process notifies at most this often. Each NOTIFY is a transaction of its own that Postgres
+ * commits and flushes like a write: sent as soon as the previous one returned, a process taking
+ * webhooks at 800/s sent one for every 1.4 messages, 560 extra commits a second on a machine whose
+ * writes are the bottleneck. Ten milliseconds keeps that under a hundred and adds at most as much to
+ * a live update.
+ */
+const NOTIFY_SPACING_MS = 10;
+
+/**
  * NOTIFY serializes the commits that carry one across the whole server, so a process sends one at
- * a time: ids published while one is on its way go out together in the next, one per organization.
- * An idle process still notifies at once; a busy one sends fewer, larger notifications.
+ * a time and at most one per NOTIFY_SPACING_MS: ids published meanwhile go out together in the
+ * next, one per organization. An idle process still notifies at once; a busy one sends fewer,
+ * larger notifications.
  */
 class Notifier {
   #waiting = new Map<number, number[]>();
   /** The notification the waiting ids will go out with, once the one in flight is done. */
   #next: Promise<void> | null = null;
   #inFlight: Promise<void> = Promise.resolve();
+  #lastSent = -Infinity;
 
   constructor(private database: Database) {}
 
@@ -92,10 +103,13 @@ class Notifier {
     if (list) list.push(...ids);
     else this.#waiting.set(orgId, [...ids]);
     if (!this.#next) {
-      this.#next = this.#inFlight.then(() => {
+      this.#next = this.#inFlight.then(async () => {
+        const wait = this.#lastSent + NOTIFY_SPACING_MS - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         const batch = this.#waiting;
         this.#waiting = new Map();
         this.#next = null;
+        this.#lastSent = performance.now();
         return this.#notify(batch);
       });
       this.#inFlight = this.#next.catch(() => {});

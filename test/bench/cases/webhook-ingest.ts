@@ -37,21 +37,25 @@ function timed(latencies: Float64Array, elapsedMs: number): Timed {
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), rate: sorted.length / (elapsedMs / 1000), count: sorted.length, elapsedMs };
 }
 
-async function postWebhooks(job: WebhookJob): Promise<WebhookSample> {
+/** The Worker that plays Meta (webhook-worker.ts): one for the whole case, so it is warm when the open-loop runs are measured. */
+function webhookSender() {
   const worker = new Worker(new URL("../webhook-worker.ts", import.meta.url).href);
-  try {
-    const sample = await new Promise<WebhookSample>((resolve, reject) => {
-      worker.onmessage = (event: MessageEvent<WebhookSample>) => resolve(event.data);
-      worker.onerror = (event) => reject(new Error(`webhook worker failed: ${event.message}`));
-      worker.postMessage(job);
-    });
-    if (sample.errors > 0) throw new Error(`${sample.errors} of ${sample.sent} webhooks failed; first: ${sample.firstError}`);
-    if (sample.sent === 0) throw new Error("no webhook was sent");
-    return sample;
-  } finally {
-    worker.terminate();
-  }
+  return {
+    async post(job: WebhookJob): Promise<WebhookSample> {
+      const sample = await new Promise<WebhookSample>((resolve, reject) => {
+        worker.onmessage = (event: MessageEvent<WebhookSample>) => resolve(event.data);
+        worker.onerror = (event) => reject(new Error(`webhook worker failed: ${event.message}`));
+        worker.postMessage(job);
+      });
+      if (sample.errors > 0) throw new Error(`${sample.errors} of ${sample.sent} webhooks failed; first: ${sample.firstError}`);
+      if (sample.sent === 0) throw new Error("no webhook was sent");
+      return sample;
+    },
+    close: () => worker.terminate(),
+  };
 }
+
+type WebhookSender = ReturnType<typeof webhookSender>;
 
 /** One message's three writes in one transaction, the way the app writes them, through the driver itself. */
 function rawWriter(database: Database, orgId: number, channelId: number, conversationIds: number[]) {
@@ -133,11 +137,12 @@ let nextN = 0;
 async function ingest(
   ctx: BenchContext,
   served: WebhookApp,
+  sender: WebhookSender,
   job: Pick<WebhookJob, "mode" | "concurrency" | "rate" | "requests" | "seconds"> & Partial<Pick<WebhookJob, "phoneBase" | "phoneCount" | "inTurn">>,
 ) {
   const before = await lastDeliveryId(ctx.database, served.channelId);
   const messagesBefore = await inboundMessages(ctx.database, served.channelId);
-  const sample = await postWebhooks({ target: served.target, phoneBase: PHONE_BASE, phoneCount: PHONES, firstN: nextN, ...job });
+  const sample = await sender.post({ target: served.target, phoneBase: PHONE_BASE, phoneCount: PHONES, firstN: nextN, ...job });
   nextN += sample.sent;
   const ackedAt = Date.now();
   const done = await waitProcessed(ctx.database, served.channelId, before);
@@ -160,10 +165,11 @@ export default {
   async run(ctx) {
     const data = await ctx.dataset();
     const served = await serveWebhookApp(ctx.database, data.orgId, "webhook-ingest");
+    const sender = webhookSender();
     try {
       const probe = signedWhatsappText(served.target, customerPhone(PHONE_BASE, PHONES, 0), 0);
       ctx.log(`  payload: ${probe.body.length} bytes of Meta-style JSON, e.g. ${probe.body.slice(probe.body.indexOf('"text"'), probe.body.indexOf('"text"') + 70)}…`);
-      const warm = await ingest(ctx, served, { mode: "closed", concurrency: 8, requests: PHONES, seconds: 120, inTurn: true });
+      const warm = await ingest(ctx, served, sender, { mode: "closed", concurrency: 8, requests: PHONES, seconds: 120, inTurn: true });
       ctx.log(`  warm-up: ${PHONES} customers' first messages acknowledged and processed (${warm.ack.rate.toFixed(0)} msg/s acked, ${warm.processedRate.toFixed(0)} msg/s processed)`);
       const conversationIds = (
         await rows<{ id: number }>(ctx.database.db, sql`select id::float8 as id from conversations where channel_id = ${served.channelId} and status = 'open' order by id`)
@@ -175,7 +181,7 @@ export default {
       for (const concurrency of CONCURRENCIES) {
         const raw = await measureRaw(ctx, served, data.orgId, concurrency, conversationIds);
         limit = Math.max(limit, raw.rate);
-        const run = await ingest(ctx, served, { mode: "closed", concurrency, requests: ctx.options.requests, seconds: ctx.options.seconds });
+        const run = await ingest(ctx, served, sender, { mode: "closed", concurrency, requests: ctx.options.requests, seconds: ctx.options.seconds });
         sustained = Math.max(sustained, run.processedRate);
         const variant = `c${concurrency}`;
         ctx.report({
@@ -207,7 +213,7 @@ export default {
       }
 
       // First messages: every webhook from a customer never seen (contact, identity, conversation).
-      const firsts = await ingest(ctx, served, { mode: "closed", concurrency: 8, requests: Math.min(1_000, ctx.options.requests), seconds: ctx.options.seconds, phoneBase: PHONE_BASE + 1_000_000, phoneCount: 50_000_000 });
+      const firsts = await ingest(ctx, served, sender, { mode: "closed", concurrency: 8, requests: Math.min(1_000, ctx.options.requests), seconds: ctx.options.seconds, phoneBase: PHONE_BASE + 1_000_000, phoneCount: 50_000_000 });
       ctx.report({
         variant: "c8.first-messages",
         figures: [
@@ -220,7 +226,7 @@ export default {
 
       // Open loop at a fixed rate: the acknowledgement's p50/p99 and what was processed.
       const openLoop = async (variant: string, rate: number) => {
-        const run = await ingest(ctx, served, { mode: "open", rate, requests: Math.max(ctx.options.requests, rate * 2), seconds: ctx.options.seconds });
+        const run = await ingest(ctx, served, sender, { mode: "open", rate, requests: Math.max(ctx.options.requests, rate * 2), seconds: ctx.options.seconds });
         ctx.report({
           variant,
           figures: [
@@ -243,6 +249,7 @@ export default {
       ctx.log(`  targets: ack p99 ≤ 25 ms at half the limit (${rate} msg/s, ${open.ack.count} webhooks, at most ${open.maxInFlight} in flight) — ${open.ack.p99.toFixed(1)} ms ${open.ack.p99 <= 25 ? "met" : "MISSED"}` +
         ` (at half the app's own ${Math.round(sustained)} msg/s: ${calm.ack.p99.toFixed(1)} ms)`);
     } finally {
+      sender.close();
       await served.stop();
     }
   },
