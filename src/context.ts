@@ -44,6 +44,8 @@ export interface Actor {
   rosterVersion: number;
   /** The member's reads_version when this request began: moves whenever they read a conversation. */
   readsVersion: number;
+  /** The organization's setting when this request began: agents see only their own, their workgroups' and unassigned conversations. */
+  agentsSeeOnlyOwn: boolean;
   role: Role;
   status: import("@db/schema").AgentStatus;
   preferences: import("@db/schema").MembershipPreferences;

@@ -50,6 +50,7 @@ export const standingColumns = {
   timezone: organizations.timezone,
   rosterVersion: organizations.rosterVersion,
   readsVersion: memberships.readsVersion,
+  agentsSeeOnlyOwn: sql<boolean>`coalesce((${organizations.settings} ->> 'agentsSeeOnlyOwn')::boolean, false)`,
   role: memberships.role,
   status: memberships.status,
   preferences: memberships.preferences,

@@ -66,9 +66,8 @@ export function tabCondition(tab: Tab): SQL | undefined {
  * to them, to their workgroups, or to nobody. Supervisors and admins see everything.
  */
 export async function visibility(db: DbOrTx, actor: Actor): Promise<SQL | undefined> {
-  if (actor.role !== "agent") return undefined;
-  const [org] = await db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, actor.orgId));
-  if (!org?.settings.agentsSeeOnlyOwn) return undefined;
+  // The setting arrives with the session (standingColumns), so most pages ask nothing more here.
+  if (actor.role !== "agent" || !actor.agentsSeeOnlyOwn) return undefined;
   const myGroups = db.select({ id: workgroupMembers.workgroupId }).from(workgroupMembers).where(eq(workgroupMembers.userId, actor.userId));
   return or(
     eq(conversations.assigneeId, actor.userId),

@@ -10,7 +10,7 @@ const ui: Ui = {
   locale: "en",
   path: "/inbox",
   user: null,
-  actor: { userId: "u1", name: "Agent", orgId: 1, orgName: "Org", timezone: "Europe/Istanbul", rosterVersion: 0, readsVersion: 0, role: "agent", status: "online", preferences: {} },
+  actor: { userId: "u1", name: "Agent", orgId: 1, orgName: "Org", timezone: "Europe/Istanbul", rosterVersion: 0, readsVersion: 0, agentsSeeOnlyOwn: false, role: "agent", status: "online", preferences: {} },
 };
 const now = new Date("2026-03-09T12:00:00Z");
 const row: Row = {
