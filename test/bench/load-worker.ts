@@ -1,5 +1,7 @@
 // The HTTP client loop of every benchmark, run in a Worker so that its JavaScript does not share a
 // thread with the server being measured. It receives one LoadJob and answers with one LoadSample.
+// Requests go out through http-client.ts (keep-alive sockets of its own, not fetch), framed once.
+import { requestBytes, Sockets } from "./http-client";
 import type { LoadJob, LoadSample } from "./load";
 
 const port = self as unknown as {
@@ -16,12 +18,15 @@ async function drive(job: LoadJob): Promise<LoadSample> {
   let firstError: string | null = null;
   let bytes = 0;
 
+  const url = new URL(job.url);
+  const request = requestBytes(job.method, url, job.headers, job.body);
+  const client = new Sockets(url.hostname, Number(url.port));
+
   const once = async (): Promise<number> => {
     const started = performance.now();
     try {
-      const res = await fetch(job.url, { method: job.method, headers: job.headers, body: job.body, redirect: "manual" });
-      const body = await res.arrayBuffer();
-      bytes += body.byteLength;
+      const res = await client.request(request);
+      bytes += res.body.length;
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       if (res.status !== job.expectStatus) {
         errors++;
@@ -61,6 +66,7 @@ async function drive(job: LoadJob): Promise<LoadSample> {
     }),
   );
   const elapsedMs = performance.now() - started;
+  client.close();
   return { latencies: latencies.slice(0, recorded), elapsedMs, errors, firstError, statuses, bytes };
 }
 
