@@ -2,6 +2,7 @@
 import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { keptQuery, rows as sqlRows, type DbOrTx } from "@db/client";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import type { Subquery } from "drizzle-orm";
 import {
   channels,
   closingMessages,
@@ -219,26 +220,27 @@ function afterCursor(sort: Sort, at: Date | Placeholder, id: number | Placeholde
 }
 
 /**
- * One page of rows (one more than `limit`, to know whether there is a next page). Its ids come
- * from conversations alone (an index walk that stops after one page); the joins then run for just
- * those ids, all in one round trip.
+ * One page of rows (one more than `limit`, to know whether there is a next page). The page's
+ * conversations come from conversations alone (an index walk that stops after one page), as a
+ * derived table under the table's own name; the joins then run for just those rows, all in one
+ * round trip, without looking each row up again by id.
  */
 function pageQuery(db: DbOrTx, page: { where: SQL | undefined; limit: number; sort: Sort; viewerId: string | Placeholder }) {
   const order = sortColumn(page.sort);
-  const ids = db
-    .select({ id: conversations.id })
+  const onePage = db
+    .select()
     .from(conversations)
     .where(page.where)
     .orderBy(order.asc ? asc(order.column) : newestFirst(order.column), order.asc ? asc(conversations.id) : newestFirst(conversations.id))
     .limit(literalLimit(page.limit + 1));
-  return rowsQuery(db, inArray(conversations.id, ids), page.limit + 1, page.viewerId, page.sort);
+  return rowsQuery(db, undefined, page.limit + 1, page.viewerId, page.sort, onePage.as("conversations"));
 }
 
 /**
  * The one way a list row is read: for a page, and for a single row a live update redraws.
  * `viewerId` marks rows with inbound messages that viewer has not read.
  */
-function rowsQuery(db: DbOrTx, where: SQL | undefined, limit: number, viewerId?: string | Placeholder, sort: Sort = "activity") {
+function rowsQuery(db: DbOrTx, where: SQL | undefined, limit: number, viewerId?: string | Placeholder, sort: Sort = "activity", from: typeof conversations | Subquery = conversations) {
   const order = sortColumn(sort);
   return db
     .select({
@@ -263,7 +265,7 @@ function rowsQuery(db: DbOrTx, where: SQL | undefined, limit: number, viewerId?:
       // them into JSON per row cost Postgres more than the rest of the row.
       tagIds: sql<(string | number)[]>`array(select ct.tag_id from ${conversationTags} ct where ct.conversation_id = ${conversations.id})`,
     })
-    .from(conversations)
+    .from(from)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .leftJoin(users, eq(users.id, conversations.assigneeId))
