@@ -1,8 +1,7 @@
 // Finding conversations for the inbox: tabs, visibility, keyset pages, counts, and one thread.
-import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type Placeholder, type SQL, type Subquery } from "drizzle-orm";
 import { keptQuery, rows as sqlRows, type DbOrTx } from "@db/client";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import type { Subquery } from "drizzle-orm";
 import {
   channels,
   closingMessages,

@@ -8,6 +8,7 @@
 // Run it under `bun --cpu-prof --cpu-prof-dir DIR` to see where that time goes. On Linux it also
 // reports the load client's CPU and that of the Postgres backends serving the page (a local server): the
 // three share the machine's cores, so together they bound the pages per second it can serve.
+import { unlink } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { openPostgres, rows } from "@db/client";
@@ -106,3 +107,4 @@ for (const path of values.path ?? ["/inbox?tab=open", "/inbox?tab=all"]) {
 }
 await app.stop();
 await database.close();
+await unlink(clientFile);
