@@ -334,8 +334,8 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex("messages_channel_provider_id_uq").on(t.channelId, t.providerMessageId),
     index("messages_conversation_idx").on(t.conversationId, t.id),
-    // Keyword search over message text (inbox search).
-    index("messages_body_fts_idx").using("gin", sql`to_tsvector('simple', ${t.body})`),
+    // No index on the text: the inbox's keyword search (`ilike` within the activity-ordered walk of
+    // conversations) never used the full-text one it had, which every inbound message paid for.
   ],
 );
 
