@@ -15,6 +15,27 @@ import { keepOpen } from "./keep-open";
 
 const views = new Set<LiveView>(["cockpit", "inbox", "other"]);
 
+const encoder = new TextEncoder();
+/** Frames of the last few event ids, by their data: the many streams sent the same fragment share its bytes. */
+const frames = new Map<number, Map<string, Uint8Array>>();
+const FRAMED_IDS = 64;
+
+/**
+ * An SSE message as hono's writeSSE writes it (`data:` lines, then `id:`), encoded once per id and
+ * data: with a thousand agents on the inbox, splitting and encoding each copy cost more than the
+ * fragments themselves.
+ */
+function sseFrame(id: number, data: string): Uint8Array {
+  let byData = frames.get(id);
+  if (!byData) {
+    if (frames.size >= FRAMED_IDS) frames.delete(frames.keys().next().value!);
+    frames.set(id, (byData = new Map()));
+  }
+  let bytes = byData.get(data);
+  if (!bytes) byData.set(data, (bytes = encoder.encode(`${data.split("\n").map((line) => `data: ${line}`).join("\n")}\nid: ${id}\n\n`)));
+  return bytes;
+}
+
 export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
   const app = new Hono<AppEnv>();
   app.get("/events", requireActor, async (c) => {
@@ -55,7 +76,7 @@ export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
         const html = await renderer.render(event, viewer);
         // The largest id seen so far is where the browser resumes (a late, smaller id must not
         // move it back); an id-only message still moves it forward.
-        if (html) await stream.writeSSE({ id: String(seen.max), data: html });
+        if (html) await stream.write(sseFrame(seen.max, html));
         else await stream.write(`id: ${seen.max}\n\n`);
       });
       // Subscribe before replaying, so nothing committed in between is missed; ids dedupe.
