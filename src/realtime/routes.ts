@@ -1,7 +1,6 @@
 // The live stream: GET /events sends this viewer's fragments for every new event, as SSE with the
 // event id, so a reconnecting browser (Last-Event-ID) gets what it missed.
 import { Hono } from "hono";
-import { streamSSE } from "hono/streaming";
 import { eq, max } from "drizzle-orm";
 import { events } from "@db/schema";
 import type { AppEnv } from "../context";
@@ -11,7 +10,7 @@ import { SeenEvents, sendInOrder } from "./seen";
 import type { LiveRenderer, LiveView, Viewer } from "./live";
 import { tabs, type Tab } from "../inbox/conversations";
 import { boardQuery } from "../cockpit/board";
-import { keepOpen } from "./keep-open";
+import { keepOpen, liveStream, sseMessage } from "./keep-open";
 
 const views = new Set<LiveView>(["cockpit", "inbox", "other"]);
 
@@ -21,9 +20,8 @@ const frames = new Map<number, Map<string, Uint8Array>>();
 const FRAMED_IDS = 64;
 
 /**
- * An SSE message as hono's writeSSE writes it (`data:` lines, then `id:`), encoded once per id and
- * data: with a thousand agents on the inbox, splitting and encoding each copy cost more than the
- * fragments themselves.
+ * An SSE message encoded once per id and data: with a thousand agents on the inbox, splitting and
+ * encoding each copy cost more than the fragments themselves.
  */
 function sseFrame(id: number, data: string): Uint8Array {
   let byData = frames.get(id);
@@ -32,7 +30,7 @@ function sseFrame(id: number, data: string): Uint8Array {
     frames.set(id, (byData = new Map()));
   }
   let bytes = byData.get(data);
-  if (!bytes) byData.set(data, (bytes = encoder.encode(`${data.split("\n").map((line) => `data: ${line}`).join("\n")}\nid: ${id}\n\n`)));
+  if (!bytes) byData.set(data, (bytes = encoder.encode(sseMessage({ id, data }))));
   return bytes;
 }
 
@@ -71,18 +69,17 @@ export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
     const from = lastSent;
     const seen = new SeenEvents(from);
 
-    return streamSSE(c, async (stream) => {
+    return liveStream(c, async (stream) => {
       const send = sendInOrder(stream, seen, async (event) => {
         const html = await renderer.render(event, viewer);
         // The largest id seen so far is where the browser resumes (a late, smaller id must not
         // move it back); an id-only message still moves it forward.
-        if (html) await stream.write(sseFrame(seen.max, html));
-        else await stream.write(`id: ${seen.max}\n\n`);
+        stream.write(html ? sseFrame(seen.max, html) : `id: ${seen.max}\n\n`);
       });
       // Subscribe before replaying, so nothing committed in between is missed; ids dedupe.
       const unsubscribe = bus.subscribe(actor.orgId, send);
       send(await bus.since(actor.orgId, from));
-      await keepOpen(stream, c.req.raw);
+      await keepOpen(stream);
       unsubscribe();
     });
   });

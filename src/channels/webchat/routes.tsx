@@ -2,7 +2,6 @@
 // (/widget/api/<channel key>/…), guarded by the channel's allowed origins, a signed visitor token
 // and request budgets.
 import { Hono, type MiddlewareHandler } from "hono";
-import { streamSSE } from "hono/streaming";
 import { resolve } from "node:path";
 import { and, asc, eq, max } from "drizzle-orm";
 import { z } from "zod";
@@ -13,7 +12,7 @@ import { publishEvents } from "../../realtime/events";
 import { storageFor } from "../../media/storage";
 import { serveStored } from "../../media/serve";
 import { SeenEvents, sendInOrder } from "../../realtime/seen";
-import { keepOpen } from "../../realtime/keep-open";
+import { keepOpen, liveStream, sseMessage } from "../../realtime/keep-open";
 import { clientAddress, render, ui, type Ctx } from "../../web";
 import { WidgetDemoPage } from "../../../views/webchat/demo";
 import { RateWindow, WIDGET_LIMITS } from "./limits";
@@ -317,15 +316,15 @@ export function webchatRoutes(bus: EventBus) {
       return update;
     };
 
-    return streamSSE(c, async (stream) => {
+    return liveStream(c, async (stream) => {
       const send = sendInOrder(stream, seen, async (event) => {
         if (event.type !== "message_created" && event.type !== "closed") return;
         const update = await updateFor(event);
         if (!update || update.channelId !== channel.id || update.visitorId !== visitorId) return;
-        if (update.message) await stream.writeSSE({ id: String(seen.max), event: "msg", data: JSON.stringify(update.message) });
-        else await stream.writeSSE({ id: String(seen.max), event: "closed", data: JSON.stringify({ conversationId: update.closed }) });
+        if (update.message) stream.write(sseMessage({ id: seen.max, event: "msg", data: JSON.stringify(update.message) }));
+        else stream.write(sseMessage({ id: seen.max, event: "closed", data: JSON.stringify({ conversationId: update.closed }) }));
       });
-      if (stale) await stream.writeSSE({ id: String(newest), event: "stale", data: "{}" });
+      if (stale) stream.write(sseMessage({ id: newest, event: "stale", data: "{}" }));
       const unsubscribe = bus.subscribe(channel.orgId, send);
       // Replay what was missed, page by page (the bus may deliver newer events meanwhile; ids dedupe).
       for (let from = lastSent!; ; ) {
@@ -334,8 +333,8 @@ export function webchatRoutes(bus: EventBus) {
         if (page.length < REPLAY_PAGE) break;
         from = page[page.length - 1].id;
       }
-      await stream.write(": ready\n\n");
-      await keepOpen(stream, c.req.raw);
+      stream.write(": ready\n\n");
+      await keepOpen(stream);
       unsubscribe();
     });
   });
