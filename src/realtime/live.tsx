@@ -102,7 +102,8 @@ export class LiveRenderer {
     if (viewer.view === "inbox" && event.conversationId && conversationEvents.has(event.type)) {
       parts.push(await this.#inbox(event, viewer, event.conversationId));
     }
-    return parts.join("");
+    // One part stays the very string shared with other viewers (routes.ts encodes it once).
+    return parts.length === 1 ? parts[0] : parts.join("");
   }
 
   async #inbox(event: LiveEvent, viewer: Viewer, conversationId: number): Promise<string> {
@@ -111,6 +112,20 @@ export class LiveRenderer {
     const row = await this.#once(`row:${event.id}`, () => getConversationRow(db, orgId, conversationId));
     if (!row || !(await this.#canSee(event, viewer, row))) return "";
     const restricted = await this.#restricted(event, viewer);
+    // Unread is per agent: when each agent last read it is read once per event for everyone.
+    const reads = await this.#once(`reads:${event.id}`, () => readsOf(db, conversationId));
+    const readAt = reads.get(viewer.actor.userId);
+    const unread = !!row.lastInboundAt && (!readAt || readAt < row.lastInboundAt);
+    // Viewers who get the same fragments share one drawing of them, the same string (whose frame
+    // routes.ts then encodes once): with a thousand agents on the inbox, assembling a copy per agent
+    // was most of the fan-out. The person counts only where the fragments are theirs alone.
+    const own = restricted || viewer.conversationId === conversationId ? viewer.actor.userId : "";
+    const alike = `${own}|${viewer.locale}|${viewer.actor.timezone}|${viewer.tab}|${viewer.search}|${viewer.filtered}|${unread}`;
+    return this.#once(`inbox:${event.id}:${alike}`, () => this.#drawInbox(event, viewer, row, restricted, unread, conversationId));
+  }
+
+  async #drawInbox(event: LiveEvent, viewer: Viewer, row: Row, restricted: boolean, unread: boolean, conversationId: number): Promise<string> {
+    const { db } = this.database;
     const tab = viewer.tab ?? "open";
     const search = viewer.search ?? "";
     const out: string[] = [];
@@ -128,10 +143,6 @@ export class LiveRenderer {
     const pinned = row.channelKind === "support";
     if (pinned || rowInTab(row, tab)) {
       const current = viewer.conversationId === row.id;
-      // Unread is per agent: when each agent last read it is read once per event for everyone.
-      const reads = await this.#once(`reads:${event.id}`, () => readsOf(db, conversationId));
-      const readAt = reads.get(viewer.actor.userId);
-      const unread = !!row.lastInboundAt && (!readAt || readAt < row.lastInboundAt);
       const html = await this.#once(`row-html:${event.id}:${viewer.locale}:${viewer.actor.timezone}:${tab}:${search}:${current}:${unread}`, async () =>
         String(<ConversationRow ui={viewerUi(viewer)} row={{ ...row, unread }} tab={tab} search={search} now={this.now()} current={current} />),
       );
