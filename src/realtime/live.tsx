@@ -1,7 +1,7 @@
 // What each live stream receives for an event: server-rendered fragments. Queries run once per
 // event per process; a fragment is rendered once per audience (language, page state, person where
 // it differs) and shared by every stream of that audience.
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Database } from "@db/client";
 import { organizations, workgroupMembers } from "@db/schema";
 import { cockpitRows, defaultBoardView, type BoardView } from "../cockpit/board";
@@ -71,8 +71,19 @@ const conversationEvents = new Set(["conversation_created", "message_created", "
 /** Events that change what the cockpit board shows. */
 const boardEvents = new Set(["status_changed", "assigned", "forwarded", "closed", "reactivated", "conversation_created", "metrics_refreshed", "user_deactivated", "user_reactivated", "user_invited"]);
 
+/** What every viewer's inbox fragments for one event are drawn from, read once per event. */
+interface InboxEvent {
+  row: Row | null;
+  reads: Map<string, Date>;
+  agentsSeeOnlyOwn: boolean;
+  /** Fragments drawn so far, by what the viewers who get them have alike. */
+  drawn: Map<string, Promise<string>>;
+}
+
 export class LiveRenderer {
   #cache = new Map<string, Promise<unknown>>();
+  /** The latest events' shared reads and drawings (inbox viewers), by event id. */
+  #inboxEvents = new Map<number, Promise<InboxEvent>>();
 
   constructor(
     private database: Database,
@@ -107,13 +118,19 @@ export class LiveRenderer {
   }
 
   async #inbox(event: LiveEvent, viewer: Viewer, conversationId: number): Promise<string> {
-    const { db } = this.database;
-    const orgId = event.orgId;
-    const row = await this.#once(`row:${event.id}`, () => getConversationRow(db, orgId, conversationId));
-    if (!row || !(await this.#canSee(event, viewer, row))) return "";
-    const restricted = await this.#restricted(event, viewer);
-    // Unread is per agent: when each agent last read it is read once per event for everyone.
-    const reads = await this.#once(`reads:${event.id}`, () => readsOf(db, conversationId));
+    // Read once per event for every viewer, awaited once per viewer: with a thousand agents on the
+    // inbox, each await and key per viewer showed in the fan-out.
+    let shared = this.#inboxEvents.get(event.id);
+    if (!shared) {
+      if (this.#inboxEvents.size >= 256) this.#inboxEvents.delete(this.#inboxEvents.keys().next().value!);
+      this.#inboxEvents.set(event.id, (shared = this.#readInboxEvent(event, conversationId)));
+      shared.catch(() => this.#inboxEvents.delete(event.id));
+    }
+    const { row, reads, agentsSeeOnlyOwn, drawn } = await shared;
+    if (!row) return "";
+    const restricted = agentsSeeOnlyOwn && viewer.actor.role === "agent";
+    if (restricted && !(await this.#canSee(event, viewer, row))) return "";
+    // Unread is per agent: when each agent last read it was read once for everyone.
     const readAt = reads.get(viewer.actor.userId);
     const unread = !!row.lastInboundAt && (!readAt || readAt < row.lastInboundAt);
     // Viewers who get the same fragments share one drawing of them, the same string (whose frame
@@ -121,7 +138,23 @@ export class LiveRenderer {
     // was most of the fan-out. The person counts only where the fragments are theirs alone.
     const own = restricted || viewer.conversationId === conversationId ? viewer.actor.userId : "";
     const alike = `${own}|${viewer.locale}|${viewer.actor.timezone}|${viewer.tab}|${viewer.search}|${viewer.filtered}|${unread}`;
-    return this.#once(`inbox:${event.id}:${alike}`, () => this.#drawInbox(event, viewer, row, restricted, unread, conversationId));
+    let html = drawn.get(alike);
+    if (!html) {
+      drawn.set(alike, (html = this.#drawInbox(event, viewer, row, restricted, unread, conversationId)));
+      html.catch(() => drawn.delete(alike));
+    }
+    return html;
+  }
+
+  /** The conversation's row, who has read it when, and the organization's visibility setting, as the event left them. */
+  async #readInboxEvent(event: LiveEvent, conversationId: number): Promise<InboxEvent> {
+    const { db } = this.database;
+    const [row, reads, [org]] = await Promise.all([
+      getConversationRow(db, event.orgId, conversationId),
+      readsOf(db, conversationId),
+      db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, event.orgId)),
+    ]);
+    return { row, reads, agentsSeeOnlyOwn: !!org?.settings.agentsSeeOnlyOwn, drawn: new Map() };
   }
 
   async #drawInbox(event: LiveEvent, viewer: Viewer, row: Row, restricted: boolean, unread: boolean, conversationId: number): Promise<string> {
@@ -193,9 +226,8 @@ export class LiveRenderer {
     return parts.join("");
   }
 
-  /** With "agents see only their own", an agent sees their own, their workgroups' and unassigned ones. */
+  /** With "agents see only their own" (asked of restricted viewers only), an agent sees their own, their workgroups' and unassigned ones. */
   async #canSee(event: LiveEvent, viewer: Viewer, row: Row): Promise<boolean> {
-    if (!(await this.#restricted(event, viewer))) return true;
     if (row.assigneeId === viewer.actor.userId) return true;
     if (!row.assigneeId && !row.workgroupId) return true;
     if (!row.workgroupId) return false;
@@ -203,15 +235,6 @@ export class LiveRenderer {
       (await this.database.db.select({ id: workgroupMembers.workgroupId }).from(workgroupMembers).where(eq(workgroupMembers.userId, viewer.actor.userId))).map((g) => g.id),
     );
     return groups.includes(row.workgroupId);
-  }
-
-  async #restricted(event: LiveEvent, viewer: Viewer): Promise<boolean> {
-    if (viewer.actor.role !== "agent") return false;
-    const settings = await this.#once(`settings:${event.id}`, async () => {
-      const [org] = await this.database.db.select({ settings: organizations.settings }).from(organizations).where(and(eq(organizations.id, event.orgId)));
-      return org?.settings ?? {};
-    });
-    return !!settings.agentsSeeOnlyOwn;
   }
 
   #once<T>(key: string, make: () => Promise<T>): Promise<T> {
