@@ -9,7 +9,7 @@
 import type { DbOrTx } from "@db/client";
 import type { Actor } from "../context";
 import type { EventBus } from "../realtime/bus";
-import { findConversations, supportRow, unreadAmong, visibility, type ConversationRow, type Tab } from "./conversations";
+import { findConversations, supportRow, unreadAmong, visibility, type ConversationRow, type InboxCursor, type Tab } from "./conversations";
 import { isFiltered, type InboxFilters } from "./filters";
 
 /** A bound on staleness should a change ever go unannounced outside a reconnect (which drops everything). */
@@ -55,7 +55,7 @@ export class KeptInboxPages {
    * without an event.
    */
   async page(db: DbOrTx, actor: Actor, tab: Tab, filters: InboxFilters): Promise<ListPage> {
-    const read = () => readListPage(db, actor, tab, filters, this.bus.latestEventId(actor.orgId));
+    const read = () => readListPage(db, actor, { tab, search: "", cursor: null, filters }, this.bus.latestEventId(actor.orgId));
     if (!this.bus.listening || (await visibility(db, actor))) return read();
     let pages = this.#orgs.get(actor.orgId);
     if (!pages) this.#orgs.set(actor.orgId, (pages = new Map()));
@@ -93,7 +93,11 @@ function flippedOf(row: ConversationRow): ConversationRow {
   return other;
 }
 
-async function readListPage(db: DbOrTx, actor: Actor, tab: Tab, filters: InboxFilters, since: number | undefined): Promise<ListPage> {
-  const [list, pinned] = await Promise.all([findConversations(db, actor, { tab, filters }), supportRow(db, actor)]);
+/**
+ * The list read now: any page, kept or not. `since`: the newest event heard before it was read. The
+ * support conversation is pinned above the first page, search or filters aside.
+ */
+export async function readListPage(db: DbOrTx, actor: Actor, query: { tab: Tab; search: string; cursor: InboxCursor | null; filters: InboxFilters }, since: number | undefined): Promise<ListPage> {
+  const [list, pinned] = await Promise.all([findConversations(db, actor, query), query.cursor ? null : supportRow(db, actor)]);
   return { rows: list.items, next: list.next, pinned, since };
 }

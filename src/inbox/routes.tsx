@@ -14,9 +14,9 @@ import { isHtmx, redirect, render, ui, type Ctx } from "../web";
 import { ConversationRows, InboxPage, MessageItem, QuickReplies, Thread, inboxHref, type Draft, type InboxProps } from "../../views/inbox/page";
 import { createQuickReply } from "../admin/quick-replies";
 import { composerOptions, visibleQuickReply } from "./composer";
-import { closingChoices, decodeInboxCursor, type InboxCursor, type Tab, earlierConversations, findConversations, supportRow, getMessageItem, getThread, markRead, tabs } from "./conversations";
+import { closingChoices, decodeInboxCursor, type InboxCursor, type Tab, earlierConversations, getMessageItem, getThread, markRead, tabs } from "./conversations";
 import { filterChoices, parseFilters, type InboxFilters } from "./filters";
-import { KeptInboxPages, type ListPage } from "./kept-pages";
+import { KeptInboxPages, readListPage, type ListPage } from "./kept-pages";
 import { widgetRoutes } from "./widget-routes";
 import { widgetData } from "./widgets";
 import { addInternalNote, assignConversation, closeConversation, ConversationRuleBroken, joinConversation, reactivateConversation, reply, retryMessage, sendTemplate, type AssignTarget, type Change } from "./lifecycle";
@@ -105,9 +105,7 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
 async function listPage(c: Ctx, actor: Actor, query: { tab: Tab; search: string; cursor: InboxCursor | null; filters: InboxFilters }, heard: number | undefined): Promise<ListPage> {
   const db = c.get("deps").database.db;
   if (KeptInboxPages.keeps(query)) return c.get("runtime").inboxPages.page(db, actor, query.tab, query.filters);
-  // The support conversation is pinned above the first page, search or filters aside.
-  const [list, pinned] = await Promise.all([findConversations(db, actor, query), query.cursor ? null : supportRow(db, actor)]);
-  return { rows: list.items, next: list.next, pinned, since: heard };
+  return readListPage(db, actor, query, heard);
 }
 
 async function threadOptions(c: Ctx) {
