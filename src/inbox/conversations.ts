@@ -519,8 +519,13 @@ export async function unreadAmong(db: DbOrTx, viewerId: string, rows: Pick<Conve
     db,
     sql`select conversation_id::text as id, read_at as "readAt" from ${conversationReads} where user_id = ${viewerId} and conversation_id = any(${`{${inbound.map((r) => r.id).join(",")}}`}::bigint[])`,
   );
-  const readAt = new Map(reads.map((r) => [Number(r.id), new Date(r.readAt).getTime()]));
-  return new Set(inbound.filter((r) => !(readAt.get(r.id)! >= r.lastInboundAt!.getTime())).map((r) => r.id));
+  const readAt = new Map(reads.map((r) => [Number(r.id), new Date(r.readAt)]));
+  return new Set(inbound.filter((r) => unreadBy(r.lastInboundAt, readAt.get(r.id))).map((r) => r.id));
+}
+
+/** Whether a conversation holds an inbound message its reader has not read (`readAt`: when they last read it), as the list query decides it. */
+export function unreadBy(lastInboundAt: Date | null, readAt: Date | undefined): boolean {
+  return !!lastInboundAt && !(readAt && readAt >= lastInboundAt);
 }
 
 /** When each of the given agents last read a conversation (live rows show their unread marker). */

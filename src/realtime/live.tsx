@@ -13,6 +13,7 @@ import {
   getMessageItem,
   getThread,
   readsOf,
+  unreadBy,
   rowInTab,
   type ConversationRow as Row,
   type Tab,
@@ -132,7 +133,7 @@ export class LiveRenderer {
     if (restricted && !(await this.#canSee(event, viewer, row))) return "";
     // Unread is per agent: when each agent last read it was read once for everyone.
     const readAt = reads.get(viewer.actor.userId);
-    const unread = !!row.lastInboundAt && (!readAt || readAt < row.lastInboundAt);
+    const unread = unreadBy(row.lastInboundAt, readAt);
     // Viewers who get the same fragments share one drawing of them, the same string (whose frame
     // routes.ts then encodes once): with a thousand agents on the inbox, assembling a copy per agent
     // was most of the fan-out. The person counts only where the fragments are theirs alone.
