@@ -72,6 +72,13 @@ const conversationEvents = new Set(["conversation_created", "message_created", "
 /** Events that change what the cockpit board shows. */
 const boardEvents = new Set(["status_changed", "assigned", "forwarded", "closed", "reactivated", "conversation_created", "metrics_refreshed", "user_deactivated", "user_reactivated", "user_invited"]);
 
+/**
+ * Events whose shared reads and drawings are kept. Where agents see only their own, each agent's
+ * drawing is their own (a thousand agents: a thousand fragments per event), so few events are kept;
+ * a stream further behind has its event read again.
+ */
+const SHARED_EVENTS = 16;
+
 /** What every viewer's inbox fragments for one event are drawn from, read once per event. */
 interface InboxEvent {
   row: Row | null;
@@ -123,7 +130,7 @@ export class LiveRenderer {
     // inbox, each await and key per viewer showed in the fan-out.
     let shared = this.#inboxEvents.get(event.id);
     if (!shared) {
-      if (this.#inboxEvents.size >= 256) this.#inboxEvents.delete(this.#inboxEvents.keys().next().value!);
+      if (this.#inboxEvents.size >= SHARED_EVENTS) this.#inboxEvents.delete(this.#inboxEvents.keys().next().value!);
       this.#inboxEvents.set(event.id, (shared = this.#readInboxEvent(event, conversationId)));
       shared.catch(() => this.#inboxEvents.delete(event.id));
     }

@@ -15,9 +15,12 @@ import { keepOpen, liveStream, sseMessage } from "./keep-open";
 const views = new Set<LiveView>(["cockpit", "inbox", "other"]);
 
 const encoder = new TextEncoder();
-/** Frames of the last few event ids, by their data: the many streams sent the same fragment share its bytes. */
+/**
+ * Frames of the last few event ids, by their data: the many streams sent the same fragment share its
+ * bytes. Few ids, as an agent who sees only their own gets fragments of their own.
+ */
 const frames = new Map<number, Map<string, Uint8Array>>();
-const FRAMED_IDS = 64;
+const FRAMED_IDS = 16;
 
 /**
  * An SSE message encoded once per id and data: with a thousand agents on the inbox, splitting and
