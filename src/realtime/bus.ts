@@ -14,6 +14,9 @@ type Subscriber = (batch: LiveEvent[]) => void;
  */
 export type ChangeObserver = (orgId: number | null, ids?: number[]) => void;
 
+/** Ids remembered as sent here; far more than can be awaiting their NOTIFY at once. */
+const SENT_HERE = 10_000;
+
 export class EventBus {
   #subscribers = new Map<number, Set<Subscriber>>();
   #unlisten: (() => Promise<void>) | null = null;
@@ -21,13 +24,24 @@ export class EventBus {
   #observers = new Set<ChangeObserver>();
   #latest = new Map<number, number>();
   #listening = false;
+  /**
+   * Ids this process published and already told its observers and streams of, so their NOTIFY
+   * (which every process hears, this one too) does not read and send them again.
+   */
+  #sentHere = new Set<number>();
 
   constructor(
     private database: Database,
     private log: Logger,
   ) {
-    // This process's own changes reach its observers at once, not after the NOTIFY round trip.
-    onPublished(database, (orgId, ids) => this.#changed(orgId, ids));
+    // This process's own changes reach its observers and live streams at once, not after the
+    // NOTIFY round trip (a commit, a flush and up to the notifier's spacing).
+    onPublished(database, (orgId, ids) => {
+      if (this.#sentHere.size > SENT_HERE) this.#sentHere.clear();
+      for (const id of ids) this.#sentHere.add(id);
+      this.#changed(orgId, ids);
+      void this.#fanOut(orgId, ids);
+    });
   }
 
   /** Starts listening on first use; reconnects re-run `onListen`, after which streams catch up by id. */
@@ -120,9 +134,22 @@ export class EventBus {
   async #deliver(payload: string) {
     try {
       const { orgId, ids } = JSON.parse(payload) as { orgId: number; ids: number[] };
-      this.#changed(typeof orgId === "number" ? orgId : null, Array.isArray(ids) ? ids : undefined);
+      if (typeof orgId !== "number" || !Array.isArray(ids)) return this.#changed(null);
+      // What this process published, its observers and streams already had.
+      const heard = ids.filter((id) => !this.#sentHere.delete(id));
+      if (heard.length === 0) return;
+      this.#changed(orgId, heard);
+      await this.#fanOut(orgId, heard);
+    } catch (e) {
+      this.log.error("live delivery failed", { error: e });
+    }
+  }
+
+  /** Reads the events once and hands them to every live stream of the organization in this process. */
+  async #fanOut(orgId: number, ids: number[]) {
+    try {
       const set = this.#subscribers.get(orgId);
-      if (!set?.size || !Array.isArray(ids) || ids.length === 0) return;
+      if (!set?.size || ids.length === 0) return;
       const batch = await this.database.db
         .select()
         .from(events)
