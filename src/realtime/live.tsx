@@ -24,7 +24,8 @@ import { StatusSwitch } from "../../views/layout";
 import type { Ui } from "../../views/ui";
 import type { LiveEvent } from "./bus";
 import { WindowNotice } from "../../views/inbox/window";
-import type { TabCountCache } from "../inbox/tab-counts";
+import { TAB_MOVES, type TabCountCache } from "../inbox/tab-counts";
+import type { EventType } from "./events";
 
 export type LiveView = "cockpit" | "inbox" | "other";
 
@@ -128,13 +129,7 @@ export class LiveRenderer {
   async #inbox(event: LiveEvent, viewer: Viewer, conversationId: number): Promise<string> {
     // Read once per event for every viewer, awaited once per viewer: with a thousand agents on the
     // inbox, each await and key per viewer showed in the fan-out.
-    let shared = this.#inboxEvents.get(event.id);
-    if (!shared) {
-      if (this.#inboxEvents.size >= SHARED_EVENTS) this.#inboxEvents.delete(this.#inboxEvents.keys().next().value!);
-      this.#inboxEvents.set(event.id, (shared = this.#readInboxEvent(event, conversationId)));
-      shared.catch(() => this.#inboxEvents.delete(event.id));
-    }
-    const { row, reads, agentsSeeOnlyOwn, drawn } = await shared;
+    const { row, reads, agentsSeeOnlyOwn, drawn } = await this.#shared(event, conversationId);
     if (!row) return "";
     const restricted = agentsSeeOnlyOwn && viewer.actor.role === "agent";
     if (restricted && !(await this.#canSee(event, viewer, row))) return "";
@@ -154,6 +149,16 @@ export class LiveRenderer {
     return html;
   }
 
+  #shared(event: LiveEvent, conversationId: number): Promise<InboxEvent> {
+    let shared = this.#inboxEvents.get(event.id);
+    if (!shared) {
+      if (this.#inboxEvents.size >= SHARED_EVENTS) this.#inboxEvents.delete(this.#inboxEvents.keys().next().value!);
+      this.#inboxEvents.set(event.id, (shared = this.#readInboxEvent(event, conversationId)));
+      shared.catch(() => this.#inboxEvents.delete(event.id));
+    }
+    return shared;
+  }
+
   /** The conversation's row, who has read it when, and the organization's visibility setting, as the event left them. */
   async #readInboxEvent(event: LiveEvent, conversationId: number): Promise<InboxEvent> {
     const { db } = this.database;
@@ -165,18 +170,34 @@ export class LiveRenderer {
     return { row, reads, agentsSeeOnlyOwn: !!org?.settings.agentsSeeOnlyOwn, drawn: new Map() };
   }
 
+  /**
+   * The inbox's tab counts after an event that can move a conversation between tabs, or null.
+   * Sent apart from the rows (routes.ts writes them when ready): counting a big organization can
+   * take longer than drawing and sending a row to every agent, who should not wait for it.
+   */
+  counts(event: LiveEvent, viewer: Viewer): Promise<string> | null {
+    if (viewer.view !== "inbox" || !event.conversationId || !TAB_MOVES.has(event.type as EventType)) return null;
+    return this.#counts(event, viewer);
+  }
+
+  async #counts(event: LiveEvent, viewer: Viewer): Promise<string> {
+    const { row, agentsSeeOnlyOwn } = await this.#shared(event, event.conversationId!);
+    if (!row) return "";
+    const restricted = agentsSeeOnlyOwn && viewer.actor.role === "agent";
+    if (restricted && !(await this.#canSee(event, viewer, row))) return "";
+    const tab = viewer.tab ?? "open";
+    const search = viewer.search ?? "";
+    const whose = restricted ? viewer.actor.userId : "all";
+    const counts = await this.#once(`counts:${event.id}:${whose}`, () => this.tabCounts.counts(this.database.db, viewer.actor));
+    return this.#once(`counts-html:${event.id}:${whose}:${viewer.locale}:${tab}:${search}`, async () =>
+      partial("#tab-counts", String(<TabCounts ui={viewerUi(viewer)} tab={tab} search={search} counts={counts} />)),
+    );
+  }
+
   async #drawInbox(event: LiveEvent, viewer: Viewer, row: Row, restricted: boolean, unread: boolean, conversationId: number): Promise<string> {
-    const { db } = this.database;
     const tab = viewer.tab ?? "open";
     const search = viewer.search ?? "";
     const out: string[] = [];
-
-    const counts = await this.#once(`counts:${event.id}:${restricted ? viewer.actor.userId : "all"}`, () => this.tabCounts.counts(db, viewer.actor));
-    out.push(
-      await this.#once(`counts-html:${event.id}:${restricted ? viewer.actor.userId : "all"}:${viewer.locale}:${tab}:${search}`, async () =>
-        partial("#tab-counts", String(<TabCounts ui={viewerUi(viewer)} tab={tab} search={search} counts={counts} />)),
-      ),
-    );
 
     // A searched or filtered list is left as the agent asked for it; only rows it shows are redrawn.
     const moved = event.type === "message_created" || event.type === "conversation_created";

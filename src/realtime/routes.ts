@@ -37,11 +37,24 @@ function sseFrame(id: number, data: string): Uint8Array {
   return bytes;
 }
 
+/** Tab-count messages by their data, encoded once for every stream; they carry no id (no resume point of their own). */
+const countFrames = new Map<string, Uint8Array>();
+
+function countsFrame(data: string): Uint8Array {
+  let bytes = countFrames.get(data);
+  if (!bytes) {
+    if (countFrames.size >= FRAMED_IDS) countFrames.delete(countFrames.keys().next().value!);
+    countFrames.set(data, (bytes = encoder.encode(sseMessage({ data }))));
+  }
+  return bytes;
+}
+
 export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
   const app = new Hono<AppEnv>();
   app.get("/events", requireActor, async (c) => {
     const actor = c.get("actor")!;
-    const db = c.get("deps").database.db;
+    const { database, log } = c.get("deps");
+    const db = database.db;
     const view = (views.has(c.req.query("view") as LiveView) ? c.req.query("view") : "other") as LiveView;
     const tab = c.req.query("tab");
     const conversationId = Number(c.req.query("conversation"));
@@ -73,11 +86,25 @@ export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
     const seen = new SeenEvents(from);
 
     return liveStream(c, async (stream) => {
+      let counting: Promise<string> | null = null;
+      let countsSent = "";
       const send = sendInOrder(stream, seen, async (event) => {
         const html = await renderer.render(event, viewer);
         // The largest id seen so far is where the browser resumes (a late, smaller id must not
         // move it back); an id-only message still moves it forward.
         stream.write(html ? sseFrame(seen.max, html) : `id: ${seen.max}\n\n`);
+        const counts = renderer.counts(event, viewer);
+        if (!counts) return;
+        // Written when ready, the newest event's only: an older count finishing late would undo it.
+        counting = counts;
+        counts.then(
+          (html) => {
+            if (counting !== counts || !html || html === countsSent) return;
+            countsSent = html;
+            stream.write(countsFrame(html));
+          },
+          (error) => log.error("live tab counts failed", { error }),
+        );
       });
       // Subscribe before replaying, so nothing committed in between is missed; ids dedupe.
       const unsubscribe = bus.subscribe(actor.orgId, send);

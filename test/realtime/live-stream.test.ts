@@ -124,11 +124,13 @@ describe("live updates over SSE", () => {
     const ipek = await t.signIn(w.agent2.email, w.orgId);
     const onOpenTab = await openStream(ipek, `/events?view=inbox&tab=open`);
     await okan.post(`/inbox/${conversationId}/join`);
-    const joined = await readSse(onOpenTab, (m) => m.data.includes(`data-remove="conv-${conversationId}"`));
-    const last = joined.at(-1)!.data;
-    expect(last).toContain('hx-target="#tab-counts"');
-    expect(last).toMatch(/Open <span class="count">0<\/span>/);
-    expect(last).toMatch(/Assigned <span class="count">1<\/span>/);
+    // The row leaves the Open tab; the counts follow in a message of their own, once counted.
+    const joined = await readSse(onOpenTab, (m) => m.data.includes('hx-target="#tab-counts"'));
+    expect(joined.some((m) => m.data.includes(`data-remove="conv-${conversationId}"`))).toBe(true);
+    const counts = joined.at(-1)!;
+    expect(counts.data).toMatch(/Open <span class="count">0<\/span>/);
+    expect(counts.data).toMatch(/Assigned <span class="count">1<\/span>/);
+    expect(counts.id).toBeUndefined();
 
     const watching = await openStream(ipek, `/events?view=inbox&tab=assigned&conversation=${conversationId}`);
     await okan.post(`/inbox/${conversationId}/reply`, { body: "Kargonuz yolda", as: "reply" });
@@ -154,6 +156,27 @@ describe("live updates over SSE", () => {
       await otherProcess.runtime.bus.stop();
     } finally {
       await second.close();
+    }
+  });
+
+  it("sends a process's own events to its streams without waiting for their NOTIFY", async () => {
+    // NOTIFY goes nowhere here: only this process's own delivery can reach the stream.
+    const database = { ...t.database, notify: async () => {} };
+    const app = createApp({ ...t.deps, database });
+    try {
+      const w = await t.world();
+      const [channel] = await t.db.insert(channels).values({ orgId: w.orgId, kind: "whatsapp", name: "WA", webhookKey: newWebhookKey() }).returning();
+      const agent = new Client(app);
+      agent.cookies = (await t.signIn(w.agent.email, w.orgId)).cookies;
+      const stream = await openStream(agent, "/events?view=inbox&tab=open");
+      const change = await ingestInbound(t.db, { orgId: w.orgId, channelId: channel.id, externalId: "905550003001", contactName: "Heard Here", body: "no notify", providerMessageId: "local-1", at: t.clock.now() });
+      await publishEvents(database, w.orgId, change.eventIds);
+      // Both of its events (the conversation and the message), so nothing is still drawing when the test ends.
+      let heard = 0;
+      const got = await readSse(stream, (m) => m.data.includes("Heard Here") && ++heard === 2);
+      expect(got.some((m) => m.data.includes("Heard Here") && m.data.includes('data-upsert="conv-'))).toBe(true);
+    } finally {
+      await app.runtime.bus.stop();
     }
   });
 
