@@ -288,6 +288,26 @@ export const conversations = pgTable(
   ],
 );
 
+/**
+ * Each organization's inbox tab counts, kept by triggers on `conversations` (migration 0006), so
+ * the tabs never count a whole organization. Spread over a few rows per organization (by
+ * conversation id) so that concurrent changes seldom wait for each other's row lock; the counts are
+ * their sums. Kanal's support line is not counted, as the inbox lists it apart.
+ */
+export const conversationTabCounts = pgTable(
+  "conversation_tab_counts",
+  {
+    orgId: orgId(),
+    shard: integer("shard").notNull(),
+    /** Open and unassigned. */
+    open: integer("open").notNull().default(0),
+    /** Open and assigned to someone. */
+    assigned: integer("assigned").notNull().default(0),
+    closed: integer("closed").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.shard] })],
+);
+
 export const conversationParticipants = pgTable(
   "conversation_participants",
   {

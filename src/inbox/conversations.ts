@@ -10,6 +10,7 @@ import {
   conversationReads,
   memberships,
   conversations,
+  conversationTabCounts,
   conversationTags,
   messages,
   organizations,
@@ -348,8 +349,25 @@ export async function tabCounts(db: DbOrTx, actor: Actor): Promise<Record<Tab, n
   return countTabs(db, actor.orgId, await visibility(db, actor));
 }
 
-/** The four tab counts of an organization, narrowed by a visibility condition (see `visibility`). */
+/**
+ * The four tab counts of an organization: kept by the database (conversation_tab_counts), or,
+ * narrowed by a visibility condition (see `visibility`), counted.
+ */
 export async function countTabs(db: DbOrTx, orgId: number, visible: SQL | undefined): Promise<Record<Tab, number>> {
+  if (!visible) {
+    const [kept] = await keptQuery(db, "tab_counts_kept", () =>
+      db
+        .select({
+          open: sql<number>`coalesce(sum(${conversationTabCounts.open}), 0)`.mapWith(Number),
+          assigned: sql<number>`coalesce(sum(${conversationTabCounts.assigned}), 0)`.mapWith(Number),
+          closed: sql<number>`coalesce(sum(${conversationTabCounts.closed}), 0)`.mapWith(Number),
+        })
+        .from(conversationTabCounts)
+        .where(eq(conversationTabCounts.orgId, sql.placeholder("orgId")))
+        .prepare("tab_counts_kept"),
+    ).execute({ orgId });
+    return { ...kept, all: kept.open + kept.assigned + kept.closed };
+  }
   const [row] = await db
     .select({
       open: sql<number>`count(*) filter (where ${conversations.status} = 'open' and ${conversations.assigneeId} is null)`.mapWith(Number),

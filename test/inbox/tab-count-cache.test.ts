@@ -1,5 +1,5 @@
-// The kept tab counts: messages and statuses leave them as they are; an event that moves a
-// conversation between tabs has them counted again, whichever process published it.
+// The kept tab counts: one reading of the database's counts serves every page between two of the
+// organization's events; any event has them read again, whichever process published it.
 import { describe, expect, it } from "bun:test";
 import { eq } from "drizzle-orm";
 import { channels, closingMessages, contacts, conversations } from "@db/schema";
@@ -21,7 +21,7 @@ async function setup() {
     await publishEvents(t.database, w.orgId, change.eventIds);
     return change;
   };
-  /** A conversation written straight into the table, with no event: only a recount can see it. */
+  /** A conversation written straight into the table, with no event: the kept counts cannot know of it. */
   const unannounced = async () => {
     const [contact] = await t.db.insert(contacts).values({ orgId: w.orgId, name: "Quiet", createdAt: t.clock.now(), updatedAt: t.clock.now() }).returning();
     await t.db.insert(conversations).values({ orgId: w.orgId, contactId: contact.id, channelId: channel.id, startedBy: "contact", createdAt: t.clock.now(), lastMessageAt: t.clock.now() });
@@ -32,15 +32,16 @@ async function setup() {
 }
 
 describe("kept tab counts", () => {
-  it("keeps the counts through messages, and counts again when a conversation is opened, assigned or closed", async () => {
+  it("keeps the counts between events, and reads them again after any event", async () => {
     const { w, admin, agent, inbound, unannounced, counts } = await setup();
     const first = await inbound("905550000301", "merhaba");
     expect(await counts()).toEqual({ open: 1, assigned: 0, closed: 0, all: 1 });
+    // Nothing announced it: the kept counts stand.
     await unannounced();
-    // A message to an open conversation moves nothing: the kept counts stand (the unannounced row is not seen).
-    await inbound("905550000301", "bir şey daha");
     expect(await counts()).toEqual({ open: 1, assigned: 0, closed: 0, all: 1 });
-    // A new conversation is counted, and the count is taken afresh.
+    // Any event has them read again, and they hold everything committed by then.
+    await inbound("905550000301", "bir şey daha");
+    expect(await counts()).toEqual({ open: 2, assigned: 0, closed: 0, all: 2 });
     await inbound("905550000302", "selam");
     expect(await counts()).toEqual({ open: 3, assigned: 0, closed: 0, all: 3 });
     const assigned = await assignConversation(t.db, admin, first.conversationId, { userId: w.agent.id }, t.clock.now());
@@ -52,7 +53,7 @@ describe("kept tab counts", () => {
     expect(await counts()).toEqual({ open: 2, assigned: 0, closed: 1, all: 3 });
   });
 
-  it("counts again for a change published by another process, heard only through NOTIFY", async () => {
+  it("reads them again for a change published by another process, heard only through NOTIFY", async () => {
     const { w, agent, inbound, counts } = await setup();
     const { conversationId } = await inbound("905550000311", "merhaba");
     expect(await counts()).toEqual({ open: 1, assigned: 0, closed: 0, all: 1 });
