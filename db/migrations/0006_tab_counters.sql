@@ -8,40 +8,39 @@ CREATE TABLE "conversation_tab_counts" (
 );
 --> statement-breakpoint
 ALTER TABLE "conversation_tab_counts" ADD CONSTRAINT "conversation_tab_counts_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
--- Adds one conversation's place in the tabs (sign 1) or takes it away (sign -1). Kanal's support
--- line is left out; a conversation whose channel is gone (deleted with it) was counted unless
--- its channel was the support line, which is never deleted.
-CREATE FUNCTION "conversation_tab_count"(org bigint, conversation bigint, channel bigint, status text, assignee text, sign integer, upsert boolean) RETURNS void
+-- Adds one conversation's place in the tabs (sign 1) or takes it away (sign -1), on the counts'
+-- row of this connection's shard: a transaction changes one row per organization however many
+-- conversations it changes, so two transactions never wait for each other's rows in turn. A shard's
+-- numbers may go below zero (a conversation counted on one shard and closed on another); their
+-- sums are the counts. Kanal's support line is left out (the inbox lists it apart); a conversation
+-- whose channel is being deleted with it was counted, as the support line is never deleted. When
+-- the organization itself is being deleted, its counts go with it.
+CREATE FUNCTION "conversation_tab_count"(org bigint, channel bigint, status text, assignee text, sign integer) RETURNS void
 LANGUAGE plpgsql AS $$
-DECLARE
-  is_open integer := CASE WHEN status = 'open' AND assignee IS NULL THEN sign ELSE 0 END;
-  is_assigned integer := CASE WHEN status = 'open' AND assignee IS NOT NULL THEN sign ELSE 0 END;
-  is_closed integer := CASE WHEN status = 'closed' THEN sign ELSE 0 END;
 BEGIN
   IF EXISTS (SELECT 1 FROM channels c WHERE c.id = channel AND c.kind = 'support') THEN
     RETURN;
   END IF;
-  IF upsert THEN
-    INSERT INTO conversation_tab_counts AS t (org_id, shard, open, assigned, closed)
-    VALUES (org, (conversation % 8)::integer, is_open, is_assigned, is_closed)
-    ON CONFLICT (org_id, shard) DO UPDATE
-      SET open = t.open + excluded.open, assigned = t.assigned + excluded.assigned, closed = t.closed + excluded.closed;
-  ELSE
-    -- A deletion: when its organization is being deleted, the counts may be gone already.
-    UPDATE conversation_tab_counts t
-      SET open = t.open + is_open, assigned = t.assigned + is_assigned, closed = t.closed + is_closed
-      WHERE t.org_id = org AND t.shard = (conversation % 8)::integer;
+  IF sign < 0 AND NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = org) THEN
+    RETURN;
   END IF;
+  INSERT INTO conversation_tab_counts AS t (org_id, shard, open, assigned, closed)
+  VALUES (org, pg_backend_pid() % 8,
+    CASE WHEN status = 'open' AND assignee IS NULL THEN sign ELSE 0 END,
+    CASE WHEN status = 'open' AND assignee IS NOT NULL THEN sign ELSE 0 END,
+    CASE WHEN status = 'closed' THEN sign ELSE 0 END)
+  ON CONFLICT (org_id, shard) DO UPDATE
+    SET open = t.open + excluded.open, assigned = t.assigned + excluded.assigned, closed = t.closed + excluded.closed;
 END $$;
 --> statement-breakpoint
 CREATE FUNCTION "conversations_tab_counts"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'INSERT' THEN
-    PERFORM conversation_tab_count(OLD.org_id, OLD.id, OLD.channel_id, OLD.status, OLD.assignee_id, -1, TG_OP = 'UPDATE');
+    PERFORM conversation_tab_count(OLD.org_id, OLD.channel_id, OLD.status, OLD.assignee_id, -1);
   END IF;
   IF TG_OP <> 'DELETE' THEN
-    PERFORM conversation_tab_count(NEW.org_id, NEW.id, NEW.channel_id, NEW.status, NEW.assignee_id, 1, true);
+    PERFORM conversation_tab_count(NEW.org_id, NEW.channel_id, NEW.status, NEW.assignee_id, 1);
   END IF;
   RETURN NULL;
 END $$;

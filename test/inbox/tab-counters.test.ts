@@ -60,4 +60,20 @@ describe("tab counts kept by the database", () => {
 
     expect(await countTabs(t.db, rival.orgId, undefined)).toEqual(rivalBefore);
   });
+
+  it("stay right when many conversations open and close at once", async () => {
+    const w = await t.world();
+    const [channel] = await t.db.insert(channels).values({ orgId: w.orgId, kind: "whatsapp", name: "WA", webhookKey: newWebhookKey() }).returning();
+    const agent = (await actorFor(t.db, w.agent.id, w.orgId))!;
+    const opened = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        ingestInbound(t.db, { orgId: w.orgId, channelId: channel.id, externalId: `90555000050${i}`, contactName: `Contact ${i}`, body: "merhaba", providerMessageId: crypto.randomUUID(), at: t.clock.now() }),
+      ),
+    );
+    const [closing] = await t.db.select().from(closingMessages).where(eq(closingMessages.orgId, w.orgId));
+    await Promise.all(opened.slice(0, 8).map((o) => joinConversation(t.db, agent, o.conversationId, t.clock.now())));
+    await Promise.all(opened.slice(0, 4).map((o) => closeConversation(t.db, agent, o.conversationId, closing.id, "en", t.clock.now())));
+    expect(await countTabs(t.db, w.orgId, undefined)).toEqual({ open: 16, assigned: 4, closed: 4, all: 24 });
+    expect(await countTabs(t.db, w.orgId, undefined)).toEqual(await countTabs(t.db, w.orgId, sql`true`));
+  });
 });
