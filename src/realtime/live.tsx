@@ -172,8 +172,8 @@ export class LiveRenderer {
 
   /**
    * The inbox's tab counts after an event that can move a conversation between tabs, or null.
-   * Sent apart from the rows (routes.ts writes them when ready): counting a big organization can
-   * take longer than drawing and sending a row to every agent, who should not wait for it.
+   * Sent apart from the rows (routes.ts writes them when ready): the rows reach every agent without
+   * waiting for a read of the counts, or for an agent who sees only their own, a count of them.
    */
   counts(event: LiveEvent, viewer: Viewer): Promise<string> | null {
     if (viewer.view !== "inbox" || !event.conversationId || !TAB_MOVES.has(event.type as EventType)) return null;
