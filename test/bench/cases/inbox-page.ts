@@ -195,7 +195,7 @@ export default {
       written++;
     };
     // Their conversations are opened first: the runs measure messages into open conversations, as
-    // most are (a first message, which also has every tab counted again, is another matter).
+    // most are (a first message, which also opens a conversation, is another matter).
     while (written < writers.length) await write();
     for (const [variant, , , path] of variants.filter(([name]) => name === "all" || name === "open")) {
       const before = written;
