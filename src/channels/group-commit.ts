@@ -3,9 +3,7 @@
 // flush) for many webhooks instead of one each. Every caller still hears back only after the
 // commit holding its own statement returned; a batch that fails is undone whole and each of its
 // statements is run again on its own, so one bad webhook costs the others only time.
-import type { Database, DbOrTx } from "@db/client";
-
-type Statement<Row> = (db: DbOrTx, values: Record<string, unknown>) => Promise<Row[]>;
+import type { Database, FixedStatement } from "@db/client";
 
 interface Waiting<Row> {
   values: Record<string, unknown>;
@@ -28,7 +26,7 @@ export class GroupCommit<Row> {
 
   constructor(
     private database: Database,
-    private statement: Statement<Row>,
+    private statement: FixedStatement<Row>,
     options: GroupCommitOptions = {},
   ) {
     this.#maxInFlight = options.inFlight ?? 2;
@@ -59,8 +57,8 @@ export class GroupCommit<Row> {
     if (batch.length > 1) {
       let results: Row[][] | null = null;
       try {
-        // Sent together on the transaction's connection (postgres.js pipelines them), one commit.
-        results = await this.database.db.transaction((tx) => Promise.all(batch.map((w) => this.statement(tx, w.values))));
+        // BEGIN, the statements and COMMIT sent together on one connection: one round trip, one commit.
+        results = await this.statement.together(this.database, batch.map((w) => w.values));
       } catch {
         // Rolled back whole (or its outcome is unknown): each runs alone below. Statements of this
         // kind are idempotent where it matters (a provider message id is stored once).
