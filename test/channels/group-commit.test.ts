@@ -118,6 +118,25 @@ describe.skipIf(!onPostgres)("group commit", () => {
 
 });
 
+describe("statements run together", () => {
+  it("commit together, each with its own rows, or not at all", async () => {
+    const w = await t.world();
+    const channel = await addChannel(t.db, t.config, w.orgId, "whatsapp", { phoneNumberId: "420000000000555", wabaId: "310000000000001" });
+    const values = (body: string, divisor = 1) => ({ channelId: channel.id, body, divisor, lock: 7_499_999 });
+    const rows = await store.together(t.database, [values("t-1"), values("t-2"), values("t-3")]);
+    expect(rows.map((r) => r.length)).toEqual([1, 1, 1]);
+    expect(new Set(rows.map(([r]) => r.txid)).size).toBe(1);
+    expect(new Set(rows.map(([r]) => r.id)).size).toBe(3);
+    await expect(store.together(t.database, [values("u-1"), values("u-2", 0), values("u-3")])).rejects.toThrow();
+    const count = (body: string) => t.db.$count(webhookDeliveries, and(eq(webhookDeliveries.channelId, channel.id), eq(webhookDeliveries.body, body)));
+    expect([await count("t-1"), await count("t-3")]).toEqual([1, 1]);
+    expect([await count("u-1"), await count("u-2"), await count("u-3")]).toEqual([0, 0, 0]);
+    // The connection is usable afterwards (not left inside the aborted transaction).
+    expect((await store.together(t.database, [values("v-1"), values("v-2")])).length).toBe(2);
+    expect(await count("v-2")).toBe(1);
+  });
+});
+
 describe("webhooks at once", () => {
   it("webhooks from many customers at once are each acknowledged and stored once, in order per customer", async () => {
     const w = await t.world();
