@@ -26,7 +26,8 @@ let lockKey = 7_500_000;
 async function scene() {
   const w = await t.world();
   const channel = await addChannel(t.db, t.config, w.orgId, "whatsapp", { phoneNumberId: `42000000${lockKey}`, wabaId: "310000000000001" });
-  const other = postgres(t.databaseUrl!, { max: 1, onnotice: () => {} });
+  // Two connections: one holds the lock, the other looks at what is committed.
+  const other = postgres(t.databaseUrl!, { max: 2, onnotice: () => {} });
   const blocker = ++lockKey;
   const free = ++lockKey;
   const values = (body: string, opts: { blocked?: boolean; divisor?: number } = {}) => ({ channelId: channel.id, body, divisor: opts.divisor ?? 1, lock: opts.blocked ? blocker : free });
@@ -36,15 +37,17 @@ async function scene() {
   // Holds the lock the `blocked` statements wait for, on a connection of its own.
   const hold = await other.reserve();
   await hold`select pg_advisory_lock(${blocker})`;
-  const release = () => hold`select pg_advisory_unlock(${blocker})`.then(() => hold.release());
-  return { values, committed, stored, release, end: () => other.end() };
+  let released: Promise<void> | null = null;
+  const release = () => (released ??= hold`select pg_advisory_unlock(${blocker})`.then(() => hold.release()));
+  // A failed expectation must not leave statements waiting on the lock.
+  return { values, committed, stored, release, end: () => release().then(() => other.end()) };
 }
 
 describe.skipIf(!onPostgres)("group commit", () => {
   it("statements that arrive while one commits share the next transaction, and each resolves only after that commit", async () => {
     const s = await scene();
     try {
-      const commits = new GroupCommit(t.database, store, { inFlight: 1 });
+      const commits = new GroupCommit(t.database, store, { inFlight: 1, stuckMs: 60_000 });
       const resolved: string[] = [];
       const run = (body: string, blocked = false) =>
         commits.run(s.values(body, { blocked })).then(async ([row]) => {
@@ -72,7 +75,7 @@ describe.skipIf(!onPostgres)("group commit", () => {
   it("no statement of a batch resolves before the whole batch is committed", async () => {
     const s = await scene();
     try {
-      const commits = new GroupCommit(t.database, store, { inFlight: 1 });
+      const commits = new GroupCommit(t.database, store, { inFlight: 1, stuckMs: 60_000 });
       const resolved: string[] = [];
       const run = (body: string, blocked = false) => commits.run(s.values(body, { blocked })).then(([row]) => (resolved.push(body), row));
       const first = run("ahead");
@@ -93,10 +96,28 @@ describe.skipIf(!onPostgres)("group commit", () => {
     }
   });
 
+  it("a batch stuck on a row lock stops holding the others back", async () => {
+    const s = await scene();
+    try {
+      const commits = new GroupCommit(t.database, store, { inFlight: 1, stuckMs: 50 });
+      let stuckDone = false;
+      const stuck = commits.run(s.values("stuck", { blocked: true })).then((rows) => ((stuckDone = true), rows));
+      await Bun.sleep(10);
+      const [later] = await commits.run(s.values("later"));
+      expect(await s.committed(later.id)).toBe(true);
+      expect(stuckDone).toBe(false);
+      await s.release();
+      const [row] = await stuck;
+      expect(await s.committed(row.id)).toBe(true);
+    } finally {
+      await s.end();
+    }
+  });
+
   it("a failing statement fails alone: the rest of its batch is committed and resolves", async () => {
     const s = await scene();
     try {
-      const commits = new GroupCommit(t.database, store, { inFlight: 1 });
+      const commits = new GroupCommit(t.database, store, { inFlight: 1, stuckMs: 60_000 });
       const first = commits.run(s.values("lead", { blocked: true }));
       await Bun.sleep(100);
       const ok1 = commits.run(s.values("ok-1"));
