@@ -13,6 +13,7 @@ import { adaptersFor } from "./adapters";
 import { ProviderError, type ChannelAccount, type InboundEvent, type InboundMessage, type InboundStatus, type InboundWatermark } from "./types";
 import { channels } from "@db/schema";
 import { windowEndsAt } from "./windows";
+import { GroupCommit } from "./group-commit";
 
 /** How long an inline processing attempt holds a delivery before the retry job may take it. */
 export const LEASE_MS = 60_000;
@@ -191,7 +192,7 @@ function inboundOf(account: ChannelAccount, event: InboundMessage, contactName: 
  */
 async function storeAppending(deps: Deps, account: ChannelAccount, body: string, event: InboundMessage): Promise<{ deliveryId: number; processed: boolean; eventIds: number[] }> {
   const now = deps.clock.now();
-  const [row] = await storeAppendingStatement(deps.database.db, {
+  const [row] = await storeAppendingCommits(deps.database).run({
     ...appendValues(inboundOf(account, event, event.contactName)),
     deliveryBody: body,
     receivedAt: now.toISOString(),
@@ -212,6 +213,22 @@ const storeAppendingStatement = fixedStatement<AppendedRow & { delivery_id: numb
     )
     select delivery.id::float8 as delivery_id, ${APPENDED} from delivery`,
 );
+
+const commits = new WeakMap<Database, { run(values: Record<string, unknown>): Promise<(AppendedRow & { delivery_id: number })[]> }>();
+
+/**
+ * On Postgres, webhooks stored while others are being committed share a transaction (group-commit.ts):
+ * at hundreds a second that is a commit per few webhooks instead of one each. PGlite is one
+ * connection in this process: nothing to share.
+ */
+function storeAppendingCommits(database: Database) {
+  let group = commits.get(database);
+  if (!group) {
+    group = database.kind === "postgres" ? new GroupCommit(database, storeAppendingStatement) : { run: (values) => storeAppendingStatement(database.db, values) };
+    commits.set(database, group);
+  }
+  return group;
+}
 
 /** A new Messenger/Instagram customer's name from the provider's profile API (best effort). */
 async function profileName(deps: Deps, account: ChannelAccount, externalId: string): Promise<string> {
