@@ -82,9 +82,7 @@ export function fixedStatement<Row>(build: () => SQL): FixedStatement<Row> {
   };
   return Object.assign(run, {
     async together(database: Database, values: Record<string, unknown>[]) {
-      query ??= dialect.sqlToQuery(build());
-      const q = query;
-      if (database.kind === "pglite") return database.db.transaction(async (tx) => Promise.all(values.map((v) => run(tx, v))));
+      const q = (query ??= dialect.sqlToQuery(build()));
       return (await database.together(q, values.map((v) => fillPlaceholders(q.params, v)))) as Row[][];
     },
   });
