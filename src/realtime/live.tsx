@@ -129,10 +129,9 @@ export class LiveRenderer {
   async #inbox(event: LiveEvent, viewer: Viewer, conversationId: number): Promise<string> {
     // Read once per event for every viewer, awaited once per viewer: with a thousand agents on the
     // inbox, each await and key per viewer showed in the fan-out.
-    const { row, reads, agentsSeeOnlyOwn, drawn } = await this.#shared(event, conversationId);
-    if (!row) return "";
-    const restricted = agentsSeeOnlyOwn && viewer.actor.role === "agent";
-    if (restricted && !(await this.#canSee(event, viewer, row))) return "";
+    const seen = await this.#seenBy(event, viewer, conversationId);
+    if (!seen) return "";
+    const { row, reads, drawn, restricted } = seen;
     // Unread is per agent: when each agent last read it was read once for everyone.
     const readAt = reads.get(viewer.actor.userId);
     const unread = unreadBy(row.lastInboundAt, readAt);
@@ -147,6 +146,19 @@ export class LiveRenderer {
       html.catch(() => drawn.delete(alike));
     }
     return html;
+  }
+
+  /**
+   * The event's shared reads, and whether the viewer is an agent who sees only their own; null when
+   * the conversation is gone or not theirs to see.
+   */
+  async #seenBy(event: LiveEvent, viewer: Viewer, conversationId: number): Promise<(InboxEvent & { row: Row; restricted: boolean }) | null> {
+    const shared = await this.#shared(event, conversationId);
+    const row = shared.row;
+    if (!row) return null;
+    const restricted = shared.agentsSeeOnlyOwn && viewer.actor.role === "agent";
+    if (restricted && !(await this.#canSee(event, viewer, row))) return null;
+    return { ...shared, row, restricted };
   }
 
   #shared(event: LiveEvent, conversationId: number): Promise<InboxEvent> {
@@ -181,13 +193,11 @@ export class LiveRenderer {
   }
 
   async #counts(event: LiveEvent, viewer: Viewer): Promise<string> {
-    const { row, agentsSeeOnlyOwn } = await this.#shared(event, event.conversationId!);
-    if (!row) return "";
-    const restricted = agentsSeeOnlyOwn && viewer.actor.role === "agent";
-    if (restricted && !(await this.#canSee(event, viewer, row))) return "";
+    const seen = await this.#seenBy(event, viewer, event.conversationId!);
+    if (!seen) return "";
     const tab = viewer.tab ?? "open";
     const search = viewer.search ?? "";
-    const whose = restricted ? viewer.actor.userId : "all";
+    const whose = seen.restricted ? viewer.actor.userId : "all";
     const counts = await this.#once(`counts:${event.id}:${whose}`, () => this.tabCounts.counts(this.database.db, viewer.actor));
     return this.#once(`counts-html:${event.id}:${whose}:${viewer.locale}:${tab}:${search}`, async () =>
       partial("#tab-counts", String(<TabCounts ui={viewerUi(viewer)} tab={tab} search={search} counts={counts} />)),
