@@ -17,35 +17,26 @@ const views = new Set<LiveView>(["cockpit", "inbox", "other"]);
 const encoder = new TextEncoder();
 /**
  * Frames of the last few event ids, by their data: the many streams sent the same fragment share its
- * bytes. Few ids, as an agent who sees only their own gets fragments of their own.
+ * bytes. Few ids, as an agent who sees only their own gets fragments of their own. Messages without
+ * an id (tab counts) are kept under 0, which no event has.
  */
 const frames = new Map<number, Map<string, Uint8Array>>();
 const FRAMED_IDS = 16;
 
 /**
  * An SSE message encoded once per id and data: with a thousand agents on the inbox, splitting and
- * encoding each copy cost more than the fragments themselves.
+ * encoding each copy cost more than the fragments themselves. `id` null: a message that moves no
+ * resume point.
  */
-function sseFrame(id: number, data: string): Uint8Array {
-  let byData = frames.get(id);
+function sseFrame(id: number | null, data: string): Uint8Array {
+  const key = id ?? 0;
+  let byData = frames.get(key);
   if (!byData) {
     if (frames.size >= FRAMED_IDS) frames.delete(frames.keys().next().value!);
-    frames.set(id, (byData = new Map()));
+    frames.set(key, (byData = new Map()));
   }
   let bytes = byData.get(data);
-  if (!bytes) byData.set(data, (bytes = encoder.encode(sseMessage({ id, data }))));
-  return bytes;
-}
-
-/** Tab-count messages by their data, encoded once for every stream; they carry no id (no resume point of their own). */
-const countFrames = new Map<string, Uint8Array>();
-
-function countsFrame(data: string): Uint8Array {
-  let bytes = countFrames.get(data);
-  if (!bytes) {
-    if (countFrames.size >= FRAMED_IDS) countFrames.delete(countFrames.keys().next().value!);
-    countFrames.set(data, (bytes = encoder.encode(sseMessage({ data }))));
-  }
+  if (!bytes) byData.set(data, (bytes = encoder.encode(sseMessage({ id: id ?? undefined, data }))));
   return bytes;
 }
 
@@ -101,7 +92,7 @@ export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
           (html) => {
             if (counting !== counts || !html || html === countsSent) return;
             countsSent = html;
-            stream.write(countsFrame(html));
+            stream.write(sseFrame(null, html));
           },
           (error) => log.error("live tab counts failed", { error }),
         );
