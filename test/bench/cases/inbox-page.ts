@@ -54,14 +54,14 @@ async function timings(n: number, fns: (() => Promise<unknown>)[], warmUp = WARM
   return out.map((times) => times.sort((a, b) => a - b));
 }
 
-function reportTimes(ctx: BenchContext, variant: string, times: number[], floor: number[]) {
+function reportTimes(ctx: BenchContext, variant: string, times: number[], floor: number[], floorLabel = "select 1 round trip") {
   ctx.report({
     variant,
     figures: [
       { metric: "p50", label: "p50", value: percentile(times, 50), unit: "ms", baseline: percentile(floor, 50) },
       { metric: "p95", label: "p95", value: percentile(times, 95), unit: "ms", baseline: percentile(floor, 95) },
     ],
-    baseline: { label: "select 1 round trip", metric: "p95" },
+    baseline: { label: floorLabel, metric: "p95" },
   });
 }
 
@@ -145,15 +145,7 @@ export default {
     if (ctx.options.databaseUrl) {
       const own = await databaseTimes(ctx.options.databaseUrl, variants.map(([, tab, filters]) => (spy) => findConversations(spy, admin, { tab, filters })));
       for (const [k, [variant]] of variants.entries()) {
-        const ms = own[k];
-        ctx.report({
-          variant: `db.${variant}`,
-          figures: [
-            { metric: "p50", label: "p50", value: percentile(ms, 50), unit: "ms", baseline: percentile(lists[k], 50) },
-            { metric: "p95", label: "p95", value: percentile(ms, 95), unit: "ms", baseline: percentile(lists[k], 95) },
-          ],
-          baseline: { label: "the same call's round trip", metric: "p95" },
-        });
+        reportTimes(ctx, `db.${variant}`, own[k], lists[k], "the same call's round trip");
       }
       const tabsP95 = Math.max(...variants.flatMap(([variant], k) => (variant === "filter-mix" ? [] : [percentile(own[k], 95)])));
       const mixP95 = percentile(own[variants.length - 1], 95);
