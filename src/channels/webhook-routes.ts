@@ -6,9 +6,8 @@ import type { Background } from "../background";
 import { accountOf, channelByWebhookKey, type ChannelRow } from "./accounts";
 import type { ChannelAccount } from "./types";
 import type { Deps } from "../context";
-import { processDelivery, storeWebhook } from "./inbound";
+import { processStored, storeDelivery } from "./inbound";
 import { validSignature } from "./signature";
-import { publishEvents } from "../realtime/events";
 import { sameSecret } from "./secrets";
 import { adaptersFor } from "./adapters";
 import type { InboundEvent } from "./types";
@@ -90,10 +89,15 @@ export function webhookRoutes(background: Background) {
       return c.text("Body is not JSON", 400);
     }
     const events = adaptersFor(deps.config)[account.kind].parse(account, payload);
-    const key = orderKey(channel.id, events);
-    const stored = await inOrder(key, () => storeWebhook(deps, account, body, events));
-    if (stored.eventIds.length > 0) background.run("webhook", () => publishEvents(deps.database, account.orgId, stored.eventIds));
-    if (!stored.processed) background.run("webhook", () => inOrder(key, () => processDelivery(deps, stored.deliveryId, { account, events })));
+    const storing = storeDelivery(deps, channel.id, body);
+    // Its place in its customer's line is taken now, in the order webhooks arrived.
+    const processing = inOrder(orderKey(channel.id, events), async () => {
+      const deliveryId = await storing.catch(() => null);
+      if (deliveryId !== null) await processStored(deps, deliveryId, account, events);
+    });
+    background.run("webhook", () => processing);
+    // Acknowledged once the body is committed; until then Meta keeps it and sends it again.
+    await storing;
     return c.text("EVENT_RECEIVED", 200);
   });
 

@@ -145,76 +145,137 @@ export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change 
 
 type Appended = Change & { duplicate: boolean; messageId: number | null };
 
-const appendStatement = fixedStatement<AppendedRow>(() => sql`with ${APPEND_STEPS} select ${APPENDED}`);
+const appendStatement = fixedStatement<AppendedRow>(() => sql`with ${APPEND_STEPS} select ${APPENDED} from input`);
 
 /** Appends to the identity's open conversation; null when it has none (nothing is written then). */
 export async function appendInbound(db: DbOrTx, input: Inbound): Promise<Appended | null> {
-  const [row] = await appendStatement(db, appendValues(input));
-  return appendedFrom(row);
+  const [appended] = await appendInbounds(db, [input]);
+  return appended;
 }
 
-const value = (name: keyof ReturnType<typeof appendValues>) => sql.placeholder(name);
+/** appendInbound for several messages in one statement, in the order given: each one's outcome. */
+export async function appendInbounds(db: DbOrTx, inputs: Inbound[]): Promise<(Appended | null)[]> {
+  const rows = await appendStatement(db, appendRows(inputs));
+  return inOrder(inputs.length, rows).map(appendedFrom);
+}
+
+/** Rows of a statement that reads APPENDED, one per input, put in input order. */
+export function inOrder<Row extends { n: number }>(count: number, rows: Row[]): Row[] {
+  const byN = new Map(rows.map((r) => [Number(r.n), r]));
+  return Array.from({ length: count }, (_, n) => {
+    const row = byN.get(n);
+    if (!row) throw new Error(`no row for input ${n}`);
+    return row;
+  });
+}
 
 /**
- * The append as the steps of one WITH statement, for a caller that adds its own writes to the same
- * statement (the webhook route stores the delivery beside it; src/channels/inbound.ts), with values
- * from appendValues. The steps are named `conv` (the identity's open conversation, locked; no row
- * when there is none), `msg` (the message; no row for a provider id seen before), `touched` (the
- * conversation's activity, waiting and reply-window columns) and `ev` (message_created);
- * select ${APPENDED} reads them.
+ * The append as the steps of one WITH statement, for any number of messages at once (the webhook
+ * route stores a batch of them, each with its delivery, in one statement: src/channels/inbound.ts).
+ * Its one value is `rows`, from appendRows. The steps:
+ * - `input`: the messages, numbered `n` from 0 in the order given;
+ * - `conv`: each message's open conversation (`n`, `id`; no row when its identity has none),
+ *   locked in id order, so that two statements wait for each other rather than deadlock;
+ * - `fresh`: the messages that get a row, each provider id once per statement, with ids taken in
+ *   order (an answer to one earlier in the same statement finds it there);
+ * - `msg`: the messages stored (no row for a provider id seen before);
+ * - `touched`: each conversation's activity, waiting and reply-window columns, once per conversation;
+ * - `ev`: a message_created event per stored message.
+ * `select ${APPENDED} from input` reads them, one row per message, in input order.
  */
-export const APPEND_STEPS = sql`conv as (
-    select v.id from contact_identities i
-    join conversations v on v.contact_id = i.contact_id and v.status = 'open'
-    where i.channel_id = ${value("channelId")} and i.external_id = ${value("externalId")}
+export const APPEND_STEPS = sql`input as (
+    select * from json_to_recordset(${sql.placeholder("rows")}::json) as t(
+      n int, org_id bigint, channel_id bigint, external_id text, kind text, body text, provider_message_id text,
+      reply_to_provider_id text, metadata jsonb, at timestamptz, preview text, reply_window_ends_at timestamptz)
+  ),
+  locked as (
+    select v.id, v.contact_id from conversations v
+    where v.status = 'open' and v.contact_id in (
+      select i.contact_id from input t join contact_identities i on i.channel_id = t.channel_id and i.external_id = t.external_id)
+    order by v.id
     for update of v
   ),
+  conv as (
+    select t.n, l.id from input t
+    join contact_identities i on i.channel_id = t.channel_id and i.external_id = t.external_id
+    join locked l on l.contact_id = i.contact_id
+  ),
+  fresh as (
+    select f.*, nextval('messages_id_seq') as id from (
+      select distinct on (t.channel_id, coalesce(t.provider_message_id, '#' || t.n)) t.*, c.id as conversation_id
+      from input t join conv c on c.n = t.n
+      order by t.channel_id, coalesce(t.provider_message_id, '#' || t.n), t.n
+    ) f
+    order by f.n
+  ),
   msg as (
-    insert into messages (org_id, conversation_id, channel_id, direction, kind, body, provider_message_id, reply_to_id, metadata, created_at)
-    select ${value("orgId")}, conv.id, ${value("channelId")}, 'in', ${value("kind")}, ${value("text")}, ${value("providerMessageId")},
-      (select r.id from messages r where r.channel_id = ${value("channelId")} and r.provider_message_id = ${value("replyToProviderId")}),
-      ${value("metadata")}::jsonb, ${value("at")}::timestamptz
-    from conv
+    insert into messages (id, org_id, conversation_id, channel_id, direction, kind, body, provider_message_id, reply_to_id, metadata, created_at)
+    select f.id, f.org_id, f.conversation_id, f.channel_id, 'in', f.kind, f.body, f.provider_message_id,
+      coalesce(
+        (select r.id from messages r where r.channel_id = f.channel_id and r.provider_message_id = f.reply_to_provider_id),
+        (select e.id from fresh e where e.channel_id = f.channel_id and e.provider_message_id = f.reply_to_provider_id and e.n < f.n)),
+      f.metadata, f.at
+    from fresh f
+    order by f.n
     on conflict (channel_id, provider_message_id) do nothing
     returning id, conversation_id
   ),
   touched as (
     update conversations v set
-      last_message_at = greatest(v.last_message_at, ${value("at")}::timestamptz),
-      last_message_preview = ${value("preview")},
-      last_inbound_at = greatest(v.last_inbound_at, ${value("at")}::timestamptz),
-      waiting_since = coalesce(v.waiting_since, ${value("at")}::timestamptz),
-      reply_window_ends_at = greatest(v.reply_window_ends_at, ${value("replyWindowEndsAt")}::timestamptz)
-    from msg where v.id = msg.conversation_id
+      last_message_at = greatest(v.last_message_at, a.last_at),
+      last_message_preview = a.preview,
+      last_inbound_at = greatest(v.last_inbound_at, a.last_at),
+      waiting_since = coalesce(v.waiting_since, a.first_at),
+      reply_window_ends_at = greatest(v.reply_window_ends_at, a.window_ends_at)
+    from (
+      select m.conversation_id, max(f.at) as last_at, min(f.at) as first_at, max(f.reply_window_ends_at) as window_ends_at,
+        (array_agg(f.preview order by f.n desc))[1] as preview
+      from msg m join fresh f on f.id = m.id
+      group by m.conversation_id
+    ) a
+    where v.id = a.conversation_id
     returning v.id
   ),
   ev as (
     insert into events (org_id, type, conversation_id, data, created_at)
-    select ${value("orgId")}, 'message_created', msg.conversation_id, jsonb_build_object('messageId', msg.id, 'direction', 'in'), ${value("at")}::timestamptz
-    from msg
-    returning id
+    select f.org_id, 'message_created', m.conversation_id, jsonb_build_object('messageId', m.id, 'direction', 'in'), f.at
+    from msg m join fresh f on f.id = m.id
+    order by f.n
+    returning id, (data->>'messageId')::bigint as message_id
   )`;
 
-/** APPEND_STEPS's values for one message. */
-export function appendValues(input: Inbound) {
+/** APPEND_STEPS's one value, `rows`: these messages as JSON, numbered in order. */
+export function appendRows(inputs: Inbound[]) {
   return {
-    orgId: input.orgId,
-    channelId: input.channelId,
-    externalId: input.externalId,
-    kind: input.kind ?? "text",
-    text: input.body,
-    providerMessageId: input.providerMessageId,
-    replyToProviderId: input.replyToProviderId ?? null,
-    metadata: JSON.stringify(input.metadata ?? {}),
-    at: input.at.toISOString(),
-    preview: preview(input.body),
-    replyWindowEndsAt: input.replyWindowEndsAt?.toISOString() ?? null,
+    rows: JSON.stringify(
+      inputs.map((input, n) => ({
+        n,
+        org_id: input.orgId,
+        channel_id: input.channelId,
+        external_id: input.externalId,
+        kind: input.kind ?? "text",
+        body: input.body,
+        provider_message_id: input.providerMessageId,
+        reply_to_provider_id: input.replyToProviderId ?? null,
+        metadata: input.metadata ?? {},
+        at: input.at.toISOString(),
+        preview: preview(input.body),
+        reply_window_ends_at: input.replyWindowEndsAt?.toISOString() ?? null,
+      })),
+    ),
   };
 }
 
-/** What APPEND_STEPS produced, as one row (ids as float8: bigint would arrive as text). */
-export const APPENDED = sql`(select id::float8 from conv) as conversation_id, (select id::float8 from msg) as message_id, (select id::float8 from ev) as event_id`;
+/**
+ * What APPEND_STEPS produced for the message `input.n`, as the columns of a row read from `input`
+ * (ids as float8: bigint would arrive as text).
+ */
+export const APPENDED = sql`input.n,
+  (select c.id::float8 from conv c where c.n = input.n) as conversation_id,
+  (select m.id::float8 from fresh f join msg m on m.id = f.id where f.n = input.n) as message_id,
+  (select e.id::float8 from fresh f join ev e on e.message_id = f.id where f.n = input.n) as event_id`;
 export interface AppendedRow {
+  n: number;
   conversation_id: number | null;
   message_id: number | null;
   event_id: number | null;

@@ -1,25 +1,36 @@
-// Webhooks stored together (src/channels/group-commit.ts): statements that arrive while others are
-// committed share a transaction, yet each caller hears back only after its own row is committed,
-// and a failing statement fails alone. Postgres only: PGlite stores each webhook on its own.
+// Webhooks stored together (src/channels/group-commit.ts): items that arrive while others are
+// committed share the next statement, yet each caller hears back only after its own row is
+// committed, and a failing item fails alone. Postgres only: the tests hold locks on a second connection.
 import { describe, expect, it } from "bun:test";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { fixedStatement } from "@db/client";
 import { messages, webhookDeliveries } from "@db/schema";
 import { GroupCommit } from "../../src/channels/group-commit";
+import { inOrder } from "../../src/inbox/lifecycle";
 import { useTestApp } from "../support/app";
 import { addChannel, metaJson, signedPost, waText, whatsappPayload } from "../support/channels";
 
 const t = useTestApp();
 const onPostgres = !!process.env.TEST_DATABASE_URL;
 
-/** Stores a delivery row; waits first for a shared advisory lock (`lock`), and fails when `divisor` is 0. */
-const store = fixedStatement<{ id: number; txid: string }>(
-  () => sql`insert into webhook_deliveries (channel_id, body, attempts)
-    select ${sql.placeholder("channelId")}, ${sql.placeholder("body")}, 1 / ${sql.placeholder("divisor")}::int
-    from (select pg_advisory_xact_lock_shared(${sql.placeholder("lock")}::bigint)) l
-    returning id::float8 as id, pg_current_xact_id()::text as txid`,
+/** Stores delivery rows in one statement; each waits first for a shared advisory lock (`lock`), and fails when its `divisor` is 0. */
+const storeRows = fixedStatement<{ n: number; id: number; txid: string }>(
+  () => sql`with input as (
+      select * from json_to_recordset(${sql.placeholder("rows")}::json) as t(n int, channel_id bigint, body text, divisor int, lock bigint)
+    ),
+    stored as (
+      insert into webhook_deliveries (channel_id, body, attempts)
+      select t.channel_id, t.body, 1 / t.divisor from input t, lateral (select pg_advisory_xact_lock_shared(t.lock)) l
+      order by t.n
+      returning id, body
+    )
+    select t.n, s.id::float8 as id, pg_current_xact_id()::text as txid from input t join stored s on s.body = t.body`,
 );
+
+type Item = { channelId: number; body: string; divisor: number; lock: number };
+const store = async (items: Item[]) =>
+  inOrder(items.length, await storeRows(t.db, { rows: JSON.stringify(items.map((v, n) => ({ n, channel_id: v.channelId, body: v.body, divisor: v.divisor, lock: v.lock }))) }));
 
 let lockKey = 7_500_000;
 
@@ -47,10 +58,10 @@ describe.skipIf(!onPostgres)("group commit", () => {
   it("statements that arrive while one commits share the next transaction, and each resolves only after that commit", async () => {
     const s = await scene();
     try {
-      const commits = new GroupCommit(t.database, store, { inFlight: 1, stuckMs: 60_000 });
+      const commits = new GroupCommit(store, { inFlight: 1, stuckMs: 60_000 });
       const resolved: string[] = [];
       const run = (body: string, blocked = false) =>
-        commits.run(s.values(body, { blocked })).then(async ([row]) => {
+        commits.run(s.values(body, { blocked })).then(async (row) => {
           resolved.push(body);
           // Already visible to everyone when the caller hears back.
           expect(await s.committed(row.id)).toBe(true);
@@ -75,9 +86,9 @@ describe.skipIf(!onPostgres)("group commit", () => {
   it("no statement of a batch resolves before the whole batch is committed", async () => {
     const s = await scene();
     try {
-      const commits = new GroupCommit(t.database, store, { inFlight: 1, stuckMs: 60_000 });
+      const commits = new GroupCommit(store, { inFlight: 1, stuckMs: 60_000 });
       const resolved: string[] = [];
-      const run = (body: string, blocked = false) => commits.run(s.values(body, { blocked })).then(([row]) => (resolved.push(body), row));
+      const run = (body: string, blocked = false) => commits.run(s.values(body, { blocked })).then((row) => (resolved.push(body), row));
       const first = run("ahead");
       // Queued together while "ahead" commits: "x" runs at once, "y" then waits on the lock.
       const x = run("x");
@@ -99,15 +110,15 @@ describe.skipIf(!onPostgres)("group commit", () => {
   it("a batch stuck on a row lock stops holding the others back", async () => {
     const s = await scene();
     try {
-      const commits = new GroupCommit(t.database, store, { inFlight: 1, stuckMs: 50 });
+      const commits = new GroupCommit(store, { inFlight: 1, stuckMs: 50 });
       let stuckDone = false;
-      const stuck = commits.run(s.values("stuck", { blocked: true })).then((rows) => ((stuckDone = true), rows));
+      const stuck = commits.run(s.values("stuck", { blocked: true })).then((row) => ((stuckDone = true), row));
       await Bun.sleep(10);
-      const [later] = await commits.run(s.values("later"));
+      const later = await commits.run(s.values("later"));
       expect(await s.committed(later.id)).toBe(true);
       expect(stuckDone).toBe(false);
       await s.release();
-      const [row] = await stuck;
+      const row = await stuck;
       expect(await s.committed(row.id)).toBe(true);
     } finally {
       await s.end();
@@ -117,7 +128,7 @@ describe.skipIf(!onPostgres)("group commit", () => {
   it("a failing statement fails alone: the rest of its batch is committed and resolves", async () => {
     const s = await scene();
     try {
-      const commits = new GroupCommit(t.database, store, { inFlight: 1, stuckMs: 60_000 });
+      const commits = new GroupCommit(store, { inFlight: 1, stuckMs: 60_000 });
       const first = commits.run(s.values("lead", { blocked: true }));
       await Bun.sleep(100);
       const ok1 = commits.run(s.values("ok-1"));
@@ -128,7 +139,7 @@ describe.skipIf(!onPostgres)("group commit", () => {
       const outcomes = await Promise.allSettled([ok1, bad, ok2]);
       expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
       expect(String((outcomes[1] as PromiseRejectedResult).reason.cause)).toContain("division by zero");
-      for (const o of [outcomes[0], outcomes[2]]) expect(await s.committed((o as PromiseFulfilledResult<{ id: number }[]>).value[0].id)).toBe(true);
+      for (const o of [outcomes[0], outcomes[2]]) expect(await s.committed((o as PromiseFulfilledResult<{ id: number }>).value.id)).toBe(true);
       expect(await s.stored("ok-1")).toBe(1);
       expect(await s.stored("ok-2")).toBe(1);
       expect(await s.stored("bad")).toBe(0);
@@ -137,25 +148,6 @@ describe.skipIf(!onPostgres)("group commit", () => {
     }
   });
 
-});
-
-describe("statements run together", () => {
-  it("commit together, each with its own rows, or not at all", async () => {
-    const w = await t.world();
-    const channel = await addChannel(t.db, t.config, w.orgId, "whatsapp", { phoneNumberId: "420000000000555", wabaId: "310000000000001" });
-    const values = (body: string, divisor = 1) => ({ channelId: channel.id, body, divisor, lock: 7_499_999 });
-    const rows = await store.together(t.database, [values("t-1"), values("t-2"), values("t-3")]);
-    expect(rows.map((r) => r.length)).toEqual([1, 1, 1]);
-    expect(new Set(rows.map(([r]) => r.txid)).size).toBe(1);
-    expect(new Set(rows.map(([r]) => r.id)).size).toBe(3);
-    await expect(store.together(t.database, [values("u-1"), values("u-2", 0), values("u-3")])).rejects.toThrow();
-    const count = (body: string) => t.db.$count(webhookDeliveries, and(eq(webhookDeliveries.channelId, channel.id), eq(webhookDeliveries.body, body)));
-    expect([await count("t-1"), await count("t-3")]).toEqual([1, 1]);
-    expect([await count("u-1"), await count("u-2"), await count("u-3")]).toEqual([0, 0, 0]);
-    // The connection is usable afterwards (not left inside the aborted transaction).
-    expect((await store.together(t.database, [values("v-1"), values("v-2")])).length).toBe(2);
-    expect(await count("v-2")).toBe(1);
-  });
 });
 
 describe("webhooks at once", () => {
@@ -168,7 +160,7 @@ describe("webhooks at once", () => {
       return t.app.request(`/webhooks/${channel.webhookKey}`, signedPost(metaJson(whatsappPayload(phoneNumberId, { contacts: [m.contact], messages: [m.message] }))));
     };
     const customers = Array.from({ length: 12 }, (_, i) => `9055511100${String(i).padStart(2, "0")}`);
-    // First messages open the conversations; the second round is stored and applied in one statement each.
+    // First messages open the conversations; the second round is stored and applied as it arrives, in shared statements.
     for (const res of await Promise.all(customers.map((from) => post(from, "ilk")))) expect(res.status).toBe(200);
     await t.app.runtime.background.idle();
     for (const res of await Promise.all(customers.flatMap((from) => [post(from, "ikinci"), post(from, "üçüncü")]))) expect(res.status).toBe(200);

@@ -236,7 +236,7 @@ describe("durability", () => {
     expect((await s.inbound()).length).toBe(0);
   });
 
-  it("applies a message for an open conversation before acknowledging it, in the same commit as the delivery", async () => {
+  it("acknowledges once the body is committed, then applies a message for an open conversation with its delivery marked processed", async () => {
     const s = await setup();
     const first = waText("905550000091", "Ada", "ilk mesaj");
     await s.post(metaJson(whatsappPayload(PHONE_ID, { contacts: [first.contact], messages: [first.message] })));
@@ -245,9 +245,12 @@ describe("durability", () => {
     // Not waiting for background work: what the acknowledgement promises is already there.
     const res = await t.app.request(`/webhooks/${s.channel.webhookKey}`, signedPost(body));
     expect(res.status).toBe(200);
+    expect(await t.db.$count(webhookDeliveries, eq(webhookDeliveries.body, body))).toBe(1);
+    await t.app.runtime.background.idle();
     const [delivery] = await t.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.body, body));
     expect(delivery.processedAt).not.toBeNull();
     expect(delivery.attempts).toBe(1);
+    expect(delivery.lastError).toBeNull();
     const stored = await s.inbound();
     expect(stored.map((m) => m.body)).toEqual(["ilk mesaj", "ikinci mesaj"]);
     expect(stored[1].conversationId).toBe(stored[0].conversationId);
@@ -256,7 +259,42 @@ describe("durability", () => {
     expect(conversation.waitingSince).not.toBeNull();
     const created = await t.db.select().from(events).where(and(eq(events.conversationId, conversation.id), eq(events.type, "message_created"))).orderBy(events.id);
     expect(created.map((e) => e.data.messageId)).toEqual(stored.map((m) => m.id));
-    await t.app.runtime.background.idle();
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)("acknowledges while an agent holds the conversation's row, and applies the message once it is free", async () => {
+    const s = await setup();
+    const from = "905550000093";
+    const first = waText(from, "Ela", "merhaba");
+    await s.post(metaJson(whatsappPayload(PHONE_ID, { contacts: [first.contact], messages: [first.message] })));
+    const [{ conversationId }] = await s.inbound();
+    const other = postgres(t.databaseUrl!, { max: 1, onnotice: () => {} });
+    let locked!: () => void;
+    let commit!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const mayCommit = new Promise<void>((resolve) => (commit = resolve));
+    try {
+      // An agent's transaction holding the conversation's row until told to commit.
+      const holding = other.begin(async (tx) => {
+        await tx`select id from conversations where id = ${conversationId} for update`;
+        locked();
+        await mayCommit;
+      });
+      await isLocked;
+      const second = waText(from, "Ela", "kargom nerede?");
+      const res = await t.app.request(`/webhooks/${s.channel.webhookKey}`, signedPost(metaJson(whatsappPayload(PHONE_ID, { contacts: [second.contact], messages: [second.message] }))));
+      expect(res.status).toBe(200);
+      await Bun.sleep(200);
+      expect((await s.inbound()).map((m) => m.body)).toEqual(["merhaba"]);
+      commit();
+      await holding;
+      await t.app.runtime.background.idle();
+      const stored = await s.inbound();
+      expect(stored.map((m) => m.body)).toEqual(["merhaba", "kargom nerede?"]);
+      expect(stored[1].conversationId).toBe(conversationId);
+    } finally {
+      commit();
+      await other.end();
+    }
   });
 
   it.skipIf(!process.env.TEST_DATABASE_URL)("a message that arrives while an agent closes the conversation opens a new one, never joins the closed one", async () => {
