@@ -1,6 +1,6 @@
 // Opens Kanal's database: Postgres through postgres.js when a URL is given, embedded PGlite otherwise.
 import { PGlite } from "@electric-sql/pglite";
-import { fillPlaceholders, sql as dsql, type Query, type SQL } from "drizzle-orm";
+import { sql as dsql, type Query, type SQL } from "drizzle-orm";
 import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgSession } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -25,12 +25,6 @@ export interface Database {
   /** Listen on a NOTIFY channel; the callback runs again after reconnects via `onListen`. */
   listen(channel: string, onPayload: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
-  /**
-   * Runs one query once per parameter list in a single transaction and returns each run's rows once
-   * it is committed; rejects (everything rolled back) if any run fails. On Postgres the BEGIN, the
-   * runs and the COMMIT go out together, pipelined on one connection: one round trip, not three.
-   */
-  together(query: Query, params: unknown[][]): Promise<unknown[][]>;
   /** Runs `fn` while holding a session-level advisory lock, or returns null if another holder has it. */
   withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T | null>;
   close(): Promise<void>;
@@ -65,11 +59,7 @@ const dialect = new PgDialect();
  * long `sql` template on every call costs more JavaScript than its round trip (see keptQuery for the
  * query builder's). Values are bound as they are given: timestamps as ISO text with a cast.
  */
-export interface FixedStatement<Row> {
-  (db: DbOrTx, values: Record<string, unknown>): Promise<Row[]>;
-  /** Runs it once per set of values in one transaction (Database.together): each run's rows, once committed. */
-  together(database: Database, values: Record<string, unknown>[]): Promise<Row[][]>;
-}
+export type FixedStatement<Row> = (db: DbOrTx, values: Record<string, unknown>) => Promise<Row[]>;
 
 export function fixedStatement<Row>(build: () => SQL): FixedStatement<Row> {
   let query: Query | undefined;
@@ -80,12 +70,7 @@ export function fixedStatement<Row>(build: () => SQL): FixedStatement<Row> {
     const result = (await session.prepareQuery(query, undefined, undefined, false).execute(values)) as Row[] | { rows: Row[] };
     return Array.isArray(result) ? result : result.rows;
   };
-  return Object.assign(run, {
-    async together(database: Database, values: Record<string, unknown>[]) {
-      const q = (query ??= dialect.sqlToQuery(build()));
-      return (await database.together(q, values.map((v) => fillPlaceholders(q.params, v)))) as Row[][];
-    },
-  });
+  return run;
 }
 
 /**
@@ -136,24 +121,6 @@ export async function openPostgres(url: string, options: { max?: number; migrate
     async notify(channel, payload) {
       await client`select pg_notify(${channel}, ${payload})`;
     },
-    async together(query, params) {
-      const reserved = await client.reserve();
-      try {
-        // Written without waiting for one another. A failed run aborts the transaction: the runs
-        // after it fail too, and the COMMIT answers ROLLBACK; nothing after it runs on its own.
-        const begin = reserved.unsafe("begin");
-        const runs = params.map((p) => reserved.unsafe(query.sql, p as never[], { prepare: true }));
-        const commit = reserved.unsafe("commit");
-        const settled = await Promise.allSettled([begin, ...runs, commit]);
-        const failed = settled.find((s) => s.status === "rejected");
-        if (failed) throw (failed as PromiseRejectedResult).reason;
-        const done = (settled[settled.length - 1] as PromiseFulfilledResult<{ command: string }>).value;
-        if (done.command !== "COMMIT") throw new Error(`transaction ended with ${done.command}, not COMMIT`);
-        return settled.slice(1, -1).map((s) => [...(s as PromiseFulfilledResult<unknown[]>).value]);
-      } finally {
-        reserved.release();
-      }
-    },
     async withAdvisoryLock(key, fn) {
       const reserved = await client.reserve();
       try {
@@ -187,13 +154,6 @@ export async function wrapPglite(pg: PGlite, options: { migrate?: boolean; onClo
     },
     async notify(channel, payload) {
       await pg.query("select pg_notify($1, $2)", [channel, payload]);
-    },
-    async together(query, params) {
-      return pg.transaction(async (tx) => {
-        const out: unknown[][] = [];
-        for (const p of params) out.push((await tx.query(query.sql, p)).rows);
-        return out;
-      });
     },
     async withAdvisoryLock(key, fn) {
       // PGlite is one session in one process: the lock is re-entrant, so guard overlap here too.
