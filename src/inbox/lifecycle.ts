@@ -170,8 +170,8 @@ export function inOrder<Row extends { n: number }>(count: number, rows: Row[]): 
 }
 
 /**
- * The append as the steps of one WITH statement, for any number of messages at once (the webhook
- * route stores a batch of them, each with its delivery, in one statement: src/channels/inbound.ts).
+ * The append as the steps of one WITH statement, for any number of messages at once (webhooks are
+ * applied in batches, their deliveries marked processed in the same statement: src/channels/inbound.ts).
  * Its one value is `rows`, from appendRows. The steps:
  * - `input`: the messages, numbered `n` from 0 in the order given;
  * - `conv`: each message's open conversation (`n`, `id`; no row when its identity has none),
