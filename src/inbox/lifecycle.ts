@@ -174,8 +174,10 @@ export function inOrder<Row extends { n: number }>(count: number, rows: Row[]): 
  * applied in batches, their deliveries marked processed in the same statement: src/channels/inbound.ts).
  * Its one value is `rows`, from appendRows. The steps:
  * - `input`: the messages, numbered `n` from 0 in the order given;
- * - `conv`: each message's open conversation (`n`, `id`; no row when its identity has none),
- *   locked in id order, so that two statements wait for each other rather than deadlock;
+ * - `found`, `locked`, `conv`: each message's open conversation (`n`, `id`; no row when its
+ *   identity has none), looked up message by message (the planner, which takes a JSON argument for
+ *   a hundred rows, would otherwise scan the identities of a small organization whole), then locked
+ *   in id order, so that two statements wait for each other rather than deadlock, and still open;
  * - `fresh`: the messages that get a row, each provider id once per statement, with ids taken in
  *   order (an answer to one earlier in the same statement finds it there);
  * - `msg`: the messages stored (no row for a provider id seen before);
@@ -188,17 +190,23 @@ export const APPEND_STEPS = sql`input as (
       n int, org_id bigint, channel_id bigint, external_id text, kind text, body text, provider_message_id text,
       reply_to_provider_id text, metadata jsonb, at timestamptz, preview text, reply_window_ends_at timestamptz)
   ),
+  found as (
+    select t.n, f.id from input t
+    cross join lateral (
+      select v.id from contact_identities i
+      join conversations v on v.contact_id = i.contact_id and v.status = 'open'
+      where i.channel_id = t.channel_id and i.external_id = t.external_id
+      limit 1
+    ) f
+  ),
   locked as (
-    select v.id, v.contact_id from conversations v
-    where v.status = 'open' and v.contact_id in (
-      select i.contact_id from input t join contact_identities i on i.channel_id = t.channel_id and i.external_id = t.external_id)
+    select v.id from conversations v
+    where v.id = any(array(select id from found)) and v.status = 'open'
     order by v.id
-    for update of v
+    for update
   ),
   conv as (
-    select t.n, l.id from input t
-    join contact_identities i on i.channel_id = t.channel_id and i.external_id = t.external_id
-    join locked l on l.contact_id = i.contact_id
+    select f.n, f.id from found f join locked l on l.id = f.id
   ),
   fresh as (
     select f.*, nextval('messages_id_seq') as id from (
