@@ -23,6 +23,44 @@ async function setup() {
   return { w, channel, post, inbound };
 }
 
+/** The conversation a customer's first message opens. */
+async function opened(s: Awaited<ReturnType<typeof setup>>, from: string, text: string): Promise<number> {
+  const first = waText(from, "Müşteri", text);
+  await s.post(metaJson(whatsappPayload(PHONE_ID, { contacts: [first.contact], messages: [first.message] })));
+  const [{ conversationId }] = await s.inbound();
+  return conversationId;
+}
+
+/**
+ * Another connection holding a conversation's row, as an agent's transaction does, after making
+ * `change` to it; `commit` lets it finish.
+ */
+async function holdConversation(conversationId: number, change?: (tx: postgres.TransactionSql) => Promise<unknown>) {
+  const other = postgres(t.databaseUrl!, { max: 1, onnotice: () => {} });
+  let locked!: () => void;
+  let mayCommit!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const allowed = new Promise<void>((resolve) => (mayCommit = resolve));
+  const holding = other.begin(async (tx) => {
+    await tx`select id from conversations where id = ${conversationId} for update`;
+    await change?.(tx);
+    locked();
+    await allowed;
+  });
+  await isLocked;
+  const commit = async () => {
+    mayCommit();
+    await holding;
+  };
+  return {
+    commit,
+    end: async () => {
+      await commit().catch(() => {});
+      await other.end();
+    },
+  };
+}
+
 describe("webhook verification handshake", () => {
   it("echoes the challenge for the right verify token and refuses anything else", async () => {
     const { channel } = await setup();
@@ -264,66 +302,37 @@ describe("durability", () => {
   it.skipIf(!process.env.TEST_DATABASE_URL)("acknowledges while an agent holds the conversation's row, and applies the message once it is free", async () => {
     const s = await setup();
     const from = "905550000093";
-    const first = waText(from, "Ela", "merhaba");
-    await s.post(metaJson(whatsappPayload(PHONE_ID, { contacts: [first.contact], messages: [first.message] })));
-    const [{ conversationId }] = await s.inbound();
-    const other = postgres(t.databaseUrl!, { max: 1, onnotice: () => {} });
-    let locked!: () => void;
-    let commit!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const mayCommit = new Promise<void>((resolve) => (commit = resolve));
+    const conversationId = await opened(s, from, "merhaba");
+    const agent = await holdConversation(conversationId);
     try {
-      // An agent's transaction holding the conversation's row until told to commit.
-      const holding = other.begin(async (tx) => {
-        await tx`select id from conversations where id = ${conversationId} for update`;
-        locked();
-        await mayCommit;
-      });
-      await isLocked;
-      const second = waText(from, "Ela", "kargom nerede?");
+      const second = waText(from, "Müşteri", "kargom nerede?");
       const res = await t.app.request(`/webhooks/${s.channel.webhookKey}`, signedPost(metaJson(whatsappPayload(PHONE_ID, { contacts: [second.contact], messages: [second.message] }))));
       expect(res.status).toBe(200);
       await Bun.sleep(200);
       expect((await s.inbound()).map((m) => m.body)).toEqual(["merhaba"]);
-      commit();
-      await holding;
+      await agent.commit();
       await t.app.runtime.background.idle();
       const stored = await s.inbound();
       expect(stored.map((m) => m.body)).toEqual(["merhaba", "kargom nerede?"]);
       expect(stored[1].conversationId).toBe(conversationId);
     } finally {
-      commit();
-      await other.end();
+      await agent.end();
     }
   });
 
   it.skipIf(!process.env.TEST_DATABASE_URL)("a message that arrives while an agent closes the conversation opens a new one, never joins the closed one", async () => {
     const s = await setup();
     const from = "905550000092";
-    const first = waText(from, "Ece", "merhaba");
-    await s.post(metaJson(whatsappPayload(PHONE_ID, { contacts: [first.contact], messages: [first.message] })));
-    const [{ conversationId }] = await s.inbound();
-    const other = postgres(t.databaseUrl!, { max: 1, onnotice: () => {} });
+    const conversationId = await opened(s, from, "merhaba");
+    // An agent's close, holding the conversation's row until told to commit.
+    const agent = await holdConversation(conversationId, (tx) => tx`update conversations set status = 'closed', closed_at = now(), waiting_since = null where id = ${conversationId}`);
     try {
-      let locked!: () => void;
-      let commit!: () => void;
-      const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      const mayCommit = new Promise<void>((resolve) => (commit = resolve));
-      // An agent's close, holding the conversation's row until told to commit.
-      const closing = other.begin(async (tx) => {
-        await tx`select id from conversations where id = ${conversationId} for update`;
-        await tx`update conversations set status = 'closed', closed_at = now(), waiting_since = null where id = ${conversationId}`;
-        locked();
-        await mayCommit;
-      });
-      await isLocked;
-      const second = waText(from, "Ece", "bir sorum daha var");
-      let answered = false;
-      const posting = s.post(metaJson(whatsappPayload(PHONE_ID, { contacts: [second.contact], messages: [second.message] }))).then((res) => ((answered = true), res));
+      const second = waText(from, "Müşteri", "bir sorum daha var");
+      let processed = false;
+      const posting = s.post(metaJson(whatsappPayload(PHONE_ID, { contacts: [second.contact], messages: [second.message] }))).then((res) => ((processed = true), res));
       await Bun.sleep(300);
-      expect(answered).toBe(false); // waiting on the conversation's row
-      commit();
-      await closing;
+      expect(processed).toBe(false); // its processing waits on the conversation's row
+      await agent.commit();
       expect((await posting).status).toBe(200);
       await t.app.runtime.background.idle();
       const stored = await s.inbound();
@@ -332,7 +341,7 @@ describe("durability", () => {
       const [reopened] = await t.db.select().from(conversations).where(eq(conversations.id, stored[1].conversationId));
       expect(reopened.status).toBe("open");
     } finally {
-      await other.end();
+      await agent.end();
     }
   });
 });
