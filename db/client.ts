@@ -59,18 +59,15 @@ const dialect = new PgDialect();
  * long `sql` template on every call costs more JavaScript than its round trip (see keptQuery for the
  * query builder's). Values are bound as they are given: timestamps as ISO text with a cast.
  */
-export type FixedStatement<Row> = (db: DbOrTx, values: Record<string, unknown>) => Promise<Row[]>;
-
-export function fixedStatement<Row>(build: () => SQL): FixedStatement<Row> {
+export function fixedStatement<Row>(build: () => SQL): (db: DbOrTx, values: Record<string, unknown>) => Promise<Row[]> {
   let query: Query | undefined;
-  const run = async (db: DbOrTx, values: Record<string, unknown>) => {
+  return async (db, values) => {
     query ??= dialect.sqlToQuery(build());
     // What db.execute does, minus composing the text: `session` is drizzle's (typed internal).
     const { session } = db as unknown as { session: PgSession };
     const result = (await session.prepareQuery(query, undefined, undefined, false).execute(values)) as Row[] | { rows: Row[] };
     return Array.isArray(result) ? result : result.rows;
   };
-  return run;
 }
 
 /**
