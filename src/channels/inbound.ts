@@ -30,10 +30,22 @@ export class RetryLater extends Error {}
  * retry job takes it only if that did not happen.
  */
 export function storeDelivery(deps: Deps, channelId: number, body: string): Promise<number> {
-  let group = deliveryCommits.get(deps.database);
-  if (!group) {
-    const { database, clock } = deps;
-    group = new GroupCommit(async (items) => {
+  return deliveryCommits(deps).run({ channelId, body });
+}
+
+/** One GroupCommit per database, made with the first caller's deps: a process's batches of a kind share one line. */
+function perDatabase<Item, Result>(make: (deps: Deps) => GroupCommit<Item, Result>): (deps: Deps) => GroupCommit<Item, Result> {
+  const groups = new WeakMap<Database, GroupCommit<Item, Result>>();
+  return (deps) => {
+    let group = groups.get(deps.database);
+    if (!group) groups.set(deps.database, (group = make(deps)));
+    return group;
+  };
+}
+
+const deliveryCommits = perDatabase(
+  ({ database, clock }) =>
+    new GroupCommit<{ channelId: number; body: string }, number>(async (items) => {
       const now = clock.now();
       const rows = await storeDeliveriesStatement(database.db, {
         rows: JSON.stringify(items.map((item, n) => ({ n, channel_id: item.channelId, body: item.body }))),
@@ -41,11 +53,8 @@ export function storeDelivery(deps: Deps, channelId: number, body: string): Prom
         leasedUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
       });
       return inOrder(items.length, rows).map((row) => Number(row.id));
-    });
-    deliveryCommits.set(database, group);
-  }
-  return group.run({ channelId, body });
-}
+    }),
+);
 
 /** Delivery rows for these bodies, their ids taken in order first so each row of the answer names its own. */
 const storeDeliveriesStatement = fixedStatement<{ n: number; id: number }>(
@@ -60,8 +69,6 @@ const storeDeliveriesStatement = fixedStatement<{ n: number; id: number }>(
     )
     select n, id::float8 as id from input`,
 );
-
-const deliveryCommits = new WeakMap<Database, GroupCommit<{ channelId: number; body: string }, number>>();
 
 /**
  * Applies a webhook the route has just stored and acknowledged. The most common one, a single
@@ -226,20 +233,7 @@ function inboundOf(account: ChannelAccount, event: InboundMessage, contactName: 
  * customer has no open conversation (nothing is written then): processDelivery opens one.
  */
 async function applyAppending(deps: Deps, deliveryId: number, input: Inbound) {
-  let group = applyCommits.get(deps.database);
-  if (!group) {
-    const { database, clock } = deps;
-    group = new GroupCommit(async (items) => {
-      const rows = await applyAppendingStatement(database.db, {
-        ...appendRows(items.map((i) => i.input)),
-        deliveries: JSON.stringify(items.map((i) => i.deliveryId)),
-        processedAt: clock.now().toISOString(),
-      });
-      return inOrder(items.length, rows);
-    }, APPLY_BATCHES);
-    applyCommits.set(database, group);
-  }
-  return appendedFrom(await group.run({ deliveryId, input }));
+  return appendedFrom(await applyCommits(deps).run({ deliveryId, input }));
 }
 
 /** APPEND_STEPS, and each delivery (`deliveries`, a JSON array of ids in the same order) whose message found its conversation marked processed. */
@@ -262,7 +256,17 @@ const applyAppendingStatement = fixedStatement<AppendedRow>(
  */
 const APPLY_BATCHES = { spacingMs: 20, batch: 64 };
 
-const applyCommits = new WeakMap<Database, GroupCommit<{ deliveryId: number; input: Inbound }, AppendedRow>>();
+const applyCommits = perDatabase(
+  ({ database, clock }) =>
+    new GroupCommit<{ deliveryId: number; input: Inbound }, AppendedRow>(async (items) => {
+      const rows = await applyAppendingStatement(database.db, {
+        ...appendRows(items.map((i) => i.input)),
+        deliveries: JSON.stringify(items.map((i) => i.deliveryId)),
+        processedAt: clock.now().toISOString(),
+      });
+      return inOrder(items.length, rows);
+    }, APPLY_BATCHES),
+);
 
 /** A new Messenger/Instagram customer's name from the provider's profile API (best effort). */
 async function profileName(deps: Deps, account: ChannelAccount, externalId: string): Promise<string> {
