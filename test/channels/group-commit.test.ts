@@ -54,100 +54,91 @@ async function scene() {
   return { values, committed, stored, release, end: () => release().then(() => other.end()) };
 }
 
+/** Runs a test in a fresh scene, ending it (the lock released, the second connection closed) whatever happens. */
+function inScene(test: (s: Awaited<ReturnType<typeof scene>>) => Promise<void>) {
+  return async () => {
+    const s = await scene();
+    try {
+      await test(s);
+    } finally {
+      await s.end();
+    }
+  };
+}
+
 describe.skipIf(!onPostgres)("group commit", () => {
-  it("statements that arrive while one commits share the next transaction, and each resolves only after that commit", async () => {
-    const s = await scene();
-    try {
-      const commits = new GroupCommit(store, { inFlight: 1, stuckMs: 60_000 });
-      const resolved: string[] = [];
-      const run = (body: string, blocked = false) =>
-        commits.run(s.values(body, { blocked })).then(async (row) => {
-          resolved.push(body);
-          // Already visible to everyone when the caller hears back.
-          expect(await s.committed(row.id)).toBe(true);
-          return row;
-        });
-      // The first goes alone and waits on the lock; the next three queue behind it.
-      const first = run("first", true);
-      await Bun.sleep(100);
-      const batch = [run("a"), run("b", true), run("c")];
-      await Bun.sleep(300);
-      expect(resolved).toEqual([]);
-      await s.release();
-      const [one, ...rows] = await Promise.all([first, ...batch]);
-      expect(new Set(rows.map((r) => r.txid)).size).toBe(1);
-      expect(rows[0].txid).not.toBe(one.txid);
-      expect(resolved[0]).toBe("first");
-    } finally {
-      await s.end();
-    }
-  });
+  it("statements that arrive while one commits share the next transaction, and each resolves only after that commit", inScene(async (s) => {
+    const commits = new GroupCommit(store, { inFlight: 1, stuckMs: 60_000 });
+    const resolved: string[] = [];
+    const run = (body: string, blocked = false) =>
+      commits.run(s.values(body, { blocked })).then(async (row) => {
+        resolved.push(body);
+        // Already visible to everyone when the caller hears back.
+        expect(await s.committed(row.id)).toBe(true);
+        return row;
+      });
+    // The first goes alone and waits on the lock; the next three queue behind it.
+    const first = run("first", true);
+    await Bun.sleep(100);
+    const batch = [run("a"), run("b", true), run("c")];
+    await Bun.sleep(300);
+    expect(resolved).toEqual([]);
+    await s.release();
+    const [one, ...rows] = await Promise.all([first, ...batch]);
+    expect(new Set(rows.map((r) => r.txid)).size).toBe(1);
+    expect(rows[0].txid).not.toBe(one.txid);
+    expect(resolved[0]).toBe("first");
+  }));
 
-  it("no statement of a batch resolves before the whole batch is committed", async () => {
-    const s = await scene();
-    try {
-      const commits = new GroupCommit(store, { inFlight: 1, stuckMs: 60_000 });
-      const resolved: string[] = [];
-      const run = (body: string, blocked = false) => commits.run(s.values(body, { blocked })).then((row) => (resolved.push(body), row));
-      const first = run("ahead");
-      // Queued together while "ahead" commits: "x" runs at once, "y" then waits on the lock.
-      const x = run("x");
-      const y = run("y", true);
-      await first;
-      await Bun.sleep(300);
-      // "x" has been written, but its transaction waits on "y": not acknowledged, not visible.
-      expect(resolved).toEqual(["ahead"]);
-      expect(await s.stored("x")).toBe(0);
-      await s.release();
-      const [rx, ry] = await Promise.all([x, y]);
-      expect(rx.txid).toBe(ry.txid);
-      expect(await s.committed(rx.id)).toBe(true);
-    } finally {
-      await s.end();
-    }
-  });
+  it("no statement of a batch resolves before the whole batch is committed", inScene(async (s) => {
+    const commits = new GroupCommit(store, { inFlight: 1, stuckMs: 60_000 });
+    const resolved: string[] = [];
+    const run = (body: string, blocked = false) => commits.run(s.values(body, { blocked })).then((row) => (resolved.push(body), row));
+    const first = run("ahead");
+    // Queued together while "ahead" commits: "x" runs at once, "y" then waits on the lock.
+    const x = run("x");
+    const y = run("y", true);
+    await first;
+    await Bun.sleep(300);
+    // "x" has been written, but its transaction waits on "y": not acknowledged, not visible.
+    expect(resolved).toEqual(["ahead"]);
+    expect(await s.stored("x")).toBe(0);
+    await s.release();
+    const [rx, ry] = await Promise.all([x, y]);
+    expect(rx.txid).toBe(ry.txid);
+    expect(await s.committed(rx.id)).toBe(true);
+  }));
 
-  it("a batch stuck on a row lock stops holding the others back", async () => {
-    const s = await scene();
-    try {
-      const commits = new GroupCommit(store, { inFlight: 1, stuckMs: 50 });
-      let stuckDone = false;
-      const stuck = commits.run(s.values("stuck", { blocked: true })).then((row) => ((stuckDone = true), row));
-      await Bun.sleep(10);
-      const later = await commits.run(s.values("later"));
-      expect(await s.committed(later.id)).toBe(true);
-      expect(stuckDone).toBe(false);
-      await s.release();
-      const row = await stuck;
-      expect(await s.committed(row.id)).toBe(true);
-    } finally {
-      await s.end();
-    }
-  });
+  it("a batch stuck on a row lock stops holding the others back", inScene(async (s) => {
+    const commits = new GroupCommit(store, { inFlight: 1, stuckMs: 50 });
+    let stuckDone = false;
+    const stuck = commits.run(s.values("stuck", { blocked: true })).then((row) => ((stuckDone = true), row));
+    await Bun.sleep(10);
+    const later = await commits.run(s.values("later"));
+    expect(await s.committed(later.id)).toBe(true);
+    expect(stuckDone).toBe(false);
+    await s.release();
+    const row = await stuck;
+    expect(await s.committed(row.id)).toBe(true);
+  }));
 
-  it("a failing statement fails alone: the rest of its batch is committed and resolves", async () => {
-    const s = await scene();
-    try {
-      const commits = new GroupCommit(store, { inFlight: 1, stuckMs: 60_000 });
-      const first = commits.run(s.values("lead", { blocked: true }));
-      await Bun.sleep(100);
-      const ok1 = commits.run(s.values("ok-1"));
-      const bad = commits.run(s.values("bad", { divisor: 0 }));
-      const ok2 = commits.run(s.values("ok-2"));
-      await s.release();
-      await first;
-      const outcomes = await Promise.allSettled([ok1, bad, ok2]);
-      expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
-      expect(String((outcomes[1] as PromiseRejectedResult).reason.cause)).toContain("division by zero");
-      for (const o of [outcomes[0], outcomes[2]]) expect(await s.committed((o as PromiseFulfilledResult<{ id: number }>).value.id)).toBe(true);
-      expect(await s.stored("ok-1")).toBe(1);
-      expect(await s.stored("ok-2")).toBe(1);
-      expect(await s.stored("bad")).toBe(0);
-    } finally {
-      await s.end();
-    }
-  });
-
+  it("a failing statement fails alone: the rest of its batch is committed and resolves", inScene(async (s) => {
+    const commits = new GroupCommit(store, { inFlight: 1, stuckMs: 60_000 });
+    const first = commits.run(s.values("lead", { blocked: true }));
+    await Bun.sleep(100);
+    const ok1 = commits.run(s.values("ok-1"));
+    const bad = commits.run(s.values("bad", { divisor: 0 }));
+    const ok2 = commits.run(s.values("ok-2"));
+    await s.release();
+    await first;
+    const outcomes = await Promise.allSettled([ok1, bad, ok2]);
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(String((outcomes[1] as PromiseRejectedResult).reason.cause)).toContain("division by zero");
+    for (const o of [outcomes[0], outcomes[2]]) expect(await s.committed((o as PromiseFulfilledResult<{ id: number }>).value.id)).toBe(true);
+    expect(await s.stored("ok-1")).toBe(1);
+    expect(await s.stored("ok-2")).toBe(1);
+    expect(await s.stored("bad")).toBe(0);
+  }));
 });
 
 describe("webhooks at once", () => {
