@@ -31,6 +31,12 @@ const schema = z.object({
   SUPPORT_API_TOKEN: z.string().min(16).optional().or(z.literal("").transform(() => undefined)),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(10),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  /**
+   * Webhooks a process acknowledges ahead of processing them; beyond this many, an acknowledgement
+   * waits until its own webhook is processed, so a flood slows the provider down instead of
+   * filling memory. 0: every acknowledgement waits for processing.
+   */
+  WEBHOOK_BACKLOG: z.coerce.number().int().min(0).default(1_000),
   /** Processes serving the port together (SO_REUSEPORT): one per core. Postgres only. */
   KANAL_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
 });

@@ -53,6 +53,8 @@ export function webhookRoutes(background: Background) {
     void next.finally(() => chains.get(key) === next && chains.delete(key));
     return next;
   };
+  /** Webhooks stored or being stored whose processing has not finished (WEBHOOK_BACKLOG). */
+  let ahead = 0;
 
   app.get("/webhooks/:key", async (c) => {
     const deps = c.get("deps");
@@ -95,9 +97,12 @@ export function webhookRoutes(background: Background) {
       const deliveryId = await storing.catch(() => null);
       if (deliveryId !== null) await processStored(deps, deliveryId, account, events);
     });
-    background.run("webhook", () => processing);
+    ahead++;
+    background.run("webhook", () => processing.finally(() => ahead--));
     // Acknowledged once the body is committed; until then Meta keeps it and sends it again.
     await storing;
+    // Too far ahead of processing: Meta waits for this one to be processed too, and so sends less.
+    if (ahead > deps.config.WEBHOOK_BACKLOG) await processing.catch(() => {});
     return c.text("EVENT_RECEIVED", 200);
   });
 

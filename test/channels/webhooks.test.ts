@@ -5,21 +5,21 @@ import { and, eq } from "drizzle-orm";
 import postgres from "postgres";
 import { contacts, conversations, events, messages, webhookDeliveries } from "@db/schema";
 import { processDueDeliveries } from "../../src/channels/inbound";
-import { useTestApp } from "../support/app";
+import { useTestApp, type TestApp } from "../support/app";
 import { addChannel, metaJson, signedPost, wamid, waText, whatsappPayload, SECRETS } from "../support/channels";
 
 const t = useTestApp();
 const PHONE_ID = "420000000000777";
 
-async function setup() {
-  const w = await t.world();
-  const channel = await addChannel(t.db, t.config, w.orgId, "whatsapp", { phoneNumberId: PHONE_ID, wabaId: "310000000000001" });
+async function setup(on: TestApp = t) {
+  const w = await on.world();
+  const channel = await addChannel(on.db, on.config, w.orgId, "whatsapp", { phoneNumberId: PHONE_ID, wabaId: "310000000000001" });
   const post = async (body: string, init = signedPost(body)) => {
-    const res = await t.app.request(`/webhooks/${channel.webhookKey}`, init);
-    await t.app.runtime.background.idle();
+    const res = await on.app.request(`/webhooks/${channel.webhookKey}`, init);
+    await on.app.runtime.background.idle();
     return res;
   };
-  const inbound = () => t.db.select().from(messages).where(and(eq(messages.channelId, channel.id), eq(messages.direction, "in"))).orderBy(messages.id);
+  const inbound = () => on.db.select().from(messages).where(and(eq(messages.channelId, channel.id), eq(messages.direction, "in"))).orderBy(messages.id);
   return { w, channel, post, inbound };
 }
 
@@ -35,8 +35,8 @@ async function opened(s: Awaited<ReturnType<typeof setup>>, from: string, text: 
  * Another connection holding a conversation's row, as an agent's transaction does, after making
  * `change` to it; `commit` lets it finish.
  */
-async function holdConversation(conversationId: number, change?: (tx: postgres.TransactionSql) => Promise<unknown>) {
-  const other = postgres(t.databaseUrl!, { max: 1, onnotice: () => {} });
+async function holdConversation(conversationId: number, change?: (tx: postgres.TransactionSql) => Promise<unknown>, on: TestApp = t) {
+  const other = postgres(on.databaseUrl!, { max: 1, onnotice: () => {} });
   let locked!: () => void;
   let mayCommit!: () => void;
   const isLocked = new Promise<void>((resolve) => (locked = resolve));
@@ -340,6 +340,46 @@ describe("durability", () => {
       expect(stored[1].conversationId).not.toBe(conversationId);
       const [reopened] = await t.db.select().from(conversations).where(eq(conversations.id, stored[1].conversationId));
       expect(reopened.status).toBe("open");
+    } finally {
+      await agent.end();
+    }
+  });
+});
+
+describe("acknowledging ahead of processing", () => {
+  // Every acknowledgement waits for its own webhook's processing, as all do beyond WEBHOOK_BACKLOG.
+  const strict = useTestApp({ WEBHOOK_BACKLOG: "0" });
+
+  it("beyond the backlog, answers a webhook only once its message is stored", async () => {
+    const s = await setup(strict);
+    const from = "905550000094";
+    for (const text of ["ilk mesaj", "ikinci mesaj"]) {
+      const m = waText(from, "Ada", text);
+      const body = metaJson(whatsappPayload(PHONE_ID, { contacts: [m.contact], messages: [m.message] }));
+      // Not waiting for background work: the answer itself says the message is in.
+      const res = await strict.app.request(`/webhooks/${s.channel.webhookKey}`, signedPost(body));
+      expect(res.status).toBe(200);
+      const [delivery] = await strict.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.body, body));
+      expect(delivery.processedAt).not.toBeNull();
+    }
+    expect((await s.inbound()).map((m) => m.body)).toEqual(["ilk mesaj", "ikinci mesaj"]);
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)("beyond the backlog, answers only once an agent holding the conversation lets the message in", async () => {
+    const s = await setup(strict);
+    const from = "905550000095";
+    const conversationId = await opened(s, from, "merhaba");
+    const agent = await holdConversation(conversationId, undefined, strict);
+    try {
+      const second = waText(from, "Müşteri", "kargom nerede?");
+      let answered = false;
+      const answer = Promise.resolve(strict.app.request(`/webhooks/${s.channel.webhookKey}`, signedPost(metaJson(whatsappPayload(PHONE_ID, { contacts: [second.contact], messages: [second.message] })))));
+      void answer.then(() => (answered = true));
+      await Bun.sleep(200);
+      expect(answered).toBe(false);
+      await agent.commit();
+      expect((await answer).status).toBe(200);
+      expect((await s.inbound()).map((m) => m.body)).toEqual(["merhaba", "kargom nerede?"]);
     } finally {
       await agent.end();
     }
