@@ -1,5 +1,6 @@
 // Provider webhooks: GET answers Meta's verification handshake; POST checks the signature over the
-// raw bytes, stores the body durably, acknowledges, and then processes it (retried by a job on failure).
+// raw bytes, stores the body durably, acknowledges, and then processes it (retried by a job on failure);
+// with more than WEBHOOK_BACKLOG stored and not yet processed, it acknowledges once processed.
 import { Hono } from "hono";
 import type { AppEnv } from "../context";
 import type { Background } from "../background";
