@@ -31,15 +31,24 @@ const PHONES = 3_000;
 
 const TICK = 100; // clock ticks per second on Linux
 
+/** This process's threads, each under the name the figures use: the app's own thread is "main". */
+function ownThreads(): { tid: string; key: string }[] {
+  return readdirSync("/proc/self/task").flatMap((tid) => {
+    try {
+      return [{ tid, key: tid === String(process.pid) ? "main" : readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim() }];
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  });
+}
+
 /** utime + stime in ms of each thread of this process, by thread name. */
 function threads(): Map<string, number> {
   const out = new Map<string, number>();
-  for (const tid of readdirSync("/proc/self/task")) {
+  for (const { tid, key } of ownThreads()) {
     try {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const key = tid === String(process.pid) ? "main" : name;
       out.set(key, (out.get(key) ?? 0) + ((Number(f[11]) + Number(f[12])) * 1000) / TICK);
       if (key === "main" || key === "Worker") out.set(`${key}-sys`, (out.get(`${key}-sys`) ?? 0) + (Number(f[12]) * 1000) / TICK);
     } catch {}
@@ -83,13 +92,7 @@ function runQueue(backends: number[]): Map<string, { waitMs: number; cpuMs: numb
       out.set(key, { waitMs: o.waitMs + wait / 1e6, cpuMs: o.cpuMs + cpu / 1e6 });
     } catch {}
   };
-  for (const tid of readdirSync("/proc/self/task")) {
-    let name = "";
-    try {
-      name = readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim();
-    } catch {}
-    add(tid === String(process.pid) ? "main" : name, `/proc/self/task/${tid}/schedstat`);
-  }
+  for (const { tid, key } of ownThreads()) add(key, `/proc/self/task/${tid}/schedstat`);
   for (const pid of backends) add("postgres", `/proc/${pid}/schedstat`);
   return out;
 }
