@@ -1,5 +1,6 @@
 // Opens Kanal's database: Postgres through postgres.js when a URL is given, embedded PGlite otherwise.
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { sql as dsql, type Query, type SQL } from "drizzle-orm";
 import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgSession } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -136,6 +137,14 @@ export async function openPostgres(url: string, options: { max?: number; migrate
   };
 }
 
+/**
+ * Options every embedded database is opened with: the extensions the migrations create (pg_trgm
+ * for the inbox search's trigram indexes), which PGlite loads only when told to.
+ */
+export function pgliteOptions(options: PGliteOptions = {}): PGliteOptions {
+  return { ...options, extensions: { pg_trgm, ...options.extensions } };
+}
+
 /** Wraps an open PGlite instance (from a data dir, memory, or a dumped tarball). */
 export async function wrapPglite(pg: PGlite, options: { migrate?: boolean; onClose?: () => void } = {}): Promise<Database> {
   const db = drizzlePglite(pg, { schema }) as unknown as Db;
@@ -184,7 +193,7 @@ export function openPgliteDir(dataDir: string): Promise<Database> {
     mkdirSync(dir, { recursive: true });
     const lockFile = join(dir, "..", `${dir.split("/").pop()}.lock`);
     claimLock(lockFile);
-    const pg = await PGlite.create(dir);
+    const pg = await PGlite.create(pgliteOptions({ dataDir: dir }));
     return wrapPglite(pg, {
       onClose: () => {
         registry.delete(dir);

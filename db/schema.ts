@@ -212,6 +212,9 @@ export const contacts = pgTable(
     index("contacts_org_phone_idx").on(t.orgId, t.phone),
     index("contacts_org_email_idx").on(t.orgId, sql`lower(${t.email})`),
     index("contacts_custom_fields_idx").using("gin", t.customFields),
+    // The inbox search matches names and phone numbers anywhere in them (`ilike '%term%'`).
+    index("contacts_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")).with({ fastupdate: false }),
+    index("contacts_phone_trgm_idx").using("gin", t.phone.op("gin_trgm_ops")).with({ fastupdate: false }),
   ],
 );
 
@@ -355,8 +358,11 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex("messages_channel_provider_id_uq").on(t.channelId, t.providerMessageId),
     index("messages_conversation_idx").on(t.conversationId, t.id),
-    // No index on the text: the inbox's keyword search (`ilike` within the activity-ordered walk of
-    // conversations) never used the full-text one it had, which every inbound message paid for.
+    // The inbox search's `body ilike '%term%'` finds a rare term's few messages through trigrams
+    // (searchMatches in src/inbox/conversations.ts). Written at each insert rather than through GIN's
+    // pending list, so no inbound message pays for merging a full list (why 0005 dropped the unused
+    // full-text index that was here).
+    index("messages_body_trgm_idx").using("gin", t.body.op("gin_trgm_ops")).with({ fastupdate: false }),
   ],
 );
 

@@ -152,18 +152,58 @@ export async function supportRow(db: DbOrTx, actor: Actor): Promise<Conversation
   return row ?? null;
 }
 
+/**
+ * Beyond this many matching messages (or contacts), a search term is common: the page walks the
+ * conversations in their order and checks each one's messages, and meets its 50 matches early.
+ */
+export const SEARCH_SET_LIMIT = 2_000;
+
+/**
+ * Where a search's matches are, for the page query. A term of three or more characters is first
+ * looked up through the trigram indexes (migration 0007): when few messages and contacts match, the
+ * page reads just their conversations, whatever the tab and filters. Otherwise, and for shorter terms,
+ * which trigrams cannot narrow, each conversation in the page's order is checked until the page is
+ * full; matches are then dense, so that ends soon.
+ */
+async function searchCondition(db: DbOrTx, orgId: number, term: string): Promise<SQL> {
+  const like = `%${escapeLike(term)}%`;
+  if ([...term].length >= 3) {
+    const [found] = await sqlRows<{ byMessage: string | null; byContact: string | null }>(
+      db,
+      sql`select
+        (select string_agg(id::text, ',') from (
+          select conversation_id as id from ${messages} where org_id = ${orgId} and body ilike ${like} limit ${SEARCH_SET_LIMIT + 1}) m) as "byMessage",
+        (select string_agg(id::text, ',') from (
+          select c.id from ${contacts} ct join ${conversations} c on c.contact_id = ct.id
+          where ct.org_id = ${orgId} and (ct.name ilike ${like} or ct.phone ilike ${like}) limit ${SEARCH_SET_LIMIT + 1}) k) as "byContact"`,
+    );
+    const byMessage = found.byMessage?.split(",") ?? [];
+    const byContact = found.byContact?.split(",") ?? [];
+    if (byMessage.length <= SEARCH_SET_LIMIT && byContact.length <= SEARCH_SET_LIMIT) {
+      const ids = [...new Set([...byMessage, ...byContact])];
+      return sql`${conversations.id} = any(${`{${ids.join(",")}}`}::bigint[])`;
+    }
+  }
+  // "offset 0" keeps each check a lookup of this conversation's messages: without it Postgres may
+  // first gather every matching message of the organization into a hash, which is what a common
+  // term's page must not wait for.
+  return or(
+    sql`exists (select 1 from ${contacts} ct where ct.id = ${conversations.contactId} and (ct.name ilike ${like} or ct.phone ilike ${like}))`,
+    sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id} and m.body ilike ${like} offset 0)`,
+  )!;
+}
+
 /** One query per page, newest activity first, continuing strictly after the cursor. */
 export async function findConversations(db: DbOrTx, actor: Actor, query: ConversationQuery) {
   const limit = query.limit ?? INBOX_PAGE;
   const filters = query.filters ?? noFilters;
   const term = query.search?.trim();
-  const like = term ? `%${escapeLike(term)}%` : null;
   const cursor = query.cursor && !Number.isNaN(Date.parse(query.cursor.at)) ? query.cursor : null;
   const visible = await visibility(db, actor);
   // Only the fixed shapes (a tab, a sort, a cursor) are prepared: postgres.js keeps every prepared
   // text per connection for good, and searches and filter lists would make endless variants. Those
   // shapes are also built once (keptQuery), their values given as placeholders.
-  const fixed = !like && !isFiltered(filters);
+  const fixed = !term && !isFiltered(filters);
   let rows: ConversationRow[];
   if (fixed && !visible) {
     const kept = keptQuery(db, `inbox_rows:${query.tab}:${filters.sort}:${cursor ? "after" : "first"}:${limit}`, () =>
@@ -194,12 +234,7 @@ export async function findConversations(db: DbOrTx, actor: Actor, query: Convers
         visible,
         filterConditions(filters, actor.timezone, actor.userId),
         cursor ? afterCursor(filters.sort, new Date(cursor.at), cursor.id) : undefined,
-        like
-          ? or(
-              sql`exists (select 1 from ${contacts} ct where ct.id = ${conversations.contactId} and (ct.name ilike ${like} or ct.phone ilike ${like}))`,
-              sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id} and m.body ilike ${like})`,
-            )
-          : undefined,
+        term ? await searchCondition(db, actor.orgId, term) : undefined,
       ),
     });
     rows = await withTags(db, actor.orgId, actor.rosterVersion, fixed ? await page.prepare("inbox_rows").execute() : await page);

@@ -2,7 +2,7 @@
 // or PGlite in memory with --pglite.
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
-import { openPostgres, wrapPglite, type Database } from "@db/client";
+import { openPostgres, pgliteOptions, wrapPglite, type Database } from "@db/client";
 
 export const DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 export const BENCH_DATABASE = "bench_kanal";
@@ -66,6 +66,6 @@ export async function openExistingPostgres(url: string): Promise<BenchDatabase> 
 }
 
 export async function openMemoryPglite(): Promise<BenchDatabase> {
-  const database = await wrapPglite(await PGlite.create());
+  const database = await wrapPglite(await PGlite.create(pgliteOptions()));
   return { database, label: "PGlite in memory", destroy: () => database.close() };
 }

@@ -4,7 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
-import { migrationsFolder, openPostgres, wrapPglite, type Database } from "@db/client";
+import { migrationsFolder, openPostgres, pgliteOptions, wrapPglite, type Database } from "@db/client";
 
 export interface TestDatabase {
   database: Database;
@@ -27,7 +27,7 @@ const shared: Shared = ((globalThis as Record<string, unknown>).__kanalTestDb ??
 /** PGlite boots from a dumped, already-migrated data dir in about 0.2 s instead of migrating again. */
 function pgliteTemplate(): Promise<Blob> {
   return (shared.pgliteTemplate ??= (async () => {
-    const pg = await PGlite.create();
+    const pg = await PGlite.create(pgliteOptions());
     const db = await wrapPglite(pg);
     const dump = await pg.dumpDataDir("none");
     await db.close();
@@ -69,7 +69,7 @@ function postgresTemplate(url: string): Promise<string> {
 export async function freshDatabase(): Promise<TestDatabase> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
-    const pg = new PGlite({ loadDataDir: await pgliteTemplate() });
+    const pg = new PGlite(pgliteOptions({ loadDataDir: await pgliteTemplate() }));
     const database = await wrapPglite(pg, { migrate: false });
     return { database, destroy: () => database.close() };
   }
