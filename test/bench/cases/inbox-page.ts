@@ -1,7 +1,8 @@
 // The inbox page an agent lives on, on the default data set (100,000 conversations, 1,000,000
 // messages): the list query (findConversations, 50 rows) for each tab and for a three-filter mix,
 // as Postgres spends it (planning and execution, `db.*`) and as the app waits for it (round trip and
-// decoding included, `round-trip.*`, beside a select-1 round trip); the tab counts (kept by the
+// decoding included, `round-trip.*`, beside a select-1 round trip); searches of six kinds of term
+// (`round-trip.search.*`, beside the unsearched list); the tab counts (kept by the
 // database, and as a page gets them between changes); then the
 // whole page over HTTP for each of them beside a bare Bun.serve. Each tab's first page is kept
 // between the organization's events (src/inbox/kept-pages.ts), so the page is also measured while
@@ -24,6 +25,8 @@ import { EventBus } from "../../../src/realtime/bus";
 import type { BenchCase, BenchContext } from "../harness";
 
 const SAMPLES = 200;
+/** Fewer for searches: a common term's page takes tens of milliseconds. */
+const SEARCH_SAMPLES = 40;
 /** How often a customer writes during the `.changing` runs: 20 messages a second, a busy team's day. */
 const CHANGE_EVERY_MS = 50;
 
@@ -112,7 +115,7 @@ async function databaseTimes(url: string, calls: ((db: Db) => Promise<unknown>)[
 
 export default {
   name: "inbox-page",
-  description: "inbox list query per tab and a 3-filter mix, and the tab counts (database p50/p95 beside a select-1 round trip); the whole /inbox page for each at concurrency 8 and 1",
+  description: "inbox list query per tab and a 3-filter mix, and the tab counts (database p50/p95 beside a select-1 round trip); searches of six kinds beside the unsearched list; the whole /inbox page for each at concurrency 8 and 1",
   async run(ctx) {
     const data = await ctx.dataset();
     const database = ctx.database;
@@ -152,6 +155,35 @@ export default {
       ctx.log(`  target: database p95 ≤ 2 ms for a tab — worst ${tabsP95.toFixed(2)} ms ${tabsP95 <= 2 ? "met" : "MISSED"}; ≤ 20 ms for the filter mix — ${mixP95.toFixed(2)} ms ${mixP95 <= 20 ? "met" : "MISSED"}`);
     } else {
       ctx.log("  db.*: Postgres only (--pglite has no separate server to ask)");
+    }
+
+    // The list's search box, for every kind of term: through the trigram indexes when few messages
+    // and contacts match (an order code, a phone number, a full name, nothing at all), walking the
+    // conversations in order when many do (a common surname, a common word); beside the same All tab
+    // unsearched, which is what the page costs without a term.
+    const [{ phone }] = await rows<{ phone: string }>(db, sql`
+      select ct.phone from contacts ct join conversations c on c.contact_id = ct.id
+      where ct.org_id = ${data.orgId} and ct.phone is not null order by ct.id limit 1 offset 100`);
+    const terms: [string, string][] = [
+      ["order-code", "KN-10007"],
+      ["phone", phone.slice(3)],
+      ["full-name", "Elif Öztürk"],
+      ["nothing", "zzqx"],
+      ["surname", "Öztürk"],
+      ["common-word", "solved"],
+    ];
+    const found = new Map<string, number>();
+    const [unsearched, ...searched] = await timings(
+      SEARCH_SAMPLES,
+      [
+        () => findConversations(db, admin, { tab: "all", filters: noFilters }),
+        ...terms.map(([variant, search]) => async () => found.set(variant, (await findConversations(db, admin, { tab: "all", search, filters: noFilters })).items.length)),
+      ],
+      5,
+    );
+    for (const [k, [variant, search]] of terms.entries()) {
+      ctx.log(`  search "${search}": ${found.get(variant)} rows`);
+      reportTimes(ctx, `round-trip.search.${variant}`, searched[k], unsearched, "the All tab unsearched");
     }
 
     // The organization's counts, kept by the database, and what a page pays while nothing changes.
