@@ -361,6 +361,8 @@
       rec.recorder.pause();
       rec.accumulated += performance.now() - rec.resumedAt;
       rec.running = false;
+      // The ticker shows time up to its last tick; a pause shows exactly what was recorded.
+      panelOf(form).timer.textContent = clock(rec.accumulated);
       showState(form, "paused");
     } else if (action === "resume" && rec.recorder.state === "paused") {
       rec.recorder.resume();
