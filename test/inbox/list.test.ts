@@ -80,6 +80,11 @@ describe("inbox list", () => {
     const byName = await agent.html("/inbox?q=yus");
     expect(byName.text).toContain("Yusuf");
     expect((await agent.html("/inbox?q=%25")).text).not.toContain("Zeynep");
+    // Nothing found says so, naming the term as typed, escaped.
+    const none = (await agent.html(`/inbox?q=${encodeURIComponent("<b>yok</b>")}`)).text;
+    expect(none).toContain("No conversation here matches “&lt;b&gt;yok&lt;/b&gt;”.");
+    expect(none).not.toContain("No conversations here.");
+    expect((await agent.html("/inbox?tab=closed")).text).toContain("No conversations here.");
   });
 
   it("lets agents see only their own, their workgroups' and unassigned conversations when the organization says so", async () => {

@@ -163,7 +163,7 @@ export function InboxPage(props: InboxProps) {
           <ul class="conversations" id="conversation-rows">
             <ConversationRows {...props} />
           </ul>
-          {props.rows.length === 0 ? <p class="empty">{ui.t("inbox.empty")}</p> : null}
+          {props.rows.length === 0 ? <p class="empty">{search ? ui.t("inbox.noMatches", { term: search }) : ui.t("inbox.empty")}</p> : null}
         </section>
         {props.thread && props.options ? (
           <Thread ui={ui} thread={props.thread} options={props.options} draft={props.draft} back={inboxHref(tab, search)} earlier={props.earlier} now={props.now} />
