@@ -107,9 +107,10 @@ function applyLive(sink) {
       const existing = document.getElementById(id);
       const at = tpl.dataset.at;
       // "keep": redraw in place, or add at the top; "only": redraw in place or do nothing;
-      // "top": move to the top; "bottom": append (messages).
+      // "top": move to the top; "bottom": append (messages), or redraw in place a message the
+      // page already shows (a resumed stream may send it again after newer ones).
       if (fresh && (existing || at !== "only")) {
-        if (existing && (at === "keep" || at === "only")) existing.replaceWith(fresh);
+        if (existing && (at === "keep" || at === "only" || at === "bottom")) existing.replaceWith(fresh);
         else {
           existing?.remove();
           if (at === "bottom") container.append(fresh);

@@ -54,6 +54,31 @@ describe.skipIf(!e2eEnabled)("inbox in the browser, two agents", () => {
     await ipek.context().close();
   });
 
+  it("a message sent again by a resumed live stream is redrawn where it is, not moved below newer ones", async () => {
+    const page = await e2e.signedIn("agent1@demo.test");
+    await page.goto(`${e2e.base}/inbox?tab=all`);
+    await page.click('.conversation a:has-text("Mehmet")');
+    await page.waitForSelector("#messages > li.message");
+    const order = () => page.locator("#messages > li").evaluateAll((items) => items.map((li) => li.id));
+    const before = await order();
+    expect(before.length).toBeGreaterThan(1);
+    const first = before[0];
+    // What the stream sends for a message created earlier, as a replay after a reconnect would.
+    await page.evaluate((id) => {
+      const again = document.getElementById(id)!.cloneNode(true) as HTMLElement;
+      again.dataset.replayed = "1";
+      const tpl = document.createElement("template");
+      tpl.dataset.upsert = id;
+      tpl.dataset.into = "#messages";
+      tpl.dataset.at = "bottom";
+      tpl.content.append(again);
+      document.getElementById("live-sink")!.append(tpl);
+    }, first);
+    await page.waitForSelector(`#${first}[data-replayed="1"]`);
+    expect(await order()).toEqual(before);
+    await page.context().close();
+  });
+
   it("keyboard: ? lists the shortcuts, j and k move between conversations, r focuses the composer", async () => {
     const page = await e2e.signedIn("admin@demo.test");
     await page.goto(`${e2e.base}/inbox?tab=all`);
