@@ -153,8 +153,9 @@ export async function supportRow(db: DbOrTx, actor: Actor): Promise<Conversation
 }
 
 /**
- * Beyond this many matching messages (or contacts), a search term is common: the page walks the
- * conversations in their order and checks each one's messages, and meets its 50 matches early.
+ * Beyond this many matching messages, or conversations of matching contacts, a search term is
+ * common: the page walks the conversations in their order and checks each one's messages, and
+ * meets its 50 matches early.
  */
 export const SEARCH_SET_LIMIT = 2_000;
 
