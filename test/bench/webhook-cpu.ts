@@ -140,7 +140,8 @@ try {
   for (let round = 0; round < Number(values.rounds); round++) {
     console.error(`round ${round} starts`);
     const stats = () => rows<{ relname: string; seq_scan: number; seq_tup_read: number; idx_scan: number; n_tup_ins: number; n_tup_upd: number; n_tup_hot_upd: number }>(target.database.db, sql`select relname, seq_scan::float8, seq_tup_read::float8, coalesce(idx_scan,0)::float8 as idx_scan, n_tup_ins::float8, n_tup_upd::float8, n_tup_hot_upd::float8 from pg_stat_user_tables`);
-    const db0 = await rows<Record<string, number>>(target.database.db, sql`select xact_commit::float8, tup_returned::float8, tup_fetched::float8, tup_inserted::float8, tup_updated::float8, blks_hit::float8 from pg_stat_database where datname = current_database()`);
+    const counters = () => rows<Record<string, number>>(target.database.db, sql`select xact_commit::float8, tup_returned::float8, tup_fetched::float8, tup_inserted::float8, tup_updated::float8, blks_hit::float8 from pg_stat_database where datname = current_database()`);
+    const db0 = await counters();
     const st0 = await stats();
     const wal = () => rows<Record<string, number>>(target.database.db, sql`select wal_records::float8, wal_fpi::float8, wal_bytes::float8, wal_sync::float8 from pg_stat_wal`);
     const w0 = await wal();
@@ -163,7 +164,7 @@ try {
     const a1 = pgAll.map((p) => cpuOf(p));
     const n = sample.sent;
     await Bun.sleep(600); // statistics are reported by backends at most every 500 ms
-    const db1 = await rows<Record<string, number>>(target.database.db, sql`select xact_commit::float8, tup_returned::float8, tup_fetched::float8, tup_inserted::float8, tup_updated::float8, blks_hit::float8 from pg_stat_database where datname = current_database()`);
+    const db1 = await counters();
     const st1 = await stats();
     const w1 = await wal();
     console.error("WAL per webhook: " + Object.keys(w1[0]).map((k) => `${k} ${((w1[0][k] - w0[0][k]) / n).toFixed(2)}`).join(", "));
