@@ -20,6 +20,8 @@ COPY package.json bun.lock tsconfig.json ./
 COPY db ./db
 COPY src ./src
 COPY views ./views
+# db/seed.ts takes the demo channels' ids from the fake Graph API (DEMO_SEED=1).
+COPY fakes ./fakes
 COPY static ./static
 # The image's `bun` user (uid 1000) owns only the data directory; the code stays read-only to it.
 RUN mkdir -p /data/uploads && chown -R bun:bun /data

@@ -20,7 +20,7 @@ import {
   workgroups,
 } from "./schema";
 import { createOrganization } from "../src/admin/organizations";
-import { DEMO_ACCESS_TOKEN, DEMO_APP_SECRET, DEMO_VERIFY_TOKEN, demoIds } from "../src/channels/fake-meta/demo";
+import { DEMO_ACCESS_TOKEN, DEMO_APP_SECRET, DEMO_VERIFY_TOKEN, demoIds } from "../fakes/meta/demo";
 import { hashPassword } from "../src/auth/passwords";
 
 export const DEMO_PASSWORD = "demo-password";

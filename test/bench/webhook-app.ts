@@ -14,7 +14,7 @@ import { loadConfig, type Config } from "../../src/config";
 import type { Deps } from "../../src/context";
 import { createLogger } from "../../src/log";
 import { secretsFor } from "../../src/channels/secrets";
-import type { WhatsAppRef } from "../../src/channels/fake-meta/payloads";
+import type { WhatsAppRef } from "../../fakes/meta/payloads";
 import type { WebhookTarget } from "./webhook-payloads";
 
 export { customerPhone, signedWhatsappText, type WebhookTarget } from "./webhook-payloads";

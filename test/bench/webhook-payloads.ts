@@ -1,7 +1,7 @@
 // Signed WhatsApp text payloads the way Meta writes and signs them, for the webhook cases and their
 // Workers (kept free of the app's imports so a Worker loads little).
-import { newWamid, wa, whatsappPayload, type WhatsAppRef } from "../../src/channels/fake-meta/payloads";
-import { metaJson, signatureOf } from "../../src/channels/fake-meta/sign";
+import { newWamid, wa, whatsappPayload, type WhatsAppRef } from "../../fakes/meta/payloads";
+import { metaJson, signatureOf } from "../../fakes/meta/sign";
 
 /** What a Worker needs to write and sign payloads for the channel. */
 export interface WebhookTarget {

@@ -2,9 +2,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test";
 import { tmpdir } from "node:os";
 import { FixedClock } from "../../src/clock";
-import { fb, mergePayloads, messagingPayload, wa, whatsappPayload } from "../../src/channels/fake-meta/payloads";
-import { startFakeMeta, type FakeMeta } from "../../src/channels/fake-meta/server";
-import { metaJson, signatureOf, verifySignature } from "../../src/channels/fake-meta/sign";
+import { fb, mergePayloads, messagingPayload, wa, whatsappPayload } from "../../fakes/meta/payloads";
+import { startFakeMeta, type FakeMeta } from "../../fakes/meta/server";
+import { metaJson, signatureOf, verifySignature } from "../../fakes/meta/sign";
 
 const SECRET = "test-app-secret";
 const TOKEN = "test-access-token";
@@ -426,7 +426,7 @@ describe("webhook pushes", () => {
 describe("the command line", () => {
   // Async: the receiver and the fake answer from this process while the command runs.
   async function cli(...args: string[]) {
-    const proc = Bun.spawn(["bun", "src/channels/fake-meta/cli.ts", "send", "--kanal", receiver.url, "--fake", fake.url, "--secret", SECRET, ...args], {
+    const proc = Bun.spawn(["bun", "fakes/meta/cli.ts", "send", "--kanal", receiver.url, "--fake", fake.url, "--secret", SECRET, ...args], {
       cwd: `${import.meta.dir}/../..`,
       stdout: "pipe",
       stderr: "pipe",

@@ -2,7 +2,7 @@
 // webhooks to Kanal, Kanal's adapters call the fake. Channels are registered on both sides.
 import { afterAll, afterEach, beforeAll } from "bun:test";
 import type { ChannelKind } from "@db/schema";
-import { startFakeMeta, type FakeMeta } from "../../../src/channels/fake-meta/server";
+import { startFakeMeta, type FakeMeta } from "../../../fakes/meta/server";
 import type { TestApp } from "../../support/app";
 import { addChannel, SECRETS } from "../../support/channels";
 

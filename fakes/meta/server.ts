@@ -3,7 +3,7 @@
 // to Kanal. Tests drive it in-process (startFakeMeta); the demo runs it from cli.ts.
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { systemClock, type Clock } from "../../clock";
+import { systemClock, type Clock } from "../../src/clock";
 import {
   droppedConnection,
   failureError,
