@@ -7,7 +7,33 @@ import { channelTemplates } from "./lifecycle";
 import type { Actor } from "../context";
 import { listQuickReplies } from "../admin/quick-replies";
 import { assignmentChoices, closingChoices } from "./conversations";
-import type { ThreadOptions } from "../../views/inbox/page";
+
+/** What the thread's controls offer: assignees, closing messages, quick replies, templates. */
+export interface ThreadOptions {
+  people: { id: string; name: string; status: string }[];
+  groups: { id: number; name: string }[];
+  closings: { id: number; builtinKey: string | null; body: string }[];
+  quickReplies: QuickReplyChoice[];
+  /** Whether the viewer may save a quick reply for the whole organization (admins). */
+  mayShareQuickReplies: boolean;
+  /** Approved templates of the conversation's channel (sent once the reply window has closed). */
+  templates?: TemplateChoice[];
+}
+
+export interface QuickReplyChoice {
+  id: number;
+  title: string;
+  body: string;
+  scope: "shared" | "personal";
+}
+
+export interface TemplateChoice {
+  name: string;
+  language: string;
+  body: string;
+  /** How many {{n}} parameters the body takes. */
+  params: number;
+}
 
 const COMPOSER_QUICK_REPLIES = 100;
 

@@ -11,7 +11,8 @@ import { pendingUploads, shareFromFileBox, UploadRefused } from "../media/upload
 import type { MessageKey } from "../i18n";
 import { publishEvents } from "../realtime/events";
 import { isHtmx, redirect, render, ui, type Ctx } from "../web";
-import { ConversationRows, InboxPage, MessageItem, QuickReplies, Thread, inboxHref, type Draft, type InboxProps } from "../../views/inbox/page";
+import { ConversationRows, InboxPage, MessageItem, QuickReplies, Thread, inboxHref, type InboxProps } from "../../views/inbox/page";
+import type { Draft } from "./thread";
 import { createQuickReply } from "../admin/quick-replies";
 import { composerOptions, visibleQuickReply } from "./composer";
 import { closingChoices, decodeInboxCursor, type InboxCursor, type Tab, earlierConversations, getMessageItem, getThread, markRead, tabs } from "./conversations";

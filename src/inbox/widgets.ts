@@ -3,10 +3,22 @@ import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import { contacts, conversations } from "@db/schema";
 import type { Actor } from "../context";
-import { contactNotes, fieldDefinitions } from "../contacts/profile";
+import { contactNotes, fieldDefinitions, type FieldDefinition } from "../contacts/profile";
 import { conversationTagList, mayCreateTags, orgTags } from "./tagging";
-import type { WidgetData } from "../../views/inbox/widgets";
-import { fileBox, gallery } from "../media/uploads";
+import { fileBox, gallery, type FileBoxItem, type GalleryItem } from "../media/uploads";
+
+export interface WidgetData {
+  conversationId: number;
+  contact: { id: number; name: string; phone: string | null; email: string | null; customFields: Record<string, unknown> };
+  fields: FieldDefinition[];
+  tags: { id: number; name: string; color: string }[];
+  allTags: { id: number; name: string; color: string }[];
+  mayCreateTags: boolean;
+  notes: { id: number; body: string; createdAt: Date; authorName: string | null }[];
+  /** Images and media sent and received with the contact, newest first (absent: not loaded). */
+  gallery?: { items: GalleryItem[]; more: number | null };
+  files?: FileBoxItem[];
+}
 
 export async function widgetData(db: DbOrTx, actor: Actor, conversationId: number): Promise<WidgetData | null> {
   const [row] = await db

@@ -268,7 +268,16 @@ export async function addToFileBox(db: DbOrTx, storage: Storage, actor: Actor, c
   });
 }
 
-export async function fileBox(db: DbOrTx, orgId: number, contactId: number) {
+/** A file kept in the contact's file box, ready to share into a conversation. */
+export interface FileBoxItem {
+  id: number;
+  filename: string;
+  mime: string;
+  size: number;
+  createdAt: Date;
+}
+
+export async function fileBox(db: DbOrTx, orgId: number, contactId: number): Promise<FileBoxItem[]> {
   return db
     .select({ id: attachments.id, filename: attachments.filename, mime: attachments.mime, size: attachments.size, createdAt: attachments.createdAt })
     .from(attachments)
@@ -385,8 +394,14 @@ export async function attachmentsOf(db: DbOrTx, orgId: number, messageIds: numbe
 
 export const GALLERY_PAGE = 24;
 
+/** A picture, video or recording in the contact's gallery, and which way it went. */
+export interface GalleryItem extends AttachmentView {
+  createdAt: Date;
+  direction: string;
+}
+
 /** Images, video and audio sent and received with the contact, newest first. */
-export async function gallery(db: DbOrTx, orgId: number, contactId: number, before?: number) {
+export async function gallery(db: DbOrTx, orgId: number, contactId: number, before?: number): Promise<{ items: GalleryItem[]; more: number | null }> {
   const rows = await db
     .select({
       id: attachments.id,

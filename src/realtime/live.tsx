@@ -7,7 +7,7 @@ import { organizations, workgroupMembers } from "@db/schema";
 import { cockpitRows, defaultBoardView, type BoardView } from "../cockpit/board";
 import type { Actor } from "../context";
 import { translator, type Locale } from "../i18n";
-import { composerOptions } from "../inbox/composer";
+import { composerOptions, type ThreadOptions } from "../inbox/composer";
 import {
   getConversationRow,
   getMessageItem,
@@ -19,7 +19,8 @@ import {
   type Tab,
 } from "../inbox/conversations";
 import { boardQueryString, CockpitBoard } from "../../views/cockpit/page";
-import { ConversationRow, MessageItem, TabCounts, ThreadFooter, ThreadHead, inboxHref, type ThreadData, type ThreadOptions } from "../../views/inbox/page";
+import { ConversationRow, MessageItem, TabCounts, ThreadFooter, ThreadHead, inboxHref } from "../../views/inbox/page";
+import type { ThreadData } from "../inbox/thread";
 import { StatusSwitch } from "../../views/layout";
 import type { Ui } from "../../views/ui";
 import type { LiveEvent } from "./bus";

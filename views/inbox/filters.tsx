@@ -1,18 +1,11 @@
 // The filter panel above the conversation list: a plain GET form, so filters live in the URL.
 import { channelKinds } from "../../db/schema";
-import type { FieldDefinition } from "../../src/contacts/profile";
 import { raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import { isFiltered, operatorsByType, sessionTypes, sorts, type InboxFilters } from "../../src/inbox/filters";
+import { isFiltered, operatorsByType, sessionTypes, sorts, type FilterChoices, type InboxFilters } from "../../src/inbox/filters";
 import type { MessageKey } from "../../src/i18n";
 import type { Tab } from "../../src/inbox/conversations";
 import type { Ui } from "../ui";
-
-export interface FilterChoices {
-  people: { id: string; name: string }[];
-  groups: { id: number; name: string }[];
-  fields: FieldDefinition[];
-}
 
 type PanelProps = { ui: Ui; tab: Tab; search: string; filters: InboxFilters; choices: FilterChoices; count: number };
 

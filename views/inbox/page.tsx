@@ -6,73 +6,17 @@ import type { MessageKey } from "../../src/i18n";
 import { Layout } from "../layout";
 import { canReactivate, capabilitiesOf } from "../../src/channels/capabilities";
 import { clientRules } from "../../src/media/limits";
-import type { AttachmentView, UploadedFile } from "../../src/media/uploads";
+import type { ThreadOptions } from "../../src/inbox/composer";
+import type { Draft, Earlier, ThreadData } from "../../src/inbox/thread";
+import type { WidgetData } from "../../src/inbox/widgets";
 import { Attachments, Icon, MediaViewer, PendingChip } from "../media/attachments";
-import { Widgets, type WidgetData } from "./widgets";
-import { FilterPanel, type FilterChoices } from "./filters";
-import { filterParams, isFiltered, noFilters, type InboxFilters } from "../../src/inbox/filters";
+import { Widgets } from "./widgets";
+import { FilterPanel } from "./filters";
+import { filterParams, isFiltered, noFilters, type FilterChoices, type InboxFilters } from "../../src/inbox/filters";
 import { fullTime, shortTime } from "../format";
 import type { Ui } from "../ui";
-import { WindowNotice, type TemplateChoice } from "./window";
+import { WindowNotice } from "./window";
 import { html, type Html } from "../html";
-
-export interface ThreadData {
-  conversation: {
-    id: number;
-    status: "open" | "closed";
-    createdAt: Date;
-    contactId: number;
-    contactName: string;
-    contactPhone: string | null;
-    contactEmail: string | null;
-    channelKind: ChannelKind;
-    channelName: string;
-    /** The channel's settings (WebChat's upload limit): the composer's file rules depend on them. */
-    channelConfig?: Record<string, unknown>;
-    assigneeId: string | null;
-    assigneeName: string | null;
-    workgroupName: string | null;
-    lastInboundAt: Date | null;
-    joined: boolean;
-  };
-  messages: {
-    id: number;
-    direction: "in" | "out" | "note" | "event";
-    kind?: string;
-    body: string;
-    attachments?: AttachmentView[];
-    delivery: string | null;
-    errorText: string | null;
-    createdAt: Date;
-    authorName: string | null;
-  }[];
-}
-
-export interface ThreadOptions {
-  people: { id: string; name: string; status: string }[];
-  groups: { id: number; name: string }[];
-  closings: { id: number; builtinKey: string | null; body: string }[];
-  quickReplies: QuickReplyChoice[];
-  /** Whether the viewer may save a quick reply for the whole organization (admins). */
-  mayShareQuickReplies: boolean;
-  /** Approved templates of the conversation's channel (sent once the reply window has closed). */
-  templates?: TemplateChoice[];
-}
-
-export interface QuickReplyChoice {
-  id: number;
-  title: string;
-  body: string;
-  scope: "shared" | "personal";
-}
-
-/** What the composer shows after a refused send: the draft as typed and why. */
-export interface Draft {
-  body: string;
-  error: string | null;
-  /** Uploaded files still waiting to go out; voice notes are marked. */
-  files?: { file: Pick<UploadedFile, "id" | "filename" | "mime" | "size" | "durationMs">; voice: boolean }[];
-}
 
 export interface InboxProps {
   ui: Ui;
@@ -96,11 +40,6 @@ export interface InboxProps {
 /** The filters as a query string, kept in every link of the list. */
 export function filterQuery(filters: InboxFilters | undefined): string {
   return filters ? new URLSearchParams(filterParams(filters)).toString() : "";
-}
-
-export interface Earlier {
-  total: number;
-  items: { id: number; createdAt: Date; closedAt: Date | null; channelKind: ChannelKind; messages: ThreadData["messages"] }[];
 }
 
 const channelGlyph: Record<ChannelKind, string> = { whatsapp: "WA", messenger: "M", instagram: "IG", webchat: "W", support: "K" };

@@ -1,22 +1,9 @@
 // Session widgets beside the thread: the contact's profile, the conversation's tags, contact notes.
-import type { FieldDefinition } from "../../src/contacts/profile";
 import type { FieldErrors, FormValues } from "../../src/forms";
+import type { WidgetData } from "../../src/inbox/widgets";
 import { fullTime } from "../format";
-import { FileBoxWidget, GalleryWidget, type FileBoxItem, type GalleryItem } from "../media/attachments";
+import { FileBoxWidget, GalleryWidget } from "../media/attachments";
 import type { Ui } from "../ui";
-
-export interface WidgetData {
-  conversationId: number;
-  contact: { id: number; name: string; phone: string | null; email: string | null; customFields: Record<string, unknown> };
-  fields: FieldDefinition[];
-  tags: { id: number; name: string; color: string }[];
-  allTags: { id: number; name: string; color: string }[];
-  mayCreateTags: boolean;
-  notes: { id: number; body: string; createdAt: Date; authorName: string | null }[];
-  /** Images and media sent and received with the contact, newest first (absent: not loaded). */
-  gallery?: { items: GalleryItem[]; more: number | null };
-  files?: FileBoxItem[];
-}
 
 export interface WidgetState {
   profile?: { values: FormValues; errors: FieldErrors; saved?: boolean };

@@ -3,16 +3,9 @@
 import type { Ui } from "../ui";
 import { replyWindow } from "../../src/channels/windows";
 import type { ChannelKind } from "@db/schema";
+import type { TemplateChoice } from "../../src/inbox/composer";
 import { duration } from "../cockpit/page";
 import { fullTime } from "../format";
-
-export interface TemplateChoice {
-  name: string;
-  language: string;
-  body: string;
-  /** How many {{n}} parameters the body takes. */
-  params: number;
-}
 
 export function WindowNotice({ ui, channelKind, lastInboundAt, templates, base, now }: { ui: Ui; channelKind: ChannelKind; lastInboundAt: Date | null; templates: TemplateChoice[]; base: string; now: Date }) {
   const window = replyWindow(channelKind, lastInboundAt, now);

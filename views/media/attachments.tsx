@@ -1,6 +1,6 @@
 // Files in the thread (images inline, video and audio players, voice notes, download chips), the
 // composer's file chips, and the gallery and file box widgets beside the thread.
-import type { AttachmentView, UploadedFile } from "../../src/media/uploads";
+import type { AttachmentView, FileBoxItem, GalleryItem, UploadedFile } from "../../src/media/uploads";
 import { humanSize } from "../../src/media/limits";
 import { fullTime } from "../format";
 import type { Ui } from "../ui";
@@ -93,19 +93,6 @@ export function PendingChip({ ui, file, voice }: { ui: Ui; file: Pick<UploadedFi
       </button>
     </li>
   );
-}
-
-export interface GalleryItem extends AttachmentView {
-  createdAt: Date;
-  direction: string;
-}
-
-export interface FileBoxItem {
-  id: number;
-  filename: string;
-  mime: string;
-  size: number;
-  createdAt: Date;
 }
 
 export function GalleryWidget({ ui, items, more, conversationId }: { ui: Ui; items: GalleryItem[]; more: number | null; conversationId: number }) {
