@@ -11,7 +11,12 @@ import { pendingUploads, shareFromFileBox, UploadRefused } from "../media/upload
 import type { MessageKey } from "../i18n";
 import { publishEvents } from "../realtime/events";
 import { isHtmx, redirect, render, ui, type Ctx } from "../web";
-import { ConversationRows, InboxPage, MessageItem, QuickReplies, Thread, inboxHref, type InboxProps } from "../../views/inbox/page";
+import { inboxHref } from "../../views/inbox/links";
+import { ConversationRows } from "../../views/inbox/list";
+import { MessageItem } from "../../views/inbox/message";
+import { InboxPage, type InboxProps } from "../../views/inbox/page";
+import { QuickReplies } from "../../views/inbox/quick-replies";
+import { Thread } from "../../views/inbox/thread";
 import type { Draft } from "./thread";
 import { createQuickReply } from "../admin/quick-replies";
 import { composerOptions, visibleQuickReply } from "./composer";

@@ -19,8 +19,13 @@ import {
   type Tab,
 } from "../inbox/conversations";
 import { boardQueryString, CockpitBoard } from "../../views/cockpit/page";
-import { ConversationRow, MessageItem, TabCounts, ThreadFooter, ThreadHead, inboxHref } from "../../views/inbox/page";
 import type { ThreadData } from "../inbox/thread";
+import { inboxHref } from "../../views/inbox/links";
+import { MessageItem } from "../../views/inbox/message";
+import { ConversationRow } from "../../views/inbox/row";
+import { TabCounts } from "../../views/inbox/tabs";
+import { ThreadFooter } from "../../views/inbox/thread-footer";
+import { ThreadHead } from "../../views/inbox/thread-head";
 import { StatusSwitch } from "../../views/layout";
 import type { Ui } from "../../views/ui";
 import type { LiveEvent } from "./bus";

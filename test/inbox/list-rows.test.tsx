@@ -2,7 +2,7 @@ import { describe, expect, it } from "bun:test";
 import type { ConversationRow as Row } from "../../src/inbox/conversations";
 import { translator } from "../../src/i18n";
 import { html } from "../../views/html";
-import { ConversationRow } from "../../views/inbox/page";
+import { ConversationRow } from "../../views/inbox/row";
 import type { Ui } from "../../views/ui";
 
 const ui: Ui = {

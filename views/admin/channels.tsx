@@ -4,7 +4,7 @@ import type { ChannelKind } from "../../db/schema";
 import { CHANNEL_NAME_MAX, editableKinds, secretsOf, type ChannelDetail, type ChannelRow, type EditableKind, type SecretName } from "../../src/admin/channels";
 import type { MessageKey } from "../../src/i18n";
 import { Alert, Field, FormError, Select, TextArea, value, type FormState } from "../components/form";
-import { ChannelIcon } from "../inbox/page";
+import { ChannelIcon } from "../inbox/channel-icon";
 import type { Flash, Ui } from "../ui";
 import { AdminLayout, LoadMore, withQuery } from "./shell";
 

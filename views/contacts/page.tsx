@@ -2,7 +2,7 @@
 import type { ChannelKind } from "../../db/schema";
 import { Layout } from "../layout";
 import { LoadMore, withQuery } from "../admin/shell";
-import { ChannelIcon } from "../inbox/page";
+import { ChannelIcon } from "../inbox/channel-icon";
 import { fullTime } from "../format";
 import { Alert } from "../components/form";
 import type { Flash, Ui } from "../ui";

@@ -1,0 +1,72 @@
+// One message of a thread (text, files, reaction, location, delivery state, retry); live updates
+// append or redraw it (#m-<id>), a retry swaps it.
+import type { ThreadData } from "../../src/inbox/thread";
+import { fullTime } from "../format";
+import { Attachments } from "../media/attachments";
+import type { Ui } from "../ui";
+
+function LocationBody({ ui, body, meta }: { ui: Ui; body: string; meta: Record<string, unknown> }) {
+  const lat = Number(meta.latitude);
+  const lon = Number(meta.longitude);
+  const href = Number.isFinite(lat) && Number.isFinite(lon) ? `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=16/${lat}/${lon}` : null;
+  return (
+    <span class="body location">
+      {ui.t("message.location")}: {href ? (
+        <a href={href} target="_blank" rel="noopener noreferrer">
+          {body}
+        </a>
+      ) : (
+        body
+      )}
+    </span>
+  );
+}
+
+export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["messages"][number]; conversationId?: number }) {
+  const tz = ui.actor!.timezone;
+  const retry = `/inbox/${conversationId}/messages/${m.id}/retry`;
+  return (
+    <li class={`message ${m.direction}`} id={`m-${m.id}`} data-id={String(m.id)}>
+      <div class="bubble">
+        {m.direction === "note" ? <strong class="note-label">{ui.t("inbox.note")}: </strong> : null}
+        {"replyToBody" in m && m.replyToBody && m.kind !== "reaction" ? <blockquote class="reply-to">{m.replyToBody}</blockquote> : null}
+        {m.attachments?.length ? <Attachments ui={ui} items={m.attachments} kind={m.kind ?? "file"} /> : null}
+        {"metadata" in m && (m.metadata as Record<string, unknown>)?.mediaError ? <span class="body muted">{ui.t("message.mediaMissing")}</span> : null}
+        {m.kind === "reaction" ? (
+          <span class="body reaction">
+            {m.body ? ui.t("message.reacted", { emoji: m.body }) : ui.t("message.reactionRemoved")}
+            {"replyToBody" in m && m.replyToBody ? <q>{m.replyToBody}</q> : null}
+          </span>
+        ) : m.kind === "location" ? (
+          <LocationBody ui={ui} body={m.body} meta={("metadata" in m ? m.metadata : {}) as Record<string, unknown>} />
+        ) : m.kind === "unsupported" ? (
+          <span class="body muted">
+            {ui.t("message.unsupported", { type: String((("metadata" in m ? m.metadata : {}) as Record<string, unknown>).providerType ?? "?") })}
+            {m.body ? ` ${m.body}` : ""}
+          </span>
+        ) : m.body ? (
+          <span class="body">{m.body}</span>
+        ) : null}
+      </div>
+      <small class="muted">
+        {m.authorName ? `${m.authorName} · ` : ""}
+        <time datetime={m.createdAt.toISOString()}>{fullTime(m.createdAt, ui.locale, tz)}</time>
+        {m.direction === "out" && m.delivery ? <span class={`delivery ${m.delivery}`}> · {ui.t(`inbox.delivery.${m.delivery as "sent"}`)}</span> : null}
+        {m.errorText ? (
+          <span class="delivery failed">
+            {" "}
+            · {"errorCode" in m && m.errorCode && m.errorCode !== "interrupted" ? `(${m.errorCode}) ` : ""}
+            {m.errorText}
+          </span>
+        ) : null}
+      </small>
+      {m.direction === "out" && m.delivery === "failed" && conversationId ? (
+        <form method="post" action={retry} hx-post={retry} hx-target={`#m-${m.id}`} hx-swap="outerHTML" class="retry">
+          <button type="submit" class="link">
+            {ui.t("inbox.retry")}
+          </button>
+        </form>
+      ) : null}
+    </li>
+  );
+}

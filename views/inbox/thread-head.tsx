@@ -1,0 +1,28 @@
+// The thread's header: who and where, status, and the assign and close menus; live updates swap
+// it on its own (#thread-head).
+import type { ThreadOptions } from "../../src/inbox/composer";
+import type { ThreadData } from "../../src/inbox/thread";
+import type { Ui } from "../ui";
+import { ChannelIcon } from "./channel-icon";
+import { AssignMenu, CloseMenu } from "./menus";
+
+export function ThreadHead({ ui, c, options, back }: { ui: Ui; c: ThreadData["conversation"]; options: ThreadOptions; back: string }) {
+  const base = `/inbox/${c.id}`;
+  return (
+    <header class="thread-head" id="thread-head">
+      <a class="back" href={back} aria-label={ui.t("common.back")}>
+        ←
+      </a>
+      <ChannelIcon ui={ui} kind={c.channelKind} />
+      <div class="thread-title">
+        <h1>
+          <a href={`/contacts/${c.contactId}`}>{c.contactName}</a>
+        </h1>
+        <p class="muted">{[c.contactPhone, c.contactEmail, c.channelName].filter(Boolean).join(" · ")}</p>
+      </div>
+      <span class={`badge ${c.status === "open" ? "status-online" : "muted"}`}>{ui.t(`inbox.status.${c.status}`)}</span>
+      {c.status === "open" ? <AssignMenu ui={ui} c={c} options={options} base={base} /> : <span class="muted">{c.assigneeName ?? ui.t("inbox.unassigned")}</span>}
+      {c.status === "open" ? <CloseMenu ui={ui} options={options} base={base} /> : null}
+    </header>
+  );
+}
