@@ -13,7 +13,8 @@ import { authRoutes } from "./auth/routes";
 import { adminRoutes } from "./admin/routes";
 import { shellRoutes } from "./shell/routes";
 import { workspaceRoutes } from "./shell/workspace";
-import { staticRoutes } from "./static";
+import { staticFiles, staticRoutes } from "./static";
+import { compressResponses } from "./compression";
 import { Background } from "./background";
 import { webhookRoutes } from "./channels/webhook-routes";
 import { supportRoutes } from "./channels/support";
@@ -38,8 +39,9 @@ export function createApp(deps: Deps) {
     await next();
   });
   app.use("*", requestLog);
+  app.use("*", compressResponses);
   app.use("*", securityHeaders);
-  app.route("/static", staticRoutes());
+  app.route("/static", staticRoutes(staticFiles()));
   // Providers' webhooks need neither a locale, a session nor CSRF: their signature is the check.
   app.route("/", webhookRoutes(background));
   app.route("/", supportRoutes());

@@ -3,6 +3,7 @@ import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
 import { agentStatuses, locales } from "../db/schema";
 import type { Ui } from "./ui";
+import { staticUrl } from "../src/static";
 
 export function Document({ ui, title, children, bodyClass }: { ui: Ui; title: string; children: Child; bodyClass?: string }) {
   const prefs = ui.actor?.preferences ?? {};
@@ -14,12 +15,12 @@ export function Document({ ui, title, children, bodyClass }: { ui: Ui; title: st
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${title} · ${ui.t("app.name")}`}</title>
-          <link rel="stylesheet" href="/static/app.css" />
-          <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
-          <script src="/static/htmx.min.js" defer></script>
-          <script src="/static/hx-sse.min.js" defer></script>
-          <script src="/static/app.js" defer></script>
-          <script src="/static/composer.js" defer></script>
+          <link rel="stylesheet" href={staticUrl("app.css")} />
+          <link rel="icon" href={staticUrl("favicon.svg")} type="image/svg+xml" />
+          <script src={staticUrl("htmx.min.js")} defer></script>
+          <script src={staticUrl("hx-sse.min.js")} defer></script>
+          <script src={staticUrl("app.js")} defer></script>
+          <script src={staticUrl("composer.js")} defer></script>
         </head>
         <body class={bodyClass} data-sound={prefs.sound ? "1" : undefined} data-desktop={prefs.desktopNotifications ? "1" : undefined}>
           {children}
