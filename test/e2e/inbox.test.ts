@@ -79,6 +79,30 @@ describe.skipIf(!e2eEnabled)("inbox in the browser, two agents", () => {
     await page.context().close();
   });
 
+  it("pages and scripts arrive compressed, the live stream does not, and each event shows before the next is sent", async () => {
+    const watcher = await e2e.signedIn("agent2@demo.test");
+    const encodings = new Map<string, string | null>();
+    watcher.on("response", (res) => encodings.set(new URL(res.url()).pathname, res.headers()["content-encoding"] ?? null));
+    const stream = watcher.waitForResponse((res) => new URL(res.url()).pathname === "/events");
+    await watcher.goto(`${e2e.base}/inbox?tab=all`);
+    await stream;
+    expect(encodings.get("/inbox")).toBe("br");
+    const scripts = [...encodings].filter(([path]) => /^\/static\/.+\.[0-9a-f]{10}\.(js|css)$/.test(path));
+    expect(scripts.length).toBe(5);
+    for (const [, encoding] of scripts) expect(encoding).toBe("br");
+    expect(encodings.has("/events")).toBe(true);
+    expect(encodings.get("/events")).toBeNull();
+
+    // The same person in a second tab changes status twice; the first tab shows each change on its own.
+    const other = await watcher.context().newPage();
+    await other.goto(`${e2e.base}/inbox?tab=all`);
+    for (const status of ["break", "online"]) {
+      await other.selectOption("#status-select", status);
+      await watcher.waitForSelector(`#status-switch.status-${status}`, { timeout: 3000 });
+    }
+    await watcher.context().close();
+  });
+
   it("keyboard: ? lists the shortcuts, j and k move between conversations, r focuses the composer", async () => {
     const page = await e2e.signedIn("admin@demo.test");
     await page.goto(`${e2e.base}/inbox?tab=all`);
