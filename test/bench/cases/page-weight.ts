@@ -9,7 +9,7 @@ import { organizations } from "@db/schema";
 import { seedDemo, DEMO_PASSWORD } from "@db/seed";
 import { serveApp, type ServedApp } from "../app";
 import { openMemoryPglite } from "../database";
-import type { BenchCase, BenchContext } from "../harness";
+import type { BenchCase, BenchContext, Row } from "../harness";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SLOW_3G = { offline: false, latency: 400, downloadThroughput: (400 * 1000) / 8, uploadThroughput: (400 * 1000) / 8 };
@@ -98,31 +98,28 @@ async function firstThread(app: ServedApp, cookie: string): Promise<string> {
   return `/inbox/${id}`;
 }
 
+const kb = (bytes: number) => bytes / 1024;
+
+function loadRow(variant: string, packed: Load, plain: Load): Row {
+  return {
+    variant,
+    figures: [
+      { metric: "bytes", label: "on the wire", value: kb(packed.bytes), unit: "KiB", baseline: kb(plain.bytes) },
+      { metric: "requests", label: "requests", value: packed.requests, unit: "req", baseline: plain.requests },
+      { metric: "readable", label: "readable", value: packed.readableMs, unit: "ms", baseline: plain.readableMs },
+    ],
+    baseline: { label: "uncompressed", metric: "bytes" },
+  };
+}
+
 async function measure(ctx: BenchContext, browser: Browser, variant: string, app: ServedApp, cookie: string) {
   const path = await firstThread(app, cookie);
   const plainHtml = await (await fetch(app.origin + path, { headers: { cookie } })).text();
   ctx.log(`  ${variant}: ${path}, ${(plainHtml.length / 1024).toFixed(1)} KiB of HTML`);
   const plain = await coldAndWarm(browser, app.origin, cookie, path, false);
   const packed = await coldAndWarm(browser, app.origin, cookie, path, true);
-  const kb = (bytes: number) => bytes / 1024;
-  ctx.report({
-    variant: `${variant}.cold`,
-    figures: [
-      { metric: "bytes", label: "on the wire", value: kb(packed.cold.bytes), unit: "KiB", baseline: kb(plain.cold.bytes) },
-      { metric: "requests", label: "requests", value: packed.cold.requests, unit: "req", baseline: plain.cold.requests },
-      { metric: "readable", label: "readable", value: packed.cold.readableMs, unit: "ms", baseline: plain.cold.readableMs },
-    ],
-    baseline: { label: "uncompressed", metric: "bytes" },
-  });
-  ctx.report({
-    variant: `${variant}.warm`,
-    figures: [
-      { metric: "bytes", label: "on the wire", value: kb(packed.warm.bytes), unit: "KiB", baseline: kb(plain.warm.bytes) },
-      { metric: "requests", label: "requests", value: packed.warm.requests, unit: "req", baseline: plain.warm.requests },
-      { metric: "readable", label: "readable", value: packed.warm.readableMs, unit: "ms", baseline: plain.warm.readableMs },
-    ],
-    baseline: { label: "uncompressed", metric: "bytes" },
-  });
+  ctx.report(loadRow(`${variant}.cold`, packed.cold, plain.cold));
+  ctx.report(loadRow(`${variant}.warm`, packed.warm, plain.warm));
   ctx.log(
     `  ${variant}: uncompressed cold ${kb(plain.cold.bytes).toFixed(1)} KiB, readable ${plain.cold.readableMs.toFixed(0)} ms; warm ${kb(plain.warm.bytes).toFixed(1)} KiB, readable ${plain.warm.readableMs.toFixed(0)} ms`,
   );
