@@ -95,6 +95,9 @@ export const compressResponses: MiddlewareHandler<AppEnv> = async (c, next) => {
   // Hono copies the previous response's headers onto the one assigned, so these come after.
   c.res.headers.delete("content-length");
   c.res.headers.append("vary", "accept-encoding");
+  // htmx asks the same URL for a fragment that a plain visit gets as a page: a cached answer to one
+  // must never stand in for the other (the back button reuses cache entries without asking).
+  if (headers.get("content-type")!.startsWith("text/html")) c.res.headers.append("vary", "hx-request");
   if (encoding && c.res.status !== 304) c.res.headers.set("content-encoding", encoding);
   if (etag) {
     c.res.headers.set("etag", etag);

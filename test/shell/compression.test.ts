@@ -35,6 +35,7 @@ describe("pages and fragments leave compressed", () => {
     const br = await agent.get(`/inbox/${conversationId}`, { headers: { "accept-encoding": BROWSER } });
     expect(br.headers.get("content-encoding")).toBe("br");
     expect(br.headers.get("vary")).toContain("accept-encoding");
+    expect(br.headers.get("vary")).toContain("hx-request");
     expect(br.headers.get("content-length")).not.toBe(String(page.length));
     const brBody = await bodyOf(br);
     expect(brBody.text).toBe(page);
