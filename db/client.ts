@@ -71,6 +71,16 @@ export function fixedStatement<Row>(build: () => SQL): (db: DbOrTx, values: Reco
   };
 }
 
+/** A batch statement's rows (numbered `n` from 0, one per input), put in input order. */
+export function inOrder<Row extends { n: number }>(count: number, rows: Row[]): Row[] {
+  const byN = new Map(rows.map((r) => [Number(r.n), r]));
+  return Array.from({ length: count }, (_, n) => {
+    const row = byN.get(n);
+    if (!row) throw new Error(`no row for input ${n}`);
+    return row;
+  });
+}
+
 /**
  * Drizzle sends its queries unnamed (`prepare: false`), and postgres.js then asks the server for the
  * parameter types before it can bind them: two round trips per query. As named statements they are

@@ -3,7 +3,7 @@ import type { DbOrTx } from "@db/client";
 import { channels, closingMessages, memberships, organizations, type Locale } from "@db/schema";
 import { catalogs } from "../i18n/catalog";
 import { recordEvent } from "../realtime/events";
-import { ingestInbound } from "../inbox/lifecycle";
+import { ingestInbound } from "../inbox/customer-messages";
 
 export const builtinClosingKeys = ["closing.builtin.resolved", "closing.builtin.noReply", "closing.builtin.transferred"] as const;
 

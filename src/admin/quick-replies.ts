@@ -2,11 +2,11 @@
 // (any agent, for themselves). The admin page and the inbox composer list them the same way.
 import { and, asc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
+import { escapeLike } from "@db/like";
 import { quickReplies } from "@db/schema";
 import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
 import { after, page, PAGE_SIZE, type Cursor } from "./pagination";
-import { escapeLike } from "./users";
 
 export const QUICK_REPLY_TITLE_MAX = 60;
 export const QUICK_REPLY_BODY_MAX = 4096;

@@ -1,6 +1,7 @@
 // Members of an organization: inviting, roles, workgroups, deactivation, password links.
 import { and, asc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
+import { escapeLike } from "@db/like";
 import { memberships, sessions, users, workgroupMembers, workgroups, type Role } from "@db/schema";
 import type { Actor } from "../context";
 import { findUserByEmail, issuePasswordLink, newUserId, normalizeEmail } from "../auth/accounts";
@@ -51,10 +52,6 @@ export async function listMembers(db: DbOrTx, orgId: number, cursor: Cursor | nu
   const groups = await workgroupsOf(db, orgId, rows.map((r) => r.userId));
   const withGroups: (MemberRow & { sortKey: string })[] = rows.map((r) => ({ ...r, workgroups: groups.get(r.userId) ?? [] }));
   return page(withGroups, limit, (r) => ({ key: r.sortKey, id: r.userId }));
-}
-
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (m) => "\\" + m);
 }
 
 /** Workgroups of many users in one query, grouped in memory. */

@@ -3,10 +3,10 @@
 // The most common one (a message for an open conversation) is applied with others arriving at the
 // same time, in one statement that also marks its delivery processed.
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
-import { fixedStatement, type Database, type DbOrTx } from "@db/client";
+import { fixedStatement, inOrder, type Database } from "@db/client";
 import { attachments, contactIdentities, conversations, messages, webhookDeliveries, type DeliveryState } from "@db/schema";
 import type { Deps } from "../context";
-import { APPEND_STEPS, APPENDED, appendedFrom, appendRows, ingestInbound, inOrder, type AppendedRow, type Inbound } from "../inbox/lifecycle";
+import { appendInboundDeliveries, ingestInbound, type Appended, type Inbound } from "../inbox/customer-messages";
 import { publishEvents, recordEvent } from "../realtime/events";
 import { storageFor, storeBytes } from "../media/storage";
 import { accountOf } from "./accounts";
@@ -233,20 +233,8 @@ function inboundOf(account: ChannelAccount, event: InboundMessage, contactName: 
  * customer has no open conversation (nothing is written then): processDelivery opens one.
  */
 async function applyAppending(deps: Deps, deliveryId: number, input: Inbound) {
-  return appendedFrom(await applyCommits(deps).run({ deliveryId, input }));
+  return applyCommits(deps).run({ deliveryId, input });
 }
-
-/** APPEND_STEPS, and each delivery (`deliveries`, a JSON array of ids in the same order) whose message found its conversation marked processed. */
-const applyAppendingStatement = fixedStatement<AppendedRow>(
-  () => sql`with ${APPEND_STEPS},
-    processed as (
-      update webhook_deliveries w set processed_at = ${sql.placeholder("processedAt")}::timestamptz, attempts = w.attempts + 1, last_error = null
-      from json_array_elements_text(${sql.placeholder("deliveries")}::json) with ordinality as d(id, k)
-      join conv c on c.n = d.k - 1
-      where w.id = d.id::bigint
-    )
-    select ${APPENDED} from input`,
-);
 
 /**
  * Nobody waits on these closely (the webhook is acknowledged already), so they gather for 20 ms:
@@ -258,14 +246,7 @@ const APPLY_BATCHES = { spacingMs: 20, batch: 64 };
 
 const applyCommits = perDatabase(
   ({ database, clock }) =>
-    new GroupCommit<{ deliveryId: number; input: Inbound }, AppendedRow>(async (items) => {
-      const rows = await applyAppendingStatement(database.db, {
-        ...appendRows(items.map((i) => i.input)),
-        deliveries: JSON.stringify(items.map((i) => i.deliveryId)),
-        processedAt: clock.now().toISOString(),
-      });
-      return inOrder(items.length, rows);
-    }, APPLY_BATCHES),
+    new GroupCommit<{ deliveryId: number; input: Inbound }, Appended | null>((items) => appendInboundDeliveries(database.db, items, clock.now()), APPLY_BATCHES),
 );
 
 /** A new Messenger/Instagram customer's name from the provider's profile API (best effort). */

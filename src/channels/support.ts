@@ -8,7 +8,7 @@ import { channels, messages, organizations, users } from "@db/schema";
 import type { DbOrTx } from "@db/client";
 import type { AppEnv } from "../context";
 import { SUPPORT_EXTERNAL_ID } from "../admin/organizations";
-import { ingestInbound } from "../inbox/lifecycle";
+import { ingestInbound } from "../inbox/customer-messages";
 import { publishEvents } from "../realtime/events";
 import { sameSecret } from "./secrets";
 

@@ -1,10 +1,10 @@
 // Contacts: the searchable list and one contact with its conversations and notes.
 import { and, asc, desc, eq, ilike, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
+import { escapeLike } from "@db/like";
 import { channels, contacts, conversations, conversationTags, notes, tags, users } from "@db/schema";
 import type { Actor } from "../context";
 import { after, page, PAGE_SIZE, type Cursor } from "../admin/pagination";
-import { escapeLike } from "../admin/users";
 
 export async function findContacts(db: DbOrTx, actor: Actor, search: string | undefined, cursor: Cursor | null, limit = PAGE_SIZE) {
   const sortKey = sql<string>`lower(${contacts.name})`;

@@ -6,7 +6,8 @@ import { decodeCursor } from "../admin/pagination";
 import { flash, isHtmx, redirect, render, takeFlash, ui } from "../web";
 import { validForm, validQuery } from "../forms";
 import { publishEvents } from "../realtime/events";
-import { ConversationRuleBroken, startConversation } from "../inbox/lifecycle";
+import { ConversationRuleBroken } from "../inbox/changes";
+import { startConversation } from "../inbox/opening";
 import { ContactPage, ContactRows, ContactsPage } from "../../views/contacts/page";
 import { findContacts, getContact, startableChannels } from "./contacts";
 

@@ -3,10 +3,11 @@
 import { and, eq, isNull, or } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import { channels, conversations, quickReplies } from "@db/schema";
-import { channelTemplates } from "./lifecycle";
+import { channelTemplates } from "./replies";
 import type { Actor } from "../context";
 import { listQuickReplies } from "../admin/quick-replies";
-import { assignmentChoices, closingChoices } from "./conversations";
+import { assignmentChoices } from "./assignment";
+import { closingChoices } from "./closing";
 
 /** What the thread's controls offer: assignees, closing messages, quick replies, templates. */
 export interface ThreadOptions {

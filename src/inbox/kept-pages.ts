@@ -9,7 +9,9 @@
 import type { DbOrTx } from "@db/client";
 import type { Actor } from "../context";
 import type { EventBus } from "../realtime/bus";
-import { findConversations, supportRow, unreadAmong, visibility, type ConversationRow, type InboxCursor, type Tab } from "./conversations";
+import { findConversations, supportRow, type ConversationRow, type InboxCursor, type Tab } from "./list";
+import { unreadAmong } from "./reads";
+import { visibility } from "./visibility";
 import { isFiltered, type InboxFilters } from "./filters";
 
 /** A bound on staleness should a change ever go unannounced outside a reconnect (which drops everything). */

@@ -7,7 +7,8 @@ import type { Actor, AppEnv } from "../context";
 import { field, validForm, validQuery } from "../forms";
 import { FilesRefused, replyWithFiles } from "../media/outgoing";
 import { refusalText } from "../media/refusals";
-import { pendingUploads, shareFromFileBox, UploadRefused } from "../media/uploads";
+import { pendingUploads, UploadRefused } from "../media/uploads";
+import { shareFromFileBox } from "../media/file-box";
 import type { MessageKey } from "../i18n";
 import { publishEvents } from "../realtime/events";
 import { isHtmx, redirect, render, ui, type Ctx } from "../web";
@@ -20,12 +21,19 @@ import { Thread } from "../../views/inbox/thread";
 import type { Draft } from "./thread";
 import { createQuickReply } from "../admin/quick-replies";
 import { composerOptions, visibleQuickReply } from "./composer";
-import { closingChoices, decodeInboxCursor, type InboxCursor, type Tab, earlierConversations, getMessageItem, getThread, markRead, tabs } from "./conversations";
+import { decodeInboxCursor, type InboxCursor, type Tab, tabs } from "./list";
+import { earlierConversations, getMessageItem, getThread } from "./thread";
+import { markRead } from "./reads";
 import { filterChoices, parseFilters, type InboxFilters } from "./filters";
 import { KeptInboxPages, readListPage, type ListPage } from "./kept-pages";
 import { widgetRoutes } from "./widget-routes";
 import { widgetData } from "./widgets";
-import { addInternalNote, assignConversation, closeConversation, ConversationRuleBroken, joinConversation, reactivateConversation, reply, retryMessage, sendTemplate, type AssignTarget, type Change } from "./lifecycle";
+import { addInternalNote, reply, retryMessage, sendTemplate } from "./replies";
+import { assignConversation, type AssignTarget } from "./assignment";
+import { closeConversation, closingChoices } from "./closing";
+import { ConversationRuleBroken, type Change } from "./changes";
+import { joinConversation } from "./joining";
+import { reactivateConversation } from "./opening";
 
 const listQuery = z.object({
   tab: z.enum(tabs).default("open"),

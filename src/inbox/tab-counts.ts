@@ -1,13 +1,16 @@
-// The inbox's tab counts, kept per process between an organization's changes. The database keeps
-// the counts themselves (conversation_tab_counts, by triggers), so reading them is a small query;
-// between two events every page of the organization shares one reading. Every process hears every
-// organization's events (EventBus), here or from another process, and reads the counts again
-// after any of them.
-import type { DbOrTx } from "@db/client";
+// The inbox's tab counts, read (countTabs) and kept per process between an organization's changes.
+// The database keeps the counts themselves (conversation_tab_counts, by triggers), so reading them
+// is a small query; between two events every page of the organization shares one reading. Every
+// process hears every organization's events (EventBus), here or from another process, and reads
+// the counts again after any of them.
+import { and, count, eq, sql, type SQL } from "drizzle-orm";
+import { keptQuery, type DbOrTx } from "@db/client";
+import { conversations, conversationTabCounts } from "@db/schema";
 import type { Actor } from "../context";
 import type { EventBus } from "../realtime/bus";
 import type { EventType } from "../realtime/events";
-import { countTabs, visibility, type Tab } from "./conversations";
+import { notSupport, type Tab } from "./list";
+import { visibility } from "./visibility";
 
 /** A bound on staleness should a notification ever be lost outside a reconnect (a reconnect drops every kept count). */
 const MAX_AGE_MS = 10_000;
@@ -49,4 +52,42 @@ export class TabCountCache {
     });
     return counts;
   }
+}
+
+/** Counts for the four tabs in one query. */
+export async function tabCounts(db: DbOrTx, actor: Actor): Promise<Record<Tab, number>> {
+  return countTabs(db, actor.orgId, await visibility(db, actor));
+}
+
+/**
+ * The four tab counts of an organization: kept by the database (conversation_tab_counts), or,
+ * narrowed by a visibility condition (see `visibility`), counted.
+ */
+export async function countTabs(db: DbOrTx, orgId: number, visible: SQL | undefined): Promise<Record<Tab, number>> {
+  if (!visible) {
+    const [kept] = await keptQuery(db, "tab_counts_kept", () =>
+      db
+        .select({
+          open: sql<number>`coalesce(sum(${conversationTabCounts.open}), 0)`.mapWith(Number),
+          assigned: sql<number>`coalesce(sum(${conversationTabCounts.assigned}), 0)`.mapWith(Number),
+          closed: sql<number>`coalesce(sum(${conversationTabCounts.closed}), 0)`.mapWith(Number),
+        })
+        .from(conversationTabCounts)
+        .where(eq(conversationTabCounts.orgId, sql.placeholder("orgId")))
+        .prepare("tab_counts_kept"),
+    ).execute({ orgId });
+    return { ...kept, all: kept.open + kept.assigned + kept.closed };
+  }
+  const [row] = await db
+    .select({
+      open: sql<number>`count(*) filter (where ${conversations.status} = 'open' and ${conversations.assigneeId} is null)`.mapWith(Number),
+      assigned: sql<number>`count(*) filter (where ${conversations.status} = 'open' and ${conversations.assigneeId} is not null)`.mapWith(Number),
+      closed: sql<number>`count(*) filter (where ${conversations.status} = 'closed')`.mapWith(Number),
+      all: count(),
+    })
+    .from(conversations)
+    .where(and(eq(conversations.orgId, orgId), notSupport(orgId), visible))
+    .prepare("tab_counts")
+    .execute();
+  return row;
 }

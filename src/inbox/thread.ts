@@ -1,7 +1,13 @@
-// What a conversation's thread holds as the inbox draws it: the conversation with its messages
-// (getThread), the contact's earlier conversations (earlierConversations), and a refused draft.
-import type { ChannelKind } from "@db/schema";
-import type { AttachmentView, UploadedFile } from "../media/uploads";
+// One conversation as the thread pane shows it: the conversation with its messages and their files
+// (getThread), a single message for a live update, the contact's earlier conversations folded above
+// it (earlierConversations), and a refused draft.
+import { and, asc, count, desc, eq, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "@db/client";
+import { channels, contacts, conversationParticipants, conversations, messages, users, workgroups, type ChannelKind } from "@db/schema";
+import type { Actor } from "../context";
+import { attachmentsOf, type AttachmentView } from "../media/attachments";
+import type { UploadedFile } from "../media/uploads";
+import { visibility } from "./visibility";
 
 export interface ThreadData {
   conversation: {
@@ -46,4 +52,112 @@ export interface Draft {
   error: string | null;
   /** Uploaded files still waiting to go out; voice notes are marked. */
   files?: { file: Pick<UploadedFile, "id" | "filename" | "mime" | "size" | "durationMs">; voice: boolean }[];
+}
+
+/** One conversation with its contact and messages, or null when it is not the actor's to see. */
+export async function getThread(db: DbOrTx, actor: Actor, conversationId: number) {
+  const [conversation] = await db
+    .select({
+      id: conversations.id,
+      status: conversations.status,
+      createdAt: conversations.createdAt,
+      contactId: contacts.id,
+      contactName: contacts.name,
+      contactPhone: contacts.phone,
+      contactEmail: contacts.email,
+      channelKind: channels.kind,
+      channelName: channels.name,
+      channelConfig: channels.config,
+      assigneeId: conversations.assigneeId,
+      assigneeName: users.name,
+      workgroupName: workgroups.name,
+      lastInboundAt: conversations.lastInboundAt,
+      joined: sql<boolean>`(${conversations.assigneeId} = ${actor.userId} or exists (select 1 from ${conversationParticipants} p where p.conversation_id = ${conversations.id} and p.user_id = ${actor.userId}))`,
+    })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .leftJoin(users, eq(users.id, conversations.assigneeId))
+    .leftJoin(workgroups, eq(workgroups.id, conversations.workgroupId))
+    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId), await visibility(db, actor)));
+  if (!conversation) return null;
+  const history = await withAttachments(db, actor.orgId, await selectMessages(db, eq(messages.conversationId, conversationId)));
+  return { conversation, messages: history };
+}
+
+function selectMessages(db: DbOrTx, where: SQL) {
+  return db
+    .select({
+      id: messages.id,
+      direction: messages.direction,
+      kind: messages.kind,
+      body: messages.body,
+      delivery: messages.delivery,
+      errorCode: messages.errorCode,
+      errorText: messages.errorText,
+      metadata: messages.metadata,
+      // What a reply or a reaction points at, as a short quote.
+      replyToBody: sql<string | null>`(select left(r.body, 120) from ${messages} r where r.id = ${messages.replyToId})`,
+      createdAt: messages.createdAt,
+      authorName: users.name,
+    })
+    .from(messages)
+    .leftJoin(users, eq(users.id, messages.authorId))
+    .where(where)
+    .orderBy(asc(messages.id));
+}
+
+export async function getMessageItem(db: DbOrTx, orgId: number, messageId: number) {
+  const [row] = await withAttachments(db, orgId, await selectMessages(db, and(eq(messages.orgId, orgId), eq(messages.id, messageId))!));
+  return row ?? null;
+}
+
+/** Messages with their files (one query for all of them). */
+async function withAttachments<M extends { id: number; kind: string }>(db: DbOrTx, orgId: number, list: M[]) {
+  const media = list.filter((m) => m.kind !== "text").map((m) => m.id);
+  const files = await attachmentsOf(db, orgId, media);
+  return list.map((m) => ({ ...m, attachments: files.get(m.id) ?? [] }));
+}
+
+/** The contact's earlier conversations (newest first, a few), folded above the current thread. */
+export async function earlierConversations(db: DbOrTx, actor: Actor, conversationId: number, limit = 3, messagesEach = 20) {
+  const [current] = await db
+    .select({ contactId: conversations.contactId, createdAt: conversations.createdAt })
+    .from(conversations)
+    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId)));
+  if (!current) return { total: 0, items: [] };
+  const earlier = and(eq(conversations.orgId, actor.orgId), eq(conversations.contactId, current.contactId), lt(conversations.id, conversationId));
+  const [{ total }] = await db.select({ total: count() }).from(conversations).where(earlier);
+  const convs = await db
+    .select({ id: conversations.id, createdAt: conversations.createdAt, closedAt: conversations.closedAt, channelKind: channels.kind })
+    .from(conversations)
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .where(earlier)
+    .orderBy(desc(conversations.id))
+    .limit(limit);
+  if (convs.length === 0) return { total, items: [] };
+  const ids = convs.map((c) => c.id);
+  const ranked = db
+    .select({
+      id: messages.id,
+      conversationId: messages.conversationId,
+      direction: messages.direction,
+      kind: messages.kind,
+      body: messages.body,
+      delivery: messages.delivery,
+      errorText: messages.errorText,
+      createdAt: messages.createdAt,
+      authorName: users.name,
+      rank: sql<number>`row_number() over (partition by ${messages.conversationId} order by ${messages.id} desc)`.as("rank"),
+    })
+    .from(messages)
+    .leftJoin(users, eq(users.id, messages.authorId))
+    .where(inArray(messages.conversationId, ids))
+    .as("ranked");
+  const recent = await withAttachments(db, actor.orgId, await db.select().from(ranked).where(lte(ranked.rank, messagesEach)).orderBy(asc(ranked.id)));
+  const byConversation = new Map<number, typeof recent>();
+  for (const m of recent) {
+    byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), m]);
+  }
+  return { total, items: convs.map((c) => ({ ...c, messages: byConversation.get(c.id) ?? [] })) };
 }

@@ -5,7 +5,8 @@ import { contacts, conversations } from "@db/schema";
 import type { Actor } from "../context";
 import { contactNotes, fieldDefinitions, type FieldDefinition } from "../contacts/profile";
 import { conversationTagList, mayCreateTags, orgTags } from "./tagging";
-import { fileBox, gallery, type FileBoxItem, type GalleryItem } from "../media/uploads";
+import { fileBox, type FileBoxItem } from "../media/file-box";
+import { gallery, type GalleryItem } from "../media/attachments";
 
 export interface WidgetData {
   conversationId: number;

@@ -5,7 +5,8 @@ import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import { attachments } from "@db/schema";
 import type { Actor } from "../context";
-import { ConversationRuleBroken, reply, type Change } from "../inbox/lifecycle";
+import { ConversationRuleBroken, type Change } from "../inbox/changes";
+import { reply } from "../inbox/replies";
 import { checkMedia, messageKindOf, type Refusal } from "./limits";
 import { conversationChannel } from "./uploads";
 

@@ -9,7 +9,9 @@ import { FileBoxWidget, GalleryItems } from "../../views/media/attachments";
 import { refusalText } from "./refusals";
 import { serveStored } from "./serve";
 import { storageFor } from "./storage";
-import { addToFileBox, conversationChannel, fileBox, findAttachment, gallery, mayOpenAttachment, removeFromFileBox, UploadRefused, uploadForConversation, type Incoming } from "./uploads";
+import { addToFileBox, fileBox, removeFromFileBox } from "./file-box";
+import { conversationChannel, UploadRefused, uploadForConversation, type Incoming } from "./uploads";
+import { findAttachment, gallery, mayOpenAttachment } from "./attachments";
 
 const idOf = (c: Ctx, name = "id") => Number(c.req.param(name));
 

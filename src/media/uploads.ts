@@ -1,22 +1,17 @@
 // Files agents upload: streamed to storage while their type is read from the first bytes and
 // their size is counted (a file is never held whole in memory, except a voice note being moved
 // from WebM into Ogg), checked against the conversation's channel, and kept as attachments rows
-// without a message until a reply takes them. The contact's file box keeps documents of any type.
-import { and, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+// without a message until a reply takes them, or removed if none does within a day.
+import { and, eq, inArray, isNull, lt } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
-import { attachments, channels, contacts, conversations, messages } from "@db/schema";
+import { attachments, channels, conversations } from "@db/schema";
 import type { Actor } from "../context";
-import { visibility } from "../inbox/conversations";
+import { visibility } from "../inbox/visibility";
 import { capabilitiesOf, type ChannelCapabilities } from "../channels/capabilities";
-import { recordEvent } from "../realtime/events";
 import { checkMedia, type Refusal } from "./limits";
 import { RemuxError, webmToOgg } from "./ogg";
 import { extensionFor, sniffMime, SNIFF_BYTES } from "./sniff";
 import { newStorageKey, storeBytes, type Storage } from "./storage";
-
-const MB = 1024 * 1024;
-/** The file box keeps any document up to this size. */
-export const FILE_BOX_MAX_BYTES = 100 * MB;
 
 export type UploadProblem = Refusal | { reason: "not_found" } | { reason: "closed" } | { reason: "unreadable" };
 
@@ -63,14 +58,14 @@ export async function conversationChannel(db: DbOrTx, actor: Actor, conversation
 
 
 /** A name for the file: the browser's, or one made from the type for pasted images and recordings. */
-function nameFor(filename: string, mime: string, now: Date, prefix = "pasted") {
+export function nameFor(filename: string, mime: string, now: Date, prefix = "pasted") {
   const clean = filename.replace(/[\\/\x00-\x1f]/g, "_").trim().slice(0, 200);
   if (clean && clean !== "image.png" && clean !== "blob") return clean;
   return `${prefix}-${now.toISOString().slice(0, 19).replace(/[:T]/g, "-")}.${extensionFor(mime)}`;
 }
 
 /** Reads until enough bytes to tell the type (or the end). */
-async function readHead(reader: ReadableStreamDefaultReader<Uint8Array>) {
+export async function readHead(reader: ReadableStreamDefaultReader<Uint8Array>) {
   const chunks: Uint8Array[] = [];
   let length = 0;
   let done = false;
@@ -92,7 +87,7 @@ class TooLarge extends Error {}
  * Streams the rest of a body to storage behind its head, counting and hashing as it goes; past
  * `maxBytes` the stream fails and the partial file is removed.
  */
-async function streamToStorage(storage: Storage, key: string, mime: string, first: Uint8Array[], reader: ReadableStreamDefaultReader<Uint8Array>, maxBytes: number) {
+export async function streamToStorage(storage: Storage, key: string, mime: string, first: Uint8Array[], reader: ReadableStreamDefaultReader<Uint8Array>, maxBytes: number) {
   const hasher = new Bun.CryptoHasher("sha256");
   let size = 0;
   const queue = [...first];
@@ -236,75 +231,8 @@ export async function pendingUploads(db: DbOrTx, actor: Actor, ids: number[]) {
   return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
 }
 
-// ——— The contact's file box ———
-
-async function contactInOrg(db: DbOrTx, actor: Actor, contactId: number) {
-  const [row] = await db.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, contactId)));
-  return row ?? null;
-}
-
-/** Any document for the contact's profile (type read from content, kept as it is). */
-export async function addToFileBox(db: DbOrTx, storage: Storage, actor: Actor, contactId: number, incoming: Incoming, now: Date) {
-  if (!(await contactInOrg(db, actor, contactId))) throw new UploadRefused({ reason: "not_found" });
-  if ((incoming.declaredSize ?? 0) > FILE_BOX_MAX_BYTES) {
-    await incoming.body.cancel().catch(() => {});
-    throw new UploadRefused({ reason: "too_large", kind: "document", maxBytes: FILE_BOX_MAX_BYTES }, incoming.filename);
-  }
-  const reader = incoming.body.getReader();
-  const { chunks, head } = await readHead(reader);
-  if (head.length === 0) throw new UploadRefused({ reason: "empty" }, incoming.filename);
-  const mime = sniffMime(head, incoming.filename) ?? "application/octet-stream";
-  const filename = nameFor(incoming.filename, mime, now, "file");
-  const key = newStorageKey(actor.orgId, now);
-  const stored = await streamToStorage(storage, key, mime, chunks, reader, FILE_BOX_MAX_BYTES);
-  if (!stored) throw new UploadRefused({ reason: "too_large", kind: "document", maxBytes: FILE_BOX_MAX_BYTES }, filename);
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(attachments)
-      .values({ orgId: actor.orgId, contactId, storageKey: key, filename, mime, size: stored.size, sha256: stored.sha256, uploadedBy: actor.userId, createdAt: now })
-      .returning({ id: attachments.id });
-    const eventId = await recordEvent(tx, { orgId: actor.orgId, type: "file_added", actorId: actor.userId, data: { contactId, attachmentId: row.id }, createdAt: now });
-    return { id: row.id, eventId };
-  });
-}
-
-/** A file kept in the contact's file box, ready to share into a conversation. */
-export interface FileBoxItem {
-  id: number;
-  filename: string;
-  mime: string;
-  size: number;
-  createdAt: Date;
-}
-
-export async function fileBox(db: DbOrTx, orgId: number, contactId: number): Promise<FileBoxItem[]> {
-  return db
-    .select({ id: attachments.id, filename: attachments.filename, mime: attachments.mime, size: attachments.size, createdAt: attachments.createdAt })
-    .from(attachments)
-    .where(and(eq(attachments.orgId, orgId), eq(attachments.contactId, contactId), isNull(attachments.messageId)))
-    .orderBy(desc(attachments.createdAt), desc(attachments.id))
-    .limit(100);
-}
-
-/** Removes a file from the box; the stored bytes go too unless a sent message still uses them. */
-export async function removeFromFileBox(db: DbOrTx, storage: Storage, actor: Actor, contactId: number, attachmentId: number, now: Date) {
-  const result = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .delete(attachments)
-      .where(and(eq(attachments.orgId, actor.orgId), eq(attachments.contactId, contactId), eq(attachments.id, attachmentId), isNull(attachments.messageId)))
-      .returning({ storageKey: attachments.storageKey });
-    if (!row) return null;
-    const unused = await keysNoRowUses(tx, [row.storageKey]);
-    const eventId = await recordEvent(tx, { orgId: actor.orgId, type: "file_removed", actorId: actor.userId, data: { contactId, attachmentId }, createdAt: now });
-    return { unused, eventId };
-  });
-  if (!result) throw new UploadRefused({ reason: "not_found" });
-  for (const key of result.unused) await storage.delete(key);
-  return result.eventId;
-}
-
 /** Of these storage keys, the ones no attachment row points to any more: their bytes may go. */
-async function keysNoRowUses(tx: DbOrTx, keys: string[]): Promise<string[]> {
+export async function keysNoRowUses(tx: DbOrTx, keys: string[]): Promise<string[]> {
   const unique = [...new Set(keys)];
   if (unique.length === 0) return [];
   const used = new Set((await tx.select({ key: attachments.storageKey }).from(attachments).where(inArray(attachments.storageKey, unique))).map((r) => r.key));
@@ -344,132 +272,4 @@ export async function removeUnsentUploads(db: DbOrTx, storage: Storage, now: Dat
     removed += count;
     if (count < batch) return removed;
   }
-}
-
-/**
- * A file from the contact's box made ready to send in one of their conversations: a new pending
- * attachment on the same stored bytes (the box keeps its copy), if the channel can carry it.
- */
-export async function shareFromFileBox(db: DbOrTx, actor: Actor, conversationId: number, attachmentId: number, now: Date): Promise<UploadedFile> {
-  const conv = await conversationChannel(db, actor, conversationId);
-  if (!conv) throw new UploadRefused({ reason: "not_found" });
-  if (conv.status !== "open") throw new UploadRefused({ reason: "closed" });
-  const [file] = await db
-    .select()
-    .from(attachments)
-    .where(and(eq(attachments.orgId, actor.orgId), eq(attachments.contactId, conv.contactId), eq(attachments.id, attachmentId), isNull(attachments.messageId)));
-  if (!file) throw new UploadRefused({ reason: "not_found" });
-  const verdict = checkMedia(conv.caps, { mime: file.mime, size: file.size });
-  if (!verdict.ok) throw new UploadRefused(verdict, file.filename);
-  const [row] = await db
-    .insert(attachments)
-    .values({ orgId: actor.orgId, storageKey: file.storageKey, filename: file.filename, mime: file.mime, size: file.size, sha256: file.sha256, uploadedBy: actor.userId, createdAt: now })
-    .returning({ id: attachments.id });
-  return { id: row.id, filename: file.filename, mime: file.mime, size: file.size, kind: verdict.kind, durationMs: null };
-}
-
-// ——— Reading attachments back ———
-
-export interface AttachmentView {
-  id: number;
-  messageId: number | null;
-  filename: string;
-  mime: string;
-  size: number;
-  durationMs: number | null;
-}
-
-/** The attachments of these messages, by message (one query for a whole thread). */
-export async function attachmentsOf(db: DbOrTx, orgId: number, messageIds: number[]): Promise<Map<number, AttachmentView[]>> {
-  const out = new Map<number, AttachmentView[]>();
-  if (messageIds.length === 0) return out;
-  const rows = await db
-    .select({ id: attachments.id, messageId: attachments.messageId, filename: attachments.filename, mime: attachments.mime, size: attachments.size, durationMs: attachments.durationMs })
-    .from(attachments)
-    .where(and(eq(attachments.orgId, orgId), inArray(attachments.messageId, messageIds)))
-    .orderBy(attachments.id);
-  for (const r of rows) out.set(r.messageId!, [...(out.get(r.messageId!) ?? []), r]);
-  return out;
-}
-
-export const GALLERY_PAGE = 24;
-
-/** A picture, video or recording in the contact's gallery, and which way it went. */
-export interface GalleryItem extends AttachmentView {
-  createdAt: Date;
-  direction: string;
-}
-
-/** Images, video and audio sent and received with the contact, newest first. */
-export async function gallery(db: DbOrTx, orgId: number, contactId: number, before?: number): Promise<{ items: GalleryItem[]; more: number | null }> {
-  const rows = await db
-    .select({
-      id: attachments.id,
-      messageId: attachments.messageId,
-      filename: attachments.filename,
-      mime: attachments.mime,
-      size: attachments.size,
-      durationMs: attachments.durationMs,
-      createdAt: attachments.createdAt,
-      direction: messages.direction,
-    })
-    .from(attachments)
-    .innerJoin(messages, eq(messages.id, attachments.messageId))
-    .where(
-      and(
-        eq(attachments.orgId, orgId),
-        eq(attachments.contactId, contactId),
-        isNotNull(attachments.messageId),
-        or(sql`${attachments.mime} like 'image/%'`, sql`${attachments.mime} like 'video/%'`, sql`${attachments.mime} like 'audio/%'`),
-        before ? lt(attachments.id, before) : undefined,
-      ),
-    )
-    .orderBy(desc(attachments.id))
-    .limit(GALLERY_PAGE + 1);
-  return { items: rows.slice(0, GALLERY_PAGE), more: rows.length > GALLERY_PAGE ? rows[GALLERY_PAGE - 1].id : null };
-}
-
-/** An attachment of the organization, for serving its bytes. */
-export async function findAttachment(db: DbOrTx, orgId: number, attachmentId: number) {
-  const [row] = await db
-    .select({ id: attachments.id, storageKey: attachments.storageKey, filename: attachments.filename, mime: attachments.mime, messageId: attachments.messageId, uploadedBy: attachments.uploadedBy, contactId: attachments.contactId })
-    .from(attachments)
-    .where(and(eq(attachments.orgId, orgId), eq(attachments.id, attachmentId)));
-  return row ?? null;
-}
-
-/**
- * Whether the actor may see a message's file: with "agents see only their own", an agent sees the
- * files of the conversations they see (file-box files, on no message, are the contact's).
- */
-export async function mayOpenAttachment(db: DbOrTx, actor: Actor, file: { messageId: number | null; contactId: number | null; uploadedBy: string | null }) {
-  if (file.messageId === null) {
-    // An upload no message has taken yet is its uploader's draft (supervisors and admins see all).
-    if (file.contactId === null) return file.uploadedBy === actor.userId || actor.role !== "agent";
-    // A file-box file is the contact's: seen by whoever sees one of the contact's conversations.
-    const visible = await visibility(db, actor);
-    if (!visible) return true;
-    const [row] = await db
-      .select({ id: conversations.id })
-      .from(conversations)
-      .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.contactId, file.contactId), visible))
-      .limit(1);
-    return !!row;
-  }
-  const [row] = await db
-    .select({ id: conversations.id })
-    .from(messages)
-    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .where(and(eq(messages.id, file.messageId), eq(conversations.orgId, actor.orgId), await visibility(db, actor)));
-  return !!row;
-}
-
-/** An attachment of a message in this conversation (what a widget visitor of the conversation may fetch). */
-export async function findConversationAttachment(db: DbOrTx, conversationId: number, attachmentId: number) {
-  const [row] = await db
-    .select({ id: attachments.id, storageKey: attachments.storageKey, filename: attachments.filename, mime: attachments.mime })
-    .from(attachments)
-    .innerJoin(messages, eq(messages.id, attachments.messageId))
-    .where(and(eq(messages.conversationId, conversationId), eq(attachments.id, attachmentId), inArray(messages.direction, ["in", "out"])));
-  return row ?? null;
 }

@@ -8,16 +8,9 @@ import { cockpitRows, defaultBoardView, type BoardView } from "../cockpit/board"
 import type { Actor } from "../context";
 import { translator, type Locale } from "../i18n";
 import { composerOptions, type ThreadOptions } from "../inbox/composer";
-import {
-  getConversationRow,
-  getMessageItem,
-  getThread,
-  readsOf,
-  unreadBy,
-  rowInTab,
-  type ConversationRow as Row,
-  type Tab,
-} from "../inbox/conversations";
+import { getConversationRow, rowInTab, type ConversationRow as Row, type Tab } from "../inbox/list";
+import { getMessageItem, getThread } from "../inbox/thread";
+import { readsOf, unreadBy } from "../inbox/reads";
 import { boardQueryString, CockpitBoard } from "../../views/cockpit/page";
 import type { ThreadData } from "../inbox/thread";
 import { inboxHref } from "../../views/inbox/links";

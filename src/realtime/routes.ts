@@ -8,7 +8,7 @@ import { requireActor } from "../auth/middleware";
 import type { EventBus } from "./bus";
 import { SeenEvents, sendInOrder } from "./seen";
 import type { LiveRenderer, LiveView, Viewer } from "./live";
-import { tabs, type Tab } from "../inbox/conversations";
+import { tabs, type Tab } from "../inbox/list";
 import { boardQuery } from "../cockpit/board";
 import { keepOpen, liveStream, sseMessage } from "./keep-open";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { conversations, events, memberships, workgroupMembers, workgroups } from "@db/schema";
-import { ingestInbound } from "../../src/inbox/lifecycle";
+import { ingestInbound } from "../../src/inbox/customer-messages";
 import { useTestApp } from "../support/app";
 import type { World } from "../support/world";
 

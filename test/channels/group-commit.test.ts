@@ -4,10 +4,9 @@
 import { describe, expect, it } from "bun:test";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import postgres from "postgres";
-import { fixedStatement } from "@db/client";
+import { fixedStatement, inOrder } from "@db/client";
 import { messages, webhookDeliveries } from "@db/schema";
 import { GroupCommit } from "../../src/channels/group-commit";
-import { inOrder } from "../../src/inbox/lifecycle";
 import { useTestApp } from "../support/app";
 import { addChannel, metaJson, signedPost, waText, whatsappPayload } from "../support/channels";
 

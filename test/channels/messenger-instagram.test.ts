@@ -4,7 +4,8 @@ import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { attachments, contacts, conversations, messages } from "@db/schema";
 import { actorFor } from "../../src/auth/accounts";
-import { joinConversation, reply } from "../../src/inbox/lifecycle";
+import { joinConversation } from "../../src/inbox/joining";
+import { reply } from "../../src/inbox/replies";
 import { useTestApp } from "../support/app";
 import { useLiveChannels } from "./support/live-channels";
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from "bun:test";
 import { eq } from "drizzle-orm";
 import { conversations, messages, outbox } from "@db/schema";
 import { actorFor } from "../../src/auth/accounts";
-import { joinConversation, reply, retryMessage } from "../../src/inbox/lifecycle";
+import { joinConversation } from "../../src/inbox/joining";
+import { reply, retryMessage } from "../../src/inbox/replies";
 import { useTestApp } from "../support/app";
 import { useLiveChannels } from "./support/live-channels";
 

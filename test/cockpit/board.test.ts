@@ -4,7 +4,9 @@ import { brands, channels, memberships } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { actorFor } from "../../src/auth/accounts";
 import { refreshOrganizationStats } from "../../src/cockpit/metrics";
-import { assignConversation, ingestInbound, reply } from "../../src/inbox/lifecycle";
+import { assignConversation } from "../../src/inbox/assignment";
+import { ingestInbound } from "../../src/inbox/customer-messages";
+import { reply } from "../../src/inbox/replies";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp();

@@ -5,7 +5,9 @@ import { agentStatsWatermarks, channels, closingMessages, events } from "@db/sch
 import { newWebhookKey } from "../../src/admin/organizations";
 import { actorFor } from "../../src/auth/accounts";
 import { refreshOrganizationStats, todaysFigures } from "../../src/cockpit/metrics";
-import { assignConversation, closeConversation, ingestInbound } from "../../src/inbox/lifecycle";
+import { assignConversation } from "../../src/inbox/assignment";
+import { closeConversation } from "../../src/inbox/closing";
+import { ingestInbound } from "../../src/inbox/customer-messages";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp();

@@ -4,7 +4,11 @@ import { channels, closingMessages, conversations, type ChannelKind } from "@db/
 import { newWebhookKey } from "../../src/admin/organizations";
 import { actorFor } from "../../src/auth/accounts";
 import { refreshOrganizationStats, todaysFigures } from "../../src/cockpit/metrics";
-import { closeConversation, ConversationRuleBroken, ingestInbound, joinConversation, reactivateConversation } from "../../src/inbox/lifecycle";
+import { closeConversation } from "../../src/inbox/closing";
+import { ConversationRuleBroken } from "../../src/inbox/changes";
+import { ingestInbound } from "../../src/inbox/customer-messages";
+import { joinConversation } from "../../src/inbox/joining";
+import { reactivateConversation } from "../../src/inbox/opening";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp();

@@ -4,7 +4,7 @@ import { describe, expect, it } from "bun:test";
 import { eq, inArray } from "drizzle-orm";
 import { channels, conversations, events, messages } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
-import { appendInbounds, ingestInbound, type Inbound } from "../../src/inbox/lifecycle";
+import { appendInbounds, ingestInbound, type Inbound } from "../../src/inbox/customer-messages";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp();

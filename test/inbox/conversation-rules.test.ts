@@ -3,16 +3,14 @@ import { and, eq, sql } from "drizzle-orm";
 import { channels, closingMessages, contacts, conversations, events, messages, outbox } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { actorFor } from "../../src/auth/accounts";
-import { tabCounts } from "../../src/inbox/conversations";
-import {
-  assignConversation,
-  closeConversation,
-  ConversationRuleBroken,
-  ingestInbound,
-  joinConversation,
-  reply,
-  startConversation,
-} from "../../src/inbox/lifecycle";
+import { tabCounts } from "../../src/inbox/tab-counts";
+import { assignConversation } from "../../src/inbox/assignment";
+import { closeConversation } from "../../src/inbox/closing";
+import { ConversationRuleBroken } from "../../src/inbox/changes";
+import { ingestInbound } from "../../src/inbox/customer-messages";
+import { joinConversation } from "../../src/inbox/joining";
+import { reply } from "../../src/inbox/replies";
+import { startConversation } from "../../src/inbox/opening";
 import { useTestApp } from "../support/app";
 import type { World } from "../support/world";
 

@@ -6,7 +6,9 @@ import { eq } from "drizzle-orm";
 import { channels, closingMessages, contacts, conversations, users } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { actorFor } from "../../src/auth/accounts";
-import { assignConversation, closeConversation, ingestInbound } from "../../src/inbox/lifecycle";
+import { assignConversation } from "../../src/inbox/assignment";
+import { closeConversation } from "../../src/inbox/closing";
+import { ingestInbound } from "../../src/inbox/customer-messages";
 import { publishEvents } from "../../src/realtime/events";
 import { useTestApp } from "../support/app";
 

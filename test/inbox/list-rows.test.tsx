@@ -1,5 +1,5 @@
 import { describe, expect, it } from "bun:test";
-import type { ConversationRow as Row } from "../../src/inbox/conversations";
+import type { ConversationRow as Row } from "../../src/inbox/list";
 import { translator } from "../../src/i18n";
 import { html } from "../../views/html";
 import { ConversationRow } from "../../views/inbox/row";

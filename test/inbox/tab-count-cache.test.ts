@@ -5,7 +5,10 @@ import { eq } from "drizzle-orm";
 import { channels, closingMessages, contacts, conversations } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { actorFor } from "../../src/auth/accounts";
-import { assignConversation, closeConversation, ingestInbound, joinConversation } from "../../src/inbox/lifecycle";
+import { assignConversation } from "../../src/inbox/assignment";
+import { closeConversation } from "../../src/inbox/closing";
+import { ingestInbound } from "../../src/inbox/customer-messages";
+import { joinConversation } from "../../src/inbox/joining";
 import { publishEvents } from "../../src/realtime/events";
 import { useTestApp } from "../support/app";
 

@@ -6,8 +6,12 @@ import { channels, closingMessages, contacts, conversations } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { actorFor } from "../../src/auth/accounts";
 import { messageFromKanal } from "../../src/channels/support";
-import { countTabs } from "../../src/inbox/conversations";
-import { assignConversation, closeConversation, ingestInbound, joinConversation, reactivateConversation } from "../../src/inbox/lifecycle";
+import { countTabs } from "../../src/inbox/tab-counts";
+import { assignConversation } from "../../src/inbox/assignment";
+import { closeConversation } from "../../src/inbox/closing";
+import { ingestInbound } from "../../src/inbox/customer-messages";
+import { joinConversation } from "../../src/inbox/joining";
+import { reactivateConversation } from "../../src/inbox/opening";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp();

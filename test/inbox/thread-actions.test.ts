@@ -2,7 +2,7 @@ import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { channels, closingMessages, conversations, messages, outbox, quickReplies } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
-import { ingestInbound } from "../../src/inbox/lifecycle";
+import { ingestInbound } from "../../src/inbox/customer-messages";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp();

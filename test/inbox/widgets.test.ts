@@ -3,7 +3,9 @@ import { and, eq } from "drizzle-orm";
 import { channels, contacts, conversations, conversationTags, customFields, notes, tags } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { actorFor } from "../../src/auth/accounts";
-import { closeConversation, ingestInbound, joinConversation } from "../../src/inbox/lifecycle";
+import { closeConversation } from "../../src/inbox/closing";
+import { ingestInbound } from "../../src/inbox/customer-messages";
+import { joinConversation } from "../../src/inbox/joining";
 import { closingMessages } from "@db/schema";
 import { useTestApp } from "../support/app";
 

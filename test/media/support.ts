@@ -1,7 +1,7 @@
 // Conversations on each kind of channel, uploads as the composer sends them, and small real files.
 import { channels, type ChannelKind } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
-import { ingestInbound } from "../../src/inbox/lifecycle";
+import { ingestInbound } from "../../src/inbox/customer-messages";
 import type { Client, TestApp } from "../support/app";
 
 export const MB = 1024 * 1024;

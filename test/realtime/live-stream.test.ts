@@ -1,7 +1,7 @@
 import { describe, expect, it } from "bun:test";
 import { channels } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
-import { ingestInbound } from "../../src/inbox/lifecycle";
+import { ingestInbound } from "../../src/inbox/customer-messages";
 import { publishEvents } from "../../src/realtime/events";
 import { openPostgres } from "@db/client";
 import { createApp } from "../../src/app";

@@ -4,7 +4,7 @@ import { raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { isFiltered, operatorsByType, sessionTypes, sorts, type FilterChoices, type InboxFilters } from "../../src/inbox/filters";
 import type { MessageKey } from "../../src/i18n";
-import type { Tab } from "../../src/inbox/conversations";
+import type { Tab } from "../../src/inbox/list";
 import type { Ui } from "../ui";
 
 type PanelProps = { ui: Ui; tab: Tab; search: string; filters: InboxFilters; choices: FilterChoices; count: number };

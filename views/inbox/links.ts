@@ -1,5 +1,5 @@
 // The inbox's links: every link of the list keeps its tab, search and filters.
-import type { Tab } from "../../src/inbox/conversations";
+import type { Tab } from "../../src/inbox/list";
 import { filterParams, type InboxFilters } from "../../src/inbox/filters";
 
 export function inboxHref(tab: Tab, search: string, extra: Record<string, string> = {}, base = "/inbox", filters = "") {

@@ -1,5 +1,5 @@
 // The list's rows with a "Load more" link; htmx swaps the next page in place of that link.
-import type { ConversationRow as Row, Tab } from "../../src/inbox/conversations";
+import type { ConversationRow as Row, Tab } from "../../src/inbox/list";
 import type { InboxFilters } from "../../src/inbox/filters";
 import type { ThreadData } from "../../src/inbox/thread";
 import type { Ui } from "../ui";

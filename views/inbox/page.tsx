@@ -1,6 +1,6 @@
 // The inbox page: tabs with counts, the conversation list, and the open thread beside it, each
 // drawn by the same fragment that htmx swaps and live updates send.
-import type { ConversationRow as Row, Tab } from "../../src/inbox/conversations";
+import type { ConversationRow as Row, Tab } from "../../src/inbox/list";
 import type { ThreadOptions } from "../../src/inbox/composer";
 import { filterParams, isFiltered, noFilters, type FilterChoices } from "../../src/inbox/filters";
 import type { Draft, Earlier } from "../../src/inbox/thread";

@@ -1,5 +1,5 @@
 // One conversation in the list: drawn by the page, by "Load more", and by live updates alike.
-import type { ConversationRow, Tab } from "../../src/inbox/conversations";
+import type { ConversationRow, Tab } from "../../src/inbox/list";
 import { shortTime } from "../format";
 import { html, type Html } from "../html";
 import type { Ui } from "../ui";

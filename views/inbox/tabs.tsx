@@ -1,5 +1,5 @@
 // The tabs above the list with their counts; live updates swap them on their own (#tab-counts).
-import { tabs, type Tab } from "../../src/inbox/conversations";
+import { tabs, type Tab } from "../../src/inbox/list";
 import type { Ui } from "../ui";
 import { inboxHref } from "./links";
 

@@ -1,6 +1,8 @@
 // Files in the thread (images inline, video and audio players, voice notes, download chips), the
 // composer's file chips, and the gallery and file box widgets beside the thread.
-import type { AttachmentView, FileBoxItem, GalleryItem, UploadedFile } from "../../src/media/uploads";
+import type { AttachmentView, GalleryItem } from "../../src/media/attachments";
+import type { FileBoxItem } from "../../src/media/file-box";
+import type { UploadedFile } from "../../src/media/uploads";
 import { humanSize } from "../../src/media/limits";
 import { fullTime } from "../format";
 import type { Ui } from "../ui";

@@ -6,7 +6,8 @@ import { attachments, channels, contactIdentities, contacts, conversations, mess
 import type { Config } from "../../config";
 import type { LiveEvent } from "../../realtime/bus";
 import { recordEvent } from "../../realtime/events";
-import { contactFor, ingestInbound, type Change } from "../../inbox/lifecycle";
+import { contactFor, ingestInbound } from "../../inbox/customer-messages";
+import type { Change } from "../../inbox/changes";
 import type { Storage } from "../../media/storage";
 import { sniffMime } from "../../media/sniff";
 import { capabilitiesOf, type MediaKind } from "../capabilities";

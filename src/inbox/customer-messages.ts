@@ -1,0 +1,278 @@
+// The customer side of a conversation: an inbound message appended to the contact's open
+// conversation (most often one statement, many messages at once for webhooks), or its contact and
+// conversation opened first.
+import { and, eq, sql } from "drizzle-orm";
+import { fixedStatement, inOrder, type DbOrTx, type Tx } from "@db/client";
+import { contactIdentities, contacts, messages, type MessageKind } from "@db/schema";
+import { recordEvent } from "../realtime/events";
+import { preview, type Change } from "./changes";
+import { openConversationFor } from "./opening";
+
+export interface Inbound {
+  orgId: number;
+  channelId: number;
+  externalId: string;
+  contactName: string;
+  phone?: string | null;
+  kind?: MessageKind;
+  body: string;
+  providerMessageId: string | null;
+  at: Date;
+  metadata?: Record<string, unknown>;
+  /** Until when free-form replies may follow this message (channels with reply windows). */
+  replyWindowEndsAt?: Date | null;
+  /** The provider id of the message this one answers, when the customer replied to one. */
+  replyToProviderId?: string | null;
+}
+
+/**
+ * An inbound message: the contact (new contacts arrive unassigned), its open conversation (a new
+ * one goes to the contact's owner, if any), and the message. The same provider message id twice is
+ * stored once. Most messages come from a contact whose conversation is open: that is one statement
+ * (appendInbound); only a first message, or the first after a closing, opens a transaction.
+ */
+export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change & { duplicate: boolean; messageId: number | null }> {
+  const appended = await appendInbound(db, input);
+  if (appended) return appended;
+  if (input.providerMessageId) {
+    // Seen before, its conversation closed since (a provider's late redelivery): nothing to open.
+    const [seen] = await db
+      .select({ conversationId: messages.conversationId })
+      .from(messages)
+      .where(and(eq(messages.channelId, input.channelId), eq(messages.providerMessageId, input.providerMessageId)));
+    if (seen) return { conversationId: seen.conversationId, eventIds: [], duplicate: true, messageId: null };
+  }
+  return db.transaction(async (tx) => {
+    const contact = await contactFor(tx, input);
+    const opened = await openConversationFor(tx, {
+      orgId: input.orgId,
+      contactId: contact.id,
+      channelId: input.channelId,
+      startedBy: "contact",
+      assigneeId: contact.ownerId,
+      at: input.at,
+    });
+    const eventIds: number[] = [];
+    if (opened.created) {
+      eventIds.push(await recordEvent(tx, { orgId: input.orgId, type: "conversation_created", conversationId: opened.id, subjectUserId: opened.assigneeId, data: { startedBy: "contact" }, createdAt: input.at }));
+    }
+    const change = await appendInbound(tx, input);
+    // Closed by an agent between the two statements: the delivery is retried and opens a new one.
+    if (!change) throw new Error(`conversation ${opened.id} closed while a message for it arrived`);
+    return { ...change, eventIds: [...eventIds, ...change.eventIds] };
+  });
+}
+
+/** An inbound message appended: its conversation, and whether it was stored or seen before. */
+export type Appended = Change & { duplicate: boolean; messageId: number | null };
+
+const appendStatement = fixedStatement<AppendedRow>(() => sql`with ${APPEND_STEPS} select ${APPENDED} from input`);
+
+/** Appends to the identity's open conversation; null when it has none (nothing is written then). */
+export async function appendInbound(db: DbOrTx, input: Inbound): Promise<Appended | null> {
+  const [appended] = await appendInbounds(db, [input]);
+  return appended;
+}
+
+/** appendInbound for several messages in one statement, in the order given: each one's outcome. */
+export async function appendInbounds(db: DbOrTx, inputs: Inbound[]): Promise<(Appended | null)[]> {
+  const rows = await appendStatement(db, appendRows(inputs));
+  return inOrder(inputs.length, rows).map(appendedFrom);
+}
+
+/**
+ * appendInbounds for webhooks: each delivery (`deliveryId`, in the same order) whose message found
+ * its conversation is marked processed in the same statement, one commit for all of them.
+ */
+export async function appendInboundDeliveries(db: DbOrTx, items: { deliveryId: number; input: Inbound }[], processedAt: Date): Promise<(Appended | null)[]> {
+  const rows = await appendDeliveriesStatement(db, {
+    ...appendRows(items.map((i) => i.input)),
+    deliveries: JSON.stringify(items.map((i) => i.deliveryId)),
+    processedAt: processedAt.toISOString(),
+  });
+  return inOrder(items.length, rows).map(appendedFrom);
+}
+
+/** APPEND_STEPS, and each delivery (`deliveries`, a JSON array of ids in the same order) whose message found its conversation marked processed. */
+const appendDeliveriesStatement = fixedStatement<AppendedRow>(
+  () => sql`with ${APPEND_STEPS},
+    processed as (
+      update webhook_deliveries w set processed_at = ${sql.placeholder("processedAt")}::timestamptz, attempts = w.attempts + 1, last_error = null
+      from json_array_elements_text(${sql.placeholder("deliveries")}::json) with ordinality as d(id, k)
+      join conv c on c.n = d.k - 1
+      where w.id = d.id::bigint
+    )
+    select ${APPENDED} from input`,
+);
+
+/**
+ * The append as the steps of one WITH statement, for any number of messages at once (webhooks are
+ * applied in batches, their deliveries marked processed in the same statement: appendInboundDeliveries).
+ * Its one value is `rows`, from appendRows. The steps:
+ * - `input`: the messages, numbered `n` from 0 in the order given;
+ * - `found`, `locked`, `conv`: each message's open conversation (`n`, `id`; no row when its
+ *   identity has none), looked up message by message (the planner, which takes a JSON argument for
+ *   a hundred rows, would otherwise scan the identities of a small organization whole), then locked
+ *   in id order, so that two statements wait for each other rather than deadlock, and still open;
+ * - `fresh`: the messages that get a row, each provider id once per statement, with ids taken in
+ *   order (an answer to one earlier in the same statement finds it there);
+ * - `msg`: the messages stored (no row for a provider id seen before);
+ * - `touched`: each conversation's activity, waiting and reply-window columns, once per conversation;
+ * - `ev`: a message_created event per stored message.
+ * `select ${APPENDED} from input` reads them, one row per message, in input order.
+ */
+const APPEND_STEPS = sql`input as (
+    select * from json_to_recordset(${sql.placeholder("rows")}::json) as t(
+      n int, org_id bigint, channel_id bigint, external_id text, kind text, body text, provider_message_id text,
+      reply_to_provider_id text, metadata jsonb, at timestamptz, preview text, reply_window_ends_at timestamptz)
+  ),
+  found as (
+    select t.n, f.id from input t
+    cross join lateral (
+      select v.id from contact_identities i
+      join conversations v on v.contact_id = i.contact_id and v.status = 'open'
+      where i.channel_id = t.channel_id and i.external_id = t.external_id
+      limit 1
+    ) f
+  ),
+  locked as (
+    select v.id from conversations v
+    where v.id = any(array(select id from found)) and v.status = 'open'
+    order by v.id
+    for update
+  ),
+  conv as (
+    select f.n, f.id from found f join locked l on l.id = f.id
+  ),
+  fresh as (
+    select f.*, nextval('messages_id_seq') as id from (
+      select distinct on (t.channel_id, coalesce(t.provider_message_id, '#' || t.n)) t.*, c.id as conversation_id
+      from input t join conv c on c.n = t.n
+      order by t.channel_id, coalesce(t.provider_message_id, '#' || t.n), t.n
+    ) f
+    order by f.n
+  ),
+  msg as (
+    insert into messages (id, org_id, conversation_id, channel_id, direction, kind, body, provider_message_id, reply_to_id, metadata, created_at)
+    select f.id, f.org_id, f.conversation_id, f.channel_id, 'in', f.kind, f.body, f.provider_message_id,
+      coalesce(
+        (select r.id from messages r where r.channel_id = f.channel_id and r.provider_message_id = f.reply_to_provider_id),
+        (select e.id from fresh e where e.channel_id = f.channel_id and e.provider_message_id = f.reply_to_provider_id and e.n < f.n)),
+      f.metadata, f.at
+    from fresh f
+    order by f.n
+    on conflict (channel_id, provider_message_id) do nothing
+    returning id, conversation_id
+  ),
+  touched as (
+    update conversations v set
+      last_message_at = greatest(v.last_message_at, a.last_at),
+      last_message_preview = a.preview,
+      last_inbound_at = greatest(v.last_inbound_at, a.last_at),
+      waiting_since = coalesce(v.waiting_since, a.first_at),
+      reply_window_ends_at = greatest(v.reply_window_ends_at, a.window_ends_at)
+    from (
+      select m.conversation_id, max(f.at) as last_at, min(f.at) as first_at, max(f.reply_window_ends_at) as window_ends_at,
+        (array_agg(f.preview order by f.n desc))[1] as preview
+      from msg m join fresh f on f.id = m.id
+      group by m.conversation_id
+    ) a
+    where v.id = a.conversation_id
+    returning v.id
+  ),
+  ev as (
+    insert into events (org_id, type, conversation_id, data, created_at)
+    select f.org_id, 'message_created', m.conversation_id, jsonb_build_object('messageId', m.id, 'direction', 'in'), f.at
+    from msg m join fresh f on f.id = m.id
+    order by f.n
+    returning id, (data->>'messageId')::bigint as message_id
+  )`;
+
+/** APPEND_STEPS's one value, `rows`: these messages as JSON, numbered in order. */
+function appendRows(inputs: Inbound[]) {
+  return {
+    rows: JSON.stringify(
+      inputs.map((input, n) => ({
+        n,
+        org_id: input.orgId,
+        channel_id: input.channelId,
+        external_id: input.externalId,
+        kind: input.kind ?? "text",
+        body: input.body,
+        provider_message_id: input.providerMessageId,
+        reply_to_provider_id: input.replyToProviderId ?? null,
+        metadata: input.metadata ?? {},
+        at: input.at.toISOString(),
+        preview: preview(input.body),
+        reply_window_ends_at: input.replyWindowEndsAt?.toISOString() ?? null,
+      })),
+    ),
+  };
+}
+
+/**
+ * What APPEND_STEPS produced for the message `input.n`, as the columns of a row read from `input`
+ * (ids as float8: bigint would arrive as text).
+ */
+const APPENDED = sql`input.n,
+  (select c.id::float8 from conv c where c.n = input.n) as conversation_id,
+  (select m.id::float8 from fresh f join msg m on m.id = f.id where f.n = input.n) as message_id,
+  (select e.id::float8 from fresh f join ev e on e.message_id = f.id where f.n = input.n) as event_id`;
+interface AppendedRow {
+  n: number;
+  conversation_id: number | null;
+  message_id: number | null;
+  event_id: number | null;
+}
+
+function appendedFrom(row: AppendedRow | undefined): Appended | null {
+  if (!row || row.conversation_id === null) return null;
+  const conversationId = Number(row.conversation_id);
+  if (row.message_id === null) return { conversationId, eventIds: [], duplicate: true, messageId: null };
+  return { conversationId, eventIds: [Number(row.event_id)], duplicate: false, messageId: Number(row.message_id) };
+}
+
+/** The contact behind a channel identity, created (unassigned) on first contact: one statement. */
+export async function contactFor(tx: Tx, input: Pick<Inbound, "orgId" | "channelId" | "externalId" | "contactName" | "phone" | "at">): Promise<{ id: number; ownerId: string | null }> {
+  const [row] = await contactStatement(tx, {
+    orgId: input.orgId,
+    channelId: input.channelId,
+    externalId: input.externalId,
+    name: input.contactName || input.externalId,
+    phone: input.phone ?? null,
+    at: input.at.toISOString(),
+  });
+  if (row.id !== null) return { id: Number(row.id), ownerId: row.owner_id };
+  // Another transaction registered this identity first: use its contact, drop ours.
+  await tx.delete(contacts).where(eq(contacts.id, Number(row.made_id)));
+  const [winner] = await tx
+    .select({ id: contacts.id, ownerId: contacts.ownerId })
+    .from(contactIdentities)
+    .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
+    .where(and(eq(contactIdentities.channelId, input.channelId), eq(contactIdentities.externalId, input.externalId)));
+  return winner;
+}
+
+/** The known contact, or a new one with its identity; `id` null (and `made_id` to drop) when another transaction won the identity. */
+const contactStatement = fixedStatement<{ id: number | null; owner_id: string | null; made_id: number | null }>(() => {
+  const value = (name: string) => sql.placeholder(name);
+  return sql`with known as (
+      select c.id, c.owner_id from contact_identities i join contacts c on c.id = i.contact_id
+      where i.channel_id = ${value("channelId")} and i.external_id = ${value("externalId")}
+    ),
+    made as (
+      insert into contacts (org_id, name, phone, created_at, updated_at)
+      select ${value("orgId")}, ${value("name")}, ${value("phone")}, ${value("at")}::timestamptz, ${value("at")}::timestamptz
+      where not exists (select from known)
+      returning id, owner_id
+    ),
+    identity as (
+      insert into contact_identities (org_id, contact_id, channel_id, external_id, created_at)
+      select ${value("orgId")}, made.id, ${value("channelId")}, ${value("externalId")}, ${value("at")}::timestamptz from made
+      on conflict (channel_id, external_id) do nothing
+      returning contact_id
+    )
+    select coalesce((select id from known), (select contact_id from identity))::float8 as id,
+      coalesce((select owner_id from known), (select owner_id from made)) as owner_id,
+      (select id from made)::float8 as made_id`;
+});
