@@ -359,7 +359,7 @@ export const messages = pgTable(
     uniqueIndex("messages_channel_provider_id_uq").on(t.channelId, t.providerMessageId),
     index("messages_conversation_idx").on(t.conversationId, t.id),
     // The inbox search's `body ilike '%term%'` finds a rare term's few messages through trigrams
-    // (searchCondition in src/inbox/conversations.ts). Written at each insert rather than through GIN's
+    // (searchCondition in src/inbox/search.ts). Written at each insert rather than through GIN's
     // pending list, so no inbound message pays for merging a full list (why 0005 dropped the unused
     // full-text index that was here).
     index("messages_body_trgm_idx").using("gin", t.body.op("gin_trgm_ops")).with({ fastupdate: false }),
