@@ -1,14 +1,11 @@
 // Admin → Channels routes: list, add one of a kind, edit (secrets kept when left blank), activate or
 // deactivate, delete an unused one.
-import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../context";
-import { field, validForm, type FieldErrors, type FormValues } from "../forms";
+import { field, validForm, type FormValues } from "../forms";
 import { secretsFor } from "../channels/secrets";
-import { emptyForm } from "../../views/components/form";
+import { emptyForm, type FormState } from "../../views/components/form";
 import { ChannelPage, ChannelRows, ChannelsPage, NewChannelPage } from "../../views/admin/channels";
-import type { Flash } from "../../views/ui";
-import { flash, isHtmx, redirect, render, saved, takeFlash, ui, type Ctx } from "../web";
+import { flash, redirect, render, ui, type Ctx } from "../web";
 import {
   brandChoices,
   CHANNEL_NAME_MAX,
@@ -30,7 +27,7 @@ import {
   type EditableKind,
 } from "./channels";
 import { optionLines } from "./custom-fields";
-import { decodeCursor } from "./pagination";
+import { adminResource, ID, idOf } from "./resource";
 
 const BASE = "/admin/channels";
 const ORIGINS_MAX = 50;
@@ -129,9 +126,7 @@ function formOf(kind: EditableKind, name: string, brandId: number | null, config
   }
 }
 
-type PageOptions = { form?: { values: FormValues; errors: FieldErrors }; flash?: Flash; status?: 200 | 422 };
-
-function ruleErrors(c: Ctx, input: ChannelInput, e: ChannelRuleBroken) {
+function ruleErrors(c: Ctx, input: ChannelInput, e: ChannelRuleBroken): FormState {
   const t = c.get("t");
   const errors = Object.fromEntries(Object.entries(e.errors).map(([k, reason]) => [k, t(reason)]));
   return { values: formOf(input.kind, input.name, input.brandId, input.config), errors };
@@ -144,29 +139,11 @@ function publicBase(c: Ctx): string {
 
 const box = (c: Ctx) => secretsFor(c.get("deps").config);
 
-async function listPage(c: Ctx, opts: { flash?: Flash } = {}) {
-  const list = await listChannels(c.get("deps").database.db, c.get("actor")!, decodeCursor(c.req.query("after")));
-  const base = publicBase(c);
-  if (isHtmx(c) && c.req.method === "GET" && c.req.query("after")) {
-    return render(c, <ChannelRows ui={ui(c)} rows={list.items} next={list.next} base={base} />);
-  }
-  return render(c, <ChannelsPage ui={ui(c)} rows={list.items} next={list.next} base={base} flash={opts.flash ?? takeFlash(c)} />);
-}
-
-async function newPage(c: Ctx, kind: EditableKind, opts: PageOptions = {}) {
+async function newPage(c: Ctx, kind: EditableKind, opts: { form?: FormState; status?: 200 | 422 } = {}) {
   const brands = await brandChoices(c.get("deps").database.db, c.get("actor")!);
   const config = kind === "webchat" ? { ...webchatDefaults } : {};
   const form = opts.form ?? emptyForm(formOf(kind, "", brands.length === 1 ? brands[0].id : null, config));
   return render(c, <NewChannelPage ui={ui(c)} kind={kind} brands={brands} form={form} />, opts.status ?? 200);
-}
-
-async function editPage(c: Ctx, id: number, opts: PageOptions = {}) {
-  const { db } = c.get("deps").database;
-  const actor = c.get("actor")!;
-  const [channel, brands] = await Promise.all([getChannel(db, box(c), actor, id), brandChoices(db, actor)]);
-  if (!channel || !isEditableKind(channel.kind)) return c.notFound();
-  const form = opts.form ?? emptyForm(formOf(channel.kind, channel.name, channel.brandId, channel.config));
-  return render(c, <ChannelPage ui={ui(c)} channel={channel} kind={channel.kind} brands={brands} base={publicBase(c)} form={form} flash={opts.flash ?? takeFlash(c)} />, opts.status ?? 200);
 }
 
 /** A rejected form is drawn again for the kind it was for; a form for no kind we know is a bad request. */
@@ -175,12 +152,29 @@ function kindOf(values: FormValues): EditableKind | null {
   return typeof kind === "string" && (editableKinds as readonly string[]).includes(kind) ? (kind as EditableKind) : null;
 }
 
-const idOf = (c: Ctx) => Number(c.req.param("id"));
-
 export function channelsRoutes() {
-  const app = new Hono<AppEnv>();
-
-  app.get("/", (c) => listPage(c));
+  // Listing and editing are the shared shape; adding (a page per kind), switching on and off, and
+  // deleting (refused while conversations use the channel) are the channels' own.
+  const { routes: app, editPage } = adminResource({
+    base: BASE,
+    list: (db, actor, cursor) => listChannels(db, actor, cursor),
+    rows: (c, list) => <ChannelRows ui={ui(c)} rows={list.items} next={list.next} base={publicBase(c)} />,
+    listPage: (c, list, _form, flash) => <ChannelsPage ui={ui(c)} rows={list.items} next={list.next} base={publicBase(c)} flash={flash} />,
+    find: async (db, actor, id, c) => {
+      const channel = await getChannel(db, box(c), actor, id);
+      return channel && isEditableKind(channel.kind) ? { ...channel, kind: channel.kind } : null;
+    },
+    formOf: (channel) => formOf(channel.kind, channel.name, channel.brandId, channel.config),
+    editPage: async (c, channel, form, flash) => {
+      const brands = await brandChoices(c.get("deps").database.db, c.get("actor")!);
+      return <ChannelPage ui={ui(c)} channel={channel} kind={channel.kind} brands={brands} base={publicBase(c)} form={form} flash={flash} />;
+    },
+    update: {
+      schema: updateSchema,
+      save: (db, actor, id, input, now, c) => updateChannel(db, box(c), actor, id, input, now),
+      refused: (c, e, input) => (e instanceof ChannelRuleBroken ? ruleErrors(c, input, e) : null),
+    },
+  });
 
   app.get(`/new/:kind{${editableKinds.join("|")}}`, (c) => newPage(c, c.req.param("kind") as EditableKind));
 
@@ -204,26 +198,8 @@ export function channelsRoutes() {
     },
   );
 
-  app.get("/:id{[0-9]{1,15}}", (c) => editPage(c, idOf(c)));
-
-  app.post(
-    "/:id{[0-9]{1,15}}",
-    validForm(updateSchema, (c, errors, values) => editPage(c, idOf(c), { form: { errors, values }, status: 422 })),
-    async (c) => {
-      const input = c.req.valid("form");
-      const { database, clock } = c.get("deps");
-      try {
-        if (!(await updateChannel(database.db, box(c), c.get("actor")!, idOf(c), input, clock.now()))) return c.notFound();
-      } catch (e) {
-        if (!(e instanceof ChannelRuleBroken)) throw e;
-        return editPage(c, idOf(c), { form: ruleErrors(c, input, e), status: 422 });
-      }
-      return saved(c, (message) => editPage(c, idOf(c), { flash: message }), `${BASE}/${idOf(c)}`);
-    },
-  );
-
   for (const [action, active] of [["deactivate", false], ["activate", true]] as const) {
-    app.post(`/:id{[0-9]{1,15}}/${action}`, async (c) => {
+    app.post(`${ID}/${action}`, async (c) => {
       const { database, clock } = c.get("deps");
       if (!(await setChannelActive(database.db, c.get("actor")!, idOf(c), active, clock.now()))) return c.notFound();
       flash(c, "ok", active ? "channels.activated" : "channels.deactivated");
@@ -231,7 +207,7 @@ export function channelsRoutes() {
     });
   }
 
-  app.post("/:id{[0-9]{1,15}}/delete", async (c) => {
+  app.post(`${ID}/delete`, async (c) => {
     const { database, clock } = c.get("deps");
     const result = await deleteChannel(database.db, c.get("actor")!, idOf(c), clock.now());
     if (result === "missing") return c.notFound();
