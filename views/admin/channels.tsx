@@ -6,7 +6,8 @@ import type { MessageKey } from "../../src/i18n";
 import { Alert, Field, FormError, Select, TextArea, value, type FormState } from "../components/form";
 import { ChannelIcon } from "../inbox/channel-icon";
 import type { Flash, Ui } from "../ui";
-import { AdminLayout, LoadMore, withQuery } from "./shell";
+import { ListPanel, PagedRows, type RowsProps } from "./resource";
+import { AdminLayout } from "./shell";
 
 const BASE = "/admin/channels";
 
@@ -61,47 +62,32 @@ export interface ChannelsPageProps {
 export function ChannelsPage(props: ChannelsPageProps) {
   const { ui } = props;
   return (
-    <AdminLayout ui={ui} title={ui.t("channels.title")}>
-      <div id="channels-panel">
-        <h1>{ui.t("channels.title")}</h1>
-        <p class="muted">{ui.t("channels.intro")}</p>
-        {props.flash ? <Alert kind={props.flash.kind}>{props.flash.text}</Alert> : null}
-        <div class="card">
-          <h2>{ui.t("channels.add")}</h2>
-          <p class="channel-kinds">
-            {editableKinds.map((kind) => (
-              <a class="button" href={`${BASE}/new/${kind}`}>
-                <ChannelIcon ui={ui} kind={kind} /> <span aria-hidden="true">{kindLabel(ui, kind)}</span>
-              </a>
-            ))}
-          </p>
-        </div>
-        <table class="list">
-          <thead>
-            <tr>
-              <th>{ui.t("channels.kind")}</th>
-              <th>{ui.t("common.name")}</th>
-              <th>{ui.t("channels.brand")}</th>
-              <th>{ui.t("channels.status")}</th>
-              <th>{ui.t("channels.webhook")}</th>
-              <th>
-                <span class="visually-hidden">{ui.t("common.actions")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody id="channels-rows">
-            <ChannelRows ui={ui} rows={props.rows} next={props.next} base={props.base} />
-          </tbody>
-        </table>
-        {props.rows.length === 0 ? <p class="empty">{ui.t("channels.empty")}</p> : null}
+    <ListPanel
+      ui={ui}
+      section="channels"
+      base={BASE}
+      flash={props.flash}
+      columns={[ui.t("channels.kind"), ui.t("common.name"), ui.t("channels.brand"), ui.t("channels.status"), ui.t("channels.webhook")]}
+      rows={<ChannelRows ui={ui} rows={props.rows} next={props.next} base={props.base} />}
+      count={props.rows.length}
+    >
+      <div class="card">
+        <h2>{ui.t("channels.add")}</h2>
+        <p class="channel-kinds">
+          {editableKinds.map((kind) => (
+            <a class="button" href={`${BASE}/new/${kind}`}>
+              <ChannelIcon ui={ui} kind={kind} /> <span aria-hidden="true">{kindLabel(ui, kind)}</span>
+            </a>
+          ))}
+        </p>
       </div>
-    </AdminLayout>
+    </ListPanel>
   );
 }
 
-export function ChannelRows({ ui, rows, next, base }: { ui: Ui; rows: ChannelRow[]; next: string | null; base: string }) {
+export function ChannelRows({ ui, rows, next, base }: RowsProps<ChannelRow> & { base: string }) {
   return (
-    <>
+    <PagedRows ui={ui} base={BASE} next={next}>
       {rows.map((r) => {
         const href = `${BASE}/${r.id}`;
         const builtIn = r.kind === "support";
@@ -136,8 +122,7 @@ export function ChannelRows({ ui, rows, next, base }: { ui: Ui; rows: ChannelRow
           </tr>
         );
       })}
-      {next ? <LoadMore ui={ui} href={withQuery(BASE, { after: next })} /> : null}
-    </>
+    </PagedRows>
   );
 }
 

@@ -1,62 +1,34 @@
 // Admin → Workgroups: the create form, the list with members, the edit page (name and members).
 import { WORKGROUP_NAME_MAX, type WorkgroupMember, type WorkgroupRow } from "../../src/admin/workgroups";
-import { Alert, Field, FormError, values, type FormState } from "../components/form";
+import { Field, values, type FormState } from "../components/form";
 import type { Flash, Ui } from "../ui";
-import { AdminLayout, LoadMore, withQuery } from "./shell";
+import { CreateCard, EditPanel, ListPanel, PagedRows, RowActions, type ListPageProps, type RowsProps } from "./resource";
 
 const BASE = "/admin/workgroups";
 /** Names shown in a list row before "+N more", so a big team does not stretch the table. */
 const NAMES_SHOWN = 5;
 
-export interface WorkgroupsPageProps {
-  ui: Ui;
-  rows: WorkgroupRow[];
-  next: string | null;
-  form: FormState;
+export interface WorkgroupsPageProps extends ListPageProps<WorkgroupRow> {
   /** Who can be ticked as a member. */
   choices: WorkgroupMember[];
-  flash: Flash;
 }
 
 export function WorkgroupsPage(props: WorkgroupsPageProps) {
   const { ui } = props;
   return (
-    <AdminLayout ui={ui} title={ui.t("workgroups.title")}>
-      <div id="workgroups-panel">
-        <h1>{ui.t("workgroups.title")}</h1>
-        <p class="muted">{ui.t("workgroups.intro")}</p>
-        {props.flash ? <Alert kind={props.flash.kind}>{props.flash.text}</Alert> : null}
-        <details class="card" open={Object.keys(props.form.errors).length > 0 || undefined}>
-          <summary>
-            <h2>{ui.t("workgroups.create")}</h2>
-          </summary>
-          <form method="post" action={BASE} class="stack" hx-post={BASE} hx-target="#workgroups-panel" hx-select="#workgroups-panel" hx-swap="outerHTML">
-            <WorkgroupFields ui={ui} form={props.form} choices={props.choices} />
-            <div>
-              <button type="submit" class="primary">
-                {ui.t("common.create")}
-              </button>
-            </div>
-          </form>
-        </details>
-        <table class="list">
-          <thead>
-            <tr>
-              <th>{ui.t("common.name")}</th>
-              <th>{ui.t("workgroups.memberCount")}</th>
-              <th>{ui.t("workgroups.members")}</th>
-              <th>
-                <span class="visually-hidden">{ui.t("common.actions")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody id="workgroups-rows">
-            <WorkgroupRows ui={ui} rows={props.rows} next={props.next} />
-          </tbody>
-        </table>
-        {props.rows.length === 0 ? <p class="empty">{ui.t("workgroups.empty")}</p> : null}
-      </div>
-    </AdminLayout>
+    <ListPanel
+      ui={ui}
+      section="workgroups"
+      base={BASE}
+      flash={props.flash}
+      columns={[ui.t("common.name"), ui.t("workgroups.memberCount"), ui.t("workgroups.members")]}
+      rows={<WorkgroupRows ui={ui} rows={props.rows} next={props.next} />}
+      count={props.rows.length}
+    >
+      <CreateCard ui={ui} section="workgroups" base={BASE} form={props.form}>
+        <WorkgroupFields ui={ui} form={props.form} choices={props.choices} />
+      </CreateCard>
+    </ListPanel>
   );
 }
 
@@ -65,7 +37,6 @@ function WorkgroupFields({ ui, form, choices }: { ui: Ui; form: FormState; choic
   const error = form.errors.memberIds;
   return (
     <>
-      <FormError form={form} text={ui.t("error.fixBelow")} />
       <Field form={form} name="name" label={ui.t("common.name")} required maxlength={WORKGROUP_NAME_MAX} />
       <fieldset class={error ? "field checkboxes has-error" : "field checkboxes"}>
         <legend>{ui.t("workgroups.members")}</legend>
@@ -104,9 +75,9 @@ function MemberNames({ ui, members }: { ui: Ui; members: WorkgroupMember[] }) {
   );
 }
 
-export function WorkgroupRows({ ui, rows, next }: { ui: Ui; rows: WorkgroupRow[]; next: string | null }) {
+export function WorkgroupRows({ ui, rows, next }: RowsProps<WorkgroupRow>) {
   return (
-    <>
+    <PagedRows ui={ui} base={BASE} next={next}>
       {rows.map((r) => {
         const base = `${BASE}/${r.id}`;
         return (
@@ -119,28 +90,12 @@ export function WorkgroupRows({ ui, rows, next }: { ui: Ui; rows: WorkgroupRow[]
               <MemberNames ui={ui} members={r.members} />
             </td>
             <td>
-              <div class="row-actions">
-                <a href={base}>{ui.t("common.edit")}</a>
-                <form
-                  method="post"
-                  action={`${base}/delete`}
-                  hx-post={`${base}/delete`}
-                  hx-target="#workgroups-panel"
-                  hx-select="#workgroups-panel"
-                  hx-swap="outerHTML"
-                  data-confirm={ui.t("workgroups.confirmDelete", { name: r.name })}
-                >
-                  <button type="submit" class="link danger-link">
-                    {ui.t("common.delete")}
-                  </button>
-                </form>
-              </div>
+              <RowActions ui={ui} base={BASE} id={r.id} confirm={ui.t("workgroups.confirmDelete", { name: r.name })} />
             </td>
           </tr>
         );
       })}
-      {next ? <LoadMore ui={ui} href={withQuery(BASE, { after: next })} /> : null}
-    </>
+    </PagedRows>
   );
 }
 
@@ -153,29 +108,19 @@ export interface EditWorkgroupProps {
 }
 
 export function EditWorkgroupPage({ ui, workgroup, form, choices, flash }: EditWorkgroupProps) {
-  const base = `${BASE}/${workgroup.id}`;
   return (
-    <AdminLayout ui={ui} title={ui.t("workgroups.edit", { name: workgroup.name })}>
-      <div id="workgroup-panel">
-        <p>
-          <a href={BASE}>← {ui.t("workgroups.title")}</a>
-        </p>
-        <h1>{ui.t("workgroups.edit", { name: workgroup.name })}</h1>
-        {flash ? <Alert kind={flash.kind}>{flash.text}</Alert> : null}
-        <form method="post" action={base} class="stack card" hx-post={base} hx-target="#workgroup-panel" hx-select="#workgroup-panel" hx-swap="outerHTML">
-          <WorkgroupFields ui={ui} form={form} choices={choices} />
-          <div>
-            <button type="submit" class="primary">
-              {ui.t("common.save")}
-            </button>
-          </div>
-        </form>
-        <form method="post" action={`${base}/delete`} class="actions" data-confirm={ui.t("workgroups.confirmDelete", { name: workgroup.name })}>
-          <button type="submit" class="danger">
-            {ui.t("common.delete")}
-          </button>
-        </form>
-      </div>
-    </AdminLayout>
+    <EditPanel
+      ui={ui}
+      section="workgroups"
+      base={BASE}
+      id={workgroup.id}
+      panel="workgroup-panel"
+      title={ui.t("workgroups.edit", { name: workgroup.name })}
+      form={form}
+      flash={flash}
+      confirmDelete={ui.t("workgroups.confirmDelete", { name: workgroup.name })}
+    >
+      <WorkgroupFields ui={ui} form={form} choices={choices} />
+    </EditPanel>
   );
 }
