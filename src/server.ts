@@ -13,6 +13,9 @@ import { createLogger } from "./log";
 
 const config = loadConfig();
 const log = createLogger(config.LOG_LEVEL);
+// A promise nobody awaited failing (a database gone mid-request, say) is logged, not fatal: Bun would
+// otherwise end the process and every request and stream it serves.
+process.on("unhandledRejection", (reason) => log.error("unhandled rejection", { error: reason, worker: process.env.KANAL_WORKER }));
 /** Set in the processes this one starts. */
 const worker = process.env.KANAL_WORKER;
 const database = await openConfiguredDatabase(config);

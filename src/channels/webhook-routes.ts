@@ -35,8 +35,11 @@ class ChannelCache {
     const now = Date.now();
     const hit = this.#entries.get(key);
     if (hit && now - hit.at < this.ttlMs) return hit.value;
-    const value = channelByWebhookKey(deps.database.db, key).then((row) => (row ? { ...row, account: accountOf(deps.config, row) } : null));
-    this.#entries.set(key, { at: now, value });
+    const value = channelByWebhookKey(deps.database.intake, key).then((row) => (row ? { ...row, account: accountOf(deps.config, row) } : null));
+    const entry = { at: now, value };
+    this.#entries.set(key, entry);
+    // A lookup that failed (the database away) is asked again by the next webhook, not kept.
+    value.catch(() => this.#entries.get(key) === entry && this.#entries.delete(key));
     if (this.#entries.size > 10_000) this.#entries.clear();
     return value;
   }
@@ -51,7 +54,9 @@ export function webhookRoutes(background: Background) {
   const inOrder = <T>(key: string, work: () => Promise<T>): Promise<T> => {
     const next = (chains.get(key) ?? Promise.resolve()).then(work, work);
     chains.set(key, next);
-    void next.finally(() => chains.get(key) === next && chains.delete(key));
+    // Its failure is the caller's to handle; the clean-up must not leave a second, unhandled rejection.
+    const forget = () => void (chains.get(key) === next && chains.delete(key));
+    next.then(forget, forget);
     return next;
   };
   /** Webhooks stored or being stored whose processing has not finished (WEBHOOK_BACKLOG). */
