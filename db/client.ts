@@ -22,6 +22,13 @@ const MIGRATION_LOCK = 7_411_001;
 
 export interface Database {
   db: Db;
+  /**
+   * Storing webhook bodies before acknowledging them: its own connections on Postgres, so pages
+   * waiting on a slow database do not hold Meta's acknowledgements (WEBHOOK_BACKLOG decides that).
+   */
+  intake: Db;
+  /** The health check's own connection, with a budget of a few seconds for each question. */
+  health: Db;
   kind: "postgres" | "pglite";
   /** Listen on a NOTIFY channel; the callback runs again after reconnects via `onListen`. */
   listen(channel: string, onPayload: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
@@ -104,23 +111,61 @@ function preparing<C extends object>(client: C): C {
   });
 }
 
-export async function openPostgres(url: string, options: { max?: number; migrate?: boolean } = {}): Promise<Database> {
-  // At least two connections: migrations hold a lock on one while the migrator uses another.
-  const client = postgres(url, { max: Math.max(2, options.max ?? 10), onnotice: () => {}, connection: { application_name: "kanal" } });
-  const db = drizzlePostgres(preparing(client), { schema }) as unknown as Db;
+/** How long one statement may run and wait for a lock, per kind of work (pages, periodic jobs). */
+export interface Timeouts {
+  statementMs: number;
+  lockMs: number;
+}
+
+/**
+ * Pages answer within seconds or not at all (a 503 saying the database is slow); periodic jobs may
+ * work through more rows and wait longer for a lock.
+ */
+export const timeoutsFor = {
+  pages: { statementMs: 10_000, lockMs: 3_000 },
+  jobs: { statementMs: 120_000, lockMs: 20_000 },
+} satisfies Record<string, Timeouts>;
+
+const HEALTH_BUDGET_S = 2;
+
+/** Per connection attempt; the driver's default grows to 20 s, so a restarted server would sit unused that long. */
+const reconnectBackoff = (retries: number) => Math.min(0.05 * 2 ** retries, 1);
+
+function connectPostgres(url: string, max: number, timeouts?: Timeouts, extra: postgres.Options<{}> = {}) {
+  const connection: Record<string, string | number> = { application_name: "kanal" };
+  if (timeouts) Object.assign(connection, { statement_timeout: timeouts.statementMs, lock_timeout: timeouts.lockMs });
+  // infer: parameters typed from their JavaScript values as before v4 (a Date as timestamptz), which
+  // raw statements such as `${now} - interval '1 day'` rely on.
+  return postgres(url, { max, infer: true, backoff: reconnectBackoff, onnotice: () => {}, connection, ...extra });
+}
+
+export async function openPostgres(url: string, options: { max?: number; migrate?: boolean; timeouts?: Timeouts } = {}): Promise<Database> {
   if (options.migrate !== false) {
-    // The migrator takes no lock of its own: two processes starting at once would both migrate.
-    const reserved = await client.reserve();
+    // Migrations may build indexes for minutes: a client of their own, without the pages' timeouts.
+    // At least two connections: the lock is held on one while the migrator uses another.
+    const migrator = connectPostgres(url, 2);
+    const reserved = await migrator.reserve();
     try {
       await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
-      await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder });
+      // The migrator takes no lock of its own: two processes starting at once would both migrate.
+      await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder });
     } finally {
       await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
       reserved.release();
+      await migrator.end({ timeout: 5 });
     }
   }
+  const timeouts = options.timeouts ?? timeoutsFor.pages;
+  const client = connectPostgres(url, options.max ?? 10, timeouts);
+  const intakeClient = connectPostgres(url, 2, timeouts);
+  const healthBudgetMs = HEALTH_BUDGET_S * 1000;
+  const healthClient = connectPostgres(url, 1, { statementMs: healthBudgetMs, lockMs: healthBudgetMs }, { connect_timeout: HEALTH_BUDGET_S, query_timeout: HEALTH_BUDGET_S + 1 });
+  const db = drizzlePostgres(preparing(client), { schema }) as unknown as Db;
+  const clients = [client, intakeClient, healthClient];
   return {
     db,
+    intake: drizzlePostgres(preparing(intakeClient), { schema }) as unknown as Db,
+    health: drizzlePostgres(healthClient, { schema }) as unknown as Db,
     kind: "postgres",
     async listen(channel, onPayload, onListen) {
       const sub = await client.listen(channel, onPayload, onListen);
@@ -143,7 +188,9 @@ export async function openPostgres(url: string, options: { max?: number; migrate
         reserved.release();
       }
     },
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all(clients.map((c) => c.end({ timeout: 5 })));
+    },
   };
 }
 
@@ -162,6 +209,8 @@ export async function wrapPglite(pg: PGlite, options: { migrate?: boolean; onClo
   let lockHeld = new Set<number>();
   return {
     db,
+    intake: db,
+    health: db,
     kind: "pglite",
     async listen(channel, onPayload, onListen) {
       const unsub = await pg.listen(channel, onPayload);
@@ -233,6 +282,26 @@ function isAlive(pid: number) {
   } catch {
     return false;
   }
+}
+
+/** Postgres error codes and driver codes that mean the database is down, restarting or too slow, not that the request is wrong. */
+const unavailableCodes = new Set([
+  "57014", // query_canceled: statement_timeout
+  "55P03", // lock_not_available: lock_timeout
+  "57P01", "57P02", "57P03", // shutting down, crashed, starting up
+  "53300", // too many connections
+  "08000", "08001", "08003", "08006",
+  "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT",
+  "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "QUERY_TIMEOUT", "QUEUE_TIMEOUT",
+]);
+
+/** Whether an error (or one it wraps, as drizzle's do) says the database is unavailable or slow. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && unavailableCodes.has(code)) return true;
+  }
+  return false;
 }
 
 export async function pingDatabase(db: DbOrTx): Promise<boolean> {

@@ -21,7 +21,11 @@ import { supportRoutes } from "./channels/support";
 import { OutboxWorker } from "./channels/outbox";
 import { webchatRoutes } from "./channels/webchat/routes";
 import { ErrorPage } from "../views/auth/pages";
+import { isDatabaseUnavailable } from "@db/client";
 import { csrfGuard, localeMiddleware, render, requestLog, securityHeaders, ui } from "./web";
+
+/** Seconds after which a page or webhook refused for an unavailable database is tried again. */
+const RETRY_AFTER_S = 5;
 
 export function createApp(deps: Deps) {
   const auth = createAuth(deps.database.db, deps.config.SESSION_DAYS);
@@ -66,6 +70,16 @@ export function createApp(deps: Deps) {
 
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();
+    if (isDatabaseUnavailable(err)) {
+      // Answered at once and retried, instead of holding the page (or Meta's webhook) open: 503 tells
+      // Meta to send the webhook again, and the browser reloads the page by itself.
+      deps.log.warn("database unavailable", { requestId: c.get("requestId"), path: c.req.path, error: err instanceof Error ? err.message : String(err) });
+      c.header("retry-after", String(RETRY_AFTER_S));
+      c.header("refresh", String(RETRY_AFTER_S));
+      const t = c.get("t");
+      if (!t) return c.text("The database is unavailable; retry later.", 503);
+      return render(c, <ErrorPage ui={ui(c)} title={t("error.databaseSlow")} text={t("error.databaseSlowText")} />, 503);
+    }
     deps.log.error("unhandled error", { requestId: c.get("requestId"), path: c.req.path, error: err });
     const t = c.get("t");
     if (!t) return c.text("Internal error", 500);

@@ -6,7 +6,7 @@ import { seedDemo } from "@db/seed";
 import { createApp } from "./app";
 import { systemClock } from "./clock";
 import { loadConfig } from "./config";
-import { openConfiguredDatabase } from "./database";
+import { openConfiguredDatabase, openJobsDatabase } from "./database";
 import { startJobs } from "./jobs/schedule";
 import { secretsFor } from "./channels/secrets";
 import { createLogger } from "./log";
@@ -36,7 +36,8 @@ const server = Bun.serve({
   reusePort: config.KANAL_WORKERS > 1,
   fetch: (req, srv) => app.fetch(req, { server: srv }),
 });
-const jobs = worker ? null : startJobs(deps);
+const jobsDatabase = await openJobsDatabase(config, database);
+const jobs = worker ? null : startJobs({ ...deps, database: jobsDatabase });
 // Sends go out from every process; LISTEN wakes them as soon as any process queues one.
 await app.runtime.bus.start();
 app.runtime.outbox.start();
@@ -77,6 +78,7 @@ async function shutdown(signal: string) {
   await server.stop(true);
   await Promise.race([Promise.all([app.runtime.outbox.settled(), app.runtime.background.idle()]), Bun.sleep(5_000)]);
   await app.runtime.bus.stop();
+  if (jobsDatabase !== database) await jobsDatabase.close();
   await database.close();
   await Promise.race([Promise.all([...workers].map((child) => child.exited)), Bun.sleep(12_000)]);
   process.exit(0);

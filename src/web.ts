@@ -45,7 +45,7 @@ export function ui(c: Ctx, since?: number): Ui {
   return { t: c.get("t"), locale: c.get("locale"), path: c.req.path, user: c.get("user"), actor, liveSince };
 }
 
-export function render(c: Ctx, page: JSX.Element, status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 = 200) {
+export function render(c: Ctx, page: JSX.Element, status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503 = 200) {
   return c.html(page as unknown as string, status);
 }
 

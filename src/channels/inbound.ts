@@ -47,7 +47,7 @@ const deliveryCommits = perDatabase(
   ({ database, clock }) =>
     new GroupCommit<{ channelId: number; body: string }, number>(async (items) => {
       const now = clock.now();
-      const rows = await storeDeliveriesStatement(database.db, {
+      const rows = await storeDeliveriesStatement(database.intake, {
         rows: JSON.stringify(items.map((item, n) => ({ n, channel_id: item.channelId, body: item.body }))),
         receivedAt: now.toISOString(),
         leasedUntil: new Date(now.getTime() + LEASE_MS).toISOString(),

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import postgres from "postgres";
+import { freePort, stopGroup, waitForHealth } from "../support/kanal-process";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -21,38 +22,6 @@ export interface E2E {
   signedIn(email: string): Promise<Page>;
   newContext(): Promise<BrowserContext>;
   shot(page: Page, name: string): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = Bun.serve({ port: 0, fetch: () => new Response() });
-  const port = server.port!;
-  server.stop(true);
-  return port;
-}
-
-async function waitForHealth(base: string, server: ReturnType<typeof Bun.spawn>) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the server exited with code ${server.exitCode} before answering /healthz`);
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return;
-    await Bun.sleep(200);
-  }
-  throw new Error(`the server did not answer ${base}/healthz within 60 s`);
-}
-
-/** SIGTERM to the whole group (graceful shutdown closes the database), SIGKILL if it lingers. */
-async function stopGroup(server: ReturnType<typeof Bun.spawn>) {
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-server.pid, name);
-    } catch {
-      // The group is already gone.
-    }
-  };
-  signal("SIGTERM");
-  const exited = await Promise.race([server.exited.then(() => true), Bun.sleep(10_000).then(() => false)]);
-  if (!exited) signal("SIGKILL");
-  await server.exited;
 }
 
 /** Starts Kanal with demo data and Chromium for one test file (extra Chromium flags, e.g. fake media devices). */
