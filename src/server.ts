@@ -1,7 +1,8 @@
 // Entry point: configuration, database, demo data, the app, periodic jobs, graceful shutdown.
 // With KANAL_WORKERS=N this process also starts N-1 more of itself, serving the same port
 // (SO_REUSEPORT: the kernel spreads connections), and restarts any that dies. They share nothing
-// but Postgres, as processes behind a load balancer would; periodic jobs run in this one.
+// but Postgres, as processes behind a load balancer would. Every process runs the periodic jobs'
+// schedule (each tick runs once, under its advisory lock), so losing any one process stops none.
 import { seedDemo } from "@db/seed";
 import { createApp } from "./app";
 import { systemClock } from "./clock";
@@ -37,7 +38,7 @@ const server = Bun.serve({
   fetch: (req, srv) => app.fetch(req, { server: srv }),
 });
 const jobsDatabase = await openJobsDatabase(config, database);
-const jobs = worker ? null : startJobs({ ...deps, database: jobsDatabase });
+const jobs = startJobs({ ...deps, database: jobsDatabase });
 // Sends go out from every process; LISTEN wakes them as soon as any process queues one.
 await app.runtime.bus.start();
 app.runtime.outbox.start();
@@ -58,7 +59,7 @@ function startWorker(n: number) {
   workers.add(child);
 }
 if (!worker) for (let n = 1; n < config.KANAL_WORKERS; n++) startWorker(n);
-if (worker) log.info("worker serving", { worker, port: server.port });
+if (worker) log.info("worker serving", { worker, pid: process.pid, port: server.port });
 
 const url = `http://localhost:${server.port}`;
 if (!worker) console.log(`\nKanal is running at ${url}` + (config.KANAL_WORKERS > 1 ? ` (${config.KANAL_WORKERS} processes)` : ""));
@@ -71,7 +72,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info("shutting down", { signal, worker });
   for (const child of workers) child.kill("SIGTERM");
-  jobs?.stop();
+  jobs.stop();
   app.runtime.outbox.stop();
   // Finish requests in flight for a few seconds; live streams never finish, so then close the rest.
   await Promise.race([server.stop(), Bun.sleep(5_000)]);
