@@ -303,8 +303,3 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
-
-export async function pingDatabase(db: DbOrTx): Promise<boolean> {
-  const [row] = await rows<{ ok: number }>(db, dsql`select 1 as ok`);
-  return row?.ok === 1;
-}

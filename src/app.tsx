@@ -32,7 +32,7 @@ export function createApp(deps: Deps) {
   const bus = new EventBus(deps.database, deps.log);
   const background = new Background(deps.log);
   const outbox = new OutboxWorker(deps);
-  const runtime: Runtime = { bus, background, outbox, tabCounts: new TabCountCache(bus), inboxPages: new KeptInboxPages(bus) };
+  const runtime: Runtime = { bus, background, outbox, tabCounts: new TabCountCache(bus), inboxPages: new KeptInboxPages(bus), startedAt: deps.clock.now() };
   // A send queued in any process wakes this process's worker too (LISTEN/NOTIFY).
   bus.observe(() => outbox.wake());
   const app = Object.assign(new Hono<AppEnv>(), { runtime });

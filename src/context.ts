@@ -24,6 +24,8 @@ export interface Runtime {
   outbox: import("./channels/outbox").OutboxWorker;
   tabCounts: TabCountCache;
   inboxPages: KeptInboxPages;
+  /** When the app was made: /healthz forgives no job tick yet for a while after it. */
+  startedAt: Date;
 }
 
 export interface SignedInUser {

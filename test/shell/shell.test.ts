@@ -7,12 +7,6 @@ import { useTestApp } from "../support/app";
 const t = useTestApp();
 
 describe("app shell", () => {
-  it("answers /healthz after checking the database", async () => {
-    const res = await t.client().get("/healthz");
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ok: true });
-  });
-
   it("shows navigation by role: the cockpit for supervisors, admin for admins only", async () => {
     const w = await t.world();
     const admin = await (await t.signIn(w.admin.email, w.orgId)).html("/inbox");
