@@ -5,8 +5,11 @@ import type { AppEnv, Deps, Runtime } from "./context";
 import { EventBus } from "./realtime/bus";
 import { TabCountCache } from "./inbox/tab-counts";
 import { KeptInboxPages } from "./inbox/kept-pages";
-import { LiveRenderer } from "./realtime/live";
+import { LiveRenderers } from "./realtime/renderers";
 import { realtimeRoutes } from "./realtime/routes";
+import { statusSwitchLive } from "./shell/live";
+import { cockpitLive } from "./cockpit/live";
+import { inboxLive } from "./inbox/live";
 import { createAuth } from "./auth/lucia";
 import { requireActor, sessionMiddleware } from "./auth/middleware";
 import { authRoutes } from "./auth/routes";
@@ -60,7 +63,14 @@ export function createApp(deps: Deps) {
   app.route("/admin", adminRoutes());
   app.route("/", workspaceRoutes());
   app.route("/", webchatRoutes(bus));
-  app.route("/", realtimeRoutes(bus, new LiveRenderer(deps.database, () => deps.clock.now(), runtime.tabCounts)));
+  // Each feature draws its own live fragments; the stream only asks the registry.
+  const now = () => deps.clock.now();
+  const live = new LiveRenderers()
+    .everyView(statusSwitchLive)
+    .view(cockpitLive(deps.database, now))
+    .view(inboxLive(deps.database, now, runtime.tabCounts));
+  app.use("/events", requireActor);
+  app.route("/", realtimeRoutes(bus, live));
 
   app.notFound((c) => {
     const t = c.get("t");

@@ -2,8 +2,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
-import type { AppEnv } from "./context";
-import { isLocale, negotiateLocale, translator, type MessageKey, type Params } from "./i18n";
+import type { Actor, AppEnv } from "./context";
+import { isLocale, negotiateLocale, translator, type Locale, type MessageKey, type Params } from "./i18n";
 import type { Flash, Ui } from "../views/ui";
 
 export type Ctx = Context<AppEnv>;
@@ -43,6 +43,11 @@ export function ui(c: Ctx, since?: number): Ui {
   const actor = c.get("actor");
   const liveSince = since ?? (actor ? c.get("runtime").bus.latestEventId(actor.orgId) : undefined);
   return { t: c.get("t"), locale: c.get("locale"), path: c.req.path, user: c.get("user"), actor, liveSince };
+}
+
+/** What a view drawn outside a request (a live fragment) gets: the person and their language. */
+export function uiFor(actor: Actor, locale: Locale): Ui {
+  return { t: translator(locale), locale, path: "", user: null, actor };
 }
 
 export function render(c: Ctx, page: JSX.Element, status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503 = 200) {

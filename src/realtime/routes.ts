@@ -4,21 +4,16 @@ import { Hono } from "hono";
 import { eq, max } from "drizzle-orm";
 import { events } from "@db/schema";
 import type { AppEnv } from "../context";
-import { requireActor } from "../auth/middleware";
 import type { EventBus } from "./bus";
 import { SeenEvents, sendInOrder } from "./seen";
-import type { LiveRenderer, LiveView, Viewer } from "./live";
-import { tabs, type Tab } from "../inbox/list";
-import { boardQuery } from "../cockpit/board";
+import type { LiveRenderers } from "./renderers";
 import { keepOpen, liveStream, sseMessage } from "./keep-open";
-
-const views = new Set<LiveView>(["cockpit", "inbox", "other"]);
 
 const encoder = new TextEncoder();
 /**
  * Frames of the last few event ids, by their data: the many streams sent the same fragment share its
  * bytes. Few ids, as an agent who sees only their own gets fragments of their own. Messages without
- * an id (tab counts) are kept under 0, which no event has.
+ * an id (fragments sent later, such as tab counts) are kept under 0, which no event has.
  */
 const frames = new Map<number, Map<string, Uint8Array>>();
 const FRAMED_IDS = 16;
@@ -40,25 +35,14 @@ function sseFrame(id: number | null, data: string): Uint8Array {
   return bytes;
 }
 
-export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
+/** The signed-in live stream; the app mounts it behind its sign-in check. */
+export function realtimeRoutes(bus: EventBus, renderers: LiveRenderers) {
   const app = new Hono<AppEnv>();
-  app.get("/events", requireActor, async (c) => {
+  app.get("/events", async (c) => {
     const actor = c.get("actor")!;
     const { database, log } = c.get("deps");
     const db = database.db;
-    const view = (views.has(c.req.query("view") as LiveView) ? c.req.query("view") : "other") as LiveView;
-    const tab = c.req.query("tab");
-    const conversationId = Number(c.req.query("conversation"));
-    const viewer: Viewer = {
-      actor,
-      locale: c.get("locale"),
-      view,
-      tab: (tabs as readonly string[]).includes(tab ?? "") ? (tab as Tab) : "open",
-      search: (c.req.query("q") ?? "").trim().slice(0, 200),
-      filtered: c.req.query("f") === "1",
-      board: view === "cockpit" ? boardQuery.parse(c.req.query()) : undefined,
-      conversationId: Number.isSafeInteger(conversationId) && conversationId > 0 ? conversationId : undefined,
-    };
+    const viewer = renderers.viewer(actor, c.get("locale"), c.req.query());
     // Bun closes idle connections after idleTimeout; a live stream must stay open.
     c.env?.server?.timeout(c.req.raw, 0);
     await bus.start();
@@ -77,24 +61,24 @@ export function realtimeRoutes(bus: EventBus, renderer: LiveRenderer) {
     const seen = new SeenEvents(from);
 
     return liveStream(c, async (stream) => {
-      let counting: Promise<string> | null = null;
-      let countsSent = "";
+      let waiting: Promise<string> | null = null;
+      let laterSent = "";
       const send = sendInOrder(stream, seen, async (event) => {
-        const html = await renderer.render(event, viewer);
+        const html = await renderers.render(event, viewer);
         // The largest id seen so far is where the browser resumes (a late, smaller id must not
         // move it back); an id-only message still moves it forward.
         stream.write(html ? sseFrame(seen.max, html) : `id: ${seen.max}\n\n`);
-        const counts = renderer.counts(event, viewer);
-        if (!counts) return;
-        // Written when ready, the newest event's only: an older count finishing late would undo it.
-        counting = counts;
-        counts.then(
+        const later = renderers.later(event, viewer);
+        if (!later) return;
+        // Written when ready, the newest event's only: an older one finishing late would undo it.
+        waiting = later;
+        later.then(
           (html) => {
-            if (counting !== counts || !html || html === countsSent) return;
-            countsSent = html;
+            if (waiting !== later || !html || html === laterSent) return;
+            laterSent = html;
             stream.write(sseFrame(null, html));
           },
-          (error) => log.error("live tab counts failed", { error }),
+          (error) => log.error("live fragments sent later failed", { error }),
         );
       });
       // Subscribe before replaying, so nothing committed in between is missed; ids dedupe.

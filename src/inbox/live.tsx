@@ -1,75 +1,53 @@
-// What each live stream receives for an event: server-rendered fragments. Queries run once per
-// event per process; a fragment is rendered once per audience (language, page state, person where
-// it differs) and shared by every stream of that audience.
+// What each inbox's live stream receives for an event: its rows, the open thread and the tab counts.
+// Queries run once per event per process; a fragment is rendered once per audience (language, page
+// state, person where it differs) and shared by every stream of that audience.
 import { eq } from "drizzle-orm";
 import type { Database } from "@db/client";
 import { organizations, workgroupMembers } from "@db/schema";
-import { cockpitRows, defaultBoardView, type BoardView } from "../cockpit/board";
-import type { Actor } from "../context";
-import { translator, type Locale } from "../i18n";
-import { composerOptions, type ThreadOptions } from "../inbox/composer";
-import { getConversationRow, rowInTab, type ConversationRow as Row, type Tab } from "../inbox/list";
-import { getMessageItem, getThread, type ThreadData } from "../inbox/thread";
-import { readsOf, unreadBy } from "../inbox/reads";
-import { boardQueryString, CockpitBoard } from "../../views/cockpit/page";
+import type { LiveEvent } from "../realtime/bus";
+import type { EventType } from "../realtime/events";
+import { partial, remove, upsert } from "../realtime/fragments";
+import { Drawn, type LiveRenderer, type LiveView, type Viewer as AnyViewer } from "../realtime/renderers";
+import { uiFor } from "../web";
 import { inboxHref } from "../../views/inbox/links";
 import { MessageItem } from "../../views/inbox/message";
 import { ConversationRow } from "../../views/inbox/row";
 import { TabCounts } from "../../views/inbox/tabs";
 import { ThreadFooter } from "../../views/inbox/thread-footer";
 import { ThreadHead } from "../../views/inbox/thread-head";
-import { StatusSwitch } from "../../views/layout";
-import type { Ui } from "../../views/ui";
-import type { LiveEvent } from "./bus";
 import { WindowNotice } from "../../views/inbox/window";
-import { TAB_MOVES, type TabCountCache } from "../inbox/tab-counts";
-import type { EventType } from "./events";
+import { composerOptions, type ThreadOptions } from "./composer";
+import { getConversationRow, rowInTab, tabs, type ConversationRow as Row, type Tab } from "./list";
+import { getMessageItem, getThread, type ThreadData } from "./thread";
+import { readsOf, unreadBy } from "./reads";
+import { TAB_MOVES, type TabCountCache } from "./tab-counts";
 
-export type LiveView = "cockpit" | "inbox" | "other";
-
-export interface Viewer {
-  actor: Actor;
-  locale: Locale;
-  view: LiveView;
-  /** Inbox only: the tab and search the page shows, and the open conversation. */
+/** What an inbox page shows: the tab and search, and the open conversation. */
+export interface InboxPage {
   tab?: Tab;
   search?: string;
   /** The list is filtered or re-sorted: live updates redraw its rows in place, never reorder it. */
   filtered?: boolean;
-  /** Cockpit only: the brand or channel, search and sort the board shows. */
-  board?: BoardView;
   conversationId?: number;
 }
 
-/** An htmx partial: swaps `html` into `target` with `swap`. */
-function partial(target: string, html: string, swap = "outerHTML") {
-  return `<hx-partial hx-target="${target}" hx-swap="${swap}">${html}</hx-partial>`;
+type Viewer = AnyViewer<InboxPage>;
+
+function inboxPage(query: Record<string, string>): InboxPage {
+  const conversationId = Number(query.conversation);
+  return {
+    tab: (tabs as readonly string[]).includes(query.tab ?? "") ? (query.tab as Tab) : "open",
+    search: (query.q ?? "").trim().slice(0, 200),
+    filtered: query.f === "1",
+    conversationId: Number.isSafeInteger(conversationId) && conversationId > 0 ? conversationId : undefined,
+  };
 }
 
-/**
- * A row or message the page may or may not already show: static/app.js replaces it in place
- * (moving it to the top when asked) or inserts it, so a live update never duplicates an element.
- */
-function upsert(id: string, into: string, at: "top" | "bottom" | "keep" | "only", html: string, notify?: string) {
-  const note = notify ? ` data-notify="${escapeAttribute(notify)}"` : "";
-  return partial("#live-sink", `<template data-upsert="${id}" data-into="${into}" data-at="${at}"${note}>${html}</template>`, "beforeend");
-}
-
-function escapeAttribute(text: string) {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
-
-function remove(id: string) {
-  return partial("#live-sink", `<template data-remove="${id}"></template>`, "beforeend");
-}
-
-function viewerUi(viewer: Viewer, actor: Actor = viewer.actor): Ui {
-  return { t: translator(viewer.locale), locale: viewer.locale, path: "", user: null, actor };
+export function inboxLive(database: Database, now: () => Date, tabCounts: TabCountCache): LiveView<InboxPage> {
+  return { name: "inbox", page: inboxPage, renderers: [new InboxLive(database, now, tabCounts)] };
 }
 
 const conversationEvents = new Set(["conversation_created", "message_created", "delivery_changed", "window_closed", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated", "tagged", "untagged"]);
-/** Events that change what the cockpit board shows. */
-const boardEvents = new Set(["status_changed", "assigned", "forwarded", "closed", "reactivated", "conversation_created", "metrics_refreshed", "user_deactivated", "user_reactivated", "user_invited"]);
 
 /**
  * Events whose shared reads and drawings are kept. Where agents see only their own, each agent's
@@ -87,8 +65,10 @@ interface InboxEvent {
   drawn: Map<string, Promise<string>>;
 }
 
-export class LiveRenderer {
-  #cache = new Map<string, Promise<unknown>>();
+/** The inbox's rows, open thread and tab counts, drawn for each viewer's tab, search and conversation. */
+class InboxLive implements LiveRenderer<InboxPage> {
+  events = conversationEvents;
+  #drawn = new Drawn();
   /** The latest events' shared reads and drawings (inbox viewers), by event id. */
   #inboxEvents = new Map<number, Promise<InboxEvent>>();
 
@@ -98,30 +78,9 @@ export class LiveRenderer {
     private tabCounts: TabCountCache,
   ) {}
 
-  /** The fragments for one viewer, or "" when the event changes nothing they can see. */
-  async render(event: LiveEvent, viewer: Viewer): Promise<string> {
-    const parts: string[] = [];
-    if (event.type === "status_changed" && event.subjectUserId === viewer.actor.userId) {
-      const status = (event.data as { to?: string }).to as Actor["status"];
-      parts.push(partial("#status-switch", String(<StatusSwitch ui={viewerUi(viewer, { ...viewer.actor, status })} />)));
-    }
-    if (viewer.view === "cockpit" && viewer.actor.role !== "agent" && boardEvents.has(event.type)) {
-      // Rows are read once per event and board choice; each supervisor's own row differs (they may
-      // go offline), so the fragment is drawn per person.
-      const board = viewer.board ?? defaultBoardView;
-      const choice = boardQueryString(board);
-      parts.push(
-        await this.#once(`board:${event.id}:${viewer.locale}:${viewer.actor.userId}:${choice}`, async () => {
-          const rows = await this.#once(`board-rows:${event.id}:${choice}`, () => cockpitRows(this.database.db, viewer.actor, board, this.now()));
-          return partial("#cockpit-board", String(<CockpitBoard ui={viewerUi(viewer)} rows={rows} view={board} />));
-        }),
-      );
-    }
-    if (viewer.view === "inbox" && event.conversationId && conversationEvents.has(event.type)) {
-      parts.push(await this.#inbox(event, viewer, event.conversationId));
-    }
-    // One part stays the very string shared with other viewers (routes.ts encodes it once).
-    return parts.length === 1 ? parts[0] : parts.join("");
+  render(event: LiveEvent, viewer: Viewer): Promise<string> {
+    if (!event.conversationId) return Promise.resolve("");
+    return this.#inbox(event, viewer, event.conversationId);
   }
 
   async #inbox(event: LiveEvent, viewer: Viewer, conversationId: number): Promise<string> {
@@ -185,8 +144,8 @@ export class LiveRenderer {
    * Sent apart from the rows (routes.ts writes them when ready): the rows reach every agent without
    * waiting for a read of the counts, or for an agent who sees only their own, a count of them.
    */
-  counts(event: LiveEvent, viewer: Viewer): Promise<string> | null {
-    if (viewer.view !== "inbox" || !event.conversationId || !TAB_MOVES.has(event.type as EventType)) return null;
+  later(event: LiveEvent, viewer: Viewer): Promise<string> | null {
+    if (!event.conversationId || !TAB_MOVES.has(event.type as EventType)) return null;
     return this.#counts(event, viewer);
   }
 
@@ -196,9 +155,9 @@ export class LiveRenderer {
     const tab = viewer.tab ?? "open";
     const search = viewer.search ?? "";
     const whose = seen.restricted ? viewer.actor.userId : "all";
-    const counts = await this.#once(`counts:${event.id}:${whose}`, () => this.tabCounts.counts(this.database.db, viewer.actor));
-    return this.#once(`counts-html:${event.id}:${whose}:${viewer.locale}:${tab}:${search}`, async () =>
-      partial("#tab-counts", String(<TabCounts ui={viewerUi(viewer)} tab={tab} search={search} counts={counts} />)),
+    const counts = await this.#drawn.once(`counts:${event.id}:${whose}`, () => this.tabCounts.counts(this.database.db, viewer.actor));
+    return this.#drawn.once(`counts-html:${event.id}:${whose}:${viewer.locale}:${tab}:${search}`, async () =>
+      partial("#tab-counts", String(<TabCounts ui={uiFor(viewer.actor, viewer.locale)} tab={tab} search={search} counts={counts} />)),
     );
   }
 
@@ -213,8 +172,8 @@ export class LiveRenderer {
     const pinned = row.channelKind === "support";
     if (pinned || rowInTab(row, tab)) {
       const current = viewer.conversationId === row.id;
-      const html = await this.#once(`row-html:${event.id}:${viewer.locale}:${viewer.actor.timezone}:${tab}:${search}:${current}:${unread}`, async () =>
-        String(<ConversationRow ui={viewerUi(viewer)} row={{ ...row, unread }} tab={tab} search={search} now={this.now()} current={current} />),
+      const html = await this.#drawn.once(`row-html:${event.id}:${viewer.locale}:${viewer.actor.timezone}:${tab}:${search}:${current}:${unread}`, async () =>
+        String(<ConversationRow ui={uiFor(viewer.actor, viewer.locale)} row={{ ...row, unread }} tab={tab} search={search} now={this.now()} current={current} />),
       );
       const inbound = event.type === "message_created" && (event.data as { direction?: string }).direction === "in";
       const [into, at] = pinned ? ["#pinned-rows", "keep" as const] : ["#conversation-rows", search || viewer.filtered ? ("only" as const) : moved ? ("top" as const) : ("keep" as const)];
@@ -229,7 +188,7 @@ export class LiveRenderer {
 
   /** The reply-window notice above the composer, from the thread and options already read. */
   #windowNotice(viewer: Viewer, c: ThreadData["conversation"], options: ThreadOptions): string {
-    return partial("#window-notice", String(<WindowNotice ui={viewerUi(viewer)} channelKind={c.channelKind} lastInboundAt={c.lastInboundAt} templates={options.templates ?? []} base={`/inbox/${c.id}`} now={this.now()} />));
+    return partial("#window-notice", String(<WindowNotice ui={uiFor(viewer.actor, viewer.locale)} channelKind={c.channelKind} lastInboundAt={c.lastInboundAt} templates={options.templates ?? []} base={`/inbox/${c.id}`} now={this.now()} />));
   }
 
   /** The open thread: a new message is appended; other changes redraw its head and footer. */
@@ -237,10 +196,10 @@ export class LiveRenderer {
     const { db } = this.database;
     if (event.type === "message_created" || event.type === "delivery_changed") {
       const messageId = Number((event.data as { messageId?: number }).messageId);
-      const message = await this.#once(`message:${event.id}`, () => getMessageItem(db, event.orgId, messageId));
+      const message = await this.#drawn.once(`message:${event.id}`, () => getMessageItem(db, event.orgId, messageId));
       if (!message) return "";
-      const html = await this.#once(`message-html:${event.id}:${viewer.locale}:${viewer.actor.timezone}`, async () =>
-        String(<MessageItem ui={viewerUi(viewer)} m={message} conversationId={conversationId} />),
+      const html = await this.#drawn.once(`message-html:${event.id}:${viewer.locale}:${viewer.actor.timezone}`, async () =>
+        String(<MessageItem ui={uiFor(viewer.actor, viewer.locale)} m={message} conversationId={conversationId} />),
       );
       const item = upsert(`m-${message.id}`, "#messages", event.type === "message_created" ? "bottom" : "only", html);
       if (event.type !== "message_created" || (event.data as { direction?: string }).direction !== "in") return item;
@@ -253,7 +212,7 @@ export class LiveRenderer {
     // Options hold the viewer's personal quick replies, so they are read per viewer too.
     const [thread, options] = await Promise.all([getThread(db, viewer.actor, conversationId), composerOptions(db, viewer.actor, conversationId)]);
     if (!thread) return "";
-    const ui = viewerUi(viewer);
+    const ui = uiFor(viewer.actor, viewer.locale);
     const parts = [partial("#thread-head", String(<ThreadHead ui={ui} c={thread.conversation} options={options} back={inboxHref(viewer.tab ?? "open", viewer.search ?? "")} />))];
     // The footer holds the composer: redraw it only when its shape changes, never under a draft.
     // The customer writing again (or the window job) changes what may be sent: redraw the notice only.
@@ -268,20 +227,9 @@ export class LiveRenderer {
     if (row.assigneeId === viewer.actor.userId) return true;
     if (!row.assigneeId && !row.workgroupId) return true;
     if (!row.workgroupId) return false;
-    const groups = await this.#once(`groups:${event.id}:${viewer.actor.userId}`, async () =>
+    const groups = await this.#drawn.once(`groups:${event.id}:${viewer.actor.userId}`, async () =>
       (await this.database.db.select({ id: workgroupMembers.workgroupId }).from(workgroupMembers).where(eq(workgroupMembers.userId, viewer.actor.userId))).map((g) => g.id),
     );
     return groups.includes(row.workgroupId);
-  }
-
-  #once<T>(key: string, make: () => Promise<T>): Promise<T> {
-    let hit = this.#cache.get(key) as Promise<T> | undefined;
-    if (!hit) {
-      if (this.#cache.size > 5000) this.#cache.clear();
-      hit = make();
-      this.#cache.set(key, hit);
-      hit.catch(() => this.#cache.delete(key));
-    }
-    return hit;
   }
 }
