@@ -44,3 +44,22 @@ describe("realtime knows no feature", () => {
   });
 });
 
+describe("one seam after commit", () => {
+  const seam = "src/realtime/changes.ts";
+  const everyFile = ["src", "views", "db", "test"]
+    .flatMap((dir) => sourceFiles(join(root, dir)))
+    .map((file) => relative(root, file))
+    .filter((file) => file !== seam && file !== "test/architecture.test.ts");
+
+  it("no file but the seam publishes events by hand", () => {
+    expect(everyFile.length).toBeGreaterThan(100);
+    const publishing = everyFile.filter((file) => /\bpublishEvents\b/.test(readFileSync(join(root, file), "utf8")));
+    expect(publishing).toEqual([]);
+    expect(readFileSync(join(root, seam), "utf8")).toMatch(/\bpublishEvents\(/);
+  });
+
+  it("no file but the seam sends the events channel's NOTIFY", () => {
+    const notifying = everyFile.filter((file) => /notify\(\s*EVENTS_CHANNEL/.test(readFileSync(join(root, file), "utf8")));
+    expect(notifying).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import { and, eq, gt, lt } from "drizzle-orm";
 import type { Database } from "@db/client";
 import { sessions } from "@db/schema";
 import { goOffline } from "../cockpit/statuses";
-import { publishEvents } from "../realtime/events";
+import { commit } from "../realtime/changes";
 
 export async function expireSessions(database: Database, now: Date) {
   const { db } = database;
@@ -20,8 +20,7 @@ export async function expireSessions(database: Database, now: Date) {
       .where(and(eq(sessions.userId, userId), eq(sessions.orgId, orgId), gt(sessions.expiresAt, now)))
       .limit(1);
     if (live) continue;
-    const eventId = await goOffline(db, orgId, userId, now);
-    if (eventId) await publishEvents(database, orgId, [eventId]);
+    await commit(database, orgId, (db) => goOffline(db, orgId, userId, now));
   }
   return ended.length;
 }

@@ -9,7 +9,7 @@ import { isLocale } from "../i18n";
 import { emptyForm } from "../../views/components/form";
 import { LoginPage, OrganizationPicker, SetPasswordPage, SetupPage } from "../../views/auth/pages";
 import { changeStatus, goOffline } from "../cockpit/statuses";
-import { publishEvents } from "../realtime/events";
+import { commit } from "../realtime/changes";
 import { clientAddress, flash, redirect, render, takeFlash, ui, type Ctx } from "../web";
 import { isValidTimezone, timezoneChoices } from "../admin/organizations";
 import {
@@ -99,8 +99,7 @@ export function authRoutes(auth: Auth) {
       await auth.invalidateSession(sessionId);
       if (actor) {
         const { database, clock } = c.get("deps");
-        const eventId = await goOffline(database.db, actor.orgId, actor.userId, clock.now());
-        if (eventId) await publishEvents(database, actor.orgId, [eventId]);
+        await commit(database, actor.orgId, (db) => goOffline(db, actor.orgId, actor.userId, clock.now()));
       }
     }
     writeSessionCookie(c, auth, "", 0);
@@ -126,8 +125,7 @@ export function authRoutes(auth: Auth) {
     await db.update(sessions).set({ orgId }).where(eq(sessions.id, sessionId));
     // Starting work in an organization brings an offline agent online (signing out reverses it).
     if (actor.status === "offline") {
-      const { eventId } = await changeStatus(db, actor, actor.userId, "online", c.get("deps").clock.now());
-      if (eventId) await publishEvents(c.get("deps").database, orgId, [eventId]);
+      await commit(c.get("deps").database, orgId, (db) => changeStatus(db, actor, actor.userId, "online", c.get("deps").clock.now()));
     }
     return redirect(c, safeNext(c.req.valid("form").next) ?? "/inbox");
   });

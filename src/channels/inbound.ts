@@ -7,7 +7,8 @@ import { fixedStatement, inOrder, type Database } from "@db/client";
 import { attachments, contactIdentities, conversations, messages, webhookDeliveries, type DeliveryState } from "@db/schema";
 import type { Deps } from "../context";
 import { appendInboundDeliveries, ingestInbound, type Appended, type Inbound } from "../inbox/customer-messages";
-import { publishEvents, recordEvent } from "../realtime/events";
+import { commit } from "../realtime/changes";
+import { recordEvent } from "../realtime/events";
 import { storageFor, storeBytes } from "../media/storage";
 import { accountOf } from "./accounts";
 import { adaptersFor } from "./adapters";
@@ -80,11 +81,9 @@ export async function processStored(deps: Deps, deliveryId: number, account: Cha
   const [only] = events;
   if (events.length === 1 && only.type === "message" && !only.media) {
     try {
-      const change = await applyAppending(deps, deliveryId, inboundOf(account, only, only.contactName));
-      if (change) {
-        if (!change.duplicate) await publishEvents(deps.database, account.orgId, change.eventIds);
-        return;
-      }
+      // A duplicate reports no events: nothing is published.
+      const change = await commit(deps.database, account.orgId, () => applyAppending(deps, deliveryId, inboundOf(account, only, only.contactName)));
+      if (change) return;
     } catch (e) {
       deps.log.warn("webhook could not be applied at once; processing it on its own", { channelId: account.id, deliveryId, error: e instanceof Error ? e.message : String(e) });
     }
@@ -199,14 +198,13 @@ async function storeInboundMessage(deps: Deps, account: ChannelAccount, event: I
   }
   const input = inboundOf(account, event, event.contactName || (await profileName(deps, account, event.externalId)));
   // A message is ingestInbound's own statement (or transaction); a file adds its attachment.
-  const change = !file ? await ingestInbound(db, input) : await db.transaction(async (tx) => {
+  await commit(deps.database, account.orgId, (db) => (!file ? ingestInbound(db, input) : db.transaction(async (tx) => {
     const result = await ingestInbound(tx, input);
     if (result.duplicate || !result.messageId) return result;
     const [conversation] = await tx.select({ contactId: conversations.contactId }).from(conversations).where(eq(conversations.id, result.conversationId));
     await tx.insert(attachments).values({ orgId: account.orgId, messageId: result.messageId, contactId: conversation.contactId, ...file, createdAt: event.at });
     return result;
-  });
-  if (!change.duplicate) await publishEvents(deps.database, account.orgId, change.eventIds);
+  })));
 }
 
 function inboundOf(account: ChannelAccount, event: InboundMessage, contactName: string): Inbound {
@@ -292,11 +290,11 @@ export async function applyStatus(database: Database, account: ChannelAccount, s
     lower: `{${lower.join(",")}}`,
   };
   for (let tries = 0; tries < 3; tries++) {
-    const [row] = await applyStatusStatement(database.db, values);
-    if (row.event_id !== null) {
-      await publishEvents(database, account.orgId, [Number(row.event_id)]);
-      return "applied";
-    }
+    const { row } = await commit(database, account.orgId, async (db) => {
+      const [row] = await applyStatusStatement(db, values);
+      return { eventId: row.event_id === null ? null : Number(row.event_id), row };
+    });
+    if (row.event_id !== null) return "applied";
     if (!row.known) return "unknown";
     // The update ran while the send was being recorded (its provider id not yet committed) and
     // the row now qualifies: apply it again rather than calling a live status stale.
@@ -333,7 +331,7 @@ const applyStatusStatement = fixedStatement<{ event_id: number | null; known: bo
 /** Messenger's "delivered/read up to" receipts: every earlier reply to that customer moves up. */
 async function applyWatermark(database: Database, account: ChannelAccount, mark: InboundWatermark) {
   const lower: DeliveryState[] = mark.status === "read" ? ["sent", "delivered"] : ["sent"];
-  const eventIds = await database.db.transaction(async (tx) => {
+  await commit(database, account.orgId, (db) => db.transaction(async (tx) => {
     const updated = await tx
       .update(messages)
       .set({
@@ -363,6 +361,5 @@ async function applyWatermark(database: Database, account: ChannelAccount, mark:
       ids.push(await recordEvent(tx, { orgId: account.orgId, type: "delivery_changed", conversationId: m.conversationId, data: { messageId: m.id, delivery: mark.status }, createdAt: mark.at }));
     }
     return ids;
-  });
-  await publishEvents(database, account.orgId, eventIds);
+  }));
 }

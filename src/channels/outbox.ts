@@ -9,7 +9,8 @@ import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, sql } from "driz
 import type { Database } from "@db/client";
 import { attachments, channels, contactIdentities, contacts, conversations, messages, outbox } from "@db/schema";
 import type { Deps } from "../context";
-import { publishEvents, recordEvent } from "../realtime/events";
+import { commit } from "../realtime/changes";
+import { recordEvent } from "../realtime/events";
 import { storageFor } from "../media/storage";
 import { accountOf } from "./accounts";
 import { adaptersFor } from "./adapters";
@@ -244,7 +245,8 @@ export class OutboxWorker {
   ) {
     const database: Database = this.deps.database;
     const now = this.deps.clock.now();
-    const change = await database.db.transaction(async (tx) => {
+    // Only the message knows its organization.
+    await commit<{ orgId: number; eventId: number } | null>(database, (change) => change.orgId, (db) => db.transaction(async (tx) => {
       const done = await tx
         .update(outbox)
         .set({ doneAt: now, lockedUntil: null, lastError: result.outcome === "failed" ? `${result.code}: ${result.text}`.slice(0, 500) : null })
@@ -289,7 +291,6 @@ export class OutboxWorker {
         createdAt: now,
       });
       return { orgId: message.orgId, eventId };
-    });
-    if (change) await publishEvents(database, change.orgId, [change.eventId]);
+    }));
   }
 }

@@ -9,7 +9,7 @@ import type { DbOrTx } from "@db/client";
 import type { AppEnv } from "../context";
 import { SUPPORT_EXTERNAL_ID } from "../admin/organizations";
 import { ingestInbound } from "../inbox/customer-messages";
-import { publishEvents } from "../realtime/events";
+import { commit } from "../realtime/changes";
 import { sameSecret } from "./secrets";
 
 /** Kanal's operators write to an organization: the message lands in its support conversation. */
@@ -47,9 +47,8 @@ export function supportRoutes() {
     const parsed = messageSchema.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return c.json({ error: "invalid", issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) }, 400);
     const { database, clock } = c.get("deps");
-    const change = await messageFromKanal(database.db, parsed.data.orgId, parsed.data.text, clock.now());
+    const change = await commit(database, parsed.data.orgId, (db) => messageFromKanal(db, parsed.data.orgId, parsed.data.text, clock.now()));
     if (!change) return c.json({ error: "no such organization" }, 404);
-    await publishEvents(database, parsed.data.orgId, change.eventIds);
     return c.json({ conversationId: change.conversationId, messageId: change.messageId }, 201);
   });
 

@@ -4,7 +4,8 @@
 import { and, eq, gt, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Database } from "@db/client";
 import { channels, conversations, type ChannelKind, type MessageKind } from "@db/schema";
-import { publishEvents, recordEvent } from "../realtime/events";
+import { commit } from "../realtime/changes";
+import { recordEvent } from "../realtime/events";
 import { capabilities } from "./capabilities";
 
 export type ReplyWindow =
@@ -70,8 +71,7 @@ export async function refreshReplyWindows(database: Database, now: Date, tickMs 
       ),
     );
   for (const c of closed) {
-    const id = await recordEvent(db, { orgId: c.orgId, type: "window_closed", conversationId: c.id, createdAt: now });
-    await publishEvents(database, c.orgId, [id]);
+    await commit(database, c.orgId, (db) => recordEvent(db, { orgId: c.orgId, type: "window_closed", conversationId: c.id, createdAt: now }));
   }
   return closed.length;
 }

@@ -4,7 +4,8 @@ import { and, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database, DbOrTx } from "@db/client";
 import { rows } from "@db/client";
 import { agentDailyStats, channels, organizations } from "@db/schema";
-import { publishEvents, recordEvent } from "../realtime/events";
+import { commit } from "../realtime/changes";
+import { recordEvent } from "../realtime/events";
 
 /** Midnight today (and tomorrow) in the organization's time zone, as instants, and the local date. */
 export function todayIn(timeZone: string, now: Date): { day: string; start: Date; end: Date } {
@@ -116,8 +117,7 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
 export async function refreshAllStats(database: Database, now: Date) {
   const orgs = await database.db.select({ id: organizations.id, timezone: organizations.timezone }).from(organizations);
   for (const org of orgs) {
-    const eventId = await refreshOrganizationStats(database.db, org.id, org.timezone, now);
-    await publishEvents(database, org.id, [eventId]);
+    await commit(database, org.id, (db) => refreshOrganizationStats(db, org.id, org.timezone, now));
   }
 }
 

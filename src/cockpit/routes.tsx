@@ -4,7 +4,7 @@ import { z } from "zod";
 import { agentStatuses } from "@db/schema";
 import type { AppEnv } from "../context";
 import { validForm } from "../forms";
-import { publishEvents } from "../realtime/events";
+import { commit } from "../realtime/changes";
 import { flash, redirect, render, takeFlash, ui } from "../web";
 import { CockpitPage } from "../../views/cockpit/page";
 import { boardQuery, cockpitRows, scopeChoices } from "./board";
@@ -26,8 +26,7 @@ export function cockpitRoutes() {
     const { database, clock } = c.get("deps");
     const actor = c.get("actor")!;
     try {
-      const { eventId } = await changeStatus(database.db, actor, userId, status, clock.now());
-      if (eventId) await publishEvents(database, actor.orgId, [eventId]);
+      await commit(database, actor.orgId, (db) => changeStatus(db, actor, userId, status, clock.now()));
     } catch (e) {
       if (!(e instanceof StatusChangeRefused)) throw e;
       if (e.reason === "not_found") return c.notFound();

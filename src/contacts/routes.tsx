@@ -5,7 +5,7 @@ import type { AppEnv } from "../context";
 import { decodeCursor } from "../admin/pagination";
 import { flash, isHtmx, redirect, render, takeFlash, ui } from "../web";
 import { validForm, validQuery } from "../forms";
-import { publishEvents } from "../realtime/events";
+import { commit } from "../realtime/changes";
 import { ConversationRuleBroken } from "../inbox/changes";
 import { startConversation } from "../inbox/opening";
 import { ContactPage, ContactRows, ContactsPage } from "../../views/contacts/page";
@@ -36,8 +36,7 @@ export function contactsRoutes() {
     const actor = c.get("actor")!;
     const contactId = Number(c.req.param("id"));
     try {
-      const started = await startConversation(database.db, actor, { contactId, channelId: c.req.valid("form").channelId }, clock.now());
-      await publishEvents(database, actor.orgId, started.eventIds);
+      const started = await commit(database, actor.orgId, (db) => startConversation(db, actor, { contactId, channelId: c.req.valid("form").channelId }, clock.now()));
       return redirect(c, `/inbox/${started.conversationId}?tab=assigned`);
     } catch (e) {
       if (!(e instanceof ConversationRuleBroken)) throw e;

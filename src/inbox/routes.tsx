@@ -10,7 +10,7 @@ import { refusalText } from "../media/refusals";
 import { pendingUploads, UploadRefused } from "../media/uploads";
 import { shareFromFileBox } from "../media/file-box";
 import type { MessageKey } from "../i18n";
-import { publishEvents } from "../realtime/events";
+import { commit } from "../realtime/changes";
 import { isHtmx, redirect, render, ui, type Ctx } from "../web";
 import { inboxHref } from "../../views/inbox/links";
 import { ConversationRows } from "../../views/inbox/list";
@@ -143,8 +143,7 @@ async function afterAction(c: Ctx, conversationId: number, draft?: Draft, status
 /** Runs a lifecycle change, publishes its events after commit, and answers with the thread. */
 async function act(c: Ctx, conversationId: number, change: () => Promise<Change>, draftOnError?: string) {
   try {
-    const done = await change();
-    await publishEvents(c.get("deps").database, c.get("actor")!.orgId, done.eventIds);
+    await commit(c.get("deps").database, c.get("actor")!.orgId, change);
     return afterAction(c, conversationId);
   } catch (e) {
     if (!(e instanceof ConversationRuleBroken)) throw e;
@@ -172,8 +171,7 @@ async function replyWithAttachments(c: Ctx, input: { body: string; as: "reply" |
   };
   if (input.as === "note") return draftWith(t("media.error.notesNoFiles"));
   try {
-    const done = await replyWithFiles(database.db, actor, conversationIdOf(c), { body: input.body, attachmentIds: input.attachmentIds, voiceIds: input.voiceIds }, clock.now());
-    await publishEvents(database, actor.orgId, done.eventIds);
+    await commit(database, actor.orgId, (db) => replyWithFiles(db, actor, conversationIdOf(c), { body: input.body, attachmentIds: input.attachmentIds, voiceIds: input.voiceIds }, clock.now()));
     return afterAction(c, conversationIdOf(c));
   } catch (e) {
     if (e instanceof FilesRefused) return draftWith(e.refused.map((r) => refusalText(t, c.get("locale"), r.refusal, r.filename, r.size)).join(" "));
@@ -283,8 +281,7 @@ export function inboxRoutes() {
     const { database, clock } = c.get("deps");
     const actor = c.get("actor")!;
     try {
-      const done = await reactivateConversation(database.db, actor, conversationIdOf(c), clock.now());
-      await publishEvents(database, actor.orgId, done.eventIds);
+      const done = await commit(database, actor.orgId, (db) => reactivateConversation(db, actor, conversationIdOf(c), clock.now()));
       const to = `/inbox/${done.conversationId}?tab=assigned`;
       return isHtmx(c) ? c.body(null, 200, { "HX-Redirect": to }) : redirect(c, to);
     } catch (e) {
@@ -299,8 +296,7 @@ export function inboxRoutes() {
     const actor = c.get("actor")!;
     const messageId = Number(c.req.param("messageId"));
     try {
-      const done = await retryMessage(database.db, actor, conversationIdOf(c), messageId, clock.now());
-      await publishEvents(database, actor.orgId, done.eventIds);
+      await commit(database, actor.orgId, (db) => retryMessage(db, actor, conversationIdOf(c), messageId, clock.now()));
     } catch (e) {
       if (!(e instanceof ConversationRuleBroken)) throw e;
       if (e.reason === "not_found") return c.notFound();

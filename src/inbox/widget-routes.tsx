@@ -2,10 +2,11 @@
 // htmx swaps the widget that changed; plain form posts return to the conversation.
 import { Hono } from "hono";
 import { z } from "zod";
+import type { Db } from "@db/client";
 import type { AppEnv } from "../context";
 import { fieldErrors, formValues } from "../forms";
 import { addNote, fieldDefinitions, profileSchema, toProfileUpdate, updateProfile } from "../contacts/profile";
-import { publishEvents } from "../realtime/events";
+import { commit } from "../realtime/changes";
 import { isHtmx, redirect, render, ui, type Ctx } from "../web";
 import { NotesWidget, ProfileWidget, TagsWidget, type WidgetState } from "../../views/inbox/widgets";
 import { tagConversation, TaggingRefused, untagConversation } from "./tagging";
@@ -26,8 +27,9 @@ async function answer(c: Ctx, widget: "profile" | "tags" | "notes", state: Widge
   return render(c, html, status);
 }
 
-async function publish(c: Ctx, eventId: number | null) {
-  if (eventId) await publishEvents(c.get("deps").database, c.get("actor")!.orgId, [eventId]);
+/** A widget's change, committed through the one after-commit seam. */
+function change(c: Ctx, work: (db: Db) => Promise<number | null>) {
+  return commit(c.get("deps").database, c.get("actor")!.orgId, work);
 }
 
 export function widgetRoutes() {
@@ -42,7 +44,7 @@ export function widgetRoutes() {
     const defs = await fieldDefinitions(database.db, actor.orgId);
     const parsed = profileSchema(defs).safeParse(body);
     if (!parsed.success) return answer(c, "profile", { profile: { values: body, errors: fieldErrors(parsed.error, c.get("t")) } }, 422);
-    await publish(c, await updateProfile(database.db, actor, data.contact.id, toProfileUpdate(parsed.data, defs), clock.now()));
+    await change(c, (db) => updateProfile(db, actor, data.contact.id, toProfileUpdate(parsed.data, defs), clock.now()));
     return answer(c, "profile", { profile: undefined });
   });
 
@@ -51,7 +53,7 @@ export function widgetRoutes() {
     if (!parsed.success) return answer(c, "tags", { tagError: c.get("t")("validation.invalid") }, 422);
     const { database, clock } = c.get("deps");
     try {
-      await publish(c, await tagConversation(database.db, c.get("actor")!, idOf(c), "tagId" in parsed.data ? { id: parsed.data.tagId } : { name: parsed.data.name }, clock.now()));
+      await change(c, (db) => tagConversation(db, c.get("actor")!, idOf(c), "tagId" in parsed.data ? { id: parsed.data.tagId } : { name: parsed.data.name }, clock.now()));
     } catch (e) {
       if (!(e instanceof TaggingRefused)) throw e;
       if (e.reason === "not_found") return c.notFound();
@@ -63,7 +65,7 @@ export function widgetRoutes() {
   app.post("/:id{[0-9]+}/tags/:tagId{[0-9]+}/remove", async (c) => {
     const { database, clock } = c.get("deps");
     try {
-      await publish(c, await untagConversation(database.db, c.get("actor")!, idOf(c), Number(c.req.param("tagId")), clock.now()));
+      await change(c, (db) => untagConversation(db, c.get("actor")!, idOf(c), Number(c.req.param("tagId")), clock.now()));
     } catch (e) {
       if (e instanceof TaggingRefused) return c.notFound();
       throw e;
@@ -79,7 +81,7 @@ export function widgetRoutes() {
     const { database, clock } = c.get("deps");
     const data = await widgetData(database.db, actor, idOf(c));
     if (!data) return c.notFound();
-    await publish(c, await addNote(database.db, actor, data.contact.id, idOf(c), parsed.data.body, clock.now()));
+    await change(c, (db) => addNote(db, actor, data.contact.id, idOf(c), parsed.data.body, clock.now()));
     return answer(c, "notes");
   });
 

@@ -3,7 +3,7 @@
 // the contact's file box.
 import { Hono } from "hono";
 import type { AppEnv } from "../context";
-import { publishEvents } from "../realtime/events";
+import { commit } from "../realtime/changes";
 import { flash, isHtmx, redirect, render, ui, type Ctx } from "../web";
 import { FileBoxWidget, GalleryItems } from "../../views/media/attachments";
 import { refusalText } from "./refusals";
@@ -93,8 +93,7 @@ export function mediaRoutes() {
     const incoming = multipart ? await incomingFromForm(c) : incomingOf(c);
     try {
       if (!incoming) throw new UploadRefused({ reason: "empty" });
-      const added = await addToFileBox(database.db, storageFor(config), actor, conv.contactId, incoming, clock.now());
-      await publishEvents(database, actor.orgId, [added.eventId]);
+      await commit(database, actor.orgId, (db) => addToFileBox(db, storageFor(config), actor, conv.contactId, incoming, clock.now()));
     } catch (e) {
       if (!(e instanceof UploadRefused)) throw e;
       const text = refusalText(c.get("t"), c.get("locale"), e.problem, e.filename || incoming?.filename || "", incoming?.declaredSize);
@@ -114,7 +113,7 @@ export function mediaRoutes() {
     const conv = await conversationChannel(database.db, actor, idOf(c));
     if (!conv) return c.notFound();
     try {
-      await publishEvents(database, actor.orgId, [await removeFromFileBox(database.db, storageFor(config), actor, conv.contactId, idOf(c, "fileId"), clock.now())]);
+      await commit(database, actor.orgId, (db) => removeFromFileBox(db, storageFor(config), actor, conv.contactId, idOf(c, "fileId"), clock.now()));
     } catch (e) {
       if (!(e instanceof UploadRefused)) throw e;
       return c.notFound();

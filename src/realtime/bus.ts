@@ -4,7 +4,8 @@ import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Database } from "@db/client";
 import { events } from "@db/schema";
 import type { Logger } from "../log";
-import { EVENTS_CHANNEL, onPublished } from "./events";
+import { onCommitted } from "./changes";
+import { EVENTS_CHANNEL } from "./events";
 
 export type LiveEvent = typeof events.$inferSelect;
 type Subscriber = (batch: LiveEvent[]) => void;
@@ -36,7 +37,7 @@ export class EventBus {
   ) {
     // This process's own changes reach its observers and live streams at once, not after the
     // NOTIFY round trip (a commit, a flush and up to the notifier's spacing).
-    onPublished(database, (orgId, ids) => {
+    onCommitted(database, (orgId, ids) => {
       if (this.#sentHere.size > SENT_HERE) this.#sentHere.clear();
       for (const id of ids) this.#sentHere.add(id);
       this.#changed(orgId, ids);

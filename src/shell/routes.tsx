@@ -10,7 +10,7 @@ import { requireActor } from "../auth/middleware";
 import { changeStatus } from "../cockpit/statuses";
 import { checkHealth } from "./health";
 import { field, validForm } from "../forms";
-import { publishEvents } from "../realtime/events";
+import { commit } from "../realtime/changes";
 import { StatusSwitch } from "../../views/layout";
 import { cookieDefaults, flash, isHtmx, LOCALE_COOKIE, redirect, render, setLocale, ui } from "../web";
 
@@ -54,8 +54,7 @@ export function shellRoutes() {
     const actor = c.get("actor")!;
     const { database, clock } = c.get("deps");
     const { status } = c.req.valid("form");
-    const { eventId } = await changeStatus(database.db, actor, actor.userId, status, clock.now());
-    if (eventId) await publishEvents(database, actor.orgId, [eventId]);
+    await commit(database, actor.orgId, (db) => changeStatus(db, actor, actor.userId, status, clock.now()));
     c.set("actor", { ...actor, status });
     if (isHtmx(c)) return render(c, <StatusSwitch ui={ui(c)} />);
     return redirect(c, c.req.header("referer") ? new URL(c.req.header("referer")!).pathname : "/inbox");

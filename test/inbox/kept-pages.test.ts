@@ -3,13 +3,14 @@
 // every viewer's own unread markers on the shared rows.
 import { describe, expect, it } from "bun:test";
 import { eq } from "drizzle-orm";
+import type { Db } from "@db/client";
 import { channels, closingMessages, contacts, conversations, users } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { actorFor } from "../../src/auth/accounts";
 import { assignConversation } from "../../src/inbox/assignment";
 import { closeConversation } from "../../src/inbox/closing";
 import { ingestInbound } from "../../src/inbox/customer-messages";
-import { publishEvents } from "../../src/realtime/events";
+import { commit } from "../../src/realtime/changes";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp();
@@ -19,9 +20,8 @@ async function setup() {
   const [channel] = await t.db.insert(channels).values({ orgId: w.orgId, kind: "whatsapp", name: "WA", webhookKey: newWebhookKey() }).returning();
   const admin = (await actorFor(t.db, w.admin.id, w.orgId))!;
   const inbound = async (externalId: string, body: string, publish = true) => {
-    const change = await ingestInbound(t.db, { orgId: w.orgId, channelId: channel.id, externalId, contactName: `Contact ${externalId}`, body, providerMessageId: crypto.randomUUID(), at: t.clock.now() });
-    if (publish) await publishEvents(t.database, w.orgId, change.eventIds);
-    return change;
+    const change = (db: Db) => ingestInbound(db, { orgId: w.orgId, channelId: channel.id, externalId, contactName: `Contact ${externalId}`, body, providerMessageId: crypto.randomUUID(), at: t.clock.now() });
+    return publish ? commit(t.database, w.orgId, change) : change(t.db);
   };
   /** A conversation written straight into the table, with no event: a kept page does not show it. */
   const unannounced = async (name: string) => {
@@ -63,15 +63,13 @@ describe("kept inbox pages", () => {
     expect(open).toContain("Sessiz Kişi");
 
     // Assigned: out of Open, into Assigned.
-    const assigned = await assignConversation(t.db, admin, first.conversationId, { userId: w.agent.id }, t.clock.now());
-    await publishEvents(t.database, w.orgId, assigned.eventIds);
+    await commit(t.database, w.orgId, (db) => assignConversation(db, admin, first.conversationId, { userId: w.agent.id }, t.clock.now()));
     expect(rowOf((await adminPage.html("/inbox?tab=open")).text, first.conversationId)).toBeNull();
     expect(rowOf((await adminPage.html("/inbox?tab=assigned")).text, first.conversationId)).toContain("Okan");
 
     // Closed: out of Assigned, into Closed.
     const [closing] = await t.db.select().from(closingMessages).where(eq(closingMessages.orgId, w.orgId));
-    const closed = await closeConversation(t.db, admin, first.conversationId, closing.id, "en", t.clock.now());
-    await publishEvents(t.database, w.orgId, closed.eventIds);
+    await commit(t.database, w.orgId, (db) => closeConversation(db, admin, first.conversationId, closing.id, "en", t.clock.now()));
     expect(rowOf((await adminPage.html("/inbox?tab=assigned")).text, first.conversationId)).toBeNull();
     expect(rowOf((await adminPage.html("/inbox?tab=closed")).text, first.conversationId)).not.toBeNull();
   });
@@ -110,8 +108,7 @@ describe("kept inbox pages", () => {
   it("reads the rows again when the roster changes: an assignee renamed shows under the new name", async () => {
     const { w, admin, inbound, adminPage } = await setup();
     const { conversationId } = await inbound("905550000431", "merhaba");
-    const assigned = await assignConversation(t.db, admin, conversationId, { userId: w.agent.id }, t.clock.now());
-    await publishEvents(t.database, w.orgId, assigned.eventIds);
+    await commit(t.database, w.orgId, (db) => assignConversation(db, admin, conversationId, { userId: w.agent.id }, t.clock.now()));
     expect(rowOf((await adminPage.html("/inbox?tab=assigned")).text, conversationId)).not.toContain("Okan Yeniden");
     // Straight into the table, with no event: the roster_version trigger alone tells.
     await t.db.update(users).set({ name: "Okan Yeniden" }).where(eq(users.id, w.agent.id));

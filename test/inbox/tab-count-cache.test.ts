@@ -9,7 +9,7 @@ import { assignConversation } from "../../src/inbox/assignment";
 import { closeConversation } from "../../src/inbox/closing";
 import { ingestInbound } from "../../src/inbox/customer-messages";
 import { joinConversation } from "../../src/inbox/joining";
-import { publishEvents } from "../../src/realtime/events";
+import { commit } from "../../src/realtime/changes";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp();
@@ -20,9 +20,7 @@ async function setup() {
   const admin = (await actorFor(t.db, w.admin.id, w.orgId))!;
   const agent = (await actorFor(t.db, w.agent.id, w.orgId))!;
   const inbound = async (externalId: string, body: string) => {
-    const change = await ingestInbound(t.db, { orgId: w.orgId, channelId: channel.id, externalId, contactName: `Contact ${externalId}`, body, providerMessageId: crypto.randomUUID(), at: t.clock.now() });
-    await publishEvents(t.database, w.orgId, change.eventIds);
-    return change;
+    return commit(t.database, w.orgId, (db) => ingestInbound(db, { orgId: w.orgId, channelId: channel.id, externalId, contactName: `Contact ${externalId}`, body, providerMessageId: crypto.randomUUID(), at: t.clock.now() }));
   };
   /** A conversation written straight into the table, with no event: the kept counts cannot know of it. */
   const unannounced = async () => {
@@ -47,12 +45,10 @@ describe("kept tab counts", () => {
     expect(await counts()).toEqual({ open: 2, assigned: 0, closed: 0, all: 2 });
     await inbound("905550000302", "selam");
     expect(await counts()).toEqual({ open: 3, assigned: 0, closed: 0, all: 3 });
-    const assigned = await assignConversation(t.db, admin, first.conversationId, { userId: w.agent.id }, t.clock.now());
-    await publishEvents(t.database, w.orgId, assigned.eventIds);
+    await commit(t.database, w.orgId, (db) => assignConversation(db, admin, first.conversationId, { userId: w.agent.id }, t.clock.now()));
     expect(await counts()).toEqual({ open: 2, assigned: 1, closed: 0, all: 3 });
     const [closing] = await t.db.select().from(closingMessages).where(eq(closingMessages.orgId, w.orgId));
-    const closed = await closeConversation(t.db, agent, first.conversationId, closing.id, "en", t.clock.now());
-    await publishEvents(t.database, w.orgId, closed.eventIds);
+    await commit(t.database, w.orgId, (db) => closeConversation(db, agent, first.conversationId, closing.id, "en", t.clock.now()));
     expect(await counts()).toEqual({ open: 2, assigned: 0, closed: 1, all: 3 });
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "bun:test";
 import { channels } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { ingestInbound } from "../../src/inbox/customer-messages";
-import { publishEvents } from "../../src/realtime/events";
+import { commit } from "../../src/realtime/changes";
 import { openPostgres } from "@db/client";
 import { createApp } from "../../src/app";
 import { Client, useTestApp } from "../support/app";
@@ -27,8 +27,8 @@ describe("live updates over SSE", () => {
     const early = await ingestInbound(t.db, { orgId: w.orgId, channelId: channel.id, externalId: "905550001001", contactName: "Early Id", body: "first id", providerMessageId: "ooo-1", at: t.clock.now() });
     const late = await ingestInbound(t.db, { orgId: w.orgId, channelId: channel.id, externalId: "905550001002", contactName: "Later Id", body: "second id", providerMessageId: "ooo-2", at: t.clock.now() });
     // The larger ids reach the stream first, as when their transaction committed first.
-    await publishEvents(t.database, w.orgId, late.eventIds);
-    await publishEvents(t.database, w.orgId, early.eventIds);
+    await commit(t.database, w.orgId, async () => late);
+    await commit(t.database, w.orgId, async () => early);
     // Each notification's rows are read on a pooled connection: either batch may render first.
     const seen = { early: false, later: false };
     const got = await readSse(stream, (m) => {
@@ -89,8 +89,7 @@ describe("live updates over SSE", () => {
     const [channel] = await t.db.insert(channels).values({ orgId: w.orgId, kind: "whatsapp", name: "WA", webhookKey: newWebhookKey() }).returning();
     await t.app.runtime.bus.start();
     const inbound = async (externalId: string, contactName: string) => {
-      const change = await ingestInbound(t.db, { orgId: w.orgId, channelId: channel.id, externalId, contactName, body: "merhaba", providerMessageId: crypto.randomUUID(), at: t.clock.now() });
-      await publishEvents(t.database, w.orgId, change.eventIds);
+      await commit(t.database, w.orgId, (db) => ingestInbound(db, { orgId: w.orgId, channelId: channel.id, externalId, contactName, body: "merhaba", providerMessageId: crypto.randomUUID(), at: t.clock.now() }));
     };
     await inbound("905550002001", "Drawn Already");
     const agent = await t.signIn(w.agent.email, w.orgId);
@@ -169,8 +168,7 @@ describe("live updates over SSE", () => {
       const agent = new Client(app);
       agent.cookies = (await t.signIn(w.agent.email, w.orgId)).cookies;
       const stream = await openStream(agent, "/events?view=inbox&tab=open");
-      const change = await ingestInbound(t.db, { orgId: w.orgId, channelId: channel.id, externalId: "905550003001", contactName: "Heard Here", body: "no notify", providerMessageId: "local-1", at: t.clock.now() });
-      await publishEvents(database, w.orgId, change.eventIds);
+      await commit(database, w.orgId, (db) => ingestInbound(db, { orgId: w.orgId, channelId: channel.id, externalId: "905550003001", contactName: "Heard Here", body: "no notify", providerMessageId: "local-1", at: t.clock.now() }));
       // Both of its events (the conversation and the message), so nothing is still drawing when the test ends.
       let heard = 0;
       const got = await readSse(stream, (m) => m.data.includes("Heard Here") && ++heard === 2);

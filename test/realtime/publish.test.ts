@@ -1,6 +1,7 @@
-// Publishing events: one NOTIFY in flight per process; what is published meanwhile goes out together.
+// Publishing a change's events: one NOTIFY in flight per process; what is published meanwhile goes out together.
 import { describe, expect, it } from "bun:test";
-import { EVENTS_CHANNEL, onPublished, publishEvents } from "../../src/realtime/events";
+import { commit, onCommitted } from "../../src/realtime/changes";
+import { EVENTS_CHANNEL } from "../../src/realtime/events";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp();
@@ -21,8 +22,8 @@ describe("publishing events", () => {
     const heard = await listening();
     try {
       const woken: number[] = [];
-      const stopWaking = onPublished(t.database, (orgId) => woken.push(orgId));
-      await Promise.all(Array.from({ length: 30 }, (_, i) => publishEvents(t.database, i % 2 ? 7001 : 7002, [100 + i])));
+      const stopWaking = onCommitted(t.database, (orgId) => woken.push(orgId));
+      await Promise.all(Array.from({ length: 30 }, (_, i) => commit(t.database, i % 2 ? 7001 : 7002, async () => [100 + i])));
       stopWaking();
       await until(() => heard.payloads.flatMap((p) => p.ids).length >= 30);
       // This process's own listeners are told at once, each time.
@@ -43,7 +44,7 @@ describe("publishing events", () => {
     const heard = await listening();
     try {
       const ids = Array.from({ length: 1_000 }, (_, i) => 1_000_000_000 + i);
-      await publishEvents(t.database, 7003, ids);
+      await commit(t.database, 7003, async () => ids);
       const mine = () => heard.payloads.filter((p) => p.orgId === 7003);
       await until(() => mine().flatMap((p) => p.ids).length >= ids.length);
       // The three go out at once, on pooled connections: in any order.

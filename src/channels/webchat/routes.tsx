@@ -7,7 +7,7 @@ import { z } from "zod";
 import { channels, events, organizations } from "@db/schema";
 import type { AppEnv } from "../../context";
 import type { EventBus, LiveEvent } from "../../realtime/bus";
-import { publishEvents } from "../../realtime/events";
+import { commit } from "../../realtime/changes";
 import { storageFor } from "../../media/storage";
 import { serveStored } from "../../media/serve";
 import { SeenEvents, sendInOrder } from "../../realtime/seen";
@@ -191,8 +191,8 @@ export function webchatRoutes(bus: EventBus) {
     if (input.name && input.email) {
       const budget = perVisitor.hit(`${channel.id}:${visitorId}`, clock.now().getTime());
       if (!budget.ok) return tooMany(c, budget.retryAfter);
-      const { eventIds } = await introduceVisitor(database.db, channel, visitorId, { name: input.name, email: input.email }, clock.now());
-      await publishEvents(database, channel.orgId, eventIds);
+      const form = { name: input.name, email: input.email };
+      await commit(database, channel.orgId, (db) => introduceVisitor(db, channel, visitorId, form, clock.now()));
     }
     const contact = await visitorContact(database.db, channel, visitorId);
     const rules = uploadRules(channel);
@@ -224,8 +224,7 @@ export function webchatRoutes(bus: EventBus) {
     const input = await jsonBody(c, messageSchema);
     if (!input) return c.json({ error: "invalid" }, 422);
     try {
-      const result = await visitorSays(database.db, c.get("channel"), c.get("visitorId"), input, clock.now());
-      await publishEvents(database, c.get("channel").orgId, result.eventIds);
+      const result = await commit(database, c.get("channel").orgId, (db) => visitorSays(db, c.get("channel"), c.get("visitorId"), input, clock.now()));
       return c.json({ message: result.message, duplicate: !result.message }, result.message ? 201 : 200);
     } catch (e) {
       return refusal(c, e);
@@ -245,15 +244,15 @@ export function webchatRoutes(bus: EventBus) {
     const fields = uploadSchema.safeParse(form ?? {});
     if (!(file instanceof File) || !fields.success) return c.json({ error: "invalid" }, 422);
     try {
-      const result = await visitorSendsFile(
-        database.db,
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const result = await commit(database, c.get("channel").orgId, (db) => visitorSendsFile(
+        db,
         storageFor(config),
         c.get("channel"),
         c.get("visitorId"),
-        { bytes: new Uint8Array(await file.arrayBuffer()), claimedMime: file.type, filename: file.name, voice: fields.data.voice === "1", durationMs: fields.data.durationMs, caption: fields.data.caption, clientId: fields.data.clientId },
+        { bytes, claimedMime: file.type, filename: file.name, voice: fields.data.voice === "1", durationMs: fields.data.durationMs, caption: fields.data.caption, clientId: fields.data.clientId },
         clock.now(),
-      );
-      await publishEvents(database, c.get("channel").orgId, result.eventIds);
+      ));
       return c.json({ message: result.message, duplicate: !result.message }, result.message ? 201 : 200);
     } catch (e) {
       return refusal(c, e);
@@ -275,8 +274,7 @@ export function webchatRoutes(bus: EventBus) {
     const { database, clock } = c.get("deps");
     const input = await jsonBody(c, seenSchema);
     if (!input) return c.json({ error: "invalid" }, 422);
-    const eventIds = await visitorSaw(database.db, c.get("channel"), c.get("visitorId"), input.upTo, clock.now());
-    await publishEvents(database, c.get("channel").orgId, eventIds);
+    await commit(database, c.get("channel").orgId, (db) => visitorSaw(db, c.get("channel"), c.get("visitorId"), input.upTo, clock.now()));
     return c.json({ ok: true });
   });
 

@@ -20,7 +20,7 @@ import { noFilters, type InboxFilters } from "../../../src/inbox/filters";
 import { countTabs, TabCountCache } from "../../../src/inbox/tab-counts";
 import { ingestInbound } from "../../../src/inbox/customer-messages";
 import { createLogger } from "../../../src/log";
-import { publishEvents } from "../../../src/realtime/events";
+import { commit } from "../../../src/realtime/changes";
 import { EventBus } from "../../../src/realtime/bus";
 import type { BenchCase, BenchContext } from "../harness";
 
@@ -214,8 +214,7 @@ export default {
     let written = 0;
     const write = async () => {
       const externalId = writers[written % writers.length];
-      const change = await ingestInbound(db, { orgId: data.orgId, channelId, externalId, contactName: `Bench ${externalId}`, body: `bench message ${written}`, providerMessageId: `bench-page-${written}`, at: new Date() });
-      await publishEvents(database, data.orgId, change.eventIds);
+      await commit(database, data.orgId, (db) => ingestInbound(db, { orgId: data.orgId, channelId, externalId, contactName: `Bench ${externalId}`, body: `bench message ${written}`, providerMessageId: `bench-page-${written}`, at: new Date() }));
       written++;
     };
     // Their conversations are opened first: the runs measure messages into open conversations, as
