@@ -93,7 +93,7 @@ class InboxLive implements LiveRenderer<InboxPage> {
     const readAt = reads.get(viewer.actor.userId);
     const unread = unreadBy(row.lastInboundAt, readAt);
     // Viewers who get the same fragments share one drawing of them, the same string (whose frame
-    // routes.ts then encodes once): with a thousand agents on the inbox, assembling a copy per agent
+    // the live stream then encodes once): with a thousand agents on the inbox, assembling a copy per agent
     // was most of the fan-out. The person counts only where the fragments are theirs alone.
     const own = restricted || viewer.conversationId === conversationId ? viewer.actor.userId : "";
     const alike = `${own}|${viewer.locale}|${viewer.actor.timezone}|${viewer.tab}|${viewer.search}|${viewer.filtered}|${unread}`;
@@ -141,7 +141,7 @@ class InboxLive implements LiveRenderer<InboxPage> {
 
   /**
    * The inbox's tab counts after an event that can move a conversation between tabs, or null.
-   * Sent apart from the rows (routes.ts writes them when ready): the rows reach every agent without
+   * Sent apart from the rows (the live stream writes them when ready): the rows reach every agent without
    * waiting for a read of the counts, or for an agent who sees only their own, a count of them.
    */
   later(event: LiveEvent, viewer: Viewer): Promise<string> | null {

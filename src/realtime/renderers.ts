@@ -79,7 +79,7 @@ export class LiveRenderers {
     const renderers = this.#renderers(event, viewer);
     if (renderers.length === 1) return renderers[0].render(event, viewer);
     const parts = await Promise.all(renderers.map((r) => r.render(event, viewer)));
-    // One part stays the very string shared with other viewers (routes.ts encodes it once).
+    // One part stays the very string shared with other viewers (the stream encodes its frame once).
     const drawn = parts.filter(Boolean);
     return drawn.length === 1 ? drawn[0] : drawn.join("");
   }
