@@ -11,36 +11,38 @@ import { useTestApp } from "../support/app";
 
 const t = useTestApp();
 
-/** What listeners registered on the seam hear, with each batch's rows as read the moment they heard it. */
-function listen() {
-  const heard: { orgId: number; ids: number[]; rows: Promise<number> }[] = [];
+type Heard = { orgId: number; ids: number[]; rows: Promise<number> }[];
+
+/** Runs `test` with a listener on the seam: what it hears, with each batch's rows as read the moment it heard them. */
+async function hearing(test: (heard: Heard) => Promise<void>) {
+  const heard: Heard = [];
   const stop = onCommitted(t.database, (orgId, ids) => {
     heard.push({ orgId, ids, rows: t.db.select({ id: events.id }).from(events).where(inArray(events.id, ids)).then((r) => r.length) });
   });
-  return { heard, stop };
+  try {
+    await test(heard);
+  } finally {
+    stop();
+  }
 }
 
 describe("the after-commit seam", () => {
   it("hands listeners the event ids of a committed change, whose rows are already there to read", async () => {
     const w = await t.world();
     const agent = (await actorFor(t.db, w.agent.id, w.orgId))!;
-    const { heard, stop } = listen();
-    try {
+    await hearing(async (heard) => {
       const done = await commit(t.database, w.orgId, (db) => changeStatus(db, agent, agent.userId, "break", t.clock.now()));
       expect(done.eventId).not.toBeNull();
       expect(heard.map(({ orgId, ids }) => ({ orgId, ids }))).toEqual([{ orgId: w.orgId, ids: [done.eventId!] }]);
       expect(await heard[0].rows).toBe(1);
-    } finally {
-      stop();
-    }
+    });
   });
 
   it("hands listeners nothing of a change that rolled back", async () => {
     const w = await t.world();
     const agent = (await actorFor(t.db, w.agent.id, w.orgId))!;
-    const { heard, stop } = listen();
     let written = 0;
-    try {
+    await hearing(async (heard) => {
       const refused = commit(t.database, w.orgId, (db) =>
         db.transaction(async (tx) => {
           written = await recordEvent(tx, { orgId: w.orgId, type: "status_changed", subjectUserId: agent.userId, data: { to: "break" }, createdAt: t.clock.now() });
@@ -53,28 +55,22 @@ describe("the after-commit seam", () => {
       expect(written).toBeGreaterThan(0);
       expect(await t.db.select().from(events).where(inArray(events.id, [written]))).toEqual([]);
       expect(heard).toEqual([]);
-    } finally {
-      stop();
-    }
+    });
   });
 
   it("publishes nothing for a change that changed nothing", async () => {
     const w = await t.world();
-    const { heard, stop } = listen();
-    try {
+    await hearing(async (heard) => {
       expect(await commit(t.database, w.orgId, async () => null)).toBeNull();
       expect(await commit(t.database, w.orgId, async () => ({ eventIds: [] }))).toEqual({ eventIds: [] });
       expect(await commit(t.database, w.orgId, async () => ({ eventId: null }))).toEqual({ eventId: null });
       expect(heard).toEqual([]);
-    } finally {
-      stop();
-    }
+    });
   });
 
   it("hears a route's change: the app's routes commit through the seam", async () => {
     const w = await t.world();
-    const { heard, stop } = listen();
-    try {
+    await hearing(async (heard) => {
       const agent = await t.signIn(w.agent.email, w.orgId);
       heard.length = 0;
       const res = await agent.post("/me/status", { status: "break" });
@@ -83,8 +79,6 @@ describe("the after-commit seam", () => {
       expect(row?.orgId).toBe(w.orgId);
       const [event] = await t.db.select().from(events).where(inArray(events.id, row.ids));
       expect(event).toMatchObject({ type: "status_changed", subjectUserId: w.agent.id, data: { to: "break" } });
-    } finally {
-      stop();
-    }
+    });
   });
 });
