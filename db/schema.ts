@@ -143,6 +143,24 @@ export const passwordTokens = pgTable("password_tokens", {
   createdAt: createdAt(),
 });
 
+/**
+ * An organization's invitation to someone who already has a Kanal account: it becomes a membership
+ * only when that person accepts it after signing in, so no organization can add another's user alone.
+ */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: id(),
+    orgId: orgId(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    role: text("role").$type<Role>().notNull(),
+    workgroupIds: jsonb("workgroup_ids").$type<number[]>().notNull().default([]),
+    invitedBy: text("invited_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("invitations_org_user_uq").on(t.orgId, t.userId), index("invitations_user_idx").on(t.userId)],
+);
+
 /** Failed sign-ins, counted per key (email, address) in a sliding window; shared by all processes. */
 export const loginAttempts = pgTable(
   "login_attempts",

@@ -9,7 +9,18 @@ import { EditUserPage, UserRows, UsersPage } from "../../views/admin/users";
 import type { Flash } from "../../views/ui";
 import { flash, isHtmx, redirect, render, saved, takeFlash, ui, type Ctx } from "../web";
 import { decodeCursor } from "./pagination";
-import { getMember, inviteMember, listMembers, MemberRuleBroken, newPasswordLink, setMemberActive, updateMember, workgroupChoices } from "./users";
+import {
+  getMember,
+  inviteMember,
+  listMembers,
+  MemberRuleBroken,
+  newPasswordLink,
+  pendingInvitations,
+  setMemberActive,
+  updateMember,
+  withdrawInvitation,
+  workgroupChoices,
+} from "./users";
 
 const inviteSchema = z.object({
   name: field.text(120),
@@ -17,7 +28,8 @@ const inviteSchema = z.object({
   role: z.enum(roles),
   workgroupIds: field.idList(),
 });
-const updateSchema = z.object({ name: field.text(120), role: z.enum(roles), workgroupIds: field.idList() });
+// The name is absent from the form when the account is shared with another organization.
+const updateSchema = z.object({ name: field.text(120).optional(), role: z.enum(roles), workgroupIds: field.idList() });
 
 function linkUrl(c: Ctx, token: string) {
   const base = c.get("deps").config.PUBLIC_URL ?? new URL(c.req.url).origin;
@@ -31,7 +43,11 @@ async function usersPage(
   const actor = c.get("actor")!;
   const db = c.get("deps").database.db;
   const search = (c.req.query("q") ?? "").trim().slice(0, 100);
-  const [list, workgroups] = await Promise.all([listMembers(db, actor.orgId, decodeCursor(c.req.query("after")), search || undefined), workgroupChoices(db, actor.orgId)]);
+  const [list, workgroups, invitations] = await Promise.all([
+    listMembers(db, actor.orgId, decodeCursor(c.req.query("after")), search || undefined),
+    workgroupChoices(db, actor.orgId),
+    pendingInvitations(db, actor.orgId),
+  ]);
   if (isHtmx(c) && c.req.method === "GET" && c.req.query("after")) {
     return render(c, <UserRows ui={ui(c)} rows={list.items} next={list.next} search={search} />);
   }
@@ -44,6 +60,7 @@ async function usersPage(
       search={search}
       form={opts.form ?? emptyForm({ role: "agent" })}
       workgroups={workgroups}
+      invitations={invitations}
       flash={opts.flash ?? takeFlash(c)}
       link={opts.link}
     />,
@@ -78,8 +95,8 @@ export function usersRoutes() {
       const t = c.get("t");
       try {
         const result = await inviteMember(database.db, c.get("actor")!, input, clock.now());
-        const link = result.token ? { text: t("users.invited", { name: result.name }), url: linkUrl(c, result.token) } : null;
-        return usersPage(c, { link, flash: link ? null : { kind: "ok", text: t("users.added", { name: result.name }) } });
+        if (result.kind === "invited") return usersPage(c, { flash: { kind: "ok", text: t("users.invitationSent", { email: result.email }) } });
+        return usersPage(c, { link: { text: t("users.invited", { name: result.name }), url: linkUrl(c, result.token) } });
       } catch (e) {
         if (!(e instanceof MemberRuleBroken)) throw e;
         const values = { name: input.name, email: input.email, role: input.role, workgroupIds: input.workgroupIds.map(String) };
@@ -87,6 +104,12 @@ export function usersRoutes() {
       }
     },
   );
+
+  app.post("/invitations/:id{[0-9]{1,15}}/withdraw", async (c) => {
+    if (!(await withdrawInvitation(c.get("deps").database.db, c.get("actor")!, Number(c.req.param("id"))))) return c.notFound();
+    flash(c, "ok", "common.saved");
+    return redirect(c, "/admin/users");
+  });
 
   app.get("/:userId", (c) => editPage(c, c.req.param("userId")));
 
@@ -103,7 +126,7 @@ export function usersRoutes() {
         if (!ok) return c.notFound();
       } catch (e) {
         if (!(e instanceof MemberRuleBroken)) throw e;
-        const values = { name: input.name, role: input.role, workgroupIds: input.workgroupIds.map(String) };
+        const values = { name: input.name ?? "", role: input.role, workgroupIds: input.workgroupIds.map(String) };
         return editPage(c, userId, { form: { values, errors: { [e.field]: t(e.reason) } }, status: 422 });
       }
       return saved(c, (message) => editPage(c, userId, { flash: message }), `/admin/users/${userId}`);

@@ -2,14 +2,14 @@
 import { and, asc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import { escapeLike } from "@db/like";
-import { memberships, sessions, users, workgroupMembers, workgroups, type Role } from "@db/schema";
+import { invitations, memberships, sessions, users, workgroupMembers, workgroups, type Role } from "@db/schema";
 import type { Actor } from "../context";
 import { findUserByEmail, issuePasswordLink, newUserId, normalizeEmail } from "../auth/accounts";
 import { recordEvent } from "../realtime/events";
 import { after, page, PAGE_SIZE, type Cursor } from "./pagination";
 
 export class MemberRuleBroken extends Error {
-  constructor(public field: string, public reason: "users.cannotDemoteSelf" | "users.alreadyMember" | "users.sharedAccount") {
+  constructor(public field: string, public reason: "users.cannotDemoteSelf" | "users.alreadyMember" | "users.sharedAccount" | "users.nameIsTheirs") {
     super(reason);
   }
 }
@@ -23,6 +23,11 @@ export interface MemberRow {
   active: boolean;
   pending: boolean;
   workgroups: { id: number; name: string }[];
+}
+
+/** Whether the account also belongs to another organization: then only its owner changes its profile. */
+function memberElsewhere(orgId: number, userId: string) {
+  return sql<boolean>`exists (select 1 from ${memberships} m where m.user_id = ${userId} and m.org_id <> ${orgId})`;
 }
 
 export async function listMembers(db: DbOrTx, orgId: number, cursor: Cursor | null, search?: string, limit = PAGE_SIZE) {
@@ -68,7 +73,7 @@ async function workgroupsOf(db: DbOrTx, orgId: number, userIds: string[]) {
   return map;
 }
 
-export async function getMember(db: DbOrTx, orgId: number, userId: string): Promise<MemberRow | null> {
+export async function getMember(db: DbOrTx, orgId: number, userId: string): Promise<(MemberRow & { shared: boolean }) | null> {
   const [row] = await db
     .select({
       userId: users.id,
@@ -78,6 +83,7 @@ export async function getMember(db: DbOrTx, orgId: number, userId: string): Prom
       status: memberships.status,
       active: memberships.active,
       pending: sql<boolean>`${users.passwordHash} is null`,
+      shared: memberElsewhere(orgId, userId),
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
@@ -112,34 +118,58 @@ export interface InviteInput {
   workgroupIds: number[];
 }
 
+export type InviteResult = { kind: "created"; userId: string; name: string; token: string } | { kind: "invited"; email: string };
+
 /**
- * Adds a person to the organization. A new person gets an account without a password and a
- * one-time link to choose one; someone who already has a Kanal account is simply added.
+ * Invites a person. An address without a Kanal account gets a new account, its membership and a
+ * one-time link to choose a password. An existing account, whatever its state, only gets an
+ * invitation that its owner accepts after signing in: nothing about it is read back, and no
+ * password link is ever issued for it from here.
  */
-export async function inviteMember(db: DbOrTx, actor: Actor, input: InviteInput, now: Date) {
+export async function inviteMember(db: DbOrTx, actor: Actor, input: InviteInput, now: Date): Promise<InviteResult> {
   return db.transaction(async (tx) => {
     const email = normalizeEmail(input.email);
-    let user = await findUserByEmail(tx, email);
-    let token: string | null = null;
-    if (user) {
-      const [existing] = await tx
+    const existing = await findUserByEmail(tx, email);
+    if (existing) {
+      const [member] = await tx
         .select({ id: memberships.id })
         .from(memberships)
-        .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, user.id)));
-      if (existing) throw new MemberRuleBroken("email", "users.alreadyMember");
-    } else {
-      [user] = await tx.insert(users).values({ id: newUserId(), email, name: input.name, createdAt: now }).returning();
+        .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, existing.id)));
+      if (member) throw new MemberRuleBroken("email", "users.alreadyMember");
+      const workgroupIds = await ownWorkgroupIds(tx, actor.orgId, input.workgroupIds);
+      await tx
+        .insert(invitations)
+        .values({ orgId: actor.orgId, userId: existing.id, role: input.role, workgroupIds, invitedBy: actor.userId, createdAt: now })
+        .onConflictDoUpdate({ target: [invitations.orgId, invitations.userId], set: { role: input.role, workgroupIds, invitedBy: actor.userId, createdAt: now } });
+      return { kind: "invited", email };
     }
+    const [user] = await tx.insert(users).values({ id: newUserId(), email, name: input.name, createdAt: now }).returning();
     await tx.insert(memberships).values({ orgId: actor.orgId, userId: user.id, role: input.role, createdAt: now, statusChangedAt: now });
     await setWorkgroups(tx, actor.orgId, user.id, input.workgroupIds);
-    if (!user.passwordHash) token = await issuePasswordLink(tx, actor.orgId, user.id, now);
+    const token = await issuePasswordLink(tx, actor.orgId, user.id, now);
     await recordEvent(tx, { orgId: actor.orgId, type: "user_invited", actorId: actor.userId, subjectUserId: user.id, data: { role: input.role }, createdAt: now });
-    return { userId: user.id, name: user.name, token };
+    return { kind: "created", userId: user.id, name: user.name, token };
   });
 }
 
+/** Invitations of this organization still waiting for their account's owner; only the address is shown. */
+export async function pendingInvitations(db: DbOrTx, orgId: number) {
+  return db
+    .select({ id: invitations.id, email: users.email, role: invitations.role })
+    .from(invitations)
+    .innerJoin(users, eq(users.id, invitations.userId))
+    .where(eq(invitations.orgId, orgId))
+    .orderBy(asc(invitations.createdAt), asc(invitations.id));
+}
+
+export async function withdrawInvitation(db: DbOrTx, actor: Actor, invitationId: number) {
+  const gone = await db.delete(invitations).where(and(eq(invitations.id, invitationId), eq(invitations.orgId, actor.orgId))).returning({ id: invitations.id });
+  return gone.length > 0;
+}
+
 export interface MemberUpdate {
-  name: string;
+  /** Changed only for an account this organization alone holds; anyone else's name is theirs. */
+  name?: string;
   role: Role;
   workgroupIds: number[];
 }
@@ -153,7 +183,17 @@ export async function updateMember(db: DbOrTx, actor: Actor, userId: string, inp
       .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, userId)))
       .returning({ id: memberships.id });
     if (!m) return false;
-    await tx.update(users).set({ name: input.name }).where(eq(users.id, userId));
+    if (input.name !== undefined) {
+      const [renamed] = await tx
+        .update(users)
+        .set({ name: input.name })
+        .where(and(eq(users.id, userId), sql`not ${memberElsewhere(actor.orgId, userId)}`))
+        .returning({ id: users.id });
+      if (!renamed) {
+        const [current] = await tx.select({ name: users.name }).from(users).where(eq(users.id, userId));
+        if (current.name !== input.name) throw new MemberRuleBroken("name", "users.nameIsTheirs");
+      }
+    }
     await setWorkgroups(tx, actor.orgId, userId, input.workgroupIds);
     await recordEvent(tx, { orgId: actor.orgId, type: "user_updated", actorId: actor.userId, subjectUserId: userId, data: { role: input.role }, createdAt: now });
     return true;
@@ -177,17 +217,12 @@ export async function setMemberActive(db: DbOrTx, actor: Actor, userId: string, 
 }
 
 /**
- * A fresh one-time link. Refused for people who also belong to another organization: one tenant's
- * admin must not be able to take over an account another tenant relies on.
+ * A fresh one-time link, only for an account no other organization holds: one tenant's admin must
+ * never be able to set the password of an account another tenant relies on.
  */
 export async function newPasswordLink(db: DbOrTx, actor: Actor, userId: string, now: Date) {
   const member = await getMember(db, actor.orgId, userId);
   if (!member) return null;
-  const [elsewhere] = await db
-    .select({ id: memberships.id })
-    .from(memberships)
-    .where(and(eq(memberships.userId, userId), sql`${memberships.orgId} <> ${actor.orgId}`))
-    .limit(1);
-  if (elsewhere && !member.pending) throw new MemberRuleBroken("_form", "users.sharedAccount");
+  if (member.shared) throw new MemberRuleBroken("_form", "users.sharedAccount");
   return { name: member.name, token: await issuePasswordLink(db, actor.orgId, userId, now) };
 }

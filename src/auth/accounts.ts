@@ -1,7 +1,7 @@
 // Accounts: who someone is, where they belong, first-run setup, and one-time password links.
-import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
-import { memberships, organizations, passwordTokens, users, type Locale } from "@db/schema";
+import { memberships, organizations, passwordTokens, sessions, users, type Locale } from "@db/schema";
 import type { Actor } from "../context";
 import { createOrganization } from "../admin/organizations";
 import { hashPassword, hashToken, newToken, timingDummy, verifyPassword } from "./passwords";
@@ -114,26 +114,48 @@ export async function issuePasswordLink(db: DbOrTx, orgId: number, userId: strin
   return token;
 }
 
+/**
+ * A link is good while unused, unexpired, and while the person is still a member of the organization
+ * that issued it: a pending account belongs to the organization whose invitation created it.
+ */
+function usablePasswordToken(token: string, now: Date) {
+  return and(
+    eq(passwordTokens.tokenHash, hashToken(token)),
+    isNull(passwordTokens.usedAt),
+    gt(passwordTokens.expiresAt, now),
+    sql`exists (select 1 from ${memberships} m where m.user_id = ${passwordTokens.userId} and m.org_id = ${passwordTokens.orgId})`,
+  );
+}
+
 export async function findPasswordToken(db: DbOrTx, token: string, now: Date) {
   const [row] = await db
     .select({ id: passwordTokens.id, userId: passwordTokens.userId, name: users.name, email: users.email })
     .from(passwordTokens)
     .innerJoin(users, eq(users.id, passwordTokens.userId))
-    .where(and(eq(passwordTokens.tokenHash, hashToken(token)), isNull(passwordTokens.usedAt), gt(passwordTokens.expiresAt, now)));
+    .where(usablePasswordToken(token, now));
   return row ?? null;
 }
 
-/** Sets the password and spends the token; false if the token was already used or has expired. */
+/**
+ * Sets the password and spends the token; false if the token was already used or has expired.
+ * Whoever held the account before must not keep it: every session of the account ends and every
+ * other outstanding link is voided, in the same transaction.
+ */
 export async function setPasswordWithToken(db: DbOrTx, token: string, password: string, now: Date): Promise<boolean> {
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     const [spent] = await tx
       .update(passwordTokens)
       .set({ usedAt: now })
-      .where(and(eq(passwordTokens.tokenHash, hashToken(token)), isNull(passwordTokens.usedAt), gt(passwordTokens.expiresAt, now)))
-      .returning({ userId: passwordTokens.userId });
+      .where(usablePasswordToken(token, now))
+      .returning({ id: passwordTokens.id, userId: passwordTokens.userId });
     if (!spent) return false;
     await tx.update(users).set({ passwordHash }).where(eq(users.id, spent.userId));
+    await tx.delete(sessions).where(eq(sessions.userId, spent.userId));
+    await tx
+      .update(passwordTokens)
+      .set({ usedAt: now })
+      .where(and(eq(passwordTokens.userId, spent.userId), ne(passwordTokens.id, spent.id), isNull(passwordTokens.usedAt)));
     return true;
   });
 }

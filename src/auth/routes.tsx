@@ -25,6 +25,7 @@ import {
 import type { Auth } from "./lucia";
 import { writeSessionCookie } from "./middleware";
 import { passwordMinLength } from "./passwords";
+import { acceptInvitation, declineInvitation, invitationsFor } from "./invitations";
 import { attemptKeys, clearFailures, isRateLimited, recordFailure } from "./rate-limit";
 
 const loginSchema = z.object({
@@ -110,8 +111,26 @@ export function authRoutes(auth: Auth) {
   app.get("/organizations", async (c) => {
     const user = c.get("user");
     if (!user) return redirect(c, "/login");
-    const orgs = await organizationsOf(c.get("deps").database.db, user.id);
-    return render(c, <OrganizationPicker ui={ui(c)} organizations={orgs} next={safeNext(c.req.query("next"))} />);
+    const db = c.get("deps").database.db;
+    const [orgs, invitations] = await Promise.all([organizationsOf(db, user.id), invitationsFor(db, user.id)]);
+    return render(c, <OrganizationPicker ui={ui(c)} organizations={orgs} invitations={invitations} next={safeNext(c.req.query("next"))} flash={takeFlash(c)} />);
+  });
+
+  app.post("/invitations/:id{[0-9]{1,15}}/:answer{accept|decline}", async (c) => {
+    const user = c.get("user");
+    if (!user) return redirect(c, "/login");
+    const { database, clock } = c.get("deps");
+    const id = Number(c.req.param("id"));
+    if (c.req.param("answer") === "decline") {
+      if (!(await declineInvitation(database.db, user.id, id))) return c.notFound();
+      flash(c, "ok", "auth.invitationDeclined");
+      return redirect(c, "/organizations");
+    }
+    const joined = await acceptInvitation(database.db, user.id, id, clock.now());
+    if (!joined) return c.notFound();
+    if (joined.eventId) await publishEvents(database, joined.orgId, [joined.eventId]);
+    flash(c, "ok", "auth.invitationAccepted");
+    return redirect(c, "/organizations");
   });
 
   app.post("/organizations", validForm(z.object({ orgId: field.id(), next: z.string().optional() }), (c) => redirect(c, "/organizations")), async (c) => {

@@ -48,7 +48,7 @@ describe("admin users", () => {
     t.clock.set("2026-01-05T09:00:00Z");
   });
 
-  it("adds someone who already has an account without a link, and refuses a second membership", async () => {
+  it("invites someone who already has an account without a link, and refuses a second membership", async () => {
     const a = await t.world();
     const b = await t.world("Beta");
     const admin = await t.signIn(b.admin.email, b.orgId);
@@ -56,6 +56,9 @@ describe("admin users", () => {
     const html = await res.text();
     expect(html).toContain("already has a Kanal account");
     expect(html).not.toContain("/password/");
+    const member = await t.signIn(a.agent.email);
+    const invitation = (await member.html("/organizations")).text.match(/\/invitations\/(\d+)\/accept/)![0];
+    expect((await member.post(invitation)).status).toBe(303);
     const again = await admin.post("/admin/users", { name: "x", email: a.agent.email, role: "agent" });
     expect(again.status).toBe(422);
     expect(await again.text()).toContain("already a member");
@@ -152,6 +155,9 @@ describe("admin users", () => {
     const b = await t.world("Shared");
     const adminB = await t.signIn(b.admin.email, b.orgId);
     await adminB.post("/admin/users", { name: "x", email: a.agent.email, role: "agent" });
+    expect((await adminB.post(`/admin/users/${a.agent.id}/password-link`)).status).toBe(404);
+    const member = await t.signIn(a.agent.email);
+    await member.post((await member.html("/organizations")).text.match(/\/invitations\/\d+\/accept/)![0]);
     const res = await adminB.post(`/admin/users/${a.agent.id}/password-link`);
     expect(res.status).toBe(422);
     expect(await res.text()).not.toContain("/password/");

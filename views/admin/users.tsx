@@ -12,6 +12,7 @@ export interface UsersPageProps {
   search: string;
   form: FormState;
   workgroups: { id: number; name: string }[];
+  invitations: { id: number; email: string; role: string }[];
   flash: Flash;
   link?: { text: string; url: string } | null;
 }
@@ -49,6 +50,7 @@ export function UsersPage(props: UsersPageProps) {
           </summary>
           <InviteForm {...props} />
         </details>
+        {props.invitations.length ? <AwaitingInvitations ui={ui} invitations={props.invitations} /> : null}
         <form class="search" method="get" action="/admin/users" role="search">
           <label class="visually-hidden" for="users-q">
             {ui.t("users.search")}
@@ -76,6 +78,26 @@ export function UsersPage(props: UsersPageProps) {
         {props.rows.length === 0 ? <p class="empty">{ui.t("common.empty")}</p> : null}
       </div>
     </AdminLayout>
+  );
+}
+
+function AwaitingInvitations({ ui, invitations }: { ui: Ui; invitations: UsersPageProps["invitations"] }) {
+  return (
+    <section class="card" aria-labelledby="awaiting-title">
+      <h2 id="awaiting-title">{ui.t("users.awaiting")}</h2>
+      <ul class="plain">
+        {invitations.map((i) => (
+          <li>
+            {i.email} · {ui.t(`role.${i.role as "admin"}`)}{" "}
+            <form method="post" action={`/admin/users/invitations/${i.id}/withdraw`} class="inline">
+              <button type="submit" class="link">
+                {ui.t("users.withdraw")}
+              </button>
+            </form>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -142,7 +164,7 @@ export function PasswordLink({ ui, text, url }: { ui: Ui; text: string; url: str
 
 export interface EditUserProps {
   ui: Ui;
-  member: MemberRow;
+  member: MemberRow & { shared: boolean };
   form: FormState;
   workgroups: { id: number; name: string }[];
   flash: Flash;
@@ -165,7 +187,11 @@ export function EditUserPage(props: EditUserProps) {
         {props.link ? <PasswordLink ui={ui} {...props.link} /> : null}
         <form method="post" action={base} class="stack card" hx-post={base} hx-target="#user-panel" hx-select="#user-panel" hx-swap="outerHTML">
           <FormError form={form} text={ui.t("error.fixBelow")} />
-          <Field form={form} name="name" label={ui.t("common.name")} required maxlength={120} />
+          {member.shared ? (
+            <p class="hint">{ui.t("users.nameTheirs")}</p>
+          ) : (
+            <Field form={form} name="name" label={ui.t("common.name")} required maxlength={120} />
+          )}
           <Select form={form} name="role" label={ui.t("users.role")} options={roleOptions(ui)} />
           <WorkgroupBoxes ui={ui} form={form} workgroups={props.workgroups} />
           <button type="submit" class="primary">

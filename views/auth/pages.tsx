@@ -40,11 +40,30 @@ export function LoginPage({ ui, form, flash, next }: { ui: Ui; form: FormState; 
   );
 }
 
-export function OrganizationPicker({ ui, organizations, next }: { ui: Ui; organizations: { orgId: number; name: string; role: string }[]; next?: string }) {
+export interface InvitationChoice {
+  id: number;
+  orgName: string;
+  role: string;
+}
+
+export function OrganizationPicker({
+  ui,
+  organizations,
+  invitations = [],
+  next,
+  flash,
+}: {
+  ui: Ui;
+  organizations: { orgId: number; name: string; role: string }[];
+  invitations?: InvitationChoice[];
+  next?: string;
+  flash?: Flash;
+}) {
   return (
     <AuthCard ui={ui} title={ui.t("auth.pickOrganization")}>
+      {flash ? <Alert kind={flash.kind}>{flash.text}</Alert> : null}
       {organizations.length === 0 ? (
-        <Alert kind="error">{ui.t("auth.noOrganization")}</Alert>
+        invitations.length ? null : <Alert kind="error">{ui.t("auth.noOrganization")}</Alert>
       ) : (
         <ul class="org-list">
           {organizations.map((o) => (
@@ -61,6 +80,28 @@ export function OrganizationPicker({ ui, organizations, next }: { ui: Ui; organi
           ))}
         </ul>
       )}
+      {invitations.length ? (
+        <section class="invitations" aria-labelledby="invitations-title">
+          <h2 id="invitations-title">{ui.t("auth.invitations")}</h2>
+          <ul class="org-list">
+            {invitations.map((i) => (
+              <li>
+                <p>{ui.t("auth.invitedTo", { organization: i.orgName, role: ui.t(`role.${i.role as "admin"}`) })}</p>
+                <div class="actions">
+                  <form method="post" action={`/invitations/${i.id}/accept`}>
+                    <button type="submit" class="primary">
+                      {ui.t("auth.acceptInvitation")}
+                    </button>
+                  </form>
+                  <form method="post" action={`/invitations/${i.id}/decline`}>
+                    <button type="submit">{ui.t("auth.declineInvitation")}</button>
+                  </form>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <form method="post" action="/logout">
         <button type="submit" class="link">
           {ui.t("nav.signOut")}

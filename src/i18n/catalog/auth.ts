@@ -21,6 +21,12 @@ export const en = {
   "auth.linkInvalid": "This link is invalid, used or expired. Ask an administrator for a new one.",
   "auth.passwordConfirm": "Repeat password",
   "auth.passwordMismatch": "The passwords do not match.",
+  "auth.invitations": "Invitations",
+  "auth.invitedTo": "{organization} invites you to join as {role}.",
+  "auth.acceptInvitation": "Accept",
+  "auth.declineInvitation": "Decline",
+  "auth.invitationAccepted": "You joined the organization.",
+  "auth.invitationDeclined": "Invitation declined.",
 } as const;
 
 export const tr: Record<keyof typeof en, string> = {
@@ -45,4 +51,10 @@ export const tr: Record<keyof typeof en, string> = {
   "auth.linkInvalid": "Bu bağlantı geçersiz, kullanılmış ya da süresi dolmuş. Bir yöneticiden yenisini isteyin.",
   "auth.passwordConfirm": "Parola (tekrar)",
   "auth.passwordMismatch": "Parolalar eşleşmiyor.",
+  "auth.invitations": "Davetler",
+  "auth.invitedTo": "{organization} sizi {role} olarak katılmaya davet ediyor.",
+  "auth.acceptInvitation": "Kabul et",
+  "auth.declineInvitation": "Reddet",
+  "auth.invitationAccepted": "Organizasyona katıldınız.",
+  "auth.invitationDeclined": "Davet reddedildi.",
 };
