@@ -26,7 +26,7 @@ import type { Auth } from "./lucia";
 import { writeSessionCookie } from "./middleware";
 import { passwordMinLength } from "./passwords";
 import { acceptInvitation, declineInvitation, invitationsFor } from "./invitations";
-import { attemptKeys, clearFailures, isRateLimited, recordFailure } from "./rate-limit";
+import { attemptKeys, clearFailures, countAttempt } from "./rate-limit";
 
 const loginSchema = z.object({
   email: z.string().trim().min(1, "validation.required").max(320),
@@ -76,16 +76,16 @@ export function authRoutes(auth: Auth) {
       const keys = attemptKeys(email, clientAddress(c));
       const limit = { maxFailures: config.LOGIN_MAX_FAILURES, windowMs: config.LOGIN_WINDOW_MINUTES * 60_000 };
       const t = c.get("t");
-      if (await isRateLimited(db, keys, limit, clock.now())) {
+      const attempt = await countAttempt(db, keys, limit, clock.now());
+      if (attempt.limited) {
         const form = { values: { email }, errors: { _form: t("auth.rateLimited", { minutes: config.LOGIN_WINDOW_MINUTES }) } };
         return render(c, <LoginPage ui={ui(c)} form={form} flash={{ kind: "error", text: form.errors._form }} />, 429);
       }
       const user = await authenticate(db, email, password);
       if (!user) {
-        await recordFailure(db, keys, clock.now());
         return render(c, <LoginPage ui={ui(c)} form={{ values: { email }, errors: {} }} flash={{ kind: "error", text: t("auth.invalid") }} next={safeNext(next)} />, 401);
       }
-      await clearFailures(db, keys);
+      await clearFailures(db, keys, attempt.ids);
       const session = await auth.createSession(user.id, { orgId: null });
       writeSessionCookie(c, auth, session.id, session.expiresAt);
       const target = safeNext(next);

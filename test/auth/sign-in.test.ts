@@ -42,6 +42,16 @@ describe("sign-in", () => {
     expect(later.status).toBe(303);
   });
 
+  it("checks no more passwords than the limit allows, however many attempts race in parallel", async () => {
+    const w = await t.world();
+    const answers = await Promise.all(Array.from({ length: 30 }, () => t.client().post("/login", { email: w.agent2.email, password: "guess-guess" })));
+    const checked = answers.filter((r) => r.status === 401).length;
+    expect(checked).toBe(3);
+    expect(answers.filter((r) => r.status === 429).length).toBe(27);
+    t.clock.advance("16m");
+    expect((await t.client().post("/login", { email: w.agent2.email, password: "correct-horse-battery" })).status).toBe(303);
+  });
+
   it("keeps the typed email when the form is incomplete", async () => {
     const res = await t.client().post("/login", { email: "typed@example.test", password: "" });
     expect(res.status).toBe(422);
