@@ -76,6 +76,23 @@ export function takeFlash(c: Ctx): Flash {
   }
 }
 
+/**
+ * A user-supplied redirect target, kept only when a browser would read it as a page of this app:
+ * it is parsed as a URL against the app's own origin (which strips tabs and newlines and turns `\`
+ * into `/`, as browsers do), and what is returned is the parsed path, not the text that came in.
+ */
+export function sameOriginPath(target: string | undefined | null): string | undefined {
+  if (!target || !target.startsWith("/")) return undefined;
+  const origin = "http://kanal.invalid";
+  let url: URL;
+  try {
+    url = new URL(target, origin);
+  } catch {
+    return undefined;
+  }
+  return url.origin === origin ? url.pathname + url.search + url.hash : undefined;
+}
+
 /** After a successful post: htmx follows `HX-Redirect`-free 303s itself; plain forms too. */
 export function redirect(c: Ctx, to: string) {
   return c.redirect(to, 303);

@@ -86,6 +86,7 @@ export function StatusSwitch({ ui }: { ui: Ui }) {
   const status = ui.actor!.status;
   return (
     <form id="status-switch" class={`status-switch status-${status}`} method="post" action="/me/status" hx-post="/me/status" hx-trigger="change" hx-swap="outerHTML">
+      <input type="hidden" name="back" value={ui.path} />
       <label class="visually-hidden" for="status-select">
         {ui.t("status.label")}
       </label>

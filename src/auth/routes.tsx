@@ -10,7 +10,7 @@ import { emptyForm } from "../../views/components/form";
 import { LoginPage, OrganizationPicker, SetPasswordPage, SetupPage } from "../../views/auth/pages";
 import { changeStatus, goOffline } from "../cockpit/statuses";
 import { commit } from "../realtime/changes";
-import { clientAddress, flash, redirect, render, takeFlash, ui, type Ctx } from "../web";
+import { clientAddress, flash, redirect, render, sameOriginPath, takeFlash, ui, type Ctx } from "../web";
 import { isValidTimezone, timezoneChoices } from "../admin/organizations";
 import {
   actorFor,
@@ -50,10 +50,8 @@ const passwordSchema = z
   })
   .refine((v) => v.password === v.confirm, { message: "auth.passwordMismatch", path: ["confirm"] });
 
-/** Only local paths are followed after sign-in (no open redirects). */
-function safeNext(next: string | undefined): string | undefined {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : undefined;
-}
+/** Only this app's own pages are followed after sign-in (no open redirects). */
+const safeNext = sameOriginPath;
 
 
 export function authRoutes(auth: Auth) {
@@ -126,9 +124,8 @@ export function authRoutes(auth: Auth) {
       flash(c, "ok", "auth.invitationDeclined");
       return redirect(c, "/organizations");
     }
-    const joined = await acceptInvitation(database.db, user.id, id, clock.now());
+    const joined = await commit(database, (done) => done.orgId, (db) => acceptInvitation(db, user.id, id, clock.now()));
     if (!joined) return c.notFound();
-    if (joined.eventId) await publishEvents(database, joined.orgId, [joined.eventId]);
     flash(c, "ok", "auth.invitationAccepted");
     return redirect(c, "/organizations");
   });

@@ -5,12 +5,12 @@ import { agentStatuses } from "@db/schema";
 import type { AppEnv } from "../context";
 import { validForm } from "../forms";
 import { commit } from "../realtime/changes";
-import { flash, redirect, render, takeFlash, ui } from "../web";
+import { flash, redirect, render, sameOriginPath, takeFlash, ui } from "../web";
 import { CockpitPage } from "../../views/cockpit/page";
 import { boardQuery, cockpitRows, scopeChoices } from "./board";
 import { changeStatus, StatusChangeRefused } from "./statuses";
 
-const statusSchema = z.object({ userId: z.string().min(1).max(64), status: z.enum(agentStatuses) });
+const statusSchema = z.object({ userId: z.string().min(1).max(64), status: z.enum(agentStatuses), back: z.string().optional() });
 
 export function cockpitRoutes() {
   const app = new Hono<AppEnv>();
@@ -34,8 +34,8 @@ export function cockpitRoutes() {
       return redirect(c, "/cockpit");
     }
     flash(c, "ok", "common.saved");
-    const back = c.req.header("referer");
-    return redirect(c, back && new URL(back).pathname === "/cockpit" ? `/cockpit${new URL(back).search}` : "/cockpit");
+    const back = sameOriginPath(c.req.valid("form").back);
+    return redirect(c, back?.startsWith("/cockpit?") ? back : "/cockpit");
   });
   return app;
 }

@@ -12,9 +12,9 @@ import { checkHealth } from "./health";
 import { field, validForm } from "../forms";
 import { commit } from "../realtime/changes";
 import { StatusSwitch } from "../../views/layout";
-import { cookieDefaults, flash, isHtmx, LOCALE_COOKIE, redirect, render, setLocale, ui } from "../web";
+import { cookieDefaults, flash, isHtmx, LOCALE_COOKIE, redirect, render, sameOriginPath, setLocale, ui } from "../web";
 
-const statusSchema = z.object({ status: z.enum(agentStatuses) });
+const statusSchema = z.object({ status: z.enum(agentStatuses), back: z.string().optional() });
 const localeSchema = z.object({ locale: z.enum(locales), back: z.string().optional() });
 const preferencesSchema = z.object({ sound: field.checkbox(), desktopNotifications: field.checkbox(), back: z.string().optional() });
 
@@ -35,8 +35,7 @@ export function shellRoutes() {
     const user = c.get("user");
     if (user) await setUserLocale(c.get("deps").database.db, user.id, locale);
     setLocale(c, locale);
-    const target = back && back.startsWith("/") && !back.startsWith("//") ? back : "/";
-    return redirect(c, target);
+    return redirect(c, sameOriginPath(back) ?? "/");
   });
 
   app.post("/me/preferences", requireActor, validForm(preferencesSchema, (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
@@ -47,17 +46,17 @@ export function shellRoutes() {
       .set({ preferences: { sound, desktopNotifications } })
       .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, actor.userId)));
     flash(c, "ok", "common.saved");
-    return redirect(c, back && back.startsWith("/") && !back.startsWith("//") ? back : "/inbox");
+    return redirect(c, sameOriginPath(back) ?? "/inbox");
   });
 
   app.post("/me/status", requireActor, validForm(statusSchema, (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
     const actor = c.get("actor")!;
     const { database, clock } = c.get("deps");
-    const { status } = c.req.valid("form");
+    const { status, back } = c.req.valid("form");
     await commit(database, actor.orgId, (db) => changeStatus(db, actor, actor.userId, status, clock.now()));
     c.set("actor", { ...actor, status });
     if (isHtmx(c)) return render(c, <StatusSwitch ui={ui(c)} />);
-    return redirect(c, c.req.header("referer") ? new URL(c.req.header("referer")!).pathname : "/inbox");
+    return redirect(c, sameOriginPath(back) ?? "/inbox");
   });
 
   app.get("/", (c) => redirect(c, c.get("user") ? "/inbox" : "/login"));

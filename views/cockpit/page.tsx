@@ -149,6 +149,7 @@ function StatusTable({ ui, status, rows, view }: { ui: Ui; status: AgentStatus; 
                   ) : (
                     <form method="post" action="/cockpit/status" class="inline-form">
                       <input type="hidden" name="userId" value={r.userId} />
+                      <input type="hidden" name="back" value={`/cockpit?${boardQueryString(view)}`} />
                       <select name="status" aria-label={`${ui.t("status.label")}: ${r.name}`}>
                         {(r.userId === ui.actor!.userId ? agentStatuses : changeable).map((s) => (
                           <option value={s} selected={s === r.status}>
