@@ -11,6 +11,7 @@ FROM ${BUN_IMAGE}
 WORKDIR /app
 ENV NODE_ENV=production \
     PORT=3000 \
+    HOST=0.0.0.0 \
     DATA_DIR=/data \
     STORAGE_DIR=/data/uploads
 COPY --from=deps /app/node_modules ./node_modules

@@ -7,6 +7,11 @@ const boolish = z
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * Address to listen on: this machine only unless told otherwise, so a demo on a laptop is not open
+   * to the network it sits on; the Docker image sets 0.0.0.0 (its port is published by choice).
+   */
+  HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   DATA_DIR: z.string().default("./data"),
   /** Create the demo organization on an empty database. Defaults to on for the embedded database. */

@@ -31,6 +31,7 @@ const deps = { database, config, clock: systemClock, log };
 const app = createApp(deps);
 const server = Bun.serve({
   port: config.PORT,
+  hostname: config.HOST,
   // Room for 100 MB documents plus multipart overhead.
   maxRequestBodySize: 110 * 1024 * 1024,
   idleTimeout: 60,

@@ -7,7 +7,7 @@ import { postWebhook, startFakeMeta, type FakeChannel } from "./server";
 import { metaJson } from "./sign";
 
 const usage = `Usage:
-  bun run fake-meta [--port 4010] [--kanal http://localhost:3000] [--no-receipts] [--receipt-delay 1000]
+  bun run fake-meta [--port 4010] [--host 127.0.0.1] [--kanal http://localhost:3000] [--no-receipts] [--receipt-delay 1000]
       Registers the demo channels (WhatsApp ${demoIds.whatsapp.id}, Messenger ${demoIds.messenger.id},
       Instagram ${demoIds.instagram.id}; token demo-access-token, app secret demo-app-secret).
   bun run fake-meta --kind whatsapp --id <phone-number-id> --token <t> --secret <s> --channel <webhook-key>
@@ -22,6 +22,7 @@ const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     port: { type: "string" },
+    host: { type: "string" },
     kanal: { type: "string" },
     fake: { type: "string" },
     kind: { type: "string" },
@@ -77,6 +78,7 @@ async function serve() {
     : demoChannels(kanalUrl);
   const fake = await startFakeMeta({
     port,
+    hostname: flags.host,
     channels,
     // A second between receipts, so the demo shows a message go sent → delivered → read.
     receipts: { enabled: !flags["no-receipts"], delayMs: Number(flags["receipt-delay"] ?? 1000) },

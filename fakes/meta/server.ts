@@ -971,7 +971,8 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
 
   const server = Bun.serve({
     port: options.port ?? 4010,
-    hostname: options.hostname,
+    // Like Kanal, this machine only unless HOST says otherwise.
+    hostname: options.hostname ?? process.env.HOST ?? "127.0.0.1",
     maxRequestBodySize: 128 * MB,
     fetch: (req) => app.fetch(req),
   });
