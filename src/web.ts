@@ -146,20 +146,63 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
+ * Content-Security-Policy for the app's own pages: scripts only from this origin (no inline script,
+ * no eval: htmx is used without hx-on or `js:` values), live updates and uploads to this origin,
+ * images and recordings also from `data:`/`blob:` (the composer's previews). Style attributes are
+ * allowed, style elements are not: tag colours are drawn as attributes, and an attribute cannot run
+ * script; everything else comes from /static/app.css.
+ */
+export const PAGE_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "style-src-attr 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/**
+ * Files people and providers uploaded, and the widget's answers to other sites: data, never a
+ * document of this origin. Opened on their own, they run nothing and reach nothing (sandbox).
+ * Media may be shown in a frame of the app itself; widget answers are read from any site by CORS,
+ * which no frame policy touches.
+ */
+export const MEDIA_POLICY = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'self'";
+export const WIDGET_POLICY = "default-src 'none'; sandbox; frame-ancestors 'none'";
+
+/** Microphone for the app's own voice notes; nothing else a page could ask the browser for. */
+export const PERMISSIONS_POLICY = "microphone=(self), camera=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), display-capture=()";
+
+const mediaPath = /^\/(media\/|inbox\/[0-9]+\/files\/)/;
+
+function headersFor(path: string): Record<string, string> {
+  const widget = path === "/widget.js" || path.startsWith("/widget/api/");
+  const policy = widget ? WIDGET_POLICY : mediaPath.test(path) ? MEDIA_POLICY : PAGE_POLICY;
+  return {
+    "content-security-policy": policy,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "permissions-policy": PERMISSIONS_POLICY,
+    "x-frame-options": policy === MEDIA_POLICY ? "SAMEORIGIN" : "DENY",
+  };
+}
+
+/**
  * Security headers on every response. Given before the handler runs, so responses made through the
  * context are born with them: a header written into a finished response makes Hono copy it, its
  * body turned into a stream. Responses made outside the context get them afterwards.
  */
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const framable = c.req.path.startsWith("/widget");
-  c.header("x-content-type-options", "nosniff");
-  c.header("referrer-policy", "same-origin");
-  if (!framable) c.header("x-frame-options", "DENY");
+  const headers = headersFor(c.req.path);
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
   await next();
-  if (c.res.headers.has("x-content-type-options")) return;
-  c.header("x-content-type-options", "nosniff");
-  c.header("referrer-policy", "same-origin");
-  if (!c.res.headers.has("x-frame-options") && !framable) c.header("x-frame-options", "DENY");
+  for (const [name, value] of Object.entries(headers)) if (!c.res.headers.has(name)) c.header(name, value);
 };
 
 /**

@@ -84,7 +84,12 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
   const host = document.createElement("div");
   host.id = "kanal-webchat";
   const root = host.attachShadow({ mode: "open" });
-  root.innerHTML = `<style>${css}</style><div class="root" style="--c:#2563eb">
+  // A constructed style sheet, not a <style> element: host pages with a strict Content-Security-Policy
+  // (Kanal's own demo page among them) allow it, as no policy governs constructed sheets.
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  root.adoptedStyleSheets = [sheet];
+  root.innerHTML = `<div class="root" style="--c:#2563eb">
 <section class="panel" role="dialog" aria-labelledby="kw-title" hidden>
 <header><div style="flex:1"><h2 id="kw-title"></h2><p class="greet"></p></div><button class="icon close" type="button" aria-label="${t("close")}">${svg("close")}</button></header>
 <form class="pre" hidden><p>${t("intro")}</p><label>${t("name")}<input name="name" required maxlength="120" autocomplete="name"></label>

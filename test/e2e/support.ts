@@ -1,6 +1,6 @@
 // Browser tests: the real server as a child process on a fresh database, driven by Debian's
 // Chromium through playwright-core. Skipped when Chromium is missing or SKIP_E2E=1.
-import { afterAll, beforeAll, setDefaultTimeout } from "bun:test";
+import { afterAll, afterEach, beforeAll, setDefaultTimeout } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -22,6 +22,33 @@ export interface E2E {
   signedIn(email: string): Promise<Page>;
   newContext(): Promise<BrowserContext>;
   shot(page: Page, name: string): Promise<void>;
+  /** Takes the errors pages reported so far, for a test that provokes them on purpose. */
+  takeProblems(): string[];
+}
+
+/**
+ * The page's own complaints: uncaught errors, and console errors such as a resource the
+ * Content-Security-Policy refused. A 4xx answer Chromium reports as a failed load is the app's
+ * deliberate reply (a form redrawn with 422, a refused action), not a fault of the page.
+ */
+function isProblem(text: string): boolean {
+  return !/^Failed to load resource: the server responded with a status of 4\d\d/.test(text);
+}
+
+/** Every page of every context reports its console errors and uncaught exceptions into `problems`. */
+function watchPages(browser: Browser, problems: string[]): Browser {
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.on("page", (page) => {
+      page.on("console", (message) => {
+        if (message.type() === "error" && isProblem(message.text())) problems.push(`${page.url()}: ${message.text()}`);
+      });
+      page.on("pageerror", (error) => problems.push(`${page.url()}: uncaught ${error.message}`));
+    });
+    return context;
+  };
+  return browser;
 }
 
 /** Starts Kanal with demo data and Chromium for one test file (extra Chromium flags, e.g. fake media devices). */
@@ -33,6 +60,12 @@ export function useBrowser(options: { args?: string[] } = {}): E2E {
   let server: ReturnType<typeof Bun.spawn> | undefined;
   let dataDir = "";
   let dbName: string | null = null;
+  const problems: string[] = [];
+  // A test whose pages logged an error or hit the Content-Security-Policy fails, even if its flow passed.
+  afterEach(() => {
+    const found = problems.splice(0);
+    if (found.length) throw new Error(`the browser reported errors:\n${found.join("\n")}`);
+  });
   beforeAll(async () => {
     if (!e2eEnabled) return;
     mkdirSync(artifacts, { recursive: true });
@@ -54,10 +87,10 @@ export function useBrowser(options: { args?: string[] } = {}): E2E {
     server = Bun.spawn(["bun", "src/server.ts"], { cwd: resolve(import.meta.dir, "../.."), env, stdout: "ignore", stderr: "inherit", detached: true });
     const base = `http://127.0.0.1:${port}`;
     await waitForHealth(base, server);
-    const browser = await chromium.launch({
+    const browser = watchPages(await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", ...(options.args ?? [])],
-    });
+    }), problems);
     Object.assign(handle, {
       base,
       browser,
@@ -77,6 +110,7 @@ export function useBrowser(options: { args?: string[] } = {}): E2E {
       async shot(page: Page, name: string) {
         await page.screenshot({ path: join(artifacts, `${name}.png`) });
       },
+      takeProblems: () => problems.splice(0),
     } satisfies E2E);
   }, 90_000);
   afterAll(async () => {

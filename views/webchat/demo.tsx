@@ -1,12 +1,7 @@
 // A plain page that embeds the WebChat widget, for trying the widget without a website of one's own.
 import { raw } from "hono/html";
+import { staticUrl } from "../../src/static";
 import type { Ui } from "../ui";
-
-const css = `body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1f2937;background:#f8fafc}
-header{background:#0f172a;color:#fff;padding:1rem 2rem;font-weight:600}
-main{max-width:44rem;margin:2rem auto;padding:0 1.5rem}
-.product{background:#fff;border:1px solid #e2e8f0;border-radius:12px;padding:1.5rem;margin:1.5rem 0}
-pre{background:#0f172a;color:#e2e8f0;padding:1rem;border-radius:8px;overflow:auto;font-size:.85rem}`;
 
 export function WidgetDemoPage({ ui, channelKey, channelName, origin }: { ui: Ui; channelKey: string | null; channelName: string | null; origin: string }) {
   const snippet = channelKey ? `<script src="${origin}/widget.js" data-channel="${channelKey}" async></script>` : "";
@@ -18,7 +13,7 @@ export function WidgetDemoPage({ ui, channelKey, channelName, origin }: { ui: Ui
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{ui.t("webchat.demo.title")}</title>
-          <style>{raw(css)}</style>
+          <link rel="stylesheet" href={staticUrl("widget-demo.css")} />
         </head>
         <body>
           <header>{ui.t("webchat.demo.store")}</header>

@@ -114,7 +114,6 @@ export function webchatRoutes(bus: EventBus) {
     }
     const channel = key ? await findWebchatChannel(database.db, key) : null;
     const origin = config.PUBLIC_URL ? new URL(config.PUBLIC_URL).origin : new URL(c.req.url).origin;
-    c.header("content-security-policy", "frame-ancestors 'none'");
     return render(c, <WidgetDemoPage ui={ui(c)} channelKey={channel ? key : null} channelName={channel?.name ?? null} origin={origin} />);
   });
 
