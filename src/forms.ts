@@ -5,6 +5,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "./context";
 import { z } from "zod";
 import type { MessageKey, Translate } from "./i18n";
+import { neutralise } from "./names";
 
 export type FieldErrors = Record<string, string>;
 export type FormValues = Record<string, string | string[]>;
@@ -53,12 +54,13 @@ export function formValues(body: Record<string, unknown>): FormValues {
 
 /** Common field shapes whose messages are catalog keys. */
 export const field = {
-  text: (max = 200) => z.string().trim().min(1, "validation.required").max(max, "validation.tooLong"),
+  /** One line a person types: a name, a title, a label; invisible controls are dropped (see names.ts). */
+  text: (max = 200) => z.string().transform(neutralise).pipe(z.string().trim().min(1, "validation.required").max(max, "validation.tooLong")),
   optionalText: (max = 2000) =>
     z
       .string()
-      .trim()
-      .max(max, "validation.tooLong")
+      .transform(neutralise)
+      .pipe(z.string().trim().max(max, "validation.tooLong"))
       .optional()
       .transform((v) => (v ? v : undefined)),
   email: () => z.string().trim().toLowerCase().min(1, "validation.required").pipe(z.email("validation.email")),

@@ -16,6 +16,8 @@ import { ProviderError, type ChannelAccount, type InboundEvent, type InboundMess
 import { channels } from "@db/schema";
 import { windowEndsAt } from "./windows";
 import { GroupCommit } from "./group-commit";
+import { neutralise, plainFilename } from "../names";
+import { SNIFF_BYTES, sniffMime } from "../media/sniff";
 
 /** How long an inline processing attempt holds a delivery before the retry job may take it. */
 export const LEASE_MS = 60_000;
@@ -212,7 +214,8 @@ function inboundOf(account: ChannelAccount, event: InboundMessage, contactName: 
     orgId: account.orgId,
     channelId: account.id,
     externalId: event.externalId,
-    contactName,
+    // Names come from the contact's own profile at the provider: anyone can put controls in them.
+    contactName: neutralise(contactName),
     phone: event.phone,
     kind: event.kind,
     body: event.body,
@@ -267,8 +270,12 @@ async function profileName(deps: Deps, account: ChannelAccount, externalId: stri
 async function downloadMedia(deps: Deps, account: ChannelAccount, event: InboundMessage) {
   const adapter = adaptersFor(deps.config)[account.kind];
   const fetched = await adapter.fetchMedia(account, event.media!);
-  const stored = await storeBytes(storageFor(deps.config), account.orgId, new Uint8Array(await fetched.bytes.arrayBuffer()), fetched.mime, deps.clock.now());
-  return { ...stored, filename: fetched.filename.slice(0, 255) || "file", mime: fetched.mime };
+  const bytes = new Uint8Array(await fetched.bytes.arrayBuffer());
+  // The name and the type are the sender's claims; the type shown and served is read from the bytes.
+  const filename = plainFilename(fetched.filename);
+  const mime = sniffMime(bytes.subarray(0, SNIFF_BYTES), filename) ?? "application/octet-stream";
+  const stored = await storeBytes(storageFor(deps.config), account.orgId, bytes, mime, deps.clock.now());
+  return { ...stored, filename, mime };
 }
 
 const RANK: Record<DeliveryState, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 1.5 };

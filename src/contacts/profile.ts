@@ -5,6 +5,7 @@ import type { DbOrTx } from "@db/client";
 import { contacts, customFields, notes, users, type CustomFieldType } from "@db/schema";
 import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
+import { field } from "../forms";
 
 export interface FieldDefinition {
   key: string;
@@ -42,7 +43,7 @@ function valueSchema(def: FieldDefinition) {
 /** Builds the profile form schema from the organization's field definitions (`cf_<key>` inputs). */
 export function profileSchema(defs: FieldDefinition[]) {
   const shape: Record<string, z.ZodType> = {
-    name: z.string().trim().min(1, "validation.required").max(200, "validation.tooLong"),
+    name: field.text(200),
     phone: z.string().trim().max(40, "validation.tooLong").regex(/^[+\d\s().-]*$/, "validation.phone").transform((v) => v || null),
     email: z
       .string()

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Db } from "@db/client";
 import type { AppEnv } from "../context";
-import { fieldErrors, formValues } from "../forms";
+import { field, fieldErrors, formValues } from "../forms";
 import { addNote, fieldDefinitions, profileSchema, toProfileUpdate, updateProfile } from "../contacts/profile";
 import { commit } from "../realtime/changes";
 import { isHtmx, redirect, render, ui, type Ctx } from "../web";
@@ -12,7 +12,7 @@ import { NotesWidget, ProfileWidget, TagsWidget, type WidgetState } from "../../
 import { tagConversation, TaggingRefused, untagConversation } from "./tagging";
 import { widgetData } from "./widgets";
 
-const tagSchema = z.union([z.object({ tagId: z.coerce.number().int().positive() }), z.object({ name: z.string().trim().min(1).max(40) })]);
+const tagSchema = z.union([z.object({ tagId: z.coerce.number().int().positive() }), z.object({ name: field.text(40) })]);
 const noteSchema = z.object({ body: z.string().trim().min(1, "validation.required").max(2000, "validation.tooLong") });
 
 const idOf = (c: Ctx) => Number(c.req.param("id"));

@@ -12,6 +12,7 @@ import { checkMedia, type Refusal } from "./limits";
 import { RemuxError, webmToOgg } from "./ogg";
 import { extensionFor, sniffMime, SNIFF_BYTES } from "./sniff";
 import { newStorageKey, storeBytes, type Storage } from "./storage";
+import { plainFilename } from "../names";
 
 export type UploadProblem = Refusal | { reason: "not_found" } | { reason: "closed" } | { reason: "unreadable" };
 
@@ -59,7 +60,7 @@ export async function conversationChannel(db: DbOrTx, actor: Actor, conversation
 
 /** A name for the file: the browser's, or one made from the type for pasted images and recordings. */
 export function nameFor(filename: string, mime: string, now: Date, prefix = "pasted") {
-  const clean = filename.replace(/[\\/\x00-\x1f]/g, "_").trim().slice(0, 200);
+  const clean = plainFilename(filename, "");
   if (clean && clean !== "image.png" && clean !== "blob") return clean;
   return `${prefix}-${now.toISOString().slice(0, 19).replace(/[:T]/g, "-")}.${extensionFor(mime)}`;
 }

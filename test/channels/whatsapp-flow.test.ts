@@ -71,7 +71,8 @@ describe("WhatsApp through the fake Graph API", () => {
   it("downloads an inbound image and a voice note into Kanal's storage", async () => {
     const s = await setup();
     const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5, 0xff, 0xd9]);
-    const ogg = new Uint8Array([0x4f, 0x67, 0x67, 0x53, 0, 2, 9, 9, 9]);
+    // The first page of an Opus voice note: Kanal reads the type from the bytes, not from the sender's claim.
+    const ogg = new Uint8Array([...new TextEncoder().encode("OggS"), 0, 2, ...new Array(20).fill(9), 1, 19, ...new TextEncoder().encode("OpusHead"), 1, 1, 0, 0]);
     await live.fake.pushWhatsAppMedia({ channel: s.channel.webhookKey, from: s.from, name: "Ayşe", kind: "image", bytes: jpeg, mimeType: "image/jpeg", caption: "Kutu hasarlı geldi" });
     await live.fake.pushWhatsAppMedia({ channel: s.channel.webhookKey, from: s.from, name: "Ayşe", kind: "voice", bytes: ogg, mimeType: "audio/ogg; codecs=opus" });
     await live.settle();

@@ -1,6 +1,7 @@
 // The embeddable WebChat widget: its script, a demo page, and the public API it talks to
 // (/widget/api/<channel key>/…), guarded by the channel's allowed origins, a signed visitor token
 // and request budgets.
+import { field } from "../../forms";
 import { Hono, type MiddlewareHandler } from "hono";
 import { and, asc, eq, max } from "drizzle-orm";
 import { z } from "zod";
@@ -41,7 +42,7 @@ const REPLAY_PAGE = 500;
 
 const sessionSchema = z.object({
   token: z.string().max(200).optional(),
-  name: z.string().trim().min(1).max(120).optional(),
+  name: field.text(120).optional(),
   email: z.string().trim().email().max(200).optional(),
 });
 const messageSchema = z.object({ body: z.string().min(1).max(20_000), clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
