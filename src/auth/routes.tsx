@@ -124,7 +124,7 @@ export function authRoutes(auth: Auth) {
       flash(c, "ok", "auth.invitationDeclined");
       return redirect(c, "/organizations");
     }
-    const joined = await commit(database, (done: { orgId: number }) => done.orgId, (db) => acceptInvitation(db, user.id, id, clock.now()));
+    const joined = await commit<Awaited<ReturnType<typeof acceptInvitation>>>(database, (done) => done.orgId, (db) => acceptInvitation(db, user.id, id, clock.now()));
     if (!joined) return c.notFound();
     flash(c, "ok", "auth.invitationAccepted");
     return redirect(c, "/organizations");
