@@ -165,7 +165,7 @@ export async function expireDueLinks(db: DbOrTx, adapterOf: (providerId: number)
   return out;
 }
 
-export type NoticeOutcome = "paid" | "expired" | "ignored" | "duplicate" | "already_paid" | "unknown_link" | "not_confirmed";
+export type NoticeOutcome = "paid" | "expired" | "ignored" | "duplicate" | "already_paid" | "unknown_link";
 
 /**
  * Applies one verified notification from an organization's provider, once: the raw body is stored
@@ -173,7 +173,7 @@ export type NoticeOutcome = "paid" | "expired" | "ignored" | "duplicate" | "alre
  * concurrent copy finds the key taken and changes nothing. A link of another organization is
  * never found through this organization's provider.
  */
-export async function applyNotice(db: DbOrTx, provider: ProviderRow, notice: PaymentNotice, rawBody: string, now: Date, confirmed = true): Promise<{ outcome: NoticeOutcome; eventIds: number[] }> {
+export async function applyNotice(db: DbOrTx, provider: ProviderRow, notice: PaymentNotice, rawBody: string, now: Date): Promise<{ outcome: NoticeOutcome; eventIds: number[] }> {
   return db.transaction(async (tx) => {
     const outcomeOf = async (outcome: NoticeOutcome) => {
       await tx.update(paymentNotifications).set({ outcome }).where(and(eq(paymentNotifications.providerId, provider.id), eq(paymentNotifications.eventKey, notice.eventKey)));
@@ -192,7 +192,6 @@ export async function applyNotice(db: DbOrTx, provider: ProviderRow, notice: Pay
       const { eventIds } = await closeLink(tx, link.id, "expired", null, now);
       return { outcome: await outcomeOf("expired"), eventIds };
     }
-    if (!confirmed) return { outcome: await outcomeOf("not_confirmed"), eventIds: [] };
     if (link.providerPaymentId) return { outcome: await outcomeOf("already_paid"), eventIds: [] };
     return { outcome: await outcomeOf("paid"), eventIds: await recordPayment(tx, link, notice, now) };
   });

@@ -26,7 +26,7 @@ export function adapterFor(row: ProviderRow, config: Config, fetcher: typeof fet
   const secrets = secretsFor(config).open(row.secrets);
   const baseUrl = String(row.config.baseUrl ?? defaultBaseUrls[row.kind]);
   if (row.kind === "stripe") {
-    const successUrl = String(row.config.successUrl ?? `${config.PUBLIC_URL ?? "http://localhost:3000"}/payments/thanks`);
+    const successUrl = String(row.config.successUrl ?? `${config.PUBLIC_URL ?? "http://localhost:3000"}/`);
     return stripeProvider({ baseUrl, secretKey: secrets.secretKey ?? "", webhookSecret: secrets.webhookSecret ?? "", successUrl }, fetcher);
   }
   return iyzicoProvider({ baseUrl, apiKey: secrets.apiKey ?? "", secretKey: secrets.secretKey ?? "" }, fetcher);
