@@ -125,13 +125,17 @@ export async function cancelPaymentLink(db: DbOrTx, actor: Actor, linkId: number
   const link = await visibleLink(db, actor, linkId);
   if (shownStatus(link, now) !== "pending") throw new BillingRefused("not_pending");
   if (!adapter) throw new BillingRefused("no_provider");
+  // Marked first: the provider's own "expired" notification for this withdrawal may arrive before its answer.
+  const closed = await closeLink(db, link.id, "cancelled", actor.userId, now);
+  if (closed.link.status !== "cancelled") throw new BillingRefused("not_pending");
   try {
     await adapter.cancelLink(link.providerLinkId);
   } catch (e) {
+    await db.update(paymentLinks).set({ status: "pending", closedAt: null }).where(and(eq(paymentLinks.id, link.id), eq(paymentLinks.status, "cancelled")));
     if (e instanceof ProviderError) throw new BillingRefused("provider_failed");
     throw e;
   }
-  return closeLink(db, link.id, "cancelled", actor.userId, now);
+  return closed;
 }
 
 async function closeLink(db: DbOrTx, linkId: number, status: "cancelled" | "expired", actorId: string | null, now: Date): Promise<{ link: PaymentLink; eventIds: number[] }> {
