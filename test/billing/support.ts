@@ -39,7 +39,7 @@ export async function billingWorld(t: TestApp, pay: { fake: FakePay; kanalUrl: s
   const agent = (await actorFor(t.db, w.agent.id, w.orgId))!;
   const supervisor = (await actorFor(t.db, w.supervisor.id, w.orgId))!;
   await assignConversation(t.db, supervisor, inbound.conversationId, { userId: w.agent.id }, t.clock.now());
-  const keys = kind === "stripe" ? { secretKey: `${STRIPE_KEYS.secretKey}_${w.orgId}`, webhookSecret: `${STRIPE_KEYS.webhookSecret}_${w.orgId}` } : { apiKey: `sandbox-key-${w.orgId}`, secretKey: `sandbox-secret-${w.orgId}` };
+  const keys: Record<string, string> = kind === "stripe" ? { secretKey: `${STRIPE_KEYS.secretKey}_${w.orgId}`, webhookSecret: `${STRIPE_KEYS.webhookSecret}_${w.orgId}` } : { apiKey: `sandbox-key-${w.orgId}`, secretKey: `sandbox-secret-${w.orgId}` };
   const { row: provider } = await configureProvider(t.db, admin, t.config, { kind, baseUrl: kind === "stripe" ? pay.fake.stripeUrl : pay.fake.iyzicoUrl, secrets: keys }, t.clock.now());
   const webhookUrl = `${pay.kanalUrl}/payments/webhooks/${provider.webhookKey}`;
   if (kind === "stripe") pay.fake.addStripeAccount({ ...(keys as typeof STRIPE_KEYS), webhookUrl });
