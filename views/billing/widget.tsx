@@ -90,10 +90,10 @@ export function BillingWidget({ ui, data, state = {} }: { ui: Ui; data: BillingD
           </form>
         ) : null}
       </details>
+      {state.entry?.errors._form ? <p class="alert error" role="alert">{state.entry.errors._form}</p> : null}
       {data.mayAddEntries ? (
         <details class="billing-form" open={state.entry ? true : undefined}>
           <summary>{ui.t("billing.addEntry")}</summary>
-          {state.entry?.errors._form ? <p class="alert error" role="alert">{state.entry.errors._form}</p> : null}
           <form {...post(`${base}/entries`)} class="stack compact" id="billing-entry-form">
             <input type="hidden" name="key" value={valueOf(state.entry, "key", data.entryKey)} />
             <Choice form={state.entry} prefix="be" name="kind" label={ui.t("billing.kind")} options={KINDS.map((k) => [k, ui.t(`billing.kind.${k}`)])} fallback="charge" />
