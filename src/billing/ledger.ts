@@ -5,7 +5,7 @@ import type { DbOrTx } from "@db/client";
 import { contacts, conversations, ledgerBalances, ledgerEntries, organizations, users, type LedgerKind, type LedgerSource } from "@db/schema";
 import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
-import { visibility } from "../inbox/conversations";
+import { visibility } from "../inbox/visibility";
 
 export class BillingRefused extends Error {
   constructor(public reason: "not_found" | "forbidden" | "invalid" | "idempotency_conflict" | "no_provider" | "closed" | "not_joined" | "outside_window" | "not_pending" | "provider_failed") {

@@ -5,7 +5,7 @@ import type { DbOrTx } from "@db/client";
 import { channels, conversations, type PaymentProviderKind } from "@db/schema";
 import type { Actor } from "../context";
 import { replyWindow } from "../channels/windows";
-import { hasJoined } from "../inbox/lifecycle";
+import { hasJoined } from "../inbox/joining";
 import { contactBalances, contactEntries, entrySetting, mayAddEntries, type Balance, type EntryCursor, type EntryRow } from "./ledger";
 import { contactLinks, shownStatus, type PaymentLink } from "./links";
 import { orgProvider } from "./providers";

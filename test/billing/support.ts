@@ -7,7 +7,8 @@ import { channels, conversations } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { actorFor } from "../../src/auth/accounts";
 import { configureProvider } from "../../src/billing/providers";
-import { assignConversation, ingestInbound } from "../../src/inbox/lifecycle";
+import { assignConversation } from "../../src/inbox/assignment";
+import { ingestInbound } from "../../src/inbox/customer-messages";
 import { startFakePay, type FakePay } from "../../fakes/pay/server";
 import type { TestApp } from "../support/app";
 
