@@ -188,3 +188,16 @@ export async function addManualEntry(db: DbOrTx, actor: Actor, conversationId: n
 export function entryEvent(tx: DbOrTx, orgId: number, entry: LedgerEntry, conversationId: number | null, actorId: string | null, now: Date) {
   return recordEvent(tx, { orgId, type: "ledger_entry_added", conversationId, actorId, data: { contactId: entry.contactId, entryId: entry.id }, createdAt: now });
 }
+
+export type EntryPolicy = NonNullable<Awaited<ReturnType<typeof entrySetting>>>;
+
+/** Admin → Payments: which roles may add ledger entries by hand. */
+export async function setEntryPolicy(db: DbOrTx, actor: Actor, policy: EntryPolicy, now: Date): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    await tx
+      .update(organizations)
+      .set({ settings: sql`${organizations.settings} || ${JSON.stringify({ ledgerEntriesBy: policy })}::jsonb` })
+      .where(eq(organizations.id, actor.orgId));
+    return [await recordEvent(tx, { orgId: actor.orgId, type: "organization_updated", actorId: actor.userId, data: { ledgerEntriesBy: policy }, createdAt: now })];
+  });
+}
