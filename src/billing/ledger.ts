@@ -80,6 +80,11 @@ export interface Balance {
 }
 
 export async function contactBalances(db: DbOrTx, orgId: number, contactId: number): Promise<Balance[]> {
+  return balancesQuery(db, orgId, contactId);
+}
+
+/** The query itself, for contactBalances and for measuring it (test/bench/cases/billing.ts). */
+export function balancesQuery(db: DbOrTx, orgId: number, contactId: number) {
   return db
     .select({ currency: ledgerBalances.currency, balanceMinor: ledgerBalances.balanceMinor, entries: ledgerBalances.entries })
     .from(ledgerBalances)
@@ -120,7 +125,15 @@ export const ENTRIES_PAGE = 20;
 
 /** Newest first, a keyset page at a time (the index ledger_entries_contact_idx walks it). */
 export async function contactEntries(db: DbOrTx, orgId: number, contactId: number, cursor: EntryCursor | null, limit = ENTRIES_PAGE): Promise<{ entries: EntryRow[]; next: string | null }> {
-  const rows = await db
+  const rows: EntryRow[] = await entriesQuery(db, orgId, contactId, cursor, limit);
+  const entries = rows.slice(0, limit);
+  const last = entries.at(-1);
+  return { entries, next: rows.length > limit && last ? encodeEntryCursor({ at: last.occurredAt, id: last.id }) : null };
+}
+
+/** One row more than the page, to tell whether another follows. */
+export function entriesQuery(db: DbOrTx, orgId: number, contactId: number, cursor: EntryCursor | null, limit = ENTRIES_PAGE) {
+  return db
     .select({
       id: ledgerEntries.id,
       kind: ledgerEntries.kind,
@@ -144,9 +157,6 @@ export async function contactEntries(db: DbOrTx, orgId: number, contactId: numbe
     )
     .orderBy(sql`${ledgerEntries.occurredAt} desc nulls last, ${ledgerEntries.id} desc nulls last`)
     .limit(limit + 1);
-  const entries = rows.slice(0, limit);
-  const last = entries.at(-1);
-  return { entries, next: rows.length > limit && last ? encodeEntryCursor({ at: last.occurredAt, id: last.id }) : null };
 }
 
 /** Which roles may add entries by hand: the organization's setting, admins and supervisors by default. */
