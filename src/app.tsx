@@ -25,6 +25,8 @@ import { OutboxWorker } from "./channels/outbox";
 import { webchatRoutes } from "./channels/webchat/routes";
 import { paymentWebhookRoutes } from "./billing/webhook-routes";
 import { billingApiRoutes } from "./billing/api-routes";
+import { billingLive } from "./billing/live";
+import { inboxPage } from "./inbox/live";
 import { ErrorPage } from "../views/auth/pages";
 import { isDatabaseUnavailable } from "@db/client";
 import { csrfGuard, localeMiddleware, render, requestLog, securityHeaders, ui } from "./web";
@@ -73,7 +75,9 @@ export function createApp(deps: Deps) {
   const live = new LiveRenderers()
     .everyView(statusSwitchLive)
     .view(cockpitLive(deps.database, now))
-    .view(inboxLive(deps.database, now, runtime.tabCounts));
+    .view(inboxLive(deps.database, now, runtime.tabCounts))
+    // Billing draws its widget's lists on the same inbox pages.
+    .view({ name: "inbox", page: inboxPage, renderers: [billingLive(deps.database, now)] });
   app.use("/events", requireActor);
   app.route("/", realtimeRoutes(bus, live));
 

@@ -5,7 +5,7 @@ import { apiScopes, paymentProviderKinds } from "@db/schema";
 import type { AppEnv } from "../context";
 import { field, fieldErrors, formValues, type FieldErrors, type FormValues } from "../forms";
 import { maskSecret, secretsFor } from "../channels/secrets";
-import { publishEvents } from "../realtime/events";
+import { commit } from "../realtime/changes";
 import { flash, redirect, render, takeFlash, ui, type Ctx } from "../web";
 import { emptyForm } from "../../views/components/form";
 import { ApiTokensPage, PaymentsPage } from "../../views/billing/admin";
@@ -56,9 +56,10 @@ export function paymentsAdminRoutes() {
     const actor = c.get("actor")!;
     const { database, config, clock } = c.get("deps");
     const secrets: Record<string, string> = p.kind === "stripe" ? { secretKey: p.stripeSecretKey ?? "", webhookSecret: p.stripeWebhookSecret ?? "" } : { apiKey: p.iyzicoApiKey ?? "", secretKey: p.iyzicoSecretKey ?? "" };
-    const { eventIds } = await configureProvider(database.db, actor, config, { kind: p.kind, baseUrl: p.baseUrl, secrets }, clock.now());
-    eventIds.push(...(await setEntryPolicy(database.db, actor, p.ledgerEntriesBy, clock.now())));
-    await publishEvents(database, actor.orgId, eventIds);
+    await commit(database, actor.orgId, async (db) => {
+      const { eventIds } = await configureProvider(db, actor, config, { kind: p.kind, baseUrl: p.baseUrl, secrets }, clock.now());
+      return [...eventIds, ...(await setEntryPolicy(db, actor, p.ledgerEntriesBy, clock.now()))];
+    });
     flash(c, "ok", "common.saved");
     return redirect(c, "/admin/payments");
   });
@@ -78,8 +79,7 @@ export function apiTokensAdminRoutes() {
     }
     const actor = c.get("actor")!;
     const { database, clock } = c.get("deps");
-    const { token, row, eventIds } = await createApiToken(database.db, actor, { name: parsed.data.name, scopes: [...new Set(parsed.data.scopes)] }, clock.now());
-    await publishEvents(database, actor.orgId, eventIds);
+    const { token, row } = await commit(database, actor.orgId, (db) => createApiToken(db, actor, { name: parsed.data.name, scopes: [...new Set(parsed.data.scopes)] }, clock.now()));
     // Drawn in the answer itself, never stored or redirected to: the token exists only in this page.
     c.header("Cache-Control", "no-store");
     return tokensPage(c, { created: { name: row.name, token }, status: 201 });
@@ -87,9 +87,8 @@ export function apiTokensAdminRoutes() {
   app.post("/:id{[0-9]{1,15}}/revoke", async (c) => {
     const actor = c.get("actor")!;
     const { database, clock } = c.get("deps");
-    const eventIds = await revokeApiToken(database.db, actor, Number(c.req.param("id")), clock.now());
+    const eventIds = await commit(database, actor.orgId, (db) => revokeApiToken(db, actor, Number(c.req.param("id")), clock.now()));
     if (!eventIds) return c.notFound();
-    await publishEvents(database, actor.orgId, eventIds);
     flash(c, "ok", "apiTokens.revoked");
     return redirect(c, "/admin/api-tokens");
   });

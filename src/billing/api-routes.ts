@@ -6,9 +6,9 @@ import { z } from "zod";
 import type { DbOrTx } from "@db/client";
 import { contacts, ledgerKinds, type ApiScope } from "@db/schema";
 import type { AppEnv } from "../context";
-import { publishEvents } from "../realtime/events";
+import { commit } from "../realtime/changes";
 import { useApiToken } from "./api-tokens";
-import { appendEntry, contactBalances, entryEvent, type LedgerEntry } from "./ledger";
+import { addApiEntry, contactBalances, type LedgerEntry } from "./ledger";
 import { decimalText, isCurrency } from "./money";
 
 type ApiEnv = AppEnv & { Variables: AppEnv["Variables"] & { token: { tokenId: number; orgId: number; scopes: ApiScope[] } } };
@@ -119,18 +119,16 @@ async function postEntry(c: ApiCtx) {
   const { tokenId, orgId } = c.get("token");
   const now = clock.now();
   const e = parsed.data;
-  const result = await database.db.transaction(async (tx) => {
-    const r = await appendEntry(
-      tx,
+  const result = await commit(database, orgId, (db) =>
+    addApiEntry(
+      db,
       orgId,
-      { source: "api", tokenId },
+      tokenId,
       { contactId, kind: e.kind, amountMinor: e.amount_minor, currency: e.currency, description: e.description, externalRef: e.external_ref, idempotencyKey: `api:${key}`, occurredAt: e.occurred_at ? new Date(e.occurred_at) : undefined },
       now,
-    );
-    return { ...r, eventIds: r.created ? [await entryEvent(tx, orgId, r.entry, null, null, now)] : [] };
-  });
+    ),
+  );
   if (result.conflict) return apiError(c, 409, "idempotency_conflict", "This idempotency key was used for a different entry", "idempotency_key");
-  await publishEvents(database, orgId, result.eventIds);
   const body = { entry: { ...entryJson(result.entry), idempotency_key: key }, ...(await balancesJson(database.db, orgId, contactId)) };
   return c.json(body, result.created ? 201 : 200);
 }

@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import { paymentProviders } from "@db/schema";
 import type { Deps } from "../context";
-import { publishEvents } from "../realtime/events";
+import { commit } from "../realtime/changes";
 import { expireDueLinks } from "./links";
 import { adapterFor } from "./providers";
 import type { PaymentProvider } from "./providers/provider";
@@ -22,5 +22,6 @@ export async function expireLinksJob(deps: Deps) {
     }
     return a;
   };
-  for (const { orgId, eventIds } of await expireDueLinks(database.db, adapterOf, clock.now())) await publishEvents(database, orgId, eventIds);
+  // Each link is its own change, published as it commits.
+  await expireDueLinks(database.db, adapterOf, clock.now(), (orgId, work) => commit(database, orgId, work));
 }

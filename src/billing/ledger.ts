@@ -195,6 +195,14 @@ export async function addManualEntry(db: DbOrTx, actor: Actor, conversationId: n
   });
 }
 
+/** An entry sent through the API with a token: stored once per key; a conflict is reported, not stored. */
+export async function addApiEntry(db: DbOrTx, orgId: number, tokenId: number, input: EntryInput, now: Date): Promise<{ entry: LedgerEntry; created: boolean; conflict: boolean; eventIds: number[] }> {
+  return db.transaction(async (tx) => {
+    const r = await appendEntry(tx, orgId, { source: "api", tokenId }, input, now);
+    return { ...r, eventIds: r.created ? [await entryEvent(tx, orgId, r.entry, null, null, now)] : [] };
+  });
+}
+
 export function entryEvent(tx: DbOrTx, orgId: number, entry: LedgerEntry, conversationId: number | null, actorId: string | null, now: Date) {
   return recordEvent(tx, { orgId, type: "ledger_entry_added", conversationId, actorId, data: { contactId: entry.contactId, entryId: entry.id }, createdAt: now });
 }

@@ -2,7 +2,7 @@
 // or cancelled from the provider's verified notifications. A payment is applied once: the link's
 // change, its ledger entry and the thread's system line commit together, keyed by the payment id.
 import { and, desc, eq, lte, sql } from "drizzle-orm";
-import type { DbOrTx, Tx } from "@db/client";
+import type { Db, DbOrTx, Tx } from "@db/client";
 import { channels, conversations, messages, organizations, paymentLinks, paymentNotifications, type Locale, type PaymentLinkStatus } from "@db/schema";
 import type { Actor } from "../context";
 import { translator } from "../i18n";
@@ -155,7 +155,12 @@ async function closeLink(db: DbOrTx, linkId: number, status: "cancelled" | "expi
  * Marks pending links past their expiry as expired, withdrawing each at its provider first where
  * the provider does not expire links itself (iyzico). Run by the periodic job.
  */
-export async function expireDueLinks(db: DbOrTx, adapterOf: (providerId: number) => Promise<PaymentProvider | null>, now: Date): Promise<{ orgId: number; eventIds: number[] }[]> {
+export async function expireDueLinks(
+  db: Db,
+  adapterOf: (providerId: number) => Promise<PaymentProvider | null>,
+  now: Date,
+  commitChange: (orgId: number, work: (db: Db) => Promise<{ eventIds: number[] }>) => Promise<{ eventIds: number[] }> = (_, work) => work(db),
+): Promise<{ orgId: number; eventIds: number[] }[]> {
   const due = await db.select().from(paymentLinks).where(and(eq(paymentLinks.status, "pending"), lte(paymentLinks.expiresAt, now))).limit(500);
   const out: { orgId: number; eventIds: number[] }[] = [];
   for (const link of due) {
@@ -165,7 +170,7 @@ export async function expireDueLinks(db: DbOrTx, adapterOf: (providerId: number)
       const withdrawn = await adapter?.cancelLink(link.providerLinkId).then(() => true, () => false);
       if (!withdrawn) continue;
     }
-    const { eventIds } = await closeLink(db, link.id, "expired", null, now);
+    const { eventIds } = await commitChange(link.orgId, (tx) => closeLink(tx, link.id, "expired", null, now));
     if (eventIds.length) out.push({ orgId: link.orgId, eventIds });
   }
   return out;

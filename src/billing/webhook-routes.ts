@@ -2,7 +2,7 @@
 // read or stored; a refused call changes nothing. Mounted ahead of sessions and CSRF.
 import { Hono } from "hono";
 import type { AppEnv } from "../context";
-import { publishEvents } from "../realtime/events";
+import { commit } from "../realtime/changes";
 import { applyNotice } from "./links";
 import { adapterFor, providerByWebhookKey } from "./providers";
 
@@ -28,8 +28,7 @@ export function paymentWebhookRoutes() {
     if (notice.type === "paid" && adapter.confirmPaid && !(await adapter.confirmPaid(notice).catch(() => false))) {
       return c.json({ error: { code: "not_confirmed", message: "The provider does not confirm this payment yet" } }, 409);
     }
-    const { outcome, eventIds } = await applyNotice(database.db, provider, notice, raw, clock.now());
-    await publishEvents(database, provider.orgId, eventIds);
+    const { outcome } = await commit(database, provider.orgId, (db) => applyNotice(db, provider, notice, raw, clock.now()));
     return c.json({ received: true, outcome });
   });
   return app;

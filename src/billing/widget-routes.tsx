@@ -5,7 +5,7 @@ import { z } from "zod";
 import { ledgerKinds, type Locale } from "@db/schema";
 import type { AppEnv } from "../context";
 import { formValues, type FieldErrors, type FormValues } from "../forms";
-import { publishEvents } from "../realtime/events";
+import { commit } from "../realtime/changes";
 import { isHtmx, redirect, render, ui, type Ctx } from "../web";
 import { Layout } from "../../views/layout";
 import { BillingWidget, EntryRows, type BillingState } from "../../views/billing/widget";
@@ -101,8 +101,8 @@ export function billingWidgetRoutes() {
     const { database, clock } = c.get("deps");
     const p = parsed.data;
     try {
-      const { eventIds } = await addManualEntry(database.db, c.get("actor")!, idOf(c), { kind: p.kind, amountMinor, currency: p.currency, description: p.description, externalRef: p.reference || null, idempotencyKey: `manual:${p.key}` }, clock.now());
-      await publishEvents(database, c.get("actor")!.orgId, eventIds);
+      const actor = c.get("actor")!;
+      await commit(database, actor.orgId, (db) => addManualEntry(db, actor, idOf(c), { kind: p.kind, amountMinor, currency: p.currency, description: p.description, externalRef: p.reference || null, idempotencyKey: `manual:${p.key}` }, clock.now()));
     } catch (e) {
       return refusal(c, e, "entry", values);
     }
@@ -121,15 +121,16 @@ export function billingWidgetRoutes() {
     const row = await orgProvider(database.db, actor.orgId);
     const now = clock.now();
     try {
-      const { eventIds } = await createPaymentLink(
-        database.db,
-        actor,
-        idOf(c),
-        { amountMinor, currency: parsed.data.currency, description: parsed.data.description, expiresAt: new Date(now.getTime() + Number(parsed.data.expiresIn) * 3_600_000) },
-        row && { row, adapter: adapterFor(row, config) },
-        now,
+      await commit(database, actor.orgId, (db) =>
+        createPaymentLink(
+          db,
+          actor,
+          idOf(c),
+          { amountMinor, currency: parsed.data.currency, description: parsed.data.description, expiresAt: new Date(now.getTime() + Number(parsed.data.expiresIn) * 3_600_000) },
+          row && { row, adapter: adapterFor(row, config) },
+          now,
+        ),
       );
-      await publishEvents(database, actor.orgId, eventIds);
     } catch (e) {
       return refusal(c, e, "link", values);
     }
@@ -141,8 +142,7 @@ export function billingWidgetRoutes() {
     const { database, clock, config } = c.get("deps");
     const row = await orgProvider(database.db, actor.orgId);
     try {
-      const { eventIds } = await cancelPaymentLink(database.db, actor, Number(c.req.param("linkId")), row && adapterFor(row, config), clock.now());
-      await publishEvents(database, actor.orgId, eventIds);
+      await commit(database, actor.orgId, (db) => cancelPaymentLink(db, actor, Number(c.req.param("linkId")), row && adapterFor(row, config), clock.now()));
     } catch (e) {
       return refusal(c, e, "link", {});
     }
