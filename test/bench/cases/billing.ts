@@ -6,23 +6,11 @@
 import { sql } from "drizzle-orm";
 import { rows } from "@db/client";
 import { balancesQuery, contactBalances, contactEntries, entriesQuery } from "../../../src/billing/ledger";
-import type { BenchCase } from "../harness";
+import { percentile, write, type BenchCase } from "../harness";
 
 const ENTRIES = 100_000;
 const RUNS = 300;
 
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/** Drizzle wraps the database's own message; show it. */
-async function write(db: Parameters<typeof rows>[0], query: ReturnType<typeof sql>) {
-  try {
-    await db.execute(query);
-  } catch (e) {
-    throw new Error(String((e as { cause?: unknown }).cause ?? e));
-  }
-}
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now();

@@ -22,7 +22,7 @@ import { ingestInbound } from "../../../src/inbox/customer-messages";
 import { createLogger } from "../../../src/log";
 import { commit } from "../../../src/realtime/changes";
 import { EventBus } from "../../../src/realtime/bus";
-import type { BenchCase, BenchContext } from "../harness";
+import { percentile, type BenchCase, type BenchContext } from "../harness";
 
 const SAMPLES = 200;
 /** Fewer for searches: a common term's page takes tens of milliseconds. */
@@ -30,9 +30,6 @@ const SEARCH_SAMPLES = 40;
 /** How often a customer writes during the `.changing` runs: 20 messages a second, a busy team's day. */
 const CHANGE_EVERY_MS = 50;
 
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 /**
  * Warm-up calls first: Postgres plans a prepared statement for its parameters on each of its first
