@@ -29,7 +29,8 @@ import { billingLive } from "./billing/live";
 import { inboxPage } from "./inbox/live";
 import { ErrorPage } from "../views/auth/pages";
 import { isDatabaseUnavailable } from "@db/client";
-import { csrfGuard, localeMiddleware, render, requestLog, securityHeaders, ui } from "./web";
+import { csrfGuard, localeMiddleware, render, requestLog, securityHeaders, ui, type Ctx } from "./web";
+import { NotFound } from "./not-found";
 
 /** Seconds after which a page or webhook refused for an unavailable database is tried again. */
 const RETRY_AFTER_S = 5;
@@ -81,11 +82,12 @@ export function createApp(deps: Deps) {
   app.use("/events", requireActor);
   app.route("/", realtimeRoutes(bus, live));
 
-  app.notFound((c) => {
+  const notFound = (c: Ctx) => {
     const t = c.get("t");
     if (!t) return c.text("Not found", 404);
     return render(c, <ErrorPage ui={ui(c)} title={t("error.notFound")} text={t("error.notFoundText")} />, 404);
-  });
+  };
+  app.notFound(notFound);
 
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();
@@ -99,6 +101,8 @@ export function createApp(deps: Deps) {
       if (!t) return c.text("The database is unavailable; retry later.", 503);
       return render(c, <ErrorPage ui={ui(c)} title={t("error.databaseSlow")} text={t("error.databaseSlowText")} />, 503);
     }
+    // An impossible id, another organization's, or a conversation hidden from the asker: as unknown as a wrong URL.
+    if (err instanceof NotFound) return notFound(c);
     deps.log.error("unhandled error", { requestId: c.get("requestId"), path: c.req.path, error: err });
     const t = c.get("t");
     if (!t) return c.text("Internal error", 500);
