@@ -29,7 +29,7 @@ import { billingLive } from "./billing/live";
 import { inboxPage } from "./inbox/live";
 import { ErrorPage } from "../views/auth/pages";
 import { isDatabaseUnavailable } from "@db/client";
-import { csrfGuard, localeMiddleware, render, requestLog, securityHeaders, ui, type Ctx } from "./web";
+import { csrfGuard, localeMiddleware, refuseNul, render, requestLog, securityHeaders, ui, type Ctx } from "./web";
 import { NotFound } from "./not-found";
 
 /** Seconds after which a page or webhook refused for an unavailable database is tried again. */
@@ -61,6 +61,7 @@ export function createApp(deps: Deps) {
   // The billing API authenticates by bearer token: no session, no CSRF (no cookies are read).
   app.route("/api/v1", billingApiRoutes());
   app.use("*", localeMiddleware);
+  app.use("*", refuseNul);
   app.use("*", csrfGuard(["/webhooks/", "/widget/api/"]));
   app.use("*", sessionMiddleware(auth));
 
