@@ -7,6 +7,7 @@ import { TabCountCache } from "./inbox/tab-counts";
 import { KeptInboxPages } from "./inbox/kept-pages";
 import { LiveRenderers } from "./realtime/renderers";
 import { realtimeRoutes } from "./realtime/routes";
+import { StreamStanding } from "./realtime/standing";
 import { statusSwitchLive } from "./shell/live";
 import { cockpitLive } from "./cockpit/live";
 import { inboxLive } from "./inbox/live";
@@ -40,7 +41,7 @@ export function createApp(deps: Deps) {
   const bus = new EventBus(deps.database, deps.log);
   const background = new Background(deps.log);
   const outbox = new OutboxWorker(deps);
-  const runtime: Runtime = { bus, background, outbox, tabCounts: new TabCountCache(bus), inboxPages: new KeptInboxPages(bus), startedAt: deps.clock.now() };
+  const runtime: Runtime = { bus, background, outbox, tabCounts: new TabCountCache(bus), inboxPages: new KeptInboxPages(bus), startedAt: deps.clock.now(), streams: new StreamStanding(deps.database, () => deps.clock.now(), deps.log) };
   // A send queued in any process wakes this process's worker too (LISTEN/NOTIFY).
   bus.observe(() => outbox.wake());
   const app = Object.assign(new Hono<AppEnv>(), { runtime });
@@ -81,7 +82,7 @@ export function createApp(deps: Deps) {
     // Billing draws its widget's lists on the same inbox pages.
     .view({ name: "inbox", page: inboxPage, renderers: [billingLive(deps.database, now)] });
   app.use("/events", requireActor);
-  app.route("/", realtimeRoutes(bus, live));
+  app.route("/", realtimeRoutes(bus, live, runtime.streams));
 
   const notFound = (c: Ctx) => {
     const t = c.get("t");
