@@ -202,8 +202,10 @@ function headersFor(path: string): Record<string, string> {
 export const refuseNul: MiddlewareHandler<AppEnv> = async (c, next) => {
   const url = new URL(c.req.url);
   const contentType = (c.req.header("content-type") ?? "").toLowerCase();
-  // Files (uploads, multipart) are bytes, not text: they are stored as they came.
-  const textBody = c.req.method !== "GET" && c.req.method !== "HEAD" && /^(application\/(x-www-form-urlencoded|json)|text\/)/.test(contentType);
+  // Files are bytes, not text, and stored as they came: multipart forms, and raw uploads, which carry
+  // the file's own type (text/csv, application/json…) and its name in X-Filename, and are streamed.
+  const textBody =
+    c.req.method !== "GET" && c.req.method !== "HEAD" && !c.req.header("x-filename") && /^application\/(x-www-form-urlencoded|json)/.test(contentType);
   if (!carriesNul(contentType, textBody ? await c.req.text() : "", url.searchParams)) return next();
   const text = c.get("t")("error.nulCharacter");
   if (url.pathname.startsWith("/widget/api/") || contentType.startsWith("application/json")) return c.json({ error: "nul_character", message: text }, 400);
