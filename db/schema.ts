@@ -691,6 +691,10 @@ export const events = pgTable(
     index("events_metrics_txid_idx")
       .on(t.orgId, t.txid)
       .where(sql`${t.type} in ('first_response', 'closed', 'reactivated', 'forwarded')`),
+    // The workflow engine's "committed since my last pass" scan, over the types rules trigger on.
+    index("events_automation_txid_idx")
+      .on(t.txid)
+      .where(sql`${t.type} in ('conversation_created', 'message_created', 'assigned', 'closed', 'tagged', 'untagged', 'contact_updated')`),
   ],
 );
 
@@ -739,3 +743,109 @@ export const jobRuns = pgTable(
   },
   (t) => [primaryKey({ columns: [t.job, t.scheduledFor] })],
 );
+
+/** Opening hours of a week: per weekday (0 Sunday … 6 Saturday) a list of "HH:MM" spans. */
+export type WeeklyHours = Record<string, { from: string; to: string }[]>;
+
+/**
+ * Business hours of an organization (workgroup_id null, read in its time zone) or a workgroup's own
+ * override, with the dates ("YYYY-MM-DD", local) the business is closed.
+ */
+export const businessHours = pgTable(
+  "business_hours",
+  {
+    id: id(),
+    orgId: orgId(),
+    workgroupId: ref("workgroup_id").references(() => workgroups.id, { onDelete: "cascade" }),
+    weekly: jsonb("weekly").$type<WeeklyHours>().notNull().default({}),
+    holidays: jsonb("holidays").$type<string[]>().notNull().default([]),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("business_hours_scope_uq").on(t.orgId, sql`coalesce(${t.workgroupId}, 0)`)],
+);
+
+export const automatedReplyKinds = ["out_of_office", "welcome"] as const;
+export type AutomatedReplyKind = (typeof automatedReplyKinds)[number];
+
+/** A channel's out-of-office reply or welcome message, sent at most once per conversation within `gap_minutes`. */
+export const automatedReplies = pgTable(
+  "automated_replies",
+  {
+    id: id(),
+    orgId: orgId(),
+    channelId: ref("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<AutomatedReplyKind>().notNull(),
+    body: text("body").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    gapMinutes: integer("gap_minutes").notNull().default(720),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("automated_replies_channel_kind_uq").on(t.channelId, t.kind)],
+);
+
+/** Admin → Workflows: ordered rules, each a trigger, conditions (all must hold) and actions applied in order. */
+export const workflows = pgTable(
+  "workflows",
+  {
+    id: id(),
+    orgId: orgId(),
+    name: text("name").notNull(),
+    position: integer("position").notNull().default(0),
+    enabled: boolean("enabled").notNull().default(true),
+    trigger: jsonb("trigger").$type<Record<string, unknown>>().notNull(),
+    conditions: jsonb("conditions").$type<Record<string, unknown>[]>().notNull().default([]),
+    actions: jsonb("actions").$type<Record<string, unknown>[]>().notNull().default([]),
+    /** "Stop here": later rules are not considered for an event this rule matched. */
+    stopAfter: boolean("stop_after").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("workflows_org_idx").on(t.orgId, t.position)],
+);
+
+/**
+ * One rule applied to one conversation for one event: the engine's durable state. Workers claim
+ * due runs (FOR UPDATE SKIP LOCKED) and apply one action per transaction together with moving
+ * next_action, so a crash resumes at the next action. A rule's actions are copied in when the run is
+ * made, so editing the rule never changes a run half done. `key` makes a run once per rule and event.
+ */
+export const workflowRuns = pgTable(
+  "workflow_runs",
+  {
+    id: id(),
+    orgId: orgId(),
+    key: text("key").notNull(),
+    /** Null for a channel's out-of-office reply or welcome message. */
+    workflowId: ref("workflow_id").references(() => workflows.id, { onDelete: "cascade" }),
+    ruleName: text("rule_name").notNull(),
+    conversationId: ref("conversation_id").references(() => conversations.id, { onDelete: "cascade" }),
+    contactId: ref("contact_id").references(() => contacts.id, { onDelete: "cascade" }),
+    eventId: ref("event_id"),
+    /** How many rule runs led to the event that made this one (0: a person's or customer's change). */
+    depth: integer("depth").notNull().default(0),
+    actions: jsonb("actions").$type<Record<string, unknown>[]>().notNull(),
+    /** Not yet checked: a delayed trigger ("no reply for N minutes") checks its rule when due. */
+    checked: boolean("checked").notNull().default(true),
+    nextAction: integer("next_action").notNull().default(0),
+    status: text("status").$type<"pending" | "done" | "failed">().notNull().default("pending"),
+    matched: jsonb("matched").$type<string[]>().notNull().default([]),
+    results: jsonb("results").$type<{ action: string; outcome: "done" | "skipped" | "error"; detail?: string }[]>().notNull().default([]),
+    dueAt: ts("due_at").notNull(),
+    createdAt: createdAt(),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [
+    uniqueIndex("workflow_runs_key_uq").on(t.orgId, t.key),
+    index("workflow_runs_due_idx").on(t.dueAt, t.id).where(sql`${t.status} = 'pending'`),
+    index("workflow_runs_rule_idx").on(t.workflowId, t.id.desc()),
+  ],
+);
+
+/** How far the engine has read the events log: the snapshot its last pass read events with (see src/workflows/engine.ts). */
+export const workflowCursor = pgTable("workflow_cursor", {
+  name: text("name").primaryKey(),
+  snapshot: pgSnapshot("snapshot"),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
