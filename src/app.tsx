@@ -23,6 +23,7 @@ import { Background } from "./background";
 import { webhookRoutes } from "./channels/webhook-routes";
 import { supportRoutes } from "./channels/support";
 import { OutboxWorker } from "./channels/outbox";
+import { WorkflowWorker } from "./workflows/engine";
 import { webchatRoutes } from "./channels/webchat/routes";
 import { paymentWebhookRoutes } from "./billing/webhook-routes";
 import { billingApiRoutes } from "./billing/api-routes";
@@ -41,9 +42,12 @@ export function createApp(deps: Deps) {
   const bus = new EventBus(deps.database, deps.log);
   const background = new Background(deps.log);
   const outbox = new OutboxWorker(deps);
-  const runtime: Runtime = { bus, background, outbox, tabCounts: new TabCountCache(bus), inboxPages: new KeptInboxPages(bus), startedAt: deps.clock.now(), streams: new StreamStanding(deps.database, () => deps.clock.now(), deps.log) };
+  const workflows = new WorkflowWorker(deps);
+  const runtime: Runtime = { bus, background, outbox, workflows, tabCounts: new TabCountCache(bus), inboxPages: new KeptInboxPages(bus), startedAt: deps.clock.now(), streams: new StreamStanding(deps.database, () => deps.clock.now(), deps.log) };
   // A send queued in any process wakes this process's worker too (LISTEN/NOTIFY).
   bus.observe(() => outbox.wake());
+  // So do committed events for the workflow engine, which makes their runs once across processes.
+  bus.observe(() => workflows.wake());
   const app = Object.assign(new Hono<AppEnv>(), { runtime });
 
   app.use("*", async (c, next) => {

@@ -22,6 +22,7 @@ export interface Runtime {
   bus: EventBus;
   background: import("./background").Background;
   outbox: import("./channels/outbox").OutboxWorker;
+  workflows: import("./workflows/engine").WorkflowWorker;
   tabCounts: TabCountCache;
   inboxPages: KeptInboxPages;
   /** When the app was made: /healthz forgives no job tick yet for a while after it. */

@@ -43,6 +43,7 @@ const jobs = startJobs({ ...deps, database: jobsDatabase });
 // Sends go out from every process; LISTEN wakes them as soon as any process queues one.
 await app.runtime.bus.start();
 app.runtime.outbox.start();
+app.runtime.workflows.start();
 
 let stopping = false;
 const workers = new Set<ReturnType<typeof Bun.spawn>>();
@@ -75,10 +76,11 @@ async function shutdown(signal: string) {
   for (const child of workers) child.kill("SIGTERM");
   jobs.stop();
   app.runtime.outbox.stop();
+  app.runtime.workflows.stop();
   // Finish requests in flight for a few seconds; live streams never finish, so then close the rest.
   await Promise.race([server.stop(), Bun.sleep(5_000)]);
   await server.stop(true);
-  await Promise.race([Promise.all([app.runtime.outbox.settled(), app.runtime.background.idle()]), Bun.sleep(5_000)]);
+  await Promise.race([Promise.all([app.runtime.outbox.settled(), app.runtime.workflows.settled(), app.runtime.background.idle()]), Bun.sleep(5_000)]);
   await app.runtime.bus.stop();
   if (jobsDatabase !== database) await jobsDatabase.close();
   await database.close();

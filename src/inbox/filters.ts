@@ -154,7 +154,7 @@ function dayStart(date: string, timeZone: string, plusDays = 0): SQL {
 }
 
 /** A CRM field test on the conversation's contact (`cf` is the contact's custom_fields). */
-function fieldTest(f: FieldFilter): SQL | undefined {
+export function fieldTest(f: FieldFilter): SQL | undefined {
   const json = sql`(cf -> ${f.key})`;
   const text = sql`(cf ->> ${f.key})`;
   const number = sql`(case when jsonb_typeof(${json}) = 'number' then (${text})::numeric end)`;

@@ -154,6 +154,7 @@ export async function earlierConversations(db: DbOrTx, actor: Actor, conversatio
       direction: messages.direction,
       kind: messages.kind,
       body: messages.body,
+      metadata: messages.metadata,
       delivery: messages.delivery,
       errorText: messages.errorText,
       createdAt: messages.createdAt,

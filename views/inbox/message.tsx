@@ -23,6 +23,16 @@ function LocationBody({ ui, body, meta }: { ui: Ui; body: string; meta: Record<s
   );
 }
 
+type AutomationLine = { action: string; rule: string | null; key?: string };
+
+/** A rule's (or a channel's automated reply's) system line, stored as what happened and drawn in the reader's language. */
+const automationOf = (m: ThreadData["messages"][number]) => ("metadata" in m ? ((m.metadata as Record<string, unknown> | null)?.automation as AutomationLine | undefined) : undefined);
+
+function automationLine(ui: Ui, line: AutomationLine): string {
+  const key = `workflows.line.${line.action}` as "workflows.line.close";
+  return ui.t(key, { rule: line.rule ?? "", key: line.key ?? "" });
+}
+
 export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["messages"][number]; conversationId?: number }) {
   const tz = ui.actor!.timezone;
   const retry = `/inbox/${conversationId}/messages/${m.id}/retry`;
@@ -45,6 +55,8 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
             {ui.t("message.unsupported", { type: String((("metadata" in m ? m.metadata : {}) as Record<string, unknown>).providerType ?? "?") })}
             {m.body ? ` ${m.body}` : ""}
           </span>
+        ) : m.direction === "event" && automationOf(m) ? (
+          <span class="body system">{automationLine(ui, automationOf(m)!)}</span>
         ) : m.body ? (
           <span class="body">{paidLine(ui, "metadata" in m ? m.metadata : undefined) ?? m.body}</span>
         ) : null}

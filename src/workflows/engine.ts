@@ -1,0 +1,296 @@
+// The workflow engine. Committed events that match enabled rules become run rows, exactly once
+// across processes: a pass reads the events committed since the snapshot the previous pass stored
+// (the cockpit's watermark, see src/cockpit/metrics.ts) under the cursor row's lock. Workers then
+// claim due runs with FOR UPDATE SKIP LOCKED and apply one action per transaction together with
+// moving the run on, so a crash resumes at the next action and never applies one twice.
+import { and, asc, eq, lte, sql } from "drizzle-orm";
+import { rows, type Database, type Db, type DbOrTx } from "@db/client";
+import { automatedReplies, workflowRuns, workflows } from "@db/schema";
+import type { Deps } from "../context";
+import { commit } from "../realtime/changes";
+import { applyAction, ActionRefused, type RunContext } from "./actions";
+import { actionSchema, conditionSchema, triggerSchema, type Action, type Condition, type Trigger } from "./rules";
+import { checkConditions, situationOf } from "./situation";
+
+/** A chain of rules firing on each other's changes stops here. */
+export const MAX_DEPTH = 3;
+/** Runs kept per rule for its log. */
+export const RUNS_KEPT = 100;
+
+interface Rule {
+  id: number;
+  name: string;
+  stopAfter: boolean;
+  trigger: Trigger;
+  conditions: Condition[];
+  actions: Action[];
+}
+
+interface CommittedEvent {
+  id: number;
+  org_id: number;
+  type: string;
+  conversation_id: number | null;
+  data: Record<string, unknown>;
+  created_at: Date;
+}
+
+/** A stored rule, or null when it no longer parses (it is skipped, never breaks a pass). */
+export function parseRule(row: typeof workflows.$inferSelect): Rule | null {
+  const trigger = triggerSchema.safeParse(row.trigger);
+  const conditions = conditionSchema.array().safeParse(row.conditions);
+  const actions = actionSchema.array().safeParse(row.actions);
+  if (!trigger.success || !conditions.success || !actions.success) return null;
+  return { id: row.id, name: row.name, stopAfter: row.stopAfter, trigger: trigger.data, conditions: conditions.data, actions: actions.data };
+}
+
+async function enabledRules(db: DbOrTx, orgId: number): Promise<Rule[]> {
+  const found = await db.select().from(workflows).where(and(eq(workflows.orgId, orgId), eq(workflows.enabled, true))).orderBy(asc(workflows.position), asc(workflows.id));
+  return found.map(parseRule).filter((r): r is Rule => r !== null);
+}
+
+/** Whether an event is what a trigger waits for (delayed triggers start waiting on it). */
+function triggeredBy(trigger: Trigger, e: CommittedEvent): boolean {
+  const direction = e.data.direction;
+  switch (trigger.type) {
+    case "conversation_opened":
+      return e.type === "conversation_created";
+    case "message_received":
+    case "no_agent_reply":
+      return e.type === "message_created" && direction === "in";
+    case "no_customer_reply":
+      return e.type === "message_created" && direction === "out";
+    case "assigned":
+      return e.type === "assigned" && e.data.unassigned !== true;
+    case "closed":
+      return e.type === "closed";
+    case "tag_added":
+      return e.type === "tagged" && (trigger.tagId === undefined || e.data.tagId === trigger.tagId);
+    case "tag_removed":
+      return e.type === "untagged" && (trigger.tagId === undefined || e.data.tagId === trigger.tagId);
+    case "contact_field_changed":
+      return e.type === "contact_updated";
+  }
+}
+
+const delayOf = (trigger: Trigger) => (trigger.type === "no_agent_reply" || trigger.type === "no_customer_reply" ? trigger.minutes * 60_000 : 0);
+
+/**
+ * One pass over the events committed since the last one: each becomes the runs of the rules it
+ * triggers. Returns how many runs were made.
+ */
+export async function collectRuns(db: Db, now: Date): Promise<number> {
+  return db.transaction(async (tx) => {
+    const at = now.toISOString();
+    // The cursor row's lock makes passes of every process take turns.
+    const [mark] = await rows<{ previous: string | null; current: string }>(
+      tx,
+      sql`with locked as (
+            insert into workflow_cursor (name, updated_at) values ('events', ${at}::timestamptz)
+            on conflict (name) do update set updated_at = excluded.updated_at returning snapshot)
+          select snapshot::text as previous, pg_current_snapshot()::text as current from locked`,
+    );
+    let found: CommittedEvent[] = [];
+    if (mark.previous !== null) {
+      // Committed in `current` (taken before this read) and not in `previous`: each event once.
+      found = await rows<CommittedEvent>(
+        tx,
+        sql`select e.id, e.org_id, e.type, e.conversation_id, e.data, e.created_at from events e
+            where e.type in ('conversation_created', 'message_created', 'assigned', 'closed', 'tagged', 'untagged', 'contact_updated')
+              and e.txid >= pg_snapshot_xmin(${mark.previous}::pg_snapshot) and e.txid < pg_snapshot_xmax(${mark.current}::pg_snapshot)
+              and pg_visible_in_snapshot(e.txid, ${mark.current}::pg_snapshot) and not pg_visible_in_snapshot(e.txid, ${mark.previous}::pg_snapshot)
+            order by e.id`,
+      );
+    }
+    await tx.execute(sql`update workflow_cursor set snapshot = ${mark.current}::pg_snapshot where name = 'events'`);
+    let made = 0;
+    const rulesOf = new Map<number, Rule[]>();
+    for (const e of found.map((r) => ({ ...r, id: Number(r.id), org_id: Number(r.org_id), conversation_id: r.conversation_id === null ? null : Number(r.conversation_id), created_at: new Date(r.created_at) }))) {
+      const depth = typeof e.data.depth === "number" ? e.data.depth : 0;
+      if (depth >= MAX_DEPTH) continue;
+      if (!rulesOf.has(e.org_id)) rulesOf.set(e.org_id, await enabledRules(tx, e.org_id));
+      made += await runsFor(tx, e, rulesOf.get(e.org_id)!, depth, now);
+    }
+    return made;
+  });
+}
+
+/** The conversation an event concerns: its own, or for a contact's change, the contact's open one. */
+async function conversationOf(tx: DbOrTx, e: CommittedEvent): Promise<{ conversationId: number; contactId: number } | null> {
+  const [row] = await rows<{ id: number; contact_id: number }>(
+    tx,
+    e.conversation_id !== null
+      ? sql`select id, contact_id from conversations where id = ${e.conversation_id}`
+      : sql`select id, contact_id from conversations where contact_id = ${Number(e.data.contactId ?? 0)} and status = 'open'`,
+  );
+  return row ? { conversationId: Number(row.id), contactId: Number(row.contact_id) } : null;
+}
+
+async function runsFor(tx: DbOrTx, e: CommittedEvent, rules: Rule[], depth: number, now: Date): Promise<number> {
+  // A rule never fires on its own changes; other rules may, up to MAX_DEPTH.
+  const candidates = rules.filter((r) => triggeredBy(r.trigger, e) && e.data.ruleId !== r.id);
+  const replies =
+    e.type === "message_created" && e.data.direction === "in" && depth === 0
+      ? await tx.select().from(automatedReplies).where(and(eq(automatedReplies.orgId, e.org_id), eq(automatedReplies.enabled, true), sql`${automatedReplies.channelId} = (select channel_id from conversations where id = ${e.conversation_id})`))
+      : [];
+  if (candidates.length === 0 && replies.length === 0) return 0;
+  const target = await conversationOf(tx, e);
+  if (!target) return 0;
+  const messageId = typeof e.data.messageId === "number" ? e.data.messageId : null;
+  const situation = await situationOf(tx, e.org_id, target.conversationId, messageId, e.created_at);
+  if (!situation) return 0;
+  const made: (typeof workflowRuns.$inferInsert)[] = [];
+  const base = { orgId: e.org_id, conversationId: target.conversationId, contactId: target.contactId, eventId: e.id, depth: depth + 1, createdAt: now };
+  for (const reply of replies) {
+    // The out-of-office reply goes only while closed; the welcome message whenever its gap allows.
+    if (reply.kind === "out_of_office" && situation.open) continue;
+    made.push({ ...base, key: `reply:${reply.id}:${e.id}`, ruleName: reply.kind, actions: [{ type: "automated_reply", replyId: reply.id }], dueAt: e.created_at, depth: MAX_DEPTH });
+  }
+  for (const rule of candidates) {
+    const delay = delayOf(rule.trigger);
+    if (delay > 0) {
+      made.push({ ...base, key: `${rule.id}:${e.id}`, workflowId: rule.id, ruleName: rule.name, actions: rule.actions, checked: false, dueAt: new Date(e.created_at.getTime() + delay) });
+      continue;
+    }
+    const checks = await checkConditions(tx, situation, rule.conditions);
+    if (!checks.every((c) => c.holds)) continue;
+    made.push({ ...base, key: `${rule.id}:${e.id}`, workflowId: rule.id, ruleName: rule.name, actions: rule.actions, matched: [rule.trigger.type, ...checks.map((c) => c.condition.type)], dueAt: e.created_at });
+    if (rule.stopAfter) break;
+  }
+  if (made.length === 0) return 0;
+  const inserted = await tx.insert(workflowRuns).values(made).onConflictDoNothing().returning({ id: workflowRuns.id });
+  return inserted.length;
+}
+
+/** Still true when a delayed trigger comes due: nobody answered (or the customer never wrote back) since its event. */
+async function stillWaiting(db: DbOrTx, run: typeof workflowRuns.$inferSelect, trigger: Trigger): Promise<boolean> {
+  const [event] = await rows<{ created_at: Date }>(db, sql`select created_at from events where id = ${run.eventId}`);
+  const [conv] = await rows<{ status: string; waiting_since: Date | null; last_inbound_at: Date | null }>(db, sql`select status, waiting_since, last_inbound_at from conversations where id = ${run.conversationId}`);
+  if (!event || !conv || conv.status !== "open") return false;
+  const since = new Date(event.created_at).getTime();
+  if (trigger.type === "no_agent_reply") return conv.waiting_since !== null && new Date(conv.waiting_since).getTime() <= since;
+  return conv.last_inbound_at === null || new Date(conv.last_inbound_at).getTime() < since;
+}
+
+/**
+ * Claims one due run and moves it one step: checks a delayed rule, or applies its next action. An
+ * action that cannot be applied is logged on the run, and the run goes on with the next one.
+ * Returns the run's organization and the events written, or null when nothing was due.
+ */
+export async function stepRun(db: Db, now: Date): Promise<{ orgId: number; eventIds: number[] } | null> {
+  return db.transaction(async (tx) => {
+    const [run] = await tx
+      .select()
+      .from(workflowRuns)
+      .where(and(eq(workflowRuns.status, "pending"), lte(workflowRuns.dueAt, now)))
+      .orderBy(asc(workflowRuns.dueAt), asc(workflowRuns.id))
+      .limit(1)
+      .for("update", { skipLocked: true });
+    if (!run) return null;
+    if (!run.checked) {
+      const [row] = run.workflowId ? await tx.select().from(workflows).where(and(eq(workflows.id, run.workflowId), eq(workflows.enabled, true))) : [];
+      const rule = row ? parseRule(row) : null;
+      const situation = rule && run.conversationId !== null && (await stillWaiting(tx, run, rule.trigger)) ? await situationOf(tx, run.orgId, run.conversationId, null, now) : null;
+      const checks = rule && situation ? await checkConditions(tx, situation, rule.conditions) : [];
+      if (!rule || !situation || !checks.every((c) => c.holds)) {
+        // Not a run after all (answered meanwhile, or the rule changed): nothing to log.
+        await tx.delete(workflowRuns).where(eq(workflowRuns.id, run.id));
+        return { orgId: run.orgId, eventIds: [] };
+      }
+      await tx.update(workflowRuns).set({ checked: true, matched: [rule.trigger.type, ...checks.map((c) => c.condition.type)] }).where(eq(workflowRuns.id, run.id));
+      return { orgId: run.orgId, eventIds: [] };
+    }
+    const parsed = actionSchema.safeParse(run.actions[run.nextAction]);
+    const context: RunContext = { orgId: run.orgId, runId: run.id, ruleId: run.workflowId, ruleName: run.ruleName, depth: run.depth, conversationId: run.conversationId, contactId: run.contactId };
+    let result: { action: string; outcome: "done" | "skipped" | "error"; detail?: string };
+    let eventIds: number[] = [];
+    if (!parsed.success) {
+      result = { action: String(run.actions[run.nextAction]?.type ?? "?"), outcome: "error", detail: "invalid" };
+    } else {
+      try {
+        // A savepoint: an action that fails leaves nothing behind, and the run still moves on.
+        const outcome = await tx.transaction((inner) => applyAction(inner, context, parsed.data, now));
+        eventIds = outcome.eventIds;
+        result = { action: parsed.data.type, outcome: outcome.outcome, ...(outcome.detail ? { detail: outcome.detail } : {}) };
+      } catch (error) {
+        result = { action: parsed.data.type, outcome: "error", detail: error instanceof ActionRefused ? error.message : error instanceof Error ? error.message.slice(0, 300) : String(error) };
+      }
+    }
+    const next = run.nextAction + 1;
+    const finished = next >= run.actions.length;
+    const results = [...run.results, result];
+    await tx
+      .update(workflowRuns)
+      .set({ nextAction: next, results, ...(finished ? { status: results.some((r) => r.outcome === "error") ? "failed" : "done", finishedAt: now } : {}) })
+      .where(eq(workflowRuns.id, run.id));
+    if (finished && run.workflowId !== null) await pruneLog(tx, run.workflowId);
+    return { orgId: run.orgId, eventIds };
+  });
+}
+
+async function pruneLog(db: DbOrTx, workflowId: number) {
+  await db.execute(sql`delete from workflow_runs where workflow_id = ${workflowId} and status <> 'pending'
+    and id <= (select id from workflow_runs where workflow_id = ${workflowId} order by id desc offset ${RUNS_KEPT} limit 1)`);
+}
+
+/** Makes runs from new events and applies what is due, publishing each step's events after its commit. */
+export async function runWorkflows(database: Database, now: () => Date, limit = 200): Promise<number> {
+  await collectRuns(database.db, now());
+  let steps = 0;
+  while (steps < limit) {
+    const done = await commit<{ orgId: number; eventIds: number[] } | null>(database, (d) => d.orgId, (db) => stepRun(db as Db, now()));
+    if (!done) break;
+    steps++;
+  }
+  return steps;
+}
+
+const WAKE_SPACING_MS = 100;
+
+/** Runs the engine every interval and when any process commits events (told through the bus). */
+export class WorkflowWorker {
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #running: Promise<unknown> | null = null;
+  #again = false;
+  #soon: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private deps: Deps) {}
+
+  start(intervalMs = 5_000) {
+    this.#timer ??= setInterval(() => this.wake(), intervalMs);
+    this.wake();
+  }
+
+  stop() {
+    if (this.#timer) clearInterval(this.#timer);
+    if (this.#soon) clearTimeout(this.#soon);
+    this.#timer = null;
+    this.#soon = null;
+  }
+
+  /** A pass soon; only once started (tests drive runWorkflows themselves). */
+  wake() {
+    if (!this.#timer) return;
+    if (this.#running || this.#soon) {
+      this.#again = true;
+      return;
+    }
+    this.#soon = setTimeout(() => {
+      this.#soon = null;
+      this.#running = runWorkflows(this.deps.database, () => this.deps.clock.now())
+        .catch((error) => this.deps.log.error("workflow pass failed", { error }))
+        .finally(() => {
+          this.#running = null;
+          if (this.#again) {
+            this.#again = false;
+            this.wake();
+          }
+        });
+    }, WAKE_SPACING_MS);
+  }
+
+  async settled() {
+    while (this.#running || this.#soon) await (this.#running ?? Bun.sleep(WAKE_SPACING_MS));
+  }
+}
+

@@ -1,0 +1,98 @@
+// What a workflow rule is made of: one trigger, conditions that must all hold, and actions applied in
+// order. Stored as jsonb on the rule and parsed with these schemas wherever they are read or written.
+import { z } from "zod";
+import { channelKinds, conversationTypes } from "@db/schema";
+import { operatorsByType } from "../inbox/filters";
+
+const id = z.coerce.number().int().positive();
+const minutes = z.coerce.number().int().min(1).max(60 * 24 * 30);
+
+export const triggerSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("conversation_opened") }),
+  z.object({ type: z.literal("message_received") }),
+  z.object({ type: z.literal("assigned") }),
+  z.object({ type: z.literal("closed") }),
+  z.object({ type: z.literal("tag_added"), tagId: id.optional() }),
+  z.object({ type: z.literal("tag_removed"), tagId: id.optional() }),
+  z.object({ type: z.literal("contact_field_changed") }),
+  z.object({ type: z.literal("no_agent_reply"), minutes }),
+  z.object({ type: z.literal("no_customer_reply"), minutes }),
+]);
+export type Trigger = z.infer<typeof triggerSchema>;
+export const triggerTypes = triggerSchema.options.map((o) => o.shape.type.value);
+
+const allFieldOperators = [...new Set(Object.values(operatorsByType).flat())] as [string, ...string[]];
+
+export const conditionSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("channel"), channelIds: z.array(id).min(1) }),
+  z.object({ type: z.literal("channel_kind"), kinds: z.array(z.enum(channelKinds)).min(1) }),
+  z.object({ type: z.literal("brand"), brandIds: z.array(id).min(1) }),
+  z.object({ type: z.literal("workgroup"), workgroupIds: z.array(id).min(1) }),
+  z.object({ type: z.literal("tag"), tagId: id, present: z.boolean() }),
+  z.object({ type: z.literal("field"), key: z.string().min(1).max(60), op: z.enum(allFieldOperators), value: z.string().max(200).default("") }),
+  z.object({ type: z.literal("text_contains"), value: z.string().trim().min(1).max(200) }),
+  z.object({
+    type: z.literal("text_matches"),
+    pattern: z
+      .string()
+      .min(1)
+      .max(200)
+      .refine((p) => {
+        try {
+          new RegExp(p, "iu");
+          return true;
+        } catch {
+          return false;
+        }
+      }, "invalid pattern"),
+  }),
+  z.object({ type: z.literal("business_hours"), inside: z.boolean() }),
+  z.object({ type: z.literal("contact"), returning: z.boolean() }),
+  z.object({ type: z.literal("session_type"), types: z.array(z.enum(conversationTypes)).min(1) }),
+]);
+export type Condition = z.infer<typeof conditionSchema>;
+export const conditionTypes = conditionSchema.options.map((o) => o.shape.type.value);
+
+const text = z.string().trim().min(1).max(4096);
+
+export const actionSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("assign_workgroup"), workgroupId: id }),
+  z.object({ type: z.literal("assign_user"), userId: z.string().min(1).max(100) }),
+  z.object({ type: z.literal("add_tag"), tagId: id }),
+  z.object({ type: z.literal("remove_tag"), tagId: id }),
+  z.object({ type: z.literal("set_field"), key: z.string().min(1).max(60), value: z.string().max(500) }),
+  z.object({ type: z.literal("send_message"), body: text }),
+  z.object({ type: z.literal("send_quick_reply"), quickReplyId: id }),
+  z.object({ type: z.literal("send_template"), name: z.string().min(1).max(200), language: z.string().min(1).max(20), parameters: z.array(z.string().max(500)).max(20).default([]) }),
+  z.object({ type: z.literal("note"), body: text }),
+  z.object({ type: z.literal("close"), closingMessageId: id }),
+  z.object({
+    type: z.literal("start_conversation"),
+    channelId: id,
+    body: z.string().trim().max(4096).default(""),
+    template: z.object({ name: z.string().min(1), language: z.string().min(1), parameters: z.array(z.string().max(500)).default([]) }).optional(),
+  }),
+  /** A channel's out-of-office reply or welcome message (made by the engine, not chosen in a rule). */
+  z.object({ type: z.literal("automated_reply"), replyId: id }),
+]);
+export type Action = z.infer<typeof actionSchema>;
+export const actionTypes = actionSchema.options.map((o) => o.shape.type.value).filter((t) => t !== "automated_reply");
+
+export const ruleSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  enabled: z.boolean().default(true),
+  stopAfter: z.boolean().default(false),
+  trigger: triggerSchema,
+  conditions: z.array(conditionSchema).max(20).default([]),
+  actions: z.array(actionSchema).min(1).max(20),
+});
+export type RuleInput = z.infer<typeof ruleSchema>;
+
+/** Fills {{contact.name}}, {{contact.phone}}, {{contact.email}} and {{field.<key>}} from the contact. */
+export function fillVariables(text: string, contact: { name: string | null; phone: string | null; email: string | null; customFields: Record<string, unknown> }): string {
+  return text.replace(/\{\{\s*(contact\.(name|phone|email)|field\.([a-z0-9_]+))\s*\}\}/gi, (_, __, own: string | undefined, key: string | undefined) => {
+    if (own) return String(contact[own.toLowerCase() as "name"] ?? "");
+    const value = contact.customFields[key!];
+    return value === undefined || value === null ? "" : String(value);
+  });
+}
