@@ -13,6 +13,8 @@ import { organizationRoutes } from "./organization";
 import { usersRoutes } from "./users-routes";
 import { workgroupsRoutes } from "./workgroups-routes";
 import { apiTokensAdminRoutes, paymentsAdminRoutes } from "../billing/admin-routes";
+import { workflowsRoutes } from "../workflows/routes";
+import { businessHoursRoutes } from "../workflows/hours-routes";
 
 export function adminRoutes() {
   const app = new Hono<AppEnv>();
@@ -29,5 +31,7 @@ export function adminRoutes() {
   app.route("/custom-fields", customFieldsRoutes());
   app.route("/payments", paymentsAdminRoutes());
   app.route("/api-tokens", apiTokensAdminRoutes());
+  app.route("/workflows", workflowsRoutes());
+  app.route("/business-hours", businessHoursRoutes());
   return app;
 }

@@ -32,6 +32,8 @@ export type EventType =
   | "closing_message_changed"
   | "custom_field_changed"
   | "channel_changed"
+  | "workflow_changed"
+  | "business_hours_changed"
   | "file_added"
   | "file_removed"
   | "ledger_entry_added"

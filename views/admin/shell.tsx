@@ -15,6 +15,8 @@ export const adminSections: { href: string; label: MessageKey }[] = [
   { href: "/admin/custom-fields", label: "admin.customFields" },
   { href: "/admin/payments", label: "payments.title" },
   { href: "/admin/api-tokens", label: "apiTokens.title" },
+  { href: "/admin/workflows", label: "admin.workflows" },
+  { href: "/admin/business-hours", label: "admin.businessHours" },
   { href: "/admin/organization", label: "admin.organization" },
 ];
 
