@@ -2,7 +2,9 @@
 import { count, eq } from "drizzle-orm";
 import type { Db } from "./client";
 import {
+  automatedReplies,
   brands,
+  businessHours,
   channels,
   contactIdentities,
   contacts,
@@ -20,6 +22,7 @@ import {
   users,
   workgroupMembers,
   workgroups,
+  workflows,
 } from "./schema";
 import { createOrganization } from "../src/admin/organizations";
 import { DEMO_ACCESS_TOKEN, DEMO_APP_SECRET, DEMO_VERIFY_TOKEN, demoIds } from "../fakes/meta/demo";
@@ -99,6 +102,42 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
         { orgId: org.id, brandId: brand.id, kind: "instagram", name: "Instagram (demo)", config: { accountId: demoIds.instagram.id }, secrets: demoSecrets, webhookKey: demoIds.instagram.webhookKey, createdAt: now },
       ])
       .returning();
+
+    // Automation: weekday hours in the organization's time zone, an out-of-office reply on WhatsApp,
+    // and two example workflows (Admin → Workflows, Admin → Business hours).
+    const weekday = [{ from: "09:00", to: "18:00" }];
+    await tx.insert(businessHours).values({ orgId: org.id, weekly: { 1: weekday, 2: weekday, 3: weekday, 4: weekday, 5: weekday, 6: [{ from: "10:00", to: "14:00" }] }, holidays: ["2026-04-23", "2026-05-19"], updatedAt: now });
+    await tx.insert(automatedReplies).values({
+      orgId: org.id,
+      channelId: whatsapp.id,
+      kind: "out_of_office",
+      body: "Merhaba {{contact.name}}! Şu an mesai saatlerimiz dışındayız (hafta içi 09:00–18:00). En kısa sürede size döneceğiz.",
+      gapMinutes: 720,
+      updatedAt: now,
+    });
+    await tx.insert(workflows).values([
+      {
+        orgId: org.id,
+        name: "WhatsApp returns (iade) → Support Team",
+        position: 0,
+        stopAfter: true,
+        trigger: { type: "message_received" },
+        conditions: [{ type: "channel_kind", kinds: ["whatsapp"] }, { type: "text_contains", value: "iade" }],
+        actions: [{ type: "assign_workgroup", workgroupId: team.id }, { type: "add_tag", tagId: tagRows[2].id }],
+        createdAt: now,
+        updatedAt: now,
+      },
+      {
+        orgId: org.id,
+        name: "No agent reply for 15 minutes",
+        position: 1,
+        trigger: { type: "no_agent_reply", minutes: 15 },
+        conditions: [{ type: "business_hours", inside: true }],
+        actions: [{ type: "note", body: "{{contact.name}} has waited 15 minutes for a reply." }],
+        createdAt: now,
+        updatedAt: now,
+      },
+    ]);
 
     type Story = {
       name: string;

@@ -27,7 +27,7 @@ export function BusinessHoursPage(p: HoursPageProps) {
       <form method="get" action="/admin/business-hours">
         <label>
           {ui.t("hours.scope")}{" "}
-          <select name="workgroup" onchange="this.form.submit()">
+          <select name="workgroup">
             <option value="">{ui.t("hours.organization")}</option>
             {p.workgroups.map((g) => (
               <option value={String(g.id)} selected={g.id === p.workgroupId}>
@@ -36,9 +36,7 @@ export function BusinessHoursPage(p: HoursPageProps) {
             ))}
           </select>
         </label>
-        <noscript>
-          <button type="submit">{ui.t("hours.show")}</button>
-        </noscript>
+        <button type="submit">{ui.t("hours.show")}</button>
       </form>
       <form method="post" action={action}>
         <FormError form={p.hours} text={ui.t("workflows.fix")} />

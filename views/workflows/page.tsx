@@ -189,7 +189,7 @@ export function WorkflowPage(p: WorkflowPageProps) {
             {ui.t("common.save")}
           </button>
         </form>
-        <form method="post" action={`${base}/delete`} onsubmit={`return confirm(${JSON.stringify(ui.t("workflows.confirmDelete", { name: p.name }))})`}>
+        <form method="post" action={`${base}/delete`} data-confirm={ui.t("workflows.confirmDelete", { name: p.name })}>
           <button type="submit" class="danger">
             {ui.t("common.delete")}
           </button>
