@@ -120,7 +120,6 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
         orgId: org.id,
         name: "WhatsApp returns (iade) → Support Team",
         position: 0,
-        stopAfter: true,
         trigger: { type: "message_received" },
         conditions: [{ type: "channel_kind", kinds: ["whatsapp"] }, { type: "text_contains", value: "iade" }],
         actions: [{ type: "assign_workgroup", workgroupId: team.id }, { type: "add_tag", tagId: tagRows[2].id }],
