@@ -162,14 +162,24 @@ async function runsFor(tx: DbOrTx, e: CommittedEvent, rules: Rule[], depth: numb
   return inserted.length;
 }
 
-/** Still true when a delayed trigger comes due: nobody answered (or the customer never wrote back) since its event. */
+/**
+ * Still true when a delayed trigger comes due: the wait its message started is not over. Only the
+ * message that started a wait counts (the first unanswered customer message, or the latest agent
+ * message), so a rule fires once per wait however many messages came meanwhile.
+ */
 async function stillWaiting(db: DbOrTx, run: typeof workflowRuns.$inferSelect, trigger: Trigger): Promise<boolean> {
-  const [event] = await rows<{ created_at: Date }>(db, sql`select created_at from events where id = ${run.eventId}`);
+  const [event] = await rows<{ created_at: Date; message_id: number | null }>(db, sql`select created_at, (data->>'messageId')::bigint as message_id from events where id = ${run.eventId}`);
   const [conv] = await rows<{ status: string; waiting_since: Date | null; last_inbound_at: Date | null }>(db, sql`select status, waiting_since, last_inbound_at from conversations where id = ${run.conversationId}`);
-  if (!event || !conv || conv.status !== "open") return false;
+  if (!event || !conv || conv.status !== "open" || event.message_id === null) return false;
   const since = new Date(event.created_at).getTime();
-  if (trigger.type === "no_agent_reply") return conv.waiting_since !== null && new Date(conv.waiting_since).getTime() <= since;
-  return conv.last_inbound_at === null || new Date(conv.last_inbound_at).getTime() < since;
+  if (trigger.type === "no_agent_reply") {
+    if (conv.waiting_since === null || new Date(conv.waiting_since).getTime() > since) return false;
+    const [earlier] = await rows(db, sql`select 1 from messages where conversation_id = ${run.conversationId} and direction = 'in' and id < ${event.message_id} and created_at >= ${new Date(conv.waiting_since).toISOString()}::timestamptz limit 1`);
+    return !earlier;
+  }
+  if (conv.last_inbound_at !== null && new Date(conv.last_inbound_at).getTime() >= since) return false;
+  const [later] = await rows(db, sql`select 1 from messages where conversation_id = ${run.conversationId} and direction = 'out' and id > ${event.message_id} limit 1`);
+  return !later;
 }
 
 /**

@@ -181,6 +181,29 @@ describe("workflow rules", () => {
     expect(await s.tagIds(waiting.conversationId)).toEqual([s.vip.id]);
     expect(await s.tagIds(answered.conversationId)).toEqual([]);
   });
+
+  it("a wait fires its rule once however many messages came meanwhile; 'no customer reply' waits on the agent's latest message", async () => {
+    const s = await setup();
+    const waitRule = await s.rule({ trigger: { type: "no_agent_reply", minutes: 10 }, actions: [{ type: "note", body: "still waiting" }] });
+    const quiet = await s.rule({ trigger: { type: "no_customer_reply", minutes: 30 }, actions: [{ type: "add_tag", tagId: s.vip.id }] });
+    const c = await s.inbound("905550000083", "hello?");
+    t.clock.advance("2m");
+    await s.inbound("905550000083", "anyone?");
+    t.clock.advance("10m");
+    await s.run();
+    const done = async (id: number) => (await t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, id))).filter((r) => r.status === "done").length;
+    expect(await done(waitRule.id)).toBe(1);
+    const agent = (await actorFor(t.db, s.w.agent.id, s.w.orgId))!;
+    await joinConversation(t.db, agent, c.conversationId, t.clock.now());
+    await reply(t.db, agent, c.conversationId, "Sorry, here now.", t.clock.now());
+    t.clock.advance("5m");
+    await reply(t.db, agent, c.conversationId, "Are you there?", t.clock.now());
+    await s.run();
+    t.clock.advance("30m");
+    await s.run();
+    expect(await done(quiet.id)).toBe(1);
+    expect(await s.tagIds(c.conversationId)).toEqual([s.vip.id]);
+  });
 });
 
 describe("out-of-office reply", () => {
