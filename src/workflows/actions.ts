@@ -189,6 +189,8 @@ export async function applyAction(tx: Tx, run: RunContext, action: Action, now: 
       const [channel] = await tx.select({ id: channels.id }).from(channels).where(and(eq(channels.orgId, run.orgId), eq(channels.id, action.channelId)));
       if (!channel) throw new ActionRefused("no_channel");
       const started = await startByAutomation(tx, run.orgId, { contactId, channelId: channel.id, type: "flow" }, now);
+      // The contact is in a conversation already: nothing is started, and nothing is sent twice.
+      if (!started.created) return { outcome: "skipped", detail: "already_open", eventIds: [] };
       await markAsRule(tx, run, started.eventIds);
       const conv = await lockedConversation(tx, run, started.conversationId);
       const eventIds = [...started.eventIds, await systemLine(tx, run, conv.id, "start_conversation", {}, now)];

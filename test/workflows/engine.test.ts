@@ -1,6 +1,6 @@
 import { describe, expect, it } from "bun:test";
 import { and, eq, sql } from "drizzle-orm";
-import { automatedReplies, businessHours, channels, closingMessages, conversationTags, conversations, customFields, contacts, events, messages, tags, workflowRuns, workflows } from "@db/schema";
+import { automatedReplies, brands, businessHours, channels, closingMessages, conversationTags, conversations, customFields, contacts, events, messages, quickReplies, tags, workflowRuns, workflows } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { actorFor } from "../../src/auth/accounts";
 import { ingestInbound } from "../../src/inbox/customer-messages";
@@ -232,5 +232,59 @@ describe("out-of-office reply", () => {
     await s.inbound("905550000091", "good morning");
     await s.run();
     expect((await out()).length).toBe(2);
+  });
+});
+
+describe("more triggers, conditions and actions", () => {
+  it("assigned, closed and contact-field triggers; brand, workgroup, tag, pattern and business-hours conditions", async () => {
+    const s = await setup();
+    const admin = (await actorFor(t.db, s.w.admin.id, s.w.orgId))!;
+    const { assignConversation } = await import("../../src/inbox/assignment");
+    const { closeConversation } = await import("../../src/inbox/closing");
+    const { updateProfile } = await import("../../src/contacts/profile");
+    const [brand] = await t.db.insert(brands).values({ orgId: s.w.orgId, name: "Acme Shoes" }).returning();
+    await t.db.update(channels).set({ brandId: brand.id }).where(eq(channels.id, s.wa.id));
+    const onAssign = await s.rule({ trigger: { type: "assigned" }, conditions: [{ type: "workgroup", workgroupIds: [s.w.workgroupId] }, { type: "brand", brandIds: [brand.id] }], actions: [{ type: "note", body: "group" }] });
+    const onClose = await s.rule({ trigger: { type: "closed" }, conditions: [{ type: "tag", tagId: s.vip.id, present: false }], actions: [{ type: "add_tag", tagId: s.returns.id }] });
+    const onField = await s.rule({ trigger: { type: "contact_field_changed" }, conditions: [{ type: "text_matches", pattern: "^sipariş\\s+\\d+" }, { type: "business_hours", inside: true }], actions: [{ type: "add_tag", tagId: s.vip.id }] });
+    const c = await s.inbound("905550000101", "Sipariş 42 nerede?");
+    await assignConversation(t.db, admin, c.conversationId, { workgroupId: s.w.workgroupId }, t.clock.now());
+    const [conv] = await t.db.select().from(conversations).where(eq(conversations.id, c.conversationId));
+    await updateProfile(t.db, admin, conv.contactId, { name: "Özge", phone: null, email: null, fields: {} }, t.clock.now());
+    await s.run();
+    const runsOf = async (id: number) => (await t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, id))).map((r) => r.status);
+    expect(await runsOf(onAssign.id)).toEqual(["done"]);
+    expect(await runsOf(onField.id)).toEqual(["done"]);
+    const [closing] = await t.db.select().from(closingMessages).where(eq(closingMessages.orgId, s.w.orgId)).limit(1);
+    // VIP was added by the field rule, so the close rule's "no VIP tag" condition fails.
+    await closeConversation(t.db, admin, c.conversationId, closing.id, "en", t.clock.now());
+    await s.run();
+    expect(await runsOf(onClose.id)).toEqual([]);
+  });
+
+  it("sends a quick reply and a WhatsApp template with the contact's fields, welcomes once, and starts a flow conversation", async () => {
+    const s = await setup();
+    await t.db.update(channels).set({ config: { templates: [{ name: "order_update", language: "tr", body: "Merhaba {{1}}, siparişiniz {{2}} yolda.", params: 2 }] } }).where(eq(channels.id, s.wa.id));
+    const [qr] = await t.db.insert(quickReplies).values({ orgId: s.w.orgId, title: "Hi", body: "Merhaba {{contact.name}}!" }).returning();
+    await t.db.insert(automatedReplies).values({ orgId: s.w.orgId, channelId: s.wa.id, kind: "welcome", body: "Hoş geldiniz!", gapMinutes: 600 });
+    await s.rule({
+      trigger: { type: "message_received" },
+      conditions: [{ type: "channel", channelIds: [s.wa.id] }],
+      actions: [{ type: "send_quick_reply", quickReplyId: qr.id }, { type: "send_template", name: "order_update", language: "tr", parameters: ["{{contact.name}}", "{{field.order}}"] }, { type: "close", closingMessageId: (await t.db.select().from(closingMessages).where(eq(closingMessages.orgId, s.w.orgId)).limit(1))[0].id }, { type: "start_conversation", channelId: s.wa.id, body: "", template: { name: "order_update", language: "tr", parameters: ["a", "b"] } }],
+    });
+    const c = await s.inbound("905550000111", "selam");
+    const [conv] = await t.db.select().from(conversations).where(eq(conversations.id, c.conversationId));
+    await t.db.update(contacts).set({ customFields: { order: "KN-1" } }).where(eq(contacts.id, conv.contactId));
+    await s.inbound("905550000111", "selam yine");
+    await s.run();
+    const out = (await t.db.select().from(messages).where(and(eq(messages.conversationId, c.conversationId), eq(messages.direction, "out")))).map((m) => m.body);
+    expect(out.filter((b) => b === "Hoş geldiniz!").length).toBe(1);
+    expect(out).toContain("Merhaba Contact 905550000111!");
+    expect(out).toContain("Merhaba Contact 905550000111, siparişiniz KN-1 yolda.");
+    const flows = await t.db.select().from(conversations).where(and(eq(conversations.contactId, conv.contactId), eq(conversations.type, "flow")));
+    expect(flows.length).toBe(1);
+    expect(flows[0]).toMatchObject({ status: "open", startedBy: "automation" });
+    const sentInFlow = await t.db.select().from(messages).where(and(eq(messages.conversationId, flows[0].id), eq(messages.direction, "out")));
+    expect(sentInFlow.map((m) => [m.kind, m.body])).toEqual([["template", "Merhaba a, siparişiniz b yolda."]]);
   });
 });
