@@ -6,7 +6,7 @@ import { rows } from "@db/client";
 import type { Actor } from "../context";
 import { channelScope, zonedMidnight } from "../cockpit/metrics";
 import type { Translate } from "../i18n";
-import { figureKeys, resolveRange, shiftDay, timeFigures, type Figures, type ReportQuery, type ReportRow } from "./figures";
+import { buildReport, dayRows, figureKeys, resolveRange, shiftDay, timeFigures, type DayRange, type Figures, type ReportQuery, type ReportRow, type ReportTable } from "./figures";
 
 export const BOM = "\uFEFF";
 
@@ -114,4 +114,22 @@ export function reportTableHeader(t: Translate, first: string, withPrevious: boo
 
 export function conversationHeader(t: Translate): string[] {
   return [t("reports.csv.id"), t("reports.csv.contact"), t("reports.channel"), t("reports.csv.created"), t("reports.csv.firstResponse"), t("reports.csv.closed"), t("reports.csv.assignee"), t("reports.workgroup"), t("reports.csv.tags"), t("reports.csv.type")];
+}
+
+/** One download: the CSV body, streamed, and the days it covers (for its file name). */
+export async function exportCsv(
+  db: DbOrTx,
+  actor: Actor,
+  table: CsvTable,
+  query: ReportQuery,
+  now: Date,
+  t: Translate,
+  name: (table: ReportTable, row: ReportRow) => string,
+): Promise<{ range: DayRange; body: ReadableStream<Uint8Array> }> {
+  if (table === "conversations") return { range: resolveRange(query, actor.timezone, now), body: csvStream(conversationHeader(t), conversationLines(db, actor, query, now)) };
+  const report = await buildReport(db, actor, query, now);
+  const withPrevious = table !== "days";
+  const header = reportTableHeader(t, table === "days" ? t("reports.day") : t("common.name"), withPrevious);
+  const lines = reportTableLines(table === "days" ? dayRows(report) : report[table], withPrevious, (row) => name(table, row));
+  return { range: report.range, body: csvStream(header, inOneBatch(lines)) };
 }

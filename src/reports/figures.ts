@@ -108,6 +108,10 @@ export interface ReportRow {
   previous: Figures;
 }
 
+/** The report's tables, each downloadable as CSV. */
+export const reportTables = ["agents", "channels", "workgroups", "days"] as const;
+export type ReportTable = (typeof reportTables)[number];
+
 export interface DayRow {
   day: string;
   figures: Figures;
@@ -287,6 +291,11 @@ export async function buildReport(db: DbOrTx, actor: Actor, query: ReportQuery, 
     medianFirstResponseMs: medians.get("all") ?? null,
     heatmap,
   };
+}
+
+/** The per-day table in the shape of the others (a day has no previous period of its own). */
+export function dayRows(report: Report): ReportRow[] {
+  return report.days.map((d) => ({ key: d.day, name: d.day, current: d.figures, previous: d.figures }));
 }
 
 /** Names for the ids the aggregates keep (an empty key: nobody, no workgroup). */

@@ -5,8 +5,8 @@ import type { AppEnv } from "../context";
 import { render, ui } from "../web";
 import { ErrorPage } from "../../views/auth/pages";
 import { ReportsPage, rowName } from "../../views/reports/page";
-import { buildReport, reportChoices, reportQuery, resolveRange, withoutEmpty, type ReportQuery } from "./figures";
-import { conversationHeader, conversationLines, csvStream, csvTables, inOneBatch, reportTableHeader, reportTableLines, type CsvTable } from "./csv";
+import { buildReport, reportChoices, reportQuery, withoutEmpty, type ReportQuery } from "./figures";
+import { csvTables, exportCsv, type CsvTable } from "./csv";
 
 const exportFile = z.object({ file: z.enum(csvTables.map((t) => `${t}.csv`) as [`${CsvTable}.csv`, ...`${CsvTable}.csv`[]]) });
 
@@ -38,22 +38,9 @@ export function reportsRoutes() {
     const query = parseQuery(c);
     if (!query) return badQuery(c);
     const { database, clock } = c.get("deps");
-    const actor = c.get("actor")!;
-    const t = c.get("t");
     const table = file.data.file.replace(/\.csv$/, "") as CsvTable;
-    let body: ReadableStream<Uint8Array>;
-    let range: { from: string; to: string };
-    if (table === "conversations") {
-      body = csvStream(conversationHeader(t), conversationLines(database.db, actor, query, clock.now()));
-      range = resolveRange(query, actor.timezone, clock.now());
-    } else {
-      const report = await buildReport(database.db, actor, query, clock.now());
-      const rows = table === "days" ? report.days.map((d) => ({ key: d.day, name: d.day, current: d.figures, previous: d.figures })) : report[table];
-      const withPrevious = table !== "days";
-      const viewer = ui(c);
-      body = csvStream(reportTableHeader(t, table === "days" ? t("reports.day") : t("common.name"), withPrevious), inOneBatch(reportTableLines(rows, withPrevious, (r) => rowName(viewer, table, r))));
-      range = report.range;
-    }
+    const viewer = ui(c);
+    const { range, body } = await exportCsv(database.db, c.get("actor")!, table, query, clock.now(), viewer.t, (shown, row) => rowName(viewer, shown, row));
     return new Response(body, {
       headers: {
         "content-type": "text/csv; charset=utf-8",

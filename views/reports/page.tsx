@@ -1,13 +1,10 @@
 // The reports page: a period and filters (all in the URL), the totals beside the previous period,
 // the charts, and the tables per agent, channel, workgroup and day, each downloadable as CSV.
-import { figureKeys, rangePresets, timeFigures, type FigureKey, type Figures, type Report, type ReportChoices, type ReportQuery, type ReportRow } from "../../src/reports/figures";
+import { dayRows, figureKeys, rangePresets, timeFigures, type FigureKey, type Figures, type Report, type ReportChoices, type ReportQuery, type ReportRow, type ReportTable } from "../../src/reports/figures";
 import { duration } from "../cockpit/page";
 import { Layout } from "../layout";
 import type { Ui } from "../ui";
 import { ChannelShareChart, FirstResponseChart, HeatmapChart, OpenedClosedChart } from "./charts";
-
-export const reportTables = ["agents", "channels", "workgroups", "days"] as const;
-export type ReportTable = (typeof reportTables)[number];
 
 export function reportQueryString(query: ReportQuery): string {
   const q = new URLSearchParams();
@@ -197,7 +194,6 @@ function Table({ ui, table, title, rows, totals, query }: { ui: Ui; table: Repor
 export function ReportsPage({ ui, report, query, choices }: { ui: Ui; report: Report; query: ReportQuery; choices: ReportChoices }) {
   const { current, previous } = report.totals;
   const anything = figureKeys.some((f) => current[f] || previous[f]);
-  const days = report.days.map((d) => ({ key: d.day, name: d.day, current: d.figures, previous: d.figures }));
   return (
     <Layout ui={ui} title={ui.t("reports.title")}>
       <div class="page reports" id="reports">
@@ -231,7 +227,7 @@ export function ReportsPage({ ui, report, query, choices }: { ui: Ui; report: Re
         <Table ui={ui} table="agents" title={ui.t("reports.byAgent")} rows={report.agents} totals={report.totals} query={query} />
         <Table ui={ui} table="channels" title={ui.t("reports.byChannel")} rows={report.channels} totals={report.totals} query={query} />
         <Table ui={ui} table="workgroups" title={ui.t("reports.byWorkgroup")} rows={report.workgroups} totals={report.totals} query={query} />
-        <Table ui={ui} table="days" title={ui.t("reports.byDay")} rows={days} totals={report.totals} query={query} />
+        <Table ui={ui} table="days" title={ui.t("reports.byDay")} rows={dayRows(report)} totals={report.totals} query={query} />
       </div>
     </Layout>
   );
