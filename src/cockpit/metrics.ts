@@ -1,6 +1,6 @@
 // Cockpit metrics: per-agent daily figures, counted from the events log into agent_daily_stats by a
 // periodic job (incrementally, see refreshOrganizationStats), and read back summed over the chosen channels.
-import { and, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database, DbOrTx } from "@db/client";
 import { rows } from "@db/client";
 import { agentDailyStats, channels, organizations } from "@db/schema";
@@ -34,8 +34,7 @@ export function zonedMidnight(day: string, timeZone: string): Date {
  * (the assignee), reactivations and forwards to the agent who did them, each on the day it happened
  * in the organization's time zone (so a late event of yesterday lands on yesterday's row). The same
  * events go to the report aggregates (src/reports/aggregates.ts). The first run for an organization
- * rebuilds today instead (and every day of the reports). Running it again, or twice at once, counts
- * nothing twice.
+ * counts its whole history instead. Running it again, or twice at once, counts nothing twice.
  *
  * "Since the last run" cannot be `id > last id`: ids are taken before commit, so a smaller id can
  * become visible after a larger one. Each run stores the snapshot it read the events with
@@ -43,12 +42,12 @@ export function zonedMidnight(day: string, timeZone: string): Date {
  * judged by the writing transaction (events.txid, indexed).
  */
 export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZone: string, now: Date) {
-  const { day, start } = todayIn(timeZone, now);
+  const { day } = todayIn(timeZone, now);
   const at = now.toISOString();
   return db.transaction(async (tx) => {
     // Locks the organization's watermark (made on first use): a run racing this one waits here,
     // then reads the snapshot this run stores. A snapshot ahead of this transaction's own id came
-    // with the data from another cluster (a dump restored elsewhere): today is rebuilt then.
+    // with the data from another cluster (a dump restored elsewhere): everything is counted again then.
     const [mark] = await rows<{ snapshot: string | null; foreign: boolean | null }>(
       tx,
       sql`insert into agent_stats_watermarks (org_id, updated_at) values (${orgId}, ${at}::timestamptz)
@@ -60,12 +59,11 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
       select e.type, e.data, e.conversation_id, e.created_at, e.actor_id, e.subject_user_id from events e
       where e.org_id = ${orgId} and e.type in ('first_response', 'closed', 'reactivated', 'forwarded', 'conversation_created', 'message_created') and ${where}`;
     let uncounted: SQL;
-    let cockpitFrom = sql`true`;
     if (mark.snapshot === null || mark.foreign) {
-      await tx.delete(agentDailyStats).where(and(eq(agentDailyStats.orgId, orgId), gte(agentDailyStats.day, day)));
+      // From scratch, every day: the events are all kept, and a past day can be looked at too.
+      await tx.delete(agentDailyStats).where(eq(agentDailyStats.orgId, orgId));
       await forgetReportAggregates(tx, orgId);
       uncounted = eventsWhere(sql`true`);
-      cockpitFrom = sql`e.created_at >= ${start.toISOString()}::timestamptz`;
     } else {
       // Not visible in the stored snapshot ("xmin:xmax:xip,…"): written by a transaction running
       // then (its xip list, short) or begun since (from its xmax on). Two index scans, however long
@@ -81,7 +79,7 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
         select e.type, e.data, e.conversation_id, e.created_at, e.actor_id, e.subject_user_id,
                (e.created_at at time zone ${timeZone})::date as day,
                case when e.type in ('reactivated', 'forwarded') then e.actor_id else e.subject_user_id end as agent,
-               e.type in ('first_response', 'closed', 'reactivated', 'forwarded') and ${cockpitFrom} as for_cockpit
+               e.type in ('first_response', 'closed', 'reactivated', 'forwarded') as for_cockpit
         from (${uncounted}) e
       ),
       ${reportCounting(orgId, timeZone)}
