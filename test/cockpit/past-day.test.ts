@@ -4,7 +4,9 @@ import { channels, closingMessages } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { actorFor } from "../../src/auth/accounts";
 import { refreshOrganizationStats } from "../../src/cockpit/metrics";
-import { assignConversation, closeConversation, ingestInbound } from "../../src/inbox/lifecycle";
+import { assignConversation } from "../../src/inbox/assignment";
+import { closeConversation } from "../../src/inbox/closing";
+import { ingestInbound } from "../../src/inbox/customer-messages";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp();
