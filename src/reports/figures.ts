@@ -151,19 +151,6 @@ const groupingBits: Record<number, Dimension> = { 0b0111: "agent", 0b1011: "chan
 
 const groupingSets = sql.raw(`grouping sets ((current, user_id), (current, channel_id), (current, workgroup_id), (current, day), (current))`);
 
-interface Sums {
-  opened: number;
-  closed: number;
-  reactivated: number;
-  forwarded: number;
-  messagesIn: number;
-  messagesOut: number;
-  frSum: number;
-  frCount: number;
-  resSum: number;
-  resCount: number;
-}
-
 /** Which rows a report reads: the organization, the two periods' days, and the filters. */
 function scopeWhere(orgId: number, from: string, to: string, scope: number[] | null, query: ReportQuery): SQL {
   const parts = [sql`org_id = ${orgId}`, sql`day between ${from}::date and ${to}::date`];
@@ -236,29 +223,18 @@ export async function buildReport(db: DbOrTx, actor: Actor, query: ReportQuery, 
     const k = keyOf(r as never);
     if (!k) continue;
     const at = id(k[0], k[1], r.current as boolean);
-    const s: Sums = {
-      opened: Number(r.opened),
-      closed: Number(r.closed),
-      reactivated: Number(r.reactivated),
-      forwarded: Number(r.forwarded),
-      messagesIn: Number(r.messages_in),
-      messagesOut: Number(r.messages_out),
-      frSum: Number(r.fr_sum),
-      frCount: Number(r.fr_count),
-      resSum: Number(r.res_sum),
-      resCount: Number(r.res_count),
-    };
     const h = histograms.get(at);
+    const n = (column: string) => Number(r[column]);
     figures.set(at, {
-      opened: s.opened,
-      closed: s.closed,
-      reactivated: s.reactivated,
-      forwarded: s.forwarded,
-      messagesIn: s.messagesIn,
-      messagesOut: s.messagesOut,
-      avgFirstResponseMs: s.frCount ? Math.round(s.frSum / s.frCount) : null,
+      opened: n("opened"),
+      closed: n("closed"),
+      reactivated: n("reactivated"),
+      forwarded: n("forwarded"),
+      messagesIn: n("messages_in"),
+      messagesOut: n("messages_out"),
+      avgFirstResponseMs: n("fr_count") ? Math.round(n("fr_sum") / n("fr_count")) : null,
       p90FirstResponseMs: h ? percentileMs(h.fr, 90) : null,
-      avgResolutionMs: s.resCount ? Math.round(s.resSum / s.resCount) : null,
+      avgResolutionMs: n("res_count") ? Math.round(n("res_sum") / n("res_count")) : null,
       p90ResolutionMs: h ? percentileMs(h.res, 90) : null,
     });
     if ((k[0] === "day" || k[0] === "total") && r.current) medians.set(k[1], h ? percentileMs(h.fr, 50) : null);

@@ -163,9 +163,7 @@ function StatusTable({ ui, status, rows, view }: { ui: Ui; status: AgentStatus; 
           <tbody>
             {rows.map((r) => (
               <tr data-user={r.userId} data-name={r.name}>
-                <td>
-                  {r.name} <small class="muted">{ui.t(`role.${r.role}`)}</small>
-                </td>
+                <MemberCell ui={ui} row={r} />
                 <td>
                   {status === "offline" && r.userId !== ui.actor!.userId ? (
                     ui.t(`status.${status}`)
@@ -210,14 +208,20 @@ function PastDayTable({ ui, rows, view }: { ui: Ui; rows: BoardRow[]; view: Boar
       <tbody>
         {rows.map((r) => (
           <tr data-user={r.userId} data-name={r.name}>
-            <td>
-              {r.name} <small class="muted">{ui.t(`role.${r.role}`)}</small>
-            </td>
+            <MemberCell ui={ui} row={r} />
             <FigureCells ui={ui} row={r} live={false} />
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+function MemberCell({ ui, row }: { ui: Ui; row: BoardRow }) {
+  return (
+    <td>
+      {row.name} <small class="muted">{ui.t(`role.${row.role}`)}</small>
+    </td>
   );
 }
 
