@@ -8,7 +8,7 @@ import type { Ui } from "../ui";
 
 const W = 640;
 const H = 220;
-const M = { top: 12, right: 12, bottom: 30, left: 56 };
+const M = { top: 12, right: 12, bottom: 30, left: 84 };
 const PLOT_W = W - M.left - M.right;
 const PLOT_H = H - M.top - M.bottom;
 export const BLUE = "#0072B2";
