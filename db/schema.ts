@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  check,
   bigserial,
   boolean,
   customType,
@@ -54,6 +55,8 @@ const pgSnapshot = customType<{ data: string }>({ dataType: () => "pg_snapshot" 
 export type OrganizationSettings = {
   /** Agents see only conversations assigned to them, their workgroups, or unassigned. */
   agentsSeeOnlyOwn?: boolean;
+  /** Who may add ledger entries by hand in the Billing widget (default: admins and supervisors). */
+  ledgerEntriesBy?: "admins" | "supervisors" | "agents";
 };
 
 export const organizations = pgTable("organizations", {
@@ -223,12 +226,15 @@ export const contacts = pgTable(
     email: text("email"),
     customFields: jsonb("custom_fields").$type<Record<string, unknown>>().notNull().default({}),
     ownerId: text("owner_id").references(() => users.id, { onDelete: "set null" }),
+    /** The organization's own id for the contact (its CRM's, its shop's): the billing API and imports find contacts by it. */
+    externalId: text("external_id"),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [
     index("contacts_org_name_idx").on(t.orgId, sql`lower(${t.name})`),
     index("contacts_org_phone_idx").on(t.orgId, t.phone),
+    uniqueIndex("contacts_org_external_id_uq").on(t.orgId, t.externalId),
     index("contacts_org_email_idx").on(t.orgId, sql`lower(${t.email})`),
     index("contacts_custom_fields_idx").using("gin", t.customFields),
     // The inbox search matches names and phone numbers anywhere in them (`ilike '%term%'`).
@@ -507,22 +513,81 @@ export const customFields = pgTable(
   (t) => [uniqueIndex("custom_fields_org_key_uq").on(t.orgId, t.key)],
 );
 
+export const ledgerKinds = ["charge", "payment", "refund", "adjustment"] as const;
+export type LedgerKind = (typeof ledgerKinds)[number];
+export const ledgerSources = ["manual", "api", "import", "payment_link"] as const;
+export type LedgerSource = (typeof ledgerSources)[number];
+export const paymentLinkStatuses = ["pending", "paid", "expired", "cancelled"] as const;
+export type PaymentLinkStatus = (typeof paymentLinkStatuses)[number];
+export const paymentProviderKinds = ["stripe", "iyzico"] as const;
+export type PaymentProviderKind = (typeof paymentProviderKinds)[number];
+export const apiScopes = ["ledger:write", "balance:read"] as const;
+export type ApiScope = (typeof apiScopes)[number];
+
+/**
+ * What a contact owes and paid, one immutable row per movement (migration 0009 refuses updates and
+ * deletes; a correction is a new entry). `amount_minor` is signed in minor units: what the contact
+ * owes goes up with a charge or a refund and down with a payment; an adjustment goes either way.
+ */
 export const ledgerEntries = pgTable(
   "ledger_entries",
   {
     id: id(),
     orgId: orgId(),
     contactId: ref("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
-    conversationId: ref("conversation_id").references(() => conversations.id, { onDelete: "set null" }),
-    /** Minor units (kuruş, cents); positive is a charge, negative a payment. */
+    kind: text("kind").$type<LedgerKind>().notNull(),
     amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
+    /** ISO-4217, upper case. */
     currency: text("currency").notNull(),
     description: text("description").notNull().default(""),
+    /** The caller's own reference (invoice number, order id). */
+    externalRef: text("external_ref"),
+    /** The same key twice in an organization is stored once. */
+    idempotencyKey: text("idempotency_key").notNull(),
+    source: text("source").$type<LedgerSource>().notNull(),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    apiTokenId: ref("api_token_id").references(() => apiTokens.id, { onDelete: "set null" }),
+    paymentLinkId: ref("payment_link_id").references(() => paymentLinks.id, { onDelete: "set null" }),
+    /** When it happened (an imported line's date); the list is ordered by it. */
+    occurredAt: ts("occurred_at").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("ledger_entries_contact_idx").on(t.contactId, t.createdAt.desc())],
+  (t) => [
+    uniqueIndex("ledger_entries_org_key_uq").on(t.orgId, t.idempotencyKey),
+    index("ledger_entries_contact_idx").on(t.contactId, t.occurredAt.desc(), t.id.desc()),
+    check("ledger_entries_currency_ck", sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check("ledger_entries_kind_ck", sql`${t.kind} in ('charge', 'payment', 'refund', 'adjustment')`),
+  ],
 );
+
+/** Each contact's balance per currency, kept by a trigger on ledger_entries (migration 0009): the database's own sum. */
+export const ledgerBalances = pgTable(
+  "ledger_balances",
+  {
+    contactId: ref("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    currency: text("currency").notNull(),
+    orgId: orgId(),
+    balanceMinor: bigint("balance_minor", { mode: "number" }).notNull(),
+    entries: integer("entries").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.currency] })],
+);
+
+/** An organization's payment provider: public settings, sealed credentials, the webhook's random path. */
+export const paymentProviders = pgTable("payment_providers", {
+  id: id(),
+  orgId: ref("org_id")
+    .notNull()
+    .unique()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  kind: text("kind").$type<PaymentProviderKind>().notNull(),
+  /** Base URL of the provider's API (the fake's, in the demo), and other non-secret settings. */
+  config: jsonb("config").$type<Record<string, unknown>>().notNull().default({}),
+  secrets: text("secrets"),
+  webhookKey: text("webhook_key").notNull().unique(),
+  createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
 
 export const paymentLinks = pgTable(
   "payment_links",
@@ -531,17 +596,69 @@ export const paymentLinks = pgTable(
     orgId: orgId(),
     contactId: ref("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
     conversationId: ref("conversation_id").references(() => conversations.id, { onDelete: "set null" }),
+    providerId: ref("provider_id").references(() => paymentProviders.id, { onDelete: "set null" }),
+    provider: text("provider").$type<PaymentProviderKind>().notNull(),
     amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
     currency: text("currency").notNull(),
-    provider: text("provider").notNull(),
-    externalId: text("external_id"),
-    url: text("url"),
-    status: text("status").$type<"created" | "paid" | "expired" | "cancelled">().notNull().default("created"),
+    description: text("description").notNull(),
+    status: text("status").$type<PaymentLinkStatus>().notNull().default("pending"),
+    /** Sent to the provider as its idempotency key and correlation id. */
+    reference: text("reference").notNull().unique(),
+    /** Checkout Session id (Stripe) or iyzilink token (iyzico). */
+    providerLinkId: text("provider_link_id").notNull(),
+    /** The provider's id of the payment that paid it: one payment per link, one link per payment. */
+    providerPaymentId: text("provider_payment_id"),
+    url: text("url").notNull(),
+    expiresAt: ts("expires_at").notNull(),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     paidAt: ts("paid_at"),
+    closedAt: ts("closed_at"),
   },
-  (t) => [index("payment_links_contact_idx").on(t.contactId)],
+  (t) => [
+    index("payment_links_contact_idx").on(t.contactId, t.createdAt.desc()),
+    uniqueIndex("payment_links_provider_link_uq").on(t.provider, t.providerLinkId),
+    uniqueIndex("payment_links_provider_payment_uq").on(t.provider, t.providerPaymentId),
+    index("payment_links_pending_idx").on(t.expiresAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** Verified provider notifications, raw, each applied once (keyed by the provider's event id). */
+export const paymentNotifications = pgTable(
+  "payment_notifications",
+  {
+    id: id(),
+    orgId: orgId(),
+    providerId: ref("provider_id").notNull().references(() => paymentProviders.id, { onDelete: "cascade" }),
+    eventKey: text("event_key").notNull(),
+    body: text("body").notNull(),
+    /** What applying it did: paid, expired, ignored, unknown_link. */
+    outcome: text("outcome").notNull(),
+    receivedAt: createdAt(),
+  },
+  (t) => [uniqueIndex("payment_notifications_event_uq").on(t.providerId, t.eventKey)],
+);
+
+/** Organization API tokens: only a hash is stored; the token is shown once. */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: id(),
+    orgId: orgId(),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    /** The first characters, to recognise a token in the list. */
+    prefix: text("prefix").notNull(),
+    scopes: jsonb("scopes").$type<ApiScope[]>().notNull(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+    /** Fixed-window rate limit, counted in the same statement that records the use. */
+    windowStart: ts("window_start"),
+    windowCount: integer("window_count").notNull().default(0),
+  },
+  (t) => [index("api_tokens_org_idx").on(t.orgId)],
 );
 
 /** Append-only log of every state change: realtime replay and cockpit metrics read it. */

@@ -10,8 +10,10 @@ import {
   customFields,
   memberships,
   messages,
+  ledgerEntries,
   notes,
   organizations,
+  paymentProviders,
   quickReplies,
   tags,
   conversationTags,
@@ -23,6 +25,7 @@ import { createOrganization } from "../src/admin/organizations";
 import { DEMO_ACCESS_TOKEN, DEMO_APP_SECRET, DEMO_VERIFY_TOKEN, demoIds } from "../fakes/meta/demo";
 import { hashPassword } from "../src/auth/passwords";
 import { seedReportHistory } from "./seed-history";
+import { DEMO_PAY_URL, DEMO_PAYMENTS_WEBHOOK_KEY, DEMO_STRIPE } from "../fakes/pay/demo";
 
 export const DEMO_PASSWORD = "demo-password";
 export const demoUsers = [
@@ -170,7 +173,35 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
     await seedReportHistory(tx, { orgId: org.id, channels: [whatsapp, webchat, messenger, instagram, whatsapp], agents: [agent1Id, agent2Id], workgroupId: team.id, now });
     const [mehmet] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.name, "Mehmet Öz"));
     await tx.insert(notes).values({ orgId: org.id, contactId: mehmet.id, authorId: agent1Id, body: "Prefers phone calls after 18:00.", createdAt: now });
+    await seedBilling(tx, org.id, mehmet.id, adminId, now, sealSecrets);
     return { orgName: org.name };
   });
 }
 
+
+/** Payments through the fake Stripe (`bun run fake-pay`), and a customer with a balance and a few transactions. */
+async function seedBilling(tx: Db, orgId: number, contactId: number, adminId: string, now: Date, sealSecrets?: (secrets: Record<string, string>) => string) {
+  await tx.insert(paymentProviders).values({ orgId, kind: "stripe", config: { baseUrl: `${DEMO_PAY_URL}/stripe` }, secrets: sealSecrets?.(DEMO_STRIPE) ?? null, webhookKey: DEMO_PAYMENTS_WEBHOOK_KEY, createdAt: now });
+  await tx.update(contacts).set({ externalId: "CRM-1001" }).where(eq(contacts.id, contactId));
+  const day = 86_400_000;
+  const entry = (n: number, kind: "charge" | "payment" | "refund", amountMinor: number, currency: string, description: string, daysAgo: number) => ({
+    orgId,
+    contactId,
+    kind,
+    amountMinor,
+    currency,
+    description,
+    externalRef: `KN-${10400 + n}`,
+    idempotencyKey: `demo-${n}`,
+    source: "manual" as const,
+    createdBy: adminId,
+    occurredAt: new Date(now.getTime() - daysAgo * day),
+    createdAt: now,
+  });
+  await tx.insert(ledgerEntries).values([
+    entry(1, "charge", 125_000, "TRY", "Sipariş KN-10401", 20),
+    entry(2, "payment", -50_000, "TRY", "Havale", 15),
+    entry(3, "charge", 4_990, "EUR", "Order KN-10403 (EU store)", 9),
+    entry(4, "refund", 7_500, "TRY", "Hasarlı ürün iadesi", 2),
+  ]);
+}

@@ -23,6 +23,10 @@ import { webhookRoutes } from "./channels/webhook-routes";
 import { supportRoutes } from "./channels/support";
 import { OutboxWorker } from "./channels/outbox";
 import { webchatRoutes } from "./channels/webchat/routes";
+import { paymentWebhookRoutes } from "./billing/webhook-routes";
+import { billingApiRoutes } from "./billing/api-routes";
+import { billingLive } from "./billing/live";
+import { inboxPage } from "./inbox/live";
 import { ErrorPage } from "../views/auth/pages";
 import { isDatabaseUnavailable } from "@db/client";
 import { csrfGuard, localeMiddleware, render, requestLog, securityHeaders, ui } from "./web";
@@ -52,6 +56,9 @@ export function createApp(deps: Deps) {
   // Providers' webhooks need neither a locale, a session nor CSRF: their signature is the check.
   app.route("/", webhookRoutes(background));
   app.route("/", supportRoutes());
+  app.route("/", paymentWebhookRoutes());
+  // The billing API authenticates by bearer token: no session, no CSRF (no cookies are read).
+  app.route("/api/v1", billingApiRoutes());
   app.use("*", localeMiddleware);
   app.use("*", csrfGuard(["/webhooks/", "/widget/api/"]));
   app.use("*", sessionMiddleware(auth));
@@ -68,7 +75,9 @@ export function createApp(deps: Deps) {
   const live = new LiveRenderers()
     .everyView(statusSwitchLive)
     .view(cockpitLive(deps.database, now))
-    .view(inboxLive(deps.database, now, runtime.tabCounts));
+    .view(inboxLive(deps.database, now, runtime.tabCounts))
+    // Billing draws its widget's lists on the same inbox pages.
+    .view({ name: "inbox", page: inboxPage, renderers: [billingLive(deps.database, now)] });
   app.use("/events", requireActor);
   app.route("/", realtimeRoutes(bus, live));
 

@@ -214,3 +214,21 @@ document.addEventListener("htmx:after:swap", () => {
   const search = document.querySelector("input[data-filter-names]");
   if (search?.value) search.dispatchEvent(new Event("input", { bubbles: true }));
 });
+
+// Billing widget: "Copy" puts a payment link's URL on the clipboard (without JavaScript the URL
+// stays in a read-only field to select by hand).
+document.addEventListener("click", async (e) => {
+  const button = e.target instanceof Element ? e.target.closest("button[data-copy]") : null;
+  if (!button) return;
+  const field = document.querySelector(button.dataset.copy);
+  if (!field) return;
+  try {
+    await navigator.clipboard.writeText(field.value);
+  } catch {
+    field.select();
+    document.execCommand("copy");
+  }
+  const label = button.textContent;
+  button.textContent = button.dataset.copied;
+  setTimeout(() => (button.textContent = label), 1500);
+});

@@ -1,7 +1,7 @@
 // Admin → Organization: name, time zone (it decides where "today" starts for the cockpit), default
 // language, and who sees which conversations.
 import { Hono } from "hono";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@db/client";
 import { locales, organizations } from "@db/schema";
@@ -26,7 +26,13 @@ export async function updateOrganization(db: DbOrTx, actor: Actor, input: Organi
   return db.transaction(async (tx) => {
     await tx
       .update(organizations)
-      .set({ name: input.name, timezone: input.timezone, locale: input.locale, settings: { agentsSeeOnlyOwn: input.agentsSeeOnlyOwn } })
+      .set({
+        name: input.name,
+        timezone: input.timezone,
+        locale: input.locale,
+        // Merged: other sections (Payments) keep their own settings in the same object.
+        settings: sql`${organizations.settings} || ${JSON.stringify({ agentsSeeOnlyOwn: input.agentsSeeOnlyOwn })}::jsonb`,
+      })
       .where(eq(organizations.id, actor.orgId));
     await recordEvent(tx, { orgId: actor.orgId, type: "organization_updated", actorId: actor.userId, data: { timezone: input.timezone, agentsSeeOnlyOwn: input.agentsSeeOnlyOwn }, createdAt: now });
   });

@@ -12,6 +12,7 @@ import { tagsRoutes } from "./tags-routes";
 import { organizationRoutes } from "./organization";
 import { usersRoutes } from "./users-routes";
 import { workgroupsRoutes } from "./workgroups-routes";
+import { apiTokensAdminRoutes, paymentsAdminRoutes } from "../billing/admin-routes";
 
 export function adminRoutes() {
   const app = new Hono<AppEnv>();
@@ -26,5 +27,7 @@ export function adminRoutes() {
   app.route("/quick-replies", quickRepliesRoutes());
   app.route("/closing-messages", closingMessagesRoutes());
   app.route("/custom-fields", customFieldsRoutes());
+  app.route("/payments", paymentsAdminRoutes());
+  app.route("/api-tokens", apiTokensAdminRoutes());
   return app;
 }

@@ -33,7 +33,7 @@ export interface InboxPage {
 
 type Viewer = AnyViewer<InboxPage>;
 
-function inboxPage(query: Record<string, string>): InboxPage {
+export function inboxPage(query: Record<string, string>): InboxPage {
   const conversationId = Number(query.conversation);
   return {
     tab: (tabs as readonly string[]).includes(query.tab ?? "") ? (query.tab as Tab) : "open",

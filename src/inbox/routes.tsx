@@ -89,7 +89,7 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
     c.get("runtime").tabCounts.counts(db, actor),
     conversationId ? getThread(db, actor, conversationId) : Promise.resolve(null),
     conversationId ? threadOptions(c) : Promise.resolve(null),
-    conversationId ? widgetData(db, actor, conversationId) : Promise.resolve(null),
+    conversationId ? widgetData(db, actor, conversationId, c.get("deps").clock.now()) : Promise.resolve(null),
     conversationId ? earlierConversations(db, actor, conversationId) : Promise.resolve(null),
   ]);
   if (conversationId && !thread) return c.notFound();

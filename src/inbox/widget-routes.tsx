@@ -11,6 +11,7 @@ import { isHtmx, redirect, render, ui, type Ctx } from "../web";
 import { NotesWidget, ProfileWidget, TagsWidget, type WidgetState } from "../../views/inbox/widgets";
 import { tagConversation, TaggingRefused, untagConversation } from "./tagging";
 import { widgetData } from "./widgets";
+import { billingWidgetRoutes } from "../billing/widget-routes";
 
 const tagSchema = z.union([z.object({ tagId: z.coerce.number().int().positive() }), z.object({ name: field.text(40) })]);
 const noteSchema = z.object({ body: z.string().trim().min(1, "validation.required").max(2000, "validation.tooLong") });
@@ -19,7 +20,7 @@ const idOf = (c: Ctx) => Number(c.req.param("id"));
 
 async function answer(c: Ctx, widget: "profile" | "tags" | "notes", state: WidgetState = {}, status: 200 | 422 = 200) {
   if (!isHtmx(c) && status === 200) return redirect(c, `/inbox/${idOf(c)}`);
-  const data = await widgetData(c.get("deps").database.db, c.get("actor")!, idOf(c));
+  const data = await widgetData(c.get("deps").database.db, c.get("actor")!, idOf(c), c.get("deps").clock.now());
   if (!data) return c.notFound();
   const u = ui(c);
   const html =
@@ -34,11 +35,12 @@ function change(c: Ctx, work: (db: Db) => Promise<number | null>) {
 
 export function widgetRoutes() {
   const app = new Hono<AppEnv>();
+  app.route("/", billingWidgetRoutes());
 
   app.post("/:id{[0-9]+}/profile", async (c) => {
     const actor = c.get("actor")!;
     const { database, clock } = c.get("deps");
-    const data = await widgetData(database.db, actor, idOf(c));
+    const data = await widgetData(database.db, actor, idOf(c), clock.now());
     if (!data) return c.notFound();
     const body = formValues(await c.req.parseBody());
     const defs = await fieldDefinitions(database.db, actor.orgId);
@@ -79,7 +81,7 @@ export function widgetRoutes() {
     if (!parsed.success) return answer(c, "notes", { noteError: { body: String(body.body ?? ""), error: fieldErrors(parsed.error, c.get("t")).body } }, 422);
     const actor = c.get("actor")!;
     const { database, clock } = c.get("deps");
-    const data = await widgetData(database.db, actor, idOf(c));
+    const data = await widgetData(database.db, actor, idOf(c), clock.now());
     if (!data) return c.notFound();
     await change(c, (db) => addNote(db, actor, data.contact.id, idOf(c), parsed.data.body, clock.now()));
     return answer(c, "notes");

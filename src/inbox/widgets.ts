@@ -7,6 +7,7 @@ import { contactNotes, fieldDefinitions, type FieldDefinition } from "../contact
 import { conversationTagList, mayCreateTags, orgTags } from "./tagging";
 import { fileBox, type FileBoxItem } from "../media/file-box";
 import { gallery, type GalleryItem } from "../media/attachments";
+import { billingData, type BillingData } from "../billing/widget";
 
 export interface WidgetData {
   conversationId: number;
@@ -19,22 +20,24 @@ export interface WidgetData {
   /** Images and media sent and received with the contact, newest first (absent: not loaded). */
   gallery?: { items: GalleryItem[]; more: number | null };
   files?: FileBoxItem[];
+  billing?: BillingData;
 }
 
-export async function widgetData(db: DbOrTx, actor: Actor, conversationId: number): Promise<WidgetData | null> {
+export async function widgetData(db: DbOrTx, actor: Actor, conversationId: number, now: Date): Promise<WidgetData | null> {
   const [row] = await db
     .select({ id: contacts.id, name: contacts.name, phone: contacts.phone, email: contacts.email, customFields: contacts.customFields })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId)));
   if (!row) return null;
-  const [fields, tags, allTags, notes, media, files] = await Promise.all([
+  const [fields, tags, allTags, notes, media, files, billing] = await Promise.all([
     fieldDefinitions(db, actor.orgId),
     conversationTagList(db, actor.orgId, conversationId),
     orgTags(db, actor.orgId),
     contactNotes(db, actor.orgId, row.id),
     gallery(db, actor.orgId, row.id),
     fileBox(db, actor.orgId, row.id),
+    billingData(db, actor, conversationId, row.id, now),
   ]);
-  return { conversationId, contact: row, fields, tags, allTags, mayCreateTags: mayCreateTags(actor), notes, gallery: media, files };
+  return { conversationId, contact: row, fields, tags, allTags, mayCreateTags: mayCreateTags(actor), notes, gallery: media, files, billing: billing ?? undefined };
 }

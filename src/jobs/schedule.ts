@@ -11,6 +11,7 @@ import { refreshReplyWindows } from "../channels/windows";
 import { syncAllTemplates } from "../channels/templates";
 import { removeUnsentUploads } from "../media/uploads";
 import { storageFor } from "../media/storage";
+import { expireLinksJob } from "../billing/jobs";
 
 export interface Job {
   name: string;
@@ -69,6 +70,13 @@ export const jobs: Job[] = [
     run: async (deps) => {
       await removeUnsentUploads(deps.database.db, storageFor(deps.config), deps.clock.now());
     },
+  },
+  {
+    // Payment links past their expiry: withdrawn where the provider does not expire them, shown expired live.
+    name: "payment-link-expiry",
+    pattern: "45 * * * * *",
+    lockKey: 7_411_108,
+    run: expireLinksJob,
   },
   {
     name: "prune-login-attempts",

@@ -33,7 +33,11 @@ export type EventType =
   | "custom_field_changed"
   | "channel_changed"
   | "file_added"
-  | "file_removed";
+  | "file_removed"
+  | "ledger_entry_added"
+  | "payment_link_changed"
+  | "api_token_changed"
+  | "payment_provider_changed";
 
 export interface NewEvent {
   orgId: number;

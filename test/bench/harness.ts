@@ -1,6 +1,7 @@
 // What a benchmark case gets (BenchContext) and how its figures are printed. The contract is
 // described at the top of run.ts.
-import type { Database } from "@db/client";
+import type { SQL } from "drizzle-orm";
+import type { Database, Db } from "@db/client";
 import { serveApp, type ServedApp } from "./app";
 import { describeDataset, generateDataset, type Dataset } from "./generate";
 import { measureLoad, startBaselineServer, type BaselineServer, type LoadOptions, type LoadResult } from "./load";
@@ -193,5 +194,19 @@ export class BenchRun {
   async close() {
     await (await this.#app)?.stop();
     await this.#baseline?.stop();
+  }
+}
+
+/** The p-th percentile of an ascending list. */
+export function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Runs a statement, failing with the database's own message (Drizzle wraps it). */
+export async function write(db: Db, query: SQL) {
+  try {
+    await db.execute(query);
+  } catch (e) {
+    throw new Error(String((e as { cause?: unknown }).cause ?? e));
   }
 }

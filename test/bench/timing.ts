@@ -4,11 +4,9 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { Db } from "@db/client";
 import * as schema from "@db/schema";
-import type { BenchContext } from "./harness";
+import { percentile, type BenchContext } from "./harness";
 
-export function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+export { percentile };
 
 /**
  * Warm-up calls first: Postgres plans a prepared statement for its parameters on each of its first

@@ -13,6 +13,8 @@ export const adminSections: { href: string; label: MessageKey }[] = [
   { href: "/admin/quick-replies", label: "admin.quickReplies" },
   { href: "/admin/closing-messages", label: "admin.closingMessages" },
   { href: "/admin/custom-fields", label: "admin.customFields" },
+  { href: "/admin/payments", label: "payments.title" },
+  { href: "/admin/api-tokens", label: "apiTokens.title" },
   { href: "/admin/organization", label: "admin.organization" },
 ];
 

@@ -4,6 +4,7 @@ import type { ThreadData } from "../../src/inbox/thread";
 import { fullTime } from "../format";
 import { Attachments } from "../media/attachments";
 import type { Ui } from "../ui";
+import { paidLine } from "../billing/lines";
 
 function LocationBody({ ui, body, meta }: { ui: Ui; body: string; meta: Record<string, unknown> }) {
   const lat = Number(meta.latitude);
@@ -45,7 +46,7 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
             {m.body ? ` ${m.body}` : ""}
           </span>
         ) : m.body ? (
-          <span class="body">{m.body}</span>
+          <span class="body">{paidLine(ui, "metadata" in m ? m.metadata : undefined) ?? m.body}</span>
         ) : null}
       </div>
       <small class="muted">

@@ -4,6 +4,7 @@ import type { WidgetData } from "../../src/inbox/widgets";
 import { fullTime } from "../format";
 import { FileBoxWidget, GalleryWidget } from "../media/attachments";
 import type { Ui } from "../ui";
+import { BillingWidget } from "../billing/widget";
 
 export interface WidgetState {
   profile?: { values: FormValues; errors: FieldErrors; saved?: boolean };
@@ -21,6 +22,7 @@ export function Widgets({ ui, data, state = {} }: { ui: Ui; data: WidgetData; st
       <ProfileWidget ui={ui} data={data} state={state.profile} />
       <TagsWidget ui={ui} data={data} error={state.tagError} />
       <NotesWidget ui={ui} data={data} error={state.noteError} />
+      {data.billing ? <BillingWidget ui={ui} data={data.billing} /> : null}
       {data.gallery ? <GalleryWidget ui={ui} items={data.gallery.items} more={data.gallery.more} conversationId={data.conversationId} /> : null}
       {data.files ? <FileBoxWidget ui={ui} files={data.files} conversationId={data.conversationId} /> : null}
     </aside>

@@ -1,6 +1,7 @@
 // Each area keeps its own catalog file; this merges them. `tr` must have every key `en` has (typed).
 import * as admin from "./admin";
 import * as auth from "./auth";
+import * as billing from "./billing";
 import * as brands from "./brands";
 import * as channels from "./channels";
 import * as closingMessages from "./closing-messages";
@@ -15,7 +16,7 @@ import * as tags from "./tags";
 import * as webchat from "./webchat";
 import * as workgroups from "./workgroups";
 
-const parts = [shell, auth, admin, workgroups, brands, channels, tags, quickReplies, closingMessages, customFields, inbox, messaging, webchat, media, reports] as const;
+const parts = [shell, auth, admin, workgroups, brands, channels, tags, quickReplies, closingMessages, customFields, inbox, messaging, webchat, media, reports, billing] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends readonly { en: object }[]]
   ? H["en"] & Merge<R>

@@ -3,10 +3,10 @@
 // minute over the events committed since (a busy minute's worth, some of them late ones of yesterday).
 // Target (issue 6): ≤ 100 ms per organization per run, job time and database time. Baseline: a bare
 // count of the day's events. Also the first run for an organization, which rebuilds today.
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { rows, type Db } from "@db/client";
 import { refreshOrganizationStats, todayIn } from "../../../src/cockpit/metrics";
-import type { BenchCase, BenchContext } from "../harness";
+import { percentile, write, type BenchCase, type BenchContext } from "../harness";
 
 const CONVERSATIONS_TODAY = 50_000;
 /** Events committed between two runs: about three times a minute of 50,000 conversations over a ten-hour day. */
@@ -16,18 +16,6 @@ const REBUILDS = 5;
 const TZ = "Europe/Istanbul";
 const COUNTED = sql.raw(`('first_response', 'closed', 'reactivated', 'forwarded')`);
 
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/** Drizzle wraps the database's own message; show it. */
-async function write(db: Db, query: SQL) {
-  try {
-    await db.execute(query);
-  } catch (e) {
-    throw new Error(String((e as { cause?: unknown }).cause ?? e));
-  }
-}
 
 /** Milliseconds on the database server's clock. */
 async function serverMs(db: Parameters<typeof rows>[0]) {
