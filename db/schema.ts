@@ -122,8 +122,11 @@ export const memberships = pgTable(
     readsVersion: bigint("reads_version", { mode: "number" }).notNull().default(0),
     /** Most active conversations routing gives this member; null: each workgroup's own capacity. */
     capacity: integer("capacity"),
-    /** When a conversation was last assigned to this member: routing's turn order and tie-break. */
-    lastAssignedAt: ts("last_assigned_at"),
+    /**
+     * The event of this member's latest assignment: routing's turn order and tie-break (the longest
+     * waiting since their last one goes first). Event ids only grow, where clock times may repeat.
+     */
+    lastAssignmentId: bigint("last_assignment_id", { mode: "number" }),
     createdAt: createdAt(),
   },
   (t) => [

@@ -1,6 +1,6 @@
 ALTER TABLE "channels" ADD COLUMN "workgroup_id" bigint;--> statement-breakpoint
 ALTER TABLE "memberships" ADD COLUMN "capacity" integer;--> statement-breakpoint
-ALTER TABLE "memberships" ADD COLUMN "last_assigned_at" timestamp (3) with time zone;--> statement-breakpoint
+ALTER TABLE "memberships" ADD COLUMN "last_assignment_id" bigint;--> statement-breakpoint
 ALTER TABLE "workgroups" ADD COLUMN "routing" text DEFAULT 'manual' NOT NULL;--> statement-breakpoint
 ALTER TABLE "workgroups" ADD COLUMN "capacity" integer DEFAULT 5 NOT NULL;--> statement-breakpoint
 ALTER TABLE "workgroups" ADD COLUMN "owner_wait_minutes" integer DEFAULT 0 NOT NULL;--> statement-breakpoint

@@ -32,9 +32,10 @@ export async function assignConversation(db: DbOrTx, actor: Actor, conversationI
         .update(conversations)
         .set({ assigneeId: target.userId, assignedAt: now, firstResponseAt: null, workgroupId: inGroup ? conv.workgroupId : null })
         .where(eq(conversations.id, conv.id));
-      await tx.update(memberships).set({ lastAssignedAt: now }).where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, target.userId)));
       await tx.update(contacts).set({ ownerId: target.userId }).where(eq(contacts.id, conv.contactId));
-      eventIds.push(await recordEvent(tx, { orgId: actor.orgId, type: "assigned", conversationId: conv.id, actorId: actor.userId, subjectUserId: target.userId, data: { manual: true, from: conv.assigneeId }, createdAt: now }));
+      const assignedId = await recordEvent(tx, { orgId: actor.orgId, type: "assigned", conversationId: conv.id, actorId: actor.userId, subjectUserId: target.userId, data: { manual: true, from: conv.assigneeId }, createdAt: now });
+      eventIds.push(assignedId);
+      await tx.update(memberships).set({ lastAssignmentId: assignedId }).where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, target.userId)));
       if (conv.assigneeId === actor.userId && target.userId !== actor.userId) {
         eventIds.push(await recordEvent(tx, { orgId: actor.orgId, type: "forwarded", conversationId: conv.id, actorId: actor.userId, subjectUserId: target.userId, createdAt: now }));
       }

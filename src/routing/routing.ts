@@ -32,14 +32,15 @@ interface Candidate {
   member: boolean;
   capacity: number;
   active: number;
-  last_assigned_at: string | null;
+  last_assignment_id: number | null;
 }
 
 /**
  * Routes one conversation, inside the caller's transaction: the sticky owner first when Online and
  * under capacity, else (unless the group waits for the owner) the group's method among its Online
- * members under capacity; a group routed by hand leaves it waiting. The candidates' membership rows are locked in id order, so two processes
- * routing to the same agents take turns and never both count the same free place.
+ * members under capacity; a group routed by hand leaves it waiting. The candidates' membership rows
+ * are locked in id order, so two processes routing to the same agents take turns and never both
+ * count the same free place.
  */
 export async function routeConversation(tx: Tx, request: RouteRequest, now: Date): Promise<RouteOutcome> {
   const { orgId, by } = request;
@@ -78,19 +79,18 @@ export async function routeConversation(tx: Tx, request: RouteRequest, now: Date
   }
   if (!pick) return { outcome: "queued", reason: "no_agent", eventIds };
   await tx.update(conversations).set({ assigneeId: pick.user_id, assignedAt: now, firstResponseAt: null, workgroupId: pick.member ? group.id : null }).where(eq(conversations.id, conv.id));
-  await tx.update(memberships).set({ lastAssignedAt: now }).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, pick.user_id)));
   await tx.update(contacts).set({ ownerId: pick.user_id }).where(eq(contacts.id, conv.contactId));
   const reason = pick === owner ? "owner" : group.routing;
-  eventIds.push(
-    await recordEvent(tx, {
-      orgId,
-      type: "assigned",
-      conversationId: conv.id,
-      subjectUserId: pick.user_id,
-      data: { ...byData(by), workgroupId: group.id, workgroupName: group.name, method: reason, from: conv.assigneeId, assigneeName: pick.name, ...(request.passOver ? { rerouted: true } : {}) },
-      createdAt: now,
-    }),
-  );
+  const assignedId = await recordEvent(tx, {
+    orgId,
+    type: "assigned",
+    conversationId: conv.id,
+    subjectUserId: pick.user_id,
+    data: { ...byData(by), workgroupId: group.id, workgroupName: group.name, method: reason, from: conv.assigneeId, assigneeName: pick.name, ...(request.passOver ? { rerouted: true } : {}) },
+    createdAt: now,
+  });
+  eventIds.push(assignedId);
+  await tx.update(memberships).set({ lastAssignmentId: assignedId }).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, pick.user_id)));
   return { outcome: "assigned", userId: pick.user_id, eventIds };
 }
 
@@ -105,7 +105,7 @@ async function lockCandidates(tx: Tx, orgId: number, groupId: number, groupCapac
   const found = await rows<Candidate>(
     tx,
     sql`select m.user_id, u.name, exists(select 1 from workgroup_members w where w.workgroup_id = ${groupId} and w.user_id = m.user_id) as member,
-        coalesce(m.capacity, ${groupCapacity})::int as capacity, m.last_assigned_at::text as last_assigned_at,
+        coalesce(m.capacity, ${groupCapacity})::int as capacity, m.last_assignment_id::float8 as last_assignment_id,
         (select count(*) from conversations c where c.org_id = m.org_id and c.assignee_id = m.user_id and c.status = 'open')::int as active
       from memberships m join users u on u.id = m.user_id
       where m.org_id = ${orgId} and m.active and m.status = 'online'
@@ -119,7 +119,7 @@ async function lockCandidates(tx: Tx, orgId: number, groupId: number, groupCapac
 
 /** Round-robin: whoever's last assignment is oldest. Least-busy: fewest open, then the same. */
 function choose(method: RoutingMethod, free: Candidate[]): Candidate | undefined {
-  const waited = (a: Candidate, b: Candidate) => (a.last_assigned_at === null ? -1 : b.last_assigned_at === null ? 1 : Date.parse(a.last_assigned_at) - Date.parse(b.last_assigned_at));
+  const waited = (a: Candidate, b: Candidate) => (a.last_assignment_id ?? 0) - (b.last_assignment_id ?? 0);
   const order = method === "least_busy" ? (a: Candidate, b: Candidate) => a.active - b.active || waited(a, b) : waited;
   return [...free].sort(order)[0];
 }
