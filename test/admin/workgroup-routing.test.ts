@@ -1,0 +1,36 @@
+// Admin → Workgroups: each group's routing settings, and Admin → Channels: a channel's workgroup.
+import { describe, expect, it } from "bun:test";
+import { and, eq } from "drizzle-orm";
+import { workgroups } from "@db/schema";
+import { useTestApp } from "../support/app";
+
+const t = useTestApp();
+
+describe("a workgroup's routing in Admin", () => {
+  it("an admin sets the method, capacity, owner wait, re-routing and return on Break; a new group routes by hand", async () => {
+    const w = await t.world();
+    const admin = await t.signIn(w.admin.email, w.orgId);
+    expect((await admin.post("/admin/workgroups", { name: "Sales", memberIds: [w.agent.id] })).status).toBe(303);
+    const [sales] = await t.db.select().from(workgroups).where(and(eq(workgroups.orgId, w.orgId), eq(workgroups.name, "Sales")));
+    expect(sales).toMatchObject({ routing: "manual", capacity: 5, ownerWaitMinutes: 0, returnOnAway: false, rerouteMinutes: null });
+    const form = { name: "Sales", memberIds: [w.agent.id], routing: "round_robin", capacity: "3", ownerWaitMinutes: "10", rerouteMinutes: "5", returnOnAway: "on" };
+    expect((await admin.post(`/admin/workgroups/${sales.id}`, form)).status).toBe(303);
+    const [saved] = await t.db.select().from(workgroups).where(eq(workgroups.id, sales.id));
+    expect(saved).toMatchObject({ routing: "round_robin", capacity: 3, ownerWaitMinutes: 10, returnOnAway: true, rerouteMinutes: 5 });
+    const list = await admin.html("/admin/workgroups");
+    expect(list.text).toContain("<td>Round-robin</td>");
+    const edit = await admin.html(`/admin/workgroups/${sales.id}`);
+    expect(edit.text).toContain('<option value="round_robin" selected="">');
+  });
+
+  it("a capacity out of range or an unknown method is refused with the form as typed, never saved", async () => {
+    const w = await t.world();
+    const admin = await t.signIn(w.admin.email, w.orgId);
+    const res = await admin.post(`/admin/workgroups/${w.workgroupId}`, { name: "Support", capacity: "0" });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain("Enter a whole number in the range shown.");
+    expect((await admin.post(`/admin/workgroups/${w.workgroupId}`, { name: "Support", routing: "lottery" })).status).toBe(422);
+    const [unchanged] = await t.db.select().from(workgroups).where(eq(workgroups.id, w.workgroupId));
+    expect(unchanged).toMatchObject({ routing: "manual", capacity: 5 });
+  });
+});
