@@ -1,7 +1,7 @@
 // Admin → Workgroups: each group's routing settings, and Admin → Channels: a channel's workgroup.
 import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { workgroups } from "@db/schema";
+import { brands, channels, workgroups } from "@db/schema";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp();
@@ -32,5 +32,24 @@ describe("a workgroup's routing in Admin", () => {
     expect((await admin.post(`/admin/workgroups/${w.workgroupId}`, { name: "Support", routing: "lottery" })).status).toBe(422);
     const [unchanged] = await t.db.select().from(workgroups).where(eq(workgroups.id, w.workgroupId));
     expect(unchanged).toMatchObject({ routing: "manual", capacity: 5 });
+  });
+});
+
+describe("a channel's workgroup in Admin", () => {
+  it("an admin sends a channel's new conversations to a workgroup of theirs, never another organization's", async () => {
+    const w = await t.world();
+    const rival = await t.world("Rival");
+    const admin = await t.signIn(w.admin.email, w.orgId);
+    const [brand] = await t.db.insert(brands).values({ orgId: w.orgId, name: "Shoes" }).returning();
+    const form = { kind: "whatsapp", name: "Shoes WhatsApp", brandId: String(brand.id), phoneNumberId: "420000000005555", wabaId: "310000000000001", accessToken: "t", appSecret: "s", verifyToken: "v" };
+    expect((await admin.post("/admin/channels", { ...form, workgroupId: String(rival.workgroupId) })).status).toBe(422);
+    expect((await admin.post("/admin/channels", { ...form, workgroupId: String(w.workgroupId) })).status).toBe(303);
+    const [channel] = await t.db.select().from(channels).where(and(eq(channels.orgId, w.orgId), eq(channels.name, "Shoes WhatsApp")));
+    expect(channel.workgroupId).toBe(w.workgroupId);
+    const page = await admin.html(`/admin/channels/${channel.id}`);
+    expect(page.text).toContain(`<option value="${w.workgroupId}" selected="">Support</option>`);
+    expect((await admin.post(`/admin/channels/${channel.id}`, { ...form, workgroupId: "" })).status).toBe(303);
+    const [cleared] = await t.db.select().from(channels).where(eq(channels.id, channel.id));
+    expect(cleared.workgroupId).toBeNull();
   });
 });
