@@ -24,7 +24,7 @@ import { webhookRoutes } from "./channels/webhook-routes";
 import { supportRoutes } from "./channels/support";
 import { OutboxWorker } from "./channels/outbox";
 import { RoutingWorker } from "./routing/worker";
-import { onPublished } from "./realtime/events";
+import { onCommitted } from "./realtime/changes";
 import { webchatRoutes } from "./channels/webchat/routes";
 import { paymentWebhookRoutes } from "./billing/webhook-routes";
 import { billingApiRoutes } from "./billing/api-routes";
@@ -48,7 +48,7 @@ export function createApp(deps: Deps) {
   bus.observe(() => outbox.wake());
   // Routing follows this process's committed changes; the sweep job covers other processes' crashes.
   const routing = new RoutingWorker(deps, background);
-  onPublished(deps.database, (orgId, ids) => routing.heard(orgId, ids));
+  onCommitted(deps.database, (orgId, ids) => routing.heard(orgId, ids));
   const app = Object.assign(new Hono<AppEnv>(), { runtime });
 
   app.use("*", async (c, next) => {

@@ -128,8 +128,9 @@ function choose(method: RoutingMethod, free: Candidate[]): Candidate | undefined
 const DRAIN_BATCH = 200;
 
 /**
- * Assigns a routed group's waiting conversations, oldest waiting first, each in its own transaction, until
- * nobody can take the next one. Ones held for their owner are passed over. Returns the events.
+ * Assigns a routed group's waiting conversations, oldest waiting first, each in its own transaction,
+ * until nobody can take the next one. Ones held for their owner are passed over. Returns the events,
+ * for the caller to publish through the after-commit seam.
  */
 export async function drainWorkgroup(db: DbOrTx, orgId: number, workgroupId: number, now: Date): Promise<number[]> {
   const [group] = await db.select({ routing: workgroups.routing }).from(workgroups).where(and(eq(workgroups.orgId, orgId), eq(workgroups.id, workgroupId)));
@@ -143,11 +144,16 @@ export async function drainWorkgroup(db: DbOrTx, orgId: number, workgroupId: num
     .limit(DRAIN_BATCH);
   const eventIds: number[] = [];
   for (const { id } of waiting) {
-    const routed = await db.transaction((tx) => routeConversation(tx, { orgId, conversationId: id, by: { kind: "routing" } }, now));
+    const routed = await routeOne(db, { orgId, conversationId: id, by: { kind: "routing" } }, now);
     eventIds.push(...routed.eventIds);
     if (routed.outcome === "queued" && routed.reason !== "owner_wait") break;
   }
   return eventIds;
+}
+
+/** routeConversation in a transaction of its own. */
+export function routeOne(db: DbOrTx, request: RouteRequest, now: Date): Promise<RouteOutcome> {
+  return db.transaction((tx) => routeConversation(tx, request, now));
 }
 
 /** The workgroups a member belongs to that have conversations waiting: what their free place may drain. */
@@ -185,7 +191,7 @@ export async function returnUnanswered(db: DbOrTx, orgId: number, userId: string
 /**
  * The periodic pass that needs no trigger: re-routes conversations nobody answered in their group's
  * time, then drains every queue someone may take from (conversations created just before a crash,
- * owners' waits that ran out). Returns the events, per organization.
+ * owners' waits that ran out). Returns the events per organization, to publish through the seam.
  */
 export async function sweepRouting(db: DbOrTx, now: Date): Promise<Map<number, number[]>> {
   const byOrg = new Map<number, number[]>();
@@ -198,7 +204,7 @@ export async function sweepRouting(db: DbOrTx, now: Date): Promise<Map<number, n
       order by c.assigned_at limit ${DRAIN_BATCH}`,
   );
   for (const c of overdue) {
-    const routed = await db.transaction((tx) => routeConversation(tx, { orgId: Number(c.org_id), conversationId: Number(c.id), by: { kind: "routing" }, passOver: c.assignee_id }, now));
+    const routed = await routeOne(db, { orgId: Number(c.org_id), conversationId: Number(c.id), by: { kind: "routing" }, passOver: c.assignee_id }, now);
     add(Number(c.org_id), routed.eventIds);
   }
   const queues = await rows<{ id: number; org_id: number }>(

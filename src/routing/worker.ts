@@ -5,8 +5,8 @@ import { sql } from "drizzle-orm";
 import { rows } from "@db/client";
 import type { Deps } from "../context";
 import type { Background } from "../background";
-import { publishEvents } from "../realtime/events";
-import { drainWorkgroup, returnUnanswered, routeConversation, sweepRouting, waitingGroupsOf } from "./routing";
+import { commit } from "../realtime/changes";
+import { drainWorkgroup, returnUnanswered, routeOne, sweepRouting, waitingGroupsOf } from "./routing";
 
 interface Heard {
   type: string;
@@ -28,7 +28,7 @@ export class RoutingWorker {
     private background: Background,
   ) {}
 
-  /** The after-commit listener: notes the ids and returns at once; the work runs in the background. */
+  /** The after-commit listener (onCommitted): notes the ids and returns at once; the work runs in the background. */
   heard(orgId: number, eventIds: number[]) {
     this.#heard.set(orgId, [...(this.#heard.get(orgId) ?? []), ...eventIds]);
     if (this.#running) return;
@@ -41,56 +41,61 @@ export class RoutingWorker {
       while (this.#heard.size > 0) {
         const batch = this.#heard;
         this.#heard = new Map();
-        for (const [orgId, ids] of batch) await this.#react(orgId, ids);
+        for (const [orgId, ids] of batch) {
+          // One organization's failure (its rows are untouched by a rolled-back step) must not stop
+          // the others; the sweep job tries its queues again.
+          await this.#react(orgId, ids).catch((error) => this.deps.log.error("routing failed", { orgId, error }));
+        }
       }
     } finally {
       this.#running = false;
     }
   }
 
+  /** One organization's heard events: routes and drains, each a transaction, published together after. */
   async #react(orgId: number, ids: number[]) {
-    const { db } = this.deps.database;
+    const { database } = this.deps;
     const now = this.deps.clock.now();
-    const events = await rows<Heard>(
-      db,
-      sql`select type, conversation_id::float8 as conversation_id, subject_user_id, actor_id, data from events
-        where id = any(${`{${ids.join(",")}}`}::bigint[])
-          and type in ('conversation_created', 'status_changed', 'closed', 'assigned', 'workgroup_changed', 'user_updated')
-        order by id`,
-    );
-    const routed: number[] = [];
-    const drain = new Set<number>();
-    const freed = new Set<string>();
-    for (const e of events) {
-      if (e.type === "conversation_created" && e.conversation_id !== null) {
-        // Only a new conversation waiting in a group's queue has routing to do.
-        if (typeof e.data.workgroupId !== "number" || e.subject_user_id) continue;
-        const done = await db.transaction((tx) => routeConversation(tx, { orgId, conversationId: Number(e.conversation_id), by: { kind: "routing" } }, now));
-        routed.push(...done.eventIds);
-      } else if (e.type === "status_changed" && e.subject_user_id) {
-        if (e.data.to === "online") freed.add(e.subject_user_id);
-        else if (AWAY.has(String(e.data.to))) {
-          const back = await returnUnanswered(db, orgId, e.subject_user_id, now);
-          routed.push(...back.eventIds);
-          back.workgroupIds.forEach((id) => drain.add(id));
-        }
-      } else if (e.type === "closed" && e.subject_user_id) freed.add(e.subject_user_id);
-      else if (e.type === "assigned" && e.data.by === undefined) {
-        // A manual change: the one who handed it on has a free place; a group got one more waiting.
-        if (typeof e.data.from === "string") freed.add(e.data.from);
-        if (typeof e.data.workgroupId === "number" && !e.subject_user_id) drain.add(e.data.workgroupId);
-      } else if (e.type === "workgroup_changed" && typeof e.data.workgroupId === "number") drain.add(e.data.workgroupId);
-      else if (e.type === "user_updated" && e.subject_user_id) freed.add(e.subject_user_id);
-    }
-    for (const userId of freed) for (const id of await waitingGroupsOf(db, orgId, userId)) drain.add(id);
-    for (const id of drain) routed.push(...(await drainWorkgroup(db, orgId, id, now)));
-    await publishEvents(this.deps.database, orgId, routed);
+    await commit(database, orgId, async (db) => {
+      const events = await rows<Heard>(
+        db,
+        sql`select type, conversation_id::float8 as conversation_id, subject_user_id, actor_id, data from events
+          where id = any(${`{${ids.join(",")}}`}::bigint[])
+            and type in ('conversation_created', 'status_changed', 'closed', 'assigned', 'workgroup_changed', 'user_updated')
+          order by id`,
+      );
+      const eventIds: number[] = [];
+      const drain = new Set<number>();
+      const freed = new Set<string>();
+      for (const e of events) {
+        if (e.type === "conversation_created" && e.conversation_id !== null) {
+          // Only a new conversation waiting in a group's queue has routing to do.
+          if (typeof e.data.workgroupId !== "number" || e.subject_user_id) continue;
+          eventIds.push(...(await routeOne(db, { orgId, conversationId: Number(e.conversation_id), by: { kind: "routing" } }, now)).eventIds);
+        } else if (e.type === "status_changed" && e.subject_user_id) {
+          if (e.data.to === "online") freed.add(e.subject_user_id);
+          else if (AWAY.has(String(e.data.to))) {
+            const back = await returnUnanswered(db, orgId, e.subject_user_id, now);
+            eventIds.push(...back.eventIds);
+            back.workgroupIds.forEach((id) => drain.add(id));
+          }
+        } else if (e.type === "closed" && e.subject_user_id) freed.add(e.subject_user_id);
+        else if (e.type === "assigned" && e.data.by === undefined) {
+          // A manual change: the one who handed it on has a free place; a group got one more waiting.
+          if (typeof e.data.from === "string") freed.add(e.data.from);
+          if (typeof e.data.workgroupId === "number" && !e.subject_user_id) drain.add(e.data.workgroupId);
+        } else if (e.type === "workgroup_changed" && typeof e.data.workgroupId === "number") drain.add(e.data.workgroupId);
+        else if (e.type === "user_updated" && e.subject_user_id) freed.add(e.subject_user_id);
+      }
+      for (const userId of freed) for (const id of await waitingGroupsOf(db, orgId, userId)) drain.add(id);
+      for (const id of drain) eventIds.push(...(await drainWorkgroup(db, orgId, id, now)));
+      return { eventIds };
+    });
   }
-
 }
 
 /** The periodic pass (a job): overdue re-routes, and queues left waiting by a crash or an owner's wait. */
 export async function sweepQueues(deps: Deps) {
   const byOrg = await sweepRouting(deps.database.db, deps.clock.now());
-  for (const [orgId, ids] of byOrg) await publishEvents(deps.database, orgId, ids);
+  for (const [orgId, eventIds] of byOrg) await commit(deps.database, orgId, async () => ({ eventIds }));
 }

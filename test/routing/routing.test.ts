@@ -22,7 +22,7 @@ describe("routing a workgroup's queue", () => {
     const counts = await loads(t.db, agents);
     expect(counts.reduce((a, b) => a + b)).toBe(1000);
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
-  });
+  }, 180_000);
 
   it("least-busy gives the fewest open conversations the next one and never passes an agent's capacity", async () => {
     const w = await t.world();

@@ -6,7 +6,7 @@ import { channels, conversations, events } from "@db/schema";
 import { actorFor } from "../../src/auth/accounts";
 import { changeStatus } from "../../src/cockpit/statuses";
 import { assignConversation } from "../../src/inbox/assignment";
-import { publishEvents } from "../../src/realtime/events";
+import { commit } from "../../src/realtime/changes";
 import { useTestApp } from "../support/app";
 import { addChannel, metaJson, signedPost, waText, whatsappPayload } from "../support/channels";
 import { assigneeOf, team } from "./support";
@@ -30,11 +30,10 @@ async function setup(settings: Parameters<typeof team>[3]) {
     const all = await t.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.channelId, channel.id)).orderBy(conversations.id);
     return all.at(-1)!.id;
   };
-  /** A status change as the agent makes it, published after commit like the route does. */
+  /** A status change as the agent makes it, through the after-commit seam like the route. */
   const status = async (userId: string, to: "online" | "break" | "offline") => {
     const actor = (await actorFor(t.db, userId, w.orgId))!;
-    const { eventId } = await changeStatus(t.db, actor, userId, to, t.clock.now());
-    if (eventId) await publishEvents(t.database, w.orgId, [eventId]);
+    await commit(t.database, w.orgId, (db) => changeStatus(db, actor, userId, to, t.clock.now()));
     await settle();
   };
   return { w, groupId, agents, firstMessage, status, settle };
@@ -72,8 +71,7 @@ describe("routing follows committed changes", () => {
     // Back in the queue; agent 1 is full, so it waits.
     expect(await assigneeOf(t.db, first)).toEqual({ assigneeId: null, workgroupId: s.groupId });
     const supervisor = (await actorFor(t.db, s.w.supervisor.id, s.w.orgId))!;
-    const handed = await assignConversation(t.db, supervisor, second, { userId: s.w.supervisor.id }, t.clock.now());
-    await publishEvents(t.database, s.w.orgId, handed.eventIds);
+    await commit(t.database, s.w.orgId, (db) => assignConversation(db, supervisor, second, { userId: s.w.supervisor.id }, t.clock.now()));
     await s.settle();
     expect((await assigneeOf(t.db, first)).assigneeId).toBe(s.agents[1]);
   });
