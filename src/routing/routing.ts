@@ -100,13 +100,14 @@ const byData = (by: RoutedBy) => (by.kind === "routing" ? { by: "routing" } : { 
  * The group's Online, active members (and the contact's owner), locked, with their capacity and
  * open conversations now. Locking every Online member of the group serializes routing within it,
  * which is what keeps counts true; an agent in two groups is one row, so their capacity holds across.
+ * The counts are a second statement: under read committed, one that waited for a lock still reads
+ * with the snapshot it started with, and would miss the assignment the lock holder just committed.
  */
-async function lockCandidates(tx: Tx, orgId: number, groupId: number, groupCapacity: number, ownerId: string | null, passOver: string | null) {
-  const found = await rows<Candidate>(
+async function lockCandidates(tx: Tx, orgId: number, groupId: number, groupCapacity: number, ownerId: string | null, passOver: string | null): Promise<Candidate[]> {
+  const locked = await rows<Omit<Candidate, "active">>(
     tx,
     sql`select m.user_id, u.name, exists(select 1 from workgroup_members w where w.workgroup_id = ${groupId} and w.user_id = m.user_id) as member,
-        coalesce(m.capacity, ${groupCapacity})::int as capacity, m.last_assignment_id::float8 as last_assignment_id,
-        (select count(*) from conversations c where c.org_id = m.org_id and c.assignee_id = m.user_id and c.status = 'open')::int as active
+        coalesce(m.capacity, ${groupCapacity})::int as capacity, m.last_assignment_id::float8 as last_assignment_id
       from memberships m join users u on u.id = m.user_id
       where m.org_id = ${orgId} and m.active and m.status = 'online'
         and (m.user_id in (select w.user_id from workgroup_members w where w.workgroup_id = ${groupId}) or m.user_id = ${ownerId})
@@ -114,7 +115,14 @@ async function lockCandidates(tx: Tx, orgId: number, groupId: number, groupCapac
       order by m.id
       for update of m`,
   );
-  return found;
+  if (locked.length === 0) return [];
+  const open = await rows<{ user_id: string; active: number }>(
+    tx,
+    sql`select c.assignee_id as user_id, count(*)::int as active from conversations c
+      where c.org_id = ${orgId} and c.status = 'open' and c.assignee_id = any(${`{${locked.map((c) => `"${c.user_id}"`).join(",")}}`}::text[])
+      group by c.assignee_id`,
+  );
+  return locked.map((c) => ({ ...c, active: open.find((o) => o.user_id === c.user_id)?.active ?? 0 }));
 }
 
 /** Round-robin: whoever's last assignment is oldest. Least-busy: fewest open, then the same. */
