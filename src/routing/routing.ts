@@ -3,7 +3,7 @@
 // waiting-since order; a member's turn is their last assignment), so any process may route.
 import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { rows, type DbOrTx, type Tx } from "@db/client";
-import { contacts, conversations, memberships, workgroups, type RoutingMethod } from "@db/schema";
+import { contacts, conversations, memberships, messages, workgroups, type RoutingMethod } from "@db/schema";
 import { recordEvent } from "../realtime/events";
 
 /** Who made an automatic change: routing itself, or a workflow rule (later features). */
@@ -45,7 +45,7 @@ interface Candidate {
 export async function routeConversation(tx: Tx, request: RouteRequest, now: Date): Promise<RouteOutcome> {
   const { orgId, by } = request;
   const [conv] = await tx
-    .select({ id: conversations.id, status: conversations.status, assigneeId: conversations.assigneeId, workgroupId: conversations.workgroupId, contactId: conversations.contactId, createdAt: conversations.createdAt, firstResponseAt: conversations.firstResponseAt, waitingSince: conversations.waitingSince })
+    .select({ id: conversations.id, channelId: conversations.channelId, status: conversations.status, assigneeId: conversations.assigneeId, workgroupId: conversations.workgroupId, contactId: conversations.contactId, createdAt: conversations.createdAt, firstResponseAt: conversations.firstResponseAt, waitingSince: conversations.waitingSince })
     .from(conversations)
     .where(and(eq(conversations.orgId, orgId), eq(conversations.id, request.conversationId)))
     .for("update");
@@ -81,18 +81,31 @@ export async function routeConversation(tx: Tx, request: RouteRequest, now: Date
   await tx.update(conversations).set({ assigneeId: pick.user_id, assignedAt: now, firstResponseAt: null, workgroupId: pick.member ? group.id : null }).where(eq(conversations.id, conv.id));
   await tx.update(contacts).set({ ownerId: pick.user_id }).where(eq(contacts.id, conv.contactId));
   const reason = pick === owner ? "owner" : group.routing;
+  const line: SystemLine = { system: "routed", assigneeName: pick.name, workgroupName: group.name, method: reason, ...(by.kind === "rule" ? { ruleName: by.ruleName } : {}), ...(request.passOver ? { rerouted: true } : {}) };
+  // The thread's system line ("Assigned to Okan by routing (Sales, round-robin)"), drawn in each reader's language.
+  const [systemLine] = await tx.insert(messages).values({ orgId, conversationId: conv.id, channelId: conv.channelId, direction: "event", metadata: line, createdAt: now }).returning({ id: messages.id });
   const assignedId = await recordEvent(tx, {
     orgId,
     type: "assigned",
     conversationId: conv.id,
     subjectUserId: pick.user_id,
-    data: { ...byData(by), workgroupId: group.id, workgroupName: group.name, method: reason, from: conv.assigneeId, assigneeName: pick.name, ...(request.passOver ? { rerouted: true } : {}) },
+    data: { ...byData(by), workgroupId: group.id, workgroupName: group.name, method: reason, from: conv.assigneeId, assigneeName: pick.name, messageId: systemLine.id, ...(request.passOver ? { rerouted: true } : {}) },
     createdAt: now,
   });
   eventIds.push(assignedId);
   await tx.update(memberships).set({ lastAssignmentId: assignedId }).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, pick.user_id)));
   return { outcome: "assigned", userId: pick.user_id, eventIds };
 }
+
+/** What an automatic assignment's system line says, kept in the message's metadata. */
+export type SystemLine = {
+  system: "routed";
+  assigneeName: string;
+  workgroupName: string;
+  method: RoutingMethod | "owner";
+  ruleName?: string;
+  rerouted?: boolean;
+};
 
 const byData = (by: RoutedBy) => (by.kind === "routing" ? { by: "routing" } : { by: "rule", ruleId: by.ruleId, ruleName: by.ruleName });
 

@@ -48,12 +48,19 @@ describe("routing follows committed changes", () => {
     expect(new Set(owners)).toEqual(new Set(s.agents));
     const [assigned] = await t.db.select().from(events).where(eq(events.conversationId, first)).then((rows) => rows.filter((e) => e.type === "assigned"));
     expect(assigned.data).toMatchObject({ by: "routing", workgroupId: s.groupId, method: "round_robin" });
+    const admin = await t.signIn(s.w.admin.email, s.w.orgId);
+    const thread = await admin.html(`/inbox/${first}`);
+    expect(thread.text).toMatch(new RegExp(`Assigned to Agent \\d+\\.\\d by routing \\(Team \\d+, round-robin\\)`));
   });
 
   it("with nobody Online it waits in the group; the first agent to come Online gets it", async () => {
     const s = await setup({ routing: "least_busy", status: "offline" });
     const id = await s.firstMessage("905550000003");
     expect(await assigneeOf(t.db, id)).toEqual({ assigneeId: null, workgroupId: s.groupId });
+    const admin = await t.signIn(s.w.admin.email, s.w.orgId);
+    const open = await admin.html("/inbox");
+    expect(open.text).toMatch(/<span class="assignee">Team \d+ · waiting \d+ min<\/span>/);
+    expect((await admin.html(`/inbox/${id}`)).text).toMatch(/<span class="badge queue">Team \d+ · waiting \d+ min<\/span>/);
     await s.status(s.agents[1], "online");
     expect((await assigneeOf(t.db, id)).assigneeId).toBe(s.agents[1]);
   });

@@ -1,6 +1,7 @@
 // One message of a thread (text, files, reaction, location, delivery state, retry); live updates
 // append or redraw it (#m-<id>), a retry swaps it.
 import type { ThreadData } from "../../src/inbox/thread";
+import type { SystemLine } from "../../src/routing/routing";
 import { fullTime } from "../format";
 import { Attachments } from "../media/attachments";
 import type { Ui } from "../ui";
@@ -23,7 +24,22 @@ function LocationBody({ ui, body, meta }: { ui: Ui; body: string; meta: Record<s
   );
 }
 
+/** An automatic change told in the thread: "Assigned to Okan Demir by routing (Sales, round-robin)". */
+function SystemLineItem({ ui, m }: { ui: Ui; m: ThreadData["messages"][number] }) {
+  const line = ("metadata" in m ? m.metadata : {}) as Partial<SystemLine>;
+  const how = `${line.workgroupName ?? ""}, ${ui.t(`routing.method.${line.method ?? "round_robin"}`)}`;
+  const text = line.ruleName
+    ? ui.t("routing.assignedByRule", { name: line.assigneeName ?? "", rule: line.ruleName, how })
+    : ui.t(line.rerouted ? "routing.reroutedTo" : "routing.assignedTo", { name: line.assigneeName ?? "", how });
+  return (
+    <li class="message event system-line" id={`m-${m.id}`} data-id={String(m.id)}>
+      <span>{text}</span> <time datetime={m.createdAt.toISOString()}>{fullTime(m.createdAt, ui.locale, ui.actor!.timezone)}</time>
+    </li>
+  );
+}
+
 export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["messages"][number]; conversationId?: number }) {
+  if (m.direction === "event") return <SystemLineItem ui={ui} m={m} />;
   const tz = ui.actor!.timezone;
   const retry = `/inbox/${conversationId}/messages/${m.id}/retry`;
   return (
