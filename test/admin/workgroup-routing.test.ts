@@ -1,7 +1,7 @@
 // Admin → Workgroups: each group's routing settings, and Admin → Channels: a channel's workgroup.
 import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { brands, channels, workgroups } from "@db/schema";
+import { brands, channels, memberships, workgroups } from "@db/schema";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp();
@@ -51,5 +51,19 @@ describe("a channel's workgroup in Admin", () => {
     expect((await admin.post(`/admin/channels/${channel.id}`, { ...form, workgroupId: "" })).status).toBe(303);
     const [cleared] = await t.db.select().from(channels).where(eq(channels.id, channel.id));
     expect(cleared.workgroupId).toBeNull();
+  });
+});
+
+describe("a member's own capacity in Admin", () => {
+  it("an admin sets a member's capacity over the group's, and clears it back to the group's", async () => {
+    const w = await t.world();
+    const admin = await t.signIn(w.admin.email, w.orgId);
+    const capacityOf = async () => (await t.db.select().from(memberships).where(and(eq(memberships.orgId, w.orgId), eq(memberships.userId, w.agent.id))))[0].capacity;
+    expect((await admin.post(`/admin/users/${w.agent.id}`, { name: "Okan Agent", role: "agent", workgroupIds: [String(w.workgroupId)], capacity: "8" })).status).toBe(303);
+    expect(await capacityOf()).toBe(8);
+    expect((await admin.html(`/admin/users/${w.agent.id}`)).text).toContain('name="capacity" type="number" value="8"');
+    expect((await admin.post(`/admin/users/${w.agent.id}`, { name: "Okan Agent", role: "agent", capacity: "-1" })).status).toBe(422);
+    expect((await admin.post(`/admin/users/${w.agent.id}`, { name: "Okan Agent", role: "agent", capacity: "" })).status).toBe(303);
+    expect(await capacityOf()).toBeNull();
   });
 });
