@@ -148,7 +148,7 @@ export async function createWorkgroup(db: DbOrTx, actor: Actor, input: Workgroup
     db.transaction(async (tx) => {
       const [group] = await tx.insert(workgroups).values({ orgId: actor.orgId, name: input.name, ...settingsOf(input), createdAt: now }).returning({ id: workgroups.id, name: workgroups.name });
       const { added } = await setMembers(tx, actor, group.id, input.memberIds);
-      await changed(tx, actor, group.id, { change: "created", name: group.name, added, routing: input.routing }, now);
+      await changed(tx, actor, group.id, { change: "created", name: group.name, added }, now);
       return group;
     }),
   );
@@ -164,7 +164,7 @@ export async function updateWorkgroup(db: DbOrTx, actor: Actor, id: number, inpu
       const [group] = await tx.update(workgroups).set({ name: input.name, ...settingsOf(input) }).where(own(actor, id)).returning({ id: workgroups.id });
       if (!group) return false;
       const { added, removed } = await setMembers(tx, actor, id, input.memberIds);
-      await changed(tx, actor, id, { change: "updated", name: input.name, added, removed, routing: input.routing, capacity: input.capacity }, now);
+      await changed(tx, actor, id, { change: "updated", name: input.name, added, removed }, now);
       return true;
     }),
   );
