@@ -18,9 +18,13 @@ import { windowEndsAt } from "./windows";
 import { GroupCommit } from "./group-commit";
 import { neutralise, plainFilename } from "../names";
 import { SNIFF_BYTES, sniffMime } from "../media/sniff";
+import { confirmSend } from "./outbox";
 
-/** How long an inline processing attempt holds a delivery before the retry job may take it. */
-export const LEASE_MS = 60_000;
+/**
+ * How long a processing attempt holds a delivery before the retry job may take it: short, so a
+ * crashed process's deliveries are taken over within seconds, and renewed while the work runs.
+ */
+export const LEASE_MS = 15_000;
 /** Statuses naming a message Kanal has not recorded yet (its send is still being recorded) wait this many tries. */
 const UNKNOWN_STATUS_TRIES = 6;
 
@@ -100,6 +104,21 @@ export async function processDelivery(
   /** The webhook route hands over what it just stored and parsed, so it is not read back. */
   fresh?: { account: ChannelAccount; events: InboundEvent[] },
 ): Promise<"processed" | "retry"> {
+  const renew = () =>
+    deps.database.db
+      .update(webhookDeliveries)
+      .set({ nextAttemptAt: new Date(deps.clock.now().getTime() + LEASE_MS) })
+      .where(and(eq(webhookDeliveries.id, deliveryId), isNull(webhookDeliveries.processedAt)))
+      .catch(() => {});
+  const heartbeat = setInterval(() => void renew(), LEASE_MS / 3);
+  try {
+    return await processLeased(deps, deliveryId, fresh);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function processLeased(deps: Deps, deliveryId: number, fresh?: { account: ChannelAccount; events: InboundEvent[] }): Promise<"processed" | "retry"> {
   const { db } = deps.database;
   let attempt = 1;
   let account: ChannelAccount;
@@ -125,7 +144,8 @@ export async function processDelivery(
     let unknownStatuses = 0;
     for (const event of events) {
       if (event.type === "message") await storeInboundMessage(deps, account, event);
-      else if (event.type === "status") unknownStatuses += (await applyStatus(deps.database, account, event)) === "unknown" ? 1 : 0;
+      else if (event.type === "echo") await confirmSend(deps.database, account, event.outboxTag, event.providerMessageId, deps.clock.now());
+      else if (event.type === "status") unknownStatuses += (await applyTaggedStatus(deps.database, account, event, deps.clock.now())) === "unknown" ? 1 : 0;
       else await applyWatermark(deps.database, account, event);
     }
     if (unknownStatuses > 0 && attempt < UNKNOWN_STATUS_TRIES) throw new RetryLater(`${unknownStatuses} status(es) for messages not recorded yet`);
@@ -276,6 +296,12 @@ async function downloadMedia(deps: Deps, account: ChannelAccount, event: Inbound
   const mime = sniffMime(bytes.subarray(0, SNIFF_BYTES), filename) ?? "application/octet-stream";
   const stored = await storeBytes(storageFor(deps.config), account.orgId, bytes, mime, deps.clock.now());
   return { ...stored, filename, mime };
+}
+
+/** A status carrying Kanal's outbox tag first proves its send (which an interrupted sender could not record). */
+async function applyTaggedStatus(database: Database, account: ChannelAccount, status: InboundStatus, now: Date) {
+  if (status.outboxTag) await confirmSend(database, account, status.outboxTag, status.providerMessageId, now);
+  return applyStatus(database, account, status);
 }
 
 const RANK: Record<DeliveryState, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 1.5 };
