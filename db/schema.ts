@@ -444,8 +444,13 @@ export const webhookDeliveries = pgTable(
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
     lastError: text("last_error"),
+    /** Set when the delivery ran out of attempts: parked, shown to admins with its reason, retried only by hand. */
+    failedAt: ts("failed_at"),
   },
-  (t) => [index("webhook_deliveries_pending_idx").on(t.nextAttemptAt).where(sql`${t.processedAt} is null`)],
+  (t) => [
+    index("webhook_deliveries_pending_idx").on(t.nextAttemptAt).where(sql`${t.processedAt} is null and ${t.failedAt} is null`),
+    index("webhook_deliveries_failed_idx").on(t.channelId, t.failedAt.desc()).where(sql`${t.failedAt} is not null`),
+  ],
 );
 
 export const quickReplies = pgTable(

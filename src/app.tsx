@@ -7,6 +7,7 @@ import { TabCountCache } from "./inbox/tab-counts";
 import { KeptInboxPages } from "./inbox/kept-pages";
 import { LiveRenderers } from "./realtime/renderers";
 import { realtimeRoutes } from "./realtime/routes";
+import { StreamStanding } from "./realtime/standing";
 import { statusSwitchLive } from "./shell/live";
 import { cockpitLive } from "./cockpit/live";
 import { inboxLive } from "./inbox/live";
@@ -29,7 +30,8 @@ import { billingLive } from "./billing/live";
 import { inboxPage } from "./inbox/live";
 import { ErrorPage } from "../views/auth/pages";
 import { isDatabaseUnavailable } from "@db/client";
-import { csrfGuard, localeMiddleware, render, requestLog, securityHeaders, ui } from "./web";
+import { csrfGuard, localeMiddleware, refuseNul, render, requestLog, securityHeaders, ui, type Ctx } from "./web";
+import { NotFound } from "./not-found";
 
 /** Seconds after which a page or webhook refused for an unavailable database is tried again. */
 const RETRY_AFTER_S = 5;
@@ -39,7 +41,7 @@ export function createApp(deps: Deps) {
   const bus = new EventBus(deps.database, deps.log);
   const background = new Background(deps.log);
   const outbox = new OutboxWorker(deps);
-  const runtime: Runtime = { bus, background, outbox, tabCounts: new TabCountCache(bus), inboxPages: new KeptInboxPages(bus), startedAt: deps.clock.now() };
+  const runtime: Runtime = { bus, background, outbox, tabCounts: new TabCountCache(bus), inboxPages: new KeptInboxPages(bus), startedAt: deps.clock.now(), streams: new StreamStanding(deps.database, () => deps.clock.now(), deps.log) };
   // A send queued in any process wakes this process's worker too (LISTEN/NOTIFY).
   bus.observe(() => outbox.wake());
   const app = Object.assign(new Hono<AppEnv>(), { runtime });
@@ -60,6 +62,7 @@ export function createApp(deps: Deps) {
   // The billing API authenticates by bearer token: no session, no CSRF (no cookies are read).
   app.route("/api/v1", billingApiRoutes());
   app.use("*", localeMiddleware);
+  app.use("*", refuseNul);
   app.use("*", csrfGuard(["/webhooks/", "/widget/api/"]));
   app.use("*", sessionMiddleware(auth));
 
@@ -79,13 +82,14 @@ export function createApp(deps: Deps) {
     // Billing draws its widget's lists on the same inbox pages.
     .view({ name: "inbox", page: inboxPage, renderers: [billingLive(deps.database, now)] });
   app.use("/events", requireActor);
-  app.route("/", realtimeRoutes(bus, live));
+  app.route("/", realtimeRoutes(bus, live, runtime.streams));
 
-  app.notFound((c) => {
+  const notFound = (c: Ctx) => {
     const t = c.get("t");
     if (!t) return c.text("Not found", 404);
     return render(c, <ErrorPage ui={ui(c)} title={t("error.notFound")} text={t("error.notFoundText")} />, 404);
-  });
+  };
+  app.notFound(notFound);
 
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();
@@ -99,6 +103,8 @@ export function createApp(deps: Deps) {
       if (!t) return c.text("The database is unavailable; retry later.", 503);
       return render(c, <ErrorPage ui={ui(c)} title={t("error.databaseSlow")} text={t("error.databaseSlowText")} />, 503);
     }
+    // An impossible id, another organization's, or a conversation hidden from the asker: as unknown as a wrong URL.
+    if (err instanceof NotFound) return notFound(c);
     deps.log.error("unhandled error", { requestId: c.get("requestId"), path: c.req.path, error: err });
     const t = c.get("t");
     if (!t) return c.text("Internal error", 500);

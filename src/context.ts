@@ -26,6 +26,8 @@ export interface Runtime {
   inboxPages: KeptInboxPages;
   /** When the app was made: /healthz forgives no job tick yet for a while after it. */
   startedAt: Date;
+  /** Ends live streams whose session no longer stands (signed out, deactivated, removed). */
+  streams: import("./realtime/standing").StreamStanding;
 }
 
 export interface SignedInUser {

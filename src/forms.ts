@@ -6,6 +6,13 @@ import type { AppEnv } from "./context";
 import { z } from "zod";
 import type { MessageKey, Translate } from "./i18n";
 import { neutralise } from "./names";
+import { NotFound } from "./not-found";
+
+/**
+ * Ids are bigint columns read as JavaScript numbers (mode "number"): past this, a number cannot name
+ * a row exactly, and past the column's range the database would refuse it with an error.
+ */
+export const MAX_ID = Number.MAX_SAFE_INTEGER;
 
 export type FieldErrors = Record<string, string>;
 export type FormValues = Record<string, string | string[]>;
@@ -64,7 +71,8 @@ export const field = {
       .optional()
       .transform((v) => (v ? v : undefined)),
   email: () => z.string().trim().toLowerCase().min(1, "validation.required").pipe(z.email("validation.email")),
-  id: () => z.coerce.number().int().positive(),
+  /** An id from a form, the URL or a query: a whole number the id columns can hold (1e400 and 0 are not). */
+  id: () => z.coerce.number().int().positive().max(MAX_ID),
   checkbox: () =>
     z
       .union([z.literal("on"), z.literal("true"), z.literal("1"), z.literal("")])
@@ -76,8 +84,26 @@ export const field = {
       .union([z.string(), z.array(z.string())])
       .optional()
       .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter(Boolean).map(Number))
-      .pipe(z.array(z.number().int().positive())),
+      .pipe(z.array(z.number().int().positive().max(MAX_ID))),
 };
+
+const anId = field.id();
+
+/** A route's id parameter (`/:id{[0-9]+}` lets any length through): NotFound when no row can have it. */
+export function idParam(c: { req: { param(name: string): string | undefined } }, name = "id"): number {
+  const parsed = anId.safeParse(c.req.param(name));
+  if (!parsed.success) throw new NotFound(name);
+  return parsed.data;
+}
+
+/** An optional id in the query string (a page's `before`, a stream's `conversation`): NotFound when present and impossible. */
+export function idQuery(c: { req: { query(name: string): string | undefined } }, name: string): number | undefined {
+  const raw = c.req.query(name);
+  if (raw === undefined || raw === "") return undefined;
+  const parsed = anId.safeParse(raw);
+  if (!parsed.success) throw new NotFound(name);
+  return parsed.data;
+}
 
 type Rejected = (c: Context<AppEnv>, errors: FieldErrors, values: FormValues) => Response | Promise<Response>;
 

@@ -5,6 +5,7 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import type { Actor, AppEnv } from "./context";
 import { isLocale, negotiateLocale, translator, type Locale, type MessageKey, type Params } from "./i18n";
 import type { Flash, Ui } from "../views/ui";
+import { carriesNul } from "./plain-text";
 
 export type Ctx = Context<AppEnv>;
 
@@ -198,6 +199,19 @@ function headersFor(path: string): Record<string, string> {
  * context are born with them: a header written into a finished response makes Hono copy it, its
  * body turned into a stream. Responses made outside the context get them afterwards.
  */
+export const refuseNul: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const url = new URL(c.req.url);
+  const contentType = (c.req.header("content-type") ?? "").toLowerCase();
+  // Files are bytes, not text, and stored as they came: multipart forms, and raw uploads, which carry
+  // the file's own type (text/csv, application/json…) and its name in X-Filename, and are streamed.
+  const textBody =
+    c.req.method !== "GET" && c.req.method !== "HEAD" && !c.req.header("x-filename") && /^application\/(x-www-form-urlencoded|json)/.test(contentType);
+  if (!carriesNul(contentType, textBody ? await c.req.text() : "", url.searchParams)) return next();
+  const text = c.get("t")("error.nulCharacter");
+  if (url.pathname.startsWith("/widget/api/") || contentType.startsWith("application/json")) return c.json({ error: "nul_character", message: text }, 400);
+  return c.text(text, 400);
+};
+
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   const headers = headersFor(c.req.path);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);

@@ -1,7 +1,8 @@
 // Admin → Channels routes: list, add one of a kind, edit (secrets kept when left blank), activate or
 // deactivate, delete an unused one.
 import { z } from "zod";
-import { field, validForm, type FormValues } from "../forms";
+import { field, idParam, validForm, type FormValues } from "../forms";
+import { failedDeliveries, retryFailedDelivery } from "../channels/failed-webhooks";
 import { secretsFor } from "../channels/secrets";
 import { emptyForm, type FormState } from "../../views/components/form";
 import { ChannelPage, ChannelRows, ChannelsPage, NewChannelPage } from "../../views/admin/channels";
@@ -166,14 +167,23 @@ export function channelsRoutes() {
     },
     formOf: (channel) => formOf(channel.kind, channel.name, channel.brandId, channel.config),
     editPage: async (c, channel, form, flash) => {
-      const brands = await brandChoices(c.get("deps").database.db, c.get("actor")!);
-      return <ChannelPage ui={ui(c)} channel={channel} kind={channel.kind} brands={brands} base={publicBase(c)} form={form} flash={flash} />;
+      const db = c.get("deps").database.db;
+      const [brands, failed] = await Promise.all([brandChoices(db, c.get("actor")!), failedDeliveries(db, c.get("actor")!, channel.id)]);
+      return <ChannelPage ui={ui(c)} channel={channel} kind={channel.kind} brands={brands} base={publicBase(c)} form={form} flash={flash} failed={failed} />;
     },
     update: {
       schema: updateSchema,
       save: (db, actor, id, input, now, c) => updateChannel(db, box(c), actor, id, input, now),
       refused: (c, e, input) => (e instanceof ChannelRuleBroken ? ruleErrors(c, input, e) : null),
     },
+  });
+
+  // A parked webhook, tried again now with a fresh set of attempts; the page says how it went.
+  app.post(`${ID}/webhooks/:deliveryId{[0-9]+}/retry`, async (c) => {
+    const outcome = await retryFailedDelivery(c.get("deps"), c.get("actor")!, idOf(c), idParam(c, "deliveryId"));
+    if (!outcome) return c.notFound();
+    flash(c, outcome === "processed" ? "ok" : "error", outcome === "processed" ? "channels.failedRetried" : "channels.failedStillFailing");
+    return redirect(c, `${BASE}/${idOf(c)}`);
   });
 
   app.get(`/new/:kind{${editableKinds.join("|")}}`, (c) => newPage(c, c.req.param("kind") as EditableKind));

@@ -18,6 +18,8 @@ export function decodeCursor(raw: string | undefined): Cursor | null {
   try {
     const [key, id] = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
     if (typeof key !== "string" || (typeof id !== "number" && typeof id !== "string")) return null;
+    // A cursor is the client's to send back: one no row can follow is no cursor (the first page).
+    if (typeof id === "number" && !(Number.isSafeInteger(id) && id > 0)) return null;
     return { key, id };
   } catch {
     return null;

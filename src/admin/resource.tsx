@@ -7,7 +7,7 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import { z } from "zod";
 import type { DbOrTx } from "@db/client";
 import type { Actor, AppEnv } from "../context";
-import { validForm, type FormValues } from "../forms";
+import { idParam, validForm, type FormValues } from "../forms";
 import { emptyForm, type FormState } from "../../views/components/form";
 import type { Flash } from "../../views/ui";
 import { flash, isHtmx, redirect, render, saved, takeFlash, type Ctx } from "../web";
@@ -63,7 +63,7 @@ export interface AdminResource<L extends Listing, Item, C extends z.ZodType, U e
 type PageOptions = { form?: FormState; flash?: Flash; status?: 200 | 422 };
 
 export const ID = "/:id{[0-9]{1,15}}";
-export const idOf = (c: Ctx) => Number(c.req.param("id"));
+export const idOf = (c: Ctx) => idParam(c);
 
 const moveSchema = z.object({ direction: z.enum(directions) });
 

@@ -140,6 +140,8 @@ export function usersRoutes() {
       try {
         const ok = await setMemberActive(database.db, c.get("actor")!, userId, active, clock.now());
         if (!ok) return c.notFound();
+        // A deactivated member's live streams in this process end now (others' at their next sweep).
+        if (!active) await c.get("runtime").streams.sweep();
       } catch (e) {
         if (!(e instanceof MemberRuleBroken)) throw e;
         return editPage(c, userId, { flash: { kind: "error", text: c.get("t")(e.reason) }, status: 422 });

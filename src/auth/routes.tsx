@@ -96,6 +96,8 @@ export function authRoutes(auth: Auth) {
     const actor = c.get("actor");
     if (sessionId) {
       await auth.invalidateSession(sessionId);
+      // This process's streams of the session end now; other processes' at their next sweep.
+      await c.get("runtime").streams.sweep();
       if (actor) {
         const { database, clock } = c.get("deps");
         await commit(database, actor.orgId, (db) => goOffline(db, actor.orgId, actor.userId, clock.now()));

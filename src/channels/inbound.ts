@@ -6,6 +6,7 @@ import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { fixedStatement, inOrder, type Database } from "@db/client";
 import { attachments, contactIdentities, conversations, messages, webhookDeliveries, type DeliveryState } from "@db/schema";
 import type { Deps } from "../context";
+import { parsePayload } from "../plain-text";
 import { appendInboundDeliveries, ingestInbound, type Appended, type Inbound } from "../inbox/customer-messages";
 import { commit } from "../realtime/changes";
 import { recordEvent } from "../realtime/events";
@@ -27,6 +28,11 @@ import { confirmSend } from "./outbox";
 export const LEASE_MS = 15_000;
 /** Statuses naming a message Kanal has not recorded yet (its send is still being recorded) wait this many tries. */
 const UNKNOWN_STATUS_TRIES = 6;
+/**
+ * A delivery that still fails after this many attempts (about 17 minutes of backoff) will not be
+ * mended by waiting: it is parked as failed with its reason, for an admin to see and retry by hand.
+ */
+export const MAX_DELIVERY_ATTEMPTS = 10;
 
 export class RetryLater extends Error {}
 
@@ -103,7 +109,7 @@ export async function processDelivery(
   deliveryId: number,
   /** The webhook route hands over what it just stored and parsed, so it is not read back. */
   fresh?: { account: ChannelAccount; events: InboundEvent[] },
-): Promise<"processed" | "retry"> {
+): Promise<"processed" | "retry" | "failed"> {
   const renew = () =>
     deps.database.db
       .update(webhookDeliveries)
@@ -118,7 +124,7 @@ export async function processDelivery(
   }
 }
 
-async function processLeased(deps: Deps, deliveryId: number, fresh?: { account: ChannelAccount; events: InboundEvent[] }): Promise<"processed" | "retry"> {
+async function processLeased(deps: Deps, deliveryId: number, fresh?: { account: ChannelAccount; events: InboundEvent[] }): Promise<"processed" | "retry" | "failed"> {
   const { db } = deps.database;
   let attempt = 1;
   let account: ChannelAccount;
@@ -135,7 +141,7 @@ async function processLeased(deps: Deps, deliveryId: number, fresh?: { account: 
     attempt = row.delivery.attempts + 1;
     try {
       account = accountOf(deps.config, row.channel);
-      events = adaptersFor(deps.config)[account.kind].parse(account, JSON.parse(row.delivery.body));
+      events = adaptersFor(deps.config)[account.kind].parse(account, parsePayload(row.delivery.body));
     } catch (e) {
       return failed(deps, deliveryId, attempt, e);
     }
@@ -159,15 +165,22 @@ async function processLeased(deps: Deps, deliveryId: number, fresh?: { account: 
   }
 }
 
-async function failed(deps: Deps, deliveryId: number, attempt: number, e: unknown): Promise<"retry"> {
-  const message = e instanceof Error ? e.message : String(e);
+async function failed(deps: Deps, deliveryId: number, attempt: number, e: unknown): Promise<"retry" | "failed"> {
+  const message = (e instanceof Error ? e.message : String(e)).slice(0, 500);
+  const now = deps.clock.now();
+  if (attempt >= MAX_DELIVERY_ATTEMPTS) {
+    deps.log.error("webhook parked as failed after its last attempt", { deliveryId, attempt, error: message });
+    await deps.database.db.update(webhookDeliveries).set({ attempts: attempt, lastError: message, failedAt: now }).where(eq(webhookDeliveries.id, deliveryId));
+    return "failed";
+  }
   if (!(e instanceof RetryLater)) deps.log.warn("webhook processing failed; will retry", { deliveryId, attempt, error: message });
   await deps.database.db
     .update(webhookDeliveries)
-    .set({ attempts: attempt, lastError: message.slice(0, 500), nextAttemptAt: new Date(deps.clock.now().getTime() + backoffMs(attempt)) })
+    .set({ attempts: attempt, lastError: message, nextAttemptAt: new Date(now.getTime() + backoffMs(attempt)) })
     .where(eq(webhookDeliveries.id, deliveryId));
   return "retry";
 }
+
 
 /** 2 s, 4 s, 8 s … capped at 10 minutes. */
 export function backoffMs(attempt: number): number {
@@ -186,7 +199,7 @@ export async function processDueDeliveries(deps: Deps, limit = 100): Promise<num
         deps.database.db
           .select({ id: webhookDeliveries.id })
           .from(webhookDeliveries)
-          .where(and(isNull(webhookDeliveries.processedAt), lte(webhookDeliveries.nextAttemptAt, now)))
+          .where(and(isNull(webhookDeliveries.processedAt), isNull(webhookDeliveries.failedAt), lte(webhookDeliveries.nextAttemptAt, now)))
           .orderBy(webhookDeliveries.id)
           .limit(limit),
       ),

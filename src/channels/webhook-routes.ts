@@ -8,6 +8,7 @@ import { accountOf, channelByWebhookKey, type ChannelRow } from "./accounts";
 import type { ChannelAccount } from "./types";
 import type { Deps } from "../context";
 import { processStored, storeDelivery } from "./inbound";
+import { parsePayload } from "../plain-text";
 import { validSignature } from "./signature";
 import { sameSecret } from "./secrets";
 import { adaptersFor } from "./adapters";
@@ -92,7 +93,7 @@ export function webhookRoutes(background: Background) {
     const body = new TextDecoder().decode(raw);
     let payload: unknown;
     try {
-      payload = JSON.parse(body);
+      payload = parsePayload(body);
     } catch {
       return c.text("Body is not JSON", 400);
     }

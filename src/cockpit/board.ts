@@ -2,6 +2,7 @@
 // for a brand or channel (or all), searched by name and sorted by any column.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
+import { field } from "../forms";
 import type { DbOrTx } from "@db/client";
 import { brands, channels, conversations, memberships, users, type AgentStatus, type Role } from "@db/schema";
 import type { Actor } from "../context";
@@ -20,8 +21,8 @@ export const boardSorts = ["name", "firstResponse", "resolution", "active", "res
 export type BoardSort = (typeof boardSorts)[number];
 
 export const boardQuery = z.object({
-  brand: z.coerce.number().int().positive().optional().catch(undefined),
-  channel: z.coerce.number().int().positive().optional().catch(undefined),
+  brand: field.id().optional().catch(undefined),
+  channel: field.id().optional().catch(undefined),
   q: z.string().max(100).optional().default(""),
   sort: z.enum(boardSorts).optional().default("name").catch("name"),
   dir: z.enum(["asc", "desc"]).optional().default("asc").catch("asc"),

@@ -5,6 +5,7 @@ import { escapeLike } from "@db/like";
 import { channels, contacts, conversations, conversationTags, notes, tags, users } from "@db/schema";
 import type { Actor } from "../context";
 import { after, page, PAGE_SIZE, type Cursor } from "../admin/pagination";
+import { contactVisibility, conversationScope } from "../inbox/visibility";
 
 export async function findContacts(db: DbOrTx, actor: Actor, search: string | undefined, cursor: Cursor | null, limit = PAGE_SIZE) {
   const sortKey = sql<string>`lower(${contacts.name})`;
@@ -26,6 +27,7 @@ export async function findContacts(db: DbOrTx, actor: Actor, search: string | un
     .where(
       and(
         eq(contacts.orgId, actor.orgId),
+        await contactVisibility(db, actor),
         like
           ? or(
               ilike(contacts.name, like),
@@ -49,7 +51,7 @@ export async function getContact(db: DbOrTx, actor: Actor, contactId: number) {
     .select({ id: contacts.id, name: contacts.name, phone: contacts.phone, email: contacts.email, customFields: contacts.customFields, ownerName: users.name, createdAt: contacts.createdAt })
     .from(contacts)
     .leftJoin(users, eq(users.id, contacts.ownerId))
-    .where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, contactId)));
+    .where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, contactId), await contactVisibility(db, actor)));
   if (!contact) return null;
   const [history, noteRows] = await Promise.all([
     db
@@ -57,7 +59,7 @@ export async function getContact(db: DbOrTx, actor: Actor, contactId: number) {
       .from(conversations)
       .innerJoin(channels, eq(channels.id, conversations.channelId))
       .leftJoin(users, eq(users.id, conversations.assigneeId))
-      .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.contactId, contactId)))
+      .where(and(await conversationScope(db, actor), eq(conversations.contactId, contactId)))
       .orderBy(desc(conversations.createdAt)),
     db
       .select({ id: notes.id, body: notes.body, createdAt: notes.createdAt, authorName: users.name })

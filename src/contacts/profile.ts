@@ -3,6 +3,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@db/client";
 import { contacts, customFields, notes, users, type CustomFieldType } from "@db/schema";
+import { assertMaySee, assertMaySeeContact } from "../inbox/visibility";
 import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
 import { field } from "../forms";
@@ -74,6 +75,7 @@ export function toProfileUpdate(parsed: Record<string, unknown>, defs: FieldDefi
 
 export async function updateProfile(db: DbOrTx, actor: Actor, contactId: number, input: ProfileUpdate, now: Date) {
   return db.transaction(async (tx) => {
+    await assertMaySeeContact(tx, actor, contactId);
     const [row] = await tx
       .update(contacts)
       .set({ name: input.name, phone: input.phone, email: input.email, customFields: input.fields, updatedAt: now })
@@ -96,8 +98,8 @@ export async function contactNotes(db: DbOrTx, orgId: number, contactId: number)
 /** A note on the contact, shown in every later conversation with them. */
 export async function addNote(db: DbOrTx, actor: Actor, contactId: number, conversationId: number | null, body: string, now: Date) {
   return db.transaction(async (tx) => {
-    const [contact] = await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, contactId)));
-    if (!contact) return null;
+    await assertMaySeeContact(tx, actor, contactId);
+    if (conversationId !== null) await assertMaySee(tx, actor, conversationId);
     await tx.insert(notes).values({ orgId: actor.orgId, contactId, conversationId, authorId: actor.userId, body, createdAt: now });
     return recordEvent(tx, { orgId: actor.orgId, type: "note_added", conversationId, actorId: actor.userId, data: { contactId }, createdAt: now });
   });

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { AppEnv } from "../context";
 import { decodeCursor } from "../admin/pagination";
 import { flash, isHtmx, redirect, render, takeFlash, ui } from "../web";
-import { validForm, validQuery } from "../forms";
+import { field, idParam, validForm, validQuery } from "../forms";
 import { commit } from "../realtime/changes";
 import { ConversationRuleBroken } from "../inbox/changes";
 import { startConversation } from "../inbox/opening";
@@ -25,16 +25,16 @@ export function contactsRoutes() {
   app.get("/:id{[0-9]+}", async (c) => {
     const db = c.get("deps").database.db;
     const actor = c.get("actor")!;
-    const [detail, channels] = await Promise.all([getContact(db, actor, Number(c.req.param("id"))), startableChannels(db, actor)]);
+    const [detail, channels] = await Promise.all([getContact(db, actor, idParam(c)), startableChannels(db, actor)]);
     if (!detail) return c.notFound();
     return render(c, <ContactPage ui={ui(c)} detail={detail} channels={channels} flash={takeFlash(c)} />);
   });
 
   // An agent starts a conversation with the contact; it opens assigned to them.
-  app.post("/:id{[0-9]+}/conversations", validForm(z.object({ channelId: z.coerce.number().int().positive() }), (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
+  app.post("/:id{[0-9]+}/conversations", validForm(z.object({ channelId: field.id() }), (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
     const { database, clock } = c.get("deps");
     const actor = c.get("actor")!;
-    const contactId = Number(c.req.param("id"));
+    const contactId = idParam(c);
     try {
       const started = await commit(database, actor.orgId, (db) => startConversation(db, actor, { contactId, channelId: c.req.valid("form").channelId }, clock.now()));
       return redirect(c, `/inbox/${started.conversationId}?tab=assigned`);

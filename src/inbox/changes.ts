@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import type { Tx } from "@db/client";
 import { conversationParticipants, conversations } from "@db/schema";
 import type { Actor } from "../context";
+import { conversationScope } from "./visibility";
 
 export class ConversationRuleBroken extends Error {
   constructor(
@@ -34,12 +35,15 @@ export interface Change {
 const PREVIEW_LENGTH = 160;
 export const preview = (body: string) => body.replace(/\s+/g, " ").trim().slice(0, PREVIEW_LENGTH);
 
-/** The conversation, locked for this transaction; not_found outside the actor's organization. */
+/**
+ * The conversation, locked for this transaction, before any change is made to it: not_found outside
+ * the actor's organization or hidden from them by the visibility rule, so every change checks it.
+ */
 export async function lockConversation(tx: Tx, actor: Actor, conversationId: number) {
   const [row] = await tx
     .select()
     .from(conversations)
-    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId)))
+    .where(and(eq(conversations.id, conversationId), await conversationScope(tx, actor)))
     .for("update");
   if (!row) throw new ConversationRuleBroken("not_found");
   return row;

@@ -2,6 +2,7 @@
 // turned into SQL conditions that all apply at once, and written back into links.
 import { and, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { field } from "../forms";
 import { keptQuery, type DbOrTx } from "@db/client";
 import {
   channelKinds,
@@ -63,7 +64,7 @@ const list = <T extends z.ZodType>(item: T) => z.array(item).max(200);
 const querySchema = z.object({
   ch: list(z.enum(channelKinds)),
   u: list(z.string().min(1).max(64)),
-  wg: list(z.coerce.number().int().positive()),
+  wg: list(field.id()),
   type: list(z.enum(sessionTypes as [string, ...string[]])),
   created_from: day.optional(),
   created_to: day.optional(),

@@ -55,10 +55,16 @@ export function encodeInboxCursor(c: InboxCursor): string {
   return Buffer.from(`${c.at}|${c.id}`).toString("base64url");
 }
 
+const FIRST_DAY = Date.parse("0001-01-01T00:00:00Z");
+const LAST_DAY = Date.parse("9999-12-31T23:59:59Z");
+
 export function decodeInboxCursor(raw: string | undefined): InboxCursor | null {
   if (!raw) return null;
   const [at, id] = Buffer.from(raw, "base64url").toString("utf8").split("|");
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^\d+$/.test(id)) return null;
+  if (!at || !id || !/^\d{1,16}$/.test(id) || Number(id) > Number.MAX_SAFE_INTEGER) return null;
+  // Any date JavaScript reads is not one Postgres takes: years outside 1–9999 name no conversation.
+  const time = Date.parse(at);
+  if (!(time >= FIRST_DAY && time <= LAST_DAY)) return null;
   return { at, id: Number(id) };
 }
 

@@ -21,6 +21,7 @@ import { getConversationRow, rowInTab, tabs, type ConversationRow as Row, type T
 import { getMessageItem, getThread, type ThreadData } from "./thread";
 import { readsOf, unreadBy } from "./reads";
 import { TAB_MOVES, type TabCountCache } from "./tab-counts";
+import { seesRow } from "./visibility";
 
 /** What an inbox page shows: the tab and search, and the open conversation. */
 export interface InboxPage {
@@ -222,14 +223,12 @@ class InboxLive implements LiveRenderer<InboxPage> {
     return parts.join("");
   }
 
-  /** With "agents see only their own" (asked of restricted viewers only), an agent sees their own, their workgroups' and unassigned ones. */
-  async #canSee(event: LiveEvent, viewer: Viewer, row: Row): Promise<boolean> {
-    if (row.assigneeId === viewer.actor.userId) return true;
-    if (!row.assigneeId && !row.workgroupId) return true;
-    if (!row.workgroupId) return false;
-    const groups = await this.#drawn.once(`groups:${event.id}:${viewer.actor.userId}`, async () =>
-      (await this.database.db.select({ id: workgroupMembers.workgroupId }).from(workgroupMembers).where(eq(workgroupMembers.userId, viewer.actor.userId))).map((g) => g.id),
+  /** The visibility rule (visibility.ts) for a row already read, the viewer's workgroups read once per event. */
+  #canSee(event: LiveEvent, viewer: Viewer, row: Row): Promise<boolean> {
+    return seesRow({ ...viewer.actor, agentsSeeOnlyOwn: true }, row, () =>
+      this.#drawn.once(`groups:${event.id}:${viewer.actor.userId}`, async () =>
+        (await this.database.db.select({ id: workgroupMembers.workgroupId }).from(workgroupMembers).where(eq(workgroupMembers.userId, viewer.actor.userId))).map((g) => g.id),
+      ),
     );
-    return groups.includes(row.workgroupId);
   }
 }

@@ -7,6 +7,7 @@ import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
 import { canReactivate } from "../channels/capabilities";
 import { ConversationRuleBroken, lockConversation, type Change } from "./changes";
+import { contactVisibility } from "./visibility";
 
 /**
  * Finds the contact's open conversation or opens one. The partial unique index decides races:
@@ -46,7 +47,10 @@ export async function openConversationFor(
 /** An agent starts a conversation with a contact on a channel; it is theirs from the start. */
 export async function startConversation(db: DbOrTx, actor: Actor, input: { contactId: number; channelId: number }, now: Date): Promise<Change> {
   return db.transaction(async (tx) => {
-    const [contact] = await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, input.contactId)));
+    const [contact] = await tx
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, input.contactId), await contactVisibility(tx, actor)));
     const [channel] = await tx.select({ id: channels.id }).from(channels).where(and(eq(channels.orgId, actor.orgId), eq(channels.id, input.channelId), eq(channels.active, true)));
     if (!contact || !channel) throw new ConversationRuleBroken("not_found");
     const opened = await openConversationFor(tx, { orgId: actor.orgId, contactId: contact.id, channelId: channel.id, startedBy: "agent", assigneeId: actor.userId, at: now });

@@ -5,12 +5,15 @@ import { rows as sqlRows, type DbOrTx } from "@db/client";
 import { conversationReads, memberships } from "@db/schema";
 import type { Actor } from "../context";
 import type { ConversationRow } from "./list";
+import { assertMaySee } from "./visibility";
 
 /**
  * Opening a conversation marks it read for that agent (the unread marker and filter). Their
  * reads_version moves on in the same statement (kept pages know their markers are still right).
  */
 export async function markRead(db: DbOrTx, actor: Actor, conversationId: number, now: Date) {
+  // Checked first: a hidden or another organization's conversation leaves no read behind.
+  await assertMaySee(db, actor, conversationId);
   await db.execute(sql`with read as (
       insert into ${conversationReads} (conversation_id, user_id, read_at) values (${conversationId}, ${actor.userId}, ${now.toISOString()})
       on conflict (user_id, conversation_id) do update set read_at = excluded.read_at

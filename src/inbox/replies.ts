@@ -7,6 +7,7 @@ import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
 import { capabilitiesOf } from "../channels/capabilities";
 import { mayGoOut } from "../channels/windows";
+import { conversationScope } from "./visibility";
 import { ConversationRuleBroken, isParticipant, lockConversation, preview, type Change } from "./changes";
 
 /** What an agent sends: text, or files already uploaded (attachments not yet on a message) with a caption. */
@@ -86,7 +87,7 @@ export async function sendTemplate(db: DbOrTx, actor: Actor, conversationId: num
     .select({ config: channels.config })
     .from(conversations)
     .innerJoin(channels, eq(channels.id, conversations.channelId))
-    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId)));
+    .where(and(eq(conversations.id, conversationId), await conversationScope(db, actor)));
   if (!row) throw new ConversationRuleBroken("not_found");
   const template = channelTemplates(row.config).find((t) => t.name === input.name && t.language === input.language);
   if (!template || input.parameters.length !== template.params) throw new ConversationRuleBroken("no_template");

@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Actor, AppEnv } from "../context";
-import { field, validForm, validQuery } from "../forms";
+import { field, idParam, validForm, validQuery } from "../forms";
 import { FilesRefused, replyWithFiles } from "../media/outgoing";
 import { refusalText } from "../media/refusals";
 import { pendingUploads, UploadRefused } from "../media/uploads";
@@ -21,7 +21,7 @@ import { Thread } from "../../views/inbox/thread";
 import { createQuickReply } from "../admin/quick-replies";
 import { composerOptions, visibleQuickReply } from "./composer";
 import { decodeInboxCursor, type InboxCursor, type Tab, tabs } from "./list";
-import { earlierConversations, getMessageItem, getThread, type Draft } from "./thread";
+import { earlierConversations, getThread, visibleMessageItem, type Draft } from "./thread";
 import { markRead } from "./reads";
 import { filterChoices, parseFilters, type InboxFilters } from "./filters";
 import { KeptInboxPages, readListPage, type ListPage } from "./kept-pages";
@@ -33,6 +33,7 @@ import { closeConversation, closingChoices } from "./closing";
 import { ConversationRuleBroken, type Change } from "./changes";
 import { joinConversation } from "./joining";
 import { reactivateConversation } from "./opening";
+import { assertMaySee } from "./visibility";
 
 const listQuery = z.object({
   tab: z.enum(tabs).default("open"),
@@ -50,7 +51,7 @@ const replySchema = z.object({
 const assignSchema = z.object({
   target: z.union([z.literal("none"), z.string().regex(/^user:[\w-]{1,64}$/), z.string().regex(/^group:\d{1,12}$/)]),
 });
-const closeSchema = z.object({ closingMessageId: z.coerce.number().int().positive() });
+const closeSchema = z.object({ closingMessageId: field.id() });
 
 const ruleMessages: Record<ConversationRuleBroken["reason"], MessageKey> = {
   not_found: "error.notFound",
@@ -81,7 +82,6 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
   const parsed = parseFilters(new URL(c.req.url).searchParams, new Map(choices.fields.map((f) => [f.key, f.type])));
   if (!parsed.ok) return c.text(`${c.get("t")("error.badRequest")} ${parsed.error}`, 400);
   const filters = parsed.filters;
-  if (conversationId) await markRead(db, actor, conversationId, c.get("deps").clock.now());
   // Events heard from here on reach the page live, replayed from `since`, even if its data missed them.
   const heard = c.get("runtime").bus.latestEventId(actor.orgId);
   const [list, counts, thread, options, widgets, earlier] = await Promise.all([
@@ -93,6 +93,8 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
     conversationId ? earlierConversations(db, actor, conversationId) : Promise.resolve(null),
   ]);
   if (conversationId && !thread) return c.notFound();
+  // Read only once the thread is known to be theirs to see (markRead checks it again).
+  if (conversationId) await markRead(db, actor, conversationId, c.get("deps").clock.now());
   const props: InboxProps = {
     ui: ui(c, list.since),
     tab,
@@ -122,8 +124,7 @@ async function listPage(c: Ctx, actor: Actor, query: { tab: Tab; search: string;
 }
 
 async function threadOptions(c: Ctx) {
-  const id = Number(c.req.param("id"));
-  return composerOptions(c.get("deps").database.db, c.get("actor")!, Number.isSafeInteger(id) && id > 0 ? id : undefined);
+  return composerOptions(c.get("deps").database.db, c.get("actor")!, c.req.param("id") === undefined ? undefined : conversationIdOf(c));
 }
 
 /** After an action: htmx gets the fresh thread; a plain form post goes back to the conversation. */
@@ -193,7 +194,7 @@ async function quickRepliesFragment(c: Ctx, error: string | null, status: 200 | 
 }
 
 function conversationIdOf(c: Ctx) {
-  return Number(c.req.param("id"));
+  return idParam(c);
 }
 
 export function inboxRoutes() {
@@ -235,7 +236,7 @@ export function inboxRoutes() {
     const { database, clock } = c.get("deps");
     const actor = c.get("actor")!;
     try {
-      const shared = await shareFromFileBox(database.db, actor, conversationIdOf(c), Number(c.req.param("fileId")), clock.now());
+      const shared = await shareFromFileBox(database.db, actor, conversationIdOf(c), idParam(c, "fileId"), clock.now());
       return replyWithAttachments(c, { body: "", as: "reply", attachmentIds: [shared.id], voiceIds: [] });
     } catch (e) {
       if (!(e instanceof UploadRefused)) throw e;
@@ -255,7 +256,7 @@ export function inboxRoutes() {
     },
   );
 
-  app.post("/:id{[0-9]+}/quick-reply", validForm(z.object({ quickReplyId: z.coerce.number().int().positive() }), (c) => afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.badTarget") }, 422)), async (c) => {
+  app.post("/:id{[0-9]+}/quick-reply", validForm(z.object({ quickReplyId: field.id() }), (c) => afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.badTarget") }, 422)), async (c) => {
     const { database, clock } = c.get("deps");
     const actor = c.get("actor")!;
     const chosen = await visibleQuickReply(database.db, actor, c.req.valid("form").quickReplyId);
@@ -270,6 +271,8 @@ export function inboxRoutes() {
       const { database, clock } = c.get("deps");
       const actor = c.get("actor")!;
       const input = c.req.valid("form");
+      // Saved from a conversation's composer: only from one the agent may see.
+      await assertMaySee(database.db, actor, conversationIdOf(c));
       await createQuickReply(database.db, actor, { title: input.title, body: input.body, personal: !(input.shared && actor.role === "admin") }, clock.now());
       if (!isHtmx(c)) return afterAction(c, conversationIdOf(c));
       return quickRepliesFragment(c, null, 200);
@@ -294,7 +297,7 @@ export function inboxRoutes() {
   app.post("/:id{[0-9]+}/messages/:messageId{[0-9]+}/retry", async (c) => {
     const { database, clock } = c.get("deps");
     const actor = c.get("actor")!;
-    const messageId = Number(c.req.param("messageId"));
+    const messageId = idParam(c, "messageId");
     try {
       await commit(database, actor.orgId, (db) => retryMessage(db, actor, conversationIdOf(c), messageId, clock.now()));
     } catch (e) {
@@ -303,7 +306,7 @@ export function inboxRoutes() {
       if (!isHtmx(c)) return afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")(ruleMessages[e.reason]) }, 422);
     }
     if (!isHtmx(c)) return afterAction(c, conversationIdOf(c));
-    const message = await getMessageItem(database.db, actor.orgId, messageId);
+    const message = await visibleMessageItem(database.db, actor, conversationIdOf(c), messageId);
     if (!message) return c.notFound();
     return render(c, <MessageItem ui={ui(c)} m={message} conversationId={conversationIdOf(c)} />);
   });

@@ -4,6 +4,7 @@ import type { DbOrTx } from "@db/client";
 import { conversations, conversationTags, tags } from "@db/schema";
 import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
+import { conversationScope } from "./visibility";
 
 export class TaggingRefused extends Error {
   constructor(public reason: "not_found" | "forbidden" | "invalid") {
@@ -28,7 +29,7 @@ export async function conversationTagList(db: DbOrTx, orgId: number, conversatio
 }
 
 async function ownConversation(db: DbOrTx, actor: Actor, conversationId: number) {
-  const [row] = await db.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId)));
+  const [row] = await db.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.id, conversationId), await conversationScope(db, actor)));
   if (!row) throw new TaggingRefused("not_found");
 }
 

@@ -7,7 +7,7 @@ import { channels, contacts, conversationParticipants, conversations, messages, 
 import type { Actor } from "../context";
 import { attachmentsOf, type AttachmentView } from "../media/attachments";
 import type { UploadedFile } from "../media/uploads";
-import { visibility } from "./visibility";
+import { assertMaySee, conversationScope } from "./visibility";
 
 export interface ThreadData {
   conversation: {
@@ -79,7 +79,7 @@ export async function getThread(db: DbOrTx, actor: Actor, conversationId: number
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .leftJoin(users, eq(users.id, conversations.assigneeId))
     .leftJoin(workgroups, eq(workgroups.id, conversations.workgroupId))
-    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId), await visibility(db, actor)));
+    .where(and(eq(conversations.id, conversationId), await conversationScope(db, actor)));
   if (!conversation) return null;
   const history = await withAttachments(db, actor.orgId, await selectMessages(db, eq(messages.conversationId, conversationId)));
   return { conversation, messages: history };
@@ -107,8 +107,16 @@ function selectMessages(db: DbOrTx, where: SQL) {
     .orderBy(asc(messages.id));
 }
 
+/** One message (for a live update, whose conversation the renderer has checked for its viewer). */
 export async function getMessageItem(db: DbOrTx, orgId: number, messageId: number) {
   const [row] = await withAttachments(db, orgId, await selectMessages(db, and(eq(messages.orgId, orgId), eq(messages.id, messageId))!));
+  return row ?? null;
+}
+
+/** One message of a conversation the actor may see (NotFound otherwise): never another conversation's. */
+export async function visibleMessageItem(db: DbOrTx, actor: Actor, conversationId: number, messageId: number) {
+  await assertMaySee(db, actor, conversationId);
+  const [row] = await withAttachments(db, actor.orgId, await selectMessages(db, and(eq(messages.orgId, actor.orgId), eq(messages.conversationId, conversationId), eq(messages.id, messageId))!));
   return row ?? null;
 }
 
@@ -121,12 +129,14 @@ async function withAttachments<M extends { id: number; kind: string }>(db: DbOrT
 
 /** The contact's earlier conversations (newest first, a few), folded above the current thread. */
 export async function earlierConversations(db: DbOrTx, actor: Actor, conversationId: number, limit = 3, messagesEach = 20) {
+  const scope = await conversationScope(db, actor);
   const [current] = await db
     .select({ contactId: conversations.contactId, createdAt: conversations.createdAt })
     .from(conversations)
-    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId)));
+    .where(and(eq(conversations.id, conversationId), scope));
   if (!current) return { total: 0, items: [] };
-  const earlier = and(eq(conversations.orgId, actor.orgId), eq(conversations.contactId, current.contactId), lt(conversations.id, conversationId));
+  // Earlier conversations someone else handled stay as hidden as they are in the list.
+  const earlier = and(scope, eq(conversations.contactId, current.contactId), lt(conversations.id, conversationId));
   const [{ total }] = await db.select({ total: count() }).from(conversations).where(earlier);
   const convs = await db
     .select({ id: conversations.id, createdAt: conversations.createdAt, closedAt: conversations.closedAt, channelKind: channels.kind })

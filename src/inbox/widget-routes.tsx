@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Db } from "@db/client";
 import type { AppEnv } from "../context";
-import { field, fieldErrors, formValues } from "../forms";
+import { field, fieldErrors, formValues, idParam } from "../forms";
 import { addNote, fieldDefinitions, profileSchema, toProfileUpdate, updateProfile } from "../contacts/profile";
 import { commit } from "../realtime/changes";
 import { isHtmx, redirect, render, ui, type Ctx } from "../web";
@@ -13,10 +13,10 @@ import { tagConversation, TaggingRefused, untagConversation } from "./tagging";
 import { widgetData } from "./widgets";
 import { billingWidgetRoutes } from "../billing/widget-routes";
 
-const tagSchema = z.union([z.object({ tagId: z.coerce.number().int().positive() }), z.object({ name: field.text(40) })]);
+const tagSchema = z.union([z.object({ tagId: field.id() }), z.object({ name: field.text(40) })]);
 const noteSchema = z.object({ body: z.string().trim().min(1, "validation.required").max(2000, "validation.tooLong") });
 
-const idOf = (c: Ctx) => Number(c.req.param("id"));
+const idOf = (c: Ctx) => idParam(c);
 
 async function answer(c: Ctx, widget: "profile" | "tags" | "notes", state: WidgetState = {}, status: 200 | 422 = 200) {
   if (!isHtmx(c) && status === 200) return redirect(c, `/inbox/${idOf(c)}`);
@@ -67,7 +67,7 @@ export function widgetRoutes() {
   app.post("/:id{[0-9]+}/tags/:tagId{[0-9]+}/remove", async (c) => {
     const { database, clock } = c.get("deps");
     try {
-      await change(c, (db) => untagConversation(db, c.get("actor")!, idOf(c), Number(c.req.param("tagId")), clock.now()));
+      await change(c, (db) => untagConversation(db, c.get("actor")!, idOf(c), idParam(c, "tagId"), clock.now()));
     } catch (e) {
       if (e instanceof TaggingRefused) return c.notFound();
       throw e;

@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import { contacts, conversations } from "@db/schema";
 import type { Actor } from "../context";
+import { conversationScope } from "./visibility";
 import { contactNotes, fieldDefinitions, type FieldDefinition } from "../contacts/profile";
 import { conversationTagList, mayCreateTags, orgTags } from "./tagging";
 import { fileBox, type FileBoxItem } from "../media/file-box";
@@ -28,7 +29,7 @@ export async function widgetData(db: DbOrTx, actor: Actor, conversationId: numbe
     .select({ id: contacts.id, name: contacts.name, phone: contacts.phone, email: contacts.email, customFields: contacts.customFields })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId)));
+    .where(and(eq(conversations.id, conversationId), await conversationScope(db, actor)));
   if (!row) return null;
   const [fields, tags, allTags, notes, media, files, billing] = await Promise.all([
     fieldDefinitions(db, actor.orgId),

@@ -4,6 +4,7 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import { attachments, contacts } from "@db/schema";
 import type { Actor } from "../context";
+import { contactVisibility } from "../inbox/visibility";
 import { recordEvent } from "../realtime/events";
 import { checkMedia } from "./limits";
 import { sniffMime } from "./sniff";
@@ -15,7 +16,10 @@ const MB = 1024 * 1024;
 export const FILE_BOX_MAX_BYTES = 100 * MB;
 
 async function contactInOrg(db: DbOrTx, actor: Actor, contactId: number) {
-  const [row] = await db.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, contactId)));
+  const [row] = await db
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, contactId), await contactVisibility(db, actor)));
   return row ?? null;
 }
 
@@ -64,6 +68,7 @@ export async function fileBox(db: DbOrTx, orgId: number, contactId: number): Pro
 
 /** Removes a file from the box; the stored bytes go too unless a sent message still uses them. */
 export async function removeFromFileBox(db: DbOrTx, storage: Storage, actor: Actor, contactId: number, attachmentId: number, now: Date) {
+  if (!(await contactInOrg(db, actor, contactId))) throw new UploadRefused({ reason: "not_found" });
   const result = await db.transaction(async (tx) => {
     const [row] = await tx
       .delete(attachments)

@@ -4,6 +4,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { commit } from "../realtime/changes";
+import { idParam, idQuery } from "../forms";
 import { flash, isHtmx, redirect, render, ui, type Ctx } from "../web";
 import { FileBoxWidget, GalleryItems } from "../../views/media/attachments";
 import { refusalText } from "./refusals";
@@ -13,7 +14,7 @@ import { addToFileBox, fileBox, removeFromFileBox } from "./file-box";
 import { conversationChannel, UploadRefused, uploadForConversation, type Incoming } from "./uploads";
 import { findAttachment, gallery, mayOpenAttachment } from "./attachments";
 
-const idOf = (c: Ctx, name = "id") => Number(c.req.param(name));
+const idOf = (c: Ctx, name = "id") => idParam(c, name);
 
 /** The request body as an upload; the name travels URI-encoded in X-Filename. */
 function incomingOf(c: Ctx): Incoming {
@@ -79,7 +80,7 @@ export function mediaRoutes() {
     const actor = c.get("actor")!;
     const conv = await conversationChannel(db, actor, idOf(c));
     if (!conv) return c.notFound();
-    const before = Number(c.req.query("before")) || undefined;
+    const before = idQuery(c, "before");
     const page = await gallery(db, actor.orgId, conv.contactId, before);
     return render(c, <GalleryItems ui={ui(c)} items={page.items} more={page.more} conversationId={conv.id} tz={actor.timezone} />);
   });

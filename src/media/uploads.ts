@@ -6,7 +6,7 @@ import { and, eq, inArray, isNull, lt } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import { attachments, channels, conversations } from "@db/schema";
 import type { Actor } from "../context";
-import { visibility } from "../inbox/visibility";
+import { conversationScope } from "../inbox/visibility";
 import { capabilitiesOf, type ChannelCapabilities } from "../channels/capabilities";
 import { checkMedia, type Refusal } from "./limits";
 import { RemuxError, webmToOgg } from "./ogg";
@@ -52,7 +52,7 @@ export async function conversationChannel(db: DbOrTx, actor: Actor, conversation
     .select({ id: conversations.id, status: conversations.status, contactId: conversations.contactId, kind: channels.kind, config: channels.config })
     .from(conversations)
     .innerJoin(channels, eq(channels.id, conversations.channelId))
-    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.id, conversationId), await visibility(db, actor)));
+    .where(and(eq(conversations.id, conversationId), await conversationScope(db, actor)));
   if (!row) return null;
   return { ...row, caps: capabilitiesOf(row.kind, row.config) };
 }

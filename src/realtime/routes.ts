@@ -8,6 +8,7 @@ import { formatResumePoint, parseResumePoint, RESUME_WINDOW, type EventBus } fro
 import { SeenEvents, sendInOrder } from "./seen";
 import type { LiveRenderers } from "./renderers";
 import { keepOpen, liveStream, sseMessage } from "./keep-open";
+import type { StreamStanding } from "./standing";
 
 const encoder = new TextEncoder();
 /**
@@ -36,7 +37,7 @@ function sseFrame(id: string | null, data: string): Uint8Array {
 }
 
 /** The signed-in live stream; the app mounts it behind its sign-in check. */
-export function realtimeRoutes(bus: EventBus, renderers: LiveRenderers) {
+export function realtimeRoutes(bus: EventBus, renderers: LiveRenderers, streams: StreamStanding) {
   const app = new Hono<AppEnv>();
   app.get("/events", async (c) => {
     const actor = c.get("actor")!;
@@ -93,7 +94,11 @@ export function realtimeRoutes(bus: EventBus, renderers: LiveRenderers) {
       await send([]);
       replayXmin = xmin;
       replayed = true;
-      await keepOpen(stream);
+      // Open until the client leaves, or its session stops standing (signed out, deactivated,
+      // removed, expired): then the stream ends, and the browser's reconnect meets the sign-in check.
+      const standing = streams.watch(c.get("sessionId")!, actor.orgId);
+      await Promise.race([keepOpen(stream), standing.lapsed]);
+      standing.stop();
       unsubscribe();
     });
   });

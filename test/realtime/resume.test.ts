@@ -13,6 +13,7 @@ import { commit } from "../../src/realtime/changes";
 import { recordEvent, type EventType } from "../../src/realtime/events";
 import { LiveRenderers } from "../../src/realtime/renderers";
 import { realtimeRoutes } from "../../src/realtime/routes";
+import { StreamStanding } from "../../src/realtime/standing";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp();
@@ -30,7 +31,9 @@ function probeStreams(database: Database, orgId: number) {
     c.set("locale", "en");
     await next();
   });
-  app.route("/", realtimeRoutes(bus, renderers));
+  // Sessions are not this test's subject: the probe has none, so the standing check never sweeps here.
+  const standing = new StreamStanding(database, () => new Date(), createLogger("silent"), 3_600_000);
+  app.route("/", realtimeRoutes(bus, renderers, standing));
   return { bus, app };
 }
 

@@ -7,7 +7,7 @@ import { loadConfig, type Config } from "../../src/config";
 import type { Deps } from "../../src/context";
 import { createLogger } from "../../src/log";
 import { freshDatabase, type TestDatabase } from "./database";
-import { buildWorld, PASSWORD, type World } from "./world";
+import { buildWorld, PASSWORD, type World, type WorldOptions } from "./world";
 
 export const ORIGIN = "http://kanal.test";
 
@@ -20,7 +20,7 @@ export interface TestApp {
   deps: Deps;
   /** This file's Postgres URL when running on Postgres. */
   databaseUrl?: string;
-  world(name?: string): Promise<World>;
+  world(name?: string, options?: WorldOptions): Promise<World>;
   client(): Client;
   signIn(email: string, orgId?: number, password?: string): Promise<Client>;
 }
@@ -46,7 +46,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       config,
       deps,
       databaseUrl: testDb.url,
-      world: (name?: string) => buildWorld(testDb.database.db, clock.now(), name),
+      world: (name?: string, options?: WorldOptions) => buildWorld(testDb.database.db, clock.now(), name, options),
       client: () => new Client(app),
       async signIn(email: string, orgId?: number, password = PASSWORD) {
         const client = new Client(app);

@@ -1,6 +1,7 @@
 // Builds an organization with one member of each role in a line: `const w = await t.world()`.
 import type { Db } from "@db/client";
-import { memberships, users, workgroupMembers, workgroups, type Role } from "@db/schema";
+import { eq } from "drizzle-orm";
+import { memberships, organizations, users, workgroupMembers, workgroups, type Role } from "@db/schema";
 import { createOrganization } from "../../src/admin/organizations";
 import { hashPassword } from "../../src/auth/passwords";
 
@@ -12,6 +13,14 @@ export interface Person {
   email: string;
   name: string;
   role: Role;
+}
+
+export interface WorldOptions {
+  /**
+   * The organization's "agents see only their own": `agent` (in the workgroup) and `agent2` (in
+   * none) then see only conversations assigned to them, to their workgroups, or to nobody.
+   */
+  agentsSeeOnlyOwn?: boolean;
 }
 
 export interface World {
@@ -26,7 +35,7 @@ export interface World {
 
 let seq = 0;
 
-export async function buildWorld(db: Db, now: Date, name = "Acme"): Promise<World> {
+export async function buildWorld(db: Db, now: Date, name = "Acme", options: WorldOptions = {}): Promise<World> {
   const hash = await (passwordHash ??= hashPassword(PASSWORD));
   const n = ++seq;
   const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "")}${n}`;
@@ -41,6 +50,7 @@ export async function buildWorld(db: Db, now: Date, name = "Acme"): Promise<Worl
   await db.insert(users).values(people.map((p) => ({ id: p.id, email: p.email, name: p.name, passwordHash: hash, createdAt: now })));
   const { org, supportChannelId } = await createOrganization(db, { name: `${name} ${n}`, timezone: "Europe/Istanbul", locale: "en", adminUserId: people[0].id }, now);
   await db.insert(memberships).values(people.slice(1).map((p) => ({ orgId: org.id, userId: p.id, role: p.role, createdAt: now, statusChangedAt: now })));
+  if (options.agentsSeeOnlyOwn) await db.update(organizations).set({ settings: { agentsSeeOnlyOwn: true } }).where(eq(organizations.id, org.id));
   const [group] = await db.insert(workgroups).values({ orgId: org.id, name: "Support", createdAt: now }).returning();
   await db.insert(workgroupMembers).values([{ workgroupId: group.id, userId: people[2].id }]);
   return { orgId: org.id, supportChannelId, admin: people[0], supervisor: people[1], agent: people[2], agent2: people[3], workgroupId: group.id };

@@ -8,6 +8,7 @@ import { ChannelIcon } from "../inbox/channel-icon";
 import type { Flash, Ui } from "../ui";
 import { ListPanel, PagedRows, type RowsProps } from "./resource";
 import { AdminLayout } from "./shell";
+import { FailedWebhooks, type FailedWebhook } from "./failed-webhooks";
 
 const BASE = "/admin/channels";
 
@@ -253,9 +254,11 @@ export interface ChannelPageProps {
   base: string;
   form: FormState;
   flash: Flash;
+  /** Webhooks parked after their last attempt, with a Retry button each. */
+  failed?: FailedWebhook[];
 }
 
-export function ChannelPage({ ui, channel, kind, brands, base, form, flash }: ChannelPageProps) {
+export function ChannelPage({ ui, channel, kind, brands, base, form, flash, failed = [] }: ChannelPageProps) {
   const href = `${BASE}/${channel.id}`;
   const title = ui.t("channels.edit", { name: channel.name });
   return (
@@ -298,6 +301,7 @@ export function ChannelPage({ ui, channel, kind, brands, base, form, flash }: Ch
             </button>
           </div>
         </form>
+        <FailedWebhooks ui={ui} href={href} failed={failed} />
         <div class="actions">
           {channel.active ? (
             <form method="post" action={`${href}/deactivate`} data-confirm={ui.t("channels.confirmDeactivate", { name: channel.name })}>

@@ -14,6 +14,7 @@ import { serveStored } from "../../media/serve";
 import { SeenEvents, sendInOrder } from "../../realtime/seen";
 import { keepOpen, liveStream, sseMessage } from "../../realtime/keep-open";
 import { clientAddress, render, ui, type Ctx } from "../../web";
+import { idParam } from "../../forms";
 import { staticFiles } from "../../static";
 import { WidgetDemoPage } from "../../../views/webchat/demo";
 import { RateWindow, WIDGET_LIMITS } from "./limits";
@@ -261,7 +262,7 @@ export function webchatRoutes(bus: EventBus) {
   /** A file from the visitor's own conversation: only with their token. */
   api.get("/:key/files/:id{[0-9]+}", visitor, async (c) => {
     const { database, config } = c.get("deps");
-    const found = await visitorFile(database.db, c.get("channel"), c.get("visitorId"), Number(c.req.param("id")));
+    const found = await visitorFile(database.db, c.get("channel"), c.get("visitorId"), idParam(c));
     const stored = found ? await storageFor(config).read(found.storageKey) : null;
     if (!found || !stored) return c.json({ error: "not_found" }, 404);
     const inline = /^(image|audio|video)\//.test(found.mime);

@@ -62,6 +62,14 @@ export const en = {
   "channels.confirmDeactivate": "Deactivate “{name}”? Its webhooks will be refused until you activate it again.",
   "channels.confirmDelete": "Delete the channel “{name}”? This cannot be undone.",
   "channels.keepHistory": "Conversations on this channel: {count}. It cannot be deleted; deactivate it instead.",
+  "channels.failedWebhooks": "Failed webhooks ({count})",
+  "channels.failedWebhooksHint": "These webhooks could not be processed after every attempt, so their messages have not reached the inbox. Fix the cause, then retry them.",
+  "channels.failedReceived": "Received",
+  "channels.failedAttempts": "Attempts",
+  "channels.failedReason": "Reason",
+  "channels.failedRetry": "Retry",
+  "channels.failedRetried": "The webhook was processed.",
+  "channels.failedStillFailing": "The webhook failed again; it will be retried a few more times, then listed here again.",
   "channels.inUse": "This channel has conversations, so it cannot be deleted. Deactivate it instead.",
 } as const;
 
@@ -128,5 +136,13 @@ export const tr: Record<keyof typeof en, string> = {
   "channels.confirmDeactivate": "“{name}” devre dışı bırakılsın mı? Yeniden etkinleştirilene kadar webhook'ları reddedilir.",
   "channels.confirmDelete": "“{name}” kanalı silinsin mi? Bu işlem geri alınamaz.",
   "channels.keepHistory": "Bu kanaldaki görüşme sayısı: {count}. Silinemez; bunun yerine devre dışı bırakın.",
+  "channels.failedWebhooks": "Başarısız webhook'lar ({count})",
+  "channels.failedWebhooksHint": "Bu webhook'lar tüm denemelere rağmen işlenemedi; mesajları gelen kutusuna ulaşmadı. Nedenini giderip yeniden deneyin.",
+  "channels.failedReceived": "Alındı",
+  "channels.failedAttempts": "Deneme",
+  "channels.failedReason": "Neden",
+  "channels.failedRetry": "Yeniden dene",
+  "channels.failedRetried": "Webhook işlendi.",
+  "channels.failedStillFailing": "Webhook yine başarısız oldu; birkaç kez daha denenecek, sonra yine burada listelenecek.",
   "channels.inUse": "Bu kanalda görüşmeler olduğu için silinemez. Bunun yerine devre dışı bırakın.",
 };
