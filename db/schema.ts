@@ -14,6 +14,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 
@@ -689,10 +690,11 @@ export const events = pgTable(
     index("events_org_id_idx").on(t.orgId, t.id),
     index("events_org_type_time_idx").on(t.orgId, t.type, t.createdAt),
     index("events_conversation_idx").on(t.conversationId),
-    // The metrics job's "committed since my last run" scan, over the four types it counts.
+    // The metrics job's "committed since my last run" scan, over the types the cockpit and the
+    // reports count.
     index("events_metrics_txid_idx")
       .on(t.orgId, t.txid)
-      .where(sql`${t.type} in ('first_response', 'closed', 'reactivated', 'forwarded')`),
+      .where(sql`${t.type} in ('first_response', 'closed', 'reactivated', 'forwarded', 'conversation_created', 'message_created')`),
   ],
 );
 
@@ -714,6 +716,57 @@ export const agentDailyStats = pgTable(
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.userId, t.day, t.channelId] })],
+);
+
+/**
+ * Report sums per organization, day (in the organization's time zone), agent, channel and workgroup,
+ * kept by the metrics job beside agent_daily_stats from the same events (src/reports/aggregates.ts).
+ * Agent and workgroup are plain ids, not references: a report of last year still counts a workgroup
+ * deleted since. No agent: conversations opened and messages received while nobody was assigned.
+ */
+export const reportDailyStats = pgTable(
+  "report_daily_stats",
+  {
+    orgId: orgId(),
+    day: date("day", { mode: "string" }).notNull(),
+    userId: text("user_id"),
+    channelId: ref("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    workgroupId: ref("workgroup_id"),
+    opened: integer("opened").notNull().default(0),
+    closed: integer("closed").notNull().default(0),
+    reactivated: integer("reactivated").notNull().default(0),
+    forwarded: integer("forwarded").notNull().default(0),
+    messagesIn: integer("messages_in").notNull().default(0),
+    messagesOut: integer("messages_out").notNull().default(0),
+    firstResponseMsSum: bigint("first_response_ms_sum", { mode: "number" }).notNull().default(0),
+    firstResponseCount: integer("first_response_count").notNull().default(0),
+    resolutionMsSum: bigint("resolution_ms_sum", { mode: "number" }).notNull().default(0),
+    resolutionCount: integer("resolution_count").notNull().default(0),
+  },
+  (t) => [unique("report_daily_stats_key").on(t.orgId, t.day, t.userId, t.channelId, t.workgroupId).nullsNotDistinct()],
+);
+
+export const reportDistributions = ["first_response", "resolution", "inbound_hour"] as const;
+export type ReportDistribution = (typeof reportDistributions)[number];
+
+/**
+ * Counts per bucket beside report_daily_stats, for what a sum cannot give: percentiles (first
+ * response and resolution times in log-spaced buckets) and the hour of day of inbound messages.
+ * Only buckets with something in them have a row.
+ */
+export const reportDailyBuckets = pgTable(
+  "report_daily_buckets",
+  {
+    orgId: orgId(),
+    day: date("day", { mode: "string" }).notNull(),
+    userId: text("user_id"),
+    channelId: ref("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    workgroupId: ref("workgroup_id"),
+    distribution: text("distribution").$type<ReportDistribution>().notNull(),
+    bucket: integer("bucket").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [unique("report_daily_buckets_key").on(t.orgId, t.day, t.userId, t.channelId, t.workgroupId, t.distribution, t.bucket).nullsNotDistinct()],
 );
 
 /**
