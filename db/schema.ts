@@ -445,6 +445,8 @@ export const outbox = pgTable(
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
     lockedUntil: ts("locked_until"),
+    /** Set when a claim ran out mid-send: the row then waits (until next_attempt_at) for the provider's proof of the send. */
+    interruptedAt: ts("interrupted_at"),
     lastError: text("last_error"),
     doneAt: ts("done_at"),
     createdAt: createdAt(),

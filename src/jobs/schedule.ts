@@ -41,7 +41,7 @@ export const jobs: Job[] = [
   {
     // Webhook deliveries whose processing failed or was cut off: retried with backoff, never dropped.
     name: "webhook-retries",
-    pattern: "*/10 * * * * *",
+    pattern: "*/5 * * * * *",
     lockKey: 7_411_104,
     run: async (deps) => {
       await processDueDeliveries(deps);

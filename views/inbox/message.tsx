@@ -42,6 +42,8 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
   if (m.direction === "event") return <SystemLineItem ui={ui} m={m} />;
   const tz = ui.actor!.timezone;
   const retry = `/inbox/${conversationId}/messages/${m.id}/retry`;
+  // The provider may have it: say so, and make sending it again a decision, not a reflex.
+  const unconfirmed = m.delivery === "failed" && "errorCode" in m && m.errorCode === "unconfirmed";
   return (
     <li class={`message ${m.direction}`} id={`m-${m.id}`} data-id={String(m.id)}>
       <div class="bubble">
@@ -69,18 +71,20 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
         {m.authorName ? `${m.authorName} · ` : ""}
         <time datetime={m.createdAt.toISOString()}>{fullTime(m.createdAt, ui.locale, tz)}</time>
         {m.direction === "out" && m.delivery ? <span class={`delivery ${m.delivery}`}> · {ui.t(`inbox.delivery.${m.delivery as "sent"}`)}</span> : null}
-        {m.errorText ? (
+        {unconfirmed ? (
+          <span class="delivery failed"> · {ui.t("inbox.unconfirmed")}</span>
+        ) : m.errorText ? (
           <span class="delivery failed">
             {" "}
-            · {"errorCode" in m && m.errorCode && m.errorCode !== "interrupted" ? `(${m.errorCode}) ` : ""}
+            · {"errorCode" in m && m.errorCode ? `(${m.errorCode}) ` : ""}
             {m.errorText}
           </span>
         ) : null}
       </small>
       {m.direction === "out" && m.delivery === "failed" && conversationId ? (
-        <form method="post" action={retry} hx-post={retry} hx-target={`#m-${m.id}`} hx-swap="outerHTML" class="retry">
+        <form method="post" action={retry} hx-post={retry} hx-target={`#m-${m.id}`} hx-swap="outerHTML" class="retry" data-confirm={unconfirmed ? ui.t("inbox.retryUnconfirmedAsk") : undefined}>
           <button type="submit" class="link">
-            {ui.t("inbox.retry")}
+            {ui.t(unconfirmed ? "inbox.retryUnconfirmed" : "inbox.retry")}
           </button>
         </form>
       ) : null}
