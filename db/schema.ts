@@ -14,6 +14,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 
@@ -38,6 +39,10 @@ export type DeliveryState = (typeof deliveryStates)[number];
 export const customFieldTypes = ["text", "number", "date", "select", "boolean"] as const;
 export type CustomFieldType = (typeof customFieldTypes)[number];
 export const locales = ["en", "tr"] as const;
+
+/** How a workgroup hands out its queue: by hand, in turn, or to the least busy Online member. */
+export const routingMethods = ["manual", "round_robin", "least_busy"] as const;
+export type RoutingMethod = (typeof routingMethods)[number];
 export type Locale = (typeof locales)[number];
 
 // Millisecond precision, like JavaScript dates: keyset cursors round-trip exactly.
@@ -115,6 +120,13 @@ export const memberships = pgTable(
      * have read is known unchanged while it holds, and it arrives with the session at no cost.
      */
     readsVersion: bigint("reads_version", { mode: "number" }).notNull().default(0),
+    /** Most active conversations routing gives this member; null: each workgroup's own capacity. */
+    capacity: integer("capacity"),
+    /**
+     * The event of this member's latest assignment: routing's turn order and tie-break (the longest
+     * waiting since their last one goes first). Event ids only grow, where clock times may repeat.
+     */
+    lastAssignmentId: bigint("last_assignment_id", { mode: "number" }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -181,6 +193,15 @@ export const workgroups = pgTable(
     id: id(),
     orgId: orgId(),
     name: text("name").notNull(),
+    routing: text("routing").$type<RoutingMethod>().notNull().default("manual"),
+    /** Active conversations routing gives a member at most, unless the member has their own. */
+    capacity: integer("capacity").notNull().default(5),
+    /** How long a returning customer's conversation waits for their Online owner; 0: the group at once. */
+    ownerWaitMinutes: integer("owner_wait_minutes").notNull().default(0),
+    /** A member going Break or Offline gives their not-yet-answered conversations back to the queue. */
+    returnOnAway: boolean("return_on_away").notNull().default(false),
+    /** Re-route a conversation with no agent reply this long after assignment; null: never. */
+    rerouteMinutes: integer("reroute_minutes"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("workgroups_org_name_uq").on(t.orgId, sql`lower(${t.name})`)],
@@ -210,6 +231,8 @@ export const channels = pgTable(
     /** Random path segment of the channel's webhook URL. */
     webhookKey: text("webhook_key").notNull().unique(),
     active: boolean("active").notNull().default(true),
+    /** New conversations of this channel go to this workgroup's queue (and its routing). */
+    workgroupId: ref("workgroup_id").references(() => workgroups.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
   (t) => [index("channels_org_idx").on(t.orgId, t.kind)],
@@ -307,6 +330,8 @@ export const conversations = pgTable(
     index("conversations_assignee_idx").on(t.orgId, t.assigneeId, t.status, t.lastMessageAt.desc(), t.id.desc()),
     index("conversations_org_activity_idx").on(t.orgId, t.lastMessageAt.desc(), t.id.desc()),
     index("conversations_workgroup_idx").on(t.orgId, t.workgroupId, t.status, t.lastMessageAt.desc()),
+    // A workgroup's queue (in the group, nobody assigned), oldest waiting first.
+    index("conversations_queue_idx").on(t.workgroupId, t.waitingSince, t.id).where(sql`${t.status} = 'open' and ${t.assigneeId} is null and ${t.workgroupId} is not null`),
     index("conversations_channel_idx").on(t.orgId, t.channelId, t.status, t.lastMessageAt.desc()),
     index("conversations_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
     index("conversations_waiting_idx").on(t.orgId, t.waitingSince).where(sql`${t.waitingSince} is not null`),
@@ -420,6 +445,8 @@ export const outbox = pgTable(
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
     lockedUntil: ts("locked_until"),
+    /** Set when a claim ran out mid-send: the row then waits (until next_attempt_at) for the provider's proof of the send. */
+    interruptedAt: ts("interrupted_at"),
     lastError: text("last_error"),
     doneAt: ts("done_at"),
     createdAt: createdAt(),
@@ -687,10 +714,11 @@ export const events = pgTable(
     index("events_org_id_idx").on(t.orgId, t.id),
     index("events_org_type_time_idx").on(t.orgId, t.type, t.createdAt),
     index("events_conversation_idx").on(t.conversationId),
-    // The metrics job's "committed since my last run" scan, over the four types it counts.
+    // The metrics job's "committed since my last run" scan, over the types the cockpit and the
+    // reports count.
     index("events_metrics_txid_idx")
       .on(t.orgId, t.txid)
-      .where(sql`${t.type} in ('first_response', 'closed', 'reactivated', 'forwarded')`),
+      .where(sql`${t.type} in ('first_response', 'closed', 'reactivated', 'forwarded', 'conversation_created', 'message_created')`),
     // The workflow engine's "committed since my last pass" scan, over the types rules trigger on.
     index("events_automation_txid_idx")
       .on(t.txid)
@@ -716,6 +744,57 @@ export const agentDailyStats = pgTable(
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.userId, t.day, t.channelId] })],
+);
+
+/**
+ * Report sums per organization, day (in the organization's time zone), agent, channel and workgroup,
+ * kept by the metrics job beside agent_daily_stats from the same events (src/reports/aggregates.ts).
+ * Agent and workgroup are plain ids, not references: a report of last year still counts a workgroup
+ * deleted since. No agent: conversations opened and messages received while nobody was assigned.
+ */
+export const reportDailyStats = pgTable(
+  "report_daily_stats",
+  {
+    orgId: orgId(),
+    day: date("day", { mode: "string" }).notNull(),
+    userId: text("user_id"),
+    channelId: ref("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    workgroupId: ref("workgroup_id"),
+    opened: integer("opened").notNull().default(0),
+    closed: integer("closed").notNull().default(0),
+    reactivated: integer("reactivated").notNull().default(0),
+    forwarded: integer("forwarded").notNull().default(0),
+    messagesIn: integer("messages_in").notNull().default(0),
+    messagesOut: integer("messages_out").notNull().default(0),
+    firstResponseMsSum: bigint("first_response_ms_sum", { mode: "number" }).notNull().default(0),
+    firstResponseCount: integer("first_response_count").notNull().default(0),
+    resolutionMsSum: bigint("resolution_ms_sum", { mode: "number" }).notNull().default(0),
+    resolutionCount: integer("resolution_count").notNull().default(0),
+  },
+  (t) => [unique("report_daily_stats_key").on(t.orgId, t.day, t.userId, t.channelId, t.workgroupId).nullsNotDistinct()],
+);
+
+export const reportDistributions = ["first_response", "resolution", "inbound_hour"] as const;
+export type ReportDistribution = (typeof reportDistributions)[number];
+
+/**
+ * Counts per bucket beside report_daily_stats, for what a sum cannot give: percentiles (first
+ * response and resolution times in log-spaced buckets) and the hour of day of inbound messages.
+ * Only buckets with something in them have a row.
+ */
+export const reportDailyBuckets = pgTable(
+  "report_daily_buckets",
+  {
+    orgId: orgId(),
+    day: date("day", { mode: "string" }).notNull(),
+    userId: text("user_id"),
+    channelId: ref("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    workgroupId: ref("workgroup_id"),
+    distribution: text("distribution").$type<ReportDistribution>().notNull(),
+    bucket: integer("bucket").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [unique("report_daily_buckets_key").on(t.orgId, t.day, t.userId, t.channelId, t.workgroupId, t.distribution, t.bucket).nullsNotDistinct()],
 );
 
 /**

@@ -27,6 +27,7 @@ import {
 import { createOrganization } from "../src/admin/organizations";
 import { DEMO_ACCESS_TOKEN, DEMO_APP_SECRET, DEMO_VERIFY_TOKEN, demoIds } from "../fakes/meta/demo";
 import { hashPassword } from "../src/auth/passwords";
+import { seedReportHistory } from "./seed-history";
 import { DEMO_PAY_URL, DEMO_PAYMENTS_WEBHOOK_KEY, DEMO_STRIPE } from "../fakes/pay/demo";
 
 export const DEMO_PASSWORD = "demo-password";
@@ -53,7 +54,8 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
     );
     const [brand] = await tx.insert(brands).values({ orgId: org.id, name: "Demo Store", createdAt: now }).returning();
     await tx.insert(brands).values({ orgId: org.id, name: "Demo Outlet", createdAt: now });
-    const [team] = await tx.insert(workgroups).values({ orgId: org.id, name: "Support Team", createdAt: now }).returning();
+    // The routed workgroup: new WhatsApp conversations wait in its queue and go round-robin to its Online agents.
+    const [team] = await tx.insert(workgroups).values({ orgId: org.id, name: "Support Team", routing: "round_robin", capacity: 5, createdAt: now }).returning();
     await tx.insert(workgroups).values({ orgId: org.id, name: "Sales", createdAt: now });
     await tx.insert(workgroupMembers).values([
       { workgroupId: team.id, userId: agent1Id },
@@ -84,7 +86,7 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
 
     // The provider channels match the local fake Graph API's demo registration (`bun run fake-meta`).
     const demoSecrets = sealSecrets?.({ accessToken: DEMO_ACCESS_TOKEN, appSecret: DEMO_APP_SECRET, verifyToken: DEMO_VERIFY_TOKEN }) ?? null;
-    const [whatsapp, webchat] = await tx
+    const [whatsapp, webchat, messenger, instagram] = await tx
       .insert(channels)
       .values([
         {
@@ -94,6 +96,7 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
           name: "WhatsApp (demo)",
           config: { phoneNumberId: demoIds.whatsapp.id, wabaId: demoIds.whatsapp.wabaId, displayPhoneNumber: "+90 555 000 11 11" },
           secrets: demoSecrets,
+          workgroupId: team.id,
           webhookKey: demoIds.whatsapp.webhookKey,
           createdAt: now,
         },
@@ -207,6 +210,7 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
       if (story.tags?.length) await tx.insert(conversationTags).values(story.tags.map((tagId) => ({ conversationId: conversation.id, tagId })));
     }
 
+    await seedReportHistory(tx, { orgId: org.id, channels: [whatsapp, webchat, messenger, instagram, whatsapp], agents: [agent1Id, agent2Id], workgroupId: team.id, now });
     const [mehmet] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.name, "Mehmet Öz"));
     await tx.insert(notes).values({ orgId: org.id, contactId: mehmet.id, authorId: agent1Id, body: "Prefers phone calls after 18:00.", createdAt: now });
     await seedBilling(tx, org.id, mehmet.id, adminId, now, sealSecrets);

@@ -24,6 +24,8 @@ import { webhookRoutes } from "./channels/webhook-routes";
 import { supportRoutes } from "./channels/support";
 import { OutboxWorker } from "./channels/outbox";
 import { WorkflowWorker } from "./workflows/engine";
+import { RoutingWorker } from "./routing/worker";
+import { onCommitted } from "./realtime/changes";
 import { webchatRoutes } from "./channels/webchat/routes";
 import { paymentWebhookRoutes } from "./billing/webhook-routes";
 import { billingApiRoutes } from "./billing/api-routes";
@@ -48,6 +50,9 @@ export function createApp(deps: Deps) {
   bus.observe(() => outbox.wake());
   // So do committed events for the workflow engine, which makes their runs once across processes.
   bus.observe(() => workflows.wake());
+  // Routing follows this process's committed changes; the sweep job covers other processes' crashes.
+  const routing = new RoutingWorker(deps, background);
+  onCommitted(deps.database, (orgId, ids) => routing.heard(orgId, ids));
   const app = Object.assign(new Hono<AppEnv>(), { runtime });
 
   app.use("*", async (c, next) => {

@@ -6,7 +6,7 @@ import { field } from "../forms";
 import type { DbOrTx } from "@db/client";
 import { brands, channels, conversations, memberships, users, type AgentStatus, type Role } from "@db/schema";
 import type { Actor } from "../context";
-import { channelScope, todaysFigures, type AgentFigures } from "./metrics";
+import { channelScope, figuresOn, todayIn, type AgentFigures } from "./metrics";
 
 export interface BoardRow extends AgentFigures {
   userId: string;
@@ -26,6 +26,8 @@ export const boardQuery = z.object({
   q: z.string().max(100).optional().default(""),
   sort: z.enum(boardSorts).optional().default("name").catch("name"),
   dir: z.enum(["asc", "desc"]).optional().default("asc").catch("asc"),
+  /** A past local day to show the figures of; today when absent. */
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
 });
 export type BoardView = z.infer<typeof boardQuery>;
 export const defaultBoardView: BoardView = { q: "", sort: "name", dir: "asc" };
@@ -59,10 +61,16 @@ export async function agentBoard(db: DbOrTx, actor: Actor, channelIds: number[] 
     .orderBy(asc(users.name));
 }
 
-/** The board as the cockpit shows it for one choice of brand, channel, search and sort. */
+/** The view's day when it is before today in the organization's time zone; null for today (or later). */
+export function pastDay(view: BoardView, timeZone: string, now: Date): string | null {
+  return view.day && view.day < todayIn(timeZone, now).day ? view.day : null;
+}
+
+/** The board as the cockpit shows it for one choice of brand, channel, search, sort and day. */
 export async function cockpitRows(db: DbOrTx, actor: Actor, view: BoardView, now: Date): Promise<BoardRow[]> {
   const scope = await channelScope(db, actor.orgId, view.brand ?? null, view.channel ?? null);
-  const [members, figures] = await Promise.all([agentBoard(db, actor, scope), todaysFigures(db, actor.orgId, actor.timezone, now, scope)]);
+  const day = pastDay(view, actor.timezone, now) ?? todayIn(actor.timezone, now).day;
+  const [members, figures] = await Promise.all([agentBoard(db, actor, scope), figuresOn(db, actor.orgId, day, scope)]);
   const needle = foldName(view.q.trim());
   const none: AgentFigures = { avgFirstResponseMs: null, avgResolutionMs: null, resolved: 0, reactivated: 0, forwarded: 0 };
   const rows = members.filter((m) => !needle || foldName(m.name).includes(needle)).map((m) => ({ ...m, ...(figures.get(m.userId) ?? none) }));

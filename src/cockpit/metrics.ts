@@ -1,11 +1,12 @@
 // Cockpit metrics: per-agent daily figures, counted from the events log into agent_daily_stats by a
 // periodic job (incrementally, see refreshOrganizationStats), and read back summed over the chosen channels.
-import { and, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database, DbOrTx } from "@db/client";
 import { rows } from "@db/client";
 import { agentDailyStats, channels, organizations } from "@db/schema";
 import { commit } from "../realtime/changes";
 import { recordEvent } from "../realtime/events";
+import { forgetReportAggregates, reportCounting } from "../reports/aggregates";
 
 /** Midnight today (and tomorrow) in the organization's time zone, as instants, and the local date. */
 export function todayIn(timeZone: string, now: Date): { day: string; start: Date; end: Date } {
@@ -16,7 +17,7 @@ export function todayIn(timeZone: string, now: Date): { day: string; start: Date
 }
 
 /** The instant local midnight of `day` happens in `timeZone` (daylight-saving aware). */
-function zonedMidnight(day: string, timeZone: string): Date {
+export function zonedMidnight(day: string, timeZone: string): Date {
   const guess = new Date(`${day}T00:00:00Z`);
   const offset = (at: Date) => {
     const parts = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }).formatToParts(at);
@@ -31,8 +32,9 @@ function zonedMidnight(day: string, timeZone: string): Date {
  * Counts one organization's events into agent_daily_stats, in one transaction, adding only what was
  * committed since the last run: first responses and resolutions belong to the agent they measure
  * (the assignee), reactivations and forwards to the agent who did them, each on the day it happened
- * in the organization's time zone (so a late event of yesterday lands on yesterday's row). The first
- * run for an organization rebuilds today instead. Running it again, or twice at once, counts nothing twice.
+ * in the organization's time zone (so a late event of yesterday lands on yesterday's row). The same
+ * events go to the report aggregates (src/reports/aggregates.ts). The first run for an organization
+ * counts its whole history instead. Running it again, or twice at once, counts nothing twice.
  *
  * "Since the last run" cannot be `id > last id`: ids are taken before commit, so a smaller id can
  * become visible after a larger one. Each run stores the snapshot it read the events with
@@ -40,12 +42,12 @@ function zonedMidnight(day: string, timeZone: string): Date {
  * judged by the writing transaction (events.txid, indexed).
  */
 export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZone: string, now: Date) {
-  const { day, start } = todayIn(timeZone, now);
+  const { day } = todayIn(timeZone, now);
   const at = now.toISOString();
   return db.transaction(async (tx) => {
     // Locks the organization's watermark (made on first use): a run racing this one waits here,
     // then reads the snapshot this run stores. A snapshot ahead of this transaction's own id came
-    // with the data from another cluster (a dump restored elsewhere): today is rebuilt then.
+    // with the data from another cluster (a dump restored elsewhere): everything is counted again then.
     const [mark] = await rows<{ snapshot: string | null; foreign: boolean | null }>(
       tx,
       sql`insert into agent_stats_watermarks (org_id, updated_at) values (${orgId}, ${at}::timestamptz)
@@ -55,11 +57,13 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
     // The type list is literal: it is the predicate of the partial index events_metrics_txid_idx.
     const eventsWhere = (where: SQL) => sql`
       select e.type, e.data, e.conversation_id, e.created_at, e.actor_id, e.subject_user_id from events e
-      where e.org_id = ${orgId} and e.type in ('first_response', 'closed', 'reactivated', 'forwarded') and ${where}`;
+      where e.org_id = ${orgId} and e.type in ('first_response', 'closed', 'reactivated', 'forwarded', 'conversation_created', 'message_created') and ${where}`;
     let uncounted: SQL;
     if (mark.snapshot === null || mark.foreign) {
-      await tx.delete(agentDailyStats).where(and(eq(agentDailyStats.orgId, orgId), gte(agentDailyStats.day, day)));
-      uncounted = eventsWhere(sql`e.created_at >= ${start.toISOString()}::timestamptz`);
+      // From scratch, every day: the events are all kept, and a past day can be looked at too.
+      await tx.delete(agentDailyStats).where(eq(agentDailyStats.orgId, orgId));
+      await forgetReportAggregates(tx, orgId);
+      uncounted = eventsWhere(sql`true`);
     } else {
       // Not visible in the stored snapshot ("xmin:xmax:xip,…"): written by a transaction running
       // then (its xip list, short) or begun since (from its xmax on). Two index scans, however long
@@ -72,11 +76,13 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
     // One statement, so the snapshot it stores is the one its reads used.
     await tx.execute(sql`
       with counted as (
-        select e.type, e.data, e.conversation_id,
+        select e.type, e.data, e.conversation_id, e.created_at, e.actor_id, e.subject_user_id,
                (e.created_at at time zone ${timeZone})::date as day,
-               case when e.type in ('reactivated', 'forwarded') then e.actor_id else e.subject_user_id end as agent
+               case when e.type in ('reactivated', 'forwarded') then e.actor_id else e.subject_user_id end as agent,
+               e.type in ('first_response', 'closed', 'reactivated', 'forwarded') as for_cockpit
         from (${uncounted}) e
       ),
+      ${reportCounting(orgId, timeZone)}
       sums as (
         select e.agent as user_id, e.day, c.channel_id,
           coalesce(sum((e.data->>'ms')::bigint) filter (where e.type = 'first_response'), 0)::bigint as first_response_ms_sum,
@@ -89,7 +95,7 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
         from counted e
         join conversations c on c.id = e.conversation_id
         -- An agent deleted since would fail the row's foreign key, and with it every later run.
-        where e.agent is not null and exists (select 1 from users u where u.id = e.agent)
+        where e.for_cockpit and e.agent is not null and exists (select 1 from users u where u.id = e.agent)
         group by e.agent, e.day, c.channel_id
       ),
       added as (
@@ -130,8 +136,12 @@ export interface AgentFigures {
 }
 
 /** Today's figures per agent, over the given channels (all when none). */
-export async function todaysFigures(db: DbOrTx, orgId: number, timeZone: string, now: Date, channelIds: number[] | null): Promise<Map<string, AgentFigures>> {
-  const { day } = todayIn(timeZone, now);
+export function todaysFigures(db: DbOrTx, orgId: number, timeZone: string, now: Date, channelIds: number[] | null): Promise<Map<string, AgentFigures>> {
+  return figuresOn(db, orgId, todayIn(timeZone, now).day, channelIds);
+}
+
+/** One local day's figures per agent, over the given channels (all when none). */
+export async function figuresOn(db: DbOrTx, orgId: number, day: string, channelIds: number[] | null): Promise<Map<string, AgentFigures>> {
   const found = await db
     .select({
       userId: agentDailyStats.userId,

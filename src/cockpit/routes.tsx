@@ -7,7 +7,8 @@ import { validForm } from "../forms";
 import { commit } from "../realtime/changes";
 import { flash, redirect, render, sameOriginPath, takeFlash, ui } from "../web";
 import { CockpitPage } from "../../views/cockpit/page";
-import { boardQuery, cockpitRows, scopeChoices } from "./board";
+import { boardQuery, cockpitRows, pastDay, scopeChoices } from "./board";
+import { todayIn } from "./metrics";
 import { changeStatus, StatusChangeRefused } from "./statuses";
 
 const statusSchema = z.object({ userId: z.string().min(1).max(64), status: z.enum(agentStatuses), back: z.string().optional() });
@@ -19,7 +20,8 @@ export function cockpitRoutes() {
     const actor = c.get("actor")!;
     const view = boardQuery.parse(c.req.query());
     const [rows, choices] = await Promise.all([cockpitRows(database.db, actor, view, clock.now()), scopeChoices(database.db, actor)]);
-    return render(c, <CockpitPage ui={ui(c)} rows={rows} flash={takeFlash(c)} view={view} choices={choices} />);
+    const day = { today: todayIn(actor.timezone, clock.now()).day, past: pastDay(view, actor.timezone, clock.now()) };
+    return render(c, <CockpitPage ui={ui(c)} rows={rows} flash={takeFlash(c)} view={view} choices={choices} day={day} />);
   });
   app.post("/status", validForm(statusSchema, (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
     const { userId, status } = c.req.valid("form");

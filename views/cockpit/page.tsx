@@ -22,14 +22,21 @@ export function boardQueryString(view: BoardView, change: Partial<BoardView> = {
   if (v.q) q.set("q", v.q);
   if (v.sort !== "name") q.set("sort", v.sort);
   if (v.dir !== "asc") q.set("dir", v.dir);
+  if (v.day) q.set("day", v.day);
   return q.toString();
 }
 
-export function CockpitPage({ ui, rows, flash, view, choices }: { ui: Ui; rows: BoardRow[]; flash: Flash; view: BoardView; choices: ScopeChoices }) {
+/** Today's local day, and the past day shown instead of today (null: today, with live statuses). */
+export interface CockpitDay {
+  today: string;
+  past: string | null;
+}
+
+export function CockpitPage({ ui, rows, flash, view, choices, day }: { ui: Ui; rows: BoardRow[]; flash: Flash; view: BoardView; choices: ScopeChoices; day: CockpitDay }) {
   const live = new URLSearchParams(boardQueryString(view));
   live.set("view", "cockpit");
   return (
-    <Layout ui={ui} title={ui.t("cockpit.title")} live={live.toString()}>
+    <Layout ui={ui} title={ui.t("cockpit.title")} live={day.past ? undefined : live.toString()}>
       <div class="page" id="cockpit">
         <h1>{ui.t("cockpit.title")}</h1>
         {flash ? <Alert kind={flash.kind}>{flash.text}</Alert> : null}
@@ -62,11 +69,24 @@ export function CockpitPage({ ui, rows, flash, view, choices }: { ui: Ui; rows: 
             <span class="visually-hidden">{ui.t("cockpit.searchUsers")}</span>
             <input type="search" name="q" value={view.q} placeholder={ui.t("cockpit.searchUsers")} data-filter-names="#cockpit-board" autocomplete="off" />
           </label>
+          <label>
+            {ui.t("cockpit.day")} <input type="date" name="day" value={day.past ?? day.today} max={day.today} />
+          </label>
           {view.sort !== "name" ? <input type="hidden" name="sort" value={view.sort} /> : null}
           {view.dir !== "asc" ? <input type="hidden" name="dir" value={view.dir} /> : null}
           <button type="submit">{ui.t("common.apply")}</button>
         </form>
-        <CockpitBoard ui={ui} rows={rows} view={view} />
+        {day.past ? (
+          <>
+            <p class="cockpit-past">
+              <span>{ui.t("cockpit.pastDay", { day: new Intl.DateTimeFormat(ui.locale, { dateStyle: "full", timeZone: "UTC" }).format(new Date(`${day.past}T00:00:00Z`)) })}</span>
+              <a href={`/cockpit?${boardQueryString(view, { day: undefined })}`}>{ui.t("cockpit.backToToday")}</a>
+            </p>
+            <PastDayTable ui={ui} rows={rows} view={view} />
+          </>
+        ) : (
+          <CockpitBoard ui={ui} rows={rows} view={view} />
+        )}
       </div>
     </Layout>
   );
@@ -103,13 +123,16 @@ export function CockpitBoard({ ui, rows, view }: { ui: Ui; rows: BoardRow[]; vie
   );
 }
 
-function SortHeader({ ui, column, view }: { ui: Ui; column: BoardSort; view: BoardView }) {
+/** On a past day the counts are that day's, not today's. */
+const pastDayLabels: Partial<Record<BoardSort, MessageKey>> = { resolved: "cockpit.pastResolved", reactivated: "cockpit.pastReactivated", forwarded: "cockpit.pastForwarded" };
+
+function SortHeader({ ui, column, view, past = false }: { ui: Ui; column: BoardSort; view: BoardView; past?: boolean }) {
   const current = view.sort === column;
   const dir = current && view.dir === "asc" ? "desc" : "asc";
   return (
     <th aria-sort={current ? (view.dir === "asc" ? "ascending" : "descending") : undefined}>
       <a href={`/cockpit?${boardQueryString(view, { sort: column, dir })}`}>
-        {ui.t(columnLabels[column])}
+        {ui.t((past && pastDayLabels[column]) || columnLabels[column])}
         {current ? (view.dir === "asc" ? " ▲" : " ▼") : ""}
       </a>
     </th>
@@ -140,9 +163,7 @@ function StatusTable({ ui, status, rows, view }: { ui: Ui; status: AgentStatus; 
           <tbody>
             {rows.map((r) => (
               <tr data-user={r.userId} data-name={r.name}>
-                <td>
-                  {r.name} <small class="muted">{ui.t(`role.${r.role}`)}</small>
-                </td>
+                <MemberCell ui={ui} row={r} />
                 <td>
                   {status === "offline" && r.userId !== ui.actor!.userId ? (
                     ui.t(`status.${status}`)
@@ -161,17 +182,59 @@ function StatusTable({ ui, status, rows, view }: { ui: Ui; status: AgentStatus; 
                     </form>
                   )}
                 </td>
-                <td>{duration(ui, r.avgFirstResponseMs)}</td>
-                <td>{duration(ui, r.avgResolutionMs)}</td>
-                <td class="num">{r.active}</td>
-                <td class="num">{r.resolved}</td>
-                <td class="num">{r.reactivated}</td>
-                <td class="num">{r.forwarded}</td>
+                <FigureCells ui={ui} row={r} live />
               </tr>
             ))}
           </tbody>
         </table>
       )}
     </section>
+  );
+}
+
+/** A past day: everyone in one table with that day's figures; statuses and active counts are live only. */
+function PastDayTable({ ui, rows, view }: { ui: Ui; rows: BoardRow[]; view: BoardView }) {
+  return (
+    <table class="list" id="cockpit-past-day">
+      <thead>
+        <tr>
+          {boardSorts
+            .filter((c) => c !== "active")
+            .map((c) => (
+              <SortHeader ui={ui} column={c} view={view} past />
+            ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr data-user={r.userId} data-name={r.name}>
+            <MemberCell ui={ui} row={r} />
+            <FigureCells ui={ui} row={r} live={false} />
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function MemberCell({ ui, row }: { ui: Ui; row: BoardRow }) {
+  return (
+    <td>
+      {row.name} <small class="muted">{ui.t(`role.${row.role}`)}</small>
+    </td>
+  );
+}
+
+/** A member's figures in the board's column order; the live active count only on today's board. */
+function FigureCells({ ui, row, live }: { ui: Ui; row: BoardRow; live: boolean }) {
+  return (
+    <>
+      <td>{duration(ui, row.avgFirstResponseMs)}</td>
+      <td>{duration(ui, row.avgResolutionMs)}</td>
+      {live ? <td class="num">{row.active}</td> : null}
+      <td class="num">{row.resolved}</td>
+      <td class="num">{row.reactivated}</td>
+      <td class="num">{row.forwarded}</td>
+    </>
   );
 }

@@ -10,13 +10,15 @@ import * as inbox from "./inbox";
 import * as messaging from "./messaging";
 import * as media from "./media";
 import * as quickReplies from "./quick-replies";
+import * as reports from "./reports";
 import * as shell from "./shell";
 import * as tags from "./tags";
 import * as webchat from "./webchat";
 import * as workgroups from "./workgroups";
 import * as workflows from "./workflows";
+import * as routing from "./routing";
 
-const parts = [shell, auth, admin, workgroups, brands, channels, tags, quickReplies, closingMessages, customFields, inbox, messaging, webchat, media, billing, workflows] as const;
+const parts = [shell, auth, admin, workgroups, brands, channels, tags, quickReplies, closingMessages, customFields, inbox, messaging, webchat, media, reports, billing, routing, workflows] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends readonly { en: object }[]]
   ? H["en"] & Merge<R>

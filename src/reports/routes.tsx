@@ -1,0 +1,53 @@
+// Reports routes (supervisors and admins): the page, and each table or the conversations as CSV.
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../context";
+import { render, ui } from "../web";
+import { ErrorPage } from "../../views/auth/pages";
+import { ReportsPage, rowName } from "../../views/reports/page";
+import { buildReport, reportChoices, reportQuery, withoutEmpty, type ReportQuery } from "./figures";
+import { csvTables, exportCsv, type CsvTable } from "./csv";
+
+const exportFile = z.object({ file: z.enum(csvTables.map((t) => `${t}.csv`) as [`${CsvTable}.csv`, ...`${CsvTable}.csv`[]]) });
+
+/** The URL's period and filters; null when they are not valid. */
+function parseQuery(c: Context<AppEnv>): ReportQuery | null {
+  const parsed = reportQuery.safeParse(withoutEmpty(c.req.query()));
+  return parsed.success ? parsed.data : null;
+}
+
+function badQuery(c: Context<AppEnv>) {
+  const t = c.get("t");
+  return render(c, <ErrorPage ui={ui(c)} title={t("error.badRequest")} text={t("reports.badQuery")} />, 400);
+}
+
+export function reportsRoutes() {
+  const app = new Hono<AppEnv>();
+  app.get("/", async (c) => {
+    const query = parseQuery(c);
+    if (!query) return badQuery(c);
+    const { database, clock } = c.get("deps");
+    const actor = c.get("actor")!;
+    const [report, choices] = await Promise.all([buildReport(database.db, actor, query, clock.now()), reportChoices(database.db, actor)]);
+    return render(c, <ReportsPage ui={ui(c)} report={report} query={query} choices={choices} />);
+  });
+
+  app.get("/export/:file", async (c) => {
+    const file = exportFile.safeParse(c.req.param());
+    if (!file.success) return c.notFound();
+    const query = parseQuery(c);
+    if (!query) return badQuery(c);
+    const { database, clock } = c.get("deps");
+    const table = file.data.file.replace(/\.csv$/, "") as CsvTable;
+    const viewer = ui(c);
+    const { range, body } = await exportCsv(database.db, c.get("actor")!, table, query, clock.now(), viewer.t, (shown, row) => rowName(viewer, shown, row));
+    return new Response(body, {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="kanal-${table}-${range.from}-${range.to}.csv"`,
+        "cache-control": "no-store",
+      },
+    });
+  });
+  return app;
+}
