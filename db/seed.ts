@@ -56,7 +56,7 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
     await tx.insert(brands).values({ orgId: org.id, name: "Demo Outlet", createdAt: now });
     // The routed workgroup: new WhatsApp conversations wait in its queue and go round-robin to its Online agents.
     const [team] = await tx.insert(workgroups).values({ orgId: org.id, name: "Support Team", routing: "round_robin", capacity: 5, createdAt: now }).returning();
-    await tx.insert(workgroups).values({ orgId: org.id, name: "Sales", createdAt: now });
+    const [sales] = await tx.insert(workgroups).values({ orgId: org.id, name: "Sales", createdAt: now }).returning();
     await tx.insert(workgroupMembers).values([
       { workgroupId: team.id, userId: agent1Id },
       { workgroupId: team.id, userId: agent2Id },
@@ -121,11 +121,11 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
     await tx.insert(workflows).values([
       {
         orgId: org.id,
-        name: "WhatsApp returns (iade) → Support Team",
+        name: "WhatsApp returns (iade) → Sales",
         position: 0,
         trigger: { type: "message_received" },
         conditions: [{ type: "channel_kind", kinds: ["whatsapp"] }, { type: "text_contains", value: "iade" }],
-        actions: [{ type: "assign_workgroup", workgroupId: team.id }, { type: "add_tag", tagId: tagRows[2].id }],
+        actions: [{ type: "assign_workgroup", workgroupId: sales.id }, { type: "add_tag", tagId: tagRows[2].id }],
         createdAt: now,
         updatedAt: now,
       },

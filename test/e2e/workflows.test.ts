@@ -16,7 +16,8 @@ describe.skipIf(!e2eEnabled)("workflows in the browser", () => {
     await admin.selectOption("#f-c0", "channel_kind:whatsapp");
     await admin.selectOption("#f-c1", "text_contains");
     await admin.fill("#f-c1v", "iade");
-    await admin.selectOption("#f-a0", { label: "Assign to workgroup Support Team" });
+    // The demo WhatsApp channel already sends new conversations to Support Team: the rule moves them on.
+    await admin.selectOption("#f-a0", { label: "Assign to workgroup Sales" });
     await admin.selectOption("#f-a1", { label: "Add tag “VIP”" });
     await admin.click("form[action='/admin/workflows'] button.primary");
     await admin.waitForSelector("h1:has-text('Returns')");
