@@ -15,6 +15,7 @@ export const adminSections: { href: string; label: MessageKey }[] = [
   { href: "/admin/custom-fields", label: "admin.customFields" },
   { href: "/admin/payments", label: "payments.title" },
   { href: "/admin/api-tokens", label: "apiTokens.title" },
+  { href: "/admin/blocked-contacts", label: "admin.blockedContacts" },
   { href: "/admin/organization", label: "admin.organization" },
 ];
 
