@@ -331,8 +331,8 @@ export const conversations = pgTable(
 );
 
 /**
- * Each organization's inbox tab counts, kept by triggers on `conversations` (migration 0006), so
- * the tabs never count a whole organization. Spread over a few rows per organization (by the
+ * Each organization's inbox tab counts, kept by triggers on `conversations` (migration 0006; spam left out since
+ * the spam migration), so the tabs never count a whole organization. Spread over a few rows per organization (by the
  * writing connection) so that concurrent changes seldom wait for each other's row lock, and a
  * transaction locks one of them however many conversations it changes; the counts are their sums.
  * Kanal's support line is not counted, as the inbox lists it apart.
