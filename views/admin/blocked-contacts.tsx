@@ -31,7 +31,7 @@ export function BlockedContactsPage({ ui, rows, flash }: { ui: Ui; rows: Blocked
           <td>{[r.phone, r.email].filter(Boolean).join(" · ")}</td>
           <td>{r.blockedAt ? fullTime(r.blockedAt, ui.locale, timeZone) : ""}</td>
           <td>
-            <form method="post" action={`${BLOCKED_BASE}/${r.id}/unblock`} onsubmit={`return confirm(${JSON.stringify(ui.t("blockedContacts.confirmUnblock"))})`}>
+            <form method="post" action={`${BLOCKED_BASE}/${r.id}/unblock`} data-confirm={ui.t("blockedContacts.confirmUnblock")}>
               <button type="submit">{ui.t("blockedContacts.unblock")}</button>
             </form>
           </td>
