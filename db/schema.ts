@@ -39,6 +39,10 @@ export type DeliveryState = (typeof deliveryStates)[number];
 export const customFieldTypes = ["text", "number", "date", "select", "boolean"] as const;
 export type CustomFieldType = (typeof customFieldTypes)[number];
 export const locales = ["en", "tr"] as const;
+
+/** How a workgroup hands out its queue: by hand, in turn, or to the least busy Online member. */
+export const routingMethods = ["manual", "round_robin", "least_busy"] as const;
+export type RoutingMethod = (typeof routingMethods)[number];
 export type Locale = (typeof locales)[number];
 
 // Millisecond precision, like JavaScript dates: keyset cursors round-trip exactly.
@@ -116,6 +120,13 @@ export const memberships = pgTable(
      * have read is known unchanged while it holds, and it arrives with the session at no cost.
      */
     readsVersion: bigint("reads_version", { mode: "number" }).notNull().default(0),
+    /** Most active conversations routing gives this member; null: each workgroup's own capacity. */
+    capacity: integer("capacity"),
+    /**
+     * The event of this member's latest assignment: routing's turn order and tie-break (the longest
+     * waiting since their last one goes first). Event ids only grow, where clock times may repeat.
+     */
+    lastAssignmentId: bigint("last_assignment_id", { mode: "number" }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -192,6 +203,15 @@ export const workgroups = pgTable(
     id: id(),
     orgId: orgId(),
     name: text("name").notNull(),
+    routing: text("routing").$type<RoutingMethod>().notNull().default("manual"),
+    /** Active conversations routing gives a member at most, unless the member has their own. */
+    capacity: integer("capacity").notNull().default(5),
+    /** How long a returning customer's conversation waits for their Online owner; 0: the group at once. */
+    ownerWaitMinutes: integer("owner_wait_minutes").notNull().default(0),
+    /** A member going Break or Offline gives their not-yet-answered conversations back to the queue. */
+    returnOnAway: boolean("return_on_away").notNull().default(false),
+    /** Re-route a conversation with no agent reply this long after assignment; null: never. */
+    rerouteMinutes: integer("reroute_minutes"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("workgroups_org_name_uq").on(t.orgId, sql`lower(${t.name})`)],
@@ -221,6 +241,8 @@ export const channels = pgTable(
     /** Random path segment of the channel's webhook URL. */
     webhookKey: text("webhook_key").notNull().unique(),
     active: boolean("active").notNull().default(true),
+    /** New conversations of this channel go to this workgroup's queue (and its routing). */
+    workgroupId: ref("workgroup_id").references(() => workgroups.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
   (t) => [index("channels_org_idx").on(t.orgId, t.kind)],
@@ -322,6 +344,8 @@ export const conversations = pgTable(
     index("conversations_assignee_idx").on(t.orgId, t.assigneeId, t.status, t.lastMessageAt.desc(), t.id.desc()),
     index("conversations_org_activity_idx").on(t.orgId, t.lastMessageAt.desc(), t.id.desc()),
     index("conversations_workgroup_idx").on(t.orgId, t.workgroupId, t.status, t.lastMessageAt.desc()),
+    // A workgroup's queue (in the group, nobody assigned), oldest waiting first.
+    index("conversations_queue_idx").on(t.workgroupId, t.waitingSince, t.id).where(sql`${t.status} = 'open' and ${t.assigneeId} is null and ${t.workgroupId} is not null`),
     index("conversations_channel_idx").on(t.orgId, t.channelId, t.status, t.lastMessageAt.desc()),
     index("conversations_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
     index("conversations_waiting_idx").on(t.orgId, t.waitingSince).where(sql`${t.waitingSince} is not null`),
@@ -435,6 +459,8 @@ export const outbox = pgTable(
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
     lockedUntil: ts("locked_until"),
+    /** Set when a claim ran out mid-send: the row then waits (until next_attempt_at) for the provider's proof of the send. */
+    interruptedAt: ts("interrupted_at"),
     lastError: text("last_error"),
     doneAt: ts("done_at"),
     createdAt: createdAt(),

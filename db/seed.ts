@@ -51,7 +51,8 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
     );
     const [brand] = await tx.insert(brands).values({ orgId: org.id, name: "Demo Store", createdAt: now }).returning();
     await tx.insert(brands).values({ orgId: org.id, name: "Demo Outlet", createdAt: now });
-    const [team] = await tx.insert(workgroups).values({ orgId: org.id, name: "Support Team", createdAt: now }).returning();
+    // The routed workgroup: new WhatsApp conversations wait in its queue and go round-robin to its Online agents.
+    const [team] = await tx.insert(workgroups).values({ orgId: org.id, name: "Support Team", routing: "round_robin", capacity: 5, createdAt: now }).returning();
     await tx.insert(workgroups).values({ orgId: org.id, name: "Sales", createdAt: now });
     await tx.insert(workgroupMembers).values([
       { workgroupId: team.id, userId: agent1Id },
@@ -92,6 +93,7 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
           name: "WhatsApp (demo)",
           config: { phoneNumberId: demoIds.whatsapp.id, wabaId: demoIds.whatsapp.wabaId, displayPhoneNumber: "+90 555 000 11 11" },
           secrets: demoSecrets,
+          workgroupId: team.id,
           webhookKey: demoIds.whatsapp.webhookKey,
           createdAt: now,
         },

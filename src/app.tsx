@@ -23,6 +23,8 @@ import { Background } from "./background";
 import { webhookRoutes } from "./channels/webhook-routes";
 import { supportRoutes } from "./channels/support";
 import { OutboxWorker } from "./channels/outbox";
+import { RoutingWorker } from "./routing/worker";
+import { onCommitted } from "./realtime/changes";
 import { webchatRoutes } from "./channels/webchat/routes";
 import { paymentWebhookRoutes } from "./billing/webhook-routes";
 import { billingApiRoutes } from "./billing/api-routes";
@@ -44,6 +46,9 @@ export function createApp(deps: Deps) {
   const runtime: Runtime = { bus, background, outbox, tabCounts: new TabCountCache(bus), inboxPages: new KeptInboxPages(bus), startedAt: deps.clock.now(), streams: new StreamStanding(deps.database, () => deps.clock.now(), deps.log) };
   // A send queued in any process wakes this process's worker too (LISTEN/NOTIFY).
   bus.observe(() => outbox.wake());
+  // Routing follows this process's committed changes; the sweep job covers other processes' crashes.
+  const routing = new RoutingWorker(deps, background);
+  onCommitted(deps.database, (orgId, ids) => routing.heard(orgId, ids));
   const app = Object.assign(new Hono<AppEnv>(), { runtime });
 
   app.use("*", async (c, next) => {

@@ -42,7 +42,7 @@ export function setLocale(c: Ctx, locale: "en" | "tr") {
  */
 export function ui(c: Ctx, since?: number): Ui {
   const actor = c.get("actor");
-  const liveSince = since ?? (actor ? c.get("runtime").bus.latestEventId(actor.orgId) : undefined);
+  const liveSince = actor ? c.get("runtime").bus.pageResumePoint(actor.orgId, since) : undefined;
   return { t: c.get("t"), locale: c.get("locale"), path: c.req.path, user: c.get("user"), actor, liveSince };
 }
 

@@ -9,10 +9,11 @@ export interface Ui {
   user: SignedInUser | null;
   actor: Actor | null;
   /**
-   * The newest event of the organization this process had heard of as the page was drawn: the
-   * live stream replays from there, so what commits while the page loads is not missed.
+   * Where the page's live stream starts ("id:xmin", see ResumePoint): the newest event this process
+   * had heard of as the page was drawn, and a transaction older than its data read, so what commits
+   * while the page loads (whatever its id) is not missed.
    */
-  liveSince?: number;
+  liveSince?: string;
 }
 
 export type Flash = { kind: "ok" | "error"; text: string } | null;

@@ -129,7 +129,8 @@ export const wa = {
   button: (b: WaBase & { text: string; payload: string }) => waMessage(b, "button", { button: { text: b.text, payload: b.payload } }),
   unsupported: (b: WaBase & { unsupportedType?: string }) =>
     waMessage(b, "unsupported", { unsupported: { type: b.unsupportedType ?? "poll_creation" }, errors: [waError(131051)] }),
-  status: (s: { id: string; status: WaStatusName; recipient: string; at?: Date; errors?: WaError[] }) => ({
+  /** `callbackData`: the send's biz_opaque_callback_data, which Meta echoes in every status of it. */
+  status: (s: { id: string; status: WaStatusName; recipient: string; at?: Date; errors?: WaError[]; callbackData?: string }) => ({
     id: s.id,
     status: s.status,
     timestamp: unixSeconds(s.at ?? new Date()),
@@ -139,6 +140,7 @@ export const wa = {
       pricing: { billable: false, pricing_model: "PMP", category: "service", type: "free_customer_service" },
     }),
     ...(s.errors && { errors: s.errors }),
+    ...(s.callbackData && { biz_opaque_callback_data: s.callbackData }),
   }),
 };
 
@@ -220,12 +222,13 @@ export const fb = {
       message: { mid: b.mid, ...(b.text && { text: b.text }), attachments: b.attachments.map((a) => ({ type: a.type, payload: { url: a.url } })) },
     }),
   /** What the page (or another app on it) sent, echoed back: sender is the page. */
-  echo: (b: { page: string; to: string; at?: Date; mid: string; appId: string; text?: string; attachments?: { type: AttachmentType; url: string }[] }) =>
+  echo: (b: { page: string; to: string; at?: Date; mid: string; appId: string; text?: string; metadata?: string; attachments?: { type: AttachmentType; url: string }[] }) =>
     event({ from: b.page, to: b.to, at: b.at }, {
       message: {
         mid: b.mid,
         is_echo: true,
         app_id: Number(b.appId),
+        ...(b.metadata && { metadata: b.metadata }),
         ...(b.text && { text: b.text }),
         ...(b.attachments && { attachments: b.attachments.map((a) => ({ type: a.type, payload: { url: a.url } })) }),
       },

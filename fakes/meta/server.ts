@@ -507,7 +507,7 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     message.outcome = "failed";
     message.failure = { code, details: error.error_data.details };
     later(receipts.delayMs, () =>
-      push(whatsappPayload(channel as Required<FakeChannel>, { statuses: [wa.status({ id: message.messageId, status: "failed", recipient: message.to, at: clock.now(), errors: [error] })] }), channel),
+      push(whatsappPayload(channel as Required<FakeChannel>, { statuses: [wa.status({ id: message.messageId, status: "failed", recipient: message.to, at: clock.now(), errors: [error], callbackData: message.body?.biz_opaque_callback_data })] }), channel),
     );
   }
 
@@ -515,14 +515,14 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     const steps: (() => unknown)[] = [];
     if (channel.kind !== "whatsapp" && receipts.echo) {
       steps.push(() =>
-        messagingPayload(channel.kind as "messenger", channel.id, [fb.echo({ page: channel.id, to: message.to, mid: message.messageId, appId: channel.appId!, text: message.text, at: clock.now() })], clock.now()),
+        messagingPayload(channel.kind as "messenger", channel.id, [fb.echo({ page: channel.id, to: message.to, mid: message.messageId, appId: channel.appId!, text: message.text, metadata: message.body?.message?.metadata, at: clock.now() })], clock.now()),
       );
     }
     if (receipts.enabled) {
       for (const step of receipts.sequence) {
         if (channel.kind === "whatsapp") {
           steps.push(() =>
-            whatsappPayload(channel as Required<FakeChannel>, { statuses: [wa.status({ id: message.messageId, status: step as WaStatusName, recipient: message.to, at: clock.now() })] }),
+            whatsappPayload(channel as Required<FakeChannel>, { statuses: [wa.status({ id: message.messageId, status: step as WaStatusName, recipient: message.to, at: clock.now(), callbackData: message.body?.biz_opaque_callback_data })] }),
           );
         } else if (step === "delivered" && channel.kind === "messenger") {
           steps.push(() => messagingPayload("messenger", channel.id, [fb.delivery({ from: message.to, to: channel.id, mids: [message.messageId], at: clock.now() })], clock.now()));
@@ -764,6 +764,7 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     if (asyncWindow) pushWhatsAppFailure(channel, message, 131047);
     else if (sentMedia) track(resolveWhatsAppMedia(channel, message, sentMedia));
     else scheduleReceipts(channel, message);
+    await held;
     return response;
   }
 
@@ -842,6 +843,7 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     };
     sent.push(accepted);
     scheduleReceipts(channel, accepted);
+    await held;
     return answer(rec, { json: { recipient_id: recipient, message_id: accepted.messageId } });
   }
 
@@ -957,6 +959,17 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     rules.push({ ...rule, failure, left: rule.times === "always" ? Infinity : (rule.times ?? 1) });
   }
 
+  /** Sends accepted meanwhile (recorded, receipts pushed) are answered only on release: the sender may die waiting. */
+  let held: Promise<void> | null = null;
+  function holdAnswers(): () => void {
+    let release!: () => void;
+    held = new Promise<void>((r) => (release = r));
+    return () => {
+      held = null;
+      release();
+    };
+  }
+
   function reset() {
     rules.length = 0;
     requests.length = 0;
@@ -988,6 +1001,7 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     channel: (ref?: string, kind: MetaKind = "whatsapp") => channelOf(kind, ref),
     channels: () => [...channels.values()],
     failNext,
+    holdAnswers,
     rules: rules as readonly FailureRule[],
     clearRules: () => void (rules.length = 0),
     receipts,

@@ -9,6 +9,7 @@ import { ChannelPage, ChannelRows, ChannelsPage, NewChannelPage } from "../../vi
 import { flash, redirect, render, ui, type Ctx } from "../web";
 import {
   brandChoices,
+  workgroupChoices,
   CHANNEL_NAME_MAX,
   ChannelRuleBroken,
   createChannel,
@@ -41,7 +42,11 @@ function channelSchema(isNew: boolean) {
     const typed = z.string().trim().max(max, "validation.tooLong").regex(/^\S*$/, "channels.badSecret");
     return isNew ? typed.min(1, "validation.required") : typed.optional().transform((v) => v || undefined);
   };
-  const common = { name: field.text(CHANNEL_NAME_MAX), brandId: field.id() };
+  const common = {
+    name: field.text(CHANNEL_NAME_MAX),
+    brandId: field.id(),
+    workgroupId: z.preprocess((v) => (v === "" ? undefined : v), field.id().optional()).transform((v) => v ?? null),
+  };
   const meta = { accessToken: secret(2048), appSecret: secret(256), verifyToken: secret(256) };
   const upload = "channels.maxUpload";
   return z
@@ -84,7 +89,7 @@ function channelSchema(isNew: boolean) {
       }),
     ])
     .transform((v): ChannelInput => {
-      const common = { name: v.name, brandId: v.brandId };
+      const common = { name: v.name, brandId: v.brandId, workgroupId: v.workgroupId };
       switch (v.kind) {
         case "whatsapp": {
           const config = { phoneNumberId: v.phoneNumberId, wabaId: v.wabaId, ...(v.displayPhoneNumber ? { displayPhoneNumber: v.displayPhoneNumber } : {}) };
@@ -110,9 +115,9 @@ const createSchema = channelSchema(true);
 const updateSchema = channelSchema(false);
 
 /** A channel's settings as form values (secrets are never put back into a form). */
-function formOf(kind: EditableKind, name: string, brandId: number | null, config: Record<string, unknown>): FormValues {
+function formOf(kind: EditableKind, name: string, brandId: number | null, config: Record<string, unknown>, workgroupId: number | null = null): FormValues {
   const text = (key: string) => (typeof config[key] === "string" ? (config[key] as string) : "");
-  const values: FormValues = { kind, name, brandId: brandId ? String(brandId) : "" };
+  const values: FormValues = { kind, name, brandId: brandId ? String(brandId) : "", workgroupId: workgroupId ? String(workgroupId) : "" };
   switch (kind) {
     case "whatsapp":
       return { ...values, phoneNumberId: text("phoneNumberId"), wabaId: text("wabaId"), displayPhoneNumber: text("displayPhoneNumber") };
@@ -130,7 +135,7 @@ function formOf(kind: EditableKind, name: string, brandId: number | null, config
 function ruleErrors(c: Ctx, input: ChannelInput, e: ChannelRuleBroken): FormState {
   const t = c.get("t");
   const errors = Object.fromEntries(Object.entries(e.errors).map(([k, reason]) => [k, t(reason)]));
-  return { values: formOf(input.kind, input.name, input.brandId, input.config), errors };
+  return { values: formOf(input.kind, input.name, input.brandId, input.config, input.workgroupId), errors };
 }
 
 /** Where Meta and the widget reach this server: PUBLIC_URL, else the address this page was asked on. */
@@ -141,10 +146,11 @@ function publicBase(c: Ctx): string {
 const box = (c: Ctx) => secretsFor(c.get("deps").config);
 
 async function newPage(c: Ctx, kind: EditableKind, opts: { form?: FormState; status?: 200 | 422 } = {}) {
-  const brands = await brandChoices(c.get("deps").database.db, c.get("actor")!);
+  const { db } = c.get("deps").database;
+  const [brands, workgroups] = await Promise.all([brandChoices(db, c.get("actor")!), workgroupChoices(db, c.get("actor")!)]);
   const config = kind === "webchat" ? { ...webchatDefaults } : {};
   const form = opts.form ?? emptyForm(formOf(kind, "", brands.length === 1 ? brands[0].id : null, config));
-  return render(c, <NewChannelPage ui={ui(c)} kind={kind} brands={brands} form={form} />, opts.status ?? 200);
+  return render(c, <NewChannelPage ui={ui(c)} kind={kind} brands={brands} workgroups={workgroups} form={form} />, opts.status ?? 200);
 }
 
 /** A rejected form is drawn again for the kind it was for; a form for no kind we know is a bad request. */
@@ -165,11 +171,11 @@ export function channelsRoutes() {
       const channel = await getChannel(db, box(c), actor, id);
       return channel && isEditableKind(channel.kind) ? { ...channel, kind: channel.kind } : null;
     },
-    formOf: (channel) => formOf(channel.kind, channel.name, channel.brandId, channel.config),
+    formOf: (channel) => formOf(channel.kind, channel.name, channel.brandId, channel.config, channel.workgroupId),
     editPage: async (c, channel, form, flash) => {
       const db = c.get("deps").database.db;
-      const [brands, failed] = await Promise.all([brandChoices(db, c.get("actor")!), failedDeliveries(db, c.get("actor")!, channel.id)]);
-      return <ChannelPage ui={ui(c)} channel={channel} kind={channel.kind} brands={brands} base={publicBase(c)} form={form} flash={flash} failed={failed} />;
+      const [brands, workgroups, failed] = await Promise.all([brandChoices(db, c.get("actor")!), workgroupChoices(db, c.get("actor")!), failedDeliveries(db, c.get("actor")!, channel.id)]);
+      return <ChannelPage ui={ui(c)} channel={channel} kind={channel.kind} brands={brands} workgroups={workgroups} base={publicBase(c)} form={form} flash={flash} failed={failed} />;
     },
     update: {
       schema: updateSchema,

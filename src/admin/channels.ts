@@ -2,7 +2,7 @@
 // `config` and the provider's tokens sealed in `secrets`. The built-in support channel is not edited here.
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
-import { brands, channels, conversations, type ChannelKind } from "@db/schema";
+import { brands, channels, conversations, workgroups, type ChannelKind } from "@db/schema";
 import type { Actor } from "../context";
 import type { MessageKey } from "../i18n";
 import { maskSecret, type SecretBox } from "../channels/secrets";
@@ -90,6 +90,8 @@ export interface ChannelInput {
   kind: EditableKind;
   name: string;
   brandId: number;
+  /** New conversations go to this workgroup's queue; null: unassigned (or to the contact's owner). */
+  workgroupId: number | null;
   config: Record<string, unknown>;
   /** Blank secrets are absent: on an edit they keep the stored value. */
   secrets: Partial<Record<SecretName, string>>;
@@ -101,6 +103,7 @@ export interface ChannelRow {
   name: string;
   brandId: number | null;
   brandName: string | null;
+  workgroupId: number | null;
   webhookKey: string;
   active: boolean;
 }
@@ -122,6 +125,7 @@ const columns = {
   name: channels.name,
   brandId: channels.brandId,
   brandName: brands.name,
+  workgroupId: channels.workgroupId,
   webhookKey: channels.webhookKey,
   active: channels.active,
 };
@@ -157,6 +161,11 @@ export async function getChannel(db: DbOrTx, box: SecretBox, actor: Actor, id: n
   return { ...rest, masks };
 }
 
+/** The organization's workgroups, for the "new conversations go to" picker. */
+export async function workgroupChoices(db: DbOrTx, actor: Actor): Promise<{ id: number; name: string }[]> {
+  return db.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(eq(workgroups.orgId, actor.orgId)).orderBy(asc(sql`lower(${workgroups.name})`), asc(workgroups.id));
+}
+
 /** The organization's brands, for the brand picker. */
 export async function brandChoices(db: DbOrTx, actor: Actor): Promise<{ id: number; name: string }[]> {
   return db.select({ id: brands.id, name: brands.name }).from(brands).where(eq(brands.orgId, actor.orgId)).orderBy(asc(sql`lower(${brands.name})`), asc(brands.id));
@@ -171,6 +180,10 @@ async function checkInput(tx: DbOrTx, actor: Actor, input: ChannelInput, merged:
   const errors: Record<string, MessageKey> = {};
   const [brand] = await tx.select({ id: brands.id }).from(brands).where(and(eq(brands.orgId, actor.orgId), eq(brands.id, input.brandId)));
   if (!brand) errors.brandId = "validation.required";
+  if (input.workgroupId !== null) {
+    const [group] = await tx.select({ id: workgroups.id }).from(workgroups).where(and(eq(workgroups.orgId, actor.orgId), eq(workgroups.id, input.workgroupId)));
+    if (!group) errors.workgroupId = "validation.invalid";
+  }
   const idKey = providerIdKey[input.kind];
   if (idKey) {
     const [clash] = await tx
@@ -205,6 +218,7 @@ export async function createChannel(db: DbOrTx, box: SecretBox, actor: Actor, in
       .values({
         orgId: actor.orgId,
         brandId: input.brandId,
+        workgroupId: input.workgroupId,
         kind: input.kind,
         name: input.name,
         config: input.config,
@@ -237,7 +251,7 @@ export async function updateChannel(db: DbOrTx, box: SecretBox, actor: Actor, id
     await tx
       .update(channels)
       // What Kanal keeps in the config itself (WhatsApp templates synced from the WABA) survives an edit.
-      .set({ name: input.name, brandId: input.brandId, config: { ...synced(before.config), ...input.config }, secrets: secretsOf[input.kind].length ? box.seal(kept) : null })
+      .set({ name: input.name, brandId: input.brandId, workgroupId: input.workgroupId, config: { ...synced(before.config), ...input.config }, secrets: secretsOf[input.kind].length ? box.seal(kept) : null })
       .where(own(actor, id));
     // Names of the secrets replaced, never their values.
     await changed(tx, actor, id, { change: "updated", kind: input.kind, name: input.name, secretsReplaced: Object.keys(typed) }, now);

@@ -29,7 +29,15 @@ const inviteSchema = z.object({
   workgroupIds: field.idList(),
 });
 // The name is absent from the form when the account is shared with another organization.
-const updateSchema = z.object({ name: field.text(120).optional(), role: z.enum(roles), workgroupIds: field.idList() });
+const updateSchema = z.object({
+  name: field.text(120).optional(),
+  role: z.enum(roles),
+  workgroupIds: field.idList(),
+  // Empty: each workgroup's capacity applies.
+  capacity: z
+    .preprocess((v) => (v === "" ? undefined : v), z.coerce.number("workgroups.wholeNumber").int("workgroups.wholeNumber").min(1, "workgroups.wholeNumber").max(100, "workgroups.wholeNumber").optional())
+    .transform((v) => v ?? null),
+});
 
 function linkUrl(c: Ctx, token: string) {
   const base = c.get("deps").config.PUBLIC_URL ?? new URL(c.req.url).origin;
@@ -73,7 +81,7 @@ async function editPage(c: Ctx, userId: string, opts: { form?: { values: FormVal
   const db = c.get("deps").database.db;
   const member = await getMember(db, actor.orgId, userId);
   if (!member) return c.notFound();
-  const form = opts.form ?? emptyForm({ name: member.name, role: member.role, workgroupIds: member.workgroups.map((w) => String(w.id)) });
+  const form = opts.form ?? emptyForm({ name: member.name, role: member.role, workgroupIds: member.workgroups.map((w) => String(w.id)), capacity: member.capacity === null ? "" : String(member.capacity) });
   return render(
     c,
     <EditUserPage ui={ui(c)} member={member} form={form} workgroups={await workgroupChoices(db, actor.orgId)} flash={opts.flash ?? takeFlash(c)} link={opts.link} isSelf={member.userId === actor.userId} />,
@@ -126,7 +134,7 @@ export function usersRoutes() {
         if (!ok) return c.notFound();
       } catch (e) {
         if (!(e instanceof MemberRuleBroken)) throw e;
-        const values = { name: input.name ?? "", role: input.role, workgroupIds: input.workgroupIds.map(String) };
+        const values = { name: input.name ?? "", role: input.role, workgroupIds: input.workgroupIds.map(String), capacity: input.capacity === null ? "" : String(input.capacity) };
         return editPage(c, userId, { form: { values, errors: { [e.field]: t(e.reason) } }, status: 422 });
       }
       return saved(c, (message) => editPage(c, userId, { flash: message }), `/admin/users/${userId}`);

@@ -22,6 +22,8 @@ export interface MemberRow {
   status: string;
   active: boolean;
   pending: boolean;
+  /** Most active conversations routing gives them; null: each workgroup's own capacity. */
+  capacity: number | null;
   workgroups: { id: number; name: string }[];
 }
 
@@ -40,6 +42,7 @@ export async function listMembers(db: DbOrTx, orgId: number, cursor: Cursor | nu
       role: memberships.role,
       status: memberships.status,
       active: memberships.active,
+      capacity: memberships.capacity,
       pending: sql<boolean>`${users.passwordHash} is null`,
       sortKey,
     })
@@ -82,6 +85,7 @@ export async function getMember(db: DbOrTx, orgId: number, userId: string): Prom
       role: memberships.role,
       status: memberships.status,
       active: memberships.active,
+      capacity: memberships.capacity,
       pending: sql<boolean>`${users.passwordHash} is null`,
       shared: memberElsewhere(orgId, userId),
     })
@@ -172,6 +176,8 @@ export interface MemberUpdate {
   name?: string;
   role: Role;
   workgroupIds: number[];
+  /** Null: the capacity of each workgroup routing them. */
+  capacity?: number | null;
 }
 
 export async function updateMember(db: DbOrTx, actor: Actor, userId: string, input: MemberUpdate, now: Date) {
@@ -179,7 +185,7 @@ export async function updateMember(db: DbOrTx, actor: Actor, userId: string, inp
   return db.transaction(async (tx) => {
     const [m] = await tx
       .update(memberships)
-      .set({ role: input.role })
+      .set({ role: input.role, capacity: input.capacity ?? null })
       .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, userId)))
       .returning({ id: memberships.id });
     if (!m) return false;
@@ -195,7 +201,8 @@ export async function updateMember(db: DbOrTx, actor: Actor, userId: string, inp
       }
     }
     await setWorkgroups(tx, actor.orgId, userId, input.workgroupIds);
-    await recordEvent(tx, { orgId: actor.orgId, type: "user_updated", actorId: actor.userId, subjectUserId: userId, data: { role: input.role }, createdAt: now });
+    // Routing hears this: more capacity drains the member's queues at once.
+    await recordEvent(tx, { orgId: actor.orgId, type: "user_updated", actorId: actor.userId, subjectUserId: userId, data: { role: input.role, capacity: input.capacity ?? null }, createdAt: now });
     return true;
   });
 }

@@ -1,7 +1,7 @@
 // Workgroups: teams of the organization's members that conversations can be assigned to.
 import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
-import { memberships, users, workgroupMembers, workgroups } from "@db/schema";
+import { memberships, users, workgroupMembers, workgroups, type RoutingMethod } from "@db/schema";
 import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
 import { after, page, PAGE_SIZE, type Cursor } from "./pagination";
@@ -16,16 +16,41 @@ export interface WorkgroupMember {
   active: boolean;
 }
 
-export interface WorkgroupRow {
+/** How a workgroup routes its queue (see src/routing/routing.ts). */
+export interface RoutingSettings {
+  routing: RoutingMethod;
+  capacity: number;
+  ownerWaitMinutes: number;
+  returnOnAway: boolean;
+  rerouteMinutes: number | null;
+}
+
+export interface WorkgroupRow extends RoutingSettings {
   id: number;
   name: string;
   members: WorkgroupMember[];
 }
 
-export interface WorkgroupInput {
+export interface WorkgroupInput extends RoutingSettings {
   name: string;
   memberIds: string[];
 }
+
+const settingsColumns = {
+  routing: workgroups.routing,
+  capacity: workgroups.capacity,
+  ownerWaitMinutes: workgroups.ownerWaitMinutes,
+  returnOnAway: workgroups.returnOnAway,
+  rerouteMinutes: workgroups.rerouteMinutes,
+};
+
+const settingsOf = (input: WorkgroupInput): RoutingSettings => ({
+  routing: input.routing,
+  capacity: input.capacity,
+  ownerWaitMinutes: input.ownerWaitMinutes,
+  returnOnAway: input.returnOnAway,
+  rerouteMinutes: input.rerouteMinutes,
+});
 
 const sortKey = sql<string>`lower(${workgroups.name})`;
 const own = (actor: Actor, id: number) => and(eq(workgroups.orgId, actor.orgId), eq(workgroups.id, id));
@@ -47,7 +72,7 @@ async function membersOf(db: DbOrTx, orgId: number, workgroupIds: number[]) {
 
 export async function listWorkgroups(db: DbOrTx, actor: Actor, cursor: Cursor | null = null, limit = PAGE_SIZE) {
   const found = await db
-    .select({ id: workgroups.id, name: workgroups.name, sortKey })
+    .select({ id: workgroups.id, name: workgroups.name, ...settingsColumns, sortKey })
     .from(workgroups)
     .where(and(eq(workgroups.orgId, actor.orgId), after(sortKey, workgroups.id, cursor)))
     .orderBy(asc(sortKey), asc(workgroups.id))
@@ -61,7 +86,7 @@ export async function listWorkgroups(db: DbOrTx, actor: Actor, cursor: Cursor | 
 }
 
 export async function getWorkgroup(db: DbOrTx, actor: Actor, id: number): Promise<WorkgroupRow | null> {
-  const [found] = await db.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(own(actor, id));
+  const [found] = await db.select({ id: workgroups.id, name: workgroups.name, ...settingsColumns }).from(workgroups).where(own(actor, id));
   if (!found) return null;
   return { ...found, members: (await membersOf(db, actor.orgId, [id])).get(id) ?? [] };
 }
@@ -121,7 +146,7 @@ async function changed(tx: DbOrTx, actor: Actor, workgroupId: number, data: Reco
 export async function createWorkgroup(db: DbOrTx, actor: Actor, input: WorkgroupInput, now: Date): Promise<{ id: number; name: string }> {
   return claimingName("workgroups_org_name_uq", () =>
     db.transaction(async (tx) => {
-      const [group] = await tx.insert(workgroups).values({ orgId: actor.orgId, name: input.name, createdAt: now }).returning({ id: workgroups.id, name: workgroups.name });
+      const [group] = await tx.insert(workgroups).values({ orgId: actor.orgId, name: input.name, ...settingsOf(input), createdAt: now }).returning({ id: workgroups.id, name: workgroups.name });
       const { added } = await setMembers(tx, actor, group.id, input.memberIds);
       await changed(tx, actor, group.id, { change: "created", name: group.name, added }, now);
       return group;
@@ -129,11 +154,14 @@ export async function createWorkgroup(db: DbOrTx, actor: Actor, input: Workgroup
   );
 }
 
-/** Renames the workgroup and sets its members; false when it is not this organization's. */
+/**
+ * Renames the workgroup and sets its members and routing; false when it is not this organization's.
+ * Its event lets routing drain the queue at once when the change makes room (more capacity, a method).
+ */
 export async function updateWorkgroup(db: DbOrTx, actor: Actor, id: number, input: WorkgroupInput, now: Date): Promise<boolean> {
   return claimingName("workgroups_org_name_uq", () =>
     db.transaction(async (tx) => {
-      const [group] = await tx.update(workgroups).set({ name: input.name }).where(own(actor, id)).returning({ id: workgroups.id });
+      const [group] = await tx.update(workgroups).set({ name: input.name, ...settingsOf(input) }).where(own(actor, id)).returning({ id: workgroups.id });
       if (!group) return false;
       const { added, removed } = await setMembers(tx, actor, id, input.memberIds);
       await changed(tx, actor, id, { change: "updated", name: input.name, added, removed }, now);

@@ -32,6 +32,8 @@ export interface ChannelCapabilities {
   templates: boolean;
   /** A closed conversation may be reactivated from the archive this long after the customer's last message (null: never). */
   reactivationWindowMs: number | null;
+  /** The provider echoes a send's outbox tag back in a webhook (WhatsApp statuses, Messenger echoes): an interrupted send can be proven. */
+  echoesSends: boolean;
 }
 
 const OFFICE = [
@@ -59,6 +61,7 @@ export const capabilities: Record<ChannelKind, ChannelCapabilities> = {
     voiceNotes: true,
     replyWindowMs: DAY,
     standardWindowMs: DAY,
+    echoesSends: true,
     templates: true,
     reactivationWindowMs: DAY,
   },
@@ -74,6 +77,7 @@ export const capabilities: Record<ChannelKind, ChannelCapabilities> = {
     voiceNotes: false,
     replyWindowMs: 7 * DAY,
     standardWindowMs: DAY,
+    echoesSends: true,
     templates: false,
     reactivationWindowMs: 7 * DAY,
   },
@@ -88,6 +92,7 @@ export const capabilities: Record<ChannelKind, ChannelCapabilities> = {
     voiceNotes: false,
     replyWindowMs: 7 * DAY,
     standardWindowMs: DAY,
+    echoesSends: false,
     templates: false,
     reactivationWindowMs: 7 * DAY,
   },
@@ -104,6 +109,7 @@ export const capabilities: Record<ChannelKind, ChannelCapabilities> = {
     voiceNotes: true,
     replyWindowMs: null,
     standardWindowMs: null,
+    echoesSends: false,
     templates: false,
     reactivationWindowMs: null,
   },
@@ -116,6 +122,7 @@ export const capabilities: Record<ChannelKind, ChannelCapabilities> = {
     voiceNotes: false,
     replyWindowMs: null,
     standardWindowMs: null,
+    echoesSends: false,
     templates: false,
     reactivationWindowMs: null,
   },

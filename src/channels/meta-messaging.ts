@@ -25,7 +25,9 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
           const at = new Date(Number(event?.timestamp ?? entry.time ?? Date.now()));
           if (event.message) {
             const m = event.message;
-            // Echoes of what this page sent (through Kanal or elsewhere) are not customer messages.
+            // Echoes of what this page sent (through Kanal or elsewhere) are not customer messages;
+            // one carrying Kanal's outbox tag proves a send whose answer may have been lost.
+            if (m.is_echo && typeof m.metadata === "string" && m.mid) out.push({ type: "echo", providerMessageId: String(m.mid), outboxTag: m.metadata, at });
             if (m.is_echo || sender === me) continue;
             if (m.is_deleted) continue;
             const base = { type: "message" as const, providerMessageId: String(m.mid), externalId: sender, contactName: "", phone: null, at, replyToProviderId: m.reply_to?.mid ? String(m.reply_to.mid) : undefined };
@@ -113,7 +115,9 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
       } else {
         payload.message = { text: message.body };
       }
-      const result = await graph.json<{ message_id?: string }>("POST", graph.url(`${id}/messages`), token, payload);
+      // Messenger echoes message.metadata back (message_echoes): proof of the send if its answer is lost.
+      const tagged = kind === "messenger" && message.outboxTag ? { ...payload, message: { ...(payload.message as Obj), metadata: message.outboxTag } } : payload;
+      const result = await graph.json<{ message_id?: string }>("POST", graph.url(`${id}/messages`), token, tagged);
       if (!result?.message_id) throw new ProviderError("bad_response", "The provider accepted the message but returned no id", true);
       // A caption travels as a second text message on these channels. The file is out already:
       // a failed caption must not send the file again with a retry, so it is reported, not thrown.

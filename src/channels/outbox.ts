@@ -2,10 +2,14 @@
 // row, written in one transaction. The worker claims due rows (SKIP LOCKED, so several processes
 // share the work), sends through the channel's adapter, and records sent (with the provider's id),
 // a retry with exponential backoff (network errors, 429, 5xx), or a failure with the provider's
-// code and text. A claim is committed before the provider is called: if the process dies during a
-// send, the claim expires and the message is shown failed ("interrupted") with a retry button,
-// because Kanal cannot know whether the provider got it — never lost, never sent twice on its own.
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
+// code and text. A conversation's sends go out one after another, in order: a send waits while an
+// earlier one of its conversation is not done. A claim is short, committed before the provider is
+// called and renewed while the send runs; if the process dies during a send, the claim runs out
+// within seconds. Kanal cannot know whether the provider got that send, so it is never sent again
+// on a guess: every send carries its outbox tag, which WhatsApp (status webhooks) and Messenger
+// (echoes) send back, and that proof marks it sent (confirmSend). Without proof in time the message
+// is shown "may not have been sent", with a retry the agent confirms.
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@db/client";
 import { attachments, channels, contactIdentities, contacts, conversations, messages, outbox } from "@db/schema";
 import type { Deps } from "../context";
@@ -18,8 +22,10 @@ import { capabilities } from "./capabilities";
 import { ProviderError, type OutgoingMessage } from "./types";
 
 export interface OutboxOptions {
-  /** How long a claimed send may take before it counts as interrupted. */
+  /** How long a claim lasts unless renewed; a running send renews it every third of this. */
   claimMs?: number;
+  /** How long an interrupted send waits for the provider's proof before it is called unconfirmed. */
+  proofMs?: number;
   maxAttempts?: number;
   batch?: number;
 }
@@ -27,14 +33,26 @@ export interface OutboxOptions {
 /** Passes woken by events are at least this far apart (a send waits at most this long). */
 const WAKE_SPACING_MS = 50;
 
-const DEFAULTS = { claimMs: 120_000, maxAttempts: 8, batch: 20 };
+const DEFAULTS = { claimMs: 15_000, proofMs: 30_000, maxAttempts: 8, batch: 20 };
+
+/** What a send carries for the provider to echo back: names the outbox row and its message. */
+export function outboxTag(outboxId: number, messageId: number): string {
+  return `kanal:${outboxId}:${messageId}`;
+}
+
+function readTag(tag: string): { outboxId: number; messageId: number } | null {
+  const match = /^kanal:(\d{1,15}):(\d{1,15})$/.exec(tag);
+  return match ? { outboxId: Number(match[1]), messageId: Number(match[2]) } : null;
+}
+
+const UNCONFIRMED = "Kanal stopped while sending this message and the provider has not confirmed it, so it may not have been sent. Retry only if the customer did not get it.";
 
 /** 1 s, 2 s, 4 s … capped at 5 minutes. */
 export function retryDelayMs(attempt: number): number {
   return Math.min(1_000 * 2 ** (attempt - 1), 300_000);
 }
 
-type Claimed = { id: number; messageId: number; attempts: number };
+type Claimed = { id: number; messageId: number; attempts: number; conversationId: number };
 
 export class OutboxWorker {
   private options: typeof DEFAULTS;
@@ -104,55 +122,87 @@ export class OutboxWorker {
   /** One pass: recover interrupted sends, claim what is due, send it. Returns how many were sent or settled. */
   async runOnce(): Promise<number> {
     await this.recoverInterrupted();
-    const claimed = await this.claim();
-    // Messages of one conversation go out in order; different conversations in parallel.
-    const byConversation = new Map<number, Claimed[]>();
-    const owners = claimed.length
-      ? await this.deps.database.db.select({ id: messages.id, conversationId: messages.conversationId }).from(messages).where(inArray(messages.id, claimed.map((c) => c.messageId)))
-      : [];
-    const conversationOf = new Map(owners.map((o) => [o.id, o.conversationId]));
-    for (const row of claimed.sort((a, b) => a.messageId - b.messageId)) {
-      const key = conversationOf.get(row.messageId) ?? -row.id;
-      byConversation.set(key, [...(byConversation.get(key) ?? []), row]);
-    }
-    await Promise.all([...byConversation.values()].map(async (rows) => {
-      for (const row of rows) await this.deliver(row);
-    }));
-    return claimed.length;
+    // At most one send per conversation is claimed at a time; different conversations go in parallel,
+    // and each goes on with its next send as soon as one is done.
+    const heads = await this.claim();
+    const counts = await Promise.all(
+      heads.map(async (head) => {
+        let row: Claimed | undefined = head;
+        let count = 0;
+        while (row) {
+          await this.deliver(row);
+          count++;
+          [row] = await this.claim(row.conversationId);
+        }
+        return count;
+      }),
+    );
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 
-  private async claim(): Promise<Claimed[]> {
+  /** Due sends with no earlier unfinished send in their conversation (one of a conversation, if given). */
+  private async claim(conversationId?: number): Promise<Claimed[]> {
     const { db } = this.deps.database;
     const now = this.deps.clock.now();
     const due = db
       .select({ id: outbox.id })
       .from(outbox)
-      .where(and(isNull(outbox.doneAt), isNull(outbox.lockedUntil), lte(outbox.nextAttemptAt, now)))
+      .innerJoin(messages, eq(messages.id, outbox.messageId))
+      .where(
+        and(
+          isNull(outbox.doneAt),
+          isNull(outbox.lockedUntil),
+          isNull(outbox.interruptedAt),
+          lte(outbox.nextAttemptAt, now),
+          conversationId === undefined ? undefined : eq(messages.conversationId, conversationId),
+          sql`not exists (select from outbox earlier join messages em on em.id = earlier.message_id
+            where earlier.done_at is null and em.conversation_id = ${messages.conversationId} and earlier.message_id < ${outbox.messageId})`,
+        ),
+      )
       .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
       .limit(this.options.batch)
-      .for("update", { skipLocked: true });
-    return db
+      .for("update", { of: outbox, skipLocked: true });
+    const claimed = await db
       .update(outbox)
       .set({ lockedUntil: new Date(now.getTime() + this.options.claimMs), attempts: sql`${outbox.attempts} + 1` })
       .where(inArray(outbox.id, due))
       .returning({ id: outbox.id, messageId: outbox.messageId, attempts: outbox.attempts });
+    if (claimed.length === 0) return [];
+    const owners = await db.select({ id: messages.id, conversationId: messages.conversationId }).from(messages).where(inArray(messages.id, claimed.map((c) => c.messageId)));
+    const conversationOf = new Map(owners.map((o) => [o.id, o.conversationId]));
+    return claimed.map((c) => ({ ...c, conversationId: conversationOf.get(c.messageId)! }));
   }
 
-  /** Claims whose holder vanished mid-send: shown failed with a retry, never re-sent on a guess. */
+  /**
+   * Claims whose holder vanished mid-send wait for the provider's proof (channels that echo the
+   * outbox tag); without it in time, or on channels that cannot prove a send, the message is shown
+   * "may not have been sent" with a retry — never re-sent on a guess.
+   */
   private async recoverInterrupted() {
     const { db } = this.deps.database;
     const now = this.deps.clock.now();
     const stale = await db
+      .select({ id: outbox.id, messageId: outbox.messageId, kind: channels.kind })
+      .from(outbox)
+      .innerJoin(messages, eq(messages.id, outbox.messageId))
+      .innerJoin(channels, eq(channels.id, messages.channelId))
+      .where(and(isNull(outbox.doneAt), isNotNull(outbox.lockedUntil), lt(outbox.lockedUntil, now)));
+    const provable = stale.filter((row) => capabilities[row.kind].echoesSends);
+    if (provable.length) {
+      await db
+        .update(outbox)
+        .set({ lockedUntil: null, interruptedAt: now, nextAttemptAt: new Date(now.getTime() + this.options.proofMs) })
+        .where(and(inArray(outbox.id, provable.map((row) => row.id)), isNull(outbox.doneAt), lt(outbox.lockedUntil, now)));
+    }
+    for (const row of stale.filter((row) => !capabilities[row.kind].echoesSends)) {
+      await this.settle(row.id, row.messageId, { outcome: "failed", code: "unconfirmed", text: UNCONFIRMED, onlyIf: lt(outbox.lockedUntil, now) });
+    }
+    const unproven = await db
       .select({ id: outbox.id, messageId: outbox.messageId })
       .from(outbox)
-      .where(and(isNull(outbox.doneAt), isNotNull(outbox.lockedUntil), lt(outbox.lockedUntil, now)));
-    for (const row of stale) {
-      await this.settle(row.id, row.messageId, {
-        outcome: "failed",
-        code: "interrupted",
-        text: "Kanal stopped while sending this message, so it may or may not have reached the customer. Retry to send it again.",
-        onlyIfLockedBefore: now,
-      });
+      .where(and(isNull(outbox.doneAt), isNotNull(outbox.interruptedAt), lte(outbox.nextAttemptAt, now)));
+    for (const row of unproven) {
+      await this.settle(row.id, row.messageId, { outcome: "failed", code: "unconfirmed", text: UNCONFIRMED, onlyIf: and(isNotNull(outbox.interruptedAt), isNull(outbox.lockedUntil)) });
     }
   }
 
@@ -160,6 +210,15 @@ export class OutboxWorker {
     // The batch's claim may have run out while earlier messages of the conversation were sent:
     // renew it for this row, or leave the row to whoever took it over.
     if (!(await this.renewClaim(row))) return;
+    const heartbeat = setInterval(() => void this.renewClaim(row).catch(() => {}), this.options.claimMs / 3);
+    try {
+      await this.send(row);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async send(row: Claimed) {
     let outgoing: { message: OutgoingMessage; account: ReturnType<typeof accountOf> } | null;
     try {
       outgoing = await this.load(row.messageId);
@@ -170,7 +229,7 @@ export class OutboxWorker {
     if (!outgoing) return this.settle(row.id, row.messageId, { outcome: "failed", code: "no_recipient", text: "This contact has no address on this channel." });
     try {
       const adapter = adaptersFor(this.deps.config)[outgoing.account.kind];
-      const { providerMessageId, warning } = await adapter.send(outgoing.account, outgoing.message);
+      const { providerMessageId, warning } = await adapter.send(outgoing.account, { ...outgoing.message, outboxTag: outboxTag(row.id, row.messageId) });
       if (warning) this.deps.log.warn("sent with a problem", { messageId: row.messageId, warning });
       await this.settle(row.id, row.messageId, { outcome: "sent", providerMessageId });
     } catch (e) {
@@ -241,7 +300,7 @@ export class OutboxWorker {
   private async settle(
     outboxId: number,
     messageId: number,
-    result: { outcome: "sent"; providerMessageId: string } | { outcome: "failed"; code: string; text: string; onlyIfLockedBefore?: Date },
+    result: { outcome: "sent"; providerMessageId: string } | { outcome: "failed"; code: string; text: string; onlyIf?: SQL },
   ) {
     const database: Database = this.deps.database;
     const now = this.deps.clock.now();
@@ -250,15 +309,15 @@ export class OutboxWorker {
       const done = await tx
         .update(outbox)
         .set({ doneAt: now, lockedUntil: null, lastError: result.outcome === "failed" ? `${result.code}: ${result.text}`.slice(0, 500) : null })
-        .where(and(eq(outbox.id, outboxId), isNull(outbox.doneAt), result.outcome === "failed" && result.onlyIfLockedBefore ? lt(outbox.lockedUntil, result.onlyIfLockedBefore) : undefined))
+        .where(and(eq(outbox.id, outboxId), isNull(outbox.doneAt), result.outcome === "failed" ? result.onlyIf : undefined))
         .returning({ id: outbox.id });
       if (done.length === 0) {
-        // Recovered as "interrupted" meanwhile, yet the provider took it: the truth is "sent".
+        // Called unconfirmed meanwhile, yet the provider took it: the truth is "sent".
         if (result.outcome !== "sent") return null;
         const [late] = await tx
           .update(messages)
           .set({ providerMessageId: result.providerMessageId, delivery: "sent", errorCode: null, errorText: null, sentAt: now })
-          .where(and(eq(messages.id, messageId), eq(messages.delivery, "failed"), eq(messages.errorCode, "interrupted")))
+          .where(and(eq(messages.id, messageId), eq(messages.delivery, "failed"), eq(messages.errorCode, "unconfirmed")))
           .returning({ orgId: messages.orgId, conversationId: messages.conversationId });
         if (!late) return null;
         await tx.update(outbox).set({ doneAt: now, lockedUntil: null, lastError: null }).where(eq(outbox.id, outboxId));
@@ -293,4 +352,30 @@ export class OutboxWorker {
       return { orgId: message.orgId, eventId };
     }));
   }
+}
+
+/**
+ * The provider's proof of a send (its status or echo carrying the outbox tag): the message is sent,
+ * whether its sender is still waiting for the answer, died meanwhile, or it was called unconfirmed.
+ */
+export async function confirmSend(database: Database, account: { id: number; orgId: number }, tag: string, providerMessageId: string, now: Date): Promise<void> {
+  const ref = readTag(tag);
+  if (!ref) return;
+  await commit(database, account.orgId, (db) => db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ id: outbox.id, conversationId: messages.conversationId })
+      .from(outbox)
+      .innerJoin(messages, eq(messages.id, outbox.messageId))
+      .where(and(eq(outbox.id, ref.outboxId), eq(outbox.messageId, ref.messageId), eq(messages.channelId, account.id), eq(messages.orgId, account.orgId)))
+      .for("update", { of: outbox });
+    if (!row) return null;
+    await tx.update(outbox).set({ doneAt: now, lockedUntil: null, interruptedAt: null, lastError: null }).where(and(eq(outbox.id, row.id), isNull(outbox.doneAt)));
+    const [message] = await tx
+      .update(messages)
+      .set({ providerMessageId: sql`coalesce(${messages.providerMessageId}, ${providerMessageId})`, delivery: "sent", errorCode: null, errorText: null, sentAt: sql`coalesce(${messages.sentAt}, ${now.toISOString()}::timestamptz)` })
+      .where(and(eq(messages.id, ref.messageId), or(eq(messages.delivery, "pending"), and(eq(messages.delivery, "failed"), eq(messages.errorCode, "unconfirmed")))))
+      .returning({ id: messages.id });
+    if (!message) return null;
+    return recordEvent(tx, { orgId: account.orgId, type: "delivery_changed", conversationId: row.conversationId, data: { messageId: ref.messageId, delivery: "sent" }, createdAt: now });
+  }));
 }

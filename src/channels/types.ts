@@ -43,6 +43,16 @@ export interface InboundStatus {
   at: Date;
   errorCode?: string;
   errorText?: string;
+  /** The outbox tag the send carried (WhatsApp's biz_opaque_callback_data): proof of a send whose answer was lost. */
+  outboxTag?: string;
+}
+
+/** Messenger's echo of a send Kanal tagged (message.metadata): proof that the provider took it. */
+export interface InboundEcho {
+  type: "echo";
+  providerMessageId: string;
+  outboxTag: string;
+  at: Date;
 }
 
 /** Messenger's delivery/read receipts name a watermark, not message ids: everything up to it. */
@@ -54,7 +64,7 @@ export interface InboundWatermark {
   at: Date;
 }
 
-export type InboundEvent = InboundMessage | InboundStatus | InboundWatermark;
+export type InboundEvent = InboundMessage | InboundStatus | InboundWatermark | InboundEcho;
 
 /** An outgoing message as the outbox hands it to an adapter. */
 export interface OutgoingMessage {
@@ -68,6 +78,8 @@ export interface OutgoingMessage {
   template?: { name: string; language: string; parameters: string[] };
   /** Messenger/Instagram: outside the 24 h standard window a human agent's reply carries HUMAN_AGENT. */
   humanAgentTag?: boolean;
+  /** Sent along where the provider echoes it back in a status or echo webhook (see outboxTag in outbox.ts). */
+  outboxTag?: string;
 }
 
 export interface ChannelAdapter {

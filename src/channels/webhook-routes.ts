@@ -17,7 +17,7 @@ import type { InboundEvent } from "./types";
 function orderKey(channelId: number, events: InboundEvent[]): string {
   const first = events[0];
   if (!first) return `${channelId}:empty`;
-  return first.type === "status" ? `${channelId}:status:${first.providerMessageId}` : `${channelId}:from:${first.externalId}`;
+  return first.type === "status" || first.type === "echo" ? `${channelId}:status:${first.providerMessageId}` : `${channelId}:from:${first.externalId}`;
 }
 
 const PROVIDER_KINDS = new Set(["whatsapp", "messenger", "instagram"]);

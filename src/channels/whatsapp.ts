@@ -38,6 +38,7 @@ export function whatsappAdapter(graph: GraphClient): ChannelAdapter {
               at: unix(s.timestamp),
               errorCode: error ? String(error.code) : undefined,
               errorText: error ? (error.error_data?.details ?? error.message ?? error.title) : undefined,
+              outboxTag: typeof s.biz_opaque_callback_data === "string" ? s.biz_opaque_callback_data : undefined,
             });
           }
         }
@@ -58,6 +59,8 @@ export function whatsappAdapter(graph: GraphClient): ChannelAdapter {
       const phoneNumberId = String(account.config.phoneNumberId ?? "");
       const base: Obj = { messaging_product: "whatsapp", recipient_type: "individual", to: message.to };
       if (message.replyToProviderId) base.context = { message_id: message.replyToProviderId };
+      // Echoed in this send's status webhooks: proof of the send if its answer is lost.
+      if (message.outboxTag) base.biz_opaque_callback_data = message.outboxTag;
       let payload: Obj;
       if (message.template) {
         const { name, language, parameters } = message.template;

@@ -1,7 +1,7 @@
 // Assigning a conversation to an agent or a workgroup (a forward, when its assignee hands it on).
 import { and, asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
-import { contacts, conversations, memberships, users, workgroups } from "@db/schema";
+import { contacts, conversations, memberships, users, workgroupMembers, workgroups } from "@db/schema";
 import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
 import { ConversationRuleBroken, lockConversation, type Change } from "./changes";
@@ -9,7 +9,8 @@ import { ConversationRuleBroken, lockConversation, type Change } from "./changes
 export type AssignTarget = { userId: string } | { workgroupId: number } | { unassign: true };
 
 /**
- * Manual assignment to a user or a workgroup. When the current assignee hands the conversation to
+ * Manual assignment to a user or a workgroup. A workgroup takes the conversation into its queue (no
+ * agent); an agent keeps its group when they are a member of it, and clears it otherwise. When the current assignee hands the conversation to
  * another agent, that is a forward (the cockpit counts it for the one who forwarded).
  */
 export async function assignConversation(db: DbOrTx, actor: Actor, conversationId: number, target: AssignTarget, now: Date): Promise<Change> {
@@ -18,29 +19,44 @@ export async function assignConversation(db: DbOrTx, actor: Actor, conversationI
     if (conv.status !== "open") throw new ConversationRuleBroken("closed");
     const eventIds: number[] = [];
     if ("userId" in target) {
+      // Locked like routing locks its candidates, so routing never counts a place this takes.
       const [member] = await tx
         .select({ userId: memberships.userId })
         .from(memberships)
-        .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, target.userId), eq(memberships.active, true)));
+        .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, target.userId), eq(memberships.active, true)))
+        .for("update");
       if (!member) throw new ConversationRuleBroken("bad_target");
       if (conv.assigneeId === target.userId) return { conversationId: conv.id, eventIds };
-      await tx.update(conversations).set({ assigneeId: target.userId, assignedAt: now, firstResponseAt: null }).where(eq(conversations.id, conv.id));
+      const inGroup = conv.workgroupId !== null && (await isWorkgroupMember(tx, conv.workgroupId, target.userId));
+      await tx
+        .update(conversations)
+        .set({ assigneeId: target.userId, assignedAt: now, firstResponseAt: null, workgroupId: inGroup ? conv.workgroupId : null })
+        .where(eq(conversations.id, conv.id));
       await tx.update(contacts).set({ ownerId: target.userId }).where(eq(contacts.id, conv.contactId));
-      eventIds.push(await recordEvent(tx, { orgId: actor.orgId, type: "assigned", conversationId: conv.id, actorId: actor.userId, subjectUserId: target.userId, data: { manual: true, from: conv.assigneeId }, createdAt: now }));
+      const assignedId = await recordEvent(tx, { orgId: actor.orgId, type: "assigned", conversationId: conv.id, actorId: actor.userId, subjectUserId: target.userId, data: { manual: true, from: conv.assigneeId }, createdAt: now });
+      eventIds.push(assignedId);
+      await tx.update(memberships).set({ lastAssignmentId: assignedId }).where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, target.userId)));
       if (conv.assigneeId === actor.userId && target.userId !== actor.userId) {
         eventIds.push(await recordEvent(tx, { orgId: actor.orgId, type: "forwarded", conversationId: conv.id, actorId: actor.userId, subjectUserId: target.userId, createdAt: now }));
       }
     } else if ("workgroupId" in target) {
-      const [group] = await tx.select({ id: workgroups.id }).from(workgroups).where(and(eq(workgroups.orgId, actor.orgId), eq(workgroups.id, target.workgroupId)));
+      const [group] = await tx.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(and(eq(workgroups.orgId, actor.orgId), eq(workgroups.id, target.workgroupId)));
       if (!group) throw new ConversationRuleBroken("bad_target");
-      await tx.update(conversations).set({ workgroupId: group.id }).where(eq(conversations.id, conv.id));
-      eventIds.push(await recordEvent(tx, { orgId: actor.orgId, type: "assigned", conversationId: conv.id, actorId: actor.userId, data: { manual: true, workgroupId: group.id }, createdAt: now }));
+      if (conv.workgroupId === group.id && conv.assigneeId === null) return { conversationId: conv.id, eventIds };
+      // The group's queue: nobody assigned, waiting from now unless the customer already waits.
+      await tx.update(conversations).set({ workgroupId: group.id, assigneeId: null, assignedAt: null, waitingSince: conv.waitingSince ?? now }).where(eq(conversations.id, conv.id));
+      eventIds.push(await recordEvent(tx, { orgId: actor.orgId, type: "assigned", conversationId: conv.id, actorId: actor.userId, data: { manual: true, workgroupId: group.id, workgroupName: group.name, from: conv.assigneeId }, createdAt: now }));
     } else {
       await tx.update(conversations).set({ assigneeId: null, assignedAt: null, workgroupId: null }).where(eq(conversations.id, conv.id));
       eventIds.push(await recordEvent(tx, { orgId: actor.orgId, type: "assigned", conversationId: conv.id, actorId: actor.userId, data: { manual: true, from: conv.assigneeId, unassigned: true }, createdAt: now }));
     }
     return { conversationId: conv.id, eventIds };
   });
+}
+
+async function isWorkgroupMember(tx: DbOrTx, workgroupId: number, userId: string) {
+  const [row] = await tx.select({ userId: workgroupMembers.userId }).from(workgroupMembers).where(and(eq(workgroupMembers.workgroupId, workgroupId), eq(workgroupMembers.userId, userId)));
+  return !!row;
 }
 
 /** Everyone and every workgroup a conversation can be assigned to, for the assignment dropdown. */

@@ -57,10 +57,11 @@ export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change 
       startedBy: "contact",
       assigneeId: contact.ownerId,
       at: input.at,
+      toChannelQueue: true,
     });
     const eventIds: number[] = [];
     if (opened.created) {
-      eventIds.push(await recordEvent(tx, { orgId: input.orgId, type: "conversation_created", conversationId: opened.id, subjectUserId: opened.assigneeId, data: { startedBy: "contact" }, createdAt: input.at }));
+      eventIds.push(await recordEvent(tx, { orgId: input.orgId, type: "conversation_created", conversationId: opened.id, subjectUserId: opened.assigneeId, data: { startedBy: "contact", ...(opened.workgroupId ? { workgroupId: opened.workgroupId } : {}) }, createdAt: input.at }));
     }
     const change = await appendInbound(tx, input);
     // Closed by an agent between the two statements: the delivery is retried and opens a new one.

@@ -214,12 +214,18 @@ class InboxLive implements LiveRenderer<InboxPage> {
     const [thread, options] = await Promise.all([getThread(db, viewer.actor, conversationId), composerOptions(db, viewer.actor, conversationId)]);
     if (!thread) return "";
     const ui = uiFor(viewer.actor, viewer.locale);
-    const parts = [partial("#thread-head", String(<ThreadHead ui={ui} c={thread.conversation} options={options} back={inboxHref(viewer.tab ?? "open", viewer.search ?? "")} />))];
+    const parts = [partial("#thread-head", String(<ThreadHead ui={ui} c={thread.conversation} options={options} back={inboxHref(viewer.tab ?? "open", viewer.search ?? "")} now={this.now()} />))];
     // The footer holds the composer: redraw it only when its shape changes, never under a draft.
     // The customer writing again (or the window job) changes what may be sent: redraw the notice only.
     if (event.type === "window_closed") return parts.concat(this.#windowNotice(viewer, thread.conversation, options)).join("");
     const footerChanges = event.type === "closed" || event.type === "marked_spam" || event.type === "unmarked_spam" || ((event.type === "assigned" || event.type === "joined") && event.subjectUserId === viewer.actor.userId);
     if (footerChanges) parts.push(partial("#thread-footer", String(<ThreadFooter ui={ui} c={thread.conversation} options={options} now={this.now()} />)));
+    // An automatic assignment tells the thread in a system line of its own.
+    const systemLineId = event.type === "assigned" ? Number((event.data as { messageId?: number }).messageId) : NaN;
+    if (Number.isInteger(systemLineId)) {
+      const line = await this.#drawn.once(`message:${event.id}`, () => getMessageItem(db, event.orgId, systemLineId));
+      if (line) parts.push(upsert(`m-${line.id}`, "#messages", "bottom", String(<MessageItem ui={ui} m={line} conversationId={conversationId} />)));
+    }
     return parts.join("");
   }
 

@@ -15,8 +15,21 @@ import { contactVisibility } from "./visibility";
  */
 export async function openConversationFor(
   tx: Tx,
-  input: { orgId: number; contactId: number; channelId: number; startedBy: "contact" | "agent" | "automation"; type?: ConversationType; assigneeId: string | null; at: Date; reactivatedFromId?: number },
-): Promise<{ id: number; created: boolean; assigneeId: string | null }> {
+  input: {
+    orgId: number;
+    contactId: number;
+    channelId: number;
+    startedBy: "contact" | "agent" | "automation";
+    type?: ConversationType;
+    assigneeId: string | null;
+    at: Date;
+    reactivatedFromId?: number;
+    /** Into the channel's workgroup queue, if it has one (routing assigns it then), instead of `assigneeId`. */
+    toChannelQueue?: boolean;
+  },
+): Promise<{ id: number; created: boolean; assigneeId: string | null; workgroupId: number | null }> {
+  const channelGroup = sql`(select c.workgroup_id from channels c where c.id = ${input.channelId})`;
+  const queued = input.toChannelQueue === true;
   // Callers come here when none is open, as a rule: insert first (one round trip); the partial
   // unique index refuses a second open one, and then the one already open is used.
   const inserted = await tx
@@ -27,18 +40,19 @@ export async function openConversationFor(
       channelId: input.channelId,
       startedBy: input.startedBy,
       type: input.type ?? "chat",
-      assigneeId: input.assigneeId,
-      assignedAt: input.assigneeId ? input.at : null,
+      assigneeId: queued ? sql`case when ${channelGroup} is null then ${input.assigneeId}::text end` : input.assigneeId,
+      assignedAt: !input.assigneeId ? null : queued ? sql`case when ${channelGroup} is null then ${input.at.toISOString()}::timestamptz end` : input.at,
+      workgroupId: queued ? channelGroup : undefined,
       createdAt: input.at,
       lastMessageAt: input.at,
       reactivatedFromId: input.reactivatedFromId,
     })
     .onConflictDoNothing({ target: conversations.contactId, where: sql`status = 'open'` })
-    .returning({ id: conversations.id, assigneeId: conversations.assigneeId });
+    .returning({ id: conversations.id, assigneeId: conversations.assigneeId, workgroupId: conversations.workgroupId });
   if (inserted[0]) return { ...inserted[0], created: true };
   // One was open already, or another transaction opened it meanwhile: the index let only one in.
   const [existing] = await tx
-    .select({ id: conversations.id, assigneeId: conversations.assigneeId })
+    .select({ id: conversations.id, assigneeId: conversations.assigneeId, workgroupId: conversations.workgroupId })
     .from(conversations)
     .where(and(eq(conversations.contactId, input.contactId), eq(conversations.status, "open")));
   return { ...existing, created: false };

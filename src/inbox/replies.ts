@@ -139,7 +139,7 @@ export async function retryMessage(db: DbOrTx, actor: Actor, conversationId: num
     await tx
       .insert(outbox)
       .values({ orgId: actor.orgId, messageId, nextAttemptAt: now, createdAt: now })
-      .onConflictDoUpdate({ target: outbox.messageId, set: { attempts: 0, nextAttemptAt: now, doneAt: null, lastError: null, lockedUntil: null } });
+      .onConflictDoUpdate({ target: outbox.messageId, set: { attempts: 0, nextAttemptAt: now, doneAt: null, lastError: null, lockedUntil: null, interruptedAt: null } });
     const eventIds = [await recordEvent(tx, { orgId: actor.orgId, type: "delivery_changed", conversationId, actorId: actor.userId, data: { messageId, delivery: "pending", retry: true }, createdAt: now })];
     return { conversationId, eventIds };
   });

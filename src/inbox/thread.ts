@@ -26,6 +26,7 @@ export interface ThreadData {
     assigneeId: string | null;
     assigneeName: string | null;
     workgroupName: string | null;
+    waitingSince: Date | null;
     lastInboundAt: Date | null;
     joined: boolean;
   };
@@ -73,6 +74,7 @@ export async function getThread(db: DbOrTx, actor: Actor, conversationId: number
       assigneeId: conversations.assigneeId,
       assigneeName: users.name,
       workgroupName: workgroups.name,
+      waitingSince: conversations.waitingSince,
       lastInboundAt: conversations.lastInboundAt,
       joined: sql<boolean>`(${conversations.assigneeId} = ${actor.userId} or exists (select 1 from ${conversationParticipants} p where p.conversation_id = ${conversations.id} and p.user_id = ${actor.userId}))`,
     })

@@ -13,6 +13,7 @@ import { syncAllTemplates } from "../channels/templates";
 import { removeUnsentUploads } from "../media/uploads";
 import { storageFor } from "../media/storage";
 import { expireLinksJob } from "../billing/jobs";
+import { sweepQueues } from "../routing/worker";
 
 export interface Job {
   name: string;
@@ -41,7 +42,7 @@ export const jobs: Job[] = [
   {
     // Webhook deliveries whose processing failed or was cut off: retried with backoff, never dropped.
     name: "webhook-retries",
-    pattern: "*/10 * * * * *",
+    pattern: "*/5 * * * * *",
     lockKey: 7_411_104,
     run: async (deps) => {
       await processDueDeliveries(deps);
@@ -78,6 +79,14 @@ export const jobs: Job[] = [
     pattern: "45 * * * * *",
     lockKey: 7_411_108,
     run: expireLinksJob,
+  },
+  {
+    // Routing's state is in the database: conversations nobody answered in time are re-routed, and
+    // queues a crash or an owner's wait left behind are drained, whatever process routed before.
+    name: "routing-sweep",
+    pattern: "*/20 * * * * *",
+    lockKey: 7_411_109,
+    run: (deps) => sweepQueues(deps),
   },
   {
     name: "prune-login-attempts",

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { eq, max } from "drizzle-orm";
 import { events } from "@db/schema";
 import type { AppEnv } from "../context";
-import type { EventBus } from "./bus";
+import { formatResumePoint, parseResumePoint, RESUME_WINDOW, type EventBus } from "./bus";
 import { SeenEvents, sendInOrder } from "./seen";
 import type { LiveRenderers } from "./renderers";
 import { keepOpen, liveStream, sseMessage } from "./keep-open";
@@ -16,7 +16,7 @@ const encoder = new TextEncoder();
  * bytes. Few ids, as an agent who sees only their own gets fragments of their own. Messages without
  * an id (fragments sent later, such as tab counts) are kept under 0, which no event has.
  */
-const frames = new Map<number, Map<string, Uint8Array>>();
+const frames = new Map<string, Map<string, Uint8Array>>();
 const FRAMED_IDS = 16;
 
 /**
@@ -24,8 +24,8 @@ const FRAMED_IDS = 16;
  * encoding each copy cost more than the fragments themselves. `id` null: a message that moves no
  * resume point.
  */
-function sseFrame(id: number | null, data: string): Uint8Array {
-  const key = id ?? 0;
+function sseFrame(id: string | null, data: string): Uint8Array {
+  const key = id ?? "";
   let byData = frames.get(key);
   if (!byData) {
     if (frames.size >= FRAMED_IDS) frames.delete(frames.keys().next().value!);
@@ -47,19 +47,23 @@ export function realtimeRoutes(bus: EventBus, renderers: LiveRenderers, streams:
     // Bun closes idle connections after idleTimeout; a live stream must stay open.
     c.env?.server?.timeout(c.req.raw, 0);
     await bus.start();
-    const resumeFrom = Number(c.req.header("last-event-id") ?? "");
-    let lastSent = Number.isSafeInteger(resumeFrom) && resumeFrom > 0 ? resumeFrom : null;
-    if (lastSent === null) {
+    let from = parseResumePoint(c.req.header("last-event-id"));
+    if (!from) {
       // A first connection starts where the page was drawn (`since`), so what committed while it
       // loaded is sent too; never after the newest event, and without one, from the newest.
       const [row] = await db.select({ id: max(events.id) }).from(events).where(eq(events.orgId, actor.orgId));
       const newest = row?.id ?? 0;
-      const since = Number(c.req.query("since"));
-      lastSent = Number.isSafeInteger(since) && since > 0 ? Math.min(since, newest) : newest;
+      const since = parseResumePoint(c.req.query("since"));
+      from = since ? { id: Math.min(since.id, newest), xmin: since.xmin } : { id: newest, xmin: null };
     }
-
-    const from = lastSent;
-    const seen = new SeenEvents(from);
+    // Events below the largest id sent may still be due (their transaction committed late): the
+    // replay may send some the browser has, which redraws them in place.
+    const seen = new SeenEvents(from.id, from.xmin === null ? from.id : from.id - RESUME_WINDOW);
+    const subscribedAt = performance.now();
+    /** Until the replay is written, the point the browser came with; then the replay's, or a later mark of the bus. */
+    let replayXmin = from.xmin;
+    let replayed = false;
+    const resumeId = () => formatResumePoint({ id: seen.max, xmin: (replayed && bus.settledXmin(subscribedAt)) || replayXmin });
 
     return liveStream(c, async (stream) => {
       let waiting: Promise<string> | null = null;
@@ -68,7 +72,8 @@ export function realtimeRoutes(bus: EventBus, renderers: LiveRenderers, streams:
         const html = await renderers.render(event, viewer);
         // The largest id seen so far is where the browser resumes (a late, smaller id must not
         // move it back); an id-only message still moves it forward.
-        stream.write(html ? sseFrame(seen.max, html) : `id: ${seen.max}\n\n`);
+        const id = resumeId();
+        stream.write(html ? sseFrame(id, html) : `id: ${id}\n\n`);
         const later = renderers.later(event, viewer);
         if (!later) return;
         // Written when ready, the newest event's only: an older one finishing late would undo it.
@@ -84,7 +89,11 @@ export function realtimeRoutes(bus: EventBus, renderers: LiveRenderers, streams:
       });
       // Subscribe before replaying, so nothing committed in between is missed; ids dedupe.
       const unsubscribe = bus.subscribe(actor.orgId, send);
-      send(await bus.since(actor.orgId, from));
+      const xmin = await bus.replay(actor.orgId, from, send);
+      // Once every replayed event is written, the replay's point holds for what comes next.
+      await send([]);
+      replayXmin = xmin;
+      replayed = true;
       // Open until the client leaves, or its session stops standing (signed out, deactivated,
       // removed, expired): then the stream ends, and the browser's reconnect meets the sign-in check.
       const standing = streams.watch(c.get("sessionId")!, actor.orgId);

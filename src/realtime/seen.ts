@@ -10,9 +10,9 @@ export class SeenEvents {
   #floor: number;
   #max: number;
 
-  /** `from`: everything up to it counts as seen (the resume point). */
-  constructor(from: number) {
-    this.#floor = from;
+  /** `from`: the largest id the client has; `floor`: everything up to it counts as seen. */
+  constructor(from: number, floor = from) {
+    this.#floor = floor;
     this.#max = from;
   }
 
@@ -39,7 +39,7 @@ export class SeenEvents {
  * A live stream's sender: batches are written one after another, in the order they came, each event
  * at most once (ids the stream has seen are skipped), until the client leaves; `write` sends one event.
  */
-export function sendInOrder(stream: { aborted: boolean }, seen: SeenEvents, write: (event: LiveEvent) => Promise<void>): (batch: LiveEvent[]) => void {
+export function sendInOrder(stream: { aborted: boolean }, seen: SeenEvents, write: (event: LiveEvent) => Promise<void>): (batch: LiveEvent[]) => Promise<void> {
   let queue: Promise<void> = Promise.resolve();
   return (batch) => {
     queue = queue.then(async () => {
@@ -48,5 +48,6 @@ export function sendInOrder(stream: { aborted: boolean }, seen: SeenEvents, writ
         await write(event);
       }
     });
+    return queue;
   };
 }

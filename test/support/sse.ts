@@ -40,3 +40,8 @@ export async function readSse(res: Response, until: (m: SseMessage) => boolean, 
     await reader.cancel().catch(() => {});
   }
 }
+
+/** The event id of an SSE id: the live stream writes "id:xmin" (a resume point), the widget a plain id. */
+export function eventIdOf(id: string | undefined): number {
+  return Number((id ?? "0").split(":")[0]);
+}

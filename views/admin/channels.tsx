@@ -132,13 +132,14 @@ interface FieldsProps {
   kind: EditableKind;
   form: FormState;
   brands: { id: number; name: string }[];
+  workgroups: { id: number; name: string }[];
   /** Masks of the stored secrets; absent on a new channel. */
   masks?: ChannelDetail["masks"];
 }
 
 const secretLabel: Record<SecretName, MessageKey> = { accessToken: "channels.accessToken", appSecret: "channels.appSecret", verifyToken: "channels.verifyToken" };
 
-function ChannelFields({ ui, kind, form, brands, masks }: FieldsProps) {
+function ChannelFields({ ui, kind, form, brands, workgroups, masks }: FieldsProps) {
   const isNew = masks === undefined;
   return (
     <>
@@ -152,6 +153,12 @@ function ChannelFields({ ui, kind, form, brands, masks }: FieldsProps) {
           label={ui.t("channels.brand")}
           required
           options={[{ value: "", label: ui.t("channels.chooseBrand") }, ...brands.map((b) => ({ value: String(b.id), label: b.name }))]}
+        />
+        <Select
+          form={form}
+          name="workgroupId"
+          label={ui.t("channels.workgroup")}
+          options={[{ value: "", label: ui.t("channels.noWorkgroup") }, ...workgroups.map((g) => ({ value: String(g.id), label: g.name }))]}
         />
       </div>
       {kind === "whatsapp" ? (
@@ -216,10 +223,11 @@ export interface NewChannelProps {
   ui: Ui;
   kind: EditableKind;
   brands: { id: number; name: string }[];
+  workgroups: { id: number; name: string }[];
   form: FormState;
 }
 
-export function NewChannelPage({ ui, kind, brands, form }: NewChannelProps) {
+export function NewChannelPage({ ui, kind, brands, workgroups, form }: NewChannelProps) {
   const title = ui.t("channels.new", { kind: kindLabel(ui, kind) });
   return (
     <AdminLayout ui={ui} title={title}>
@@ -234,7 +242,7 @@ export function NewChannelPage({ ui, kind, brands, form }: NewChannelProps) {
           </Alert>
         ) : null}
         <form method="post" action={BASE} class="stack card">
-          <ChannelFields ui={ui} kind={kind} form={form} brands={brands} />
+          <ChannelFields ui={ui} kind={kind} form={form} brands={brands} workgroups={workgroups} />
           <div>
             <button type="submit" class="primary">
               {ui.t("common.create")}
@@ -251,6 +259,7 @@ export interface ChannelPageProps {
   channel: ChannelDetail;
   kind: EditableKind;
   brands: { id: number; name: string }[];
+  workgroups: { id: number; name: string }[];
   base: string;
   form: FormState;
   flash: Flash;
@@ -258,7 +267,7 @@ export interface ChannelPageProps {
   failed?: FailedWebhook[];
 }
 
-export function ChannelPage({ ui, channel, kind, brands, base, form, flash, failed = [] }: ChannelPageProps) {
+export function ChannelPage({ ui, channel, kind, brands, workgroups, base, form, flash, failed = [] }: ChannelPageProps) {
   const href = `${BASE}/${channel.id}`;
   const title = ui.t("channels.edit", { name: channel.name });
   return (
@@ -294,7 +303,7 @@ export function ChannelPage({ ui, channel, kind, brands, base, form, flash, fail
         )}
         <form method="post" action={href} class="stack card" hx-post={href} hx-target="#channel-panel" hx-select="#channel-panel" hx-swap="outerHTML">
           <h2>{ui.t("channels.settings")}</h2>
-          <ChannelFields ui={ui} kind={kind} form={form} brands={brands} masks={channel.masks} />
+          <ChannelFields ui={ui} kind={kind} form={form} brands={brands} workgroups={workgroups} masks={channel.masks} />
           <div>
             <button type="submit" class="primary">
               {ui.t("common.save")}

@@ -194,6 +194,7 @@ export function EditUserPage(props: EditUserProps) {
           )}
           <Select form={form} name="role" label={ui.t("users.role")} options={roleOptions(ui)} />
           <WorkgroupBoxes ui={ui} form={form} workgroups={props.workgroups} />
+          <Field form={form} name="capacity" type="number" label={ui.t("users.capacity")} hint={ui.t("users.capacityHint")} />
           <button type="submit" class="primary">
             {ui.t("common.save")}
           </button>

@@ -1,6 +1,7 @@
 // Admin → Workgroups: the create form, the list with members, the edit page (name and members).
 import { WORKGROUP_NAME_MAX, type WorkgroupMember, type WorkgroupRow } from "../../src/admin/workgroups";
-import { Field, values, type FormState } from "../components/form";
+import { Field, Select, value, values, type FormState } from "../components/form";
+import { routingMethods } from "@db/schema";
 import type { Flash, Ui } from "../ui";
 import { CreateCard, EditPanel, ListPanel, PagedRows, RowActions, type ListPageProps, type RowsProps } from "./resource";
 
@@ -21,7 +22,7 @@ export function WorkgroupsPage(props: WorkgroupsPageProps) {
       section="workgroups"
       base={BASE}
       flash={props.flash}
-      columns={[ui.t("common.name"), ui.t("workgroups.memberCount"), ui.t("workgroups.members")]}
+      columns={[ui.t("common.name"), ui.t("workgroups.memberCount"), ui.t("workgroups.members"), ui.t("workgroups.routing")]}
       rows={<WorkgroupRows ui={ui} rows={props.rows} next={props.next} />}
       count={props.rows.length}
     >
@@ -49,7 +50,23 @@ function WorkgroupFields({ ui, form, choices }: { ui: Ui; form: FormState; choic
         ))}
         {error ? <small class="error">{error}</small> : null}
       </fieldset>
+      <RoutingFields ui={ui} form={form} />
     </>
+  );
+}
+
+function RoutingFields({ ui, form }: { ui: Ui; form: FormState }) {
+  return (
+    <fieldset class="field-group">
+      <legend>{ui.t("workgroups.routing")}</legend>
+      <Select form={form} name="routing" label={ui.t("workgroups.routingMethod")} options={routingMethods.map((m) => ({ value: m, label: ui.t(`workgroups.method.${m}`) }))} />
+      <Field form={form} name="capacity" type="number" label={ui.t("workgroups.capacity")} hint={ui.t("workgroups.capacityHint")} />
+      <Field form={form} name="ownerWaitMinutes" type="number" label={ui.t("workgroups.ownerWait")} hint={ui.t("workgroups.ownerWaitHint")} />
+      <Field form={form} name="rerouteMinutes" type="number" label={ui.t("workgroups.reroute")} hint={ui.t("workgroups.rerouteHint")} />
+      <label class="field checkbox">
+        <input type="checkbox" name="returnOnAway" checked={value(form, "returnOnAway") === "on"} /> {ui.t("workgroups.returnOnAway")}
+      </label>
+    </fieldset>
   );
 }
 
@@ -89,6 +106,7 @@ export function WorkgroupRows({ ui, rows, next }: RowsProps<WorkgroupRow>) {
             <td>
               <MemberNames ui={ui} members={r.members} />
             </td>
+            <td>{ui.t(`workgroups.method.${r.routing}`)}</td>
             <td>
               <RowActions ui={ui} base={BASE} id={r.id} confirm={ui.t("workgroups.confirmDelete", { name: r.name })} />
             </td>

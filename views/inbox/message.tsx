@@ -1,6 +1,7 @@
 // One message of a thread (text, files, reaction, location, delivery state, retry); live updates
 // append or redraw it (#m-<id>), a retry swaps it.
 import type { ThreadData } from "../../src/inbox/thread";
+import type { SystemLine } from "../../src/routing/routing";
 import { fullTime } from "../format";
 import { Attachments } from "../media/attachments";
 import type { Ui } from "../ui";
@@ -23,9 +24,26 @@ function LocationBody({ ui, body, meta }: { ui: Ui; body: string; meta: Record<s
   );
 }
 
+/** An automatic change told in the thread: "Assigned to Okan Demir by routing (Sales, round-robin)". */
+function SystemLineItem({ ui, m }: { ui: Ui; m: ThreadData["messages"][number] }) {
+  const line = ("metadata" in m ? m.metadata : {}) as Partial<SystemLine>;
+  const how = `${line.workgroupName ?? ""}, ${ui.t(`routing.method.${line.method ?? "round_robin"}`)}`;
+  const text = line.ruleName
+    ? ui.t("routing.assignedByRule", { name: line.assigneeName ?? "", rule: line.ruleName, how })
+    : ui.t(line.rerouted ? "routing.reroutedTo" : "routing.assignedTo", { name: line.assigneeName ?? "", how });
+  return (
+    <li class="message event system-line" id={`m-${m.id}`} data-id={String(m.id)}>
+      <span>{text}</span> <time datetime={m.createdAt.toISOString()}>{fullTime(m.createdAt, ui.locale, ui.actor!.timezone)}</time>
+    </li>
+  );
+}
+
 export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["messages"][number]; conversationId?: number }) {
+  if (m.direction === "event") return <SystemLineItem ui={ui} m={m} />;
   const tz = ui.actor!.timezone;
   const retry = `/inbox/${conversationId}/messages/${m.id}/retry`;
+  // The provider may have it: say so, and make sending it again a decision, not a reflex.
+  const unconfirmed = m.delivery === "failed" && "errorCode" in m && m.errorCode === "unconfirmed";
   return (
     <li class={`message ${m.direction}`} id={`m-${m.id}`} data-id={String(m.id)}>
       <div class="bubble">
@@ -53,18 +71,20 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
         {m.authorName ? `${m.authorName} · ` : ""}
         <time datetime={m.createdAt.toISOString()}>{fullTime(m.createdAt, ui.locale, tz)}</time>
         {m.direction === "out" && m.delivery ? <span class={`delivery ${m.delivery}`}> · {ui.t(`inbox.delivery.${m.delivery as "sent"}`)}</span> : null}
-        {m.errorText ? (
+        {unconfirmed ? (
+          <span class="delivery failed"> · {ui.t("inbox.unconfirmed")}</span>
+        ) : m.errorText ? (
           <span class="delivery failed">
             {" "}
-            · {"errorCode" in m && m.errorCode && m.errorCode !== "interrupted" ? `(${m.errorCode}) ` : ""}
+            · {"errorCode" in m && m.errorCode ? `(${m.errorCode}) ` : ""}
             {m.errorText}
           </span>
         ) : null}
       </small>
       {m.direction === "out" && m.delivery === "failed" && conversationId ? (
-        <form method="post" action={retry} hx-post={retry} hx-target={`#m-${m.id}`} hx-swap="outerHTML" class="retry">
+        <form method="post" action={retry} hx-post={retry} hx-target={`#m-${m.id}`} hx-swap="outerHTML" class="retry" data-confirm={unconfirmed ? ui.t("inbox.retryUnconfirmedAsk") : undefined}>
           <button type="submit" class="link">
-            {ui.t("inbox.retry")}
+            {ui.t(unconfirmed ? "inbox.retryUnconfirmed" : "inbox.retry")}
           </button>
         </form>
       ) : null}

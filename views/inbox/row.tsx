@@ -5,6 +5,7 @@ import { html, type Html } from "../html";
 import type { Ui } from "../ui";
 import { ChannelIcon } from "./channel-icon";
 import { inboxHref } from "./links";
+import { queueLabel } from "./queue-label";
 
 /**
  * Each row's markup as last drawn, and what else it was drawn for. Kept pages (src/inbox/kept-pages.ts)
@@ -16,15 +17,16 @@ const drawnRows = new WeakMap<ConversationRow, { key: string; html: Html }>();
 /** A list row. Drawn fifty times a page, so with the `html` template rather than JSX (views/html.ts). */
 export function ConversationRow({ ui, row, tab, search, now, current, filters = "" }: { ui: Ui; row: ConversationRow; tab: Tab; search: string; now: Date; current: boolean; filters?: string }): Html {
   const time = shortTime(row.lastMessageAt, now, ui.locale, ui.actor!.timezone);
-  const key = `${ui.locale}|${tab}|${search}|${filters}|${current}|${time}`;
+  const who = row.assigneeName ?? (row.workgroupName ? queueLabel(ui, row.workgroupName, row.waitingSince, now) : ui.t("inbox.unassigned"));
+  const key = `${ui.locale}|${tab}|${search}|${filters}|${current}|${time}|${who}`;
   const drawn = drawnRows.get(row);
   if (drawn?.key === key) return drawn.html;
-  const markup = drawRow(ui, row, tab, search, current, filters, time);
+  const markup = drawRow(ui, row, tab, search, current, filters, time, who);
   drawnRows.set(row, { key, html: markup });
   return markup;
 }
 
-function drawRow(ui: Ui, row: ConversationRow, tab: Tab, search: string, current: boolean, filters: string, time: string): Html {
+function drawRow(ui: Ui, row: ConversationRow, tab: Tab, search: string, current: boolean, filters: string, time: string, who: string): Html {
   const unread = row.unread && !current;
   const classes = `conversation${current ? " current" : ""}${unread ? " unread" : ""}`;
   const dot = unread ? html`<span class="unread-dot" title="${ui.t("inbox.unread")}"><span class="visually-hidden">${ui.t("inbox.unread")}: </span></span>` : null;
@@ -37,7 +39,7 @@ function drawRow(ui: Ui, row: ConversationRow, tab: Tab, search: string, current
       </span>
       <span class="preview">${row.preview}</span>
       <span class="meta">
-        <span class="assignee">${row.assigneeName ?? row.workgroupName ?? ui.t("inbox.unassigned")}</span>
+        <span class="assignee">${who}</span>
         ${row.tags.map((tag) => html`<span class="tag" style="background:${tag.color}">${tag.name}</span>`)}
       </span>
     </a>

@@ -5,8 +5,9 @@ import type { ThreadData } from "../../src/inbox/thread";
 import type { Ui } from "../ui";
 import { ChannelIcon } from "./channel-icon";
 import { AssignMenu, CloseMenu, SpamButton } from "./menus";
+import { queueLabel } from "./queue-label";
 
-export function ThreadHead({ ui, c, options, back }: { ui: Ui; c: ThreadData["conversation"]; options: ThreadOptions; back: string }) {
+export function ThreadHead({ ui, c, options, back, now }: { ui: Ui; c: ThreadData["conversation"]; options: ThreadOptions; back: string; now: Date }) {
   const base = `/inbox/${c.id}`;
   return (
     <header class="thread-head" id="thread-head">
@@ -21,6 +22,7 @@ export function ThreadHead({ ui, c, options, back }: { ui: Ui; c: ThreadData["co
         <p class="muted">{[c.contactPhone, c.contactEmail, c.channelName].filter(Boolean).join(" · ")}</p>
       </div>
       <span class={`badge ${c.status === "open" ? "status-online" : "muted"}`}>{ui.t(`inbox.status.${c.status}`)}</span>
+      {c.status === "open" && !c.assigneeId && c.workgroupName ? <span class="badge queue">{queueLabel(ui, c.workgroupName, c.waitingSince, now)}</span> : null}
       {c.status === "open" ? <AssignMenu ui={ui} c={c} options={options} base={base} /> : <span class="muted">{c.assigneeName ?? ui.t("inbox.unassigned")}</span>}
       {c.type === "spam" ? <span class="badge spam">{ui.t("filters.type.spam")}</span> : null}
       {c.status === "open" ? <CloseMenu ui={ui} options={options} base={base} /> : null}

@@ -13,7 +13,7 @@ export function Thread({ ui, thread, options, draft, back, earlier, now }: { ui:
   const c = thread.conversation;
   return (
     <section class="thread" id="thread" data-conversation={String(c.id)}>
-      <ThreadHead ui={ui} c={c} options={options} back={back} />
+      <ThreadHead ui={ui} c={c} options={options} back={back} now={now} />
       {earlier && earlier.total > 0 ? <EarlierConversations ui={ui} earlier={earlier} contactId={c.contactId} /> : null}
       <ol class="messages" id="messages">
         {thread.messages.map((m) => (

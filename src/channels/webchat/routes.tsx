@@ -39,7 +39,6 @@ import {
 type WidgetEnv = { Bindings: AppEnv["Bindings"]; Variables: AppEnv["Variables"] & { channel: WebchatChannel; visitorId: string; address: string } };
 type WidgetCtx = Parameters<MiddlewareHandler<WidgetEnv>>[0];
 
-const REPLAY_PAGE = 500;
 
 const sessionSchema = z.object({
   token: z.string().max(200).optional(),
@@ -321,12 +320,7 @@ export function webchatRoutes(bus: EventBus) {
       if (stale) stream.write(sseMessage({ id: newest, event: "stale", data: "{}" }));
       const unsubscribe = bus.subscribe(channel.orgId, send);
       // Replay what was missed, page by page (the bus may deliver newer events meanwhile; ids dedupe).
-      for (let from = lastSent!; ; ) {
-        const page = await bus.since(channel.orgId, from, REPLAY_PAGE);
-        send(page);
-        if (page.length < REPLAY_PAGE) break;
-        from = page[page.length - 1].id;
-      }
+      await bus.replay(channel.orgId, { id: lastSent!, xmin: null }, send);
       stream.write(": ready\n\n");
       await keepOpen(stream);
       unsubscribe();

@@ -71,6 +71,8 @@ export const en = {
   "channels.failedRetried": "The webhook was processed.",
   "channels.failedStillFailing": "The webhook failed again; it will be retried a few more times, then listed here again.",
   "channels.inUse": "This channel has conversations, so it cannot be deleted. Deactivate it instead.",
+  "channels.workgroup": "New conversations go to",
+  "channels.noWorkgroup": "Nobody (unassigned)",
 } as const;
 
 export const tr: Record<keyof typeof en, string> = {
@@ -145,4 +147,6 @@ export const tr: Record<keyof typeof en, string> = {
   "channels.failedRetried": "Webhook işlendi.",
   "channels.failedStillFailing": "Webhook yine başarısız oldu; birkaç kez daha denenecek, sonra yine burada listelenecek.",
   "channels.inUse": "Bu kanalda görüşmeler olduğu için silinemez. Bunun yerine devre dışı bırakın.",
+  "channels.workgroup": "Yeni konuşmaların gittiği yer",
+  "channels.noWorkgroup": "Hiç kimse (atanmamış)",
 };

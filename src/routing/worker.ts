@@ -1,0 +1,101 @@
+// What sets routing going: committed events heard after commit (a new conversation in a queue, an
+// agent coming Online, closing or handing one on, a group's or member's settings), read from the
+// events log and turned into routes and drains, one after another, off the request's path.
+import { sql } from "drizzle-orm";
+import { rows } from "@db/client";
+import type { Deps } from "../context";
+import type { Background } from "../background";
+import { commit } from "../realtime/changes";
+import { drainWorkgroup, returnUnanswered, routeOne, sweepRouting, waitingGroupsOf } from "./routing";
+
+interface Heard {
+  type: string;
+  conversation_id: number | null;
+  subject_user_id: string | null;
+  actor_id: string | null;
+  data: Record<string, unknown>;
+}
+
+/** Agents who stop taking work in these statuses; Online is the only one that receives it. */
+const AWAY = new Set(["break", "offline", "invisible"]);
+
+export class RoutingWorker {
+  #heard = new Map<number, number[]>();
+  #running = false;
+
+  constructor(
+    private deps: Deps,
+    private background: Background,
+  ) {}
+
+  /** The after-commit listener (onCommitted): notes the ids and returns at once; the work runs in the background. */
+  heard(orgId: number, eventIds: number[]) {
+    this.#heard.set(orgId, [...(this.#heard.get(orgId) ?? []), ...eventIds]);
+    if (this.#running) return;
+    this.#running = true;
+    this.background.run("routing", () => this.#work());
+  }
+
+  async #work() {
+    try {
+      while (this.#heard.size > 0) {
+        const batch = this.#heard;
+        this.#heard = new Map();
+        for (const [orgId, ids] of batch) {
+          // One organization's failure (its rows are untouched by a rolled-back step) must not stop
+          // the others; the sweep job tries its queues again.
+          await this.#react(orgId, ids).catch((error) => this.deps.log.error("routing failed", { orgId, error }));
+        }
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  /** One organization's heard events: routes and drains, each a transaction, published together after. */
+  async #react(orgId: number, ids: number[]) {
+    const { database } = this.deps;
+    const now = this.deps.clock.now();
+    await commit(database, orgId, async (db) => {
+      const events = await rows<Heard>(
+        db,
+        sql`select type, conversation_id::float8 as conversation_id, subject_user_id, actor_id, data from events
+          where id = any(${`{${ids.join(",")}}`}::bigint[])
+            and type in ('conversation_created', 'status_changed', 'closed', 'assigned', 'workgroup_changed', 'user_updated')
+          order by id`,
+      );
+      const eventIds: number[] = [];
+      const drain = new Set<number>();
+      const freed = new Set<string>();
+      for (const e of events) {
+        if (e.type === "conversation_created" && e.conversation_id !== null) {
+          // Only a new conversation waiting in a group's queue has routing to do.
+          if (typeof e.data.workgroupId !== "number" || e.subject_user_id) continue;
+          eventIds.push(...(await routeOne(db, { orgId, conversationId: Number(e.conversation_id), by: { kind: "routing" } }, now)).eventIds);
+        } else if (e.type === "status_changed" && e.subject_user_id) {
+          if (e.data.to === "online") freed.add(e.subject_user_id);
+          else if (AWAY.has(String(e.data.to))) {
+            const back = await returnUnanswered(db, orgId, e.subject_user_id, now);
+            eventIds.push(...back.eventIds);
+            back.workgroupIds.forEach((id) => drain.add(id));
+          }
+        } else if (e.type === "closed" && e.subject_user_id) freed.add(e.subject_user_id);
+        else if (e.type === "assigned" && e.data.by === undefined) {
+          // A manual change: the one who handed it on has a free place; a group got one more waiting.
+          if (typeof e.data.from === "string") freed.add(e.data.from);
+          if (typeof e.data.workgroupId === "number" && !e.subject_user_id) drain.add(e.data.workgroupId);
+        } else if (e.type === "workgroup_changed" && typeof e.data.workgroupId === "number") drain.add(e.data.workgroupId);
+        else if (e.type === "user_updated" && e.subject_user_id) freed.add(e.subject_user_id);
+      }
+      for (const userId of freed) for (const id of await waitingGroupsOf(db, orgId, userId)) drain.add(id);
+      for (const id of drain) eventIds.push(...(await drainWorkgroup(db, orgId, id, now)));
+      return { eventIds };
+    });
+  }
+}
+
+/** The periodic pass (a job): overdue re-routes, and queues left waiting by a crash or an owner's wait. */
+export async function sweepQueues(deps: Deps) {
+  const byOrg = await sweepRouting(deps.database.db, deps.clock.now());
+  for (const [orgId, eventIds] of byOrg) await commit(deps.database, orgId, async () => ({ eventIds }));
+}
