@@ -187,6 +187,16 @@ export const loginAttempts = pgTable(
   (t) => [index("login_attempts_key_idx").on(t.key, t.createdAt)],
 );
 
+/**
+ * The WebChat widget's request budgets, one row per key (channel and visitor or address) and fixed
+ * window, shared by every process; old windows are overwritten by the next hit.
+ */
+export const widgetBudgets = pgTable("widget_budgets", {
+  key: text("key").primaryKey(),
+  windowStart: ts("window_start").notNull(),
+  hits: integer("hits").notNull(),
+});
+
 export const workgroups = pgTable(
   "workgroups",
   {
@@ -250,10 +260,14 @@ export const contacts = pgTable(
     ownerId: text("owner_id").references(() => users.id, { onDelete: "set null" }),
     /** The organization's own id for the contact (its CRM's, its shop's): the billing API and imports find contacts by it. */
     externalId: text("external_id"),
+    /** Set when an agent or a rule marked one of the contact's conversations as spam: its messages go to a spam conversation. */
+    blockedAt: ts("blocked_at"),
+    blockedBy: text("blocked_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [
+    index("contacts_blocked_idx").on(t.orgId, t.blockedAt).where(sql`${t.blockedAt} is not null`),
     index("contacts_org_name_idx").on(t.orgId, sql`lower(${t.name})`),
     index("contacts_org_phone_idx").on(t.orgId, t.phone),
     uniqueIndex("contacts_org_external_id_uq").on(t.orgId, t.externalId),
@@ -341,8 +355,8 @@ export const conversations = pgTable(
 );
 
 /**
- * Each organization's inbox tab counts, kept by triggers on `conversations` (migration 0006), so
- * the tabs never count a whole organization. Spread over a few rows per organization (by the
+ * Each organization's inbox tab counts, kept by triggers on `conversations` (migration 0006; spam left out since
+ * the spam migration), so the tabs never count a whole organization. Spread over a few rows per organization (by the
  * writing connection) so that concurrent changes seldom wait for each other's row lock, and a
  * transaction locks one of them however many conversations it changes; the counts are their sums.
  * Kanal's support line is not counted, as the inbox lists it apart.

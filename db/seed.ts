@@ -149,6 +149,8 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
       externalId: string;
       assignee?: string;
       status?: "open" | "closed";
+      /** Marked as spam: closed, of type spam, its contact blocked. */
+      spam?: boolean;
       tags?: number[];
       fields?: Record<string, unknown>;
       lines: [dir: "in" | "out", text: string, agoMin: number][];
@@ -160,6 +162,7 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
       { name: "Mehmet Öz", phone: "+905339998877", channel: whatsapp, externalId: "905339998877", assignee: agent1Id, tags: [tagRows[1].id], lines: [["in", "Ürün hasarlı geldi 😞", 55], ["out", "Çok üzgünüz! Fotoğraf paylaşabilir misiniz?", 50], ["in", "Tabii, hemen gönderiyorum.", 8]] },
       { name: "Elif Çelik", phone: "+905301234567", channel: whatsapp, externalId: "905301234567", assignee: agent2Id, tags: [tagRows[0].id], fields: { tier: "Silver", newsletter: true }, lines: [["in", "İade sürecini başlatmak istiyorum.", 90], ["out", "Elbette, sipariş numaranızı alabilir miyim?", 85]] },
       { name: "Burak Aydın", email: "burak@example.com", channel: webchat, externalId: "visitor-burak", assignee: agent1Id, status: "closed", lines: [["in", "Kargo takip numaram nedir?", 300], ["out", "Takip numaranız TR123456789.", 290]] },
+      { name: "Crypto Giveaway", phone: "+15550100999", channel: whatsapp, externalId: "15550100999", spam: true, lines: [["in", "Congratulations! Claim your free crypto at bit.ly/xx", 200], ["in", "Last chance to claim!", 20]] },
     ];
 
     for (const story of stories) {
@@ -168,10 +171,21 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
       const firstAt = new Date(now.getTime() - minutes(story.lines[0][2]));
       const [contact] = await tx
         .insert(contacts)
-        .values({ orgId: org.id, name: story.name, phone: story.phone, email: story.email, customFields: story.fields ?? {}, ownerId: story.assignee ?? null, createdAt: firstAt, updatedAt: firstAt })
+        .values({
+          orgId: org.id,
+          name: story.name,
+          phone: story.phone,
+          email: story.email,
+          customFields: story.fields ?? {},
+          ownerId: story.assignee ?? null,
+          blockedAt: story.spam ? firstAt : null,
+          blockedBy: story.spam ? agent1Id : null,
+          createdAt: firstAt,
+          updatedAt: firstAt,
+        })
         .returning();
       await tx.insert(contactIdentities).values({ orgId: org.id, contactId: contact.id, channelId: story.channel.id, externalId: story.externalId, createdAt: firstAt });
-      const closed = story.status === "closed";
+      const closed = story.status === "closed" || !!story.spam;
       const lastInbound = [...story.lines].reverse().find((l) => l[0] === "in");
       const firstOut = story.lines.find((l) => l[0] === "out");
       const [conversation] = await tx
@@ -181,6 +195,7 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
           contactId: contact.id,
           channelId: story.channel.id,
           status: closed ? "closed" : "open",
+          type: story.spam ? "spam" : "chat",
           assigneeId: story.assignee ?? null,
           workgroupId: story.assignee ? team.id : null,
           createdAt: firstAt,
@@ -190,8 +205,8 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
           waitingSince: !closed && last[0] === "in" ? lastAt : null,
           assignedAt: story.assignee ? firstAt : null,
           firstResponseAt: firstOut ? new Date(now.getTime() - minutes(firstOut[2])) : null,
-          closedAt: closed ? new Date(now.getTime() - minutes(280)) : null,
-          closedBy: closed ? story.assignee : null,
+          closedAt: closed ? new Date(now.getTime() - minutes(story.spam ? 200 : 280)) : null,
+          closedBy: story.spam ? agent1Id : closed ? story.assignee : null,
         })
         .returning();
       await tx.insert(messages).values(

@@ -129,7 +129,7 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // Inbox keyboard shortcuts (never while typing): j/k next/previous, r reply, / quick replies,
-// a assign, e end the session, ? the list, Esc closes menus.
+// a assign, e end the session, s spam / not spam, ? the list, Esc closes menus.
 document.addEventListener("keydown", (e) => {
   if (!document.querySelector(".inbox") || e.ctrlKey || e.metaKey || e.altKey) return;
   const typing = e.target instanceof HTMLElement && e.target.closest("input, textarea, select, [contenteditable]");
@@ -163,6 +163,7 @@ document.addEventListener("keydown", (e) => {
     },
     a: () => open(".assign-menu", "#assign-filter"),
     e: () => open(".close-menu", ".closing-choice"),
+    s: () => document.querySelector("#thread-head .spam-toggle")?.click(),
     "?": () => document.getElementById("shortcuts")?.showModal(),
   };
   const action = actions[e.key];

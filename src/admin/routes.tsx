@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { requireRole } from "../auth/middleware";
 import { redirect } from "../web";
+import { blockedContactsRoutes } from "./blocked-contacts-routes";
 import { brandsRoutes } from "./brands-routes";
 import { channelsRoutes } from "./channels-routes";
 import { closingMessagesRoutes } from "./closing-messages-routes";
@@ -33,5 +34,6 @@ export function adminRoutes() {
   app.route("/api-tokens", apiTokensAdminRoutes());
   app.route("/workflows", workflowsRoutes());
   app.route("/business-hours", businessHoursRoutes());
+  app.route("/blocked-contacts", blockedContactsRoutes());
   return app;
 }

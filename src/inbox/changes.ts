@@ -19,7 +19,9 @@ export class ConversationRuleBroken extends Error {
       | "outside_window"
       | "too_long"
       | "no_template"
-      | "empty",
+      | "empty"
+      | "spam"
+      | "not_spam",
     public conversationId?: number,
   ) {
     super(reason);

@@ -3,7 +3,7 @@
 // conversation opened first.
 import { and, eq, sql } from "drizzle-orm";
 import { fixedStatement, inOrder, type DbOrTx, type Tx } from "@db/client";
-import { contactIdentities, contacts, messages, type MessageKind } from "@db/schema";
+import { contactIdentities, contacts, conversations, messages, type MessageKind } from "@db/schema";
 import { recordEvent } from "../realtime/events";
 import { preview, type Change } from "./changes";
 import { openConversationFor } from "./opening";
@@ -44,6 +44,12 @@ export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change 
   }
   return db.transaction(async (tx) => {
     const contact = await contactFor(tx, input);
+    if (contact.blocked) {
+      const spam = await openSpamConversation(tx, input, contact.id);
+      const change = await appendInbound(tx, input);
+      if (!change) throw new Error(`spam conversation ${spam} not found for a message of its contact`);
+      return change;
+    }
     const opened = await openConversationFor(tx, {
       orgId: input.orgId,
       contactId: contact.id,
@@ -111,8 +117,10 @@ const appendDeliveriesStatement = fixedStatement<AppendedRow>(
  * applied in batches, their deliveries marked processed in the same statement: appendInboundDeliveries).
  * Its one value is `rows`, from appendRows. The steps:
  * - `input`: the messages, numbered `n` from 0 in the order given;
- * - `found`, `locked`, `conv`: each message's open conversation (`n`, `id`; no row when its
- *   identity has none), looked up message by message (the planner, which takes a JSON argument for
+ * - `found`, `locked`, `conv`: each message's open conversation (`n`, `id`, `type`; no row when its
+ *   identity has none) or, for a blocked contact without one, its latest spam conversation on the
+ *   channel (closed: the message is stored and marked `spam` on its event, and nothing waits for an
+ *   answer), looked up message by message (the planner, which takes a JSON argument for
  *   a hundred rows, would otherwise scan the identities of a small organization whole), then locked
  *   in id order, so that two statements wait for each other rather than deadlock, and still open;
  * - `fresh`: the messages that get a row, each provider id once per statement, with ids taken in
@@ -130,20 +138,29 @@ const APPEND_STEPS = sql`input as (
   found as (
     select t.n, f.id from input t
     cross join lateral (
-      select v.id from contact_identities i
+      (select v.id from contact_identities i
       join conversations v on v.contact_id = i.contact_id and v.status = 'open'
-      where i.channel_id = t.channel_id and i.external_id = t.external_id
+      where i.channel_id = t.channel_id and i.external_id = t.external_id)
+      union all
+      (select s.id from contact_identities i
+      join contacts k on k.id = i.contact_id and k.blocked_at is not null
+      cross join lateral (
+        select s.id from conversations s
+        where s.contact_id = i.contact_id and s.channel_id = i.channel_id and s.type = 'spam'
+        order by s.created_at desc limit 1
+      ) s
+      where i.channel_id = t.channel_id and i.external_id = t.external_id)
       limit 1
     ) f
   ),
   locked as (
-    select v.id from conversations v
-    where v.id = any(array(select id from found)) and v.status = 'open'
+    select v.id, v.type from conversations v
+    where v.id = any(array(select id from found)) and (v.status = 'open' or v.type = 'spam')
     order by v.id
     for update
   ),
   conv as (
-    select f.n, f.id from found f join locked l on l.id = f.id
+    select f.n, f.id, l.type from found f join locked l on l.id = f.id
   ),
   fresh as (
     select f.*, nextval('messages_id_seq') as id from (
@@ -170,7 +187,7 @@ const APPEND_STEPS = sql`input as (
       last_message_at = greatest(v.last_message_at, a.last_at),
       last_message_preview = a.preview,
       last_inbound_at = greatest(v.last_inbound_at, a.last_at),
-      waiting_since = coalesce(v.waiting_since, a.first_at),
+      waiting_since = case when v.type = 'spam' then null else coalesce(v.waiting_since, a.first_at) end,
       reply_window_ends_at = greatest(v.reply_window_ends_at, a.window_ends_at)
     from (
       select m.conversation_id, max(f.at) as last_at, min(f.at) as first_at, max(f.reply_window_ends_at) as window_ends_at,
@@ -183,8 +200,9 @@ const APPEND_STEPS = sql`input as (
   ),
   ev as (
     insert into events (org_id, type, conversation_id, data, created_at)
-    select f.org_id, 'message_created', m.conversation_id, jsonb_build_object('messageId', m.id, 'direction', 'in'), f.at
-    from msg m join fresh f on f.id = m.id
+    select f.org_id, 'message_created', m.conversation_id,
+      jsonb_build_object('messageId', m.id, 'direction', 'in') || case when c.type = 'spam' then '{"spam": true}'::jsonb else '{}'::jsonb end, f.at
+    from msg m join fresh f on f.id = m.id join conv c on c.n = f.n
     order by f.n
     returning id, (data->>'messageId')::bigint as message_id
   )`;
@@ -233,8 +251,21 @@ function appendedFrom(row: AppendedRow | undefined): Appended | null {
   return { conversationId, eventIds: [Number(row.event_id)], duplicate: false, messageId: Number(row.message_id) };
 }
 
+/**
+ * Where a blocked contact's messages go when it has no spam conversation on the channel yet: a new
+ * one, closed and unassigned, that no event announces (nothing routes, counts or notifies it; the
+ * message's own event, marked spam, draws it for whoever has the Spam filter on).
+ */
+async function openSpamConversation(tx: Tx, input: Inbound, contactId: number): Promise<number> {
+  const [row] = await tx
+    .insert(conversations)
+    .values({ orgId: input.orgId, contactId, channelId: input.channelId, status: "closed", type: "spam", startedBy: "contact", createdAt: input.at, lastMessageAt: input.at, closedAt: input.at })
+    .returning({ id: conversations.id });
+  return row.id;
+}
+
 /** The contact behind a channel identity, created (unassigned) on first contact: one statement. */
-export async function contactFor(tx: Tx, input: Pick<Inbound, "orgId" | "channelId" | "externalId" | "contactName" | "phone" | "at">): Promise<{ id: number; ownerId: string | null }> {
+export async function contactFor(tx: Tx, input: Pick<Inbound, "orgId" | "channelId" | "externalId" | "contactName" | "phone" | "at">): Promise<{ id: number; ownerId: string | null; blocked: boolean }> {
   const [row] = await contactStatement(tx, {
     orgId: input.orgId,
     channelId: input.channelId,
@@ -243,11 +274,11 @@ export async function contactFor(tx: Tx, input: Pick<Inbound, "orgId" | "channel
     phone: input.phone ?? null,
     at: input.at.toISOString(),
   });
-  if (row.id !== null) return { id: Number(row.id), ownerId: row.owner_id };
+  if (row.id !== null) return { id: Number(row.id), ownerId: row.owner_id, blocked: row.blocked };
   // Another transaction registered this identity first: use its contact, drop ours.
   await tx.delete(contacts).where(eq(contacts.id, Number(row.made_id)));
   const [winner] = await tx
-    .select({ id: contacts.id, ownerId: contacts.ownerId })
+    .select({ id: contacts.id, ownerId: contacts.ownerId, blocked: sql<boolean>`${contacts.blockedAt} is not null` })
     .from(contactIdentities)
     .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
     .where(and(eq(contactIdentities.channelId, input.channelId), eq(contactIdentities.externalId, input.externalId)));
@@ -255,10 +286,10 @@ export async function contactFor(tx: Tx, input: Pick<Inbound, "orgId" | "channel
 }
 
 /** The known contact, or a new one with its identity; `id` null (and `made_id` to drop) when another transaction won the identity. */
-const contactStatement = fixedStatement<{ id: number | null; owner_id: string | null; made_id: number | null }>(() => {
+const contactStatement = fixedStatement<{ id: number | null; owner_id: string | null; blocked: boolean; made_id: number | null }>(() => {
   const value = (name: string) => sql.placeholder(name);
   return sql`with known as (
-      select c.id, c.owner_id from contact_identities i join contacts c on c.id = i.contact_id
+      select c.id, c.owner_id, c.blocked_at is not null as blocked from contact_identities i join contacts c on c.id = i.contact_id
       where i.channel_id = ${value("channelId")} and i.external_id = ${value("externalId")}
     ),
     made as (
@@ -275,5 +306,6 @@ const contactStatement = fixedStatement<{ id: number | null; owner_id: string | 
     )
     select coalesce((select id from known), (select contact_id from identity))::float8 as id,
       coalesce((select owner_id from known), (select owner_id from made)) as owner_id,
+      coalesce((select blocked from known), false) as blocked,
       (select id from made)::float8 as made_id`;
 });

@@ -200,8 +200,12 @@ function fieldCondition(f: FieldFilter): SQL | undefined {
   return sql`exists (select 1 from (select ${contacts.customFields} as cf from ${contacts} where ${contacts.id} = ${conversations.contactId}) ct where ${test})`;
 }
 
+/** Spam conversations are listed only when the Spam type filter asks for them (and counted in no tab). */
+export const notSpam: SQL = sql`${conversations.type} <> 'spam'`;
+
 /**
- * Every selected filter, combined with AND (several values of one filter combine with OR).
+ * Every selected filter, combined with AND (several values of one filter combine with OR); spam
+ * stays out unless the type filter picks it.
  * Conditions name only the conversations table (others through subqueries), so the list query can
  * walk its index in order and stop after one page.
  */
@@ -215,6 +219,7 @@ export function filterConditions(filters: InboxFilters, timeZone: string, viewer
     filters.users.length ? inArray(conversations.assigneeId, filters.users) : undefined,
     filters.workgroups.length ? inArray(conversations.workgroupId, filters.workgroups) : undefined,
     filters.types.length ? inArray(conversations.type, filters.types) : undefined,
+    filters.types.includes("spam") ? undefined : notSpam,
     filters.createdFrom ? gte(conversations.createdAt, dayStart(filters.createdFrom, timeZone)) : undefined,
     filters.createdTo ? lt(conversations.createdAt, dayStart(filters.createdTo, timeZone, 1)) : undefined,
     filters.lastFrom ? gte(conversations.lastMessageAt, dayStart(filters.lastFrom, timeZone)) : undefined,

@@ -3,7 +3,7 @@
 import { and, asc, eq, gt, isNotNull, isNull, lt, or, sql, type Placeholder, type SQL, type Subquery } from "drizzle-orm";
 import { keptQuery, type DbOrTx } from "@db/client";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { channels, contacts, conversationReads, conversations, conversationTags, users, workgroups, type ChannelKind } from "@db/schema";
+import { channels, contacts, conversationReads, conversations, conversationTags, users, workgroups, type ChannelKind, type ConversationType } from "@db/schema";
 import type { Actor } from "../context";
 import { filterConditions, isFiltered, noFilters, type InboxFilters, type Sort } from "./filters";
 import { withTags } from "./row-tags";
@@ -21,6 +21,7 @@ export interface ConversationRow {
   waitingSince: Date | null;
   lastInboundAt: Date | null;
   status: "open" | "closed";
+  type: ConversationType;
   assigneeId: string | null;
   workgroupId: number | null;
   contactName: string;
@@ -221,6 +222,7 @@ function rowsQuery(db: DbOrTx, where: SQL | undefined, limit: number, viewerId?:
       waitingSince: conversations.waitingSince,
       lastInboundAt: conversations.lastInboundAt,
       status: conversations.status,
+      type: conversations.type,
       assigneeId: conversations.assigneeId,
       workgroupId: conversations.workgroupId,
       contactName: contacts.name,
@@ -249,8 +251,9 @@ export async function getConversationRow(db: DbOrTx, orgId: number, conversation
   return row ?? null;
 }
 
-/** Whether a row belongs in a tab (the live list decides where a changed row goes). */
-export function rowInTab(row: { status: string; assigneeId: string | null }, tab: Tab): boolean {
+/** Whether a row belongs in a tab (the live list decides where a changed row goes); spam is in none. */
+export function rowInTab(row: { status: string; type: string; assigneeId: string | null }, tab: Tab): boolean {
+  if (row.type === "spam") return false;
   switch (tab) {
     case "open":
       return row.status === "open" && !row.assigneeId;

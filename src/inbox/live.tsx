@@ -48,7 +48,7 @@ export function inboxLive(database: Database, now: () => Date, tabCounts: TabCou
   return { name: "inbox", page: inboxPage, renderers: [new InboxLive(database, now, tabCounts)] };
 }
 
-const conversationEvents = new Set(["conversation_created", "message_created", "delivery_changed", "window_closed", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated", "tagged", "untagged"]);
+const conversationEvents = new Set(["conversation_created", "message_created", "delivery_changed", "window_closed", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated", "marked_spam", "unmarked_spam", "tagged", "untagged"]);
 
 /**
  * Events whose shared reads and drawings are kept. Where agents see only their own, each agent's
@@ -218,7 +218,7 @@ class InboxLive implements LiveRenderer<InboxPage> {
     // The footer holds the composer: redraw it only when its shape changes, never under a draft.
     // The customer writing again (or the window job) changes what may be sent: redraw the notice only.
     if (event.type === "window_closed") return parts.concat(this.#windowNotice(viewer, thread.conversation, options)).join("");
-    const footerChanges = event.type === "closed" || ((event.type === "assigned" || event.type === "joined") && event.subjectUserId === viewer.actor.userId);
+    const footerChanges = event.type === "closed" || event.type === "marked_spam" || event.type === "unmarked_spam" || ((event.type === "assigned" || event.type === "joined") && event.subjectUserId === viewer.actor.userId);
     if (footerChanges) parts.push(partial("#thread-footer", String(<ThreadFooter ui={ui} c={thread.conversation} options={options} now={this.now()} />)));
     // An automatic assignment tells the thread in a system line of its own.
     const systemLineId = event.type === "assigned" ? Number((event.data as { messageId?: number }).messageId) : NaN;

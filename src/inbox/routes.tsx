@@ -30,6 +30,7 @@ import { widgetData } from "./widgets";
 import { addInternalNote, reply, retryMessage, sendTemplate } from "./replies";
 import { assignConversation, type AssignTarget } from "./assignment";
 import { closeConversation, closingChoices } from "./closing";
+import { markAsSpam, unmarkSpam } from "./spam";
 import { ConversationRuleBroken, type Change } from "./changes";
 import { joinConversation } from "./joining";
 import { reactivateConversation } from "./opening";
@@ -65,6 +66,8 @@ const ruleMessages: Record<ConversationRuleBroken["reason"], MessageKey> = {
   too_long: "inbox.error.tooLong",
   no_template: "inbox.error.noTemplate",
   empty: "inbox.error.empty",
+  spam: "inbox.error.spam",
+  not_spam: "inbox.error.notSpam",
 };
 
 function listState(c: Ctx) {
@@ -309,6 +312,16 @@ export function inboxRoutes() {
     const message = await visibleMessageItem(database.db, actor, conversationIdOf(c), messageId);
     if (!message) return c.notFound();
     return render(c, <MessageItem ui={ui(c)} m={message} conversationId={conversationIdOf(c)} />);
+  });
+
+  // Spam: closes without a closing message and blocks the contact; "not spam" undoes both.
+  app.post("/:id{[0-9]+}/spam", (c) => {
+    const { database, clock } = c.get("deps");
+    return act(c, conversationIdOf(c), () => markAsSpam(database.db, c.get("actor")!, conversationIdOf(c), clock.now()));
+  });
+  app.post("/:id{[0-9]+}/not-spam", (c) => {
+    const { database, clock } = c.get("deps");
+    return act(c, conversationIdOf(c), () => unmarkSpam(database.db, c.get("actor")!, conversationIdOf(c), clock.now()));
   });
 
   app.post(

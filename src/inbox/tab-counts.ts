@@ -9,6 +9,7 @@ import { conversations, conversationTabCounts } from "@db/schema";
 import type { Actor } from "../context";
 import type { EventBus } from "../realtime/bus";
 import type { EventType } from "../realtime/events";
+import { notSpam } from "./filters";
 import { notSupport, type Tab } from "./list";
 import { visibility } from "./visibility";
 
@@ -17,9 +18,10 @@ const MAX_AGE_MS = 10_000;
 
 /**
  * The events after which a conversation may sit in another tab, or one more exists: opened,
- * (re)assigned or unassigned (joining and forwarding record "assigned" too), closed, reactivated.
+ * (re)assigned or unassigned (joining and forwarding record "assigned" too), closed, reactivated,
+ * marked as spam (spam counts in no tab) or not.
  */
-export const TAB_MOVES: ReadonlySet<EventType> = new Set(["conversation_created", "assigned", "closed", "reactivated"]);
+export const TAB_MOVES: ReadonlySet<EventType> = new Set(["conversation_created", "assigned", "closed", "reactivated", "marked_spam", "unmarked_spam"]);
 
 export class TabCountCache {
   #entries = new Map<number, { counts: Promise<Record<Tab, number>>; at: number }>();
@@ -86,7 +88,7 @@ export async function countTabs(db: DbOrTx, orgId: number, visible: SQL | undefi
       all: count(),
     })
     .from(conversations)
-    .where(and(eq(conversations.orgId, orgId), notSupport(orgId), visible))
+    .where(and(eq(conversations.orgId, orgId), notSupport(orgId), notSpam, visible))
     .prepare("tab_counts")
     .execute();
   return row;

@@ -3,7 +3,7 @@
 // it (earlierConversations), and a refused draft.
 import { and, asc, count, desc, eq, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
-import { channels, contacts, conversationParticipants, conversations, messages, users, workgroups, type ChannelKind } from "@db/schema";
+import { channels, contacts, conversationParticipants, conversations, messages, users, workgroups, type ChannelKind, type ConversationType } from "@db/schema";
 import type { Actor } from "../context";
 import { attachmentsOf, type AttachmentView } from "../media/attachments";
 import type { UploadedFile } from "../media/uploads";
@@ -13,6 +13,7 @@ export interface ThreadData {
   conversation: {
     id: number;
     status: "open" | "closed";
+    type: ConversationType;
     createdAt: Date;
     contactId: number;
     contactName: string;
@@ -61,6 +62,7 @@ export async function getThread(db: DbOrTx, actor: Actor, conversationId: number
     .select({
       id: conversations.id,
       status: conversations.status,
+      type: conversations.type,
       createdAt: conversations.createdAt,
       contactId: contacts.id,
       contactName: contacts.name,

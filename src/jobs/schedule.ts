@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import type { Deps } from "../context";
 import { jobRuns } from "@db/schema";
 import { pruneAttempts } from "../auth/rate-limit";
+import { pruneBudgets } from "../channels/webchat/limits";
 import { expireSessions } from "../auth/expiry";
 import { refreshAllStats } from "../cockpit/metrics";
 import { processDueDeliveries } from "../channels/inbound";
@@ -93,6 +94,13 @@ export const jobs: Job[] = [
     lockKey: 7_411_102,
     run: (deps) =>
       pruneAttempts(deps.database.db, { maxFailures: deps.config.LOGIN_MAX_FAILURES, windowMs: deps.config.LOGIN_WINDOW_MINUTES * 60_000 }, deps.clock.now()),
+  },
+  {
+    // The WebChat widget's request budgets whose window has passed.
+    name: "prune-widget-budgets",
+    pattern: "20 */5 * * * *",
+    lockKey: 7_411_109,
+    run: (deps) => pruneBudgets(deps.database.db, deps.clock.now()),
   },
 ];
 

@@ -18,6 +18,8 @@ export type EventType =
   | "first_response"
   | "closed"
   | "reactivated"
+  | "marked_spam"
+  | "unmarked_spam"
   | "contact_updated"
   | "note_added"
   | "tagged"

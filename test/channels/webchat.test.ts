@@ -2,7 +2,9 @@ import { describe, expect, it } from "bun:test";
 import { and, eq, sql } from "drizzle-orm";
 import { attachments, channels, closingMessages, contactIdentities, contacts, conversations, messages } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
-import { WIDGET_LIMITS } from "../../src/channels/webchat/limits";
+import { pruneBudgets, WIDGET_LIMITS } from "../../src/channels/webchat/limits";
+import { widgetBudgets } from "@db/schema";
+import { createApp } from "../../src/app";
 import { ORIGIN, useTestApp } from "../support/app";
 import { readSse } from "../support/sse";
 
@@ -26,7 +28,7 @@ interface Call {
   headers?: Record<string, string>;
 }
 
-function widgetApi(key: string, defaults: Call = {}) {
+function widgetApi(key: string, defaults: Call = {}, app = t.app) {
   const address = defaults.address ?? newAddress();
   const call = (method: string, path: string, body?: BodyInit | object, opts: Call = {}) => {
     const o = { ...defaults, ...opts };
@@ -39,7 +41,7 @@ function widgetApi(key: string, defaults: Call = {}) {
       payload = JSON.stringify(body);
       headers.set("content-type", "application/json");
     }
-    return t.app.request(`${ORIGIN}/widget/api/${key}${path}`, { method, headers, body: payload });
+    return app.request(`${ORIGIN}/widget/api/${key}${path}`, { method, headers, body: payload });
   };
   return {
     call,
@@ -185,6 +187,40 @@ describe("who may call the widget API", () => {
     for (let i = 1; i < WIDGET_LIMITS.perAddress.max; i++) await busy.call("GET", "/messages", undefined, { token: reader.token });
     const blocked = await busy.call("GET", "/messages", undefined, { token: reader.token });
     expect(blocked.status).toBe(429);
+  });
+});
+
+describe("widget limits across processes", () => {
+  it("two processes on one database spend one budget per visitor and per address", async () => {
+    const w = await t.world();
+    const channel = await webchat(w.orgId);
+    // A second app on the same database: its own memory, as a second process behind a load balancer has.
+    const other = createApp(t.deps);
+    const address = newAddress();
+    const here = widgetApi(channel.webhookKey, { address });
+    const there = widgetApi(channel.webhookKey, { address }, other);
+    const { token } = await here.visitor();
+    for (let i = 0; i < WIDGET_LIMITS.perVisitor.max; i++) expect((await (i % 2 ? there : here).say(token, `message ${i}`)).status).toBe(201);
+    for (const api of [here, there]) {
+      const limited = await api.say(token, "one too many");
+      expect(limited.status).toBe(429);
+      expect(await limited.json()).toMatchObject({ error: "rate_limited" });
+    }
+    t.clock.advance("61s");
+    expect((await there.say(token, "later")).status).toBe(201);
+
+    const busyAddress = newAddress();
+    const reader = await widgetApi(channel.webhookKey, { address: busyAddress }).visitor();
+    for (let i = 1; i < WIDGET_LIMITS.perAddress.max; i++) await widgetApi(channel.webhookKey, { address: busyAddress }, i % 2 ? other : t.app).call("GET", "/messages", undefined, { token: reader.token });
+    expect((await widgetApi(channel.webhookKey, { address: busyAddress }, other).call("GET", "/messages", undefined, { token: reader.token })).status).toBe(429);
+    expect((await widgetApi(channel.webhookKey, { address: busyAddress }).call("GET", "/messages", undefined, { token: reader.token })).status).toBe(429);
+
+    // Passed windows are pruned by the job; budgets still running are kept.
+    t.clock.advance("2m");
+    await widgetApi(channel.webhookKey, { address: busyAddress }).call("GET", "/messages", undefined, { token: reader.token });
+    await pruneBudgets(t.db, t.clock.now());
+    const left = await t.db.select({ key: widgetBudgets.key }).from(widgetBudgets);
+    expect(left.map((b) => b.key)).toEqual([`perAddress:${channel.id}:${busyAddress}`]);
   });
 });
 

@@ -20,6 +20,7 @@ const row: Row = {
   waitingSince: null,
   lastInboundAt: now,
   status: "open",
+  type: "chat",
   assigneeId: null,
   workgroupId: null,
   contactName: `<script>alert("x")</script> & 'co'`,

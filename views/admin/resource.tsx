@@ -20,7 +20,7 @@ function Submit({ label }: { label: string }) {
 }
 
 /** A section's catalog prefix: its `.title`, `.intro`, `.create` and `.empty` texts. */
-export type Section = "tags" | "brands" | "workgroups" | "quickReplies" | "closingMessages" | "customFields" | "channels";
+export type Section = "tags" | "brands" | "workgroups" | "quickReplies" | "closingMessages" | "customFields" | "channels" | "blockedContacts";
 
 /** One page of a list's rows and the cursor of the next page, if any. */
 export interface RowsProps<Row> {
@@ -87,7 +87,7 @@ export function ListPanel(props: ListPanelProps) {
 
 export interface CreateCardProps {
   ui: Ui;
-  section: Exclude<Section, "channels">;
+  section: Exclude<Section, "channels" | "blockedContacts">;
   base: string;
   /** Where the form posts when not to `base` (a filtered list keeps its filters). */
   action?: string;
@@ -159,7 +159,7 @@ export function RowActions({ ui, base, id, confirm, remove = `${base}/${id}/dele
 
 export interface EditPanelProps {
   ui: Ui;
-  section: Exclude<Section, "channels">;
+  section: Exclude<Section, "channels" | "blockedContacts">;
   base: string;
   id: number;
   /** The edit panel's element id, which htmx swaps after a save. */

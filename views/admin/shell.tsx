@@ -17,6 +17,7 @@ export const adminSections: { href: string; label: MessageKey }[] = [
   { href: "/admin/api-tokens", label: "apiTokens.title" },
   { href: "/admin/workflows", label: "admin.workflows" },
   { href: "/admin/business-hours", label: "admin.businessHours" },
+  { href: "/admin/blocked-contacts", label: "admin.blockedContacts" },
   { href: "/admin/organization", label: "admin.organization" },
 ];
 

@@ -1,4 +1,4 @@
-// The thread head's menus: assign to an agent or workgroup, and close with a closing message.
+// The thread head's menus: assign to an agent or workgroup, close with a closing message, and spam.
 import type { MessageKey } from "../../src/i18n";
 import type { ThreadOptions } from "../../src/inbox/composer";
 import type { ThreadData } from "../../src/inbox/thread";
@@ -72,5 +72,16 @@ export function CloseMenu({ ui, options, base }: { ui: Ui; options: ThreadOption
         </ul>
       </div>
     </details>
+  );
+}
+
+/** Mark as spam (closes silently and blocks the contact), or on a spam conversation, "Not spam". */
+export function SpamButton({ ui, spam, base }: { ui: Ui; spam: boolean; base: string }) {
+  return (
+    <form {...threadForm(`${base}/${spam ? "not-spam" : "spam"}`)} class="spam-form">
+      <button type="submit" class="spam-toggle" title={spam ? undefined : ui.t("inbox.markSpamHint")}>
+        {ui.t(spam ? "inbox.notSpam" : "inbox.markSpam")}
+      </button>
+    </form>
   );
 }

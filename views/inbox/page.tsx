@@ -86,6 +86,7 @@ function Shortcuts({ ui }: { ui: Ui }) {
     ["/", "shortcuts.quickReplies"],
     ["a", "shortcuts.assign"],
     ["e", "shortcuts.close"],
+    ["s", "shortcuts.spam"],
     ["?", "shortcuts.help"],
     ["Esc", "shortcuts.escape"],
   ];

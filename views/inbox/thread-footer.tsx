@@ -1,5 +1,5 @@
 // Below the messages: the composer for an agent who joined, a join button otherwise, or the
-// closed notice with reactivation; live updates swap it (#thread-footer).
+// closed notice with reactivation (a spam conversation's notice instead); live updates swap it (#thread-footer).
 import { canReactivate } from "../../src/channels/capabilities";
 import type { ThreadOptions } from "../../src/inbox/composer";
 import type { Draft, ThreadData } from "../../src/inbox/thread";
@@ -18,7 +18,11 @@ export function ThreadFooter({ ui, c, draft, options, now }: { ui: Ui; c: Thread
           {draft.error}
         </p>
       ) : null}
-      {c.status === "closed" ? (
+      {c.type === "spam" ? (
+        <div class="closed-notice">
+          <p class="muted center">{ui.t("inbox.spamNotice")}</p>
+        </div>
+      ) : c.status === "closed" ? (
         <div class="closed-notice">
           <p class="muted center">{ui.t("inbox.closedNotice")}</p>
           {canReactivate(c.channelKind, c.lastInboundAt, now) ? (

@@ -1,10 +1,10 @@
-// The thread's header: who and where, status, and the assign and close menus; live updates swap
+// The thread's header: who and where, status, the assign and close menus and spam; live updates swap
 // it on its own (#thread-head).
 import type { ThreadOptions } from "../../src/inbox/composer";
 import type { ThreadData } from "../../src/inbox/thread";
 import type { Ui } from "../ui";
 import { ChannelIcon } from "./channel-icon";
-import { AssignMenu, CloseMenu } from "./menus";
+import { AssignMenu, CloseMenu, SpamButton } from "./menus";
 import { queueLabel } from "./queue-label";
 
 export function ThreadHead({ ui, c, options, back, now }: { ui: Ui; c: ThreadData["conversation"]; options: ThreadOptions; back: string; now: Date }) {
@@ -24,7 +24,9 @@ export function ThreadHead({ ui, c, options, back, now }: { ui: Ui; c: ThreadDat
       <span class={`badge ${c.status === "open" ? "status-online" : "muted"}`}>{ui.t(`inbox.status.${c.status}`)}</span>
       {c.status === "open" && !c.assigneeId && c.workgroupName ? <span class="badge queue">{queueLabel(ui, c.workgroupName, c.waitingSince, now)}</span> : null}
       {c.status === "open" ? <AssignMenu ui={ui} c={c} options={options} base={base} /> : <span class="muted">{c.assigneeName ?? ui.t("inbox.unassigned")}</span>}
+      {c.type === "spam" ? <span class="badge spam">{ui.t("filters.type.spam")}</span> : null}
       {c.status === "open" ? <CloseMenu ui={ui} options={options} base={base} /> : null}
+      <SpamButton ui={ui} spam={c.type === "spam"} base={base} />
     </header>
   );
 }

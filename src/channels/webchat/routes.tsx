@@ -17,7 +17,7 @@ import { clientAddress, render, ui, type Ctx } from "../../web";
 import { idParam } from "../../forms";
 import { staticFiles } from "../../static";
 import { WidgetDemoPage } from "../../../views/webchat/demo";
-import { RateWindow, WIDGET_LIMITS } from "./limits";
+import { spend, WIDGET_LIMITS } from "./limits";
 import {
   findWebchatChannel,
   introduceVisitor,
@@ -91,9 +91,6 @@ function widgetScript(c: Ctx) {
 
 export function webchatRoutes(bus: EventBus) {
   const app = new Hono<AppEnv>();
-  const perAddress = new RateWindow(WIDGET_LIMITS.perAddress.max, WIDGET_LIMITS.perAddress.windowMs);
-  const perVisitor = new RateWindow(WIDGET_LIMITS.perVisitor.max, WIDGET_LIMITS.perVisitor.windowMs);
-  const newVisitors = new RateWindow(WIDGET_LIMITS.newVisitors.max, WIDGET_LIMITS.newVisitors.windowMs);
   // What each event means to widgets, read once per process however many visitors are watching.
   const updates = new Map<number, ReturnType<typeof widgetUpdate>>();
 
@@ -144,7 +141,8 @@ export function webchatRoutes(bus: EventBus) {
     if (c.req.method === "OPTIONS") return new Response(null, { status: 204, headers: cors });
     c.set("channel", channel);
     c.set("address", addressOf(c));
-    const budget = perAddress.hit(`${channel.id}:${c.get("address")}`, c.get("deps").clock.now().getTime());
+    const { database, clock } = c.get("deps");
+    const budget = await spend(database.db, "perAddress", `${channel.id}:${c.get("address")}`, clock.now());
     if (!budget.ok) {
       const limited = tooMany(c, budget.retryAfter);
       for (const [k, v] of Object.entries(cors)) limited.headers.set(k, v);
@@ -164,7 +162,8 @@ export function webchatRoutes(bus: EventBus) {
   };
   /** Writes spend the visitor's budget. */
   const writes: MiddlewareHandler<WidgetEnv> = async (c, next) => {
-    const budget = perVisitor.hit(`${c.get("channel").id}:${c.get("visitorId")}`, c.get("deps").clock.now().getTime());
+    const { database, clock } = c.get("deps");
+    const budget = await spend(database.db, "perVisitor", `${c.get("channel").id}:${c.get("visitorId")}`, clock.now());
     if (!budget.ok) return tooMany(c, budget.retryAfter);
     await next();
   };
@@ -184,12 +183,12 @@ export function webchatRoutes(bus: EventBus) {
     let visitorId = visitorOf(config, channel.id, input.token);
     let token = input.token!;
     if (!visitorId) {
-      const budget = newVisitors.hit(`${channel.id}:${c.get("address")}`, clock.now().getTime());
+      const budget = await spend(database.db, "newVisitors", `${channel.id}:${c.get("address")}`, clock.now());
       if (!budget.ok) return tooMany(c, budget.retryAfter);
       ({ visitorId, token } = newVisitor(config, channel.id));
     }
     if (input.name && input.email) {
-      const budget = perVisitor.hit(`${channel.id}:${visitorId}`, clock.now().getTime());
+      const budget = await spend(database.db, "perVisitor", `${channel.id}:${visitorId}`, clock.now());
       if (!budget.ok) return tooMany(c, budget.retryAfter);
       const form = { name: input.name, email: input.email };
       await commit(database, channel.orgId, (db) => introduceVisitor(db, channel, visitorId, form, clock.now()));
