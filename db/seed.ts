@@ -121,10 +121,10 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
     await tx.insert(workflows).values([
       {
         orgId: org.id,
-        name: "WhatsApp returns (iade) → Sales",
+        name: "WhatsApp exchanges (değişim) → Sales",
         position: 0,
         trigger: { type: "message_received" },
-        conditions: [{ type: "channel_kind", kinds: ["whatsapp"] }, { type: "text_contains", value: "iade" }],
+        conditions: [{ type: "channel_kind", kinds: ["whatsapp"] }, { type: "text_contains", value: "değişim" }],
         actions: [{ type: "assign_workgroup", workgroupId: sales.id }, { type: "add_tag", tagId: tagRows[2].id }],
         createdAt: now,
         updatedAt: now,
