@@ -219,7 +219,7 @@ document.addEventListener("htmx:after:swap", () => {
 // Billing widget: "Copy" puts a payment link's URL on the clipboard (without JavaScript the URL
 // stays in a read-only field to select by hand).
 document.addEventListener("click", async (e) => {
-  const button = e.target instanceof Element ? e.target.closest("button[data-copy]") : null;
+  const button = e.target instanceof Element ? e.target.closest("button[data-copy]:not(.copy)") : null;
   if (!button) return;
   const field = document.querySelector(button.dataset.copy);
   if (!field) return;
