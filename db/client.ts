@@ -161,7 +161,9 @@ export async function openPostgres(url: string, options: { max?: number; migrate
   const healthBudgetMs = HEALTH_BUDGET_S * 1000;
   const healthClient = connectPostgres(url, 1, { statementMs: healthBudgetMs, lockMs: healthBudgetMs }, { connect_timeout: HEALTH_BUDGET_S, query_timeout: HEALTH_BUDGET_S + 1 });
   const db = drizzlePostgres(preparing(client), { schema }) as unknown as Db;
-  const clients = [client, intakeClient, healthClient];
+  const lockClient = connectPostgres(url, 1, timeouts);
+  const held = new Set<number>();
+  const clients = [client, intakeClient, healthClient, lockClient];
   return {
     db,
     intake: drizzlePostgres(preparing(intakeClient), { schema }) as unknown as Db,
@@ -175,17 +177,23 @@ export async function openPostgres(url: string, options: { max?: number; migrate
       await client`select pg_notify(${channel}, ${payload})`;
     },
     async withAdvisoryLock(key, fn) {
-      const reserved = await client.reserve();
+      // The locks live on a session of their own: holding one of the pool's connections for the
+      // lock while the work queries through the others deadlocked a small pool as soon as as many
+      // ticks as it has connections started at once (after a database restart, every minute).
+      // A session holds its advisory locks re-entrantly, so overlap within this process is refused here.
+      if (held.has(key)) return null;
+      held.add(key);
       try {
-        const [{ locked }] = await reserved`select pg_try_advisory_lock(${key}) as locked`;
+        const [{ locked }] = await lockClient`select pg_try_advisory_lock(${key}) as locked`;
         if (!locked) return null;
         try {
           return await fn();
         } finally {
-          await reserved`select pg_advisory_unlock(${key})`;
+          // A session the database cut has already let go of its locks.
+          await lockClient`select pg_advisory_unlock(${key})`.catch(() => {});
         }
       } finally {
-        reserved.release();
+        held.delete(key);
       }
     },
     close: async () => {

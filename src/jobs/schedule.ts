@@ -99,7 +99,7 @@ export const jobs: Job[] = [
     // The WebChat widget's request budgets whose window has passed.
     name: "prune-widget-budgets",
     pattern: "20 */5 * * * *",
-    lockKey: 7_411_109,
+    lockKey: 7_411_110,
     run: (deps) => pruneBudgets(deps.database.db, deps.clock.now()),
   },
 ];

@@ -98,6 +98,8 @@ describe.skipIf(!!skipped)("a database restart under webhook load", () => {
       if (missing > 0) {
         const [state] = await sql`select (select count(*)::int from messages) as messages, (select count(*)::int from webhook_deliveries) as deliveries, (select count(*)::int from webhook_deliveries where processed_at is null) as unprocessed, (select max(last_error) from webhook_deliveries) as error`;
         console.error("acknowledged but not processed", { acknowledged: acknowledged.length, ...state });
+        // What the process said about it: its warnings and errors, oldest first.
+        for (const line of kanal.logs.filter((l) => l.level === "warn" || l.level === "error").slice(-40)) console.error(JSON.stringify(line).slice(0, 400));
       }
       expect(missing).toBe(0);
     } finally {

@@ -18,6 +18,29 @@ describe("periodic jobs", () => {
     expect(runs).toBe(2);
   });
 
+  it("more ticks at once than the database has connections all run: a held lock takes no connection the work needs", async () => {
+    const { sql } = await import("drizzle-orm");
+    const names = Array.from({ length: 12 }, (_, n) => `at-once-${n}`);
+    const ran: string[] = [];
+    const tick = new Date("2026-01-05T09:00:00Z");
+    const all = Promise.all(
+      names.map((name, n) =>
+        runJobOnce(t.deps, { name, pattern: "* * * * * *", lockKey: 900 + n, run: async (deps) => {
+          await deps.database.db.execute(sql`select pg_sleep(0.05)`);
+          ran.push(name);
+        } }, tick),
+      ),
+    );
+    const outcome = await Promise.race([all.then(() => "done"), Bun.sleep(20_000).then(() => "stuck")]);
+    expect(outcome).toBe("done");
+    expect(ran.sort()).toEqual([...names].sort());
+  });
+
+  it("every job has a lock of its own: two sharing one would skip each other's ticks", () => {
+    expect(new Set(jobs.map((job) => job.lockKey)).size).toBe(jobs.length);
+    expect(new Set(jobs.map((job) => job.name)).size).toBe(jobs.length);
+  });
+
   it("records a failing run and keeps going", async () => {
     const job: Job = { name: "boom", pattern: "* * * * * *", lockKey: 2, run: async () => { throw new Error("kaput"); } };
     const tick = new Date("2026-01-05T09:00:00Z");
