@@ -251,9 +251,12 @@ export async function getConversationRow(db: DbOrTx, orgId: number, conversation
   return row ?? null;
 }
 
-/** Whether a row belongs in a tab (the live list decides where a changed row goes); spam is in none. */
-export function rowInTab(row: { status: string; type: string; assigneeId: string | null }, tab: Tab): boolean {
-  if (row.type === "spam") return false;
+/**
+ * Whether a row belongs in a tab (the live list decides where a changed row goes). Spam is in none,
+ * unless the list is filtered to show spam.
+ */
+export function rowInTab(row: { status: string; type: string; assigneeId: string | null }, tab: Tab, showsSpam = false): boolean {
+  if (row.type === "spam" && !showsSpam) return false;
   switch (tab) {
     case "open":
       return row.status === "open" && !row.assigneeId;

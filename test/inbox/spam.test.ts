@@ -9,6 +9,7 @@ import { countTabs } from "../../src/inbox/tab-counts";
 import { noFilters } from "../../src/inbox/filters";
 import { actorFor } from "../../src/auth/accounts";
 import { useTestApp } from "../support/app";
+import { readSse } from "../support/sse";
 
 const t = useTestApp();
 
@@ -48,6 +49,22 @@ describe("spam", () => {
     const [after] = await t.db.select().from(contacts).where(eq(contacts.id, marked.contactId));
     expect(after.blockedAt).toBeNull();
     expect((await agent.post(`/inbox/${conversationId}/not-spam`, {}, { htmx: true })).status).toBe(422);
+  });
+
+  it("a list filtered to spam keeps a conversation marked as spam live; an unfiltered one takes it out", async () => {
+    const { w, conversationId } = await spammer();
+    const agent = await t.signIn(w.agent.email, w.orgId);
+    const other = await t.signIn(w.supervisor.email, w.orgId);
+    const page = await (await other.get("/inbox?tab=all&type=spam&f=1")).text();
+    expect(page).toContain("spam=1");
+    const spamList = await other.get("/events?view=inbox&tab=all&f=1&spam=1");
+    const allList = await other.get("/events?view=inbox&tab=all");
+    expect((await agent.post(`/inbox/${conversationId}/spam`, {}, { htmx: true })).status).toBe(200);
+    const row = `"conv-${conversationId}"`;
+    const filtered = await readSse(spamList, (m) => m.data.includes(row));
+    const unfiltered = await readSse(allList, (m) => m.data.includes(row));
+    expect(filtered.find((m) => m.data.includes(row))!.data).toContain(`data-upsert=${row}`);
+    expect(unfiltered.find((m) => m.data.includes(row))!.data).toContain(`data-remove=${row}`);
   });
 
   it("a blocked contact's new messages are stored in a spam conversation that no tab counts and only the Spam filter lists", async () => {
