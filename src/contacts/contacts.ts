@@ -1,11 +1,11 @@
 // Contacts: the searchable list and one contact with its conversations and notes.
-import { and, asc, desc, eq, ilike, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, ilike, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import { escapeLike } from "@db/like";
 import { channels, contacts, conversations, conversationTags, notes, tags, users } from "@db/schema";
 import type { Actor } from "../context";
 import { after, page, PAGE_SIZE, type Cursor } from "../admin/pagination";
-import { contactVisibility, conversationScope } from "../inbox/visibility";
+import { contactVisibility, conversationScope, visibility } from "../inbox/visibility";
 
 export async function findContacts(db: DbOrTx, actor: Actor, search: string | undefined, cursor: Cursor | null, limit = PAGE_SIZE) {
   const sortKey = sql<string>`lower(${contacts.name})`;
@@ -35,7 +35,15 @@ export async function findContacts(db: DbOrTx, actor: Actor, search: string | un
               ilike(contacts.email, like),
               // Any CRM field value, and any tag on the contact's conversations.
               sql`exists (select 1 from jsonb_each_text(${contacts.customFields}) kv where kv.value ilike ${like})`,
-              sql`exists (select 1 from ${conversations} cv join ${conversationTags} ct on ct.conversation_id = cv.id join ${tags} tg on tg.id = ct.tag_id where cv.contact_id = ${contacts.id} and tg.name ilike ${like})`,
+              // Only conversations the actor may see: a tag on a hidden one says nothing about the contact to them.
+              exists(
+                db
+                  .select({ one: sql`1` })
+                  .from(conversations)
+                  .innerJoin(conversationTags, eq(conversationTags.conversationId, conversations.id))
+                  .innerJoin(tags, eq(tags.id, conversationTags.tagId))
+                  .where(and(eq(conversations.contactId, contacts.id), ilike(tags.name, like), await visibility(db, actor))),
+              ),
             )
           : undefined,
         after(sortKey, contacts.id, cursor),

@@ -169,4 +169,23 @@ describe("the visibility rule holds for every route", () => {
     expect((await assignee.html("/contacts")).text).toContain(hidden.contactName);
     expect((await assignee.html(`/contacts/${hidden.contactId}`)).status).toBe(200);
   });
+
+  it("contact search by a tag finds a contact only through the conversations the agent may see", async () => {
+    const n = ++seq;
+    const [channel] = await t.db.insert(channels).values({ orgId: w.orgId, kind: "whatsapp", name: `WA tag ${n}`, webhookKey: newWebhookKey() }).returning();
+    const contactName = `Etiketli Kişi ${n}`;
+    // Two conversations of one contact: a tagged one assigned to another agent, and an untagged one nobody has.
+    const { conversationId: tagged } = await ingestInbound(t.db, { orgId: w.orgId, channelId: channel.id, externalId: `90556000${n}`, contactName, body: "ilk", providerMessageId: `wamid.tagged.${n}`, at: t.clock.now() });
+    await t.db.update(conversations).set({ assigneeId: w.agent.id, assignedAt: t.clock.now(), status: "closed" }).where(eq(conversations.id, tagged));
+    const [{ contactId }] = await t.db.select({ contactId: conversations.contactId }).from(conversations).where(eq(conversations.id, tagged));
+    await t.db.insert(conversations).values({ orgId: w.orgId, contactId, channelId: channel.id, status: "open", createdAt: t.clock.now(), lastMessageAt: t.clock.now() });
+    const [tag] = await t.db.insert(tags).values({ orgId: w.orgId, name: `gizli-etiket-${n}`, createdAt: t.clock.now() }).returning();
+    await t.db.insert(conversationTags).values({ conversationId: tagged, tagId: tag.id });
+
+    // The restricted agent sees the contact (through the open conversation), but not by the hidden tag.
+    expect((await restricted.html(`/contacts?q=${encodeURIComponent(contactName)}`)).text).toContain(contactName);
+    expect((await restricted.html(`/contacts?q=${encodeURIComponent(tag.name)}`)).text).not.toContain(contactName);
+    const assignee = await t.signIn(w.agent.email, w.orgId);
+    expect((await assignee.html(`/contacts?q=${encodeURIComponent(tag.name)}`)).text).toContain(contactName);
+  });
 });
