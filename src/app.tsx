@@ -1,16 +1,9 @@
 // Builds the Hono app: shared middleware, then each module's routes.
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv, Deps, Runtime } from "./context";
-import { EventBus } from "./realtime/bus";
-import { TabCountCache } from "./inbox/tab-counts";
-import { KeptInboxPages } from "./inbox/kept-pages";
-import { LiveRenderers } from "./realtime/renderers";
+import type { AppEnv, Deps } from "./context";
+import { buildRuntime, liveRenderers } from "./runtime";
 import { realtimeRoutes } from "./realtime/routes";
-import { StreamStanding } from "./realtime/standing";
-import { statusSwitchLive } from "./shell/live";
-import { cockpitLive } from "./cockpit/live";
-import { inboxLive } from "./inbox/live";
 import { createAuth } from "./auth/lucia";
 import { requireActor, sessionMiddleware } from "./auth/middleware";
 import { authRoutes } from "./auth/routes";
@@ -19,18 +12,11 @@ import { shellRoutes } from "./shell/routes";
 import { workspaceRoutes } from "./shell/workspace";
 import { staticFiles, staticRoutes } from "./static";
 import { compressResponses } from "./compression";
-import { Background } from "./background";
 import { webhookRoutes } from "./channels/webhook-routes";
 import { supportRoutes } from "./channels/support";
-import { OutboxWorker } from "./channels/outbox";
-import { WorkflowWorker } from "./workflows/engine";
-import { RoutingWorker } from "./routing/worker";
-import { onCommitted } from "./realtime/changes";
 import { webchatRoutes } from "./channels/webchat/routes";
 import { paymentWebhookRoutes } from "./billing/webhook-routes";
 import { billingApiRoutes } from "./billing/api-routes";
-import { billingLive } from "./billing/live";
-import { inboxPage } from "./inbox/live";
 import { ErrorPage } from "../views/auth/pages";
 import { isDatabaseUnavailable } from "@db/client";
 import { csrfGuard, localeMiddleware, refuseNul, render, requestLog, securityHeaders, ui, type Ctx } from "./web";
@@ -41,18 +27,7 @@ const RETRY_AFTER_S = 5;
 
 export function createApp(deps: Deps) {
   const auth = createAuth(deps.database.db, deps.config.SESSION_DAYS);
-  const bus = new EventBus(deps.database, deps.log);
-  const background = new Background(deps.log);
-  const outbox = new OutboxWorker(deps);
-  const workflows = new WorkflowWorker(deps);
-  const runtime: Runtime = { bus, background, outbox, workflows, tabCounts: new TabCountCache(bus), inboxPages: new KeptInboxPages(bus), startedAt: deps.clock.now(), streams: new StreamStanding(deps.database, () => deps.clock.now(), deps.log) };
-  // A send queued in any process wakes this process's worker too (LISTEN/NOTIFY).
-  bus.observe(() => outbox.wake());
-  // So do committed events for the workflow engine, which makes their runs once across processes.
-  bus.observe(() => workflows.wake());
-  // Routing follows this process's committed changes; the sweep job covers other processes' crashes.
-  const routing = new RoutingWorker(deps, background);
-  onCommitted(deps.database, (orgId, ids) => routing.heard(orgId, ids));
+  const runtime = buildRuntime(deps);
   const app = Object.assign(new Hono<AppEnv>(), { runtime });
 
   app.use("*", async (c, next) => {
@@ -65,7 +40,7 @@ export function createApp(deps: Deps) {
   app.use("*", securityHeaders);
   app.route("/static", staticRoutes(staticFiles()));
   // Providers' webhooks need neither a locale, a session nor CSRF: their signature is the check.
-  app.route("/", webhookRoutes(background));
+  app.route("/", webhookRoutes(runtime.background));
   app.route("/", supportRoutes());
   app.route("/", paymentWebhookRoutes());
   // The billing API authenticates by bearer token: no session, no CSRF (no cookies are read).
@@ -81,17 +56,10 @@ export function createApp(deps: Deps) {
   app.use("/admin", requireActor);
   app.route("/admin", adminRoutes());
   app.route("/", workspaceRoutes());
-  app.route("/", webchatRoutes(bus));
-  // Each feature draws its own live fragments; the stream only asks the registry.
-  const now = () => deps.clock.now();
-  const live = new LiveRenderers()
-    .everyView(statusSwitchLive)
-    .view(cockpitLive(deps.database, now))
-    .view(inboxLive(deps.database, now, runtime.tabCounts))
-    // Billing draws its widget's lists on the same inbox pages.
-    .view({ name: "inbox", page: inboxPage, renderers: [billingLive(deps.database, now)] });
+  app.route("/", webchatRoutes(runtime.bus));
+  const live = liveRenderers(deps, runtime);
   app.use("/events", requireActor);
-  app.route("/", realtimeRoutes(bus, live, runtime.streams));
+  app.route("/", realtimeRoutes(runtime.bus, live, runtime.streams));
 
   const notFound = (c: Ctx) => {
     const t = c.get("t");

@@ -6,29 +6,13 @@ import type { Config } from "./config";
 import type { Clock } from "./clock";
 import type { Logger } from "./log";
 import type { Translate } from "./i18n";
-import type { EventBus } from "./realtime/bus";
-import type { TabCountCache } from "./inbox/tab-counts";
-import type { KeptInboxPages } from "./inbox/kept-pages";
+import type { Runtime } from "./runtime";
 
 export interface Deps {
   database: Database;
   config: Config;
   clock: Clock;
   log: Logger;
-}
-
-/** What the app builds for itself from its dependencies; exposed so the server can stop it. */
-export interface Runtime {
-  bus: EventBus;
-  background: import("./background").Background;
-  outbox: import("./channels/outbox").OutboxWorker;
-  workflows: import("./workflows/engine").WorkflowWorker;
-  tabCounts: TabCountCache;
-  inboxPages: KeptInboxPages;
-  /** When the app was made: /healthz forgives no job tick yet for a while after it. */
-  startedAt: Date;
-  /** Ends live streams whose session no longer stands (signed out, deactivated, removed). */
-  streams: import("./realtime/standing").StreamStanding;
 }
 
 export interface SignedInUser {

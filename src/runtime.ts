@@ -1,0 +1,68 @@
+// What the app builds for itself from its dependencies: the event bus, the workers and caches that
+// live as long as the process, wired to each other; and the registry of live renderers.
+import type { Deps } from "./context";
+import { Background } from "./background";
+import { OutboxWorker } from "./channels/outbox";
+import { WorkflowWorker } from "./workflows/engine";
+import { RoutingWorker } from "./routing/worker";
+import { EventBus } from "./realtime/bus";
+import { onCommitted } from "./realtime/changes";
+import { LiveRenderers } from "./realtime/renderers";
+import { StreamStanding } from "./realtime/standing";
+import { TabCountCache } from "./inbox/tab-counts";
+import { KeptInboxPages } from "./inbox/kept-pages";
+import { inboxLive, inboxPage } from "./inbox/live";
+import { cockpitLive } from "./cockpit/live";
+import { billingLive } from "./billing/live";
+import { statusSwitchLive } from "./shell/live";
+
+/** Exposed on the app so the server can start and stop it. */
+export interface Runtime {
+  bus: EventBus;
+  background: Background;
+  outbox: OutboxWorker;
+  workflows: WorkflowWorker;
+  tabCounts: TabCountCache;
+  inboxPages: KeptInboxPages;
+  /** When the app was made: /healthz forgives no job tick yet for a while after it. */
+  startedAt: Date;
+  /** Ends live streams whose session no longer stands (signed out, deactivated, removed). */
+  streams: StreamStanding;
+}
+
+export function buildRuntime(deps: Deps): Runtime {
+  const bus = new EventBus(deps.database, deps.log);
+  const background = new Background(deps.log);
+  const outbox = new OutboxWorker(deps);
+  const workflows = new WorkflowWorker(deps);
+  // A send queued in any process wakes this process's worker too (LISTEN/NOTIFY).
+  bus.observe(() => outbox.wake());
+  // So do committed events for the workflow engine, which makes their runs once across processes.
+  bus.observe(() => workflows.wake());
+  // Routing follows this process's committed changes; the sweep job covers other processes' crashes.
+  const routing = new RoutingWorker(deps, background);
+  onCommitted(deps.database, (orgId, ids) => routing.heard(orgId, ids));
+  return {
+    bus,
+    background,
+    outbox,
+    workflows,
+    tabCounts: new TabCountCache(bus),
+    inboxPages: new KeptInboxPages(bus),
+    startedAt: deps.clock.now(),
+    streams: new StreamStanding(deps.database, () => deps.clock.now(), deps.log),
+  };
+}
+
+/** Each feature draws its own live fragments; the stream only asks this registry. */
+export function liveRenderers(deps: Deps, runtime: Runtime): LiveRenderers {
+  const now = () => deps.clock.now();
+  return (
+    new LiveRenderers()
+      .everyView(statusSwitchLive)
+      .view(cockpitLive(deps.database, now))
+      .view(inboxLive(deps.database, now, runtime.tabCounts))
+      // Billing draws its widget's lists on the same inbox pages.
+      .view({ name: "inbox", page: inboxPage, renderers: [billingLive(deps.database, now)] })
+  );
+}
