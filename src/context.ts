@@ -53,3 +53,6 @@ export type AppEnv = {
     requestId: string;
   };
 };
+
+/** What a route behind the sign-in check (`signedInRoutes`, `requireActor`) can count on. */
+export type SignedInEnv = AppEnv & { Variables: { actor: Actor; user: SignedInUser; sessionId: string } };

@@ -1,7 +1,7 @@
 // Form validation shared by every page: zod issues become translated field errors, and the typed
 // values come back so a form re-renders with nothing lost.
 import { zValidator } from "@hono/zod-validator";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, Env, MiddlewareHandler } from "hono";
 import type { AppEnv } from "./context";
 import { z } from "zod";
 import type { MessageKey, Translate } from "./i18n";
@@ -105,19 +105,20 @@ export function idQuery(c: { req: { query(name: string): string | undefined } },
   return parsed.data;
 }
 
-type Rejected = (c: Context<AppEnv>, errors: FieldErrors, values: FormValues) => Response | Promise<Response>;
+type Rejected<E extends Env> = (c: Context<E>, errors: FieldErrors, values: FormValues) => Response | Promise<Response>;
 
 /**
  * Validates a form body with zod; on failure calls `onInvalid` (which renders the form again with
  * status 422 and the values typed), so the handler only ever sees valid, typed data.
  */
-export function validForm<T extends z.ZodType>(schema: T, onInvalid: Rejected) {
+export function validForm<T extends z.ZodType, E extends Env = AppEnv>(schema: T, onInvalid: Rejected<E>) {
   return zValidator("form", schema, async (result, c) => {
     if (!result.success) {
-      const ctx = c as unknown as Context<AppEnv>;
-      return onInvalid(ctx, fieldErrors(result.error as unknown as z.ZodError, ctx.get("t")), formValues(result.data as Record<string, unknown>));
+      const ctx = c as unknown as Context<E>;
+      const t = (c as unknown as Context<AppEnv>).get("t");
+      return onInvalid(ctx, fieldErrors(result.error as unknown as z.ZodError, t), formValues(result.data as Record<string, unknown>));
     }
-  }) as unknown as MiddlewareHandler<AppEnv, string, { in: { form: z.input<T> }; out: { form: z.output<T> } }>;
+  }) as unknown as MiddlewareHandler<E, string, { in: { form: z.input<T> }; out: { form: z.output<T> } }>;
 }
 
 /** Validates query strings; a bad query is a 400 with a translated message (no form to redraw). */

@@ -2,23 +2,27 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
-import type { Actor, AppEnv } from "./context";
+import type { Actor, AppEnv, SignedInEnv } from "./context";
 import { isLocale, negotiateLocale, translator, type Locale, type MessageKey, type Params } from "./i18n";
 import type { Flash, Ui } from "../views/ui";
 import { carriesNul } from "./plain-text";
 
 export type Ctx = Context<AppEnv>;
+/** A request behind the sign-in check: its actor, user and session are set. */
+export type SignedInCtx = Context<SignedInEnv>;
+/** What the helpers here take: any request, signed in or not. */
+export type AnyCtx = Ctx | SignedInCtx;
 
 export const LOCALE_COOKIE = "kanal_lang";
 const FLASH_COOKIE = "kanal_flash";
 
-export function isSecureRequest(c: Ctx): boolean {
-  const publicUrl = c.get("deps").config.PUBLIC_URL;
+export function isSecureRequest(c: AnyCtx): boolean {
+  const publicUrl = (c as Ctx).get("deps").config.PUBLIC_URL;
   if (publicUrl) return publicUrl.startsWith("https:");
   return new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
 }
 
-export function cookieDefaults(c: Ctx) {
+export function cookieDefaults(c: AnyCtx) {
   return { path: "/", httpOnly: true, sameSite: "Lax" as const, secure: isSecureRequest(c) };
 }
 
@@ -31,19 +35,21 @@ export const localeMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-export function setLocale(c: Ctx, locale: "en" | "tr") {
-  c.set("locale", locale);
-  c.set("t", translator(locale));
+export function setLocale(c: AnyCtx, locale: "en" | "tr") {
+  const asked = c as Ctx;
+  asked.set("locale", locale);
+  asked.set("t", translator(locale));
 }
 
 /**
  * What every view gets. `since`: where the page's live stream starts, the newest event heard before
  * the page's data was read (by default, now).
  */
-export function ui(c: Ctx, since?: number): Ui {
-  const actor = c.get("actor");
-  const liveSince = actor ? c.get("runtime").bus.pageResumePoint(actor.orgId, since) : undefined;
-  return { t: c.get("t"), locale: c.get("locale"), path: c.req.path, user: c.get("user"), actor, liveSince };
+export function ui(c: AnyCtx, since?: number): Ui {
+  const asked = c as Ctx;
+  const actor = asked.get("actor");
+  const liveSince = actor ? asked.get("runtime").bus.pageResumePoint(actor.orgId, since) : undefined;
+  return { t: asked.get("t"), locale: asked.get("locale"), path: c.req.path, user: asked.get("user"), actor, liveSince };
 }
 
 /** What a view drawn outside a request (a live fragment) gets: the person and their language. */
@@ -51,27 +57,27 @@ export function uiFor(actor: Actor, locale: Locale): Ui {
   return { t: translator(locale), locale, path: "", user: null, actor };
 }
 
-export function render(c: Ctx, page: JSX.Element, status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503 = 200) {
+export function render(c: AnyCtx, page: JSX.Element, status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503 = 200) {
   return c.html(page as unknown as string, status);
 }
 
 /** True when htmx made the request (it will swap the response into the page). */
-export function isHtmx(c: Ctx): boolean {
+export function isHtmx(c: AnyCtx): boolean {
   return c.req.header("hx-request") === "true";
 }
 
 /** A message shown once on the next page, for redirects after a plain form post. */
-export function flash(c: Ctx, kind: "ok" | "error", key: MessageKey, params?: Params) {
+export function flash(c: AnyCtx, kind: "ok" | "error", key: MessageKey, params?: Params) {
   setCookie(c, FLASH_COOKIE, encodeURIComponent(JSON.stringify({ kind, key, params })), { ...cookieDefaults(c), maxAge: 60 });
 }
 
-export function takeFlash(c: Ctx): Flash {
+export function takeFlash(c: AnyCtx): Flash {
   const raw = getCookie(c, FLASH_COOKIE);
   if (!raw) return null;
   deleteCookie(c, FLASH_COOKIE, { path: "/" });
   try {
     const { kind, key, params } = JSON.parse(decodeURIComponent(raw));
-    return { kind: kind === "error" ? "error" : "ok", text: c.get("t")(key, params) };
+    return { kind: kind === "error" ? "error" : "ok", text: (c as Ctx).get("t")(key, params) };
   } catch {
     return null;
   }
@@ -95,7 +101,7 @@ export function sameOriginPath(target: string | undefined | null): string | unde
 }
 
 /** After a successful post: htmx follows `HX-Redirect`-free 303s itself; plain forms too. */
-export function redirect(c: Ctx, to: string) {
+export function redirect(c: AnyCtx, to: string) {
   return c.redirect(to, 303);
 }
 
@@ -103,8 +109,8 @@ export function redirect(c: Ctx, to: string) {
  * After a successful save: htmx redraws the page in place with "Saved."; a plain form post is
  * redirected (post/redirect/get) and the next page shows the same message.
  */
-export function saved(c: Ctx, redraw: (message: Flash) => Response | Promise<Response>, to: string) {
-  if (isHtmx(c)) return redraw({ kind: "ok", text: c.get("t")("common.saved") });
+export function saved(c: AnyCtx, redraw: (message: Flash) => Response | Promise<Response>, to: string) {
+  if (isHtmx(c)) return redraw({ kind: "ok", text: (c as Ctx).get("t")("common.saved") });
   flash(c, "ok", "common.saved");
   return redirect(c, to);
 }
@@ -223,8 +229,8 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
  * The client's address for rate limits. X-Forwarded-For is anyone's to write, so it counts only
  * with TRUST_PROXY, and then its last entry (the one the proxy itself added).
  */
-export function clientAddress(c: Context<AppEnv>): string | null {
-  if (c.get("deps").config.TRUST_PROXY) {
+export function clientAddress(c: AnyCtx): string | null {
+  if ((c as Ctx).get("deps").config.TRUST_PROXY) {
     const forwarded = c.req.header("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean);
     if (forwarded?.length) return forwarded[forwarded.length - 1];
   }

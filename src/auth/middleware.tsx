@@ -1,10 +1,10 @@
 // Who is asking: the session cookie, the organization picked for it, and role checks for routes.
-import type { MiddlewareHandler } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { Role } from "@db/schema";
-import type { AppEnv } from "../context";
+import type { AppEnv, SignedInEnv } from "../context";
 import { isLocale } from "../i18n";
-import { cookieDefaults, isHtmx, render, setLocale, ui } from "../web";
+import { cookieDefaults, isHtmx, render, setLocale, ui, type Ctx } from "../web";
 import { ErrorPage } from "../../views/auth/pages";
 import { actorFor } from "./accounts";
 import { currentSession } from "./sessions";
@@ -45,27 +45,42 @@ export function writeSessionCookie(c: Parameters<MiddlewareHandler<AppEnv>>[0], 
   });
 }
 
-/** Signed in and working inside an organization; otherwise off to sign in or to pick one. */
-export const requireActor: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!c.get("user")) {
+/**
+ * Signed in and working inside an organization; otherwise off to sign in or to pick one. What it
+ * lets through has a user, a session and an actor: the handlers after it read them as such.
+ */
+export const requireActor: MiddlewareHandler<SignedInEnv> = async (c, next) => {
+  const asked = c as unknown as Ctx;
+  if (!asked.get("user")) {
     const nextPath = c.req.method === "GET" ? `?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ""))}` : "";
     if (isHtmx(c)) return c.body(null, 401, { "HX-Redirect": "/login" });
     return c.redirect(`/login${nextPath}`, 303);
   }
-  if (!c.get("actor")) {
+  if (!asked.get("actor")) {
     if (isHtmx(c)) return c.body(null, 401, { "HX-Redirect": "/organizations" });
     return c.redirect("/organizations", 303);
   }
   await next();
 };
 
-export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
+/** Only these roles of the organization; anyone else sees "forbidden". After `requireActor`. */
+export function requireRole(...roles: Role[]): MiddlewareHandler<SignedInEnv> {
   return async (c, next) => {
-    const actor = c.get("actor");
-    if (!actor || !roles.includes(actor.role)) {
+    if (!roles.includes(c.get("actor").role)) {
       const t = c.get("t");
       return render(c, <ErrorPage ui={ui(c)} title={t("error.forbidden")} text={t("error.forbiddenText")} />, 403);
     }
     await next();
   };
+}
+
+/**
+ * Routes for signed-in people (of these roles, when given): every route the module adds, at every
+ * path under the prefix it is mounted at, passes the checks first, and reads `c.get("actor")` as set.
+ */
+export function signedInRoutes(...roles: Role[]): Hono<SignedInEnv> {
+  const app = new Hono<SignedInEnv>();
+  app.use("*", requireActor);
+  if (roles.length) app.use("*", requireRole(...roles));
+  return app;
 }
