@@ -1,25 +1,35 @@
-// Builds the Hono app: shared middleware, then each module's routes.
+// The app and its URL map: shared middleware, then every feature's routes mounted at its own
+// prefix, in the order requests meet them. Each feature's routes module says what it does under its
+// prefix; signed-in ones are built with `signedInRoutes(...roles)`, which checks the session first.
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv, Deps } from "./context";
 import { buildRuntime, liveRenderers } from "./runtime";
-import { realtimeRoutes } from "./realtime/routes";
 import { createAuth } from "./auth/lucia";
 import { requireActor, sessionMiddleware } from "./auth/middleware";
-import { authRoutes } from "./auth/routes";
+import { invitationRoutes, loginRoutes, logoutRoutes, organizationPickerRoutes, passwordRoutes, setupRoutes } from "./auth/routes";
 import { adminRoutes } from "./admin/routes";
-import { shellRoutes } from "./shell/routes";
-import { workspaceRoutes } from "./shell/workspace";
+import { healthRoutes, meRoutes } from "./shell/routes";
 import { staticFiles, staticRoutes } from "./static";
 import { compressResponses } from "./compression";
 import { webhookRoutes } from "./channels/webhook-routes";
 import { supportRoutes } from "./channels/support";
-import { webchatRoutes } from "./channels/webchat/routes";
+import { webchatRoutes, widgetScriptRoutes } from "./channels/webchat/routes";
 import { paymentWebhookRoutes } from "./billing/webhook-routes";
 import { billingApiRoutes } from "./billing/api-routes";
+import { billingWidgetRoutes } from "./billing/widget-routes";
+import { apiTokensAdminRoutes, paymentsAdminRoutes } from "./billing/admin-routes";
+import { inboxRoutes } from "./inbox/routes";
+import { conversationFileRoutes, mediaRoutes } from "./media/routes";
+import { contactsRoutes } from "./contacts/routes";
+import { cockpitRoutes } from "./cockpit/routes";
+import { reportsRoutes } from "./reports/routes";
+import { workflowsRoutes } from "./workflows/routes";
+import { businessHoursRoutes } from "./workflows/hours-routes";
+import { realtimeRoutes } from "./realtime/routes";
 import { ErrorPage } from "../views/auth/pages";
 import { isDatabaseUnavailable } from "@db/client";
-import { csrfGuard, localeMiddleware, refuseNul, render, requestLog, securityHeaders, ui, type Ctx } from "./web";
+import { csrfGuard, localeMiddleware, redirect, refuseNul, render, requestLog, securityHeaders, ui, type Ctx } from "./web";
 import { NotFound } from "./not-found";
 
 /** Seconds after which a page or webhook refused for an unavailable database is tried again. */
@@ -39,27 +49,47 @@ export function createApp(deps: Deps) {
   app.use("*", compressResponses);
   app.use("*", securityHeaders);
   app.route("/static", staticRoutes(staticFiles()));
-  // Providers' webhooks need neither a locale, a session nor CSRF: their signature is the check.
-  app.route("/", webhookRoutes(runtime.background));
-  app.route("/", supportRoutes());
-  app.route("/", paymentWebhookRoutes());
-  // The billing API authenticates by bearer token: no session, no CSRF (no cookies are read).
-  app.route("/api/v1", billingApiRoutes());
+
+  // Callers that prove themselves otherwise: no locale, session or CSRF check.
+  app.route("/webhooks", webhookRoutes(runtime.background)); // channels' providers, by signature
+  app.route("/payments/webhooks", paymentWebhookRoutes()); // payment providers, by signature
+  app.route("/support/api", supportRoutes()); // the support desk, by bearer token
+  app.route("/api/v1", billingApiRoutes()); // the billing API, by bearer token (no cookies read)
+
   app.use("*", localeMiddleware);
   app.use("*", refuseNul);
   app.use("*", csrfGuard(["/webhooks/", "/widget/api/"]));
   app.use("*", sessionMiddleware(auth));
 
-  app.route("/", shellRoutes());
-  app.route("/", authRoutes(auth));
-  app.use("/admin/*", requireActor);
-  app.use("/admin", requireActor);
-  app.route("/admin", adminRoutes());
-  app.route("/", workspaceRoutes());
-  app.route("/", webchatRoutes(runtime.bus));
-  const live = liveRenderers(deps, runtime);
+  // Anyone.
+  app.route("/healthz", healthRoutes());
+  app.route("/me", meRoutes()); // the language for anyone; status and preferences once signed in
+  app.get("/", (c) => redirect(c, c.get("user") ? "/inbox" : "/login"));
+  app.route("/login", loginRoutes(auth));
+  app.route("/logout", logoutRoutes(auth));
+  app.route("/organizations", organizationPickerRoutes());
+  app.route("/invitations", invitationRoutes());
+  app.route("/setup", setupRoutes(auth));
+  app.route("/password", passwordRoutes());
+  app.route("/widget.js", widgetScriptRoutes());
+  app.route("/widget", webchatRoutes(runtime.bus)); // the demo page, and the widget's API for visitors
+
+  // Signed in (each module checks it, and the roles it wants, itself).
+  app.route("/inbox", inboxRoutes());
+  app.route("/inbox", billingWidgetRoutes()); // the conversation's billing widget
+  app.route("/inbox", conversationFileRoutes()); // uploads, gallery, file box
+  app.route("/media", mediaRoutes());
+  app.route("/contacts", contactsRoutes());
+  app.route("/cockpit", cockpitRoutes()); // supervisors and admins
+  app.route("/reports", reportsRoutes()); // supervisors and admins
+  app.route("/admin", adminRoutes()); // admins: users, organization, workgroups, brands, channels, tags…
+  app.route("/admin/payments", paymentsAdminRoutes());
+  app.route("/admin/api-tokens", apiTokensAdminRoutes());
+  app.route("/admin/workflows", workflowsRoutes());
+  app.route("/admin/business-hours", businessHoursRoutes());
+  // The live stream knows no feature (src/realtime): the sign-in check is put in front of it here.
   app.use("/events", requireActor);
-  app.route("/", realtimeRoutes(runtime.bus, live, runtime.streams));
+  app.route("/events", realtimeRoutes(runtime.bus, liveRenderers(deps, runtime), runtime.streams));
 
   const notFound = (c: Ctx) => {
     const t = c.get("t");

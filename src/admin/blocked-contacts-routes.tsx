@@ -1,6 +1,6 @@
 // Admin → Blocked contacts: the list (contacts marked as spam) and Unblock.
 import { Hono } from "hono";
-import type { AppEnv } from "../context";
+import type { SignedInEnv } from "../context";
 import { ConversationRuleBroken } from "../inbox/changes";
 import { blockedContacts, unblockContact } from "../inbox/spam";
 import { commit } from "../realtime/changes";
@@ -9,14 +9,14 @@ import { BLOCKED_BASE, BlockedContactsPage } from "../../views/admin/blocked-con
 import { ID, idOf } from "./resource";
 
 export function blockedContactsRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<SignedInEnv>();
   app.get("/", async (c) => {
-    const rows = await blockedContacts(c.get("deps").database.db, c.get("actor")!.orgId);
+    const rows = await blockedContacts(c.get("deps").database.db, c.get("actor").orgId);
     return render(c, <BlockedContactsPage ui={ui(c)} rows={rows} flash={takeFlash(c)} />);
   });
   app.post(`${ID}/unblock`, async (c) => {
     const { database, clock } = c.get("deps");
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     try {
       const done = await commit(database, actor.orgId, (db) => unblockContact(db, actor, idOf(c), clock.now()));
       flash(c, "ok", "blockedContacts.unblocked", { name: done.name });

@@ -6,7 +6,7 @@ import { failedDeliveries, retryFailedDelivery } from "../channels/failed-webhoo
 import { secretsFor } from "../channels/secrets";
 import { emptyForm, type FormState } from "../../views/components/form";
 import { ChannelPage, ChannelRows, ChannelsPage, NewChannelPage } from "../../views/admin/channels";
-import { flash, redirect, render, ui, type Ctx } from "../web";
+import { flash, redirect, render, ui, type SignedInCtx } from "../web";
 import {
   brandChoices,
   workgroupChoices,
@@ -132,22 +132,22 @@ function formOf(kind: EditableKind, name: string, brandId: number | null, config
   }
 }
 
-function ruleErrors(c: Ctx, input: ChannelInput, e: ChannelRuleBroken): FormState {
+function ruleErrors(c: SignedInCtx, input: ChannelInput, e: ChannelRuleBroken): FormState {
   const t = c.get("t");
   const errors = Object.fromEntries(Object.entries(e.errors).map(([k, reason]) => [k, t(reason)]));
   return { values: formOf(input.kind, input.name, input.brandId, input.config, input.workgroupId), errors };
 }
 
 /** Where Meta and the widget reach this server: PUBLIC_URL, else the address this page was asked on. */
-function publicBase(c: Ctx): string {
+function publicBase(c: SignedInCtx): string {
   return (c.get("deps").config.PUBLIC_URL ?? new URL(c.req.url).origin).replace(/\/+$/, "");
 }
 
-const box = (c: Ctx) => secretsFor(c.get("deps").config);
+const box = (c: SignedInCtx) => secretsFor(c.get("deps").config);
 
-async function newPage(c: Ctx, kind: EditableKind, opts: { form?: FormState; status?: 200 | 422 } = {}) {
+async function newPage(c: SignedInCtx, kind: EditableKind, opts: { form?: FormState; status?: 200 | 422 } = {}) {
   const { db } = c.get("deps").database;
-  const [brands, workgroups] = await Promise.all([brandChoices(db, c.get("actor")!), workgroupChoices(db, c.get("actor")!)]);
+  const [brands, workgroups] = await Promise.all([brandChoices(db, c.get("actor")), workgroupChoices(db, c.get("actor"))]);
   const config = kind === "webchat" ? { ...webchatDefaults } : {};
   const form = opts.form ?? emptyForm(formOf(kind, "", brands.length === 1 ? brands[0].id : null, config));
   return render(c, <NewChannelPage ui={ui(c)} kind={kind} brands={brands} workgroups={workgroups} form={form} />, opts.status ?? 200);
@@ -174,7 +174,7 @@ export function channelsRoutes() {
     formOf: (channel) => formOf(channel.kind, channel.name, channel.brandId, channel.config, channel.workgroupId),
     editPage: async (c, channel, form, flash) => {
       const db = c.get("deps").database.db;
-      const [brands, workgroups, failed] = await Promise.all([brandChoices(db, c.get("actor")!), workgroupChoices(db, c.get("actor")!), failedDeliveries(db, c.get("actor")!, channel.id)]);
+      const [brands, workgroups, failed] = await Promise.all([brandChoices(db, c.get("actor")), workgroupChoices(db, c.get("actor")), failedDeliveries(db, c.get("actor"), channel.id)]);
       return <ChannelPage ui={ui(c)} channel={channel} kind={channel.kind} brands={brands} workgroups={workgroups} base={publicBase(c)} form={form} flash={flash} failed={failed} />;
     },
     update: {
@@ -186,7 +186,7 @@ export function channelsRoutes() {
 
   // A parked webhook, tried again now with a fresh set of attempts; the page says how it went.
   app.post(`${ID}/webhooks/:deliveryId{[0-9]+}/retry`, async (c) => {
-    const outcome = await retryFailedDelivery(c.get("deps"), c.get("actor")!, idOf(c), idParam(c, "deliveryId"));
+    const outcome = await retryFailedDelivery(c.get("deps"), c.get("actor"), idOf(c), idParam(c, "deliveryId"));
     if (!outcome) return c.notFound();
     flash(c, outcome === "processed" ? "ok" : "error", outcome === "processed" ? "channels.failedRetried" : "channels.failedStillFailing");
     return redirect(c, `${BASE}/${idOf(c)}`);
@@ -196,7 +196,7 @@ export function channelsRoutes() {
 
   app.post(
     "/",
-    validForm(createSchema, (c, errors, values) => {
+    validForm(createSchema, (c: SignedInCtx, errors, values) => {
       const kind = kindOf(values);
       return kind ? newPage(c, kind, { form: { errors, values }, status: 422 }) : c.text(c.get("t")("error.badRequest"), 400);
     }),
@@ -204,7 +204,7 @@ export function channelsRoutes() {
       const input = c.req.valid("form");
       const { database, clock } = c.get("deps");
       try {
-        const channel = await createChannel(database.db, box(c), c.get("actor")!, input, clock.now());
+        const channel = await createChannel(database.db, box(c), c.get("actor"), input, clock.now());
         flash(c, "ok", "channels.created");
         return redirect(c, `${BASE}/${channel.id}`);
       } catch (e) {
@@ -217,7 +217,7 @@ export function channelsRoutes() {
   for (const [action, active] of [["deactivate", false], ["activate", true]] as const) {
     app.post(`${ID}/${action}`, async (c) => {
       const { database, clock } = c.get("deps");
-      if (!(await setChannelActive(database.db, c.get("actor")!, idOf(c), active, clock.now()))) return c.notFound();
+      if (!(await setChannelActive(database.db, c.get("actor"), idOf(c), active, clock.now()))) return c.notFound();
       flash(c, "ok", active ? "channels.activated" : "channels.deactivated");
       return redirect(c, `${BASE}/${idOf(c)}`);
     });
@@ -225,7 +225,7 @@ export function channelsRoutes() {
 
   app.post(`${ID}/delete`, async (c) => {
     const { database, clock } = c.get("deps");
-    const result = await deleteChannel(database.db, c.get("actor")!, idOf(c), clock.now());
+    const result = await deleteChannel(database.db, c.get("actor"), idOf(c), clock.now());
     if (result === "missing") return c.notFound();
     if (result === "in_use") return editPage(c, idOf(c), { flash: { kind: "error", text: c.get("t")("channels.inUse") }, status: 422 });
     flash(c, "ok", "common.deleted");

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { customFieldTypes } from "@db/schema";
 import { field } from "../forms";
 import { CustomFieldRows, CustomFieldsPage, EditCustomFieldPage } from "../../views/admin/custom-fields";
-import { ui, type Ctx } from "../web";
+import { ui, type SignedInCtx } from "../web";
 import {
   createCustomField,
   CUSTOM_FIELD_KEY,
@@ -43,7 +43,7 @@ const updateSchema = z.object({ label: field.text(CUSTOM_FIELD_LABEL_MAX), optio
  * `values` are the form's fields as the input carries them (options one per line again).
  */
 function refused<In extends { options: string[] }>(values: (input: In) => Record<string, string>) {
-  return (c: Ctx, e: unknown, input: In) =>
+  return (c: SignedInCtx, e: unknown, input: In) =>
     e instanceof CustomFieldRuleBroken ? { values: { ...values(input), options: input.options.join("\n") }, errors: { [e.field]: c.get("t")(e.reason, e.params) } } : null;
 }
 

@@ -5,10 +5,10 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@db/client";
 import { locales, organizations } from "@db/schema";
-import type { Actor, AppEnv } from "../context";
+import type { Actor, SignedInEnv } from "../context";
 import { field, validForm, type FieldErrors, type FormValues } from "../forms";
 import { recordEvent } from "../realtime/events";
-import { render, saved, takeFlash, ui, type Ctx } from "../web";
+import { render, saved, takeFlash, ui, type SignedInCtx } from "../web";
 import { emptyForm } from "../../views/components/form";
 import { OrganizationPage } from "../../views/admin/organization";
 import type { Flash } from "../../views/ui";
@@ -38,20 +38,20 @@ export async function updateOrganization(db: DbOrTx, actor: Actor, input: Organi
   });
 }
 
-async function page(c: Ctx, form?: { values: FormValues; errors: FieldErrors }, pageFlash?: Flash, status: 200 | 422 = 200) {
-  const [org] = await c.get("deps").database.db.select().from(organizations).where(eq(organizations.id, c.get("actor")!.orgId));
+async function page(c: SignedInCtx, form?: { values: FormValues; errors: FieldErrors }, pageFlash?: Flash, status: 200 | 422 = 200) {
+  const [org] = await c.get("deps").database.db.select().from(organizations).where(eq(organizations.id, c.get("actor").orgId));
   const values = form ?? emptyForm({ name: org.name, timezone: org.timezone, locale: org.locale, agentsSeeOnlyOwn: org.settings.agentsSeeOnlyOwn ? "on" : "" });
   return render(c, <OrganizationPage ui={ui(c)} form={values} timezones={timezoneChoices()} flash={pageFlash === undefined ? takeFlash(c) : pageFlash} />, status);
 }
 
 export function organizationRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<SignedInEnv>();
   app.get("/", (c) => page(c));
   app.post(
     "/",
-    validForm(settingsSchema, (c, errors, values) => page(c, { errors, values }, null, 422)),
+    validForm(settingsSchema, (c: SignedInCtx, errors, values) => page(c, { errors, values }, null, 422)),
     async (c) => {
-      await updateOrganization(c.get("deps").database.db, c.get("actor")!, c.req.valid("form"), c.get("deps").clock.now());
+      await updateOrganization(c.get("deps").database.db, c.get("actor"), c.req.valid("form"), c.get("deps").clock.now());
       return saved(c, (message) => page(c, undefined, message), "/admin/organization");
     },
   );

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { field } from "../forms";
 import { EditQuickReplyPage, QuickRepliesPage, QuickReplyRows, type QuickReplyListQuery } from "../../views/admin/quick-replies";
 import { withQuery } from "../../views/admin/shell";
-import { ui, type Ctx } from "../web";
+import { ui, type SignedInCtx } from "../web";
 import {
   createQuickReply,
   deleteQuickReply,
@@ -23,7 +23,7 @@ const quickReplySchema = z
   .transform(({ scope, ...rest }) => ({ ...rest, personal: scope === "personal" }));
 
 /** The list's filters as the query string carries them; anything unknown means "no filter". */
-function listQuery(c: Ctx): QuickReplyListQuery {
+function listQuery(c: SignedInCtx): QuickReplyListQuery {
   const scope = quickReplyScopes.find((s) => s === c.req.query("scope"));
   return { scope, q: (c.req.query("q") ?? "").trim().slice(0, 100) };
 }

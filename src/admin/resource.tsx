@@ -6,11 +6,11 @@ import { Hono } from "hono";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { z } from "zod";
 import type { DbOrTx } from "@db/client";
-import type { Actor, AppEnv } from "../context";
+import type { Actor, SignedInEnv } from "../context";
 import { idParam, validForm, type FormValues } from "../forms";
 import { emptyForm, type FormState } from "../../views/components/form";
 import type { Flash } from "../../views/ui";
-import { flash, isHtmx, redirect, render, saved, takeFlash, type Ctx } from "../web";
+import { flash, isHtmx, redirect, render, saved, takeFlash, type SignedInCtx } from "../web";
 import { directions, type Direction } from "./ordering";
 import { decodeCursor, type Cursor } from "./pagination";
 import { NameTaken } from "./unique-names";
@@ -24,34 +24,34 @@ export interface Listing {
 }
 
 /** A domain error a write may throw, turned into the form drawn again; null when it is not one. */
-export type Refusal<In> = (c: Ctx, error: unknown, input: In) => FormState | null;
+export type Refusal<In> = (c: SignedInCtx, error: unknown, input: In) => FormState | null;
 
 export interface AdminResource<L extends Listing, Item, C extends z.ZodType, U extends z.ZodType> {
   /** Where the section is mounted, e.g. "/admin/tags". */
   base: string;
-  list(db: DbOrTx, actor: Actor, cursor: Cursor | null, c: Ctx): Promise<L>;
+  list(db: DbOrTx, actor: Actor, cursor: Cursor | null, c: SignedInCtx): Promise<L>;
   /** The rows alone: what htmx's "Load more" (`?after=`) swaps in. */
-  rows(c: Ctx, list: L): JSX.Element;
-  listPage(c: Ctx, list: L, form: FormState, flash: Flash): Page;
+  rows(c: SignedInCtx, list: L): JSX.Element;
+  listPage(c: SignedInCtx, list: L, form: FormState, flash: Flash): Page;
   /** A blank create form's values. */
-  blank?(c: Ctx): FormValues;
+  blank?(c: SignedInCtx): FormValues;
   /** The list with its filters, where a create or delete from it leads back to. */
-  listHref?(c: Ctx): string;
+  listHref?(c: SignedInCtx): string;
   /** Null when the id is not one this actor may edit here. */
-  find(db: DbOrTx, actor: Actor, id: number, c: Ctx): Promise<Item | null>;
+  find(db: DbOrTx, actor: Actor, id: number, c: SignedInCtx): Promise<Item | null>;
   /** The edit form's values for a found item. */
   formOf(item: Item): FormValues;
-  editPage(c: Ctx, item: Item, form: FormState, flash: Flash): Page;
+  editPage(c: SignedInCtx, item: Item, form: FormState, flash: Flash): Page;
   /** Left out by a section whose creating is its own (channels: a page per kind). */
   create?: {
     schema: C;
-    save(db: DbOrTx, actor: Actor, input: z.output<C>, now: Date, c: Ctx): Promise<unknown>;
+    save(db: DbOrTx, actor: Actor, input: z.output<C>, now: Date, c: SignedInCtx): Promise<unknown>;
     refused?: Refusal<z.output<C>>;
   };
   update: {
     schema: U;
     /** False when the item is not this actor's to change. */
-    save(db: DbOrTx, actor: Actor, id: number, input: z.output<U>, now: Date, c: Ctx): Promise<boolean>;
+    save(db: DbOrTx, actor: Actor, id: number, input: z.output<U>, now: Date, c: SignedInCtx): Promise<boolean>;
     refused?: Refusal<z.output<U>>;
   };
   /** False when the item is not this actor's; left out by a section whose deleting is its own. */
@@ -63,13 +63,13 @@ export interface AdminResource<L extends Listing, Item, C extends z.ZodType, U e
 type PageOptions = { form?: FormState; flash?: Flash; status?: 200 | 422 };
 
 export const ID = "/:id{[0-9]{1,15}}";
-export const idOf = (c: Ctx) => idParam(c);
+export const idOf = (c: SignedInCtx) => idParam(c);
 
 const moveSchema = z.object({ direction: z.enum(directions) });
 
-function scope(c: Ctx) {
+function scope(c: SignedInCtx) {
   const { database, clock } = c.get("deps");
-  return { db: database.db, actor: c.get("actor")!, now: () => clock.now() };
+  return { db: database.db, actor: c.get("actor"), now: () => clock.now() };
 }
 
 /**
@@ -82,9 +82,9 @@ export function nameTaken<In>(values: (input: In) => FormValues): Refusal<In> {
 
 /** The section's routes, and its two pages for the routes a section adds itself. */
 export function adminResource<L extends Listing, Item, C extends z.ZodType, U extends z.ZodType>(r: AdminResource<L, Item, C, U>) {
-  const listHref = (c: Ctx) => r.listHref?.(c) ?? r.base;
+  const listHref = (c: SignedInCtx) => r.listHref?.(c) ?? r.base;
 
-  async function listPage(c: Ctx, opts: PageOptions = {}) {
+  async function listPage(c: SignedInCtx, opts: PageOptions = {}) {
     const { db, actor } = scope(c);
     const list = await r.list(db, actor, decodeCursor(c.req.query("after")), c);
     if (isHtmx(c) && c.req.method === "GET" && c.req.query("after")) return render(c, r.rows(c, list));
@@ -92,7 +92,7 @@ export function adminResource<L extends Listing, Item, C extends z.ZodType, U ex
     return render(c, await r.listPage(c, list, form, opts.flash ?? takeFlash(c)), opts.status ?? 200);
   }
 
-  async function editPage(c: Ctx, id: number, opts: PageOptions = {}) {
+  async function editPage(c: SignedInCtx, id: number, opts: PageOptions = {}) {
     const { db, actor } = scope(c);
     const item = await r.find(db, actor, id, c);
     if (!item) return c.notFound();
@@ -100,7 +100,7 @@ export function adminResource<L extends Listing, Item, C extends z.ZodType, U ex
     return render(c, await r.editPage(c, item, form, opts.flash ?? takeFlash(c)), opts.status ?? 200);
   }
 
-  const app = new Hono<AppEnv>();
+  const app = new Hono<SignedInEnv>();
 
   app.get("/", (c) => listPage(c));
 
@@ -108,7 +108,7 @@ export function adminResource<L extends Listing, Item, C extends z.ZodType, U ex
     const { schema, save, refused } = r.create;
     app.post(
       "/",
-      validForm(schema, (c, errors, values) => listPage(c, { form: { errors, values }, status: 422 })),
+      validForm(schema, (c: SignedInCtx, errors, values) => listPage(c, { form: { errors, values }, status: 422 })),
       async (c) => {
         const input = c.req.valid("form") as z.output<C>;
         const { db, actor, now } = scope(c);
@@ -129,7 +129,7 @@ export function adminResource<L extends Listing, Item, C extends z.ZodType, U ex
   const { schema, save, refused } = r.update;
   app.post(
     ID,
-    validForm(schema, (c, errors, values) => editPage(c, idOf(c), { form: { errors, values }, status: 422 })),
+    validForm(schema, (c: SignedInCtx, errors, values) => editPage(c, idOf(c), { form: { errors, values }, status: 422 })),
     async (c) => {
       const input = c.req.valid("form") as z.output<U>;
       const { db, actor, now } = scope(c);
@@ -157,7 +157,7 @@ export function adminResource<L extends Listing, Item, C extends z.ZodType, U ex
   if (move) {
     app.post(
       `${ID}/move`,
-      validForm(moveSchema, (c) => c.text(c.get("t")("error.badRequest"), 400)),
+      validForm(moveSchema, (c: SignedInCtx) => c.text(c.get("t")("error.badRequest"), 400)),
       async (c) => {
         const { db, actor, now } = scope(c);
         if (!(await move(db, actor, idOf(c), c.req.valid("form").direction, now()))) return c.notFound();

@@ -1,7 +1,6 @@
-// Admin area (admins only): each section mounts its own routes.
-import { Hono } from "hono";
-import type { AppEnv } from "../context";
-import { requireRole } from "../auth/middleware";
+// Admin area (admins only): each of its sections mounts its own routes. Other features' admin
+// pages (payments, API tokens, workflows, business hours) are mounted by src/app.tsx.
+import { signedInRoutes } from "../auth/middleware";
 import { redirect } from "../web";
 import { blockedContactsRoutes } from "./blocked-contacts-routes";
 import { brandsRoutes } from "./brands-routes";
@@ -13,13 +12,9 @@ import { tagsRoutes } from "./tags-routes";
 import { organizationRoutes } from "./organization";
 import { usersRoutes } from "./users-routes";
 import { workgroupsRoutes } from "./workgroups-routes";
-import { apiTokensAdminRoutes, paymentsAdminRoutes } from "../billing/admin-routes";
-import { workflowsRoutes } from "../workflows/routes";
-import { businessHoursRoutes } from "../workflows/hours-routes";
 
 export function adminRoutes() {
-  const app = new Hono<AppEnv>();
-  app.use("*", requireRole("admin"));
+  const app = signedInRoutes("admin");
   app.get("/", (c) => redirect(c, "/admin/users"));
   app.route("/users", usersRoutes());
   app.route("/organization", organizationRoutes());
@@ -30,10 +25,6 @@ export function adminRoutes() {
   app.route("/quick-replies", quickRepliesRoutes());
   app.route("/closing-messages", closingMessagesRoutes());
   app.route("/custom-fields", customFieldsRoutes());
-  app.route("/payments", paymentsAdminRoutes());
-  app.route("/api-tokens", apiTokensAdminRoutes());
-  app.route("/workflows", workflowsRoutes());
-  app.route("/business-hours", businessHoursRoutes());
   app.route("/blocked-contacts", blockedContactsRoutes());
   return app;
 }

@@ -2,12 +2,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { roles } from "@db/schema";
-import type { AppEnv } from "../context";
+import type { SignedInEnv } from "../context";
 import { field, validForm, type FieldErrors, type FormValues } from "../forms";
 import { emptyForm } from "../../views/components/form";
 import { EditUserPage, UserRows, UsersPage } from "../../views/admin/users";
 import type { Flash } from "../../views/ui";
-import { flash, isHtmx, redirect, render, saved, takeFlash, ui, type Ctx } from "../web";
+import { flash, isHtmx, redirect, render, saved, takeFlash, ui, type SignedInCtx } from "../web";
 import { decodeCursor } from "./pagination";
 import {
   getMember,
@@ -39,16 +39,16 @@ const updateSchema = z.object({
     .transform((v) => v ?? null),
 });
 
-function linkUrl(c: Ctx, token: string) {
+function linkUrl(c: SignedInCtx, token: string) {
   const base = c.get("deps").config.PUBLIC_URL ?? new URL(c.req.url).origin;
   return `${base}/password/${token}`;
 }
 
 async function usersPage(
-  c: Ctx,
+  c: SignedInCtx,
   opts: { form?: { values: FormValues; errors: FieldErrors }; flash?: Flash; link?: { text: string; url: string } | null; status?: 200 | 422 } = {},
 ) {
-  const actor = c.get("actor")!;
+  const actor = c.get("actor");
   const db = c.get("deps").database.db;
   const search = (c.req.query("q") ?? "").trim().slice(0, 100);
   const [list, workgroups, invitations] = await Promise.all([
@@ -76,8 +76,8 @@ async function usersPage(
   );
 }
 
-async function editPage(c: Ctx, userId: string, opts: { form?: { values: FormValues; errors: FieldErrors }; flash?: Flash; link?: { text: string; url: string } | null; status?: 200 | 422 } = {}) {
-  const actor = c.get("actor")!;
+async function editPage(c: SignedInCtx, userId: string, opts: { form?: { values: FormValues; errors: FieldErrors }; flash?: Flash; link?: { text: string; url: string } | null; status?: 200 | 422 } = {}) {
+  const actor = c.get("actor");
   const db = c.get("deps").database.db;
   const member = await getMember(db, actor.orgId, userId);
   if (!member) return c.notFound();
@@ -90,19 +90,19 @@ async function editPage(c: Ctx, userId: string, opts: { form?: { values: FormVal
 }
 
 export function usersRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<SignedInEnv>();
 
   app.get("/", (c) => usersPage(c));
 
   app.post(
     "/",
-    validForm(inviteSchema, (c, errors, values) => usersPage(c, { form: { errors, values }, status: 422 })),
+    validForm(inviteSchema, (c: SignedInCtx, errors, values) => usersPage(c, { form: { errors, values }, status: 422 })),
     async (c) => {
       const input = c.req.valid("form");
       const { database, clock } = c.get("deps");
       const t = c.get("t");
       try {
-        const result = await inviteMember(database.db, c.get("actor")!, input, clock.now());
+        const result = await inviteMember(database.db, c.get("actor"), input, clock.now());
         if (result.kind === "invited") return usersPage(c, { flash: { kind: "ok", text: t("users.invitationSent", { email: result.email }) } });
         return usersPage(c, { link: { text: t("users.invited", { name: result.name }), url: linkUrl(c, result.token) } });
       } catch (e) {
@@ -114,7 +114,7 @@ export function usersRoutes() {
   );
 
   app.post("/invitations/:id{[0-9]{1,15}}/withdraw", async (c) => {
-    if (!(await withdrawInvitation(c.get("deps").database.db, c.get("actor")!, Number(c.req.param("id"))))) return c.notFound();
+    if (!(await withdrawInvitation(c.get("deps").database.db, c.get("actor"), Number(c.req.param("id"))))) return c.notFound();
     flash(c, "ok", "common.saved");
     return redirect(c, "/admin/users");
   });
@@ -123,14 +123,14 @@ export function usersRoutes() {
 
   app.post(
     "/:userId",
-    validForm(updateSchema, (c, errors, values) => editPage(c, c.req.param("userId")!, { form: { errors, values }, status: 422 })),
+    validForm(updateSchema, (c: SignedInCtx, errors, values) => editPage(c, c.req.param("userId")!, { form: { errors, values }, status: 422 })),
     async (c) => {
       const input = c.req.valid("form");
       const userId = c.req.param("userId");
       const { database, clock } = c.get("deps");
       const t = c.get("t");
       try {
-        const ok = await updateMember(database.db, c.get("actor")!, userId, input, clock.now());
+        const ok = await updateMember(database.db, c.get("actor"), userId, input, clock.now());
         if (!ok) return c.notFound();
       } catch (e) {
         if (!(e instanceof MemberRuleBroken)) throw e;
@@ -146,7 +146,7 @@ export function usersRoutes() {
       const userId = c.req.param("userId");
       const { database, clock } = c.get("deps");
       try {
-        const ok = await setMemberActive(database.db, c.get("actor")!, userId, active, clock.now());
+        const ok = await setMemberActive(database.db, c.get("actor"), userId, active, clock.now());
         if (!ok) return c.notFound();
         // A deactivated member's live streams in this process end now (others' at their next sweep).
         if (!active) await c.get("runtime").streams.sweep();
@@ -164,7 +164,7 @@ export function usersRoutes() {
     const { database, clock } = c.get("deps");
     const t = c.get("t");
     try {
-      const result = await newPasswordLink(database.db, c.get("actor")!, userId, clock.now());
+      const result = await newPasswordLink(database.db, c.get("actor"), userId, clock.now());
       if (!result) return c.notFound();
       return editPage(c, userId, { link: { text: t("users.linkCreated", { name: result.name }), url: linkUrl(c, result.token) } });
     } catch (e) {

@@ -47,13 +47,13 @@ export function workgroupsRoutes() {
     rows: (c, list) => <WorkgroupRows ui={ui(c)} rows={list.items} next={list.next} />,
     // Who can be ticked as a member is only looked up for the whole page, never for "Load more".
     listPage: async (c, list, form, flash) => {
-      const choices = await memberChoices(c.get("deps").database.db, c.get("actor")!);
+      const choices = await memberChoices(c.get("deps").database.db, c.get("actor"));
       return <WorkgroupsPage ui={ui(c)} rows={list.items} next={list.next} form={form} choices={choices} flash={flash} />;
     },
     find: getWorkgroup,
     formOf: (workgroup) => formOf({ ...workgroup, memberIds: workgroup.members.map((m) => m.id) }),
     editPage: async (c, workgroup, form, flash) => {
-      const choices = await memberChoices(c.get("deps").database.db, c.get("actor")!, workgroup.id);
+      const choices = await memberChoices(c.get("deps").database.db, c.get("actor"), workgroup.id);
       return <EditWorkgroupPage ui={ui(c)} workgroup={workgroup} form={form} choices={choices} flash={flash} />;
     },
     create: { schema: workgroupSchema, save: createWorkgroup, refused },

@@ -54,10 +54,10 @@ const passwordSchema = z
 const safeNext = sameOriginPath;
 
 
-export function authRoutes(auth: Auth) {
+/** Signing in: the form, and the check of what it sends (rate-limited by address and email). */
+export function loginRoutes(auth: Auth) {
   const app = new Hono<AppEnv>();
-
-  app.get("/login", async (c) => {
+  app.get("/", async (c) => {
     const db = c.get("deps").database.db;
     if (await needsSetup(db)) return redirect(c, "/setup");
     if (c.get("user")) return redirect(c, "/organizations");
@@ -65,7 +65,7 @@ export function authRoutes(auth: Auth) {
   });
 
   app.post(
-    "/login",
+    "/",
     validForm(loginSchema, (c, errors, values) => render(c, <LoginPage ui={ui(c)} form={{ errors, values }} flash={null} />, 422)),
     async (c) => {
       const { db } = c.get("deps").database;
@@ -90,8 +90,13 @@ export function authRoutes(auth: Auth) {
       return redirect(c, target ? `/organizations?next=${encodeURIComponent(target)}` : "/organizations");
     },
   );
+  return app;
+}
 
-  app.post("/logout", async (c) => {
+/** Signing out: the session ends, its live streams too, and the agent goes offline. */
+export function logoutRoutes(auth: Auth) {
+  const app = new Hono<AppEnv>();
+  app.post("/", async (c) => {
     const sessionId = c.get("sessionId");
     const actor = c.get("actor");
     if (sessionId) {
@@ -107,8 +112,13 @@ export function authRoutes(auth: Auth) {
     flash(c, "ok", "auth.signedOut");
     return redirect(c, "/login");
   });
+  return app;
+}
 
-  app.get("/organizations", async (c) => {
+/** The organizations a signed-in user works in, and picking one for this session. */
+export function organizationPickerRoutes() {
+  const app = new Hono<AppEnv>();
+  app.get("/", async (c) => {
     const user = c.get("user");
     if (!user) return redirect(c, "/login");
     const db = c.get("deps").database.db;
@@ -116,23 +126,7 @@ export function authRoutes(auth: Auth) {
     return render(c, <OrganizationPicker ui={ui(c)} organizations={orgs} invitations={invitations} next={safeNext(c.req.query("next"))} flash={takeFlash(c)} />);
   });
 
-  app.post("/invitations/:id{[0-9]{1,15}}/:answer{accept|decline}", async (c) => {
-    const user = c.get("user");
-    if (!user) return redirect(c, "/login");
-    const { database, clock } = c.get("deps");
-    const id = Number(c.req.param("id"));
-    if (c.req.param("answer") === "decline") {
-      if (!(await declineInvitation(database.db, user.id, id))) return c.notFound();
-      flash(c, "ok", "auth.invitationDeclined");
-      return redirect(c, "/organizations");
-    }
-    const joined = await commit<Awaited<ReturnType<typeof acceptInvitation>>>(database, (done) => done.orgId, (db) => acceptInvitation(db, user.id, id, clock.now()));
-    if (!joined) return c.notFound();
-    flash(c, "ok", "auth.invitationAccepted");
-    return redirect(c, "/organizations");
-  });
-
-  app.post("/organizations", validForm(z.object({ orgId: field.id(), next: z.string().optional() }), (c) => redirect(c, "/organizations")), async (c) => {
+  app.post("/", validForm(z.object({ orgId: field.id(), next: z.string().optional() }), (c) => redirect(c, "/organizations")), async (c) => {
     const user = c.get("user");
     const sessionId = c.get("sessionId");
     if (!user || !sessionId) return redirect(c, "/login");
@@ -147,14 +141,40 @@ export function authRoutes(auth: Auth) {
     }
     return redirect(c, safeNext(c.req.valid("form").next) ?? "/inbox");
   });
+  return app;
+}
 
-  app.get("/setup", async (c) => {
+/** Answering an invitation to an organization. */
+export function invitationRoutes() {
+  const app = new Hono<AppEnv>();
+  app.post("/:id{[0-9]{1,15}}/:answer{accept|decline}", async (c) => {
+    const user = c.get("user");
+    if (!user) return redirect(c, "/login");
+    const { database, clock } = c.get("deps");
+    const id = Number(c.req.param("id"));
+    if (c.req.param("answer") === "decline") {
+      if (!(await declineInvitation(database.db, user.id, id))) return c.notFound();
+      flash(c, "ok", "auth.invitationDeclined");
+      return redirect(c, "/organizations");
+    }
+    const joined = await commit<Awaited<ReturnType<typeof acceptInvitation>>>(database, (done) => done.orgId, (db) => acceptInvitation(db, user.id, id, clock.now()));
+    if (!joined) return c.notFound();
+    flash(c, "ok", "auth.invitationAccepted");
+    return redirect(c, "/organizations");
+  });
+  return app;
+}
+
+/** First run: the first organization and its first admin. */
+export function setupRoutes(auth: Auth) {
+  const app = new Hono<AppEnv>();
+  app.get("/", async (c) => {
     if (!(await needsSetup(c.get("deps").database.db))) return redirect(c, "/login");
     return render(c, <SetupPage ui={ui(c)} form={emptyForm({ timezone: "Europe/Istanbul" })} timezones={timezoneChoices()} />);
   });
 
   app.post(
-    "/setup",
+    "/",
     validForm(setupSchema, (c, errors, values) => render(c, <SetupPage ui={ui(c)} form={{ errors, values }} timezones={timezoneChoices()} />, 422)),
     async (c) => {
       const { database, clock } = c.get("deps");
@@ -170,15 +190,20 @@ export function authRoutes(auth: Auth) {
       }
     },
   );
+  return app;
+}
 
-  app.get("/password/:token", async (c) => {
+/** One-time links that set a password. */
+export function passwordRoutes() {
+  const app = new Hono<AppEnv>();
+  app.get("/:token", async (c) => {
     const token = c.req.param("token");
     const found = await findPasswordToken(c.get("deps").database.db, token, c.get("deps").clock.now());
     return render(c, <SetPasswordPage ui={ui(c)} form={emptyForm()} token={token} email={found?.email} valid={!!found} />, found ? 200 : 404);
   });
 
   app.post(
-    "/password/:token",
+    "/:token",
     validForm(passwordSchema, (c, errors, values) =>
       render(c, <SetPasswordPage ui={ui(c)} form={{ errors, values }} token={c.req.param("token")!} valid />, 422),
     ),
@@ -191,6 +216,5 @@ export function authRoutes(auth: Auth) {
       return redirect(c, "/login");
     },
   );
-
   return app;
 }

@@ -1,12 +1,11 @@
 // Admin → Payments (provider settings, who may add entries by hand) and Admin → API tokens.
-import { Hono } from "hono";
 import { z } from "zod";
 import { apiScopes, paymentProviderKinds } from "@db/schema";
-import type { AppEnv } from "../context";
+import { signedInRoutes } from "../auth/middleware";
 import { field, fieldErrors, formValues, type FieldErrors, type FormValues } from "../forms";
 import { maskSecret, secretsFor } from "../channels/secrets";
 import { commit } from "../realtime/changes";
-import { flash, redirect, render, takeFlash, ui, type Ctx } from "../web";
+import { flash, redirect, render, takeFlash, ui, type SignedInCtx } from "../web";
 import { emptyForm } from "../../views/components/form";
 import { ApiTokensPage, PaymentsPage } from "../../views/billing/admin";
 import { createApiToken, orgApiTokens, revokeApiToken } from "./api-tokens";
@@ -28,8 +27,8 @@ const tokenSchema = z.object({
   scopes: z.union([z.enum(apiScopes), z.array(z.enum(apiScopes))]).transform((s) => (Array.isArray(s) ? s : [s])),
 });
 
-async function paymentsPage(c: Ctx, form?: { values: FormValues; errors: FieldErrors }, status: 200 | 422 = 200) {
-  const actor = c.get("actor")!;
+async function paymentsPage(c: SignedInCtx, form?: { values: FormValues; errors: FieldErrors }, status: 200 | 422 = 200) {
+  const actor = c.get("actor");
   const { database, config } = c.get("deps");
   const [row, policy] = await Promise.all([orgProvider(database.db, actor.orgId), entrySetting(database.db, actor.orgId)]);
   const stored = row ? secretsFor(config).open(row.secrets) : {};
@@ -40,20 +39,20 @@ async function paymentsPage(c: Ctx, form?: { values: FormValues; errors: FieldEr
   return render(c, <PaymentsPage ui={ui(c)} form={values} flash={takeFlash(c)} webhookUrl={row ? `${origin}/payments/webhooks/${row.webhookKey}` : null} masked={masked} />, status);
 }
 
-async function tokensPage(c: Ctx, opts: { form?: { values: FormValues; errors: FieldErrors }; created?: { name: string; token: string }; status?: 200 | 201 | 422 } = {}) {
-  const rows = await orgApiTokens(c.get("deps").database.db, c.get("actor")!.orgId);
+async function tokensPage(c: SignedInCtx, opts: { form?: { values: FormValues; errors: FieldErrors }; created?: { name: string; token: string }; status?: 200 | 201 | 422 } = {}) {
+  const rows = await orgApiTokens(c.get("deps").database.db, c.get("actor").orgId);
   return render(c, <ApiTokensPage ui={ui(c)} rows={rows} form={opts.form ?? emptyForm()} flash={takeFlash(c)} created={opts.created} />, opts.status ?? 200);
 }
 
 export function paymentsAdminRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = signedInRoutes("admin");
   app.get("/", (c) => paymentsPage(c));
   app.post("/", async (c) => {
     const values = formValues(await c.req.parseBody());
     const parsed = paymentsSchema.safeParse(values);
     if (!parsed.success) return paymentsPage(c, { values, errors: fieldErrors(parsed.error, c.get("t")) }, 422);
     const p = parsed.data;
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const { database, config, clock } = c.get("deps");
     const secrets: Record<string, string> = p.kind === "stripe" ? { secretKey: p.stripeSecretKey ?? "", webhookSecret: p.stripeWebhookSecret ?? "" } : { apiKey: p.iyzicoApiKey ?? "", secretKey: p.iyzicoSecretKey ?? "" };
     await commit(database, actor.orgId, async (db) => {
@@ -67,7 +66,7 @@ export function paymentsAdminRoutes() {
 }
 
 export function apiTokensAdminRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = signedInRoutes("admin");
   app.get("/", (c) => tokensPage(c));
   app.post("/", async (c) => {
     const values = formValues(await c.req.parseBody({ all: true }));
@@ -77,7 +76,7 @@ export function apiTokensAdminRoutes() {
       if (errors.scopes) errors.scopes = c.get("t")("apiTokens.error.scopes");
       return tokensPage(c, { form: { values, errors }, status: 422 });
     }
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const { database, clock } = c.get("deps");
     const { token, row } = await commit(database, actor.orgId, (db) => createApiToken(db, actor, { name: parsed.data.name, scopes: [...new Set(parsed.data.scopes)] }, clock.now()));
     // Drawn in the answer itself, never stored or redirected to: the token exists only in this page.
@@ -85,7 +84,7 @@ export function apiTokensAdminRoutes() {
     return tokensPage(c, { created: { name: row.name, token }, status: 201 });
   });
   app.post("/:id{[0-9]{1,15}}/revoke", async (c) => {
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const { database, clock } = c.get("deps");
     const eventIds = await commit(database, actor.orgId, (db) => revokeApiToken(db, actor, Number(c.req.param("id")), clock.now()));
     if (!eventIds) return c.notFound();

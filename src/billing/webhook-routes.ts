@@ -8,7 +8,7 @@ import { adapterFor, providerByWebhookKey } from "./providers";
 
 export function paymentWebhookRoutes() {
   const app = new Hono<AppEnv>();
-  app.post("/payments/webhooks/:key{[A-Za-z0-9_-]{8,80}}", async (c) => {
+  app.post("/:key{[A-Za-z0-9_-]{8,80}}", async (c) => {
     const { database, config, clock, log } = c.get("deps");
     const provider = await providerByWebhookKey(database.db, c.req.param("key"));
     if (!provider) return c.json({ error: { code: "not_found", message: "Unknown webhook" } }, 404);

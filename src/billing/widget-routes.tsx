@@ -1,12 +1,11 @@
 // The Billing widget's routes under /inbox/:id/billing: add an entry, create or cancel a payment
 // link, load more transactions. htmx swaps the widget; plain form posts return to the conversation.
-import { Hono } from "hono";
 import { z } from "zod";
 import { ledgerKinds, type Locale } from "@db/schema";
-import type { AppEnv } from "../context";
+import { signedInRoutes } from "../auth/middleware";
 import { formValues, type FieldErrors, type FormValues } from "../forms";
 import { commit } from "../realtime/changes";
-import { isHtmx, redirect, render, ui, type Ctx } from "../web";
+import { isHtmx, redirect, render, ui, type SignedInCtx } from "../web";
 import { Layout } from "../../views/layout";
 import { BillingWidget, EntryRows, type BillingState } from "../../views/billing/widget";
 import { addManualEntry, BillingRefused, decodeEntryCursor, visibleContact } from "./ledger";
@@ -15,7 +14,7 @@ import { amountInput, isCurrency, parseAmount } from "./money";
 import { adapterFor, orgProvider } from "./providers";
 import { billingData } from "./widget";
 
-const idOf = (c: Ctx) => Number(c.req.param("id"));
+const idOf = (c: SignedInCtx) => Number(c.req.param("id"));
 
 const entryForm = z.object({
   key: z.string().uuid(),
@@ -40,12 +39,12 @@ function typedAmount(text: string, currency: string, locale: Locale, signed: boo
   return minor === null ? null : negative ? -minor : minor;
 }
 
-function amountError(c: Ctx, currency: string, signed: boolean) {
+function amountError(c: SignedInCtx, currency: string, signed: boolean) {
   const example = amountInput(25_000, isCurrency(currency) ? currency : "TRY", c.get("locale"));
   return c.get("t")(signed ? "billing.error.signedAmount" : "billing.error.amount", { example });
 }
 
-function issues(c: Ctx, error: z.ZodError): FieldErrors {
+function issues(c: SignedInCtx, error: z.ZodError): FieldErrors {
   const t = c.get("t");
   const out: FieldErrors = {};
   for (const issue of error.issues) {
@@ -56,9 +55,9 @@ function issues(c: Ctx, error: z.ZodError): FieldErrors {
   return out;
 }
 
-async function widget(c: Ctx, state: BillingState = {}, status: 200 | 404 | 422 = 200) {
+async function widget(c: SignedInCtx, state: BillingState = {}, status: 200 | 404 | 422 = 200) {
   if (!isHtmx(c) && status === 200) return redirect(c, `/inbox/${idOf(c)}`);
-  const actor = c.get("actor")!;
+  const actor = c.get("actor");
   const { database, clock } = c.get("deps");
   const seen = await visibleContact(database.db, actor, idOf(c));
   const data = seen && (await billingData(database.db, actor, seen.conversationId, seen.contactId, clock.now()));
@@ -80,14 +79,14 @@ async function widget(c: Ctx, state: BillingState = {}, status: 200 | 404 | 422 
   );
 }
 
-function refusal(c: Ctx, e: unknown, form: "link" | "entry", values: FormValues) {
+function refusal(c: SignedInCtx, e: unknown, form: "link" | "entry", values: FormValues) {
   if (!(e instanceof BillingRefused)) throw e;
   if (e.reason === "not_found") return c.notFound();
   return widget(c, { [form]: { values, errors: { _form: c.get("t")(`billing.error.${e.reason}`) } } }, 422);
 }
 
 export function billingWidgetRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = signedInRoutes();
 
   app.post("/:id{[0-9]+}/billing/entries", async (c) => {
     const values = formValues(await c.req.parseBody());
@@ -101,7 +100,7 @@ export function billingWidgetRoutes() {
     const { database, clock } = c.get("deps");
     const p = parsed.data;
     try {
-      const actor = c.get("actor")!;
+      const actor = c.get("actor");
       await commit(database, actor.orgId, (db) => addManualEntry(db, actor, idOf(c), { kind: p.kind, amountMinor, currency: p.currency, description: p.description, externalRef: p.reference || null, idempotencyKey: `manual:${p.key}` }, clock.now()));
     } catch (e) {
       return refusal(c, e, "entry", values);
@@ -116,7 +115,7 @@ export function billingWidgetRoutes() {
     const amountMinor = parsed.success ? typedAmount(parsed.data.amount, parsed.data.currency, c.get("locale"), false) : null;
     if (amountMinor === null && !errors.currency) errors.amount = amountError(c, String(values.currency ?? ""), false);
     if (!parsed.success || amountMinor === null) return widget(c, { link: { values, errors } }, 422);
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const { database, clock, config } = c.get("deps");
     const row = await orgProvider(database.db, actor.orgId);
     const now = clock.now();
@@ -138,7 +137,7 @@ export function billingWidgetRoutes() {
   });
 
   app.post("/:id{[0-9]+}/billing/links/:linkId{[0-9]+}/cancel", async (c) => {
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const { database, clock, config } = c.get("deps");
     const row = await orgProvider(database.db, actor.orgId);
     try {
@@ -152,7 +151,7 @@ export function billingWidgetRoutes() {
   app.get("/:id{[0-9]+}/billing/entries", async (c) => {
     const cursor = decodeEntryCursor(c.req.query("after"));
     if (!cursor) return c.text(c.get("t")("error.badRequest"), 400);
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const { database, clock } = c.get("deps");
     const seen = await visibleContact(database.db, actor, idOf(c));
     const data = seen && (await billingData(database.db, actor, seen.conversationId, seen.contactId, clock.now(), cursor));

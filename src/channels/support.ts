@@ -36,14 +36,14 @@ const messageSchema = z.object({ orgId: z.number().int().positive(), text: z.str
 
 export function supportRoutes() {
   const app = new Hono<AppEnv>();
-  app.use("/support/api/*", async (c, next) => {
+  app.use("*", async (c, next) => {
     const expected = c.get("deps").config.SUPPORT_API_TOKEN;
     if (!expected) return c.text("Not found", 404);
     if (!sameSecret(c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? "", expected)) return c.json({ error: "unauthorized" }, 401);
     await next();
   });
 
-  app.post("/support/api/messages", async (c) => {
+  app.post("/messages", async (c) => {
     const parsed = messageSchema.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return c.json({ error: "invalid", issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) }, 400);
     const { database, clock } = c.get("deps");
@@ -52,7 +52,7 @@ export function supportRoutes() {
     return c.json({ conversationId: change.conversationId, messageId: change.messageId }, 201);
   });
 
-  app.get("/support/api/replies", async (c) => {
+  app.get("/replies", async (c) => {
     const after = Number(c.req.query("after") ?? 0);
     if (!Number.isSafeInteger(after) || after < 0) return c.json({ error: "after must be a message id" }, 400);
     return c.json({ replies: await repliesToKanal(c.get("deps").database.db, after) });

@@ -63,7 +63,7 @@ export function webhookRoutes(background: Background) {
   /** Webhooks stored or being stored whose processing has not finished (WEBHOOK_BACKLOG). */
   let ahead = 0;
 
-  app.get("/webhooks/:key", async (c) => {
+  app.get("/:key", async (c) => {
     const deps = c.get("deps");
     const channel = await channelByWebhookKey(deps.database.db, c.req.param("key"));
     if (!channel || !channel.active || !PROVIDER_KINDS.has(channel.kind)) return c.text("Not found", 404);
@@ -76,7 +76,7 @@ export function webhookRoutes(background: Background) {
     return c.text(challenge, 200);
   });
 
-  app.post("/webhooks/:key", async (c) => {
+  app.post("/:key", async (c) => {
     const deps = c.get("deps");
     const channel = await channels.get(deps, c.req.param("key"));
     if (!channel || !channel.active || !PROVIDER_KINDS.has(channel.kind)) return c.text("Not found", 404);

@@ -1,9 +1,8 @@
 // Contacts routes: search list with "Load more", and one contact.
-import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../context";
+import { signedInRoutes } from "../auth/middleware";
 import { decodeCursor } from "../admin/pagination";
-import { flash, isHtmx, redirect, render, takeFlash, ui } from "../web";
+import { flash, isHtmx, redirect, render, takeFlash, ui, type SignedInCtx } from "../web";
 import { field, idParam, validForm, validQuery } from "../forms";
 import { commit } from "../realtime/changes";
 import { ConversationRuleBroken } from "../inbox/changes";
@@ -14,26 +13,26 @@ import { findContacts, getContact, startableChannels } from "./contacts";
 const listQuery = z.object({ q: z.string().max(200).optional().default(""), after: z.string().max(300).optional() });
 
 export function contactsRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = signedInRoutes();
   app.get("/", validQuery(listQuery), async (c) => {
     const { q, after } = c.req.valid("query");
     const search = q.trim();
-    const list = await findContacts(c.get("deps").database.db, c.get("actor")!, search || undefined, decodeCursor(after));
+    const list = await findContacts(c.get("deps").database.db, c.get("actor"), search || undefined, decodeCursor(after));
     if (isHtmx(c) && after) return render(c, <ContactRows ui={ui(c)} rows={list.items} next={list.next} search={search} />);
     return render(c, <ContactsPage ui={ui(c)} rows={list.items} next={list.next} search={search} />);
   });
   app.get("/:id{[0-9]+}", async (c) => {
     const db = c.get("deps").database.db;
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const [detail, channels] = await Promise.all([getContact(db, actor, idParam(c)), startableChannels(db, actor)]);
     if (!detail) return c.notFound();
     return render(c, <ContactPage ui={ui(c)} detail={detail} channels={channels} flash={takeFlash(c)} />);
   });
 
   // An agent starts a conversation with the contact; it opens assigned to them.
-  app.post("/:id{[0-9]+}/conversations", validForm(z.object({ channelId: field.id() }), (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
+  app.post("/:id{[0-9]+}/conversations", validForm(z.object({ channelId: field.id() }), (c: SignedInCtx) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
     const { database, clock } = c.get("deps");
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const contactId = idParam(c);
     try {
       const started = await commit(database, actor.orgId, (db) => startConversation(db, actor, { contactId, channelId: c.req.valid("form").channelId }, clock.now()));

@@ -1,9 +1,9 @@
 // Inbox routes: the list by tab with search and "Load more", a conversation's thread, and the
 // thread's actions (join, reply or note, assign, close). htmx posts get the thread back; plain
 // form posts are redirected to the conversation, so everything works without JavaScript.
-import { Hono } from "hono";
 import { z } from "zod";
-import type { Actor, AppEnv } from "../context";
+import type { Actor } from "../context";
+import { signedInRoutes } from "../auth/middleware";
 import { field, idParam, validForm, validQuery } from "../forms";
 import { FilesRefused, replyWithFiles } from "../media/outgoing";
 import { refusalText } from "../media/refusals";
@@ -11,7 +11,7 @@ import { pendingUploads, UploadRefused } from "../media/uploads";
 import { shareFromFileBox } from "../media/file-box";
 import type { MessageKey } from "../i18n";
 import { commit } from "../realtime/changes";
-import { isHtmx, redirect, render, ui, type Ctx } from "../web";
+import { isHtmx, redirect, render, ui, type SignedInCtx } from "../web";
 import { inboxHref } from "../../views/inbox/links";
 import { ConversationRows } from "../../views/inbox/list";
 import { MessageItem } from "../../views/inbox/message";
@@ -70,14 +70,14 @@ const ruleMessages: Record<ConversationRuleBroken["reason"], MessageKey> = {
   not_spam: "inbox.error.notSpam",
 };
 
-function listState(c: Ctx) {
+function listState(c: SignedInCtx) {
   const parsed = listQuery.safeParse(c.req.query());
   const q = parsed.success ? parsed.data : { tab: "open" as const, q: "", after: undefined };
   return { tab: q.tab, search: q.q.trim(), after: q.after };
 }
 
-async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, status: 200 | 422 = 200) {
-  const actor = c.get("actor")!;
+async function inbox(c: SignedInCtx, conversationId: number | null, draft?: Draft, status: 200 | 422 = 200) {
+  const actor = c.get("actor");
   const db = c.get("deps").database.db;
   const { tab, search, after } = listState(c);
   const cursor = decodeInboxCursor(after);
@@ -120,24 +120,24 @@ async function inbox(c: Ctx, conversationId: number | null, draft?: Draft, statu
 }
 
 /** The list's rows: a first page as kept between changes, any other read now. */
-async function listPage(c: Ctx, actor: Actor, query: { tab: Tab; search: string; cursor: InboxCursor | null; filters: InboxFilters }, heard: number | undefined): Promise<ListPage> {
+async function listPage(c: SignedInCtx, actor: Actor, query: { tab: Tab; search: string; cursor: InboxCursor | null; filters: InboxFilters }, heard: number | undefined): Promise<ListPage> {
   const db = c.get("deps").database.db;
   if (KeptInboxPages.keeps(query)) return c.get("runtime").inboxPages.page(db, actor, query.tab, query.filters);
   return readListPage(db, actor, query, heard);
 }
 
-async function threadOptions(c: Ctx) {
-  return composerOptions(c.get("deps").database.db, c.get("actor")!, c.req.param("id") === undefined ? undefined : conversationIdOf(c));
+async function threadOptions(c: SignedInCtx) {
+  return composerOptions(c.get("deps").database.db, c.get("actor"), c.req.param("id") === undefined ? undefined : conversationIdOf(c));
 }
 
 /** After an action: htmx gets the fresh thread; a plain form post goes back to the conversation. */
-async function afterAction(c: Ctx, conversationId: number, draft?: Draft, status: 200 | 422 = 200) {
+async function afterAction(c: SignedInCtx, conversationId: number, draft?: Draft, status: 200 | 422 = 200) {
   if (!isHtmx(c)) {
     if (draft) return inbox(c, conversationId, draft, status);
     const { tab, search } = listState(c);
     return redirect(c, inboxHref(tab, search, {}, `/inbox/${conversationId}`));
   }
-  const actor = c.get("actor")!;
+  const actor = c.get("actor");
   const [thread, options] = await Promise.all([getThread(c.get("deps").database.db, actor, conversationId), threadOptions(c)]);
   if (!thread) return c.notFound();
   const { tab, search } = listState(c);
@@ -145,9 +145,9 @@ async function afterAction(c: Ctx, conversationId: number, draft?: Draft, status
 }
 
 /** Runs a lifecycle change, publishes its events after commit, and answers with the thread. */
-async function act(c: Ctx, conversationId: number, change: () => Promise<Change>, draftOnError?: string) {
+async function act(c: SignedInCtx, conversationId: number, change: () => Promise<Change>, draftOnError?: string) {
   try {
-    await commit(c.get("deps").database, c.get("actor")!.orgId, change);
+    await commit(c.get("deps").database, c.get("actor").orgId, change);
     return afterAction(c, conversationId);
   } catch (e) {
     if (!(e instanceof ConversationRuleBroken)) throw e;
@@ -165,9 +165,9 @@ const templateSchema = z.object({
  * A reply with files. When a file cannot go, nothing goes: the draft comes back as typed, with
  * its files, and the reason for each refused one.
  */
-async function replyWithAttachments(c: Ctx, input: { body: string; as: "reply" | "note"; attachmentIds: number[]; voiceIds: number[] }) {
+async function replyWithAttachments(c: SignedInCtx, input: { body: string; as: "reply" | "note"; attachmentIds: number[]; voiceIds: number[] }) {
   const { database, clock } = c.get("deps");
-  const actor = c.get("actor")!;
+  const actor = c.get("actor");
   const t = c.get("t");
   const draftWith = async (error: string) => {
     const files = await pendingUploads(database.db, actor, input.attachmentIds);
@@ -191,53 +191,53 @@ const quickReplySchema = z.object({
   shared: z.literal("1").optional(),
 });
 
-async function quickRepliesFragment(c: Ctx, error: string | null, status: 200 | 422) {
+async function quickRepliesFragment(c: SignedInCtx, error: string | null, status: 200 | 422) {
   const options = await threadOptions(c);
   return render(c, <QuickReplies ui={ui(c)} base={`/inbox/${conversationIdOf(c)}`} options={options} error={error} />, status);
 }
 
-function conversationIdOf(c: Ctx) {
+function conversationIdOf(c: SignedInCtx) {
   return idParam(c);
 }
 
 export function inboxRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = signedInRoutes();
   app.get("/", validQuery(listQuery), (c) => inbox(c, null));
   app.route("/", widgetRoutes());
   app.get("/:id{[0-9]+}", validQuery(listQuery), (c) => inbox(c, conversationIdOf(c)));
 
   app.post("/:id{[0-9]+}/join", (c) => {
     const { database, clock } = c.get("deps");
-    return act(c, conversationIdOf(c), () => joinConversation(database.db, c.get("actor")!, conversationIdOf(c), clock.now()));
+    return act(c, conversationIdOf(c), () => joinConversation(database.db, c.get("actor"), conversationIdOf(c), clock.now()));
   });
 
   app.post(
     "/:id{[0-9]+}/reply",
-    validForm(replySchema, (c, errors, values) => afterAction(c, conversationIdOf(c), { body: String(values.body ?? ""), error: errors.body ?? errors._form ?? null }, 422)),
+    validForm(replySchema, (c: SignedInCtx, errors, values) => afterAction(c, conversationIdOf(c), { body: String(values.body ?? ""), error: errors.body ?? errors._form ?? null }, 422)),
     (c) => {
       const { database, clock } = c.get("deps");
       const { body, as, attachmentIds, voiceIds } = c.req.valid("form");
       if (attachmentIds.length) return replyWithAttachments(c, { body, as, attachmentIds, voiceIds });
       const write = as === "note" ? addInternalNote : reply;
-      return act(c, conversationIdOf(c), () => write(database.db, c.get("actor")!, conversationIdOf(c), body, clock.now()), body);
+      return act(c, conversationIdOf(c), () => write(database.db, c.get("actor"), conversationIdOf(c), body, clock.now()), body);
     },
   );
 
   // Outside WhatsApp's 24-hour window: one of the channel's approved templates, parameters filled in.
   app.post(
     "/:id{[0-9]+}/template",
-    validForm(templateSchema, (c) => afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.noTemplate") }, 422)),
+    validForm(templateSchema, (c: SignedInCtx) => afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.noTemplate") }, 422)),
     (c) => {
       const { database, clock } = c.get("deps");
       const { name, language, param } = c.req.valid("form");
       const parameters = param === undefined ? [] : Array.isArray(param) ? param : [param];
-      return act(c, conversationIdOf(c), () => sendTemplate(database.db, c.get("actor")!, conversationIdOf(c), { name, language, parameters }, clock.now()));
+      return act(c, conversationIdOf(c), () => sendTemplate(database.db, c.get("actor"), conversationIdOf(c), { name, language, parameters }, clock.now()));
     },
   );
   // A file from the contact's file box goes out at once, as a message of its own.
   app.post("/:id{[0-9]+}/files/:fileId{[0-9]+}/share", async (c) => {
     const { database, clock } = c.get("deps");
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     try {
       const shared = await shareFromFileBox(database.db, actor, conversationIdOf(c), idParam(c, "fileId"), clock.now());
       return replyWithAttachments(c, { body: "", as: "reply", attachmentIds: [shared.id], voiceIds: [] });
@@ -250,18 +250,18 @@ export function inboxRoutes() {
 
   app.post(
     "/:id{[0-9]+}/assign",
-    validForm(assignSchema, (c) => afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.badTarget") }, 422)),
+    validForm(assignSchema, (c: SignedInCtx) => afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.badTarget") }, 422)),
     (c) => {
       const { database, clock } = c.get("deps");
       const raw = c.req.valid("form").target;
       const target: AssignTarget = raw === "none" ? { unassign: true } : raw.startsWith("user:") ? { userId: raw.slice(5) } : { workgroupId: Number(raw.slice(6)) };
-      return act(c, conversationIdOf(c), () => assignConversation(database.db, c.get("actor")!, conversationIdOf(c), target, clock.now()));
+      return act(c, conversationIdOf(c), () => assignConversation(database.db, c.get("actor"), conversationIdOf(c), target, clock.now()));
     },
   );
 
-  app.post("/:id{[0-9]+}/quick-reply", validForm(z.object({ quickReplyId: field.id() }), (c) => afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.badTarget") }, 422)), async (c) => {
+  app.post("/:id{[0-9]+}/quick-reply", validForm(z.object({ quickReplyId: field.id() }), (c: SignedInCtx) => afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.badTarget") }, 422)), async (c) => {
     const { database, clock } = c.get("deps");
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const chosen = await visibleQuickReply(database.db, actor, c.req.valid("form").quickReplyId);
     if (!chosen) return afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.badTarget") }, 422);
     return act(c, conversationIdOf(c), () => reply(database.db, actor, conversationIdOf(c), chosen.body, clock.now()));
@@ -269,10 +269,10 @@ export function inboxRoutes() {
 
   app.post(
     "/:id{[0-9]+}/quick-replies",
-    validForm(quickReplySchema, (c, errors) => quickRepliesFragment(c, Object.values(errors)[0] ?? null, 422)),
+    validForm(quickReplySchema, (c: SignedInCtx, errors) => quickRepliesFragment(c, Object.values(errors)[0] ?? null, 422)),
     async (c) => {
       const { database, clock } = c.get("deps");
-      const actor = c.get("actor")!;
+      const actor = c.get("actor");
       const input = c.req.valid("form");
       // Saved from a conversation's composer: only from one the agent may see.
       await assertMaySee(database.db, actor, conversationIdOf(c));
@@ -285,7 +285,7 @@ export function inboxRoutes() {
   // From the archive: a new open conversation linked to this closed one, assigned to the agent.
   app.post("/:id{[0-9]+}/reactivate", async (c) => {
     const { database, clock } = c.get("deps");
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     try {
       const done = await commit(database, actor.orgId, (db) => reactivateConversation(db, actor, conversationIdOf(c), clock.now()));
       const to = `/inbox/${done.conversationId}?tab=assigned`;
@@ -299,7 +299,7 @@ export function inboxRoutes() {
 
   app.post("/:id{[0-9]+}/messages/:messageId{[0-9]+}/retry", async (c) => {
     const { database, clock } = c.get("deps");
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const messageId = idParam(c, "messageId");
     try {
       await commit(database, actor.orgId, (db) => retryMessage(db, actor, conversationIdOf(c), messageId, clock.now()));
@@ -317,20 +317,20 @@ export function inboxRoutes() {
   // Spam: closes without a closing message and blocks the contact; "not spam" undoes both.
   app.post("/:id{[0-9]+}/spam", (c) => {
     const { database, clock } = c.get("deps");
-    return act(c, conversationIdOf(c), () => markAsSpam(database.db, c.get("actor")!, conversationIdOf(c), clock.now()));
+    return act(c, conversationIdOf(c), () => markAsSpam(database.db, c.get("actor"), conversationIdOf(c), clock.now()));
   });
   app.post("/:id{[0-9]+}/not-spam", (c) => {
     const { database, clock } = c.get("deps");
-    return act(c, conversationIdOf(c), () => unmarkSpam(database.db, c.get("actor")!, conversationIdOf(c), clock.now()));
+    return act(c, conversationIdOf(c), () => unmarkSpam(database.db, c.get("actor"), conversationIdOf(c), clock.now()));
   });
 
   app.post(
     "/:id{[0-9]+}/close",
-    validForm(closeSchema, (c) => afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.badTarget") }, 422)),
+    validForm(closeSchema, (c: SignedInCtx) => afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.badTarget") }, 422)),
     (c) => {
       const { database, clock } = c.get("deps");
       const { closingMessageId } = c.req.valid("form");
-      return act(c, conversationIdOf(c), () => closeConversation(database.db, c.get("actor")!, conversationIdOf(c), closingMessageId, c.get("locale"), clock.now()));
+      return act(c, conversationIdOf(c), () => closeConversation(database.db, c.get("actor"), conversationIdOf(c), closingMessageId, c.get("locale"), clock.now()));
     },
   );
 

@@ -3,24 +3,23 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Db } from "@db/client";
-import type { AppEnv } from "../context";
+import type { SignedInEnv } from "../context";
 import { field, fieldErrors, formValues, idParam } from "../forms";
 import { addNote, fieldDefinitions, profileSchema, toProfileUpdate, updateProfile } from "../contacts/profile";
 import { commit } from "../realtime/changes";
-import { isHtmx, redirect, render, ui, type Ctx } from "../web";
+import { isHtmx, redirect, render, ui, type SignedInCtx } from "../web";
 import { NotesWidget, ProfileWidget, TagsWidget, type WidgetState } from "../../views/inbox/widgets";
 import { tagConversation, TaggingRefused, untagConversation } from "./tagging";
 import { widgetData } from "./widgets";
-import { billingWidgetRoutes } from "../billing/widget-routes";
 
 const tagSchema = z.union([z.object({ tagId: field.id() }), z.object({ name: field.text(40) })]);
 const noteSchema = z.object({ body: z.string().trim().min(1, "validation.required").max(2000, "validation.tooLong") });
 
-const idOf = (c: Ctx) => idParam(c);
+const idOf = (c: SignedInCtx) => idParam(c);
 
-async function answer(c: Ctx, widget: "profile" | "tags" | "notes", state: WidgetState = {}, status: 200 | 422 = 200) {
+async function answer(c: SignedInCtx, widget: "profile" | "tags" | "notes", state: WidgetState = {}, status: 200 | 422 = 200) {
   if (!isHtmx(c) && status === 200) return redirect(c, `/inbox/${idOf(c)}`);
-  const data = await widgetData(c.get("deps").database.db, c.get("actor")!, idOf(c), c.get("deps").clock.now());
+  const data = await widgetData(c.get("deps").database.db, c.get("actor"), idOf(c), c.get("deps").clock.now());
   if (!data) return c.notFound();
   const u = ui(c);
   const html =
@@ -29,16 +28,14 @@ async function answer(c: Ctx, widget: "profile" | "tags" | "notes", state: Widge
 }
 
 /** A widget's change, committed through the one after-commit seam. */
-function change(c: Ctx, work: (db: Db) => Promise<number | null>) {
-  return commit(c.get("deps").database, c.get("actor")!.orgId, work);
+function change(c: SignedInCtx, work: (db: Db) => Promise<number | null>) {
+  return commit(c.get("deps").database, c.get("actor").orgId, work);
 }
 
 export function widgetRoutes() {
-  const app = new Hono<AppEnv>();
-  app.route("/", billingWidgetRoutes());
-
+  const app = new Hono<SignedInEnv>();
   app.post("/:id{[0-9]+}/profile", async (c) => {
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const { database, clock } = c.get("deps");
     const data = await widgetData(database.db, actor, idOf(c), clock.now());
     if (!data) return c.notFound();
@@ -55,7 +52,7 @@ export function widgetRoutes() {
     if (!parsed.success) return answer(c, "tags", { tagError: c.get("t")("validation.invalid") }, 422);
     const { database, clock } = c.get("deps");
     try {
-      await change(c, (db) => tagConversation(db, c.get("actor")!, idOf(c), "tagId" in parsed.data ? { id: parsed.data.tagId } : { name: parsed.data.name }, clock.now()));
+      await change(c, (db) => tagConversation(db, c.get("actor"), idOf(c), "tagId" in parsed.data ? { id: parsed.data.tagId } : { name: parsed.data.name }, clock.now()));
     } catch (e) {
       if (!(e instanceof TaggingRefused)) throw e;
       if (e.reason === "not_found") return c.notFound();
@@ -67,7 +64,7 @@ export function widgetRoutes() {
   app.post("/:id{[0-9]+}/tags/:tagId{[0-9]+}/remove", async (c) => {
     const { database, clock } = c.get("deps");
     try {
-      await change(c, (db) => untagConversation(db, c.get("actor")!, idOf(c), idParam(c, "tagId"), clock.now()));
+      await change(c, (db) => untagConversation(db, c.get("actor"), idOf(c), idParam(c, "tagId"), clock.now()));
     } catch (e) {
       if (e instanceof TaggingRefused) return c.notFound();
       throw e;
@@ -79,7 +76,7 @@ export function widgetRoutes() {
     const body = formValues(await c.req.parseBody());
     const parsed = noteSchema.safeParse(body);
     if (!parsed.success) return answer(c, "notes", { noteError: { body: String(body.body ?? ""), error: fieldErrors(parsed.error, c.get("t")).body } }, 422);
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const { database, clock } = c.get("deps");
     const data = await widgetData(database.db, actor, idOf(c), clock.now());
     if (!data) return c.notFound();

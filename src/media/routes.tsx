@@ -1,11 +1,10 @@
 // Media routes: stored files for signed-in members of the owning organization, the composer's
 // streamed uploads (raw request bodies, so nothing is buffered whole), the gallery's pages, and
 // the contact's file box.
-import { Hono } from "hono";
-import type { AppEnv } from "../context";
+import { signedInRoutes } from "../auth/middleware";
 import { commit } from "../realtime/changes";
 import { idParam, idQuery } from "../forms";
-import { flash, isHtmx, redirect, render, ui, type Ctx } from "../web";
+import { flash, isHtmx, redirect, render, ui, type SignedInCtx } from "../web";
 import { FileBoxWidget, GalleryItems } from "../../views/media/attachments";
 import { refusalText } from "./refusals";
 import { serveStored } from "./serve";
@@ -14,10 +13,10 @@ import { addToFileBox, fileBox, removeFromFileBox } from "./file-box";
 import { conversationChannel, UploadRefused, uploadForConversation, type Incoming } from "./uploads";
 import { findAttachment, gallery, mayOpenAttachment } from "./attachments";
 
-const idOf = (c: Ctx, name = "id") => idParam(c, name);
+const idOf = (c: SignedInCtx, name = "id") => idParam(c, name);
 
 /** The request body as an upload; the name travels URI-encoded in X-Filename. */
-function incomingOf(c: Ctx): Incoming {
+function incomingOf(c: SignedInCtx): Incoming {
   const header = c.req.header("x-filename") ?? "";
   let filename = "";
   try {
@@ -36,37 +35,45 @@ function incomingOf(c: Ctx): Incoming {
 }
 
 /** A plain form post (no JavaScript) sends the file as multipart; the parser holds it, which is fine for that fallback. */
-async function incomingFromForm(c: Ctx): Promise<Incoming | null> {
+async function incomingFromForm(c: SignedInCtx): Promise<Incoming | null> {
   const form = await c.req.parseBody();
   const file = form.file;
   if (!(file instanceof File) || file.size === 0) return null;
   return { body: file.stream(), filename: file.name, declaredSize: file.size };
 }
 
-async function fileBoxWidget(c: Ctx, conversationId: number, contactId: number, error: string | null = null, status: 200 | 422 = 200) {
-  const files = await fileBox(c.get("deps").database.db, c.get("actor")!.orgId, contactId);
+async function fileBoxWidget(c: SignedInCtx, conversationId: number, contactId: number, error: string | null = null, status: 200 | 422 = 200) {
+  const files = await fileBox(c.get("deps").database.db, c.get("actor").orgId, contactId);
   return render(c, <FileBoxWidget ui={ui(c)} files={files} conversationId={conversationId} error={error} />, status);
 }
 
+/** /media/<id>: a stored file, for members who may see it. */
 export function mediaRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = signedInRoutes();
 
-  app.get("/media/:id{[0-9]+}", async (c) => {
+  app.get("/:id{[0-9]+}", async (c) => {
     const { database, config } = c.get("deps");
-    const file = await findAttachment(database.db, c.get("actor")!.orgId, idOf(c));
-    if (!file || !(await mayOpenAttachment(database.db, c.get("actor")!, file))) return c.notFound();
+    const file = await findAttachment(database.db, c.get("actor").orgId, idOf(c));
+    if (!file || !(await mayOpenAttachment(database.db, c.get("actor"), file))) return c.notFound();
     const stored = await storageFor(config).read(file.storageKey);
     if (!stored) return c.notFound();
     const inline = /^(image|audio|video)\//.test(file.mime) && c.req.query("download") === undefined;
     return serveStored(c.req.raw, stored, { mime: file.mime, filename: file.filename, inline });
   });
 
+  return app;
+}
+
+/** /inbox/<conversation>/…: the composer's uploads, the gallery and the contact's file box. */
+export function conversationFileRoutes() {
+  const app = signedInRoutes();
+
   // The composer's uploads: one file per request, its bytes as the body.
-  app.post("/inbox/:id{[0-9]+}/uploads", async (c) => {
+  app.post("/:id{[0-9]+}/uploads", async (c) => {
     const { database, config, clock } = c.get("deps");
     const incoming = incomingOf(c);
     try {
-      const file = await uploadForConversation(database.db, storageFor(config), c.get("actor")!, idOf(c), incoming, clock.now());
+      const file = await uploadForConversation(database.db, storageFor(config), c.get("actor"), idOf(c), incoming, clock.now());
       return c.json(file, 201);
     } catch (e) {
       if (!(e instanceof UploadRefused)) throw e;
@@ -75,9 +82,9 @@ export function mediaRoutes() {
     }
   });
 
-  app.get("/inbox/:id{[0-9]+}/gallery", async (c) => {
+  app.get("/:id{[0-9]+}/gallery", async (c) => {
     const db = c.get("deps").database.db;
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const conv = await conversationChannel(db, actor, idOf(c));
     if (!conv) return c.notFound();
     const before = idQuery(c, "before");
@@ -85,9 +92,9 @@ export function mediaRoutes() {
     return render(c, <GalleryItems ui={ui(c)} items={page.items} more={page.more} conversationId={conv.id} tz={actor.timezone} />);
   });
 
-  app.post("/inbox/:id{[0-9]+}/files", async (c) => {
+  app.post("/:id{[0-9]+}/files", async (c) => {
     const { database, config, clock } = c.get("deps");
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const conv = await conversationChannel(database.db, actor, idOf(c));
     if (!conv) return c.notFound();
     const multipart = (c.req.header("content-type") ?? "").startsWith("multipart/form-data");
@@ -108,9 +115,9 @@ export function mediaRoutes() {
     return fileBoxWidget(c, conv.id, conv.contactId);
   });
 
-  app.post("/inbox/:id{[0-9]+}/files/:fileId{[0-9]+}/remove", async (c) => {
+  app.post("/:id{[0-9]+}/files/:fileId{[0-9]+}/remove", async (c) => {
     const { database, config, clock } = c.get("deps");
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const conv = await conversationChannel(database.db, actor, idOf(c));
     if (!conv) return c.notFound();
     try {

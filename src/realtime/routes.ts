@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { eq, max } from "drizzle-orm";
 import { events } from "@db/schema";
-import type { AppEnv } from "../context";
+import type { SignedInEnv } from "../context";
 import { formatResumePoint, parseResumePoint, RESUME_WINDOW, type EventBus } from "./bus";
 import { SeenEvents, sendInOrder } from "./seen";
 import type { LiveRenderers } from "./renderers";
@@ -38,9 +38,9 @@ function sseFrame(id: string | null, data: string): Uint8Array {
 
 /** The signed-in live stream; the app mounts it behind its sign-in check. */
 export function realtimeRoutes(bus: EventBus, renderers: LiveRenderers, streams: StreamStanding) {
-  const app = new Hono<AppEnv>();
-  app.get("/events", async (c) => {
-    const actor = c.get("actor")!;
+  const app = new Hono<SignedInEnv>();
+  app.get("/", async (c) => {
+    const actor = c.get("actor");
     const { database, log } = c.get("deps");
     const db = database.db;
     const viewer = renderers.viewer(actor, c.get("locale"), c.req.query());

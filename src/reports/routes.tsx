@@ -1,8 +1,7 @@
 // Reports routes (supervisors and admins): the page, and each table or the conversations as CSV.
-import { Hono, type Context } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../context";
-import { render, ui } from "../web";
+import { signedInRoutes } from "../auth/middleware";
+import { render, ui, type SignedInCtx } from "../web";
 import { ErrorPage } from "../../views/auth/pages";
 import { ReportsPage, rowName } from "../../views/reports/page";
 import { buildReport, reportChoices, reportQuery, withoutEmpty, type ReportQuery } from "./figures";
@@ -11,23 +10,23 @@ import { csvTables, exportCsv, type CsvTable } from "./csv";
 const exportFile = z.object({ file: z.enum(csvTables.map((t) => `${t}.csv`) as [`${CsvTable}.csv`, ...`${CsvTable}.csv`[]]) });
 
 /** The URL's period and filters; null when they are not valid. */
-function parseQuery(c: Context<AppEnv>): ReportQuery | null {
+function parseQuery(c: SignedInCtx): ReportQuery | null {
   const parsed = reportQuery.safeParse(withoutEmpty(c.req.query()));
   return parsed.success ? parsed.data : null;
 }
 
-function badQuery(c: Context<AppEnv>) {
+function badQuery(c: SignedInCtx) {
   const t = c.get("t");
   return render(c, <ErrorPage ui={ui(c)} title={t("error.badRequest")} text={t("reports.badQuery")} />, 400);
 }
 
 export function reportsRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = signedInRoutes("admin", "supervisor");
   app.get("/", async (c) => {
     const query = parseQuery(c);
     if (!query) return badQuery(c);
     const { database, clock } = c.get("deps");
-    const actor = c.get("actor")!;
+    const actor = c.get("actor");
     const [report, choices] = await Promise.all([buildReport(database.db, actor, query, clock.now()), reportChoices(database.db, actor)]);
     return render(c, <ReportsPage ui={ui(c)} report={report} query={query} choices={choices} />);
   });
@@ -40,7 +39,7 @@ export function reportsRoutes() {
     const { database, clock } = c.get("deps");
     const table = file.data.file.replace(/\.csv$/, "") as CsvTable;
     const viewer = ui(c);
-    const { range, body } = await exportCsv(database.db, c.get("actor")!, table, query, clock.now(), viewer.t, (shown, row) => rowName(viewer, shown, row));
+    const { range, body } = await exportCsv(database.db, c.get("actor"), table, query, clock.now(), viewer.t, (shown, row) => rowName(viewer, shown, row));
     return new Response(body, {
       headers: {
         "content-type": "text/csv; charset=utf-8",

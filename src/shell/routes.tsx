@@ -1,4 +1,5 @@
-// The app shell's own actions: the user's status and language, and the health check.
+// The app shell's own routes: the health check (/healthz), and the user's language, status and
+// preferences (/me).
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { z } from "zod";
@@ -18,18 +19,21 @@ const statusSchema = z.object({ status: z.enum(agentStatuses), back: z.string().
 const localeSchema = z.object({ locale: z.enum(locales), back: z.string().optional() });
 const preferencesSchema = z.object({ sound: field.checkbox(), desktopNotifications: field.checkbox(), back: z.string().optional() });
 
-export function shellRoutes() {
-  const app = new Hono<AppEnv>();
-
-  // 200 only when every part is well; the JSON body says which is not (README: Monitoring).
-  app.get("/healthz", async (c) => {
+/** 200 only when every part is well; the JSON body says which is not (README: Monitoring). */
+export function healthRoutes() {
+  return new Hono<AppEnv>().get("/", async (c) => {
     const { database, clock } = c.get("deps");
     const health = await checkHealth(database, clock.now(), c.get("runtime").startedAt);
     c.header("cache-control", "no-store");
     return c.json(health, health.ok ? 200 : 503);
   });
+}
 
-  app.post("/me/locale", validForm(localeSchema, (c) => redirect(c, "/")), async (c) => {
+/** The user's own settings. The language may be picked before signing in; the rest after. */
+export function meRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.post("/locale", validForm(localeSchema, (c) => redirect(c, "/")), async (c) => {
     const { locale, back } = c.req.valid("form");
     setCookie(c, LOCALE_COOKIE, locale, { ...cookieDefaults(c), httpOnly: false, maxAge: 365 * 86400 });
     const user = c.get("user");
@@ -38,8 +42,8 @@ export function shellRoutes() {
     return redirect(c, sameOriginPath(back) ?? "/");
   });
 
-  app.post("/me/preferences", requireActor, validForm(preferencesSchema, (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
-    const actor = c.get("actor")!;
+  app.post("/preferences", requireActor, validForm(preferencesSchema, (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
+    const actor = c.get("actor");
     const { sound, desktopNotifications, back } = c.req.valid("form");
     await c.get("deps").database.db
       .update(memberships)
@@ -49,8 +53,8 @@ export function shellRoutes() {
     return redirect(c, sameOriginPath(back) ?? "/inbox");
   });
 
-  app.post("/me/status", requireActor, validForm(statusSchema, (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
-    const actor = c.get("actor")!;
+  app.post("/status", requireActor, validForm(statusSchema, (c) => c.text(c.get("t")("error.badRequest"), 400)), async (c) => {
+    const actor = c.get("actor");
     const { database, clock } = c.get("deps");
     const { status, back } = c.req.valid("form");
     await commit(database, actor.orgId, (db) => changeStatus(db, actor, actor.userId, status, clock.now()));
@@ -58,8 +62,6 @@ export function shellRoutes() {
     if (isHtmx(c)) return render(c, <StatusSwitch ui={ui(c)} />);
     return redirect(c, sameOriginPath(back) ?? "/inbox");
   });
-
-  app.get("/", (c) => redirect(c, c.get("user") ? "/inbox" : "/login"));
 
   return app;
 }

@@ -1,12 +1,11 @@
 // Admin → Business hours routes: the organization's or a workgroup's week and holidays, and the
 // channels' out-of-office and welcome messages.
-import { Hono } from "hono";
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { organizations, workgroups } from "@db/schema";
-import type { AppEnv } from "../context";
+import { signedInRoutes } from "../auth/middleware";
 import { formValues, type FieldErrors, type FormValues } from "../forms";
-import { flash, redirect, render, takeFlash, ui, type Ctx } from "../web";
+import { flash, redirect, render, takeFlash, ui, type SignedInCtx } from "../web";
 import { emptyForm, type FormState } from "../../views/components/form";
 import { BusinessHoursPage } from "../../views/workflows/hours";
 import { channelReplies, HoursRefused, ownHours, parseHolidays, parseSpans, saveChannelReplies, saveHours, spansText } from "./business-hours";
@@ -14,9 +13,9 @@ import { channelReplies, HoursRefused, ownHours, parseHolidays, parseSpans, save
 const scopeSchema = z.object({ workgroup: z.union([z.literal(""), z.coerce.number().int().positive()]).optional() });
 const DAYS = [0, 1, 2, 3, 4, 5, 6];
 
-async function page(c: Ctx, workgroupId: number | null, forms: { hours?: FormState; replies?: FormState } = {}, status: 200 | 422 = 200) {
+async function page(c: SignedInCtx, workgroupId: number | null, forms: { hours?: FormState; replies?: FormState } = {}, status: 200 | 422 = 200) {
   const db = c.get("deps").database.db;
-  const actor = c.get("actor")!;
+  const actor = c.get("actor");
   const [[org], groups, hours, channels] = await Promise.all([
     db.select({ timezone: organizations.timezone }).from(organizations).where(eq(organizations.id, actor.orgId)),
     db.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(eq(workgroups.orgId, actor.orgId)).orderBy(asc(workgroups.name)),
@@ -35,14 +34,14 @@ async function page(c: Ctx, workgroupId: number | null, forms: { hours?: FormSta
   );
 }
 
-function scopeOf(c: Ctx): number | null | "bad" {
+function scopeOf(c: SignedInCtx): number | null | "bad" {
   const parsed = scopeSchema.safeParse({ workgroup: c.req.query("workgroup") });
   if (!parsed.success) return "bad";
   return typeof parsed.data.workgroup === "number" ? parsed.data.workgroup : null;
 }
 
 export function businessHoursRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = signedInRoutes("admin");
   app.get("/", (c) => {
     const scope = scopeOf(c);
     return scope === "bad" ? c.text(c.get("t")("validation.invalid"), 400) : page(c, scope);
@@ -62,7 +61,7 @@ export function businessHoursRoutes() {
     if (holidays === null) errors.holidays = c.get("t")("validation.date");
     if (Object.keys(errors).length || holidays === null) return page(c, scope, { hours: { values, errors } }, 422);
     try {
-      await saveHours(c.get("deps").database.db, c.get("actor")!, scope, { weekly, holidays }, c.get("deps").clock.now());
+      await saveHours(c.get("deps").database.db, c.get("actor"), scope, { weekly, holidays }, c.get("deps").clock.now());
     } catch (e) {
       if (e instanceof HoursRefused) return c.notFound();
       throw e;
@@ -72,7 +71,7 @@ export function businessHoursRoutes() {
   });
   app.post("/replies", async (c) => {
     const values = formValues(await c.req.parseBody());
-    const channels = await channelReplies(c.get("deps").database.db, c.get("actor")!.orgId);
+    const channels = await channelReplies(c.get("deps").database.db, c.get("actor").orgId);
     const errors: FieldErrors = {};
     const input = channels.map((ch) => {
       const text = (name: string) => String(values[name] ?? "").trim();
@@ -82,7 +81,7 @@ export function businessHoursRoutes() {
       return { channelId: ch.id, outOfOffice: text(`ooo_${ch.id}`), welcome: text(`welcome_${ch.id}`), gapMinutes: gap };
     });
     if (Object.keys(errors).length) return page(c, null, { replies: { values, errors } }, 422);
-    await saveChannelReplies(c.get("deps").database.db, c.get("actor")!, input, c.get("deps").clock.now());
+    await saveChannelReplies(c.get("deps").database.db, c.get("actor"), input, c.get("deps").clock.now());
     flash(c, "ok", "hours.repliesSaved");
     return redirect(c, "/admin/business-hours");
   });

@@ -33,7 +33,7 @@ function probeStreams(database: Database, orgId: number) {
   });
   // Sessions are not this test's subject: the probe has none, so the standing check never sweeps here.
   const standing = new StreamStanding(database, () => new Date(), createLogger("silent"), 3_600_000);
-  app.route("/", realtimeRoutes(bus, renderers, standing));
+  app.route("/events", realtimeRoutes(bus, renderers, standing));
   return { bus, app };
 }
 

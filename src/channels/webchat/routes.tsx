@@ -89,15 +89,19 @@ function widgetScript(c: Ctx) {
   });
 }
 
+/** /widget.js, the script customers embed. */
+export function widgetScriptRoutes() {
+  return new Hono<AppEnv>().get("/", (c) => widgetScript(c));
+}
+
+/** /widget: the demo page and the widget's API. */
 export function webchatRoutes(bus: EventBus) {
   const app = new Hono<AppEnv>();
   // What each event means to widgets, read once per process however many visitors are watching.
   const updates = new Map<number, ReturnType<typeof widgetUpdate>>();
 
-  app.get("/widget.js", (c) => widgetScript(c));
-
   /** A page that embeds a widget, for trying it: ?channel=<key>, else the demo organization's. */
-  app.get("/widget/demo", async (c) => {
+  app.get("/demo", async (c) => {
     const { database, config } = c.get("deps");
     let key = c.req.query("channel") ?? null;
     if (!key && config.demoSeed) {
@@ -327,6 +331,6 @@ export function webchatRoutes(bus: EventBus) {
     });
   });
 
-  app.route("/widget/api", api);
+  app.route("/api", api);
   return app;
 }
