@@ -9,7 +9,7 @@ import { closingMessagesRoutes } from "./closing-messages-routes";
 import { customFieldsRoutes } from "./custom-fields-routes";
 import { quickRepliesRoutes } from "./quick-replies-routes";
 import { tagsRoutes } from "./tags-routes";
-import { organizationRoutes } from "./organization";
+import { organizationRoutes } from "./organization-routes";
 import { usersRoutes } from "./users-routes";
 import { workgroupsRoutes } from "./workgroups-routes";
 
