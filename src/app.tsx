@@ -30,6 +30,7 @@ import { webchatRoutes } from "./channels/webchat/routes";
 import { paymentWebhookRoutes } from "./billing/webhook-routes";
 import { billingApiRoutes } from "./billing/api-routes";
 import { billingLive } from "./billing/live";
+import { importLive } from "./billing/import-live";
 import { inboxPage } from "./inbox/live";
 import { ErrorPage } from "../views/auth/pages";
 import { isDatabaseUnavailable } from "@db/client";
@@ -89,7 +90,8 @@ export function createApp(deps: Deps) {
     .view(cockpitLive(deps.database, now))
     .view(inboxLive(deps.database, now, runtime.tabCounts))
     // Billing draws its widget's lists on the same inbox pages.
-    .view({ name: "inbox", page: inboxPage, renderers: [billingLive(deps.database, now)] });
+    .view({ name: "inbox", page: inboxPage, renderers: [billingLive(deps.database, now)] })
+    .view(importLive(deps.database));
   app.use("/events", requireActor);
   app.route("/", realtimeRoutes(bus, live, runtime.streams));
 

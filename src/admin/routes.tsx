@@ -14,6 +14,7 @@ import { organizationRoutes } from "./organization";
 import { usersRoutes } from "./users-routes";
 import { workgroupsRoutes } from "./workgroups-routes";
 import { apiTokensAdminRoutes, paymentsAdminRoutes } from "../billing/admin-routes";
+import { importAdminRoutes } from "../billing/import-routes";
 import { workflowsRoutes } from "../workflows/routes";
 import { businessHoursRoutes } from "../workflows/hours-routes";
 
@@ -32,6 +33,7 @@ export function adminRoutes() {
   app.route("/custom-fields", customFieldsRoutes());
   app.route("/payments", paymentsAdminRoutes());
   app.route("/api-tokens", apiTokensAdminRoutes());
+  app.route("/imports", importAdminRoutes());
   app.route("/workflows", workflowsRoutes());
   app.route("/business-hours", businessHoursRoutes());
   app.route("/blocked-contacts", blockedContactsRoutes());
