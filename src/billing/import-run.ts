@@ -10,6 +10,12 @@ import { importKey, isProblemLine, judgeLines, openImportFile, readRecords, type
 import { IMPORT_BATCH, importEvent, type ImportRow } from "./imports";
 import { signedAmount } from "./ledger";
 
+/**
+ * A pause between batches, so the pages asked for meanwhile get the database: on PGlite (one
+ * connection) each of a page's queries would otherwise wait behind a whole batch.
+ */
+const BATCH_PAUSE_MS = 15;
+
 /** How long a process holds a run without finishing a batch before another may take it over. */
 export const IMPORT_LEASE_MS = 60_000;
 
@@ -43,6 +49,7 @@ export async function runImport(deps: Deps, importId: number): Promise<boolean> 
     const done = await applyBatch(deps, row, token, processed, batch, startedAt);
     if (done === null) return false;
     processed += batch.length;
+    if (processed < read.length) await Bun.sleep(BATCH_PAUSE_MS);
   }
   return true;
 }
