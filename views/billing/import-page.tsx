@@ -130,20 +130,20 @@ function Preview({ ui, view, form }: { ui: Ui; view: ImportView; form: FormState
           <thead>
             <tr>
               <th class="num">{ui.t("imports.line")}</th>
+              {usable ? <th>{ui.t("imports.check")}</th> : null}
               {view.headerCells.map((h) => (
                 <th>{h}</th>
               ))}
-              {usable ? <th>{ui.t("imports.check")}</th> : null}
             </tr>
           </thead>
           <tbody>
             {view.sample.map((s) => (
               <tr>
                 <td class="num">{s.line}</td>
+                {usable ? <JudgedCell ui={ui} judged={s.judged} /> : null}
                 {view.headerCells.map((_, i) => (
                   <td>{s.cells[i] ?? ""}</td>
                 ))}
-                {usable ? <JudgedCell ui={ui} judged={s.judged} /> : null}
               </tr>
             ))}
           </tbody>
