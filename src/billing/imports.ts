@@ -1,7 +1,7 @@
 // Admin → Import: an uploaded CSV of ledger entries becomes a draft, checked line by line (the
 // preview) before anything is written; starting it queues the run (import-run.ts). Only admins, and
 // only their own organization's imports: any other id is as unknown as one that does not exist.
-import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, lt } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import { ledgerImportProblems, ledgerImports, users, type CsvDelimiter, type DecimalMark } from "@db/schema";
 import type { Actor } from "../context";
@@ -193,5 +193,3 @@ export async function importView(db: DbOrTx, actor: Actor, id: number, now: Date
 
 /** Counts an admin sees while a run goes: read from the row the run moves. */
 export const progressOf = (row: Pick<ImportRow, "processed" | "totalLines">) => (row.totalLines === 0 ? 100 : Math.floor((row.processed * 100) / row.totalLines));
-
-export const unfinished = sql`${ledgerImports.status} in ('queued', 'running')`;
