@@ -2,7 +2,7 @@
 import { importColumns, type ImportColumn } from "../../src/billing/import-lines";
 import { MAX_IMPORT_LINES, type ImportListRow } from "../../src/billing/imports";
 import type { MessageKey } from "../../src/i18n";
-import { Alert, Select, value, type FormState } from "../components/form";
+import { Alert, Select, type FormState } from "../components/form";
 import { AdminLayout, LoadMore } from "../admin/shell";
 import { fullTime } from "../format";
 import type { Flash, Ui } from "../ui";
@@ -102,7 +102,7 @@ export function ImportsPage({ ui, form, flash, rows, next }: ImportsPageProps) {
           </button>
         </div>
       </form>
-      <ColumnGuide ui={ui} open={Boolean(fileError) || value(form, "guide") === "1"} />
+      <ColumnGuide ui={ui} open={Boolean(fileError)} />
       <h2>{ui.t("imports.recent")}</h2>
       {rows.length === 0 ? (
         <p class="empty">{ui.t("imports.empty")}</p>
