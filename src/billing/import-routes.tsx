@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../context";
-import { formValues, idParam, idQuery, type FormValues } from "../forms";
+import { fieldErrors, formValues, idParam, idQuery, type FormValues } from "../forms";
 import { commit } from "../realtime/changes";
 import { flash, isHtmx, redirect, render, takeFlash, ui, type Ctx } from "../web";
 import { emptyForm, type FormState } from "../../views/components/form";
@@ -50,9 +50,10 @@ export function importAdminRoutes() {
   app.post("/", async (c) => {
     const body = await c.req.parseBody();
     const values = formValues(body);
-    const settings = settingsOf(values);
     const t = c.get("t");
-    if (!settings) return listPage(c, { values, errors: { decimalMark: t("validation.invalid") } }, 422);
+    const parsed = settingsSchema.safeParse(values);
+    if (!parsed.success) return listPage(c, { values, errors: fieldErrors(parsed.error, t) }, 422);
+    const settings = parsed.data as ReadSettings;
     const upload = body.file instanceof File && body.file.size > 0 ? { name: body.file.name, bytes: new Uint8Array(await body.file.arrayBuffer()) } : null;
     const actor = c.get("actor")!;
     const { database, clock } = c.get("deps");

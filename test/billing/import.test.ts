@@ -127,7 +127,9 @@ describe("CSV import of ledger entries", () => {
     expect(html).toMatch(/<option value="comma" selected/);
     expect(await (await upload(admin, Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0x14]))).text()).toContain("This is not a CSV text file.");
     expect((await upload(admin, "\n\n")).status).toBe(422);
-    expect((await upload(admin, "a,b\n1,2\n", { delimiter: "|" })).status).toBe(422);
+    const badSetting = await upload(admin, "a,b\n1,2\n", { delimiter: "|" });
+    expect(badSetting.status).toBe(422);
+    expect(await badSetting.text()).toContain("choose the file again");
     expect((await t.db.select().from(ledgerImports).where(eq(ledgerImports.orgId, w.orgId))).length).toBe(0);
   });
 

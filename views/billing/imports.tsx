@@ -88,7 +88,8 @@ export function ImportsPage({ ui, form, flash, rows, next }: ImportsPageProps) {
             </small>
           ) : (
             <small class="hint" id="f-file-hint">
-              {ui.t("imports.fileHint", { max: MAX_IMPORT_LINES.toLocaleString(ui.locale) })}
+              {/* Any refused upload: the browser has forgotten the file chosen. */}
+              {Object.keys(form.errors).length > 0 ? ui.t("imports.fileAgain") : ui.t("imports.fileHint", { max: MAX_IMPORT_LINES.toLocaleString(ui.locale) })}
             </small>
           )}
         </div>
