@@ -706,6 +706,66 @@ export const apiTokens = pgTable(
   (t) => [index("api_tokens_org_idx").on(t.orgId)],
 );
 
+export const ledgerImportStatuses = ["draft", "queued", "running", "done"] as const;
+export type LedgerImportStatus = (typeof ledgerImportStatuses)[number];
+export const csvDelimiters = [",", ";", "\t"] as const;
+export type CsvDelimiter = (typeof csvDelimiters)[number];
+export const decimalMarks = ["comma", "dot"] as const;
+export type DecimalMark = (typeof decimalMarks)[number];
+
+/**
+ * Admin → Import: a CSV file of ledger entries, kept whole (so any process can carry on a run a
+ * crash cut off), how it is read, and how far its run has come. A draft is only previewed; a run
+ * moves `processed` together with the entries of each batch, in one transaction.
+ */
+export const ledgerImports = pgTable(
+  "ledger_imports",
+  {
+    id: id(),
+    orgId: orgId(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    fileName: text("file_name").notNull(),
+    /** The file's text, decoded (UTF-8 with or without a byte order mark, or Windows-1254). */
+    content: text("content").notNull(),
+    encoding: text("encoding").$type<"utf-8" | "utf-8-bom" | "windows-1254">().notNull(),
+    delimiter: text("delimiter").$type<CsvDelimiter>().notNull(),
+    decimalMark: text("decimal_mark").$type<DecimalMark>().notNull(),
+    status: text("status").$type<LedgerImportStatus>().notNull().default("draft"),
+    /** Data lines in the file (the header not counted), and those the last check or run found wrong. */
+    totalLines: integer("total_lines").notNull().default(0),
+    problemLines: integer("problem_lines").notNull().default(0),
+    /** Lines whose reference an earlier import (or this one, before a crash) already stored. */
+    unchangedLines: integer("unchanged_lines").notNull().default(0),
+    processed: integer("processed").notNull().default(0),
+    added: integer("added").notNull().default(0),
+    startedBy: text("started_by").references(() => users.id, { onDelete: "set null" }),
+    /** The process running it holds the lease; another takes over once it has passed. */
+    leaseToken: text("lease_token"),
+    leaseUntil: ts("lease_until"),
+    createdAt: createdAt(),
+    startedAt: ts("started_at"),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [
+    index("ledger_imports_org_idx").on(t.orgId, t.id.desc()),
+    index("ledger_imports_unfinished_idx").on(t.leaseUntil).where(sql`${t.status} in ('queued', 'running')`),
+  ],
+);
+
+/** The lines of an import that cannot become entries, with why (a reason code and the value at fault). */
+export const ledgerImportProblems = pgTable(
+  "ledger_import_problems",
+  {
+    importId: ref("import_id")
+      .notNull()
+      .references(() => ledgerImports.id, { onDelete: "cascade" }),
+    line: integer("line").notNull(),
+    reason: text("reason").notNull(),
+    detail: text("detail").notNull().default(""),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.line] })],
+);
+
 /** Append-only log of every state change: realtime replay and cockpit metrics read it. */
 export const events = pgTable(
   "events",

@@ -19,6 +19,7 @@ import { paymentWebhookRoutes } from "./billing/webhook-routes";
 import { billingApiRoutes } from "./billing/api-routes";
 import { billingWidgetRoutes } from "./billing/widget-routes";
 import { apiTokensAdminRoutes, paymentsAdminRoutes } from "./billing/admin-routes";
+import { importAdminRoutes } from "./billing/import-routes";
 import { inboxRoutes } from "./inbox/routes";
 import { conversationFileRoutes, mediaRoutes } from "./media/routes";
 import { contactsRoutes } from "./contacts/routes";
@@ -85,6 +86,7 @@ export function createApp(deps: Deps) {
   app.route("/admin", adminRoutes()); // admins: users, organization, workgroups, brands, channels, tags…
   app.route("/admin/payments", paymentsAdminRoutes());
   app.route("/admin/api-tokens", apiTokensAdminRoutes());
+  app.route("/admin/imports", importAdminRoutes());
   app.route("/admin/workflows", workflowsRoutes());
   app.route("/admin/business-hours", businessHoursRoutes());
   // The live stream knows no feature (src/realtime): the sign-in check is put in front of it here.

@@ -14,6 +14,7 @@ import { KeptInboxPages } from "./inbox/kept-pages";
 import { inboxLive, inboxPage } from "./inbox/live";
 import { cockpitLive } from "./cockpit/live";
 import { billingLive } from "./billing/live";
+import { importLive } from "./billing/import-live";
 import { statusSwitchLive } from "./shell/live";
 
 /** Exposed on the app so the server can start and stop it. */
@@ -64,5 +65,6 @@ export function liveRenderers(deps: Deps, runtime: Runtime): LiveRenderers {
       .view(inboxLive(deps.database, now, runtime.tabCounts))
       // Billing draws its widget's lists on the same inbox pages.
       .view({ name: "inbox", page: inboxPage, renderers: [billingLive(deps.database, now)] })
+      .view(importLive(deps.database))
   );
 }

@@ -13,6 +13,7 @@ import { syncAllTemplates } from "../channels/templates";
 import { removeUnsentUploads } from "../media/uploads";
 import { storageFor } from "../media/storage";
 import { expireLinksJob } from "../billing/jobs";
+import { resumeImports } from "../billing/import-run";
 import { sweepQueues } from "../routing/worker";
 
 export interface Job {
@@ -87,6 +88,13 @@ export const jobs: Job[] = [
     pattern: "*/20 * * * * *",
     lockKey: 7_411_109,
     run: (deps) => sweepQueues(deps),
+  },
+  {
+    // Ledger imports whose process stopped before or during the run: carried on where they stopped.
+    name: "ledger-imports",
+    pattern: "5,35 * * * * *",
+    lockKey: 7_411_111,
+    run: resumeImports,
   },
   {
     name: "prune-login-attempts",

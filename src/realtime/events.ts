@@ -39,6 +39,7 @@ export type EventType =
   | "file_added"
   | "file_removed"
   | "ledger_entry_added"
+  | "ledger_import_progress"
   | "payment_link_changed"
   | "api_token_changed"
   | "payment_provider_changed";

@@ -15,15 +15,17 @@ export const adminSections: { href: string; label: MessageKey }[] = [
   { href: "/admin/custom-fields", label: "admin.customFields" },
   { href: "/admin/payments", label: "payments.title" },
   { href: "/admin/api-tokens", label: "apiTokens.title" },
+  { href: "/admin/imports", label: "imports.title" },
   { href: "/admin/workflows", label: "admin.workflows" },
   { href: "/admin/business-hours", label: "admin.businessHours" },
   { href: "/admin/blocked-contacts", label: "admin.blockedContacts" },
   { href: "/admin/organization", label: "admin.organization" },
 ];
 
-export function AdminLayout({ ui, title, children }: { ui: Ui; title: string; children: Child }) {
+/** `live`: the page's live stream query, for an admin page that updates live (an import's progress). */
+export function AdminLayout({ ui, title, children, live }: { ui: Ui; title: string; children: Child; live?: string }) {
   return (
-    <Layout ui={ui} title={title}>
+    <Layout ui={ui} title={title} live={live}>
       <div class="admin">
         <nav class="admin-nav" aria-label={ui.t("admin.title")}>
           <h2>{ui.t("admin.title")}</h2>

@@ -2,6 +2,7 @@
 import * as admin from "./admin";
 import * as auth from "./auth";
 import * as billing from "./billing";
+import * as billingImport from "./billing-import";
 import * as brands from "./brands";
 import * as channels from "./channels";
 import * as closingMessages from "./closing-messages";
@@ -18,7 +19,7 @@ import * as workgroups from "./workgroups";
 import * as workflows from "./workflows";
 import * as routing from "./routing";
 
-const parts = [shell, auth, admin, workgroups, brands, channels, tags, quickReplies, closingMessages, customFields, inbox, messaging, webchat, media, reports, billing, routing, workflows] as const;
+const parts = [shell, auth, admin, workgroups, brands, channels, tags, quickReplies, closingMessages, customFields, inbox, messaging, webchat, media, reports, billing, billingImport, routing, workflows] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends readonly { en: object }[]]
   ? H["en"] & Merge<R>
