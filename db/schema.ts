@@ -335,10 +335,14 @@ export const conversations = pgTable(
     reactivatedFromId: ref("reactivated_from_id"),
     /** Reply-window state kept current by a job: until when free-form replies may go out. */
     replyWindowEndsAt: ts("reply_window_ends_at"),
+    /** A comment thread's post (type `comment`): one thread per commenter and post. */
+    postId: ref("post_id").references(() => commentPosts.id, { onDelete: "set null" }),
   },
   (t) => [
-    // The rule "one open conversation per contact" lives in the database, not only in code.
-    uniqueIndex("conversations_one_open_per_contact_uq").on(t.contactId).where(sql`${t.status} = 'open'`),
+    // The rule "one open conversation per contact" lives in the database, not only in code. Comment
+    // threads stand beside it: one open per contact and post (src/comments/).
+    uniqueIndex("conversations_one_open_per_contact_uq").on(t.contactId).where(sql`${t.status} = 'open' and ${t.type} <> 'comment'`),
+    uniqueIndex("conversations_one_open_comment_thread_uq").on(t.contactId, t.postId).where(sql`${t.status} = 'open' and ${t.type} = 'comment'`),
     // Inbox tabs: Open / Assigned / Closed / All ordered by last activity, keyset on (last_message_at, id).
     index("conversations_tab_idx").on(t.orgId, t.status, t.lastMessageAt.desc(), t.id.desc()),
     index("conversations_assignee_idx").on(t.orgId, t.assigneeId, t.status, t.lastMessageAt.desc(), t.id.desc()),
@@ -352,6 +356,29 @@ export const conversations = pgTable(
     index("conversations_contact_idx").on(t.contactId, t.createdAt.desc()),
     index("conversations_type_idx").on(t.orgId, t.type, t.lastMessageAt.desc()).where(sql`${t.type} <> 'chat'`),
   ],
+);
+
+/**
+ * A Facebook Page post or an Instagram media that people commented on: what a comment thread shows
+ * at its top. Filled from the webhook and, best effort, from the Graph API (text, picture).
+ */
+export const commentPosts = pgTable(
+  "comment_posts",
+  {
+    id: id(),
+    orgId: orgId(),
+    channelId: ref("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    /** The provider's id: `{page}_{post}` for Facebook, the media id for Instagram. */
+    providerPostId: text("provider_post_id").notNull(),
+    permalink: text("permalink"),
+    /** The post's text or caption (an excerpt). */
+    body: text("body").notNull().default(""),
+    /** The post's picture, copied into Kanal's storage (Meta's URLs expire). */
+    imageKey: text("image_key"),
+    imageMime: text("image_mime"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("comment_posts_channel_post_uq").on(t.channelId, t.providerPostId)],
 );
 
 /**

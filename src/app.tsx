@@ -21,6 +21,7 @@ import { billingWidgetRoutes } from "./billing/widget-routes";
 import { apiTokensAdminRoutes, paymentsAdminRoutes } from "./billing/admin-routes";
 import { importAdminRoutes } from "./billing/import-routes";
 import { inboxRoutes } from "./inbox/routes";
+import { commentRoutes } from "./comments/routes";
 import { conversationFileRoutes, mediaRoutes } from "./media/routes";
 import { contactsRoutes } from "./contacts/routes";
 import { cockpitRoutes } from "./cockpit/routes";
@@ -79,6 +80,7 @@ export function createApp(deps: Deps) {
   app.route("/inbox", inboxRoutes());
   app.route("/inbox", billingWidgetRoutes()); // the conversation's billing widget
   app.route("/inbox", conversationFileRoutes()); // uploads, gallery, file box
+  app.route("/inbox", commentRoutes()); // a comment thread's replies, moderation and post picture
   app.route("/media", mediaRoutes());
   app.route("/contacts", contactsRoutes());
   app.route("/cockpit", cockpitRoutes()); // supervisors and admins

@@ -34,6 +34,13 @@ export interface ChannelCapabilities {
   reactivationWindowMs: number | null;
   /** The provider echoes a send's outbox tag back in a webhook (WhatsApp statuses, Messenger echoes): an interrupted send can be proven. */
   echoesSends: boolean;
+  /**
+   * Comments on the channel's posts come in as comment threads, answered publicly or privately and
+   * moderated (Facebook Page `feed`, Instagram `comments`): src/comments/.
+   */
+  comments: boolean;
+  /** How long after a comment its author may get a private reply (Meta: 7 days; null: no private replies). */
+  privateReplyWindowMs: number | null;
 }
 
 const OFFICE = [
@@ -64,6 +71,8 @@ export const capabilities: Record<ChannelKind, ChannelCapabilities> = {
     echoesSends: true,
     templates: true,
     reactivationWindowMs: DAY,
+    comments: false,
+    privateReplyWindowMs: null,
   },
   // Messenger and Instagram: 24 h standard, up to 7 days with the HUMAN_AGENT tag for human agents.
   messenger: {
@@ -80,6 +89,8 @@ export const capabilities: Record<ChannelKind, ChannelCapabilities> = {
     echoesSends: true,
     templates: false,
     reactivationWindowMs: 7 * DAY,
+    comments: true,
+    privateReplyWindowMs: 7 * DAY,
   },
   instagram: {
     textMaxLength: 1000,
@@ -95,6 +106,8 @@ export const capabilities: Record<ChannelKind, ChannelCapabilities> = {
     echoesSends: false,
     templates: false,
     reactivationWindowMs: 7 * DAY,
+    comments: true,
+    privateReplyWindowMs: 7 * DAY,
   },
   // WebChat: Kanal's own widget; the byte limit is configurable per channel (config.maxUploadMb).
   webchat: {
@@ -112,6 +125,8 @@ export const capabilities: Record<ChannelKind, ChannelCapabilities> = {
     echoesSends: false,
     templates: false,
     reactivationWindowMs: null,
+    comments: false,
+    privateReplyWindowMs: null,
   },
   support: {
     textMaxLength: 10_000,
@@ -125,6 +140,8 @@ export const capabilities: Record<ChannelKind, ChannelCapabilities> = {
     echoesSends: false,
     templates: false,
     reactivationWindowMs: null,
+    comments: false,
+    privateReplyWindowMs: null,
   },
 };
 

@@ -22,7 +22,7 @@ export class GraphClient {
     return `${this.settings.baseUrl.replace(/\/$/, "")}/${this.settings.version}/${path.replace(/^\//, "")}`;
   }
 
-  async json<T>(method: "GET" | "POST", url: string, token: string, body?: unknown): Promise<T> {
+  async json<T>(method: "GET" | "POST" | "DELETE", url: string, token: string, body?: unknown): Promise<T> {
     const init: RequestInit = { method, headers: { authorization: `Bearer ${token}` } };
     if (body instanceof FormData) init.body = body;
     else if (body !== undefined) {

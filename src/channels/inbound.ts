@@ -21,6 +21,7 @@ import { neutralise, plainFilename } from "../names";
 import { SNIFF_BYTES, sniffMime } from "../media/sniff";
 import { confirmSend } from "./outbox";
 import { applyTaggedStatus, applyWatermark } from "./statuses";
+import { storeComment } from "../comments/ingest";
 
 /**
  * How long a processing attempt holds a delivery before the retry job may take it: short, so a
@@ -152,6 +153,7 @@ async function processLeased(deps: Deps, deliveryId: number, fresh?: { account: 
     for (const event of events) {
       if (event.type === "message") await storeInboundMessage(deps, account, event);
       else if (event.type === "echo") await confirmSend(deps.database, account, event.outboxTag, event.providerMessageId, deps.clock.now());
+      else if (event.type === "comment") await storeComment(deps, account, event);
       else if (event.type === "status") unknownStatuses += (await applyTaggedStatus(deps.database, account, event, deps.clock.now())) === "unknown" ? 1 : 0;
       else await applyWatermark(deps.database, account, event);
     }

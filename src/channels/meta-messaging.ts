@@ -3,6 +3,7 @@ import type { MessageKind } from "@db/schema";
 import { GraphClient } from "./graph";
 import { extensionFor } from "./whatsapp";
 import { ProviderError, type ChannelAccount, type ChannelAdapter, type InboundEvent } from "./types";
+import { commentEvents, fetchPostDetails, moderateComment, sendCommentReply } from "../comments/wire";
 
 type Obj = Record<string, any>;
 
@@ -20,6 +21,8 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
       const out: InboundEvent[] = [];
       for (const entry of asArray(body.entry)) {
         if (me && entry?.id && String(entry.id) !== me) continue;
+        // Comments on the Page's posts (feed) or the account's media (comments): src/comments/.
+        out.push(...commentEvents(kind, me, entry));
         for (const event of asArray(entry?.messaging)) {
           const sender = String(event?.sender?.id ?? "");
           const at = new Date(Number(event?.timestamp ?? entry.time ?? Date.now()));
@@ -96,9 +99,13 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
       return { bytes: file.bytes, mime: file.mime, filename: /\.[a-z0-9]{2,5}$/i.test(name) ? name : `${name}${extensionFor(file.mime)}` };
     },
 
+    moderate: (account, commentId, action) => moderateComment(graph, kind, account, commentId, action),
+    postDetails: (account, postId) => fetchPostDetails(graph, kind, account, postId),
+
     async send(account, message) {
       const token = account.secrets.accessToken ?? "";
       const id = ownId(account);
+      if (message.comment) return sendCommentReply(graph, kind, account, id, message);
       const payload: Obj = {
         recipient: { id: message.to },
         messaging_type: message.humanAgentTag ? "MESSAGE_TAG" : "RESPONSE",

@@ -20,6 +20,7 @@ import { accountOf } from "./accounts";
 import { adaptersFor } from "./adapters";
 import { capabilities } from "./capabilities";
 import { ProviderError, type OutgoingMessage } from "./types";
+import { commentSend, linkRecipient } from "../comments/sends";
 
 export interface OutboxOptions {
   /** How long a claim lasts unless renewed; a running send renews it every third of this. */
@@ -229,8 +230,10 @@ export class OutboxWorker {
     if (!outgoing) return this.settle(row.id, row.messageId, { outcome: "failed", code: "no_recipient", text: "This contact has no address on this channel." });
     try {
       const adapter = adaptersFor(this.deps.config)[outgoing.account.kind];
-      const { providerMessageId, warning } = await adapter.send(outgoing.account, { ...outgoing.message, outboxTag: outboxTag(row.id, row.messageId) });
+      const { providerMessageId, warning, recipientId } = await adapter.send(outgoing.account, { ...outgoing.message, outboxTag: outboxTag(row.id, row.messageId) });
       if (warning) this.deps.log.warn("sent with a problem", { messageId: row.messageId, warning });
+      // A private reply names the commenter's chat id: their later messages find the same contact.
+      if (recipientId) await linkRecipient(this.deps.database.db, row.messageId, recipientId, this.deps.clock.now());
       await this.settle(row.id, row.messageId, { outcome: "sent", providerMessageId });
     } catch (e) {
       const error = e instanceof ProviderError ? e : new ProviderError("internal", e instanceof Error ? e.message : String(e), false);
@@ -292,8 +295,9 @@ export class OutboxWorker {
     const template = row.message.metadata.template as OutgoingMessage["template"] | undefined;
     const standard = capabilities[row.channel.kind].standardWindowMs;
     const lastInbound = row.conversation.lastInboundAt?.getTime() ?? 0;
-    const humanAgentTag = (row.channel.kind === "messenger" || row.channel.kind === "instagram") && standard !== null && this.deps.clock.now().getTime() - lastInbound > standard;
-    const message: OutgoingMessage = { messageId, to: to ?? "", kind: row.message.kind, body: row.message.body, file: stored, replyToProviderId, template, humanAgentTag };
+    const comment = commentSend(row.message.metadata);
+    const humanAgentTag = !comment && (row.channel.kind === "messenger" || row.channel.kind === "instagram") && standard !== null && this.deps.clock.now().getTime() - lastInbound > standard;
+    const message: OutgoingMessage = { messageId, to: to ?? "", kind: row.message.kind, body: row.message.body, file: stored, replyToProviderId, template, humanAgentTag, comment };
     return { message, account: accountOf(this.deps.config, row.channel) };
   }
 

@@ -64,7 +64,26 @@ export interface InboundWatermark {
   at: Date;
 }
 
-export type InboundEvent = InboundMessage | InboundStatus | InboundWatermark | InboundEcho;
+/**
+ * A comment on one of the channel's posts (Facebook Page `feed`, Instagram `comments`): added,
+ * edited, removed, hidden or unhidden. The commenter is `externalId`, as in direct messages.
+ */
+export interface InboundComment {
+  type: "comment";
+  verb: "add" | "edited" | "remove" | "hide" | "unhide";
+  commentId: string;
+  /** The comment this one answers (a reply in a comment thread), if not the post itself. */
+  parentId: string | null;
+  post: { id: string; permalink: string | null };
+  externalId: string;
+  contactName: string;
+  body: string;
+  /** A picture the commenter attached (Facebook `photo`). */
+  photoUrl: string | null;
+  at: Date;
+}
+
+export type InboundEvent = InboundMessage | InboundStatus | InboundWatermark | InboundEcho | InboundComment;
 
 /** An outgoing message as the outbox hands it to an adapter. */
 export interface OutgoingMessage {
@@ -80,6 +99,8 @@ export interface OutgoingMessage {
   humanAgentTag?: boolean;
   /** Sent along where the provider echoes it back in a status or echo webhook (see outboxTag in outbox.ts). */
   outboxTag?: string;
+  /** A comment thread's send: a public reply to the comment, or a private reply (a direct message) to its author. */
+  comment?: { id: string; reply: "public" | "private" };
 }
 
 export interface ChannelAdapter {
@@ -90,7 +111,11 @@ export interface ChannelAdapter {
   /** The customer's display name, for providers whose webhooks carry none (Messenger, Instagram). */
   profileName?(account: ChannelAccount, externalId: string): Promise<string | null>;
   /** Sends one message; returns the provider's message id or throws ProviderError. */
-  send(account: ChannelAccount, message: OutgoingMessage): Promise<{ providerMessageId: string; warning?: string }>;
+  send(account: ChannelAccount, message: OutgoingMessage): Promise<{ providerMessageId: string; warning?: string; recipientId?: string }>;
+  /** Comment moderation (channels that carry comments): hide, unhide or delete a comment. */
+  moderate?(account: ChannelAccount, commentId: string, action: "hide" | "unhide" | "delete"): Promise<void>;
+  /** A post's text, link and picture URL, best effort (channels that carry comments). */
+  postDetails?(account: ChannelAccount, postId: string): Promise<{ body: string; permalink: string | null; imageUrl: string | null }>;
 }
 
 /**

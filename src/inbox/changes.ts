@@ -21,7 +21,13 @@ export class ConversationRuleBroken extends Error {
       | "no_template"
       | "empty"
       | "spam"
-      | "not_spam",
+      | "not_spam"
+      // Comment threads (src/comments/): no comment left to answer, one private reply per comment
+      // within its window, and the contact's chat open on another channel.
+      | "comment_gone"
+      | "already_replied"
+      | "reply_too_late"
+      | "open_elsewhere",
     public conversationId?: number,
   ) {
     super(reason);

@@ -139,7 +139,7 @@ const APPEND_STEPS = sql`input as (
     select t.n, f.id from input t
     cross join lateral (
       (select v.id from contact_identities i
-      join conversations v on v.contact_id = i.contact_id and v.status = 'open'
+      join conversations v on v.contact_id = i.contact_id and v.status = 'open' and v.type <> 'comment'
       where i.channel_id = t.channel_id and i.external_id = t.external_id)
       union all
       (select s.id from contact_identities i
@@ -256,7 +256,7 @@ function appendedFrom(row: AppendedRow | undefined): Appended | null {
  * one, closed and unassigned, that no event announces (nothing routes, counts or notifies it; the
  * message's own event, marked spam, draws it for whoever has the Spam filter on).
  */
-async function openSpamConversation(tx: Tx, input: Inbound, contactId: number): Promise<number> {
+export async function openSpamConversation(tx: Tx, input: Inbound, contactId: number): Promise<number> {
   const [row] = await tx
     .insert(conversations)
     .values({ orgId: input.orgId, contactId, channelId: input.channelId, status: "closed", type: "spam", startedBy: "contact", createdAt: input.at, lastMessageAt: input.at, closedAt: input.at })

@@ -51,7 +51,7 @@ export function inboxLive(database: Database, now: () => Date, tabCounts: TabCou
   return { name: "inbox", page: inboxPage, renderers: [new InboxLive(database, now, tabCounts)] };
 }
 
-const conversationEvents = new Set(["conversation_created", "message_created", "delivery_changed", "window_closed", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated", "marked_spam", "unmarked_spam", "tagged", "untagged"]);
+const conversationEvents = new Set(["conversation_created", "message_created", "delivery_changed", "message_updated", "window_closed", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated", "marked_spam", "unmarked_spam", "tagged", "untagged"]);
 
 /**
  * Events whose shared reads and drawings are kept. Where agents see only their own, each agent's
@@ -198,7 +198,7 @@ class InboxLive implements LiveRenderer<InboxPage> {
   /** The open thread: a new message is appended; other changes redraw its head and footer. */
   async #thread(event: LiveEvent, viewer: Viewer, conversationId: number): Promise<string> {
     const { db } = this.database;
-    if (event.type === "message_created" || event.type === "delivery_changed") {
+    if (event.type === "message_created" || event.type === "delivery_changed" || event.type === "message_updated") {
       const messageId = Number((event.data as { messageId?: number }).messageId);
       const message = await this.#drawn.once(`message:${event.id}`, () => getMessageItem(db, event.orgId, messageId));
       if (!message) return "";

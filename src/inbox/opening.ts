@@ -1,6 +1,6 @@
 // How a conversation opens: an agent starts one, an automation does, or an agent brings a closed one
 // back (reactivation). A customer's first message opens one too (customer-messages.ts).
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@db/client";
 import { channels, contacts, conversations, type ConversationType } from "@db/schema";
 import type { Actor } from "../context";
@@ -10,7 +10,8 @@ import { ConversationRuleBroken, lockConversation, type Change } from "./changes
 import { contactVisibility } from "./visibility";
 
 /**
- * Finds the contact's open conversation or opens one. The partial unique index decides races:
+ * Finds the contact's open conversation or opens one (comment threads, one per post, stand apart:
+ * src/comments/threads.ts). The partial unique index decides races:
  * two concurrent first messages from one contact create exactly one open conversation.
  */
 export async function openConversationFor(
@@ -26,10 +27,13 @@ export async function openConversationFor(
     reactivatedFromId?: number;
     /** Into the channel's workgroup queue, if it has one (routing assigns it then), instead of `assigneeId`. */
     toChannelQueue?: boolean;
+    /** A comment thread's post (type `comment`): one open thread per contact and post. */
+    postId?: number;
   },
 ): Promise<{ id: number; created: boolean; assigneeId: string | null; workgroupId: number | null }> {
   const channelGroup = sql`(select c.workgroup_id from channels c where c.id = ${input.channelId})`;
   const queued = input.toChannelQueue === true;
+  const comment = input.type === "comment";
   // Callers come here when none is open, as a rule: insert first (one round trip); the partial
   // unique index refuses a second open one, and then the one already open is used.
   const inserted = await tx
@@ -46,15 +50,26 @@ export async function openConversationFor(
       createdAt: input.at,
       lastMessageAt: input.at,
       reactivatedFromId: input.reactivatedFromId,
+      postId: input.postId,
     })
-    .onConflictDoNothing({ target: conversations.contactId, where: sql`status = 'open'` })
+    .onConflictDoNothing(
+      comment
+        ? { target: [conversations.contactId, conversations.postId], where: sql`status = 'open' and type = 'comment'` }
+        : { target: conversations.contactId, where: sql`status = 'open' and type <> 'comment'` },
+    )
     .returning({ id: conversations.id, assigneeId: conversations.assigneeId, workgroupId: conversations.workgroupId });
   if (inserted[0]) return { ...inserted[0], created: true };
   // One was open already, or another transaction opened it meanwhile: the index let only one in.
   const [existing] = await tx
     .select({ id: conversations.id, assigneeId: conversations.assigneeId, workgroupId: conversations.workgroupId })
     .from(conversations)
-    .where(and(eq(conversations.contactId, input.contactId), eq(conversations.status, "open")));
+    .where(
+      and(
+        eq(conversations.contactId, input.contactId),
+        eq(conversations.status, "open"),
+        comment ? and(eq(conversations.type, "comment"), eq(conversations.postId, input.postId!)) : ne(conversations.type, "comment"),
+      ),
+    );
   return { ...existing, created: false };
 }
 

@@ -9,6 +9,7 @@ import { capabilitiesOf } from "../channels/capabilities";
 import { mayGoOut } from "../channels/windows";
 import { conversationScope } from "./visibility";
 import { ConversationRuleBroken, isParticipant, lockConversation, preview, type Change } from "./changes";
+import { asPublicReply } from "../comments/targets";
 
 /** What an agent sends: text, or files already uploaded (attachments not yet on a message) with a caption. */
 export interface Outgoing {
@@ -17,6 +18,8 @@ export interface Outgoing {
   /** Uploaded attachments (rows without a message yet) that go out with this message. */
   attachmentIds?: number[];
   metadata?: Record<string, unknown>;
+  /** The message this one answers (a comment thread's public reply names its comment). */
+  replyToId?: number;
 }
 
 /** Queues an outbound message: visible at once as pending, sent by the outbox worker. */
@@ -32,6 +35,7 @@ export async function queueOutbound(tx: Tx, actor: Actor, conv: { id: number; ch
       kind: out.kind ?? "text",
       body: out.body,
       metadata: out.metadata ?? {},
+      replyToId: out.replyToId,
       delivery: "pending",
       createdAt: now,
     })
@@ -60,9 +64,11 @@ export async function reply(db: DbOrTx, actor: Actor, conversationId: number, co
     const [channel] = await tx.select({ kind: channels.kind, config: channels.config }).from(channels).where(eq(channels.id, conv.channelId));
     const caps = capabilitiesOf(channel.kind, channel.config);
     if (text.length > caps.textMaxLength) throw new ConversationRuleBroken("too_long");
+    // A comment thread's reply answers a comment publicly (src/comments/targets.ts); it has no reply window.
+    const sent = conv.type === "comment" ? await asPublicReply(tx, conv.id, out) : out;
     // Outside the reply window only a template may go out (WhatsApp); Messenger/Instagram tag replies until 7 days.
-    if (!mayGoOut(channel.kind, conv.lastInboundAt, out.kind ?? "text", now)) throw new ConversationRuleBroken("outside_window");
-    const messageId = await queueOutbound(tx, actor, conv, { ...out, body: text }, now);
+    if (conv.type !== "comment" && !mayGoOut(channel.kind, conv.lastInboundAt, out.kind ?? "text", now)) throw new ConversationRuleBroken("outside_window");
+    const messageId = await queueOutbound(tx, actor, conv, { ...sent, body: text }, now);
     const firstResponse = conv.assigneeId === actor.userId && !conv.firstResponseAt;
     await tx
       .update(conversations)

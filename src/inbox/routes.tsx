@@ -68,6 +68,10 @@ const ruleMessages: Record<ConversationRuleBroken["reason"], MessageKey> = {
   empty: "inbox.error.empty",
   spam: "inbox.error.spam",
   not_spam: "inbox.error.notSpam",
+  comment_gone: "comments.error.gone",
+  already_replied: "comments.error.alreadyReplied",
+  reply_too_late: "comments.error.tooLate",
+  open_elsewhere: "comments.error.openElsewhere",
 };
 
 function listState(c: SignedInCtx) {
@@ -131,7 +135,7 @@ async function threadOptions(c: SignedInCtx) {
 }
 
 /** After an action: htmx gets the fresh thread; a plain form post goes back to the conversation. */
-async function afterAction(c: SignedInCtx, conversationId: number, draft?: Draft, status: 200 | 422 = 200) {
+export async function afterAction(c: SignedInCtx, conversationId: number, draft?: Draft, status: 200 | 422 = 200) {
   if (!isHtmx(c)) {
     if (draft) return inbox(c, conversationId, draft, status);
     const { tab, search } = listState(c);
@@ -145,7 +149,7 @@ async function afterAction(c: SignedInCtx, conversationId: number, draft?: Draft
 }
 
 /** Runs a lifecycle change, publishes its events after commit, and answers with the thread. */
-async function act(c: SignedInCtx, conversationId: number, change: () => Promise<Change>, draftOnError?: string) {
+export async function act(c: SignedInCtx, conversationId: number, change: () => Promise<Change>, draftOnError?: string) {
   try {
     await commit(c.get("deps").database, c.get("actor").orgId, change);
     return afterAction(c, conversationId);

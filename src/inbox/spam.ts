@@ -98,7 +98,8 @@ async function unblock(tx: Tx, by: SpamActor, contactId: number, now: Date): Pro
   await tx.update(contacts).set({ blockedAt: null, blockedBy: null, updatedAt: now }).where(eq(contacts.id, contactId));
   const restored = await tx
     .update(conversations)
-    .set({ type: "chat" })
+    // A comment thread marked as spam is a comment thread again.
+    .set({ type: sql`case when ${conversations.postId} is null then 'chat' else 'comment' end` })
     .where(and(eq(conversations.contactId, contactId), eq(conversations.type, "spam")))
     .returning({ id: conversations.id, assigneeId: conversations.assigneeId });
   const eventIds: number[] = [];

@@ -3,7 +3,7 @@
 // it (earlierConversations), and a refused draft.
 import { and, asc, count, desc, eq, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
-import { channels, contacts, conversationParticipants, conversations, messages, users, workgroups, type ChannelKind, type ConversationType } from "@db/schema";
+import { channels, commentPosts, contacts, conversationParticipants, conversations, messages, users, workgroups, type ChannelKind, type ConversationType } from "@db/schema";
 import type { Actor } from "../context";
 import { attachmentsOf, type AttachmentView } from "../media/attachments";
 import type { UploadedFile } from "../media/uploads";
@@ -29,6 +29,8 @@ export interface ThreadData {
     waitingSince: Date | null;
     lastInboundAt: Date | null;
     joined: boolean;
+    /** A comment thread's post (src/comments/): its text, link, and whether a picture is stored. */
+    post?: { body: string; permalink: string | null; image: boolean } | null;
   };
   messages: {
     id: number;
@@ -77,6 +79,7 @@ export async function getThread(db: DbOrTx, actor: Actor, conversationId: number
       waitingSince: conversations.waitingSince,
       lastInboundAt: conversations.lastInboundAt,
       joined: sql<boolean>`(${conversations.assigneeId} = ${actor.userId} or exists (select 1 from ${conversationParticipants} p where p.conversation_id = ${conversations.id} and p.user_id = ${actor.userId}))`,
+      post: sql<ThreadData["conversation"]["post"]>`(select json_build_object('body', p.body, 'permalink', p.permalink, 'image', p.image_key is not null) from ${commentPosts} p where p.id = ${conversations.postId})`,
     })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))

@@ -25,6 +25,8 @@ export type EventType =
   | "tagged"
   | "untagged"
   | "delivery_changed"
+  /** A message changed after it arrived (a comment edited, removed, hidden or unhidden). */
+  | "message_updated"
   | "window_closed"
   | "metrics_refreshed"
   | "tag_changed"

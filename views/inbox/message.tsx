@@ -6,6 +6,7 @@ import { fullTime } from "../format";
 import { Attachments } from "../media/attachments";
 import type { Ui } from "../ui";
 import { paidLine } from "../billing/lines";
+import { CommentActions, CommentMarks, isCommentMessage, PrivateReplyLine } from "../comments/marks";
 
 function LocationBody({ ui, body, meta }: { ui: Ui; body: string; meta: Record<string, unknown> }) {
   const lat = Number(meta.latitude);
@@ -76,10 +77,14 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
           </span>
         ) : m.direction === "event" && automationOf(m) ? (
           <span class="body system">{automationLine(ui, automationOf(m)!)}</span>
+        ) : m.direction === "event" && isCommentMessage(m) ? (
+          <PrivateReplyLine ui={ui} m={m} />
         ) : m.body ? (
           <span class="body">{paidLine(ui, "metadata" in m ? m.metadata : undefined) ?? m.body}</span>
         ) : null}
+        {isCommentMessage(m) ? <CommentMarks ui={ui} m={m} /> : null}
       </div>
+      {isCommentMessage(m) ? <CommentActions ui={ui} m={m} conversationId={conversationId} /> : null}
       <small class="muted">
         {m.authorName ? `${m.authorName} · ` : ""}
         <time datetime={m.createdAt.toISOString()}>{fullTime(m.createdAt, ui.locale, tz)}</time>

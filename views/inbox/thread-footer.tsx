@@ -8,6 +8,8 @@ import { Composer } from "./composer";
 import { QuickReplies } from "./quick-replies";
 import { threadForm } from "./thread-form";
 import { WindowNotice } from "./window";
+import { capabilities } from "../../src/channels/capabilities";
+import { CommentComposer } from "../comments/composer";
 
 export function ThreadFooter({ ui, c, draft, options, now }: { ui: Ui; c: ThreadData["conversation"]; draft?: Draft; options: ThreadOptions; now: Date }) {
   const base = `/inbox/${c.id}`;
@@ -33,6 +35,11 @@ export function ThreadFooter({ ui, c, draft, options, now }: { ui: Ui; c: Thread
             </form>
           ) : null}
         </div>
+      ) : c.joined && c.type === "comment" && capabilities[c.channelKind].comments ? (
+        <>
+          <QuickReplies ui={ui} base={base} options={options} />
+          <CommentComposer ui={ui} base={base} draft={draft} c={c} />
+        </>
       ) : c.joined ? (
         <>
           <WindowNotice ui={ui} channelKind={c.channelKind} lastInboundAt={c.lastInboundAt} templates={options.templates ?? []} base={base} now={now} />

@@ -8,12 +8,14 @@ import { ChannelIcon } from "./channel-icon";
 import { MessageItem } from "./message";
 import { ThreadFooter } from "./thread-footer";
 import { ThreadHead } from "./thread-head";
+import { PostContext } from "../comments/post";
 
 export function Thread({ ui, thread, options, draft, back, earlier, now }: { ui: Ui; thread: ThreadData; options: ThreadOptions; draft?: Draft; back: string; earlier?: Earlier | null; now: Date }) {
   const c = thread.conversation;
   return (
     <section class="thread" id="thread" data-conversation={String(c.id)}>
       <ThreadHead ui={ui} c={c} options={options} back={back} now={now} />
+      <PostContext ui={ui} c={c} />
       {earlier && earlier.total > 0 ? <EarlierConversations ui={ui} earlier={earlier} contactId={c.contactId} /> : null}
       <ol class="messages" id="messages">
         {thread.messages.map((m) => (
