@@ -15,7 +15,12 @@ const usage = `Usage:
   bun run fake-meta send --from 905551112233 --name "Ayşe" --text "Merhaba 👋" [--image a.jpg | --voice a.ogg]
       [--channel demo-whatsapp] [--kind whatsapp|messenger|instagram] [--page <id>] [--secret <s>]
       [--kanal http://localhost:3000] [--fake http://localhost:4010]
-      Pushes one signed inbound message to {kanal}/webhooks/{channel}; media goes through the running fake.`;
+      Pushes one signed inbound message to {kanal}/webhooks/{channel}; media goes through the running fake.
+  bun run fake-meta comment --kind facebook|instagram --post <post id or a new post's text> --text "Fiyatı nedir?"
+      [--from <user id>] [--name "Ayşe"] [--verb add|edited|remove|hide|unhide --comment <comment id>]
+      [--channel <id>] [--fake http://localhost:4010]
+      The running fake makes the comment on that post (a new post, with a picture, if none matches)
+      and pushes Meta's webhook (Page feed or Instagram comments) to Kanal.`;
 
 const { values: flags, positionals } = parseArgs({
   args: Bun.argv.slice(2),
@@ -41,15 +46,21 @@ const { values: flags, positionals } = parseArgs({
     text: { type: "string" },
     image: { type: "string" },
     voice: { type: "string" },
+    post: { type: "string" },
+    verb: { type: "string" },
+    comment: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
 
 const kanalUrl = (flags.kanal ?? DEMO_KANAL_URL).replace(/\/$/, "");
-const kind = (flags.kind ?? "whatsapp") as MetaKind;
-if (!["whatsapp", "messenger", "instagram"].includes(kind)) fail(`--kind must be whatsapp, messenger or instagram`);
+const isComment = positionals[0] === "comment";
+// Comments name the Page by its product: `--kind facebook` is the Messenger channel's Page.
+const kind = (flags.kind === "facebook" ? "messenger" : (flags.kind ?? (isComment ? "messenger" : "whatsapp"))) as MetaKind;
+if (!["whatsapp", "messenger", "instagram"].includes(kind) || (isComment && kind === "whatsapp")) fail(isComment ? "--kind must be facebook or instagram" : `--kind must be whatsapp, messenger or instagram`);
 
 if (flags.help) console.log(usage);
+else if (isComment) await comment();
 else if (positionals[0] === "send") await send();
 else if (positionals.length === 0) await serve();
 else fail(`unknown command ${positionals[0]}\n\n${usage}`);
@@ -158,6 +169,19 @@ async function send() {
   const answer = await response.text();
   console.log(`POST ${url} → ${response.status}${answer ? ` ${answer.slice(0, 200)}` : ""}`);
   if (!response.ok) process.exit(1);
+}
+
+/** Asks the running fake to make a comment and push its webhook (it serves the post Kanal then asks for). */
+async function comment() {
+  const verb = flags.verb ?? "add";
+  if (!["add", "edited", "remove", "hide", "unhide"].includes(verb)) fail("--verb must be add, edited, remove, hide or unhide");
+  if (verb === "add" && !flags.text) fail("comment needs --text");
+  if (verb !== "add" && !flags.comment) fail(`--verb ${verb} needs --comment <comment id>`);
+  const body = { kind, channel: flags.channel ?? flags.page, post: flags.post, from: flags.from, name: flags.name, text: flags.text, verb, commentId: flags.comment };
+  const res = await fakeRequest("/_fake/comments", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const answer = (await res.json()) as { status: number; commentId: string; postId: string; permalink: string };
+  console.log(`comment ${answer.commentId} on post ${answer.postId} (${answer.permalink}) → Kanal answered ${answer.status}`);
+  if (answer.status !== 200) process.exit(1);
 }
 
 function pick(m: WaMedia): WaMedia {

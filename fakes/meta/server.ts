@@ -37,6 +37,7 @@ import {
   type WaValueParts,
 } from "./payloads";
 import { legacySignatureOf, metaJson, signatureOf, type MetaJsonOptions } from "./sign";
+import { fakeComments, type CommentInput } from "./comments";
 
 // ---------------------------------------------------------------- types
 
@@ -114,7 +115,25 @@ export const receiptSchema = z.object({
   echo: z.boolean().optional(),
 });
 
-export type Operation = "templates" | "profile" | "send" | "mark-read" | "sender-action" | "upload" | "attachment-upload" | "media-url" | "download" | "delete-media" | "attachment-url" | "unknown";
+export type Operation =
+  | "templates"
+  | "profile"
+  | "send"
+  | "mark-read"
+  | "sender-action"
+  | "upload"
+  | "attachment-upload"
+  | "media-url"
+  | "download"
+  | "delete-media"
+  | "attachment-url"
+  // Comments (comments.ts): public replies, private replies, hide/unhide, delete, a post's fields.
+  | "comment-reply"
+  | "private-reply"
+  | "comment-hide"
+  | "comment-delete"
+  | "post"
+  | "unknown";
 
 /** Every request the fake answered, in order. */
 export interface FakeRequest {
@@ -613,7 +632,32 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
 
   const versionOk = (v: string) => /^v\d+\.\d+$/.test(v);
 
+  const comments = fakeComments({
+    app,
+    clock,
+    channels,
+    channelOf,
+    record,
+    answer,
+    authorized,
+    readJson,
+    push,
+    putMedia: (bytes, mimeType, channel) => mediaStore.put(bytes, mimeType, { channel }),
+    mediaUrl: (id) => mediaStore.attachmentUrl(id),
+  });
+
   // Control API for tests and the CLI.
+  /** A comment (or a change to one) pushed to Kanal: `bun run fake-meta comment`. */
+  app.post("/_fake/comments", async (c) => {
+    const body = (await c.req.json().catch(() => null)) as CommentInput | null;
+    if (!body || typeof body !== "object") return c.json({ error: "a JSON comment is required" }, 400);
+    try {
+      const { status, comment, post } = await comments.pushComment(body);
+      return c.json({ status, commentId: comment.id, postId: post.id, permalink: post.permalink });
+    } catch (e) {
+      return c.json({ error: (e as Error).message }, 400);
+    }
+  });
   app.get("/_fake", (c) => c.json({ channels: [...channels.values()], rules, receipts }));
   app.get("/_fake/channels", (c) => c.json([...channels.values()]));
   app.post("/_fake/channels", async (c) => {
@@ -700,6 +744,7 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     if (!channel) return answer(rec, { status: 400, error: unknownObject(id) });
     if (!authorized(c, channel)) return answer(rec, { status: 401, error: invalidToken });
     if (body === undefined || typeof body !== "object") return answer(rec, { status: 400, error: invalidParameter(channel.kind, "Invalid parameter") });
+    if (channel.kind !== "whatsapp" && body.recipient?.comment_id !== undefined) return comments.privateReply(channel, body, rec);
     return channel.kind === "whatsapp" ? sendWhatsApp(channel, body, rec) : sendMessaging(channel, body, rec);
   });
 
@@ -1062,6 +1107,10 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     pushInstagramReaction: instagram.reaction,
     pushInstagramRead: instagram.read,
     pushInstagramEcho: instagram.echo,
+    /** Posts and comments (comments.ts): push comments as Meta's feed/comments webhooks, read what was answered. */
+    comments,
+    pushComment: comments.pushComment,
+    pushComments: comments.pushComments,
     async stop() {
       await drain();
       server.stop(true);
