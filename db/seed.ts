@@ -6,6 +6,7 @@ import {
   brands,
   businessHours,
   channels,
+  commentPosts,
   contactIdentities,
   contacts,
   conversations,
@@ -25,7 +26,7 @@ import {
   workflows,
 } from "./schema";
 import { createOrganization } from "../src/admin/organizations";
-import { DEMO_ACCESS_TOKEN, DEMO_APP_SECRET, DEMO_VERIFY_TOKEN, demoIds } from "../fakes/meta/demo";
+import { DEMO_ACCESS_TOKEN, DEMO_APP_SECRET, DEMO_VERIFY_TOKEN, demoComment, demoIds } from "../fakes/meta/demo";
 import { hashPassword } from "../src/auth/passwords";
 import { seedReportHistory } from "./seed-history";
 import { DEMO_PAY_URL, DEMO_PAYMENTS_WEBHOOK_KEY, DEMO_STRIPE } from "../fakes/pay/demo";
@@ -151,10 +152,17 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
       status?: "open" | "closed";
       /** Marked as spam: closed, of type spam, its contact blocked. */
       spam?: boolean;
+      /** A comment thread on this post (its first line is the comment). */
+      post?: number;
       tags?: number[];
       fields?: Record<string, unknown>;
       lines: [dir: "in" | "out", text: string, agoMin: number][];
     };
+    // A Facebook post someone commented on: the demo's comment thread (the fake knows both).
+    const [demoPost] = await tx
+      .insert(commentPosts)
+      .values({ orgId: org.id, channelId: messenger.id, providerPostId: demoComment.postId, permalink: demoComment.permalink, body: demoComment.postText, createdAt: now })
+      .returning();
     const stories: Story[] = [
       { name: "Özge Şahin", phone: "+905321112233", channel: whatsapp, externalId: "905321112233", tags: [tagRows[2].id], fields: { order_number: "KN-10422", tier: "Gold" }, lines: [["in", "Merhaba, siparişim ne zaman kargoya verilecek?", 4]] },
       { name: "Ana Ruiz", phone: "+5491122334455", channel: whatsapp, externalId: "5491122334455", lines: [["in", "Hola, ¿ya enviaron mi pedido?", 12]] },
@@ -162,6 +170,7 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
       { name: "Mehmet Öz", phone: "+905339998877", channel: whatsapp, externalId: "905339998877", assignee: agent1Id, tags: [tagRows[1].id], lines: [["in", "Ürün hasarlı geldi 😞", 55], ["out", "Çok üzgünüz! Fotoğraf paylaşabilir misiniz?", 50], ["in", "Tabii, hemen gönderiyorum.", 8]] },
       { name: "Elif Çelik", phone: "+905301234567", channel: whatsapp, externalId: "905301234567", assignee: agent2Id, tags: [tagRows[0].id], fields: { tier: "Silver", newsletter: true }, lines: [["in", "İade sürecini başlatmak istiyorum.", 90], ["out", "Elbette, sipariş numaranızı alabilir miyim?", 85]] },
       { name: "Burak Aydın", email: "burak@example.com", channel: webchat, externalId: "visitor-burak", assignee: agent1Id, status: "closed", lines: [["in", "Kargo takip numaram nedir?", 300], ["out", "Takip numaranız TR123456789.", 290]] },
+      { name: demoComment.name, channel: messenger, externalId: demoComment.from, post: demoPost.id, lines: [["in", demoComment.text, 25]] },
       { name: "Crypto Giveaway", phone: "+15550100999", channel: whatsapp, externalId: "15550100999", spam: true, lines: [["in", "Congratulations! Claim your free crypto at bit.ly/xx", 200], ["in", "Last chance to claim!", 20]] },
     ];
 
@@ -195,7 +204,8 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
           contactId: contact.id,
           channelId: story.channel.id,
           status: closed ? "closed" : "open",
-          type: story.spam ? "spam" : "chat",
+          type: story.spam ? "spam" : story.post ? "comment" : "chat",
+          postId: story.post ?? null,
           assigneeId: story.assignee ?? null,
           workgroupId: story.assignee ? team.id : null,
           createdAt: firstAt,
@@ -217,7 +227,8 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
           direction,
           authorId: direction === "out" ? (story.assignee ?? null) : null,
           body,
-          providerMessageId: `demo-${conversation.id}-${i}`,
+          providerMessageId: story.post && i === 0 ? demoComment.commentId : `demo-${conversation.id}-${i}`,
+          metadata: story.post && i === 0 ? { commentId: demoComment.commentId, postId: demoComment.postId } : {},
           delivery: direction === "out" ? ("read" as const) : null,
           createdAt: new Date(now.getTime() - minutes(ago)),
         })),

@@ -1,7 +1,7 @@
 // `bun run fake-meta`: serve the fake Graph API for the demo; `bun run fake-meta send …`: push one
 // signed inbound message to Kanal, as a customer writing on WhatsApp, Messenger or Instagram would.
 import { parseArgs } from "node:util";
-import { DEMO_APP_SECRET, DEMO_FAKE_PORT, DEMO_KANAL_URL, demoChannels, demoIds } from "./demo";
+import { DEMO_APP_SECRET, DEMO_FAKE_PORT, DEMO_KANAL_URL, demoChannels, demoComment, demoIds } from "./demo";
 import { fb, messagingPayload, newInstagramMid, newMessengerMid, wa, whatsappPayload, type MetaKind, type WaMedia, type WaMessage } from "./payloads";
 import { postWebhook, startFakeMeta, type FakeChannel } from "./server";
 import { metaJson } from "./sign";
@@ -95,12 +95,15 @@ async function serve() {
     receipts: { enabled: !flags["no-receipts"], delayMs: Number(flags["receipt-delay"] ?? 1000) },
     onPush: (p) => console.log(`→ webhook ${p.url}: ${p.status ?? p.error} (${p.body.length} bytes)`),
   });
+  // The demo seed's comment thread answers against a comment the fake knows.
+  if (!custom) fake.comments.remember({ channel: demoIds.messenger.id, ...demoComment, at: new Date() });
   console.log(`Fake Meta Graph API on ${fake.url}`);
   for (const c of fake.channels()) {
     console.log(`  ${c.kind.padEnd(9)} id ${c.id}${c.wabaId ? ` (WABA ${c.wabaId})` : ""}  token ${c.accessToken}  app secret ${c.appSecret}` + `${c.verifyToken ? `  verify token ${c.verifyToken}` : ""}\n            webhooks → ${c.webhookUrl ?? "(none)"}`);
   }
   console.log(`\nPoint Kanal at it:  META_GRAPH_URL=${fake.url} bun start`);
   console.log(`Push a customer message:  bun run fake-meta send --from 905551112233 --name "Ayşe" --text "Merhaba 👋"`);
+  console.log(`Push a comment on a post:  bun run fake-meta comment --kind facebook --post "Yeni ürünler" --text "Fiyatı nedir?"`);
   const stop = async () => {
     await fake.stop();
     process.exit(0);

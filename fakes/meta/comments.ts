@@ -250,5 +250,13 @@ export function fakeComments(x: Internals) {
     return x.answer(rec, { json: { recipient_id: comment.from.id, message_id: comment.privateReply } });
   }
 
-  return { posts, comments, pushComment, pushComments, privateReply, postFor: (ref?: string, channel?: string, kind: Kind = "messenger") => postFor(x.channelOf(kind, channel), ref) };
+  /** A post and a comment that exist already (the demo's), without pushing anything. */
+  function remember(input: { channel: string; postId: string; postText: string; permalink: string; commentId: string; from: string; name: string; text: string; at: Date }) {
+    const channel = x.channelOf("messenger", input.channel);
+    const kind = channel.kind as Kind;
+    posts.set(input.postId, { id: input.postId, channel: channel.id, kind, text: input.postText, permalink: input.permalink, mediaId: x.putMedia(PICTURE, "image/png", channel.id).id });
+    comments.set(input.commentId, { id: input.commentId, channel: channel.id, kind, postId: input.postId, parentId: null, from: { id: input.from, name: input.name }, text: input.text, createdAt: input.at, hidden: false, deleted: false, replies: [] });
+  }
+
+  return { posts, comments, pushComment, pushComments, privateReply, remember, postFor: (ref?: string, channel?: string, kind: Kind = "messenger") => postFor(x.channelOf(kind, channel), ref) };
 }

@@ -23,3 +23,14 @@ export function demoChannels(kanalUrl = DEMO_KANAL_URL): FakeChannel[] {
     { kind: "instagram", ...common, id: instagram.id, name: instagram.webhookKey, webhookUrl: hook(instagram.webhookKey) },
   ];
 }
+
+/** The demo's Facebook post and the comment on it (the seed's comment thread; the fake knows them too). */
+export const demoComment = {
+  postId: `${demoIds.messenger.id}_1029384756102938`,
+  postText: "Yeni sezon sneaker koleksiyonumuz mağazalarda! 👟 Hangi rengi beğendiniz?",
+  permalink: `https://www.facebook.com/${demoIds.messenger.id}/posts/1029384756102938`,
+  commentId: "1029384756102938_4455667788990011",
+  from: "7100000000000042",
+  name: "Zeynep Arslan",
+  text: "Beyaz olanın 38 numarası var mı? Fiyatı nedir?",
+} as const;
