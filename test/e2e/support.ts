@@ -52,7 +52,7 @@ function watchPages(browser: Browser, problems: string[]): Browser {
 }
 
 /** Starts Kanal with demo data and Chromium for one test file (extra Chromium flags, e.g. fake media devices). */
-export function useBrowser(options: { args?: string[] } = {}): E2E {
+export function useBrowser(options: { args?: string[]; env?: Record<string, string> } = {}): E2E {
   // A browser flow takes seconds. Bun resets the default for every file, and this module is
   // evaluated only once, so it is set here, per file, not at the top.
   setDefaultTimeout(30_000);
@@ -71,7 +71,7 @@ export function useBrowser(options: { args?: string[] } = {}): E2E {
     mkdirSync(artifacts, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), "kanal-e2e-"));
     const port = await freePort();
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: String(port), DATA_DIR: dataDir, DEMO_SEED: "1", LOG_LEVEL: "warn" };
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: String(port), DATA_DIR: dataDir, DEMO_SEED: "1", LOG_LEVEL: "warn", ...options.env };
     delete env.DATABASE_URL;
     const pgUrl = process.env.TEST_DATABASE_URL;
     if (pgUrl) {
