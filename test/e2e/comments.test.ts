@@ -29,9 +29,12 @@ describe.skipIf(!e2eEnabled)("comments in the browser", () => {
     await okan.waitForSelector('.comment-post img[alt="The post\'s picture"]');
     await okan.click("#thread-footer button:has-text('Join session')");
     await okan.waitForSelector("button:has-text('Reply privately')");
+    // The join's own live update redraws the footer once; the draft is typed after it.
+    await okan.waitForTimeout(500);
     await e2e.shot(okan, "49-comment-thread");
 
     await okan.fill("#composer-body", "Merhaba Deniz, 40 numara stokta. Sipariş için size yazıyorum 🙂");
+    expect(await okan.inputValue("#composer-body")).toContain("40 numara stokta");
     await okan.click("button:has-text('Reply privately')");
     await okan.waitForSelector("text=Replied privately in the chat conversation.");
     await e2e.shot(okan, "50-private-reply-line");
@@ -52,7 +55,10 @@ describe.skipIf(!e2eEnabled)("comments in the browser", () => {
     await ipek.click(`.conversation a:has-text("${demoComment.name}")`);
     await ipek.waitForSelector(".comment-post >> text=sneaker");
     await ipek.click("#thread-footer button:has-text('Join session')");
+    await ipek.waitForSelector("button:has-text('Reply publicly')");
+    await ipek.waitForTimeout(500);
     await ipek.fill("#composer-body", "Merhaba Zeynep! 38 numara var, fiyatı 1.499 TL.");
+    expect(await ipek.inputValue("#composer-body")).toContain("38 numara var");
     await ipek.click("button:has-text('Reply publicly')");
     await ipek.waitForSelector("#thread .message.out >> text=Public reply");
     await ipek.waitForSelector("#thread .message.out .delivery.sent");
