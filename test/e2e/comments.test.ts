@@ -69,6 +69,12 @@ describe.skipIf(!e2eEnabled)("comments in the browser", () => {
     await e2e.shot(ipek, "52-public-reply");
     await ipek.setViewportSize({ width: 390, height: 800 });
     await e2e.shot(ipek, "53-comment-390");
+    // In Turkish, at 768 px.
+    await ipek.setViewportSize({ width: 768, height: 900 });
+    await ipek.click('.language-switch button[lang="tr"]');
+    await ipek.waitForSelector("button:has-text('Herkese açık yanıtla')");
+    await ipek.waitForSelector(".comment-post >> text=Gönderiyi aç");
+    await e2e.shot(ipek, "54-comment-tr-768");
     await ipek.context().close();
   });
 });
