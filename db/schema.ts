@@ -61,6 +61,10 @@ export type OrganizationSettings = {
   agentsSeeOnlyOwn?: boolean;
   /** Who may add ledger entries by hand in the Billing widget (default: admins and supervisors). */
   ledgerEntriesBy?: "admins" | "supervisors" | "agents";
+  /** Bulk messages: the highest pace (messages per second) a bulk send may choose (default 80). */
+  bulkMaxPace?: number;
+  /** Bulk messages: replies that opt a contact out (stored upper-cased; default STOP, DUR, İPTAL). */
+  optOutKeywords?: string[];
 };
 
 export const organizations = pgTable("organizations", {
@@ -263,6 +267,8 @@ export const contacts = pgTable(
     /** Set when an agent or a rule marked one of the contact's conversations as spam: its messages go to a spam conversation. */
     blockedAt: ts("blocked_at"),
     blockedBy: text("blocked_by").references(() => users.id, { onDelete: "set null" }),
+    /** Set when the contact replied an opt-out keyword (or an agent opted them out): bulk sends skip them. */
+    bulkOptedOutAt: ts("bulk_opted_out_at"),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
@@ -1029,3 +1035,66 @@ export const workflowCursor = pgTable("workflow_cursor", {
   snapshot: pgSnapshot("snapshot"),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
+
+export const bulkSendStatuses = ["scheduled", "running", "paused", "done", "cancelled"] as const;
+export type BulkSendStatus = (typeof bulkSendStatuses)[number];
+/** A recipient's own state; once `sent` (handed to the outbox) its message's delivery tells the rest. */
+export const bulkRecipientStates = ["queued", "sent", "skipped", "cancelled"] as const;
+export type BulkRecipientState = (typeof bulkRecipientStates)[number];
+export const bulkSkipReasons = ["opted_out", "blocked", "invalid_number", "open_conversation"] as const;
+export type BulkSkipReason = (typeof bulkSkipReasons)[number];
+
+/** One WhatsApp template sent to many contacts (src/bulk/). */
+export const bulkSends = pgTable(
+  "bulk_sends",
+  {
+    id: id(),
+    orgId: orgId(),
+    name: text("name").notNull(),
+    channelId: ref("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    /** The approved template as it was when the send was made: name, language, body, params. */
+    template: jsonb("template").$type<{ name: string; language: string; body: string; params: number }>().notNull(),
+    /** Each {{n}}'s value: fixed text or variables ({{contact.name}}, {{field.key}}). */
+    parameters: jsonb("parameters").$type<string[]>().notNull().default([]),
+    /** What chose the recipients, for the page (the recipients themselves are rows). */
+    audience: jsonb("audience").$type<Record<string, unknown>>().notNull().default({}),
+    skipOpen: boolean("skip_open").notNull().default(false),
+    /** Messages per second chosen; `current_pace` is lowered on rate limits and recovers. */
+    pace: integer("pace").notNull(),
+    currentPace: integer("current_pace").notNull(),
+    status: text("status").$type<BulkSendStatus>().notNull().default("scheduled"),
+    startAt: ts("start_at").notNull(),
+    startedAt: ts("started_at"),
+    finishedAt: ts("finished_at"),
+    throttledAt: ts("throttled_at"),
+    /** Which process runs it, until when (renewed while it runs): one runner per send. */
+    leaseOwner: text("lease_owner"),
+    leaseUntil: ts("lease_until"),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("bulk_sends_org_idx").on(t.orgId, t.createdAt.desc()), index("bulk_sends_active_idx").on(t.status, t.startAt).where(sql`${t.status} in ('scheduled', 'running')`)],
+);
+
+export const bulkRecipients = pgTable(
+  "bulk_recipients",
+  {
+    id: id(),
+    orgId: orgId(),
+    bulkSendId: ref("bulk_send_id").notNull().references(() => bulkSends.id, { onDelete: "cascade" }),
+    contactId: ref("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    state: text("state").$type<BulkRecipientState>().notNull().default("queued"),
+    skipReason: text("skip_reason").$type<BulkSkipReason>(),
+    /** The template message (and its conversation) made for this recipient, in the transaction that marked it sent. */
+    messageId: ref("message_id").references(() => messages.id, { onDelete: "set null" }),
+    conversationId: ref("conversation_id").references(() => conversations.id, { onDelete: "set null" }),
+    sentAt: ts("sent_at"),
+  },
+  (t) => [
+    uniqueIndex("bulk_recipients_send_contact_uq").on(t.bulkSendId, t.contactId),
+    index("bulk_recipients_queue_idx").on(t.bulkSendId, t.id).where(sql`${t.state} = 'queued'`),
+    index("bulk_recipients_conversation_idx").on(t.conversationId),
+    index("bulk_recipients_contact_idx").on(t.contactId, t.id.desc()),
+    index("bulk_recipients_message_idx").on(t.messageId),
+  ],
+);

@@ -5,6 +5,7 @@ import { Background } from "./background";
 import { OutboxWorker } from "./channels/outbox";
 import { WorkflowWorker } from "./workflows/engine";
 import { RoutingWorker } from "./routing/worker";
+import { BulkRunner } from "./bulk/runner";
 import { EventBus } from "./realtime/bus";
 import { onCommitted } from "./realtime/changes";
 import { LiveRenderers } from "./realtime/renderers";
@@ -23,6 +24,7 @@ export interface Runtime {
   background: Background;
   outbox: OutboxWorker;
   workflows: WorkflowWorker;
+  bulk: BulkRunner;
   tabCounts: TabCountCache;
   inboxPages: KeptInboxPages;
   /** When the app was made: /healthz forgives no job tick yet for a while after it. */
@@ -36,6 +38,8 @@ export function buildRuntime(deps: Deps): Runtime {
   const background = new Background(deps.log);
   const outbox = new OutboxWorker(deps);
   const workflows = new WorkflowWorker(deps);
+  // Bulk sends hand their recipients to the outbox at their pace, and wake it when they do.
+  const bulk = new BulkRunner(deps, () => outbox.wake());
   // A send queued in any process wakes this process's worker too (LISTEN/NOTIFY).
   bus.observe(() => outbox.wake());
   // So do committed events for the workflow engine, which makes their runs once across processes.
@@ -48,6 +52,7 @@ export function buildRuntime(deps: Deps): Runtime {
     background,
     outbox,
     workflows,
+    bulk,
     tabCounts: new TabCountCache(bus),
     inboxPages: new KeptInboxPages(bus),
     startedAt: deps.clock.now(),

@@ -105,3 +105,24 @@ export function droppedConnection(): Response {
     }),
   );
 }
+
+/**
+ * A template send Meta refuses: a name not approved in that language (132001, HTTP 404), or a
+ * parameter count other than the template body's {{n}} count (132000, HTTP 400).
+ */
+export function templateSendError(
+  templates: { name: string; language: string; status: string; components: { type: string; text?: string }[] }[],
+  content: { name: string; language: { code: string }; components?: { type?: string; parameters?: unknown[] }[] },
+): { status: number; error: GraphError } | null {
+  const found = templates.find((t) => t.name === content.name && t.language === content.language.code && t.status === "APPROVED");
+  if (!found) {
+    return { status: 404, error: waGraphError(132001, "Template name does not exist in the translation", `template name (${content.name}) does not exist in ${content.language.code}`) };
+  }
+  const body = found.components.find((c) => c.type === "BODY")?.text ?? "";
+  const expected = new Set([...body.matchAll(/\{\{(\d+)\}\}/g)].map((m) => m[1])).size;
+  const given = (content.components ?? []).find((c) => String(c.type).toLowerCase() === "body")?.parameters?.length ?? 0;
+  if (given !== expected) {
+    return { status: 400, error: waGraphError(132000, "Number of parameters does not match the expected number of params", `body: number of localizable_params (${given}) does not match the expected number of params (${expected})`) };
+  }
+  return null;
+}

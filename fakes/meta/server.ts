@@ -8,6 +8,7 @@ import {
   droppedConnection,
   failureError,
   failures,
+  templateSendError,
   graphErrorResponse,
   invalidParameter,
   invalidToken,
@@ -776,6 +777,8 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     }
     if (type === "reaction" && typeof content.message_id !== "string") return missing("Parameter 'message_id' is required.");
     if (type === "template" && (!content.name || !content.language?.code)) return missing("Parameter 'name' and 'language' are required.");
+    const refused = type === "template" ? templateSendError(templates, content) : null;
+    if (refused) return answer(rec, refused);
 
     const to = body.to.replace(/\D/g, "");
     const rule = matchRule(channel, to);

@@ -7,6 +7,7 @@ import { contactIdentities, contacts, conversations, messages, type MessageKind 
 import { recordEvent } from "../realtime/events";
 import { preview, type Change } from "./changes";
 import { openConversationFor } from "./opening";
+import { openBulkConversation } from "../bulk/replies";
 
 export interface Inbound {
   orgId: number;
@@ -50,18 +51,23 @@ export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change 
       if (!change) throw new Error(`spam conversation ${spam} not found for a message of its contact`);
       return change;
     }
-    const opened = await openConversationFor(tx, {
-      orgId: input.orgId,
-      contactId: contact.id,
-      channelId: input.channelId,
-      startedBy: "contact",
-      assigneeId: contact.ownerId,
-      at: input.at,
-      toChannelQueue: true,
-    });
+    // An answer to a bulk message opens the bulk conversation that carried it (src/bulk/replies.ts).
+    const bulk = await openBulkConversation(tx, { contactId: contact.id, channelId: input.channelId, ownerId: contact.ownerId, at: input.at });
+    const opened = bulk
+      ? { ...bulk, created: true }
+      : await openConversationFor(tx, {
+          orgId: input.orgId,
+          contactId: contact.id,
+          channelId: input.channelId,
+          startedBy: "contact",
+          assigneeId: contact.ownerId,
+          at: input.at,
+          toChannelQueue: true,
+        });
     const eventIds: number[] = [];
     if (opened.created) {
-      eventIds.push(await recordEvent(tx, { orgId: input.orgId, type: "conversation_created", conversationId: opened.id, subjectUserId: opened.assigneeId, data: { startedBy: "contact", ...(opened.workgroupId ? { workgroupId: opened.workgroupId } : {}) }, createdAt: input.at }));
+      const data = { startedBy: "contact", ...(opened.workgroupId ? { workgroupId: opened.workgroupId } : {}), ...(bulk ? { type: "bulk", bulkSendId: bulk.bulkSendId } : {}) };
+      eventIds.push(await recordEvent(tx, { orgId: input.orgId, type: "conversation_created", conversationId: opened.id, subjectUserId: opened.assigneeId, data, createdAt: input.at }));
     }
     const change = await appendInbound(tx, input);
     // Closed by an agent between the two statements: the delivery is retried and opens a new one.

@@ -149,7 +149,7 @@ export function isFiltered(filters: InboxFilters): boolean {
 }
 
 /** The start of a local day in the organization's time zone, as SQL. */
-function dayStart(date: string, timeZone: string, plusDays = 0): SQL {
+export function dayStart(date: string, timeZone: string, plusDays = 0): SQL {
   return sql`((${date}::date + ${plusDays}::int)::timestamp at time zone ${timeZone})`;
 }
 

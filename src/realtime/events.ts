@@ -44,7 +44,9 @@ export type EventType =
   | "ledger_import_progress"
   | "payment_link_changed"
   | "api_token_changed"
-  | "payment_provider_changed";
+  | "payment_provider_changed"
+  | "bulk_changed"
+  | "bulk_progress";
 
 export interface NewEvent {
   orgId: number;
