@@ -26,6 +26,8 @@ import { conversationFileRoutes, mediaRoutes } from "./media/routes";
 import { contactsRoutes } from "./contacts/routes";
 import { cockpitRoutes } from "./cockpit/routes";
 import { reportsRoutes } from "./reports/routes";
+import { bulkRoutes } from "./bulk/routes";
+import { bulkContactRoutes } from "./bulk/contact-routes";
 import { workflowsRoutes } from "./workflows/routes";
 import { businessHoursRoutes } from "./workflows/hours-routes";
 import { realtimeRoutes } from "./realtime/routes";
@@ -85,6 +87,8 @@ export function createApp(deps: Deps) {
   app.route("/contacts", contactsRoutes());
   app.route("/cockpit", cockpitRoutes()); // supervisors and admins
   app.route("/reports", reportsRoutes()); // supervisors and admins
+  app.route("/bulk", bulkRoutes()); // supervisors and admins
+  app.route("/contacts", bulkContactRoutes()); // opting a contact out of bulk messages and back in
   app.route("/admin", adminRoutes()); // admins: users, organization, workgroups, brands, channels, tags…
   app.route("/admin/payments", paymentsAdminRoutes());
   app.route("/admin/api-tokens", apiTokensAdminRoutes());

@@ -17,6 +17,7 @@ import { cockpitLive } from "./cockpit/live";
 import { billingLive } from "./billing/live";
 import { importLive } from "./billing/import-live";
 import { statusSwitchLive } from "./shell/live";
+import { bulkLive } from "./bulk/live";
 
 /** Exposed on the app so the server can start and stop it. */
 export interface Runtime {
@@ -71,5 +72,6 @@ export function liveRenderers(deps: Deps, runtime: Runtime): LiveRenderers {
       // Billing draws its widget's lists on the same inbox pages.
       .view({ name: "inbox", page: inboxPage, renderers: [billingLive(deps.database, now)] })
       .view(importLive(deps.database))
+      .view(bulkLive(deps.database))
   );
 }

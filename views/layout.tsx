@@ -65,7 +65,7 @@ function Navigation({ ui }: { ui: Ui }) {
     { href: "/inbox", label: ui.t("nav.inbox") },
     { href: "/contacts", label: ui.t("nav.contacts") },
   ];
-  if (role === "admin" || role === "supervisor") items.push({ href: "/cockpit", label: ui.t("nav.cockpit") }, { href: "/reports", label: ui.t("nav.reports") });
+  if (role === "admin" || role === "supervisor") items.push({ href: "/cockpit", label: ui.t("nav.cockpit") }, { href: "/reports", label: ui.t("nav.reports") }, { href: "/bulk", label: ui.t("nav.bulk") });
   if (role === "admin") items.push({ href: "/admin", label: ui.t("nav.admin") });
   return (
     <nav aria-label="Main">

@@ -74,7 +74,9 @@ export async function createBulkSend(db: DbOrTx, actor: Actor, input: NewBulkSen
       .where(and(eq(channels.orgId, actor.orgId), eq(channels.id, input.channelId), eq(channels.kind, "whatsapp"), eq(channels.active, true)));
     if (!channel) throw new BulkRefused("no_template");
     const template = channelTemplates(channel.config).find((t) => t.name === input.template.name && t.language === input.template.language);
-    if (!template || input.parameters.length !== template.params) throw new BulkRefused("no_template");
+    // The form offers as many variables as the longest template has: this one takes its own number, each filled.
+    const parameters = input.parameters.slice(0, template?.params ?? 0);
+    if (!template || input.parameters.length < template.params || parameters.some((p) => !p.trim())) throw new BulkRefused("no_template");
     if (input.pace < 1 || input.pace > (await maxPaceOf(tx, actor.orgId))) throw new BulkRefused("pace");
     const filtered = input.filter && hasCriteria(input.filter);
     if (!filtered && input.numbers.length === 0) throw new BulkRefused("empty_audience");
@@ -87,7 +89,7 @@ export async function createBulkSend(db: DbOrTx, actor: Actor, input: NewBulkSen
         name: input.name,
         channelId: channel.id,
         template,
-        parameters: input.parameters,
+        parameters,
         audience: { filter: filtered ? input.filter : null, numbers: input.numbers.length },
         skipOpen: input.skipOpen,
         pace: input.pace,
@@ -159,7 +161,12 @@ export async function steerBulkSend(db: DbOrTx, actor: Actor, id: number, action
 export async function listBulkSends(db: DbOrTx, actor: Actor) {
   ensureAllowed(actor);
   return db
-    .select({ send: bulkSends, channel: channels.name })
+    .select({
+      send: bulkSends,
+      channel: channels.name,
+      recipients: sql<number>`(select count(*) from bulk_recipients r where r.bulk_send_id = ${bulkSends.id})::int`,
+      sent: sql<number>`(select count(*) from bulk_recipients r join messages m on m.id = r.message_id where r.bulk_send_id = ${bulkSends.id} and m.delivery in ('sent', 'delivered', 'read'))::int`,
+    })
     .from(bulkSends)
     .innerJoin(channels, eq(channels.id, bulkSends.channelId))
     .where(eq(bulkSends.orgId, actor.orgId))

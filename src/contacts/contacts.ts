@@ -56,7 +56,7 @@ export async function findContacts(db: DbOrTx, actor: Actor, search: string | un
 
 export async function getContact(db: DbOrTx, actor: Actor, contactId: number) {
   const [contact] = await db
-    .select({ id: contacts.id, name: contacts.name, phone: contacts.phone, email: contacts.email, customFields: contacts.customFields, ownerName: users.name, createdAt: contacts.createdAt })
+    .select({ id: contacts.id, name: contacts.name, phone: contacts.phone, email: contacts.email, customFields: contacts.customFields, ownerName: users.name, createdAt: contacts.createdAt, bulkOptedOutAt: contacts.bulkOptedOutAt })
     .from(contacts)
     .leftJoin(users, eq(users.id, contacts.ownerId))
     .where(and(eq(contacts.orgId, actor.orgId), eq(contacts.id, contactId), await contactVisibility(db, actor)));

@@ -69,7 +69,7 @@ export function ContactRows({ ui, rows, next, search }: { ui: Ui; rows: ContactR
 }
 
 export interface ContactDetail {
-  contact: { id: number; name: string; phone: string | null; email: string | null; ownerName: string | null; createdAt: Date };
+  contact: { id: number; name: string; phone: string | null; email: string | null; ownerName: string | null; createdAt: Date; bulkOptedOutAt?: Date | null };
   conversations: { id: number; status: "open" | "closed"; createdAt: Date; lastMessageAt: Date; preview: string; channelKind: ChannelKind; assigneeName: string | null }[];
   notes: { id: number; body: string; createdAt: Date; authorName: string | null }[];
 }
@@ -86,6 +86,10 @@ export function ContactPage({ ui, detail, channels, flash }: { ui: Ui; detail: C
         <h1>{c.name}</h1>
         <p class="muted">{[c.phone, c.email, c.ownerName ? `${ui.t("contacts.owner")}: ${c.ownerName}` : null].filter(Boolean).join(" · ")}</p>
         {flash ? <Alert kind={flash.kind}>{flash.text}</Alert> : null}
+        <form method="post" action={`/contacts/${c.id}/bulk-opt-${c.bulkOptedOutAt ? "in" : "out"}`} class="inline-form bulk-opt-out">
+          {c.bulkOptedOutAt ? <span class="badge">{ui.t("bulk.optedOutSince", { at: fullTime(c.bulkOptedOutAt, ui.locale, tz) })}</span> : null}{" "}
+          <button type="submit">{ui.t(c.bulkOptedOutAt ? "bulk.optIn" : "bulk.optOut")}</button>
+        </form>
         {channels.length ? (
           <form method="post" action={`/contacts/${c.id}/conversations`} class="inline-form card start-conversation">
             <label>

@@ -94,34 +94,9 @@ function Panel({ ui, tab, search, filters, choices, count }: PanelProps) {
         {choices.fields.length ? (
           <fieldset class="crm">
             <legend>{ui.t("filters.crm")}</legend>
-            {choices.fields.map((def) => {
-              const current = field(def.key);
-              return (
-                <div class="crm-row">
-                  <span>{def.label}</span>
-                  <select name={`cf_${def.key}_op`} aria-label={def.label}>
-                    <option value="">{ui.t("filters.op.any")}</option>
-                    {operatorsByType[def.type].map((op) => (
-                      <option value={op} selected={current?.op === op}>
-                        {ui.t(`filters.op.${op}` as MessageKey)}
-                      </option>
-                    ))}
-                  </select>
-                  {def.type === "boolean" ? null : def.type === "select" ? (
-                    <select name={`cf_${def.key}`} aria-label={def.label}>
-                      <option value="">—</option>
-                      {def.options.map((o) => (
-                        <option value={o} selected={current?.value === o}>
-                          {o}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    <input name={`cf_${def.key}`} type={def.type === "date" ? "date" : "text"} value={current?.value ?? ""} aria-label={def.label} />
-                  )}
-                </div>
-              );
-            })}
+            {choices.fields.map((def) => (
+              <CrmFieldFilter ui={ui} def={def} current={field(def.key)} />
+            ))}
           </fieldset>
         ) : null}
         <div class="filter-row">
@@ -147,5 +122,34 @@ function Panel({ ui, tab, search, filters, choices, count }: PanelProps) {
         </div>
       </form>
     </details>
+  );
+}
+
+/** One CRM field's operator and value, named as parseFilters reads them (the bulk audience uses it too). */
+export function CrmFieldFilter({ ui, def, current }: { ui: Ui; def: FilterChoices["fields"][number]; current: InboxFilters["fields"][number] | undefined }) {
+  return (
+    <div class="crm-row">
+      <span>{def.label}</span>
+      <select name={`cf_${def.key}_op`} aria-label={def.label}>
+        <option value="">{ui.t("filters.op.any")}</option>
+        {operatorsByType[def.type].map((op) => (
+          <option value={op} selected={current?.op === op}>
+            {ui.t(`filters.op.${op}` as MessageKey)}
+          </option>
+        ))}
+      </select>
+      {def.type === "boolean" ? null : def.type === "select" ? (
+        <select name={`cf_${def.key}`} aria-label={def.label}>
+          <option value="">—</option>
+          {def.options.map((o) => (
+            <option value={o} selected={current?.value === o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input name={`cf_${def.key}`} type={def.type === "date" ? "date" : "text"} value={current?.value ?? ""} aria-label={def.label} />
+      )}
+    </div>
   );
 }

@@ -6,6 +6,7 @@ import type { Ui } from "../ui";
 import { ChannelIcon } from "./channel-icon";
 import { AssignMenu, CloseMenu, SpamButton } from "./menus";
 import { queueLabel } from "./queue-label";
+import { BulkBadge } from "../bulk/badge";
 
 export function ThreadHead({ ui, c, options, back, now }: { ui: Ui; c: ThreadData["conversation"]; options: ThreadOptions; back: string; now: Date }) {
   const base = `/inbox/${c.id}`;
@@ -25,6 +26,7 @@ export function ThreadHead({ ui, c, options, back, now }: { ui: Ui; c: ThreadDat
       {c.status === "open" && !c.assigneeId && c.workgroupName ? <span class="badge queue">{queueLabel(ui, c.workgroupName, c.waitingSince, now)}</span> : null}
       {c.status === "open" ? <AssignMenu ui={ui} c={c} options={options} base={base} /> : <span class="muted">{c.assigneeName ?? ui.t("inbox.unassigned")}</span>}
       {c.type === "spam" ? <span class="badge spam">{ui.t("filters.type.spam")}</span> : null}
+      {c.bulkSend ? <BulkBadge ui={ui} send={c.bulkSend} /> : null}
       {c.status === "open" ? <CloseMenu ui={ui} options={options} base={base} /> : null}
       <SpamButton ui={ui} spam={c.type === "spam"} base={base} />
     </header>

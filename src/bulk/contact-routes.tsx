@@ -1,0 +1,20 @@
+// On a contact's page: opt the contact out of bulk messages, or back in.
+import { signedInRoutes } from "../auth/middleware";
+import { flash, redirect } from "../web";
+import { idParam } from "../forms";
+import { commit } from "../realtime/changes";
+import { setBulkOptOut } from "./opt-out";
+
+export function bulkContactRoutes() {
+  const app = signedInRoutes();
+  app.post("/:id{[0-9]+}/bulk-opt-:choice{in|out}", async (c) => {
+    const { database, clock } = c.get("deps");
+    const actor = c.get("actor")!;
+    const id = idParam(c);
+    const done = await commit(database, actor.orgId, (db) => setBulkOptOut(db, actor, id, c.req.param("choice") === "out", clock.now()));
+    if (!done) return c.notFound();
+    flash(c, "ok", c.req.param("choice") === "out" ? "bulk.optedOut" : "bulk.optedIn");
+    return redirect(c, `/contacts/${id}`);
+  });
+  return app;
+}
