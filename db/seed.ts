@@ -29,6 +29,7 @@ import { createOrganization } from "../src/admin/organizations";
 import { DEMO_ACCESS_TOKEN, DEMO_APP_SECRET, DEMO_VERIFY_TOKEN, demoComment, demoIds } from "../fakes/meta/demo";
 import { hashPassword } from "../src/auth/passwords";
 import { seedReportHistory } from "./seed-history";
+import { seedBulk } from "./seed-bulk";
 import { DEMO_PAY_URL, DEMO_PAYMENTS_WEBHOOK_KEY, DEMO_STRIPE } from "../fakes/pay/demo";
 
 export const DEMO_PASSWORD = "demo-password";
@@ -240,6 +241,7 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
     const [mehmet] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.name, "Mehmet Öz"));
     await tx.insert(notes).values({ orgId: org.id, contactId: mehmet.id, authorId: agent1Id, body: "Prefers phone calls after 18:00.", createdAt: now });
     await seedBilling(tx, org.id, mehmet.id, adminId, now, sealSecrets);
+    await seedBulk(tx, { orgId: org.id, channel: whatsapp, createdBy: ids[1], now });
     return { orgName: org.name };
   });
 }

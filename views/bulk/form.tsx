@@ -21,12 +21,13 @@ export function BulkNewPage({ ui, form, choices, count, preview }: { ui: Ui; for
   const tagIds = values(form, "tag");
   const kinds = values(form, "ch");
   const error = (name: string) => (form.errors[name] ? <small class="error">{form.errors[name]}</small> : null);
-  const refresh = { "hx-post": "/bulk/preview", "hx-trigger": "change", "hx-target": "#bulk-live", "hx-select": "#bulk-live", "hx-swap": "outerHTML" };
+  // The count and preview follow the form's changes: the whole form is posted to /bulk/preview and its #bulk-live taken.
+  const refresh = { "hx-post": "/bulk/preview", "hx-trigger": 'change from:"closest form"', "hx-include": "closest form", "hx-select": "#bulk-live", "hx-swap": "outerHTML" };
   return (
     <Layout ui={ui} title={ui.t("bulk.new")}>
       <div class="page">
         <h1>{ui.t("bulk.new")}</h1>
-        <form method="post" action="/bulk" enctype="multipart/form-data" class="stack card bulk-form" {...refresh}>
+        <form method="post" action="/bulk" enctype="multipart/form-data" class="stack card bulk-form">
           <FormError form={form} text={ui.t("bulk.fix")} />
           <div class={form.errors.name ? "field has-error" : "field"}>
             <label for="f-name">{ui.t("common.name")}</label>
@@ -129,7 +130,7 @@ export function BulkNewPage({ ui, form, choices, count, preview }: { ui: Ui; for
             ))}
             {maxParams ? <small class="hint">{ui.t("bulk.variablesHint")}</small> : null}
           </fieldset>
-          <div id="bulk-live" class="bulk-live" aria-live="polite">
+          <div id="bulk-live" class="bulk-live" aria-live="polite" {...refresh}>
             <p>
               <strong>{ui.t("bulk.audienceCount")}</strong> <output id="bulk-count">{count === null ? "—" : String(count)}</output>
             </p>
@@ -158,7 +159,7 @@ export function BulkNewPage({ ui, form, choices, count, preview }: { ui: Ui; for
             {error("startAt")}
           </fieldset>
           <div class="actions">
-            <button type="submit" hx-post="/bulk" hx-target="body" hx-select="body" hx-swap="outerHTML" hx-trigger="click">
+            <button type="submit" class="primary">
               {ui.t("bulk.create")}
             </button>
             <a href="/bulk">{ui.t("common.cancel")}</a>
