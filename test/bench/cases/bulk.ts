@@ -1,11 +1,13 @@
 // Issue 21's target: a 10,000-recipient bulk send to the fake Graph API at a pace of 50 per second
 // achieves at least 95 % of the pace, sends nobody twice, and keeps memory flat (RSS at start and
 // end). Beside it, the fake's own accepted-send rate in the same run (what the provider side took).
-// The runner and the outbox run as in the server (their timers), on the run's database.
+// The runner and the outbox run as in the server (their timers), on the run's database; the fake runs
+// in a process of its own (`bun run fake-meta`), so that the RSS measured is Kanal's alone.
 import { sql } from "drizzle-orm";
 import { rows } from "@db/client";
 import { channels, organizations, users } from "@db/schema";
-import { startFakeMeta } from "../../../fakes/meta/server";
+import { DEMO_ACCESS_TOKEN, DEMO_APP_SECRET, DEMO_VERIFY_TOKEN, demoIds } from "../../../fakes/meta/demo";
+import { freePort } from "../../support/kanal-process";
 import { BulkRunner } from "../../../src/bulk/runner";
 import { createBulkSend } from "../../../src/bulk/sends";
 import { OutboxWorker } from "../../../src/channels/outbox";
@@ -26,18 +28,20 @@ export default {
   description: `a ${RECIPIENTS.toLocaleString("en")}-recipient bulk send to the fake Graph API at ${PACE}/s: achieved pace, duplicates, RSS at start and end, beside the fake's accepted-send rate`,
   async run(ctx) {
     const db = ctx.database.db;
-    const fake = await startFakeMeta({ port: 0, receipts: { enabled: false } });
-    const config = loadConfig({ LOG_LEVEL: "silent", SECRETS_KEY: "22".repeat(32), META_GRAPH_URL: fake.url, DATA_DIR: "/tmp/kanal-bench-data" });
+    const port = await freePort();
+    const fakeProcess = Bun.spawn(["bun", "fakes/meta/cli.ts", "--port", String(port), "--no-receipts"], { stdout: "ignore", stderr: "inherit" });
+    const fakeUrl = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 100 && !(await fetch(`${fakeUrl}/_fake`).then((r) => r.ok).catch(() => false)); i++) await Bun.sleep(100);
+    const config = loadConfig({ LOG_LEVEL: "silent", SECRETS_KEY: "22".repeat(32), META_GRAPH_URL: fakeUrl, DATA_DIR: "/tmp/kanal-bench-data" });
     const deps = { database: ctx.database, config, clock: systemClock, log: createLogger("warn") };
     const [org] = await db.insert(organizations).values({ name: `Bulk bench ${Date.now()}`, settings: { bulkMaxPace: 100 } }).returning();
     const userId = crypto.randomUUID();
     await db.insert(users).values({ id: userId, email: `bulk-${userId}@bench.test`, name: "Bench supervisor", passwordHash: "x" });
-    const secrets = { accessToken: "bench-token", appSecret: "bench-secret", verifyToken: "bench-verify" };
+    const secrets = { accessToken: DEMO_ACCESS_TOKEN, appSecret: DEMO_APP_SECRET, verifyToken: DEMO_VERIFY_TOKEN };
     const [channel] = await db
       .insert(channels)
-      .values({ orgId: org.id, kind: "whatsapp", name: "Bench WhatsApp", config: { phoneNumberId: "460000000000001", wabaId: "310000000000001" }, secrets: secretsFor(config).seal(secrets), webhookKey: `bench-${userId}` })
+      .values({ orgId: org.id, kind: "whatsapp", name: "Bench WhatsApp", config: { phoneNumberId: demoIds.whatsapp.id, wabaId: demoIds.whatsapp.wabaId }, secrets: secretsFor(config).seal(secrets), webhookKey: `bench-${userId}` })
       .returning();
-    fake.register({ kind: "whatsapp", id: "460000000000001", wabaId: "310000000000001", ...secrets, name: "bench" });
     await syncTemplates(deps, channel);
     const actor = { userId, name: "Bench", orgId: org.id, orgName: org.name, timezone: "Europe/Istanbul", rosterVersion: 0, readsVersion: 0, agentsSeeOnlyOwn: false, role: "supervisor", status: "online", preferences: {} } as Actor;
     const numbers = Array.from({ length: RECIPIENTS }, (_, i) => `+90556${String(i).padStart(7, "0")}`);
@@ -69,12 +73,14 @@ export default {
     await Promise.all([runner.settled(), outbox.settled()]);
     Bun.gc(true);
     const rssEnd = process.memoryUsage().rss;
-    const taken = fake.sent.filter((m) => m.channel === "460000000000001");
+    const sent = (await (await fetch(`${fakeUrl}/_fake/sent`)).json()) as { channel: string; to: string; at: string }[];
+    const taken = sent.filter((m) => m.channel === demoIds.whatsapp.id);
     const duplicates = taken.length - new Set(taken.map((m) => m.to)).size;
-    const times = taken.map((m) => m.at.getTime()).sort((a, b) => a - b);
+    const times = taken.map((m) => Date.parse(m.at)).sort((a, b) => a - b);
     const fakeSpan = (times[times.length - 1] - times[0]) / 1000;
     const achieved = taken.length / elapsed;
-    await fake.stop();
+    fakeProcess.kill();
+    await fakeProcess.exited;
     ctx.log(`  ${taken.length} sends in ${elapsed.toFixed(1)} s; RSS ${mb(rssStart)} MB at start, ${mb(rssEnd)} MB at end, ${mb(rssMax)} MB at most`);
     ctx.report({
       figures: [
