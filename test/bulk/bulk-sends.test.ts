@@ -88,6 +88,21 @@ describe("sending", () => {
     expect(convs.every((c) => c.status === "closed")).toBe(true);
   });
 
+  it("a scheduled send waits for its time, then starts", async () => {
+    const { w, channel, supervisor } = await bulkWorld(t, live, "430000000000010");
+    const startAt = new Date(t.clock.now().getTime() + 3_600_000);
+    const made = await commit(t.database, w.orgId, (db) =>
+      createBulkSend(db, supervisor, { name: "Later", channelId: channel.id, template, parameters: ["{{contact.name}}", "L-1"], filter: null, numbers: ["+905558880001"], skipOpen: false, pace: 20, startAt }, t.clock.now()),
+    );
+    const runner = newRunner(t);
+    await runner.runOnce();
+    expect((await t.db.select().from(bulkSends).where(eq(bulkSends.id, made.send.id)))[0].status).toBe("scheduled");
+    t.clock.set(startAt);
+    await runToEnd(t, live, runner);
+    expect(sentOn(channel.phoneId)).toBe(1);
+    expect((await t.db.select().from(bulkSends).where(eq(bulkSends.id, made.send.id)))[0].status).toBe("done");
+  });
+
   it("a rate limit (429, 130429) halves the pace; the run goes on and sends everyone once", async () => {
     const { w, channel, supervisor } = await bulkWorld(t, live, "430000000000005");
     const { tagId } = await taggedContacts(t, w.orgId, channel.id, "limit", 20, "3");
