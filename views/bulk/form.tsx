@@ -21,8 +21,9 @@ export function BulkNewPage({ ui, form, choices, count, preview }: { ui: Ui; for
   const tagIds = values(form, "tag");
   const kinds = values(form, "ch");
   const error = (name: string) => (form.errors[name] ? <small class="error">{form.errors[name]}</small> : null);
-  // The count and preview follow the form's changes: the whole form is posted to /bulk/preview and its #bulk-live taken.
-  const refresh = { "hx-post": "/bulk/preview", "hx-trigger": 'change from:"closest form"', "hx-include": "closest form", "hx-select": "#bulk-live", "hx-swap": "outerHTML" };
+  // The count and preview follow the form's changes: the whole form is posted to /bulk/preview and its #bulk-live taken;
+  // a newer change aborts the request of an older one (its answer would show an older state).
+  const refresh = { "hx-post": "/bulk/preview", "hx-trigger": 'change from:"closest form"', "hx-include": "closest form", "hx-sync": "closest form:replace", "hx-select": "#bulk-live", "hx-swap": "outerHTML" };
   return (
     <Layout ui={ui} title={ui.t("bulk.new")}>
       <div class="page">
