@@ -4,6 +4,7 @@ import type { Deps } from "./context";
 import { Background } from "./background";
 import { OutboxWorker } from "./channels/outbox";
 import { WorkflowWorker } from "./workflows/engine";
+import { BotWorker } from "./bot/engine";
 import { RoutingWorker } from "./routing/worker";
 import { EventBus } from "./realtime/bus";
 import { onCommitted } from "./realtime/changes";
@@ -23,6 +24,7 @@ export interface Runtime {
   background: Background;
   outbox: OutboxWorker;
   workflows: WorkflowWorker;
+  bot: BotWorker;
   tabCounts: TabCountCache;
   inboxPages: KeptInboxPages;
   /** When the app was made: /healthz forgives no job tick yet for a while after it. */
@@ -36,10 +38,12 @@ export function buildRuntime(deps: Deps): Runtime {
   const background = new Background(deps.log);
   const outbox = new OutboxWorker(deps);
   const workflows = new WorkflowWorker(deps);
+  const bot = new BotWorker(deps);
   // A send queued in any process wakes this process's worker too (LISTEN/NOTIFY).
   bus.observe(() => outbox.wake());
   // So do committed events for the workflow engine, which makes their runs once across processes.
   bus.observe(() => workflows.wake());
+  bus.observe(() => bot.wake());
   // Routing follows this process's committed changes; the sweep job covers other processes' crashes.
   const routing = new RoutingWorker(deps, background);
   onCommitted(deps.database, (orgId, ids) => routing.heard(orgId, ids));
@@ -48,6 +52,7 @@ export function buildRuntime(deps: Deps): Runtime {
     background,
     outbox,
     workflows,
+    bot,
     tabCounts: new TabCountCache(bus),
     inboxPages: new KeptInboxPages(bus),
     startedAt: deps.clock.now(),

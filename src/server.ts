@@ -44,6 +44,7 @@ const jobs = startJobs({ ...deps, database: jobsDatabase });
 await app.runtime.bus.start();
 app.runtime.outbox.start();
 app.runtime.workflows.start();
+app.runtime.bot.start();
 
 let stopping = false;
 const workers = new Set<ReturnType<typeof Bun.spawn>>();
@@ -77,10 +78,11 @@ async function shutdown(signal: string) {
   jobs.stop();
   app.runtime.outbox.stop();
   app.runtime.workflows.stop();
+  app.runtime.bot.stop();
   // Finish requests in flight for a few seconds; live streams never finish, so then close the rest.
   await Promise.race([server.stop(), Bun.sleep(5_000)]);
   await server.stop(true);
-  await Promise.race([Promise.all([app.runtime.outbox.settled(), app.runtime.workflows.settled(), app.runtime.background.idle()]), Bun.sleep(5_000)]);
+  await Promise.race([Promise.all([app.runtime.outbox.settled(), app.runtime.workflows.settled(), app.runtime.bot.settled(), app.runtime.background.idle()]), Bun.sleep(5_000)]);
   await app.runtime.bus.stop();
   if (jobsDatabase !== database) await jobsDatabase.close();
   await database.close();

@@ -293,7 +293,8 @@ export class OutboxWorker {
     const standard = capabilities[row.channel.kind].standardWindowMs;
     const lastInbound = row.conversation.lastInboundAt?.getTime() ?? 0;
     const humanAgentTag = (row.channel.kind === "messenger" || row.channel.kind === "instagram") && standard !== null && this.deps.clock.now().getTime() - lastInbound > standard;
-    const message: OutgoingMessage = { messageId, to: to ?? "", kind: row.message.kind, body: row.message.body, file: stored, replyToProviderId, template, humanAgentTag };
+    const interactive = row.message.metadata.interactive as OutgoingMessage["interactive"] | undefined;
+    const message: OutgoingMessage = { messageId, to: to ?? "", kind: row.message.kind, body: row.message.body, file: stored, replyToProviderId, template, humanAgentTag, interactive };
     return { message, account: accountOf(this.deps.config, row.channel) };
   }
 

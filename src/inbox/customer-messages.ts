@@ -7,6 +7,8 @@ import { contactIdentities, contacts, conversations, messages, type MessageKind 
 import { recordEvent } from "../realtime/events";
 import { preview, type Change } from "./changes";
 import { openConversationFor } from "./opening";
+import { answerAfterClose } from "../bot/polls";
+import { botFor, startBotSession } from "../bot/sessions";
 
 export interface Inbound {
   orgId: number;
@@ -50,18 +52,23 @@ export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change 
       if (!change) throw new Error(`spam conversation ${spam} not found for a message of its contact`);
       return change;
     }
+    // An answer to a closed conversation's survey or poll is stored there and opens nothing.
+    const answered = await answerAfterClose(tx, input, contact.id);
+    if (answered) return answered;
+    // With the channel's bot on, the bot has the conversation first: in no queue, assigned to nobody.
+    const bot = await botFor(tx, input.channelId);
     const opened = await openConversationFor(tx, {
       orgId: input.orgId,
       contactId: contact.id,
       channelId: input.channelId,
       startedBy: "contact",
-      assigneeId: contact.ownerId,
+      ...(bot ? { type: "bot" as const, assigneeId: null } : { assigneeId: contact.ownerId, toChannelQueue: true }),
       at: input.at,
-      toChannelQueue: true,
     });
     const eventIds: number[] = [];
     if (opened.created) {
-      eventIds.push(await recordEvent(tx, { orgId: input.orgId, type: "conversation_created", conversationId: opened.id, subjectUserId: opened.assigneeId, data: { startedBy: "contact", ...(opened.workgroupId ? { workgroupId: opened.workgroupId } : {}) }, createdAt: input.at }));
+      if (bot) await startBotSession(tx, { id: opened.id, orgId: input.orgId }, bot, input.at);
+      eventIds.push(await recordEvent(tx, { orgId: input.orgId, type: "conversation_created", conversationId: opened.id, subjectUserId: opened.assigneeId, data: { startedBy: "contact", ...(opened.workgroupId ? { workgroupId: opened.workgroupId } : {}), ...(bot ? { type: "bot" } : {}) }, createdAt: input.at }));
     }
     const change = await appendInbound(tx, input);
     // Closed by an agent between the two statements: the delivery is retried and opens a new one.
