@@ -20,6 +20,7 @@ import { billingApiRoutes } from "./billing/api-routes";
 import { billingWidgetRoutes } from "./billing/widget-routes";
 import { apiTokensAdminRoutes, paymentsAdminRoutes } from "./billing/admin-routes";
 import { importAdminRoutes } from "./billing/import-routes";
+import { pollRoutes } from "./bot/poll-routes";
 import { inboxRoutes } from "./inbox/routes";
 import { conversationFileRoutes, mediaRoutes } from "./media/routes";
 import { contactsRoutes } from "./contacts/routes";
@@ -79,6 +80,7 @@ export function createApp(deps: Deps) {
   app.route("/inbox", inboxRoutes());
   app.route("/inbox", billingWidgetRoutes()); // the conversation's billing widget
   app.route("/inbox", conversationFileRoutes()); // uploads, gallery, file box
+  app.route("/inbox", pollRoutes()); // an agent's quick poll
   app.route("/media", mediaRoutes());
   app.route("/contacts", contactsRoutes());
   app.route("/cockpit", cockpitRoutes()); // supervisors and admins

@@ -131,7 +131,7 @@ async function threadOptions(c: SignedInCtx) {
 }
 
 /** After an action: htmx gets the fresh thread; a plain form post goes back to the conversation. */
-async function afterAction(c: SignedInCtx, conversationId: number, draft?: Draft, status: 200 | 422 = 200) {
+export async function afterAction(c: SignedInCtx, conversationId: number, draft?: Draft, status: 200 | 422 = 200) {
   if (!isHtmx(c)) {
     if (draft) return inbox(c, conversationId, draft, status);
     const { tab, search } = listState(c);
@@ -145,7 +145,7 @@ async function afterAction(c: SignedInCtx, conversationId: number, draft?: Draft
 }
 
 /** Runs a lifecycle change, publishes its events after commit, and answers with the thread. */
-async function act(c: SignedInCtx, conversationId: number, change: () => Promise<Change>, draftOnError?: string) {
+export async function act(c: SignedInCtx, conversationId: number, change: () => Promise<Change>, draftOnError?: string) {
   try {
     await commit(c.get("deps").database, c.get("actor").orgId, change);
     return afterAction(c, conversationId);
@@ -196,7 +196,7 @@ async function quickRepliesFragment(c: SignedInCtx, error: string | null, status
   return render(c, <QuickReplies ui={ui(c)} base={`/inbox/${conversationIdOf(c)}`} options={options} error={error} />, status);
 }
 
-function conversationIdOf(c: SignedInCtx) {
+export function conversationIdOf(c: SignedInCtx) {
   return idParam(c);
 }
 
