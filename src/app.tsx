@@ -20,6 +20,7 @@ import { billingApiRoutes } from "./billing/api-routes";
 import { billingWidgetRoutes } from "./billing/widget-routes";
 import { apiTokensAdminRoutes, paymentsAdminRoutes } from "./billing/admin-routes";
 import { importAdminRoutes } from "./billing/import-routes";
+import { botAdminRoutes } from "./bot/admin-routes";
 import { pollRoutes } from "./bot/poll-routes";
 import { inboxRoutes } from "./inbox/routes";
 import { conversationFileRoutes, mediaRoutes } from "./media/routes";
@@ -91,6 +92,7 @@ export function createApp(deps: Deps) {
   app.route("/admin/imports", importAdminRoutes());
   app.route("/admin/workflows", workflowsRoutes());
   app.route("/admin/business-hours", businessHoursRoutes());
+  app.route("/admin/bot", botAdminRoutes());
   // The live stream knows no feature (src/realtime): the sign-in check is put in front of it here.
   app.use("/events", requireActor);
   app.route("/events", realtimeRoutes(runtime.bus, liveRenderers(deps, runtime), runtime.streams));
