@@ -2,7 +2,7 @@
 // conversation; a channel's survey (Admin → Bot) asks for a 1–5 rating after a conversation closes,
 // once, and only inside the reply window. Answers are stored on the poll and drawn in the thread;
 // answering a survey does not reopen its conversation, a later free message does.
-import { and, desc, eq, gt, gte, isNotNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, isNotNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { rows, type Database, type DbOrTx, type Tx } from "@db/client";
 import { botMenus, channels, conversations, messages, organizations, polls } from "@db/schema";
@@ -215,11 +215,11 @@ export async function answerAfterClose(
 }
 
 /** Today's satisfaction per agent (the cockpit's column): average rating and number of answers. */
-export async function satisfactionByAgent(db: DbOrTx, orgId: number, from: Date, to: Date): Promise<Map<string, { average: number; answers: number }>> {
+export async function satisfactionByAgent(db: DbOrTx, orgId: number, from: Date, to: Date, channelIds: number[] | null = null): Promise<Map<string, { average: number; answers: number }>> {
   const found = await db
     .select({ agentId: polls.agentId, average: sql<number>`avg(${polls.answerIndex} + 1)::float8`, answers: sql<number>`count(*)::int` })
     .from(polls)
-    .where(and(eq(polls.orgId, orgId), eq(polls.kind, "survey"), isNotNull(polls.answeredAt), gte(polls.answeredAt, from), sql`${polls.answeredAt} < ${to.toISOString()}::timestamptz`, isNotNull(polls.agentId)))
+    .where(and(eq(polls.orgId, orgId), eq(polls.kind, "survey"), isNotNull(polls.answeredAt), gte(polls.answeredAt, from), sql`${polls.answeredAt} < ${to.toISOString()}::timestamptz`, isNotNull(polls.agentId), channelIds ? inArray(polls.channelId, channelIds.length ? channelIds : [-1]) : undefined))
     .groupBy(polls.agentId);
   return new Map(found.map((r) => [r.agentId!, { average: Number(r.average), answers: Number(r.answers) }]));
 }

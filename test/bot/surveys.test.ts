@@ -68,6 +68,9 @@ describe("the satisfaction survey after closing", () => {
 
     const today = await satisfactionByAgent(t.db, s.w.orgId, new Date(t.clock.now().getTime() - 3_600_000), new Date(t.clock.now().getTime() + 3_600_000));
     expect(today.get(s.w.admin.id)).toEqual({ average: 5, answers: 1 });
+    // The cockpit's satisfaction column: the admin had the conversation.
+    const cockpit = (await s.agent.html("/cockpit")).text;
+    expect(cockpit).toMatch(/<td class="num satisfaction">5<small class="muted"> \(1\)<\/small><\/td>/);
     const thread = (await s.agent.html(`/inbox/${conversationId}`)).text;
     expect(thread).toContain("Customer rated the conversation 5/5");
     expect(thread).toContain("Customer left a comment on the survey");

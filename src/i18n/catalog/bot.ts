@@ -74,7 +74,7 @@ export const en = {
   "bot.action.handover": "Hands over to a workgroup",
   "bot.action.none": "(unused row)",
   "bot.cockpit.satisfaction": "Satisfaction",
-  "bot.cockpit.answers": "{count} answers",
+  "bot.cockpit.answers": "({count})",
   "bot.contact.ratings": "Satisfaction",
 } as const;
 
@@ -151,6 +151,6 @@ export const tr: Record<keyof typeof en, string> = {
   "bot.action.handover": "Bir çalışma grubuna devreder",
   "bot.action.none": "(kullanılmayan satır)",
   "bot.cockpit.satisfaction": "Memnuniyet",
-  "bot.cockpit.answers": "{count} yanıt",
+  "bot.cockpit.answers": "({count})",
   "bot.contact.ratings": "Memnuniyet",
 };
