@@ -74,6 +74,10 @@ describe("the satisfaction survey after closing", () => {
     const thread = (await s.agent.html(`/inbox/${conversationId}`)).text;
     expect(thread).toContain("Customer rated the conversation 5/5");
     expect(thread).toContain("Customer left a comment on the survey");
+    const [closedConv] = await t.db.select().from(conversations).where(eq(conversations.id, conversationId));
+    const contactPage = (await s.agent.html(`/contacts/${closedConv.contactId}`)).text;
+    expect(contactPage).toContain("5/5");
+    expect(contactPage).toContain("Çok hızlıydınız, teşekkürler");
 
     // No second survey for the same conversation, whatever runs again.
     await s.flush();
