@@ -237,7 +237,7 @@ function FigureCells({ ui, row, live }: { ui: Ui; row: BoardRow; live: boolean }
       <td class="num">{row.reactivated}</td>
       <td class="num">{row.forwarded}</td>
       <td class="num satisfaction">
-        {row.satisfaction === null ? "–" : row.satisfaction.toLocaleString(ui.locale, { maximumFractionDigits: 1 })}
+        {row.satisfaction === null ? "—" : row.satisfaction.toLocaleString(ui.locale, { maximumFractionDigits: 1 })}
         {row.satisfactionAnswers ? <small class="muted"> {ui.t("bot.cockpit.answers", { count: String(row.satisfactionAnswers) })}</small> : null}
       </td>
     </>
