@@ -8,6 +8,7 @@ import { botSessions, channels, contacts, conversations, customFields, messages,
 import type { Deps } from "../context";
 import { valueSchema } from "../contacts/profile";
 import { catalogs } from "../i18n/catalog";
+import { PassWorker } from "../jobs/pass-worker";
 import { commit } from "../realtime/changes";
 import { recordEvent } from "../realtime/events";
 import { BY_BOT, botLine, botSend, type Target } from "./lines";
@@ -189,51 +190,9 @@ export async function runBot(database: Database, now: () => Date, limit = 200): 
   return steps;
 }
 
-const WAKE_SPACING_MS = 100;
-
 /** Runs the bot every interval and when any process commits events (told through the bus). */
-export class BotWorker {
-  #timer: ReturnType<typeof setInterval> | null = null;
-  #running: Promise<unknown> | null = null;
-  #again = false;
-  #soon: ReturnType<typeof setTimeout> | null = null;
-
-  constructor(private deps: Deps) {}
-
-  start(intervalMs = 5_000) {
-    this.#timer ??= setInterval(() => this.wake(), intervalMs);
-    this.wake();
-  }
-
-  stop() {
-    if (this.#timer) clearInterval(this.#timer);
-    if (this.#soon) clearTimeout(this.#soon);
-    this.#timer = null;
-    this.#soon = null;
-  }
-
-  /** A pass soon; only once started (tests drive runBot themselves). */
-  wake() {
-    if (!this.#timer) return;
-    if (this.#running || this.#soon) {
-      this.#again = true;
-      return;
-    }
-    this.#soon = setTimeout(() => {
-      this.#soon = null;
-      this.#running = runBot(this.deps.database, () => this.deps.clock.now())
-        .catch((error) => this.deps.log.error("bot pass failed", { error }))
-        .finally(() => {
-          this.#running = null;
-          if (this.#again) {
-            this.#again = false;
-            this.wake();
-          }
-        });
-    }, WAKE_SPACING_MS);
-  }
-
-  async settled() {
-    while (this.#running || this.#soon) await (this.#running ?? Bun.sleep(WAKE_SPACING_MS));
+export class BotWorker extends PassWorker {
+  constructor(deps: Deps) {
+    super(deps, "bot", (d) => runBot(d.database, () => d.clock.now()));
   }
 }
