@@ -67,11 +67,22 @@ describe.skipIf(!e2eEnabled)("the greeting bot in the browser", () => {
     await customer(wa.text({ from: FROM, text: "5" }));
     await okan.waitForSelector(".bot-line >> text=Customer rated the conversation 5/5");
     await e2e.shot(okan, "64-survey-answered");
+    await okan.setViewportSize({ width: 390, height: 800 });
+    await e2e.shot(okan, "66-survey-answered-390");
 
     const supervisor = await e2e.signedIn("supervisor@demo.test");
     await supervisor.goto(`${e2e.base}/cockpit`);
     await supervisor.waitForSelector('tr[data-name="Okan Demir"] td.satisfaction:has-text("5")');
     await e2e.shot(supervisor, "65-cockpit-satisfaction");
+    // Admin → Bot in Turkish, at a tablet's width.
+    await admin.setViewportSize({ width: 768, height: 900 });
+    await admin.goto(`${e2e.base}/admin/bot`);
+    await admin.click("form.language-switch button[value=tr]");
+    await admin.waitForSelector("h1:has-text('Bot ve anket')");
+    await e2e.shot(admin, "67-bot-admin-tr-768");
+    await admin.click("tr:has-text('WhatsApp (demo)') a:has-text('Düzenle')");
+    await admin.waitForSelector("input[name=o0_title][value='Order status']");
+    await e2e.shot(admin, "68-bot-form-tr-768");
     for (const page of [admin, okan, supervisor]) await page.context().close();
   });
 });
