@@ -1098,3 +1098,130 @@ export const bulkRecipients = pgTable(
     index("bulk_recipients_message_idx").on(t.messageId),
   ],
 );
+
+/** One option of a bot menu: answers, asks for a CRM field, opens a sub-menu or hands over to a workgroup. */
+export type BotOption = {
+  id: string;
+  title: string;
+  action: "answer" | "question" | "submenu" | "handover";
+  /** The answer, or the question asked (question). */
+  text?: string;
+  /** question: the CRM field (custom_fields.key) the answer is stored in. */
+  fieldKey?: string;
+  /** handover: the workgroup whose routing takes the conversation (null: the channel's). */
+  workgroupId?: number | null;
+  /** submenu: its own options. */
+  options?: BotOption[];
+};
+
+/**
+ * Admin → Bot: a channel's (or every channel of a brand's) greeting bot and satisfaction survey.
+ * A channel's own row wins over its brand's.
+ */
+export const botMenus = pgTable(
+  "bot_menus",
+  {
+    id: id(),
+    orgId: orgId(),
+    channelId: ref("channel_id").references(() => channels.id, { onDelete: "cascade" }),
+    brandId: ref("brand_id").references(() => brands.id, { onDelete: "cascade" }),
+    enabled: boolean("enabled").notNull().default(false),
+    greeting: text("greeting").notNull().default(""),
+    options: jsonb("options").$type<BotOption[]>().notNull().default([]),
+    /** A customer writing this word (any case) is handed over at once. */
+    handoverKeyword: text("handover_keyword").notNull().default(""),
+    /** Without an answer this long, the conversation is handed over. */
+    timeoutMinutes: integer("timeout_minutes").notNull().default(10),
+    /** Where keyword and timeout hand over (null: the channel's workgroup). */
+    handoverWorkgroupId: ref("handover_workgroup_id").references(() => workgroups.id, { onDelete: "set null" }),
+    /** Said when the customer's answer matches no option (the menu follows). */
+    unknownText: text("unknown_text").notNull().default(""),
+    surveyEnabled: boolean("survey_enabled").notNull().default(false),
+    surveyQuestion: text("survey_question").notNull().default(""),
+    /** After the rating, a comment is asked for (optional for the customer). */
+    surveyComment: text("survey_comment").notNull().default(""),
+    /** When the survey was last switched on: only conversations closed since get it. */
+    surveySince: ts("survey_since"),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("bot_menus_channel_uq").on(t.channelId).where(sql`${t.channelId} is not null`),
+    uniqueIndex("bot_menus_brand_uq").on(t.brandId).where(sql`${t.brandId} is not null`),
+    check("bot_menus_scope_ck", sql`(${t.channelId} is null) <> (${t.brandId} is null)`),
+  ],
+);
+
+/**
+ * The bot's state in one conversation while it has it: the menu copied in at the start (editing the
+ * menu never changes a conversation half way), where the customer is, and the last inbound message
+ * handled. Each step moves `handled_message_id` in the transaction that sends its answer, so a
+ * crash resumes without repeating a step.
+ */
+export const botSessions = pgTable(
+  "bot_sessions",
+  {
+    conversationId: ref("conversation_id")
+      .primaryKey()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    orgId: orgId(),
+    menuId: ref("menu_id").references(() => botMenus.id, { onDelete: "set null" }),
+    menu: jsonb("menu").$type<{ greeting: string; options: BotOption[]; keyword: string; timeoutMinutes: number; handoverWorkgroupId: number | null; unknownText: string }>().notNull(),
+    /** Ids of the sub-menu options the customer went into. */
+    path: jsonb("path").$type<string[]>().notNull().default([]),
+    /** A question waiting for its answer: the option and how many bad answers so far. */
+    awaiting: jsonb("awaiting").$type<{ optionId: string; attempts: number } | null>(),
+    greeted: boolean("greeted").notNull().default(false),
+    handledMessageId: bigint("handled_message_id", { mode: "number" }).notNull().default(0),
+    timeoutAt: ts("timeout_at").notNull(),
+    endedAt: ts("ended_at"),
+    outcome: text("outcome").$type<"option" | "keyword" | "timeout" | "joined" | "closed">(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("bot_sessions_running_idx").on(t.timeoutAt).where(sql`${t.endedAt} is null`)],
+);
+
+export const pollKinds = ["poll", "survey"] as const;
+export type PollKind = (typeof pollKinds)[number];
+
+/**
+ * An agent's quick poll or the satisfaction survey after closing: the question sent, and the
+ * customer's answer (a survey's rating 1–5 is `answer_index` + 1).
+ */
+export const polls = pgTable(
+  "polls",
+  {
+    id: id(),
+    orgId: orgId(),
+    conversationId: ref("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    contactId: ref("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    channelId: ref("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<PollKind>().notNull(),
+    question: text("question").notNull(),
+    options: jsonb("options").$type<string[]>().notNull(),
+    messageId: ref("message_id").references(() => messages.id, { onDelete: "set null" }),
+    /** The poll's sender, or for a survey the agent who had the conversation. */
+    agentId: text("agent_id").references(() => users.id, { onDelete: "set null" }),
+    /** sent; answered; skipped (a survey the reply window no longer allowed). */
+    status: text("status").$type<"sent" | "answered" | "skipped">().notNull().default("sent"),
+    answerIndex: integer("answer_index"),
+    answeredAt: ts("answered_at"),
+    comment: text("comment"),
+    /** Until when the customer's next text is taken as the survey's comment. */
+    commentUntil: ts("comment_until"),
+    /** The last inbound message read for an answer (a poll in an open conversation). */
+    handledMessageId: bigint("handled_message_id", { mode: "number" }).notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("polls_one_survey_uq").on(t.conversationId).where(sql`${t.kind} = 'survey'`),
+    index("polls_conversation_idx").on(t.conversationId),
+    index("polls_contact_idx").on(t.contactId, t.createdAt.desc()),
+    index("polls_answered_idx").on(t.orgId, t.kind, t.answeredAt).where(sql`${t.answeredAt} is not null`),
+  ],
+);

@@ -3,6 +3,7 @@ import { count, eq } from "drizzle-orm";
 import type { Db } from "./client";
 import {
   automatedReplies,
+  botMenus,
   brands,
   businessHours,
   channels,
@@ -17,6 +18,7 @@ import {
   notes,
   organizations,
   paymentProviders,
+  polls,
   quickReplies,
   tags,
   conversationTags,
@@ -237,6 +239,7 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
       if (story.tags?.length) await tx.insert(conversationTags).values(story.tags.map((tagId) => ({ conversationId: conversation.id, tagId })));
     }
 
+    await seedBot(tx, { orgId: org.id, messengerId: messenger.id, webchatId: webchat.id, teamId: team.id, salesId: sales.id, agentId: agent1Id, now });
     await seedReportHistory(tx, { orgId: org.id, channels: [whatsapp, webchat, messenger, instagram, whatsapp], agents: [agent1Id, agent2Id], workgroupId: team.id, now });
     const [mehmet] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.name, "Mehmet Öz"));
     await tx.insert(notes).values({ orgId: org.id, contactId: mehmet.id, authorId: agent1Id, body: "Prefers phone calls after 18:00.", createdAt: now });
@@ -246,6 +249,53 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
   });
 }
 
+
+/**
+ * The greeting bot and satisfaction survey on the demo Messenger channel (Admin → Bot), a manually
+ * routed Returns workgroup its "İade" option hands over to, and one answered survey (Burak's closed
+ * WebChat conversation) for the cockpit and his contact page.
+ */
+async function seedBot(tx: Db, d: { orgId: number; messengerId: number; webchatId: number; teamId: number; salesId: number; agentId: string; now: Date }) {
+  const [returns] = await tx.insert(workgroups).values({ orgId: d.orgId, name: "Returns", routing: "manual", createdAt: d.now }).returning();
+  await tx.insert(botMenus).values({
+    orgId: d.orgId,
+    channelId: d.messengerId,
+    enabled: true,
+    greeting: "Merhaba! 👋 Size nasıl yardımcı olabiliriz?",
+    options: [
+      { id: "order", title: "Sipariş durumu", action: "question", text: "Sipariş numaranızı yazar mısınız? (örn. KN-10422)", fieldKey: "order_number" },
+      { id: "hours", title: "Çalışma saatleri", action: "answer", text: "Hafta içi 09:00–18:00, cumartesi 10:00–14:00 arası yanıt veriyoruz." },
+      { id: "returns", title: "İade ve değişim", action: "submenu", text: "İade mi, değişim mi?", options: [
+        { id: "refund", title: "İade", action: "handover", workgroupId: returns.id },
+        { id: "exchange", title: "Değişim", action: "handover", workgroupId: d.salesId },
+      ] },
+      { id: "talk", title: "Bize yazın", action: "handover", workgroupId: d.teamId },
+    ],
+    handoverKeyword: "temsilci",
+    timeoutMinutes: 10,
+    handoverWorkgroupId: d.teamId,
+    surveyEnabled: true,
+    surveyQuestion: "Görüşmemizden ne kadar memnun kaldınız?",
+    surveyComment: "Eklemek istediğiniz bir şey var mı? (isteğe bağlı)",
+    surveySince: d.now,
+    updatedAt: d.now,
+  });
+  const [burak] = await tx
+    .select({ id: conversations.id, contactId: conversations.contactId })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(eq(contacts.name, "Burak Aydın"));
+  const at = new Date(d.now.getTime() - 270 * 60_000);
+  const [question] = await tx
+    .insert(messages)
+    .values({ orgId: d.orgId, conversationId: burak.id, channelId: d.webchatId, direction: "out", body: "Görüşmemizden ne kadar memnun kaldınız?\n\n1. 1 ⭐\n2. 2 ⭐⭐\n3. 3 ⭐⭐⭐\n4. 4 ⭐⭐⭐⭐\n5. 5 ⭐⭐⭐⭐⭐", delivery: "read", metadata: { survey: {} }, createdAt: at })
+    .returning({ id: messages.id });
+  await tx.insert(messages).values([
+    { orgId: d.orgId, conversationId: burak.id, channelId: d.webchatId, direction: "in", body: "5", createdAt: new Date(at.getTime() + 60_000) },
+    { orgId: d.orgId, conversationId: burak.id, channelId: d.webchatId, direction: "event", body: "", metadata: { bot: { line: "rated", rating: 5 } }, createdAt: new Date(at.getTime() + 60_000) },
+  ]);
+  await tx.insert(polls).values({ orgId: d.orgId, conversationId: burak.id, contactId: burak.contactId, channelId: d.webchatId, kind: "survey", question: "Görüşmemizden ne kadar memnun kaldınız?", options: ["1", "2", "3", "4", "5"], messageId: question.id, agentId: d.agentId, status: "answered", answerIndex: 4, answeredAt: new Date(at.getTime() + 60_000), comment: "Hızlı yanıt için teşekkürler!", createdAt: at });
+}
 
 /** Payments through the fake Stripe (`bun run fake-pay`), and a customer with a balance and a few transactions. */
 async function seedBilling(tx: Db, orgId: number, contactId: number, adminId: string, now: Date, sealSecrets?: (secrets: Record<string, string>) => string) {

@@ -20,6 +20,8 @@ import { billingApiRoutes } from "./billing/api-routes";
 import { billingWidgetRoutes } from "./billing/widget-routes";
 import { apiTokensAdminRoutes, paymentsAdminRoutes } from "./billing/admin-routes";
 import { importAdminRoutes } from "./billing/import-routes";
+import { botAdminRoutes } from "./bot/admin-routes";
+import { pollRoutes } from "./bot/poll-routes";
 import { inboxRoutes } from "./inbox/routes";
 import { commentRoutes } from "./comments/routes";
 import { conversationFileRoutes, mediaRoutes } from "./media/routes";
@@ -83,6 +85,7 @@ export function createApp(deps: Deps) {
   app.route("/inbox", billingWidgetRoutes()); // the conversation's billing widget
   app.route("/inbox", conversationFileRoutes()); // uploads, gallery, file box
   app.route("/inbox", commentRoutes()); // a comment thread's replies, moderation and post picture
+  app.route("/inbox", pollRoutes()); // an agent's quick poll
   app.route("/media", mediaRoutes());
   app.route("/contacts", contactsRoutes());
   app.route("/cockpit", cockpitRoutes()); // supervisors and admins
@@ -95,6 +98,7 @@ export function createApp(deps: Deps) {
   app.route("/admin/imports", importAdminRoutes());
   app.route("/admin/workflows", workflowsRoutes());
   app.route("/admin/business-hours", businessHoursRoutes());
+  app.route("/admin/bot", botAdminRoutes());
   // The live stream knows no feature (src/realtime): the sign-in check is put in front of it here.
   app.use("/events", requireActor);
   app.route("/events", realtimeRoutes(runtime.bus, liveRenderers(deps, runtime), runtime.streams));

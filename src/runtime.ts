@@ -4,6 +4,7 @@ import type { Deps } from "./context";
 import { Background } from "./background";
 import { OutboxWorker } from "./channels/outbox";
 import { WorkflowWorker } from "./workflows/engine";
+import { BotWorker } from "./bot/engine";
 import { RoutingWorker } from "./routing/worker";
 import { BulkRunner } from "./bulk/runner";
 import { EventBus } from "./realtime/bus";
@@ -26,6 +27,7 @@ export interface Runtime {
   outbox: OutboxWorker;
   workflows: WorkflowWorker;
   bulk: BulkRunner;
+  bot: BotWorker;
   tabCounts: TabCountCache;
   inboxPages: KeptInboxPages;
   /** When the app was made: /healthz forgives no job tick yet for a while after it. */
@@ -41,10 +43,12 @@ export function buildRuntime(deps: Deps): Runtime {
   const workflows = new WorkflowWorker(deps);
   // Bulk sends hand their recipients to the outbox at their pace, and wake it when they do.
   const bulk = new BulkRunner(deps, () => outbox.wake());
+  const bot = new BotWorker(deps);
   // A send queued in any process wakes this process's worker too (LISTEN/NOTIFY).
   bus.observe(() => outbox.wake());
   // So do committed events for the workflow engine, which makes their runs once across processes.
   bus.observe(() => workflows.wake());
+  bus.observe(() => bot.wake());
   // Routing follows this process's committed changes; the sweep job covers other processes' crashes.
   const routing = new RoutingWorker(deps, background);
   onCommitted(deps.database, (orgId, ids) => routing.heard(orgId, ids));
@@ -54,6 +58,7 @@ export function buildRuntime(deps: Deps): Runtime {
     outbox,
     workflows,
     bulk,
+    bot,
     tabCounts: new TabCountCache(bus),
     inboxPages: new KeptInboxPages(bus),
     startedAt: deps.clock.now(),

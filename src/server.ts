@@ -45,6 +45,7 @@ await app.runtime.bus.start();
 app.runtime.outbox.start();
 app.runtime.workflows.start();
 app.runtime.bulk.start();
+app.runtime.bot.start();
 
 let stopping = false;
 const workers = new Set<ReturnType<typeof Bun.spawn>>();
@@ -79,10 +80,11 @@ async function shutdown(signal: string) {
   app.runtime.outbox.stop();
   app.runtime.workflows.stop();
   app.runtime.bulk.stop();
+  app.runtime.bot.stop();
   // Finish requests in flight for a few seconds; live streams never finish, so then close the rest.
   await Promise.race([server.stop(), Bun.sleep(5_000)]);
   await server.stop(true);
-  await Promise.race([Promise.all([app.runtime.outbox.settled(), app.runtime.workflows.settled(), app.runtime.bulk.settled(), app.runtime.background.idle()]), Bun.sleep(5_000)]);
+  await Promise.race([Promise.all([app.runtime.outbox.settled(), app.runtime.workflows.settled(), app.runtime.bulk.settled(), app.runtime.bot.settled(), app.runtime.background.idle()]), Bun.sleep(5_000)]);
   await app.runtime.bus.stop();
   if (jobsDatabase !== database) await jobsDatabase.close();
   await database.close();

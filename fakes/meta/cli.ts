@@ -20,7 +20,11 @@ const usage = `Usage:
       [--from <user id>] [--name "Ayşe"] [--verb add|edited|remove|hide|unhide --comment <comment id>]
       [--channel <id>] [--fake http://localhost:4010]
       The running fake makes the comment on that post (a new post, with a picture, if none matches)
-      and pushes Meta's webhook (Page feed or Instagram comments) to Kanal.`;
+      and pushes Meta's webhook (Page feed or Instagram comments) to Kanal.
+  bun run fake-meta send --from 905551112233 --button bot:talk --text "Talk to us"   (WhatsApp: a reply-button tap;
+      Messenger/Instagram: a quick-reply tap)   [--list bot:order --text "Order status"   (WhatsApp: a list row)]
+      [--postback bot:talk --text "Talk to us"   (Messenger: a postback)]
+      The id is what Kanal sent with the choice (the inbox shows it as the thread's menu); --text is its title.`;
 
 const { values: flags, positionals } = parseArgs({
   args: Bun.argv.slice(2),
@@ -33,6 +37,9 @@ const { values: flags, positionals } = parseArgs({
     kind: { type: "string" },
     id: { type: "string" },
     page: { type: "string" },
+    button: { type: "string" },
+    list: { type: "string" },
+    postback: { type: "string" },
     waba: { type: "string" },
     token: { type: "string" },
     secret: { type: "string" },
@@ -145,6 +152,8 @@ async function send() {
   const secret = flags.secret ?? DEMO_APP_SECRET;
   const from = flags.from ?? (kind === "whatsapp" ? "905551112233" : "7100000000000001");
   if (!flags.text && !flags.image && !flags.voice) fail("send needs --text, --image or --voice");
+  const tap = flags.button ?? flags.list ?? flags.postback;
+  if (tap && !flags.text) fail("--button, --list and --postback need --text (the choice's title)");
   const now = new Date();
 
   let payload: object;
@@ -152,7 +161,9 @@ async function send() {
     const messages: WaMessage[] = [];
     if (flags.image) messages.push(wa.image({ from, at: now, media: pick(await uploadToFake(flags.image, id)), caption: flags.text }));
     else if (flags.voice) messages.push(wa.audio({ from, at: now, media: pick(await uploadToFake(flags.voice, id, true)), voice: true }));
-    if (flags.text && !flags.image) messages.push(wa.text({ from, at: now, text: flags.text }));
+    if (flags.button) messages.push(wa.buttonReply({ from, at: now, buttonId: flags.button, title: flags.text! }));
+    else if (flags.list) messages.push(wa.listReply({ from, at: now, rowId: flags.list, title: flags.text! }));
+    else if (flags.text && !flags.image) messages.push(wa.text({ from, at: now, text: flags.text }));
     const waba = flags.waba ?? demoIds.whatsapp.wabaId;
     payload = whatsappPayload({ id, wabaId: waba, displayPhoneNumber: demoIds.whatsapp.displayPhoneNumber }, { contacts: [{ name: flags.name ?? "Customer", waId: from }], messages });
   } else {
@@ -160,7 +171,9 @@ async function send() {
     const path = flags.image ?? flags.voice;
     const event = path
       ? fb.attachments({ from, to: id, at: now, mid: mid(), text: flags.text, attachments: [{ type: flags.image ? "image" : "audio", url: (await uploadToFake(path, id)).url! }] })
-      : fb.text({ from, to: id, at: now, mid: mid(), text: flags.text! });
+      : flags.postback
+        ? fb.postback({ from, to: id, at: now, mid: mid(), title: flags.text!, payload: flags.postback })
+        : fb.text({ from, to: id, at: now, mid: mid(), text: flags.text!, quickReplyPayload: flags.button ?? flags.list });
     payload = messagingPayload(kind, id, [event], now);
     // Messenger and Instagram webhooks carry no name: Kanal asks the Graph API (the fake) for the profile.
     if (flags.name) await nameInFake(from, flags.name);

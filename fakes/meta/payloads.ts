@@ -221,6 +221,8 @@ export const fb = {
     event(b, {
       message: { mid: b.mid, ...(b.text && { text: b.text }), attachments: b.attachments.map((a) => ({ type: a.type, payload: { url: a.url } })) },
     }),
+  /** A tap on a postback button: `postback: {title, payload, mid}`. */
+  postback: (b: FbBase & { title: string; payload: string; mid: string }) => event(b, { postback: { title: b.title, payload: b.payload, mid: b.mid } }),
   /** What the page (or another app on it) sent, echoed back: sender is the page. */
   echo: (b: { page: string; to: string; at?: Date; mid: string; appId: string; text?: string; metadata?: string; attachments?: { type: AttachmentType; url: string }[] }) =>
     event({ from: b.page, to: b.to, at: b.at }, {

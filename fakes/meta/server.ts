@@ -275,6 +275,52 @@ const whatsappUploads: Record<string, number> = {
 };
 
 const textLimit: Record<MetaKind, number> = { whatsapp: 4096, messenger: 2000, instagram: 1000 };
+/**
+ * What WhatsApp refuses in an interactive message (reply buttons: 1–3, titles up to 20 characters,
+ * unique ids up to 256; lists: a button label up to 20, 1–10 rows in all, row titles up to 24;
+ * the body up to 1024 characters). Null when it would be accepted.
+ */
+function interactiveProblem(content: any): string | null {
+  const body = content.body?.text;
+  if (typeof body !== "string" || !body) return "Parameter 'interactive['body']['text']' is required.";
+  if (Array.from(body).length > 1024) return "Param interactive['body']['text'] must be at most 1024 characters long.";
+  const choices: any[] = [];
+  if (content.type === "button") {
+    const buttons = content.action?.buttons;
+    if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return "Param interactive['action']['buttons'] must have between 1 and 3 elements.";
+    for (const b of buttons) {
+      if (b?.type !== "reply") return "Param interactive['action']['buttons'][]['type'] must be one of {reply}.";
+      if (typeof b.reply?.title !== "string" || !b.reply.title || Array.from(b.reply.title).length > 20) return "Param interactive['action']['buttons'][]['reply']['title'] must be between 1 and 20 characters long.";
+      choices.push(b.reply);
+    }
+  } else if (content.type === "list") {
+    const button = content.action?.button;
+    if (typeof button !== "string" || !button || Array.from(button).length > 20) return "Param interactive['action']['button'] must be between 1 and 20 characters long.";
+    const sections = content.action?.sections;
+    if (!Array.isArray(sections) || sections.length < 1 || sections.length > 10) return "Param interactive['action']['sections'] must have between 1 and 10 elements.";
+    for (const s of sections) for (const r of Array.isArray(s?.rows) ? s.rows : []) {
+      if (typeof r?.title !== "string" || !r.title || Array.from(r.title).length > 24) return "Param interactive['action']['sections'][]['rows'][]['title'] must be between 1 and 24 characters long.";
+      choices.push(r);
+    }
+    if (choices.length < 1 || choices.length > 10) return "Total row count exceed max allowed count: 10";
+  } else return "Param interactive['type'] must be one of {button, list, product, product_list, cta_url, flow, location_request_message}.";
+  const ids = choices.map((c) => c.id);
+  if (ids.some((id) => typeof id !== "string" || !id || id.length > 256)) return "Param interactive choice ids must be between 1 and 256 characters long.";
+  if (new Set(ids).size !== ids.length) return "Button or row ids must be unique.";
+  return null;
+}
+
+/** Messenger and Instagram: up to 13 quick replies, each `content_type: "text"` with a title up to 20 characters and a payload up to 1000. */
+function quickRepliesProblem(replies: any): string | null {
+  if (!Array.isArray(replies) || replies.length < 1 || replies.length > 13) return "param message[quick_replies] must have between 1 and 13 elements";
+  for (const r of replies) {
+    if (!["text", "user_phone_number", "user_email"].includes(r?.content_type)) return "param message[quick_replies][content_type] must be one of {text, user_phone_number, user_email}";
+    if (r.content_type === "text" && (typeof r.title !== "string" || !r.title || Array.from(r.title).length > 20)) return "param message[quick_replies][title] must be at most 20 characters";
+    if (r.content_type === "text" && (typeof r.payload !== "string" || !r.payload || r.payload.length > 1000)) return "param message[quick_replies][payload] is required";
+  }
+  return null;
+}
+
 const whatsappTypes = ["text", "image", "video", "audio", "document", "sticker", "location", "contacts", "interactive", "template", "reaction"];
 const captioned = ["image", "video", "document"];
 const mediaTypes = ["image", "video", "audio", "document", "sticker"];
@@ -501,6 +547,20 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
         const channel = channelOf(kind, m.channel);
         const base = { from: m.from, to: channel.id, at: clock.now() };
         return events([kind === "instagram" && m.mid ? fb.read({ ...base, mid: m.mid }) : fb.read({ ...base, watermark: clock.now().getTime() })], m);
+      },
+      /** A tap on a quick reply Kanal sent: the title as text, the payload in `quick_reply`. */
+      quickReply: async (m: { from: string; name?: string; title: string; payload: string } & PushOptions & To) => {
+        const channel = channelOf(kind, m.channel);
+        if (m.name) setProfile(m.from, m.name);
+        const event = fb.text({ from: m.from, to: channel.id, text: m.title, mid: newMid(), quickReplyPayload: m.payload, at: clock.now() });
+        return { ...(await events([event], m)), event };
+      },
+      /** A tap on a postback button (Messenger's persistent menu, button templates). */
+      postback: async (m: { from: string; name?: string; title: string; payload: string } & PushOptions & To) => {
+        const channel = channelOf(kind, m.channel);
+        if (m.name) setProfile(m.from, m.name);
+        const event = fb.postback({ from: m.from, to: channel.id, title: m.title, payload: m.payload, mid: newMid(), at: clock.now() });
+        return { ...(await events([event], m)), event };
       },
       echo: async (m: { to: string; text: string; appId?: string } & PushOptions & To) => {
         const channel = channelOf(kind, m.channel);
@@ -776,6 +836,10 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
       if (typeof content.caption === "string" && codePoints(content.caption) > 1024) return bad(`Param ${type}['caption'] must be at most 1024 characters long.`);
     }
     if (type === "reaction" && typeof content.message_id !== "string") return missing("Parameter 'message_id' is required.");
+    if (type === "interactive") {
+      const problem = interactiveProblem(content);
+      if (problem) return bad(problem);
+    }
     if (type === "template" && (!content.name || !content.language?.code)) return missing("Parameter 'name' and 'language' are required.");
     const refused = type === "template" ? templateSendError(templates, content) : null;
     if (refused) return answer(rec, refused);
@@ -795,7 +859,7 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
       channel: channel.id,
       to,
       type,
-      text: type === "text" ? content.body : undefined,
+      text: type === "text" ? content.body : type === "interactive" ? content.body?.text : undefined,
       caption: content.caption,
       voice: type === "audio" ? content.voice === true : undefined,
       replyTo: body.context?.message_id,
@@ -847,6 +911,10 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     if (body.messaging_type === "MESSAGE_TAG" && typeof body.tag !== "string") return bad("param tag is required when messaging_type is MESSAGE_TAG");
     const message = body.message;
     if (!message || typeof message !== "object" || (message.text === undefined && message.attachment === undefined)) return bad("param message must be non-empty.");
+    if (message.quick_replies !== undefined) {
+      const problem = quickRepliesProblem(message.quick_replies);
+      if (problem) return bad(problem);
+    }
     if (message.text !== undefined) {
       if (typeof message.text !== "string" || !message.text) return bad("param message[text] must be a non-empty UTF-8 encoded string");
       if (codePoints(message.text) > textLimit[kind]) return bad(`Length of param message[text] must be less than or equal to ${textLimit[kind]}`);
@@ -1090,6 +1158,9 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
       pushWhatsAppMessage(wa.reaction({ from: m.from, messageId: m.messageId, emoji: m.emoji, at: clock.now() }), m.name, m),
     pushWhatsAppButtonReply: (m: { from: string; name?: string; buttonId: string; title: string } & PushOptions & To) =>
       pushWhatsAppMessage(wa.buttonReply({ from: m.from, buttonId: m.buttonId, title: m.title, at: clock.now() }), m.name, m),
+    /** A tap on a row of a list message Kanal sent (`interactive.list_reply`). */
+    pushWhatsAppListReply: (m: { from: string; name?: string; rowId: string; title: string; description?: string; context?: { from: string; id: string } } & PushOptions & To) =>
+      pushWhatsAppMessage(wa.listReply({ from: m.from, rowId: m.rowId, title: m.title, description: m.description, context: m.context, at: clock.now() }), m.name, m),
     pushWhatsAppUnsupported: (m: { from: string; name?: string; unsupportedType?: string } & PushOptions & To) =>
       pushWhatsAppMessage(wa.unsupported({ from: m.from, unsupportedType: m.unsupportedType, at: clock.now() }), m.name, m),
     pushWhatsAppStatus: (s: { id: string; status: WaStatusName; recipient: string; errorCode?: number } & PushOptions & To) =>
@@ -1100,6 +1171,8 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     pushMessengerReaction: messenger.reaction,
     pushMessengerRead: messenger.read,
     pushMessengerEcho: messenger.echo,
+    pushMessengerQuickReply: messenger.quickReply,
+    pushMessengerPostback: messenger.postback,
     pushMessengerDelivery: (m: { from: string; mids: string[] } & PushOptions & To) => {
       const channel = channelOf("messenger", m.channel);
       return messenger.events([fb.delivery({ from: m.from, to: channel.id, mids: m.mids, at: clock.now() })], m);
@@ -1114,6 +1187,7 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     comments,
     pushComment: comments.pushComment,
     pushComments: comments.pushComments,
+    pushInstagramQuickReply: instagram.quickReply,
     async stop() {
       await drain();
       server.stop(true);

@@ -78,7 +78,7 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
             const upTo = event.read.watermark ? new Date(Number(event.read.watermark)) : at;
             out.push({ type: "watermark", externalId: sender, status: "read", upTo, at });
           } else if (event.postback) {
-            out.push({ type: "message", providerMessageId: `postback:${sender}:${event.timestamp}`, externalId: sender, contactName: "", phone: null, at, kind: "text", body: String(event.postback.title ?? event.postback.payload ?? ""), metadata: { postback: event.postback.payload } });
+            out.push({ type: "message", providerMessageId: event.postback.mid ? String(event.postback.mid) : `postback:${sender}:${event.timestamp}`, externalId: sender, contactName: "", phone: null, at, kind: "text", body: String(event.postback.title ?? event.postback.payload ?? ""), metadata: { postback: event.postback.payload } });
           }
         }
       }
@@ -120,7 +120,9 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
         if (!uploaded?.attachment_id) throw new ProviderError("bad_response", "The provider returned no attachment id", true);
         payload.message = { attachment: { type, payload: { attachment_id: uploaded.attachment_id } } };
       } else {
-        payload.message = { text: message.body };
+        payload.message = message.interactive
+          ? { text: message.body, quick_replies: message.interactive.choices.map((c) => ({ content_type: "text", title: c.title, payload: c.id })) }
+          : { text: message.body };
       }
       // Messenger echoes message.metadata back (message_echoes): proof of the send if its answer is lost.
       const tagged = kind === "messenger" && message.outboxTag ? { ...payload, message: { ...(payload.message as Obj), metadata: message.outboxTag } } : payload;

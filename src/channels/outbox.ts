@@ -297,7 +297,8 @@ export class OutboxWorker {
     const lastInbound = row.conversation.lastInboundAt?.getTime() ?? 0;
     const comment = commentSend(row.message.metadata);
     const humanAgentTag = !comment && (row.channel.kind === "messenger" || row.channel.kind === "instagram") && standard !== null && this.deps.clock.now().getTime() - lastInbound > standard;
-    const message: OutgoingMessage = { messageId, to: to ?? "", kind: row.message.kind, body: row.message.body, file: stored, replyToProviderId, template, humanAgentTag, comment };
+    const interactive = row.message.metadata.interactive as OutgoingMessage["interactive"] | undefined;
+    const message: OutgoingMessage = { messageId, to: to ?? "", kind: row.message.kind, body: row.message.body, file: stored, replyToProviderId, template, humanAgentTag, comment, interactive };
     return { message, account: accountOf(this.deps.config, row.channel) };
   }
 

@@ -97,6 +97,8 @@ export interface OutgoingMessage {
   template?: { name: string; language: string; parameters: string[] };
   /** Messenger/Instagram: outside the 24 h standard window a human agent's reply carries HUMAN_AGENT. */
   humanAgentTag?: boolean;
+  /** Choices in the channel's native form (WhatsApp buttons or list, quick replies); the body is their text fallback. */
+  interactive?: { type: "buttons" | "list" | "quick_replies"; text: string; choices: { id: string; title: string }[]; button?: string };
   /** Sent along where the provider echoes it back in a status or echo webhook (see outboxTag in outbox.ts). */
   outboxTag?: string;
   /** A comment thread's send: a public reply to the comment, or a private reply (a direct message) to its author. */

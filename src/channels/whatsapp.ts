@@ -77,6 +77,8 @@ export function whatsappAdapter(graph: GraphClient): ChannelAdapter {
         if (message.body && (type === "image" || type === "video" || type === "document")) media.caption = message.body;
         if (type === "document") media.filename = message.file.filename;
         payload = { ...base, type, [type]: media };
+      } else if (message.interactive && message.interactive.type !== "quick_replies") {
+        payload = { ...base, type: "interactive", interactive: interactivePayload(message.interactive) };
       } else {
         payload = { ...base, type: "text", text: { body: message.body, preview_url: false } };
       }
@@ -147,6 +149,13 @@ function parseMessage(m: Obj, names: Map<string, string>): InboundEvent | null {
       return { ...common, kind: "unsupported", body: "", metadata: { providerType: m.unsupported?.type ?? t, errorCode: error?.code, errorText: error?.message ?? error?.title } };
     }
   }
+}
+
+/** Reply buttons (up to 3) or a list message (up to 10 rows in one section). */
+function interactivePayload(i: NonNullable<OutgoingMessage["interactive"]>): Obj {
+  const body = { text: i.text };
+  if (i.type === "buttons") return { type: "button", body, action: { buttons: i.choices.map((c) => ({ type: "reply", reply: { id: c.id, title: c.title } })) } };
+  return { type: "list", body, action: { button: i.button ?? "Options", sections: [{ rows: i.choices.map((c) => ({ id: c.id, title: c.title })) }] } };
 }
 
 function wireType(kind: MessageKind): "image" | "video" | "audio" | "document" | "sticker" {

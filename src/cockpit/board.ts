@@ -6,7 +6,8 @@ import { field } from "../forms";
 import type { DbOrTx } from "@db/client";
 import { brands, channels, conversations, memberships, users, type AgentStatus, type Role } from "@db/schema";
 import type { Actor } from "../context";
-import { channelScope, figuresOn, todayIn, type AgentFigures } from "./metrics";
+import { channelScope, figuresOn, todayIn, zonedMidnight, type AgentFigures } from "./metrics";
+import { satisfactionByAgent } from "../bot/polls";
 
 export interface BoardRow extends AgentFigures {
   userId: string;
@@ -15,9 +16,12 @@ export interface BoardRow extends AgentFigures {
   status: AgentStatus;
   statusChangedAt: Date;
   active: number;
+  /** The day's average survey rating (1–5) of this member's conversations, and how many answered. */
+  satisfaction: number | null;
+  satisfactionAnswers: number;
 }
 
-export const boardSorts = ["name", "firstResponse", "resolution", "active", "resolved", "reactivated", "forwarded"] as const;
+export const boardSorts = ["name", "firstResponse", "resolution", "active", "resolved", "reactivated", "forwarded", "satisfaction"] as const;
 export type BoardSort = (typeof boardSorts)[number];
 
 export const boardQuery = z.object({
@@ -38,7 +42,7 @@ export function foldName(text: string): string {
 }
 
 /** Live members by name with the count of open conversations assigned to each now. */
-export async function agentBoard(db: DbOrTx, actor: Actor, channelIds: number[] | null = null): Promise<Omit<BoardRow, keyof AgentFigures>[]> {
+export async function agentBoard(db: DbOrTx, actor: Actor, channelIds: number[] | null = null): Promise<Omit<BoardRow, keyof AgentFigures | "satisfaction" | "satisfactionAnswers">[]> {
   const active = db
     .select({ assigneeId: conversations.assigneeId, n: sql<number>`count(*)`.mapWith(Number).as("n") })
     .from(conversations)
@@ -70,10 +74,14 @@ export function pastDay(view: BoardView, timeZone: string, now: Date): string | 
 export async function cockpitRows(db: DbOrTx, actor: Actor, view: BoardView, now: Date): Promise<BoardRow[]> {
   const scope = await channelScope(db, actor.orgId, view.brand ?? null, view.channel ?? null);
   const day = pastDay(view, actor.timezone, now) ?? todayIn(actor.timezone, now).day;
-  const [members, figures] = await Promise.all([agentBoard(db, actor, scope), figuresOn(db, actor.orgId, day, scope)]);
+  // The local day's bounds, from its noon (daylight saving moves midnight, never noon to another day).
+  const bounds = todayIn(actor.timezone, new Date(zonedMidnight(day, actor.timezone).getTime() + 12 * 3_600_000));
+  const [members, figures, ratings] = await Promise.all([agentBoard(db, actor, scope), figuresOn(db, actor.orgId, day, scope), satisfactionByAgent(db, actor.orgId, bounds.start, bounds.end, scope)]);
   const needle = foldName(view.q.trim());
   const none: AgentFigures = { avgFirstResponseMs: null, avgResolutionMs: null, resolved: 0, reactivated: 0, forwarded: 0 };
-  const rows = members.filter((m) => !needle || foldName(m.name).includes(needle)).map((m) => ({ ...m, ...(figures.get(m.userId) ?? none) }));
+  const rows = members
+    .filter((m) => !needle || foldName(m.name).includes(needle))
+    .map((m) => ({ ...m, ...(figures.get(m.userId) ?? none), satisfaction: ratings.get(m.userId)?.average ?? null, satisfactionAnswers: ratings.get(m.userId)?.answers ?? 0 }));
   const key = (r: BoardRow): number | string | null =>
     view.sort === "name" ? foldName(r.name) : view.sort === "firstResponse" ? r.avgFirstResponseMs : view.sort === "resolution" ? r.avgResolutionMs : r[view.sort];
   const sign = view.dir === "desc" ? -1 : 1;

@@ -13,7 +13,7 @@ export interface CockpitPage {
 }
 
 /** Events that change what the cockpit board shows. */
-const boardEvents = new Set(["status_changed", "assigned", "forwarded", "closed", "reactivated", "conversation_created", "metrics_refreshed", "user_deactivated", "user_reactivated", "user_invited"]);
+const boardEvents = new Set(["status_changed", "assigned", "forwarded", "closed", "reactivated", "conversation_created", "metrics_refreshed", "poll_answered", "user_deactivated", "user_reactivated", "user_invited"]);
 
 export function cockpitLive(database: Database, now: () => Date): LiveView<CockpitPage> {
   const drawn = new Drawn();

@@ -24,7 +24,7 @@ export async function fieldDefinitions(db: DbOrTx, orgId: number): Promise<Field
 }
 
 /** The zod schema for one CRM field's submitted value; blank clears the value. */
-function valueSchema(def: FieldDefinition) {
+export function valueSchema(def: FieldDefinition) {
   const text = z.string().trim();
   const blankOr = (ok: (v: string) => boolean, message: string) => text.refine((v) => v === "" || ok(v), message);
   switch (def.type) {

@@ -7,6 +7,7 @@ import { field, idParam, validForm, validQuery } from "../forms";
 import { commit } from "../realtime/changes";
 import { ConversationRuleBroken } from "../inbox/changes";
 import { startConversation } from "../inbox/opening";
+import { contactRatings } from "../bot/polls";
 import { ContactPage, ContactRows, ContactsPage } from "../../views/contacts/page";
 import { findContacts, getContact, startableChannels } from "./contacts";
 
@@ -26,7 +27,8 @@ export function contactsRoutes() {
     const actor = c.get("actor");
     const [detail, channels] = await Promise.all([getContact(db, actor, idParam(c)), startableChannels(db, actor)]);
     if (!detail) return c.notFound();
-    return render(c, <ContactPage ui={ui(c)} detail={detail} channels={channels} flash={takeFlash(c)} />);
+    const ratings = await contactRatings(db, actor.orgId, detail.contact.id);
+    return render(c, <ContactPage ui={ui(c)} detail={detail} channels={channels} ratings={ratings} flash={takeFlash(c)} />);
   });
 
   // An agent starts a conversation with the contact; it opens assigned to them.

@@ -8,6 +8,8 @@ import { recordEvent } from "../realtime/events";
 import { preview, type Change } from "./changes";
 import { openConversationFor } from "./opening";
 import { openBulkConversation } from "../bulk/replies";
+import { answerAfterClose } from "../bot/polls";
+import { botFor, startBotSession } from "../bot/sessions";
 
 export interface Inbound {
   orgId: number;
@@ -51,8 +53,13 @@ export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change 
       if (!change) throw new Error(`spam conversation ${spam} not found for a message of its contact`);
       return change;
     }
+    // An answer to a closed conversation's survey or poll is stored there and opens nothing.
+    const answered = await answerAfterClose(tx, input, contact.id);
+    if (answered) return answered;
     // An answer to a bulk message opens the bulk conversation that carried it (src/bulk/replies.ts).
     const bulk = await openBulkConversation(tx, { contactId: contact.id, channelId: input.channelId, ownerId: contact.ownerId, at: input.at });
+    // With the channel's bot on, the bot has a new conversation first: in no queue, assigned to nobody.
+    const bot = bulk ? null : await botFor(tx, input.channelId);
     const opened = bulk
       ? { ...bulk, created: true }
       : await openConversationFor(tx, {
@@ -60,13 +67,13 @@ export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change 
           contactId: contact.id,
           channelId: input.channelId,
           startedBy: "contact",
-          assigneeId: contact.ownerId,
+          ...(bot ? { type: "bot" as const, assigneeId: null } : { assigneeId: contact.ownerId, toChannelQueue: true }),
           at: input.at,
-          toChannelQueue: true,
         });
     const eventIds: number[] = [];
     if (opened.created) {
-      const data = { startedBy: "contact", ...(opened.workgroupId ? { workgroupId: opened.workgroupId } : {}), ...(bulk ? { type: "bulk", bulkSendId: bulk.bulkSendId } : {}) };
+      if (bot) await startBotSession(tx, { id: opened.id, orgId: input.orgId }, bot, input.at);
+      const data = { startedBy: "contact", ...(opened.workgroupId ? { workgroupId: opened.workgroupId } : {}), ...(bulk ? { type: "bulk", bulkSendId: bulk.bulkSendId } : {}), ...(bot ? { type: "bot" } : {}) };
       eventIds.push(await recordEvent(tx, { orgId: input.orgId, type: "conversation_created", conversationId: opened.id, subjectUserId: opened.assigneeId, data, createdAt: input.at }));
     }
     const change = await appendInbound(tx, input);

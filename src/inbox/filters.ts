@@ -1,6 +1,6 @@
 // The inbox filter panel: parsed from the URL (so a filtered view can be bookmarked and shared),
 // turned into SQL conditions that all apply at once, and written back into links.
-import { and, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, lt, notInArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { field } from "../forms";
 import { keptQuery, type DbOrTx } from "@db/client";
@@ -200,8 +200,10 @@ function fieldCondition(f: FieldFilter): SQL | undefined {
   return sql`exists (select 1 from (select ${contacts.customFields} as cf from ${contacts} where ${contacts.id} = ${conversations.contactId}) ct where ${test})`;
 }
 
-/** Spam conversations are listed only when the Spam type filter asks for them (and counted in no tab). */
-export const notSpam: SQL = sql`${conversations.type} <> 'spam'`;
+/** Spam conversations, and those the bot has, are listed only when their type filter asks for them (and counted in no tab). */
+export const notSpam: SQL = sql`${conversations.type} not in ('spam', 'bot')`;
+/** Types that stay out of lists unless the type filter picks them. */
+export const apartTypes = ["spam", "bot"] as const;
 
 /**
  * Every selected filter, combined with AND (several values of one filter combine with OR); spam
@@ -219,7 +221,7 @@ export function filterConditions(filters: InboxFilters, timeZone: string, viewer
     filters.users.length ? inArray(conversations.assigneeId, filters.users) : undefined,
     filters.workgroups.length ? inArray(conversations.workgroupId, filters.workgroups) : undefined,
     filters.types.length ? inArray(conversations.type, filters.types) : undefined,
-    filters.types.includes("spam") ? undefined : notSpam,
+    apartTypes.every((t) => filters.types.includes(t)) ? undefined : notInArray(conversations.type, apartTypes.filter((t) => !filters.types.includes(t))),
     filters.createdFrom ? gte(conversations.createdAt, dayStart(filters.createdFrom, timeZone)) : undefined,
     filters.createdTo ? lt(conversations.createdAt, dayStart(filters.createdTo, timeZone, 1)) : undefined,
     filters.lastFrom ? gte(conversations.lastMessageAt, dayStart(filters.lastFrom, timeZone)) : undefined,

@@ -4,6 +4,7 @@ import type { DbOrTx } from "@db/client";
 import { contacts, conversationParticipants, conversations } from "@db/schema";
 import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
+import { endBotOnJoin } from "../bot/sessions";
 import { ConversationRuleBroken, isParticipant, lockConversation, type Change } from "./changes";
 
 /** Whether the actor has joined: the assignee, or a participant who joined someone else's session. */
@@ -17,7 +18,8 @@ export async function joinConversation(db: DbOrTx, actor: Actor, conversationId:
   return db.transaction(async (tx) => {
     const conv = await lockConversation(tx, actor, conversationId);
     if (conv.status !== "open") throw new ConversationRuleBroken("closed");
-    const eventIds: number[] = [];
+    // Joining ends the bot's part: the conversation is a chat from here.
+    const eventIds: number[] = await endBotOnJoin(tx, conv, actor.name, now);
     if (!conv.assigneeId) {
       await tx.update(conversations).set({ assigneeId: actor.userId, assignedAt: now }).where(eq(conversations.id, conv.id));
       await tx.update(contacts).set({ ownerId: actor.userId }).where(eq(contacts.id, conv.contactId));

@@ -255,8 +255,10 @@ export async function getConversationRow(db: DbOrTx, orgId: number, conversation
  * Whether a row belongs in a tab (the live list decides where a changed row goes). Spam is in none,
  * unless the list is filtered to show spam.
  */
-export function rowInTab(row: { status: string; type: string; assigneeId: string | null }, tab: Tab, showsSpam = false): boolean {
+export function rowInTab(row: { status: string; type: string; assigneeId: string | null }, tab: Tab, showsSpam = false, showsBot = false): boolean {
   if (row.type === "spam" && !showsSpam) return false;
+  // The bot's conversations are in no tab while it has them (the Bot type filter lists them).
+  if (row.type === "bot" && !showsBot) return false;
   switch (tab) {
     case "open":
       return row.status === "open" && !row.assigneeId;

@@ -31,6 +31,8 @@ export interface InboxPage {
   filtered?: boolean;
   /** The list is filtered to spam conversations, which live updates otherwise take out of every tab. */
   showsSpam?: boolean;
+  /** The list is filtered to the bot's conversations, likewise in no tab. */
+  showsBot?: boolean;
   conversationId?: number;
 }
 
@@ -43,6 +45,7 @@ export function inboxPage(query: Record<string, string>): InboxPage {
     search: (query.q ?? "").trim().slice(0, 200),
     filtered: query.f === "1",
     showsSpam: query.spam === "1",
+    showsBot: query.bot === "1",
     conversationId: Number.isSafeInteger(conversationId) && conversationId > 0 ? conversationId : undefined,
   };
 }
@@ -100,7 +103,7 @@ class InboxLive implements LiveRenderer<InboxPage> {
     // the live stream then encodes once): with a thousand agents on the inbox, assembling a copy per agent
     // was most of the fan-out. The person counts only where the fragments are theirs alone.
     const own = restricted || viewer.conversationId === conversationId ? viewer.actor.userId : "";
-    const alike = `${own}|${viewer.locale}|${viewer.actor.timezone}|${viewer.tab}|${viewer.search}|${viewer.filtered}|${viewer.showsSpam}|${unread}`;
+    const alike = `${own}|${viewer.locale}|${viewer.actor.timezone}|${viewer.tab}|${viewer.search}|${viewer.filtered}|${viewer.showsSpam}|${viewer.showsBot}|${unread}`;
     let html = drawn.get(alike);
     if (!html) {
       drawn.set(alike, (html = this.#drawInbox(event, viewer, row, restricted, unread, conversationId)));
@@ -174,7 +177,7 @@ class InboxLive implements LiveRenderer<InboxPage> {
     const moved = event.type === "message_created" || event.type === "conversation_created";
     // Kanal's support line stays pinned above the list, whatever the tab.
     const pinned = row.channelKind === "support";
-    if (pinned || rowInTab(row, tab, viewer.showsSpam)) {
+    if (pinned || rowInTab(row, tab, viewer.showsSpam, viewer.showsBot)) {
       const current = viewer.conversationId === row.id;
       const html = await this.#drawn.once(`row-html:${event.id}:${viewer.locale}:${viewer.actor.timezone}:${tab}:${search}:${current}:${unread}`, async () =>
         String(<ConversationRow ui={uiFor(viewer.actor, viewer.locale)} row={{ ...row, unread }} tab={tab} search={search} now={this.now()} current={current} />),

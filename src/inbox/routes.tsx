@@ -200,7 +200,7 @@ async function quickRepliesFragment(c: SignedInCtx, error: string | null, status
   return render(c, <QuickReplies ui={ui(c)} base={`/inbox/${conversationIdOf(c)}`} options={options} error={error} />, status);
 }
 
-function conversationIdOf(c: SignedInCtx) {
+export function conversationIdOf(c: SignedInCtx) {
   return idParam(c);
 }
 

@@ -21,7 +21,7 @@ const MAX_AGE_MS = 10_000;
  * (re)assigned or unassigned (joining and forwarding record "assigned" too), closed, reactivated,
  * marked as spam (spam counts in no tab) or not.
  */
-export const TAB_MOVES: ReadonlySet<EventType> = new Set(["conversation_created", "assigned", "closed", "reactivated", "marked_spam", "unmarked_spam"]);
+export const TAB_MOVES: ReadonlySet<EventType> = new Set(["conversation_created", "assigned", "closed", "reactivated", "marked_spam", "unmarked_spam", "bot_ended"]);
 
 export class TabCountCache {
   #entries = new Map<number, { counts: Promise<Record<Tab, number>>; at: number }>();

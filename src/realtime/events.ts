@@ -20,6 +20,8 @@ export type EventType =
   | "reactivated"
   | "marked_spam"
   | "unmarked_spam"
+  | "bot_ended"
+  | "poll_answered"
   | "contact_updated"
   | "note_added"
   | "tagged"

@@ -7,6 +7,7 @@ import { and, asc, eq, lte, sql } from "drizzle-orm";
 import { rows, type Database, type Db, type DbOrTx } from "@db/client";
 import { automatedReplies, workflowRuns, workflows } from "@db/schema";
 import type { Deps } from "../context";
+import { PassWorker } from "../jobs/pass-worker";
 import { commit } from "../realtime/changes";
 import { applyAction, ActionRefused, type RunContext } from "./actions";
 import { actionSchema, conditionSchema, triggerSchema, type Action, type Condition, type Trigger } from "./rules";
@@ -255,52 +256,9 @@ export async function runWorkflows(database: Database, now: () => Date, limit = 
   return steps;
 }
 
-const WAKE_SPACING_MS = 100;
-
 /** Runs the engine every interval and when any process commits events (told through the bus). */
-export class WorkflowWorker {
-  #timer: ReturnType<typeof setInterval> | null = null;
-  #running: Promise<unknown> | null = null;
-  #again = false;
-  #soon: ReturnType<typeof setTimeout> | null = null;
-
-  constructor(private deps: Deps) {}
-
-  start(intervalMs = 5_000) {
-    this.#timer ??= setInterval(() => this.wake(), intervalMs);
-    this.wake();
-  }
-
-  stop() {
-    if (this.#timer) clearInterval(this.#timer);
-    if (this.#soon) clearTimeout(this.#soon);
-    this.#timer = null;
-    this.#soon = null;
-  }
-
-  /** A pass soon; only once started (tests drive runWorkflows themselves). */
-  wake() {
-    if (!this.#timer) return;
-    if (this.#running || this.#soon) {
-      this.#again = true;
-      return;
-    }
-    this.#soon = setTimeout(() => {
-      this.#soon = null;
-      this.#running = runWorkflows(this.deps.database, () => this.deps.clock.now())
-        .catch((error) => this.deps.log.error("workflow pass failed", { error }))
-        .finally(() => {
-          this.#running = null;
-          if (this.#again) {
-            this.#again = false;
-            this.wake();
-          }
-        });
-    }, WAKE_SPACING_MS);
-  }
-
-  async settled() {
-    while (this.#running || this.#soon) await (this.#running ?? Bun.sleep(WAKE_SPACING_MS));
+export class WorkflowWorker extends PassWorker {
+  constructor(deps: Deps) {
+    super(deps, "workflow", (d) => runWorkflows(d.database, () => d.clock.now()));
   }
 }
-

@@ -18,6 +18,7 @@ export const adminSections: { href: string; label: MessageKey }[] = [
   { href: "/admin/imports", label: "imports.title" },
   { href: "/admin/workflows", label: "admin.workflows" },
   { href: "/admin/business-hours", label: "admin.businessHours" },
+  { href: "/admin/bot", label: "bot.admin.title" },
   { href: "/admin/blocked-contacts", label: "admin.blockedContacts" },
   { href: "/admin/organization", label: "admin.organization" },
 ];

@@ -110,6 +110,7 @@ const columnLabels: Record<BoardSort, MessageKey> = {
   resolved: "cockpit.resolved",
   reactivated: "cockpit.reactivated",
   forwarded: "cockpit.forwarded",
+  satisfaction: "bot.cockpit.satisfaction",
 };
 
 /** The part of the cockpit that live updates replace as a whole. */
@@ -235,6 +236,10 @@ function FigureCells({ ui, row, live }: { ui: Ui; row: BoardRow; live: boolean }
       <td class="num">{row.resolved}</td>
       <td class="num">{row.reactivated}</td>
       <td class="num">{row.forwarded}</td>
+      <td class="num satisfaction">
+        {row.satisfaction === null ? "—" : row.satisfaction.toLocaleString(ui.locale, { maximumFractionDigits: 1 })}
+        {row.satisfactionAnswers ? <small class="muted"> {ui.t("bot.cockpit.answers", { count: String(row.satisfactionAnswers) })}</small> : null}
+      </td>
     </>
   );
 }

@@ -1,4 +1,5 @@
 // Contacts: the list with search, and one contact's conversations and notes.
+import { ContactRatings } from "../bot/ratings";
 import type { ChannelKind } from "../../db/schema";
 import { Layout } from "../layout";
 import { LoadMore, withQuery } from "../admin/shell";
@@ -74,7 +75,7 @@ export interface ContactDetail {
   notes: { id: number; body: string; createdAt: Date; authorName: string | null }[];
 }
 
-export function ContactPage({ ui, detail, channels, flash }: { ui: Ui; detail: ContactDetail; channels: { id: number; name: string; kind: ChannelKind }[]; flash: Flash }) {
+export function ContactPage({ ui, detail, channels, ratings = [], flash }: { ui: Ui; detail: ContactDetail; channels: { id: number; name: string; kind: ChannelKind }[]; ratings?: Parameters<typeof ContactRatings>[0]["ratings"]; flash: Flash }) {
   const tz = ui.actor!.timezone;
   const c = detail.contact;
   return (
@@ -135,6 +136,7 @@ export function ContactPage({ ui, detail, channels, flash }: { ui: Ui; detail: C
             </ul>
             {detail.notes.length === 0 ? <p class="empty">{ui.t("common.empty")}</p> : null}
           </section>
+          <ContactRatings ui={ui} ratings={ratings} />
         </div>
       </div>
     </Layout>

@@ -7,6 +7,7 @@ import { Attachments } from "../media/attachments";
 import type { Ui } from "../ui";
 import { paidLine } from "../billing/lines";
 import { CommentActions, CommentMarks, isCommentMessage, PrivateReplyLine } from "../comments/marks";
+import { BotLineItem, botLineOf, isBotMessage } from "../bot/line";
 
 function LocationBody({ ui, body, meta }: { ui: Ui; body: string; meta: Record<string, unknown> }) {
   const lat = Number(meta.latitude);
@@ -52,6 +53,8 @@ function SystemLineItem({ ui, m }: { ui: Ui; m: ThreadData["messages"][number] }
 export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["messages"][number]; conversationId?: number }) {
   // Routing's lines draw on their own; a rule's, an automated reply's or a payment's stay in a bubble.
   if (m.direction === "event" && "metadata" in m && (m.metadata as Record<string, unknown> | null)?.system === "routed") return <SystemLineItem ui={ui} m={m} />;
+  const bot = m.direction === "event" && "metadata" in m ? botLineOf(m.metadata) : null;
+  if (bot) return <BotLineItem ui={ui} id={m.id} line={bot} createdAt={m.createdAt} />;
   const tz = ui.actor!.timezone;
   const retry = `/inbox/${conversationId}/messages/${m.id}/retry`;
   // The provider may have it: say so, and make sending it again a decision, not a reflex.
@@ -86,7 +89,7 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
       </div>
       {isCommentMessage(m) ? <CommentActions ui={ui} m={m} conversationId={conversationId} /> : null}
       <small class="muted">
-        {m.authorName ? `${m.authorName} · ` : ""}
+        {m.authorName ? `${m.authorName} · ` : "metadata" in m && isBotMessage({ ...m, metadata: m.metadata }) ? `${ui.t("bot.author")} · ` : ""}
         <time datetime={m.createdAt.toISOString()}>{fullTime(m.createdAt, ui.locale, tz)}</time>
         {m.direction === "out" && m.delivery ? <span class={`delivery ${m.delivery}`}> · {ui.t(`inbox.delivery.${m.delivery as "sent"}`)}</span> : null}
         {unconfirmed ? (

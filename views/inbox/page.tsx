@@ -38,6 +38,7 @@ export function InboxPage(props: InboxProps) {
   // A filtered or re-sorted list is redrawn in place by live updates, never reordered.
   if (fq) live.set("f", "1");
   if (filters.types.includes("spam")) live.set("spam", "1");
+  if (filters.types.includes("bot")) live.set("bot", "1");
   return (
     <Layout ui={ui} title={props.thread ? props.thread.conversation.contactName : ui.t("inbox.title")} live={live.toString()}>
       <div class="inbox">

@@ -6,6 +6,7 @@ import type { Draft, ThreadData } from "../../src/inbox/thread";
 import type { Ui } from "../ui";
 import { Composer } from "./composer";
 import { QuickReplies } from "./quick-replies";
+import { PollForm } from "../bot/poll-form";
 import { threadForm } from "./thread-form";
 import { WindowNotice } from "./window";
 import { capabilities } from "../../src/channels/capabilities";
@@ -44,6 +45,7 @@ export function ThreadFooter({ ui, c, draft, options, now }: { ui: Ui; c: Thread
         <>
           <WindowNotice ui={ui} channelKind={c.channelKind} lastInboundAt={c.lastInboundAt} templates={options.templates ?? []} base={base} now={now} />
           <QuickReplies ui={ui} base={base} options={options} />
+          <PollForm ui={ui} base={base} />
           <Composer ui={ui} base={base} draft={draft} c={c} />
         </>
       ) : (
