@@ -1,0 +1,165 @@
+// Routing and workflows on the webhook path: first messages from new customers (a contact, identity
+// and conversation each) posted as signed WhatsApp webhooks at concurrency 8, in rounds that take
+// turns between routing off (the channel sends new conversations to no queue, every rule disabled)
+// and routing on (the channel's new conversations go to a round-robin group of 20 Online agents,
+// among 200 in 10 groups, and 20 enabled rules are judged on every message; one of them moves the
+// returns, one message in five, on to another group through routing). Measured per conversation
+// from its delivery's receipt (the acknowledgement's commit): with routing on, to its first
+// assignment to an agent; with routing off, to its message being processed (the conversation there
+// for an agent to join). And messages/s from the first receipt until everything is done (processed,
+// and with routing on, assigned). Targets (issue 17): added p95 ≤ 5 ms; rate ≥ 80 % of routing off.
+import { eq, inArray, sql } from "drizzle-orm";
+import { rows } from "@db/client";
+import { channels, memberships, users, workflows, workgroupMembers, workgroups } from "@db/schema";
+import type { BenchCase, BenchContext } from "../harness";
+import { percentile } from "../load";
+import { lastDeliveryId, serveWebhookApp, waitProcessed, webhookSender, type WebhookApp, type WebhookSender } from "../webhook-app";
+
+const GROUPS = 10;
+const PER_GROUP = 20;
+const ROUNDS = 2;
+
+interface Round {
+  /** Receipt to assigned (on) or to processed (off), per conversation, ms. */
+  latencies: number[];
+  count: number;
+  spanMs: number;
+}
+
+let phoneBase = 906_100_000_000;
+
+/** One round of first messages; waits until every delivery is processed and, with routing on, every conversation assigned. */
+async function round(ctx: BenchContext, served: WebhookApp, sender: WebhookSender, routed: boolean, requests: number): Promise<Round> {
+  const before = await lastDeliveryId(ctx.database, served.channelId);
+  phoneBase += 100_000_000;
+  const sample = await sender.post({ target: served.target, phoneBase, phoneCount: 50_000_000, firstN: 0, mode: "closed", concurrency: 8, requests, seconds: 120 });
+  await waitProcessed(ctx.database, served.channelId, before);
+  const measure = () =>
+    rows<{ received: number; processed: number; assigned: number | null }>(
+      ctx.database.db,
+      sql`select (extract(epoch from d.created_at) * 1000)::float8 as received, (extract(epoch from d.processed_at) * 1000)::float8 as processed,
+            (select (extract(epoch from min(e.created_at)) * 1000)::float8 from events e where e.conversation_id = m.conversation_id and e.type = 'assigned' and e.subject_user_id is not null) as assigned
+          from webhook_deliveries d
+          join messages m on m.channel_id = d.channel_id and m.provider_message_id = (d.body::jsonb #>> '{entry,0,changes,0,value,messages,0,id}')
+          where d.channel_id = ${served.channelId} and d.id > ${before}`,
+    );
+  let found = await measure();
+  const deadline = performance.now() + 120_000;
+  while (routed && found.some((r) => r.assigned === null)) {
+    if (performance.now() > deadline) throw new Error(`${found.filter((r) => r.assigned === null).length} of ${found.length} conversations never assigned`);
+    await Bun.sleep(20);
+    found = await measure();
+  }
+  // The rules' runs (returns moved on) finish inside the round, not in the next one.
+  while (routed && (await rows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from workflow_runs where status = 'pending'`))[0].n > 0) {
+    if (performance.now() > deadline) throw new Error("workflow runs still pending after 2 minutes");
+    await Bun.sleep(20);
+  }
+  if (found.length !== sample.sent) throw new Error(`${sample.sent} webhooks acknowledged, ${found.length} messages found`);
+  const end = (r: (typeof found)[number]) => (routed ? Math.max(r.processed, r.assigned!) : r.processed);
+  const first = Math.min(...found.map((r) => r.received));
+  return { latencies: found.map((r) => (routed ? r.assigned! : r.processed) - r.received), count: found.length, spanMs: Math.max(...found.map(end)) - first };
+}
+
+function pooled(rounds: Round[]) {
+  const sorted = Float64Array.from(rounds.flatMap((r) => r.latencies)).sort();
+  const count = rounds.reduce((n, r) => n + r.count, 0);
+  const ms = rounds.reduce((n, r) => n + r.spanMs, 0);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), rate: count / (ms / 1000), count };
+}
+
+export default {
+  name: "routing",
+  description: "first messages from new customers with routing on (200 Online agents in 10 groups, 20 rules) beside routing off: receipt-to-assigned p95 and messages/s",
+  async run(ctx) {
+    const data = await ctx.dataset();
+    const db = ctx.database.db;
+    const served = await serveWebhookApp(ctx.database, data.orgId, "routing");
+    served.app.runtime.workflows.start(1_000);
+    const sender = webhookSender();
+    const agentIds = Array.from({ length: GROUPS * PER_GROUP }, () => crypto.randomUUID());
+    let groupIds: number[] = [];
+    let ruleIds: number[] = [];
+    try {
+      const now = new Date();
+      await db.insert(users).values(agentIds.map((id, k) => ({ id, email: `routing-agent-${k}-${id.slice(0, 8)}@${data.slug}.test`, name: `Yönlendirme Ajanı ${k}`, createdAt: now })));
+      await db.insert(memberships).values(agentIds.map((userId) => ({ orgId: data.orgId, userId, role: "agent" as const, status: "online" as const, createdAt: now })));
+      const made = await db
+        .insert(workgroups)
+        .values(Array.from({ length: GROUPS }, (_, g) => ({ orgId: data.orgId, name: `Routing bench ${g} ${agentIds[0].slice(0, 6)}`, routing: g % 2 ? ("least_busy" as const) : ("round_robin" as const), capacity: 500 })))
+        .returning({ id: workgroups.id });
+      groupIds = made.map((g) => g.id);
+      await db.insert(workgroupMembers).values(agentIds.map((userId, k) => ({ workgroupId: groupIds[Math.floor(k / PER_GROUP)], userId })));
+      // Twenty rules, judged on every message: ten by keyword to a group (only returns match the case's texts), ten tagging other channels' messages.
+      const keywords = ["iade", "fatura", "garanti", "kampanya", "şikayet", "adres", "ödeme", "teslimat", "indirim", "üyelik"];
+      const rules = [
+        ...keywords.map((word, k) => ({ name: `Bench ${word}`, trigger: { type: "message_received" }, conditions: [{ type: "channel_kind", kinds: ["whatsapp"] }, { type: "text_contains", value: word }], actions: [{ type: "assign_workgroup", workgroupId: groupIds[(k + 1) % GROUPS] }] })),
+        ...keywords.map((word) => ({ name: `Bench tag ${word}`, trigger: { type: "message_received" }, conditions: [{ type: "channel_kind", kinds: ["instagram", "messenger"] }, { type: "text_matches", pattern: `${word}|${word.toUpperCase()}` }], actions: [{ type: "note", body: word }] })),
+      ];
+      const inserted = await db
+        .insert(workflows)
+        .values(rules.map((r, k) => ({ orgId: data.orgId, name: `${r.name} ${agentIds[0].slice(0, 6)}`, position: 10_000 + k, enabled: false, trigger: r.trigger, conditions: r.conditions, actions: r.actions })))
+        .returning({ id: workflows.id });
+      ruleIds = inserted.map((r) => r.id);
+      const routing = async (on: boolean) => {
+        await db.update(channels).set({ workgroupId: on ? groupIds[0] : null }).where(eq(channels.id, served.channelId));
+        await db.update(workflows).set({ enabled: on }).where(inArray(workflows.id, ruleIds));
+      };
+
+      const requests = Math.min(ctx.options.requests, 500);
+      await routing(false);
+      await round(ctx, served, sender, false, 100);
+      await routing(true);
+      await round(ctx, served, sender, true, 100);
+      ctx.log(`  warmed up; ${ROUNDS} rounds of ${requests} first messages each way, taking turns`);
+      const off: Round[] = [];
+      const on: Round[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        await routing(false);
+        off.push(await round(ctx, served, sender, false, requests));
+        await routing(true);
+        on.push(await round(ctx, served, sender, true, requests));
+      }
+      const a = pooled(off);
+      const b = pooled(on);
+      const [spread] = await rows<{ min: number; max: number; over: number }>(
+        db,
+        sql`select min(n)::int as min, max(n)::int as max, count(*) filter (where n > 500)::int as over from (
+              select count(c.id) as n from unnest(${`{${agentIds.slice(0, PER_GROUP).join(",")}}`}::text[]) a(id)
+              left join conversations c on c.assignee_id = a.id and c.status = 'open' group by a.id) x`,
+      );
+      ctx.report({
+        variant: "off",
+        figures: [
+          { metric: "p50", label: "receipt→processed p50", value: a.p50, unit: "ms", baseline: null },
+          { metric: "p95", label: "p95", value: a.p95, unit: "ms", baseline: null },
+          { metric: "rate", value: a.rate, unit: "msg/s", baseline: null },
+        ],
+      });
+      ctx.report({
+        variant: "on",
+        figures: [
+          { metric: "p50", label: "receipt→assigned p50", value: b.p50, unit: "ms", baseline: a.p50 },
+          { metric: "p95", label: "p95", value: b.p95, unit: "ms", baseline: a.p95 },
+          { metric: "added-p95", label: "added p95", value: b.p95 - a.p95, unit: "ms", baseline: null },
+          { metric: "rate", value: b.rate, unit: "msg/s", baseline: a.rate },
+        ],
+        baseline: { label: "routing off", metric: "rate" },
+      });
+      ctx.log(`  channel group: ${PER_GROUP} agents hold ${spread.min}–${spread.max} open conversations each, ${spread.over} over capacity`);
+      ctx.log(
+        `  targets: added p95 ≤ 5 ms — ${(b.p95 - a.p95).toFixed(1)} ms ${b.p95 - a.p95 <= 5 ? "met" : "MISSED"}; ` +
+          `rate ≥ 80 % of routing off — ${Math.round((b.rate / a.rate) * 100)} % ${b.rate >= 0.8 * a.rate ? "met" : "MISSED"}`,
+      );
+    } finally {
+      served.app.runtime.workflows.stop();
+      sender.close();
+      await served.stop();
+      await db.delete(workflows).where(inArray(workflows.id, ruleIds.length ? ruleIds : [0]));
+      await db.update(channels).set({ workgroupId: null }).where(eq(channels.id, served.channelId));
+      await db.delete(workgroups).where(inArray(workgroups.id, groupIds.length ? groupIds : [0]));
+      // The agents stay as members of the organization (their conversations name them), but go offline.
+      await db.update(memberships).set({ status: "offline" }).where(inArray(memberships.userId, agentIds));
+    }
+  },
+} satisfies BenchCase;
