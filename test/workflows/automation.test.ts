@@ -1,40 +1,23 @@
 import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { channels, closingMessages, contacts, conversations, events, messages, tags, workflowRuns, workflows } from "@db/schema";
-import { newWebhookKey } from "../../src/admin/organizations";
+import { closingMessages, contacts, conversations, events, messages, workflowRuns } from "@db/schema";
 import { actorFor } from "../../src/auth/accounts";
 import { refreshOrganizationStats, todaysFigures } from "../../src/cockpit/metrics";
-import { ingestInbound } from "../../src/inbox/customer-messages";
 import { tagConversation } from "../../src/inbox/tagging";
-import { collectRuns, runWorkflows } from "../../src/workflows/engine";
 import { formOfRule, ruleFromForm } from "../../src/workflows/form";
-import type { RuleInput } from "../../src/workflows/rules";
 import { dueTime } from "../../src/workflows/schedule";
 import { setStatus, team } from "../routing/support";
 import { useTestApp } from "../support/app";
+import { workflowWorld } from "./support";
 
 const t = useTestApp();
 
 async function setup() {
-  const w = await t.world();
-  const [wa] = await t.db.insert(channels).values({ orgId: w.orgId, kind: "whatsapp", name: "WA", webhookKey: newWebhookKey() }).returning();
-  const [vip] = await t.db.insert(tags).values({ orgId: w.orgId, name: "vip" }).returning();
-  await collectRuns(t.db, t.clock.now());
-  let position = 0;
-  const rule = async (input: Partial<RuleInput> & Pick<RuleInput, "trigger" | "actions">) => {
-    const [row] = await t.db
-      .insert(workflows)
-      .values({ orgId: w.orgId, name: input.name ?? `Rule ${position + 1}`, position: position++, enabled: true, stopAfter: false, trigger: input.trigger, conditions: input.conditions ?? [], actions: input.actions, createdAt: t.clock.now(), updatedAt: t.clock.now() })
-      .returning();
-    return row;
-  };
-  let n = 0;
-  const inbound = async (externalId: string, body: string) =>
-    (await ingestInbound(t.db, { orgId: w.orgId, channelId: wa.id, externalId, contactName: `Contact ${externalId}`, body, providerMessageId: `p-${w.orgId}-${++n}`, at: t.clock.now() })).conversationId;
-  const run = () => runWorkflows(t.database, () => t.clock.now());
+  const s = await workflowWorld(t);
+  const inbound = async (externalId: string, body: string) => (await s.inbound(externalId, body)).conversationId;
   const conv = async (id: number) => (await t.db.select().from(conversations).where(eq(conversations.id, id)))[0];
   const runsOf = (workflowId: number) => t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflowId));
-  return { w, wa, vip, rule, inbound, run, conv, runsOf };
+  return { ...s, inbound, conv, runsOf };
 }
 
 describe("a rule's assignment to a workgroup is routed", () => {
