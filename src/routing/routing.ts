@@ -48,7 +48,9 @@ export async function routeConversation(tx: Tx, request: RouteRequest, now: Date
     .select({ id: conversations.id, channelId: conversations.channelId, status: conversations.status, assigneeId: conversations.assigneeId, workgroupId: conversations.workgroupId, contactId: conversations.contactId, createdAt: conversations.createdAt, firstResponseAt: conversations.firstResponseAt, waitingSince: conversations.waitingSince })
     .from(conversations)
     .where(and(eq(conversations.orgId, orgId), eq(conversations.id, request.conversationId)))
-    .for("update");
+    // Not "for update": that waits for every insert referencing the conversation (a message, a rule's
+    // run) to commit, as their foreign keys hold a key-share lock on it; routing changes no key.
+    .for("no key update");
   if (!conv || conv.status !== "open") return { outcome: "unchanged", eventIds: [] };
   // Answered or handed on since the sweep found it overdue: nothing to re-route.
   if (request.passOver && (conv.assigneeId !== request.passOver || conv.firstResponseAt)) return { outcome: "unchanged", eventIds: [] };

@@ -64,7 +64,7 @@ async function lockedConversation(tx: Tx, run: RunContext, conversationId: numbe
     .from(conversations)
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .where(and(eq(conversations.orgId, run.orgId), eq(conversations.id, conversationId)))
-    .for("update", { of: conversations });
+    .for("no key update", { of: conversations });
   if (!conv) throw new ActionRefused("no_conversation");
   return conv;
 }

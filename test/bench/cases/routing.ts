@@ -6,8 +6,8 @@
 // in five, on to another group through routing). Rates: closed loop at concurrency 8, the variants
 // taking turns, messages/s from the first receipt until everything is done (processed and, with
 // routing, assigned and the rules' runs finished). Latency: open loop at half the slowest rate, per
-// conversation from its delivery's receipt (the acknowledgement's commit) to its first assignment to
-// an agent, or with routing off to its message being processed (there for an agent to join).
+// conversation from its delivery's receipt (the acknowledgement's commit) to its assignment to an
+// agent (for the returns a rule moves on, the assignment in their final group), or with routing off to its message being processed (there for an agent to join).
 // Targets (issue 17): added p95 ≤ 5 ms; rate ≥ 80 % of routing off.
 import { eq, inArray, sql } from "drizzle-orm";
 import { rows } from "@db/client";
@@ -45,9 +45,10 @@ async function round(ctx: BenchContext, served: WebhookApp, sender: WebhookSende
     rows<{ received: number; processed: number; assigned: number | null }>(
       ctx.database.db,
       sql`select (extract(epoch from d.created_at) * 1000)::float8 as received, (extract(epoch from d.processed_at) * 1000)::float8 as processed,
-            (select (extract(epoch from min(e.created_at)) * 1000)::float8 from events e where e.conversation_id = m.conversation_id and e.type = 'assigned' and e.subject_user_id is not null) as assigned
+            (extract(epoch from c.assigned_at) * 1000)::float8 as assigned
           from webhook_deliveries d
           join messages m on m.channel_id = d.channel_id and m.provider_message_id = (d.body::jsonb #>> '{entry,0,changes,0,value,messages,0,id}')
+          join conversations c on c.id = m.conversation_id
           where d.channel_id = ${served.channelId} and d.id > ${before}`,
     );
   let found = await measure();
