@@ -41,16 +41,23 @@ async function round(ctx: BenchContext, served: WebhookApp, sender: WebhookSende
   const load = rate ? { mode: "open" as const, rate } : { mode: "closed" as const, concurrency: 8 };
   const sample = await sender.post({ target: served.target, phoneBase, phoneCount: 50_000_000, firstN: 0, requests, seconds: 120, ...load });
   await waitProcessed(ctx.database, served.channelId, before);
-  const measure = () =>
-    rows<{ received: number; processed: number; assigned: number | null }>(
+  // Three plain reads joined here: each delivery's wamid names its message, whose conversation has the assignment.
+  const measure = async () => {
+    const deliveries = await rows<{ received: number; processed: number; body: string }>(
       ctx.database.db,
-      sql`select (extract(epoch from d.created_at) * 1000)::float8 as received, (extract(epoch from d.processed_at) * 1000)::float8 as processed,
-            (extract(epoch from c.assigned_at) * 1000)::float8 as assigned
-          from webhook_deliveries d
-          join messages m on m.channel_id = d.channel_id and m.provider_message_id = (d.body::jsonb #>> '{entry,0,changes,0,value,messages,0,id}')
-          join conversations c on c.id = m.conversation_id
-          where d.channel_id = ${served.channelId} and d.id > ${before}`,
+      sql`select (extract(epoch from created_at) * 1000)::float8 as received, (extract(epoch from processed_at) * 1000)::float8 as processed, body
+          from webhook_deliveries where channel_id = ${served.channelId} and id > ${before}`,
     );
+    const wamids = deliveries.map((d) => (JSON.parse(d.body) as { entry: { changes: { value: { messages: { id: string }[] } }[] }[] }).entry[0].changes[0].value.messages[0].id);
+    const found = await rows<{ wamid: string; assigned: number | null }>(
+      ctx.database.db,
+      sql`select m.provider_message_id as wamid, (extract(epoch from c.assigned_at) * 1000)::float8 as assigned
+          from messages m join conversations c on c.id = m.conversation_id
+          where m.channel_id = ${served.channelId} and m.provider_message_id = any(${`{${wamids.map((w) => `"${w}"`).join(",")}}`}::text[])`,
+    );
+    const byWamid = new Map(found.map((f) => [f.wamid, f.assigned]));
+    return deliveries.flatMap((d, i) => (byWamid.has(wamids[i]) ? [{ received: d.received, processed: d.processed, assigned: byWamid.get(wamids[i]) ?? null }] : []));
+  };
   let found = await measure();
   // A route that failed (a lock timeout) is the sweep job's, once a minute, which the case does not run: counted, not waited for.
   const deadline = performance.now() + 120_000;
