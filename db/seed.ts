@@ -143,6 +143,18 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
         createdAt: now,
         updatedAt: now,
       },
+      {
+        // A scheduled example, left disabled: enabling it shows a time-based rule at work.
+        orgId: org.id,
+        name: "Mondays 10:00: VIPs quiet for 30 days",
+        position: 2,
+        enabled: false,
+        trigger: { type: "schedule", cron: "0 10 * * 1", quietDays: 30 },
+        conditions: [{ type: "tag", tagId: tagRows[0].id, present: true }],
+        actions: [{ type: "note", body: "{{contact.name}} has not written for 30 days: time to get in touch." }],
+        createdAt: now,
+        updatedAt: now,
+      },
     ]);
 
     type Story = {

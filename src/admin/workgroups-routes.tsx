@@ -12,6 +12,8 @@ function whole(min: number, max: number) {
   return z.coerce.number("workgroups.wholeNumber").int("workgroups.wholeNumber").min(min, "workgroups.wholeNumber").max(max, "workgroups.wholeNumber");
 }
 
+const emptyIsUnset = (v: unknown) => (v === "" ? undefined : v);
+
 const workgroupSchema = z.object({
   name: field.text(WORKGROUP_NAME_MAX),
   // Checkboxes arrive as one string or several; user ids are opaque text.
@@ -21,11 +23,12 @@ const workgroupSchema = z.object({
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter(Boolean))
     .pipe(z.array(z.string().max(64)).max(1000)),
   routing: z.enum(routingMethods).default("manual"),
-  capacity: whole(1, 100).default(5),
-  ownerWaitMinutes: whole(0, 1440).default(0),
+  // Left empty (the create form starts so): the default.
+  capacity: z.preprocess(emptyIsUnset, whole(1, 100).default(5)),
+  ownerWaitMinutes: z.preprocess(emptyIsUnset, whole(0, 1440).default(0)),
   returnOnAway: field.checkbox(),
   // Empty: never re-route.
-  rerouteMinutes: z.preprocess((v) => (v === "" ? undefined : v), whole(1, 1440).optional()).transform((v) => v ?? null),
+  rerouteMinutes: z.preprocess(emptyIsUnset, whole(1, 1440).optional()).transform((v) => v ?? null),
 });
 
 const formOf = (input: WorkgroupInput) => ({

@@ -48,27 +48,31 @@ export async function routeConversation(tx: Tx, request: RouteRequest, now: Date
     .select({ id: conversations.id, channelId: conversations.channelId, status: conversations.status, assigneeId: conversations.assigneeId, workgroupId: conversations.workgroupId, contactId: conversations.contactId, createdAt: conversations.createdAt, firstResponseAt: conversations.firstResponseAt, waitingSince: conversations.waitingSince })
     .from(conversations)
     .where(and(eq(conversations.orgId, orgId), eq(conversations.id, request.conversationId)))
-    .for("update");
+    // Not "for update": that waits for every insert referencing the conversation (a message, a rule's
+    // run) to commit, as their foreign keys hold a key-share lock on it; routing changes no key.
+    .for("no key update");
   if (!conv || conv.status !== "open") return { outcome: "unchanged", eventIds: [] };
   // Answered or handed on since the sweep found it overdue: nothing to re-route.
   if (request.passOver && (conv.assigneeId !== request.passOver || conv.firstResponseAt)) return { outcome: "unchanged", eventIds: [] };
   const eventIds: number[] = [];
-  let groupId = conv.workgroupId;
-  if (request.workgroupId !== undefined && request.workgroupId !== conv.workgroupId) {
-    const [group] = await tx.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(and(eq(workgroups.orgId, orgId), eq(workgroups.id, request.workgroupId)));
-    if (!group) return { outcome: "unchanged", eventIds };
-    groupId = group.id;
-    await tx.update(conversations).set({ workgroupId: group.id, assigneeId: null, assignedAt: null, waitingSince: conv.waitingSince ?? now }).where(eq(conversations.id, conv.id));
-    eventIds.push(await recordEvent(tx, { orgId, type: "assigned", conversationId: conv.id, data: { ...byData(by), workgroupId: group.id, workgroupName: group.name, from: conv.assigneeId, queued: true }, createdAt: now }));
-  } else if (conv.assigneeId && !request.passOver) {
-    return { outcome: "unchanged", eventIds };
-  }
+  const moving = request.workgroupId !== undefined && request.workgroupId !== conv.workgroupId;
+  if (!moving && conv.assigneeId && !request.passOver) return { outcome: "unchanged", eventIds };
+  const groupId = moving ? request.workgroupId! : conv.workgroupId;
   if (groupId === null) return { outcome: "unchanged", eventIds };
-  const [group] = await tx.select().from(workgroups).where(eq(workgroups.id, groupId));
+  const [group] = await tx.select().from(workgroups).where(and(eq(workgroups.orgId, orgId), eq(workgroups.id, groupId)));
+  if (!group) return { outcome: "unchanged", eventIds };
   const [contact] = await tx.select({ ownerId: contacts.ownerId }).from(contacts).where(eq(contacts.id, conv.contactId));
   const ownerId = contact?.ownerId && contact.ownerId !== request.passOver ? contact.ownerId : null;
+  // The members are locked before this transaction writes anything: a write to a conversation also
+  // takes the organization's tab-count rows (a trigger), and holding those while waiting for a member
+  // another routing holds (which then waits for the counts) would deadlock.
   const candidates = await lockCandidates(tx, orgId, group.id, group.capacity, ownerId, request.passOver ?? null);
-  const free = candidates.filter((c) => c.active < c.capacity);
+  if (moving) {
+    await tx.update(conversations).set({ workgroupId: group.id, assigneeId: null, assignedAt: null, waitingSince: conv.waitingSince ?? now }).where(eq(conversations.id, conv.id));
+    eventIds.push(await recordEvent(tx, { orgId, type: "assigned", conversationId: conv.id, data: { ...byData(by), workgroupId: group.id, workgroupName: group.name, from: conv.assigneeId, queued: true }, createdAt: now }));
+  }
+  // Counted before the move: the conversation no longer weighs on the one it leaves.
+  const free = candidates.filter((c) => c.active - (moving && c.user_id === conv.assigneeId ? 1 : 0) < c.capacity);
   const owner = free.find((c) => c.user_id === ownerId);
   let pick: Candidate | undefined = owner;
   if (!pick) {

@@ -67,17 +67,29 @@ export class RoutingWorker {
       const eventIds: number[] = [];
       const drain = new Set<number>();
       const freed = new Set<string>();
+      // Each route and drain is a transaction of its own: one that fails (a lock that timed out) is
+      // left to the sweep job, and the others still run.
+      const attempt = async (work: () => Promise<number[]>) => {
+        try {
+          eventIds.push(...(await work()));
+        } catch (error) {
+          this.deps.log.error("routing step failed", { orgId, error });
+        }
+      };
       for (const e of events) {
         if (e.type === "conversation_created" && e.conversation_id !== null) {
           // Only a new conversation waiting in a group's queue has routing to do.
           if (typeof e.data.workgroupId !== "number" || e.subject_user_id) continue;
-          eventIds.push(...(await routeOne(db, { orgId, conversationId: Number(e.conversation_id), by: { kind: "routing" } }, now)).eventIds);
+          await attempt(async () => (await routeOne(db, { orgId, conversationId: Number(e.conversation_id), by: { kind: "routing" } }, now)).eventIds);
         } else if (e.type === "status_changed" && e.subject_user_id) {
           if (e.data.to === "online") freed.add(e.subject_user_id);
           else if (AWAY.has(String(e.data.to))) {
-            const back = await returnUnanswered(db, orgId, e.subject_user_id, now);
-            eventIds.push(...back.eventIds);
-            back.workgroupIds.forEach((id) => drain.add(id));
+            const userId = e.subject_user_id;
+            await attempt(async () => {
+              const back = await returnUnanswered(db, orgId, userId, now);
+              back.workgroupIds.forEach((id) => drain.add(id));
+              return back.eventIds;
+            });
           }
         } else if (e.type === "closed" && e.subject_user_id) freed.add(e.subject_user_id);
         else if (e.type === "assigned" && e.data.by === undefined) {
@@ -88,7 +100,7 @@ export class RoutingWorker {
         else if (e.type === "user_updated" && e.subject_user_id) freed.add(e.subject_user_id);
       }
       for (const userId of freed) for (const id of await waitingGroupsOf(db, orgId, userId)) drain.add(id);
-      for (const id of drain) eventIds.push(...(await drainWorkgroup(db, orgId, id, now)));
+      for (const id of drain) await attempt(() => drainWorkgroup(db, orgId, id, now));
       return { eventIds };
     });
   }

@@ -3,10 +3,12 @@
 // routing marks its own), and a system line in the thread says which rule did what.
 import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@db/client";
-import { automatedReplies, channels, closingMessages, contacts, conversations, customFields, events, messages, organizations, outbox, quickReplies, type MessageKind } from "@db/schema";
+import { automatedReplies, channels, closingMessages, contacts, conversations, customFields, events, messages, organizations, outbox, quickReplies, workgroups, type MessageKind } from "@db/schema";
 import type { Actor } from "../context";
 import { catalogs } from "../i18n/catalog";
 import { assignConversation } from "../inbox/assignment";
+import { markAsSpam } from "../inbox/spam";
+import { routeConversation } from "../routing/routing";
 import { preview } from "../inbox/changes";
 import { startByAutomation } from "../inbox/opening";
 import { channelTemplates } from "../inbox/replies";
@@ -62,7 +64,7 @@ async function lockedConversation(tx: Tx, run: RunContext, conversationId: numbe
     .from(conversations)
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .where(and(eq(conversations.orgId, run.orgId), eq(conversations.id, conversationId)))
-    .for("update", { of: conversations });
+    .for("no key update", { of: conversations });
   if (!conv) throw new ActionRefused("no_conversation");
   return conv;
 }
@@ -106,17 +108,38 @@ async function templateMessage(tx: Tx, conv: Locked, template: { name: string; l
 /** Applies one action; throws ActionRefused (or a database error) when it cannot. */
 export async function applyAction(tx: Tx, run: RunContext, action: Action, now: Date): Promise<ActionOutcome> {
   switch (action.type) {
-    case "assign_workgroup":
+    case "assign_workgroup": {
+      // Routed as the group routes (method, Online members, capacity, sticky owner), the rule as actor.
+      const conv = await lockedConversation(tx, run);
+      if (conv.status !== "open") throw new ActionRefused("closed");
+      const [group] = await tx.select({ id: workgroups.id }).from(workgroups).where(and(eq(workgroups.orgId, run.orgId), eq(workgroups.id, action.workgroupId)));
+      if (!group) throw new ActionRefused("no_workgroup");
+      const routed = await routeConversation(tx, { orgId: run.orgId, conversationId: conv.id, workgroupId: group.id, by: { kind: "rule", ruleId: run.ruleId ?? 0, ruleName: run.ruleName } }, now);
+      if (routed.eventIds.length === 0) return { outcome: "skipped", detail: "already", eventIds: [] };
+      await markAsRule(tx, run, routed.eventIds);
+      // Assigned: routing's own line names the agent and the rule. Waiting: the rule's line says where.
+      if (routed.outcome === "assigned") return { outcome: "done", detail: "assigned", eventIds: routed.eventIds };
+      return { outcome: "done", detail: "queued", eventIds: [...routed.eventIds, await systemLine(tx, run, conv.id, action.type, { workgroupId: group.id }, now)] };
+    }
     case "assign_user": {
       const conv = await lockedConversation(tx, run);
       if (conv.status !== "open") throw new ActionRefused("closed");
-      const target = action.type === "assign_user" ? { userId: action.userId } : { workgroupId: action.workgroupId };
+      const target = { userId: action.userId };
       const change = await assignConversation(tx, ruleActor(run), conv.id, target, now).catch((e: Error) => {
         throw new ActionRefused(e.message);
       });
       if (change.eventIds.length === 0) return { outcome: "skipped", detail: "already", eventIds: [] };
       await markAsRule(tx, run, change.eventIds);
       return { outcome: "done", eventIds: [...change.eventIds, await systemLine(tx, run, conv.id, action.type, target, now)] };
+    }
+    case "mark_spam": {
+      const conv = await lockedConversation(tx, run);
+      if (run.ruleId === null) throw new ActionRefused("no_rule");
+      const change = await markAsSpam(tx, { orgId: run.orgId, ruleId: run.ruleId }, conv.id, now).catch((e: Error) => {
+        throw new ActionRefused(e.message);
+      });
+      await markAsRule(tx, run, change.eventIds);
+      return { outcome: "done", eventIds: [...change.eventIds, await systemLine(tx, run, conv.id, action.type, {}, now)] };
     }
     case "add_tag":
     case "remove_tag": {

@@ -10,22 +10,14 @@ import type { Deps } from "../context";
 import { PassWorker } from "../jobs/pass-worker";
 import { commit } from "../realtime/changes";
 import { applyAction, ActionRefused, type RunContext } from "./actions";
-import { actionSchema, conditionSchema, triggerSchema, type Action, type Condition, type Trigger } from "./rules";
+import { actionSchema, parseRule, type Rule, type Trigger } from "./rules";
+import { scheduledRuns } from "./schedule";
 import { checkConditions, situationOf } from "./situation";
 
 /** A chain of rules firing on each other's changes stops here. */
 export const MAX_DEPTH = 3;
 /** Runs kept per rule for its log. */
 export const RUNS_KEPT = 100;
-
-interface Rule {
-  id: number;
-  name: string;
-  stopAfter: boolean;
-  trigger: Trigger;
-  conditions: Condition[];
-  actions: Action[];
-}
 
 interface CommittedEvent {
   id: number;
@@ -34,15 +26,6 @@ interface CommittedEvent {
   conversation_id: number | null;
   data: Record<string, unknown>;
   created_at: Date;
-}
-
-/** A stored rule, or null when it no longer parses (it is skipped, never breaks a pass). */
-export function parseRule(row: typeof workflows.$inferSelect): Rule | null {
-  const trigger = triggerSchema.safeParse(row.trigger);
-  const conditions = conditionSchema.array().safeParse(row.conditions);
-  const actions = actionSchema.array().safeParse(row.actions);
-  if (!trigger.success || !conditions.success || !actions.success) return null;
-  return { id: row.id, name: row.name, stopAfter: row.stopAfter, trigger: trigger.data, conditions: conditions.data, actions: actions.data };
 }
 
 async function enabledRules(db: DbOrTx, orgId: number): Promise<Rule[]> {
@@ -71,6 +54,9 @@ function triggeredBy(trigger: Trigger, e: CommittedEvent): boolean {
       return e.type === "untagged" && (trigger.tagId === undefined || e.data.tagId === trigger.tagId);
     case "contact_field_changed":
       return e.type === "contact_updated";
+    case "schedule":
+      // Its times make its runs (schedule.ts), not events.
+      return false;
   }
 }
 
@@ -112,7 +98,7 @@ export async function collectRuns(db: Db, now: Date): Promise<number> {
       if (!rulesOf.has(e.org_id)) rulesOf.set(e.org_id, await enabledRules(tx, e.org_id));
       made += await runsFor(tx, e, rulesOf.get(e.org_id)!, depth, now);
     }
-    return made;
+    return made + (await scheduledRuns(tx, now));
   });
 }
 

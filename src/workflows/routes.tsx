@@ -6,7 +6,7 @@ import { flash, redirect, render, takeFlash, ui, type SignedInCtx } from "../web
 import { emptyForm } from "../../views/components/form";
 import { WorkflowPage, WorkflowsPage } from "../../views/workflows/page";
 import type { Flash } from "../../views/ui";
-import { parseRule } from "./engine";
+import { parseRule } from "./rules";
 import { formOfRule, ruleFromForm, testSchema } from "./form";
 import { conversationExists, createWorkflow, deleteWorkflow, getWorkflow, listWorkflows, testWorkflow, updateWorkflow, workflowChoices, WorkflowNotFound, workflowRunLog, type TestOutcome } from "./workflows";
 

@@ -1,11 +1,26 @@
 // What a workflow rule is made of: one trigger, conditions that must all hold, and actions applied in
 // order. Stored as jsonb on the rule and parsed with these schemas wherever they are read or written.
+import { Cron } from "croner";
 import { z } from "zod";
-import { channelKinds, conversationTypes } from "@db/schema";
+import { channelKinds, conversationTypes, type workflows } from "@db/schema";
 import { operatorsByType } from "../inbox/filters";
 
 const id = z.coerce.number().int().positive();
 const minutes = z.coerce.number().int().min(1).max(60 * 24 * 30);
+
+/** A croner expression (five or six fields) that has a next time. */
+export const cronExpression = z
+  .string()
+  .trim()
+  .min(9)
+  .max(100)
+  .refine((expr) => {
+    try {
+      return new Cron(expr, { paused: true }).nextRun() !== null;
+    } catch {
+      return false;
+    }
+  }, "invalid schedule");
 
 export const triggerSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("conversation_opened") }),
@@ -17,6 +32,12 @@ export const triggerSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("contact_field_changed") }),
   z.object({ type: z.literal("no_agent_reply"), minutes }),
   z.object({ type: z.literal("no_customer_reply"), minutes }),
+  /**
+   * At the times of a croner expression in the organization's time zone, for every contact whose
+   * latest conversation meets the rule's conditions (and, with `quietDays`, whose last message is
+   * at least that many days old): the contact filter the rule runs over.
+   */
+  z.object({ type: z.literal("schedule"), cron: cronExpression, quietDays: z.coerce.number().int().min(1).max(3650).optional() }),
 ]);
 export type Trigger = z.infer<typeof triggerSchema>;
 export const triggerTypes = triggerSchema.options.map((o) => o.shape.type.value);
@@ -66,6 +87,7 @@ export const actionSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("send_template"), name: z.string().min(1).max(200), language: z.string().min(1).max(20), parameters: z.array(z.string().max(500)).max(20).default([]) }),
   z.object({ type: z.literal("note"), body: text }),
   z.object({ type: z.literal("close"), closingMessageId: id }),
+  z.object({ type: z.literal("mark_spam") }),
   z.object({
     type: z.literal("start_conversation"),
     channelId: id,
@@ -95,4 +117,22 @@ export function fillVariables(text: string, contact: { name: string | null; phon
     const value = contact.customFields[key!];
     return value === undefined || value === null ? "" : String(value);
   });
+}
+
+export interface Rule {
+  id: number;
+  name: string;
+  stopAfter: boolean;
+  trigger: Trigger;
+  conditions: Condition[];
+  actions: Action[];
+}
+
+/** A stored rule, or null when it no longer parses (it is skipped, never breaks a pass). */
+export function parseRule(row: typeof workflows.$inferSelect): Rule | null {
+  const trigger = triggerSchema.safeParse(row.trigger);
+  const conditions = conditionSchema.array().safeParse(row.conditions);
+  const actions = actionSchema.array().safeParse(row.actions);
+  if (!trigger.success || !conditions.success || !actions.success) return null;
+  return { id: row.id, name: row.name, stopAfter: row.stopAfter, trigger: trigger.data, conditions: conditions.data, actions: actions.data };
 }

@@ -6,9 +6,9 @@ import { brands, channels, closingMessages, conversations, customFields, members
 import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
 import { channelTemplates } from "../inbox/replies";
-import { parseRule, RUNS_KEPT } from "./engine";
+import { RUNS_KEPT } from "./engine";
 import { checkConditions, situationOf } from "./situation";
-import type { RuleInput } from "./rules";
+import { parseRule, type RuleInput } from "./rules";
 
 export class WorkflowNotFound extends Error {}
 

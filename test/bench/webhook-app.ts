@@ -16,6 +16,7 @@ import { createLogger } from "../../src/log";
 import { secretsFor } from "../../src/channels/secrets";
 import type { WhatsAppRef } from "../../fakes/meta/payloads";
 import type { WebhookTarget } from "./webhook-payloads";
+import type { WebhookJob, WebhookSample } from "./webhook-worker";
 
 export { customerPhone, signedWhatsappText, type WebhookTarget } from "./webhook-payloads";
 
@@ -105,3 +106,23 @@ export async function waitProcessed(database: Database, channelId: number, after
     await Bun.sleep(20);
   }
 }
+
+/** The Worker that plays Meta (webhook-worker.ts): one for the whole case, so it is warm when the open-loop runs are measured. */
+export function webhookSender() {
+  const worker = new Worker(new URL("./webhook-worker.ts", import.meta.url).href);
+  return {
+    async post(job: WebhookJob): Promise<WebhookSample> {
+      const sample = await new Promise<WebhookSample>((resolve, reject) => {
+        worker.onmessage = (event: MessageEvent<WebhookSample>) => resolve(event.data);
+        worker.onerror = (event) => reject(new Error(`webhook worker failed: ${event.message}`));
+        worker.postMessage(job);
+      });
+      if (sample.errors > 0) throw new Error(`${sample.errors} of ${sample.sent} webhooks failed; first: ${sample.firstError}`);
+      if (sample.sent === 0) throw new Error("no webhook was sent");
+      return sample;
+    },
+    close: () => worker.terminate(),
+  };
+}
+
+export type WebhookSender = ReturnType<typeof webhookSender>;

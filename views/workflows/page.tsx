@@ -1,7 +1,7 @@
 // Admin → Workflows: the rules in order with the create form, and a rule's page (its editor, the
 // test against a conversation, and its run log).
 import type { WorkflowChoices, RunLogRow, TestOutcome, WorkflowRow } from "../../src/workflows/workflows";
-import { ACTION_ROWS, CONDITION_ROWS } from "../../src/workflows/form";
+import { ACTION_ROWS, CONDITION_ROWS, MAX_CONDITION_ROWS } from "../../src/workflows/form";
 import { channelKinds, conversationTypes } from "@db/schema";
 import { operatorsByType } from "../../src/inbox/filters";
 import { Alert, Field, FormError, Select, value, type FormState } from "../components/form";
@@ -24,6 +24,7 @@ function triggerOptions(ui: Ui, c: WorkflowChoices): Option[] {
     { value: "contact_field_changed", label: ui.t("workflows.trigger.contact_field_changed") },
     { value: "no_agent_reply", label: ui.t("workflows.trigger.no_agent_reply") },
     { value: "no_customer_reply", label: ui.t("workflows.trigger.no_customer_reply") },
+    { value: "schedule", label: ui.t("workflows.trigger.schedule") },
   ];
 }
 
@@ -65,11 +66,19 @@ function actionOptions(ui: Ui, c: WorkflowChoices): Option[] {
     ...c.channels.flatMap((ch) => ch.templates.map((t) => ({ value: `send_template:${encodeURIComponent(t.name)}:${t.language}`, label: ui.t("workflows.act.send_template", { name: `${t.name} (${t.language})` }) }))),
     { value: "note", label: ui.t("workflows.act.note") },
     ...c.closings.map((m) => ({ value: `close:${m.id}`, label: ui.t("workflows.act.close", { message: closing(m).slice(0, 60) }) })),
+    { value: "mark_spam", label: ui.t("workflows.act.mark_spam") },
     ...c.channels.flatMap((ch) => [
       { value: `start_conversation:${ch.id}`, label: ui.t("workflows.act.start_conversation", { channel: ch.name }) },
       ...ch.templates.map((t) => ({ value: `start_conversation:${ch.id}:${encodeURIComponent(t.name)}:${t.language}`, label: ui.t("workflows.act.start_conversation_template", { channel: ch.name, name: t.name }) })),
     ]),
   ];
+}
+
+/** Enough condition rows for a stored rule's values (several channels are a row each), and one spare. */
+function conditionRows(form: FormState): number {
+  let last = -1;
+  for (let i = 0; i < MAX_CONDITION_ROWS; i++) if (value(form, `c${i}`)) last = i;
+  return Math.min(MAX_CONDITION_ROWS, Math.max(CONDITION_ROWS, last + 2));
 }
 
 export function RuleFields({ ui, form, choices }: { ui: Ui; form: FormState; choices: WorkflowChoices }) {
@@ -85,15 +94,18 @@ export function RuleFields({ ui, form, choices }: { ui: Ui; form: FormState; cho
         <legend>{ui.t("workflows.when")}</legend>
         <Select form={form} name="trigger" label={ui.t("workflows.trigger")} options={triggerOptions(ui, choices)} />
         <Field form={form} name="minutes" type="number" label={ui.t("workflows.minutes")} />
+        <Field form={form} name="cron" label={ui.t("workflows.cron")} maxlength={100} />
+        <Field form={form} name="days" type="number" label={ui.t("workflows.days")} />
       </fieldset>
       <fieldset>
         <legend>{ui.t("workflows.if")}</legend>
-        {Array.from({ length: CONDITION_ROWS }, (_, i) => (
+        {Array.from({ length: conditionRows(form) }, (_, i) => (
           <div class="rule-row">
             <Select form={form} name={`c${i}`} label={ui.t("workflows.condition", { n: i + 1 })} options={conds} />
             <Field form={form} name={`c${i}v`} label={ui.t("workflows.value")} maxlength={200} />
           </div>
         ))}
+        <p class="muted">{ui.t("workflows.anyOf")}</p>
       </fieldset>
       <fieldset>
         <legend>{ui.t("workflows.then")}</legend>

@@ -17,8 +17,8 @@ import type postgres from "postgres";
 import { rows, type Database } from "@db/client";
 import type { BenchCase, BenchContext } from "../harness";
 import { percentile } from "../load";
-import { customerPhone, lastDeliveryId, serveWebhookApp, signedWhatsappText, waitProcessed, type WebhookApp } from "../webhook-app";
-import type { WebhookJob, WebhookSample } from "../webhook-worker";
+import { customerPhone, lastDeliveryId, serveWebhookApp, signedWhatsappText, waitProcessed, webhookSender, type WebhookApp, type WebhookSender } from "../webhook-app";
+import type { WebhookJob } from "../webhook-worker";
 
 const PHONE_BASE = 905_400_000_000;
 const PHONES = 3_000;
@@ -37,25 +37,6 @@ function timed(latencies: Float64Array, elapsedMs: number): Timed {
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), rate: sorted.length / (elapsedMs / 1000), count: sorted.length, elapsedMs };
 }
 
-/** The Worker that plays Meta (webhook-worker.ts): one for the whole case, so it is warm when the open-loop runs are measured. */
-function webhookSender() {
-  const worker = new Worker(new URL("../webhook-worker.ts", import.meta.url).href);
-  return {
-    async post(job: WebhookJob): Promise<WebhookSample> {
-      const sample = await new Promise<WebhookSample>((resolve, reject) => {
-        worker.onmessage = (event: MessageEvent<WebhookSample>) => resolve(event.data);
-        worker.onerror = (event) => reject(new Error(`webhook worker failed: ${event.message}`));
-        worker.postMessage(job);
-      });
-      if (sample.errors > 0) throw new Error(`${sample.errors} of ${sample.sent} webhooks failed; first: ${sample.firstError}`);
-      if (sample.sent === 0) throw new Error("no webhook was sent");
-      return sample;
-    },
-    close: () => worker.terminate(),
-  };
-}
-
-type WebhookSender = ReturnType<typeof webhookSender>;
 
 /** One message's three writes in one transaction, the way the app writes them, through the driver itself. */
 function rawWriter(database: Database, orgId: number, channelId: number, conversationIds: number[]) {
