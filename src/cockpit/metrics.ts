@@ -3,6 +3,7 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database, DbOrTx } from "@db/client";
 import { rows } from "@db/client";
+import { addingOnConflict } from "@db/upsert";
 import { agentDailyStats, channels, organizations } from "@db/schema";
 import { commit } from "../realtime/changes";
 import { recordEvent } from "../realtime/events";
@@ -105,13 +106,7 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
           resolution_ms_sum, resolution_count, resolved, reactivated, forwarded, ${at}::timestamptz
         from sums
         on conflict (org_id, user_id, day, channel_id) do update set
-          first_response_ms_sum = s.first_response_ms_sum + excluded.first_response_ms_sum,
-          first_response_count = s.first_response_count + excluded.first_response_count,
-          resolution_ms_sum = s.resolution_ms_sum + excluded.resolution_ms_sum,
-          resolution_count = s.resolution_count + excluded.resolution_count,
-          resolved = s.resolved + excluded.resolved,
-          reactivated = s.reactivated + excluded.reactivated,
-          forwarded = s.forwarded + excluded.forwarded,
+          ${addingOnConflict("s", ["first_response_ms_sum", "first_response_count", "resolution_ms_sum", "resolution_count", "resolved", "reactivated", "forwarded"])},
           updated_at = excluded.updated_at
       )
       update agent_stats_watermarks set snapshot = pg_current_snapshot() where org_id = ${orgId}`);
