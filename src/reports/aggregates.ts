@@ -125,9 +125,9 @@ export function reportCounting(orgId: number, timeZone: string): SQL {
       ),
       report_new_counts as (
         select day, ${key},
-          report_counts_sum(array_fill(0, array[bucket]) || n) filter (where kind = 0) as fr,
-          report_counts_sum(array_fill(0, array[bucket]) || n) filter (where kind = 1) as res,
-          report_counts_sum(array_fill(0, array[bucket]) || n) filter (where kind = 2) as hours
+          report_counts_of(bucket, n) filter (where kind = 0) as fr,
+          report_counts_of(bucket, n) filter (where kind = 1) as res,
+          report_counts_of(bucket, n) filter (where kind = 2) as hours
         from report_sample_cells group by day, ${key}
       ),
       -- Every row with new sums gets its histogram row (running totals carry over days without samples).
