@@ -3,7 +3,7 @@
 import { eq, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import { addingOnConflict } from "@db/upsert";
-import { reportDailyHistograms, reportDailyStats } from "@db/schema";
+import { KEPT_GRAINS, reportDailyHistograms, reportDailyStats } from "@db/schema";
 
 /**
  * Lower edges of the time buckets after the first, in milliseconds: 10 s, then 20 % wider each, up
@@ -53,6 +53,12 @@ const masked = sql.raw(`g.grain,
           case when g.grain & 2 <> 0 then f.channel_id else 0 end as channel_id,
           case when g.grain & 1 <> 0 then f.workgroup_id else 0 end as workgroup_id`);
 
+/** The grains the job keeps (src/reports/grains.ts KEPT_GRAINS), as a table of one column. */
+const keptGrains = sql.raw(`(values ${KEPT_GRAINS.map((g) => `(${g})`).join(", ")})`);
+
+/** A day's inbound messages per local hour, 24 counts, folded by the database's own sums. */
+const hourCounts = sql.raw(`array[${Array.from({ length: 24 }, (_, h) => `coalesce(sum(n) filter (where kind = 2 and bucket = ${h}), 0)::int`).join(", ")}]`);
+
 const counters = ["opened", "closed", "reactivated", "forwarded", "messages_in", "messages_out", "first_response_ms_sum", "first_response_count", "resolution_ms_sum", "resolution_count"];
 
 /**
@@ -100,7 +106,7 @@ export function reportCounting(orgId: number, timeZone: string): SQL {
       ),
       report_sums as (
         select f.day, ${masked}, ${sql.raw(counters.map((c) => `sum(f.${c})::${c.endsWith("_ms_sum") ? "bigint" : "int"} as ${c}`).join(", "))}
-        from report_fine f cross join generate_series(0, 7) g(grain)
+        from report_fine f cross join ${keptGrains} g(grain)
         group by 1, 2, 3, 4, 5
       ),
       report_added as (
@@ -120,14 +126,14 @@ export function reportCounting(orgId: number, timeZone: string): SQL {
       ),
       report_sample_cells as (
         select f.day, ${masked}, f.kind, f.bucket, sum(f.n)::int as n
-        from report_samples f cross join generate_series(0, 7) g(grain)
+        from report_samples f cross join ${keptGrains} g(grain)
         group by 1, 2, 3, 4, 5, 6, 7
       ),
       report_new_counts as (
         select day, ${key},
           report_counts_of(bucket, n) filter (where kind = 0) as fr,
           report_counts_of(bucket, n) filter (where kind = 1) as res,
-          report_counts_of(bucket, n) filter (where kind = 2) as hours
+          case when bool_or(kind = 2) then ${hourCounts} end as hours
         from report_sample_cells group by day, ${key}
       ),
       -- Every row with new sums gets its histogram row (running totals carry over days without samples).

@@ -1,7 +1,7 @@
 // How a report reads the aggregates: which grain (db/schema.ts REPORT_AGENT …) each of its tables
 // comes from under its filters, the two statements it sends, and their rows summed into figures.
 import { sql, type SQL } from "drizzle-orm";
-import { REPORT_AGENT, REPORT_CHANNEL, REPORT_WORKGROUP } from "@db/schema";
+import { KEPT_GRAINS, REPORT_AGENT, REPORT_ALL, REPORT_CHANNEL, REPORT_WORKGROUP } from "@db/schema";
 import { addCounts, percentileMs } from "./aggregates";
 
 /** A report's filters as the aggregates know them: one agent, some channels (a brand's), one workgroup. */
@@ -15,17 +15,29 @@ export type KeyedDimension = "agent" | "channel" | "workgroup";
 
 const bits: Record<KeyedDimension, number> = { agent: REPORT_AGENT, channel: REPORT_CHANNEL, workgroup: REPORT_WORKGROUP };
 
+/** The kept grain with at least these columns: itself, or else all three. */
+export function keptGrain(columns: number): number {
+  return KEPT_GRAINS.includes(columns) ? columns : REPORT_ALL;
+}
+
 /**
- * The grain of the report's totals (and per-day rows): the filtered columns kept, so the filter can
- * pick its rows; a table by agent, channel or workgroup adds its own column to it.
+ * The grain of the report's totals (and per-day rows): one keeping the filtered columns, so the
+ * filter can pick its rows; a table by agent, channel or workgroup adds its own column to those.
  */
 export function scopeGrain(scope: ReportScope): number {
+  return keptGrain(filteredColumns(scope));
+}
+
+function filteredColumns(scope: ReportScope): number {
   return (scope.agent ? REPORT_AGENT : 0) | (scope.channels ? REPORT_CHANNEL : 0) | (scope.workgroup !== null ? REPORT_WORKGROUP : 0);
 }
 
+function tableGrain(scope: ReportScope, dimension: KeyedDimension): number {
+  return keptGrain(filteredColumns(scope) | bits[dimension]);
+}
+
 function grainsOf(scope: ReportScope): number[] {
-  const total = scopeGrain(scope);
-  return [...new Set([total, total | REPORT_AGENT, total | REPORT_CHANNEL, total | REPORT_WORKGROUP])];
+  return [...new Set([scopeGrain(scope), ...(Object.keys(bits) as KeyedDimension[]).map((d) => tableGrain(scope, d))])];
 }
 
 function filters(table: string, orgId: number, scope: ReportScope): SQL {
@@ -66,8 +78,9 @@ export function reportStatements(orgId: number, range: { from: string; to: strin
       select s.*, f.first_response_day as f_fr_day, f.first_response_run as f_fr_run, l.first_response_run as l_fr_run,
         f.resolution_day as f_res_day, f.resolution_run as f_res_run, l.resolution_run as l_res_run
       from s
-      left join report_daily_histograms f on f.org_id = ${orgId} and ${sameKey("f", "s")} and f.day = s.first_day
-      left join report_daily_histograms l on l.org_id = ${orgId} and ${sameKey("l", "s")} and l.day = s.last_day`,
+      -- Lateral: a primary-key probe per key and end (a few hundred), never a pass over the table.
+      left join lateral (select * from report_daily_histograms f where f.org_id = ${orgId} and ${sameKey("f", "s")} and f.day = s.first_day limit 1) f on true
+      left join lateral (select * from report_daily_histograms l where l.org_id = ${orgId} and ${sameKey("l", "s")} and l.day = s.last_day limit 1) l on true`,
     days: sql`select s.day::text as day, s.opened, s.closed, s.reactivated, s.forwarded, s.messages_in, s.messages_out,
         s.first_response_ms_sum::float8 as fr_sum, s.first_response_count as fr_count, s.resolution_ms_sum::float8 as res_sum, s.resolution_count as res_count,
         h.first_response_day as fr_day, h.resolution_day as res_day, h.inbound_hours as hours
@@ -163,9 +176,8 @@ export function periodCounts(last: number[] | null, first: number[] | null, firs
 
 /** What a keyed row adds to: the totals when it has the totals' grain, and each table whose grain it has. */
 export function destinations(row: KeyedRow, scope: ReportScope): { total: boolean; tables: [KeyedDimension, string][] } {
-  const total = scopeGrain(scope);
   const grain = Number(row.grain);
   const keyOf: Record<KeyedDimension, string> = { agent: row.user_id, channel: String(row.channel_id), workgroup: Number(row.workgroup_id) === 0 ? "" : String(row.workgroup_id) };
-  const tables = (Object.keys(bits) as KeyedDimension[]).filter((d) => (total | bits[d]) === grain).map((d): [KeyedDimension, string] => [d, keyOf[d]]);
-  return { total: grain === total, tables };
+  const tables = (Object.keys(bits) as KeyedDimension[]).filter((d) => tableGrain(scope, d) === grain).map((d): [KeyedDimension, string] => [d, keyOf[d]]);
+  return { total: grain === scopeGrain(scope), tables };
 }
