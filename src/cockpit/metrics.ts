@@ -60,6 +60,7 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
       select e.type, e.data, e.conversation_id, e.created_at, e.actor_id, e.subject_user_id from events e
       where e.org_id = ${orgId} and e.type in ('first_response', 'closed', 'reactivated', 'forwarded', 'conversation_created', 'message_created') and ${where}`;
     let uncounted: SQL;
+    const fromScratch = mark.snapshot === null || !!mark.foreign;
     if (mark.snapshot === null || mark.foreign) {
       // From scratch, every day: the events are all kept, and a past day can be looked at too.
       await tx.delete(agentDailyStats).where(eq(agentDailyStats.orgId, orgId));
@@ -83,7 +84,7 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
                e.type in ('first_response', 'closed', 'reactivated', 'forwarded') as for_cockpit
         from (${uncounted}) e
       ),
-      ${reportCounting(orgId, timeZone)}
+      ${reportCounting(orgId, timeZone, fromScratch)}
       sums as (
         select e.agent as user_id, e.day, c.channel_id,
           coalesce(sum((e.data->>'ms')::bigint) filter (where e.type = 'first_response'), 0)::bigint as first_response_ms_sum,
