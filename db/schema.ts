@@ -888,7 +888,7 @@ export const reportDailyStats = pgTable(
     resolutionMsSum: bigint("resolution_ms_sum", { mode: "number" }).notNull().default(0),
     resolutionCount: integer("resolution_count").notNull().default(0),
   },
-  // A report reads one grain's days in a range: the key leads with them. Migration 0017 adds the
+  // A report reads one grain's days in a range: the key leads with them. Migration 0018 adds the
   // counters to the key's index (INCLUDE), so that read never visits the table, and ndistinct
   // statistics on the key's columns (drizzle declares neither).
   (t) => [primaryKey({ name: "report_daily_stats_pkey", columns: [t.orgId, t.grain, t.day, t.userId, t.channelId, t.workgroupId] })],
