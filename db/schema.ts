@@ -854,19 +854,35 @@ export const agentDailyStats = pgTable(
 );
 
 /**
- * Report sums per organization, day (in the organization's time zone), agent, channel and workgroup,
- * kept by the metrics job beside agent_daily_stats from the same events (src/reports/aggregates.ts).
- * Agent and workgroup are plain ids, not references: a report of last year still counts a workgroup
- * deleted since. No agent: conversations opened and messages received while nobody was assigned.
+ * Which of agent, channel and workgroup a report row keeps (the others summed over): bits 4, 2 and 1.
+ * A report reads one grain per table (src/reports/grains.ts): a 90-day report of the whole
+ * organization reads about 90 × (agents + channels + workgroups + 1) rows, not one per agent,
+ * channel and workgroup together. The job keeps the organization, each of the three alone, channel ×
+ * workgroup (small) and all three; agent × channel and agent × workgroup, nearly as many rows as all
+ * three, are read from all three (a filtered report, fewer rows).
+ */
+export const REPORT_AGENT = 4;
+export const REPORT_CHANNEL = 2;
+export const REPORT_WORKGROUP = 1;
+export const REPORT_ALL = REPORT_AGENT | REPORT_CHANNEL | REPORT_WORKGROUP;
+export const KEPT_GRAINS: readonly number[] = [0, REPORT_WORKGROUP, REPORT_CHANNEL, REPORT_CHANNEL | REPORT_WORKGROUP, REPORT_AGENT, REPORT_ALL];
+
+/**
+ * Report sums per organization, grain, day (in the organization's time zone) and the grain's agent,
+ * channel and workgroup, kept by the metrics job beside agent_daily_stats from the same events
+ * (src/reports/aggregates.ts). Columns the grain sums over hold '' and 0, as do "nobody" and "no
+ * workgroup" in columns it keeps (the grain tells them apart). Plain ids, not references: a report
+ * of last year still counts an agent, channel or workgroup deleted since.
  */
 export const reportDailyStats = pgTable(
   "report_daily_stats",
   {
     orgId: orgId(),
+    grain: integer("grain").notNull(),
     day: date("day", { mode: "string" }).notNull(),
-    userId: text("user_id"),
-    channelId: ref("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
-    workgroupId: ref("workgroup_id"),
+    userId: text("user_id").notNull().default(""),
+    channelId: ref("channel_id").notNull().default(0),
+    workgroupId: ref("workgroup_id").notNull().default(0),
     opened: integer("opened").notNull().default(0),
     closed: integer("closed").notNull().default(0),
     reactivated: integer("reactivated").notNull().default(0),
@@ -878,30 +894,37 @@ export const reportDailyStats = pgTable(
     resolutionMsSum: bigint("resolution_ms_sum", { mode: "number" }).notNull().default(0),
     resolutionCount: integer("resolution_count").notNull().default(0),
   },
-  (t) => [unique("report_daily_stats_key").on(t.orgId, t.day, t.userId, t.channelId, t.workgroupId).nullsNotDistinct()],
+  // A report reads one grain's days in a range: the key leads with them. Migration 0018 adds the
+  // counters to the key's index (INCLUDE), so that read never visits the table, and ndistinct
+  // statistics on the key's columns (drizzle declares neither).
+  (t) => [primaryKey({ name: "report_daily_stats_pkey", columns: [t.orgId, t.grain, t.day, t.userId, t.channelId, t.workgroupId] })],
 );
 
-export const reportDistributions = ["first_response", "resolution", "inbound_hour"] as const;
-export type ReportDistribution = (typeof reportDistributions)[number];
-
 /**
- * Counts per bucket beside report_daily_stats, for what a sum cannot give: percentiles (first
- * response and resolution times in log-spaced buckets) and the hour of day of inbound messages.
- * Only buckets with something in them have a row.
+ * Histograms beside each report_daily_stats row (same key), for what a sum cannot give: first
+ * response and resolution times counted per log-spaced bucket (element i: bucket i − 1, see
+ * TIME_BUCKET_EDGES_MS; trailing empty buckets left off), the day's own and the running total of
+ * every day of the row's agent, channel and workgroup up to it, so a range's histogram is
+ * run(last day) − run(first day) + day(first day): two rows per key whatever the range's length.
+ * And inbound messages per local hour of the day (24 elements), for the heatmap.
  */
-export const reportDailyBuckets = pgTable(
-  "report_daily_buckets",
+export const reportDailyHistograms = pgTable(
+  "report_daily_histograms",
   {
     orgId: orgId(),
+    grain: integer("grain").notNull(),
+    userId: text("user_id").notNull().default(""),
+    channelId: ref("channel_id").notNull().default(0),
+    workgroupId: ref("workgroup_id").notNull().default(0),
     day: date("day", { mode: "string" }).notNull(),
-    userId: text("user_id"),
-    channelId: ref("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
-    workgroupId: ref("workgroup_id"),
-    distribution: text("distribution").$type<ReportDistribution>().notNull(),
-    bucket: integer("bucket").notNull(),
-    count: integer("count").notNull().default(0),
+    firstResponseDay: integer("first_response_day").array().notNull().default(sql`'{}'`),
+    firstResponseRun: integer("first_response_run").array().notNull().default(sql`'{}'`),
+    resolutionDay: integer("resolution_day").array().notNull().default(sql`'{}'`),
+    resolutionRun: integer("resolution_run").array().notNull().default(sql`'{}'`),
+    inboundHours: integer("inbound_hours").array().notNull().default(sql`'{}'`),
   },
-  (t) => [unique("report_daily_buckets_key").on(t.orgId, t.day, t.userId, t.channelId, t.workgroupId, t.distribution, t.bucket).nullsNotDistinct()],
+  // The job finds a key's latest row before a day and its rows from a day on: the key, then the day.
+  (t) => [primaryKey({ name: "report_daily_histograms_pkey", columns: [t.orgId, t.grain, t.userId, t.channelId, t.workgroupId, t.day] })],
 );
 
 /**

@@ -49,7 +49,7 @@ export function ui(c: AnyCtx, since?: number): Ui {
   const asked = c as Ctx;
   const actor = asked.get("actor");
   const liveSince = actor ? asked.get("runtime").bus.pageResumePoint(actor.orgId, since) : undefined;
-  return { t: asked.get("t"), locale: asked.get("locale"), path: c.req.path, user: asked.get("user"), actor, liveSince };
+  return { t: asked.get("t"), locale: asked.get("locale"), path: c.req.path, search: new URL(c.req.url).search, user: asked.get("user"), actor, liveSince };
 }
 
 /** What a view drawn outside a request (a live fragment) gets: the person and their language. */

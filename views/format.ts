@@ -61,3 +61,21 @@ function formatted(f: Intl.DateTimeFormat, at: Date): string {
 export function fullTime(at: Date, locale: Locale, timeZone: string): string {
   return formatter(locale, timeZone, "full").format(at);
 }
+
+const built = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+/** A number formatter for a language and options, built once (a report draws thousands of figures). */
+export function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  const key = `n|${locale}|${JSON.stringify(options)}`;
+  let f = built.get(key) as Intl.NumberFormat | undefined;
+  if (!f) built.set(key, (f = new Intl.NumberFormat(locale, options)));
+  return f;
+}
+
+/** A date formatter for a language and options, built once (a 90-day report names every day twice). */
+export function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `d|${locale}|${JSON.stringify(options)}`;
+  let f = built.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) built.set(key, (f = new Intl.DateTimeFormat(locale, options)));
+  return f;
+}

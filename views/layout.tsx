@@ -2,7 +2,7 @@
 import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
 import { agentStatuses, locales } from "../db/schema";
-import type { Ui } from "./ui";
+import { here, type Ui } from "./ui";
 import { staticUrl } from "../src/static";
 
 export function Document({ ui, title, children, bodyClass }: { ui: Ui; title: string; children: Child; bodyClass?: string }) {
@@ -86,7 +86,7 @@ export function StatusSwitch({ ui }: { ui: Ui }) {
   const status = ui.actor!.status;
   return (
     <form id="status-switch" class={`status-switch status-${status}`} method="post" action="/me/status" hx-post="/me/status" hx-trigger="change" hx-swap="outerHTML">
-      <input type="hidden" name="back" value={ui.path} />
+      <input type="hidden" name="back" value={here(ui)} />
       <label class="visually-hidden" for="status-select">
         {ui.t("status.label")}
       </label>
@@ -108,7 +108,7 @@ export function StatusSwitch({ ui }: { ui: Ui }) {
 function LanguageSwitch({ ui }: { ui: Ui }) {
   return (
     <form class="language-switch" method="post" action="/me/locale">
-      <input type="hidden" name="back" value={ui.path} />
+      <input type="hidden" name="back" value={here(ui)} />
       <span class="visually-hidden">{ui.t("language.label")}</span>
       {locales.map((l) => (
         <button type="submit" name="locale" value={l} aria-pressed={l === ui.locale ? "true" : "false"} lang={l} title={ui.t(`language.${l}`)}>
@@ -159,7 +159,7 @@ function NotificationSettings({ ui }: { ui: Ui }) {
   const prefs = ui.actor!.preferences ?? {};
   return (
     <form method="post" action="/me/preferences" class="preferences">
-      <input type="hidden" name="back" value={ui.path} />
+      <input type="hidden" name="back" value={here(ui)} />
       <strong>{ui.t("prefs.title")}</strong>
       <label>
         <input type="checkbox" name="sound" checked={!!prefs.sound} /> {ui.t("prefs.sound")}

@@ -6,6 +6,8 @@ export interface Ui {
   t: Translate;
   locale: Locale;
   path: string;
+  /** The page's query ("?range=7d&channel=3", or ""), so a form that comes back keeps the view. */
+  search?: string;
   user: SignedInUser | null;
   actor: Actor | null;
   /**
@@ -17,3 +19,8 @@ export interface Ui {
 }
 
 export type Flash = { kind: "ok" | "error"; text: string } | null;
+
+/** Where a form posted from this page sends the browser back to: the page, its query included. */
+export function here(ui: Ui): string {
+  return ui.path + (ui.search ?? "");
+}

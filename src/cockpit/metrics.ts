@@ -3,6 +3,7 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database, DbOrTx } from "@db/client";
 import { rows } from "@db/client";
+import { addingOnConflict } from "@db/upsert";
 import { agentDailyStats, channels, organizations } from "@db/schema";
 import { commit } from "../realtime/changes";
 import { recordEvent } from "../realtime/events";
@@ -59,6 +60,7 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
       select e.type, e.data, e.conversation_id, e.created_at, e.actor_id, e.subject_user_id from events e
       where e.org_id = ${orgId} and e.type in ('first_response', 'closed', 'reactivated', 'forwarded', 'conversation_created', 'message_created') and ${where}`;
     let uncounted: SQL;
+    const fromScratch = mark.snapshot === null || !!mark.foreign;
     if (mark.snapshot === null || mark.foreign) {
       // From scratch, every day: the events are all kept, and a past day can be looked at too.
       await tx.delete(agentDailyStats).where(eq(agentDailyStats.orgId, orgId));
@@ -82,7 +84,7 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
                e.type in ('first_response', 'closed', 'reactivated', 'forwarded') as for_cockpit
         from (${uncounted}) e
       ),
-      ${reportCounting(orgId, timeZone)}
+      ${reportCounting(orgId, timeZone, fromScratch)}
       sums as (
         select e.agent as user_id, e.day, c.channel_id,
           coalesce(sum((e.data->>'ms')::bigint) filter (where e.type = 'first_response'), 0)::bigint as first_response_ms_sum,
@@ -105,13 +107,7 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
           resolution_ms_sum, resolution_count, resolved, reactivated, forwarded, ${at}::timestamptz
         from sums
         on conflict (org_id, user_id, day, channel_id) do update set
-          first_response_ms_sum = s.first_response_ms_sum + excluded.first_response_ms_sum,
-          first_response_count = s.first_response_count + excluded.first_response_count,
-          resolution_ms_sum = s.resolution_ms_sum + excluded.resolution_ms_sum,
-          resolution_count = s.resolution_count + excluded.resolution_count,
-          resolved = s.resolved + excluded.resolved,
-          reactivated = s.reactivated + excluded.reactivated,
-          forwarded = s.forwarded + excluded.forwarded,
+          ${addingOnConflict("s", ["first_response_ms_sum", "first_response_count", "resolution_ms_sum", "resolution_count", "resolved", "reactivated", "forwarded"])},
           updated_at = excluded.updated_at
       )
       update agent_stats_watermarks set snapshot = pg_current_snapshot() where org_id = ${orgId}`);

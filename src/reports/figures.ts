@@ -1,13 +1,14 @@
 // Report figures for a range of local days: sums of the daily aggregates per agent, channel,
 // workgroup and day, with the totals, each beside the previous period of the same length.
-import { asc, eq, sql, type SQL } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@db/client";
 import { rows } from "@db/client";
 import { channels, memberships, users, workgroups, brands, type ChannelKind } from "@db/schema";
 import type { Actor } from "../context";
 import { channelScope, todayIn } from "../cockpit/metrics";
-import { percentileMs } from "./aggregates";
+import { addCounts, percentileMs } from "./aggregates";
+import { destinations, periodCounts, reportStatements, Tally, type DayAggregateRow, type KeyedDimension, type KeyedRow, type ReportScope } from "./grains";
 
 export const rangePresets = ["today", "yesterday", "7d", "30d", "90d", "month", "custom"] as const;
 export type RangePreset = (typeof rangePresets)[number];
@@ -144,127 +145,62 @@ export const emptyFigures: Figures = {
   p90ResolutionMs: null,
 };
 
-type Dimension = "agent" | "channel" | "workgroup" | "day" | "total";
-
-/** `grouping(user_id, channel_id, workgroup_id, day)`: a bit set for each column left out. */
-const groupingBits: Record<number, Dimension> = { 0b0111: "agent", 0b1011: "channel", 0b1101: "workgroup", 0b1110: "day", 0b1111: "total" };
-
-const groupingSets = sql.raw(`grouping sets ((current, user_id), (current, channel_id), (current, workgroup_id), (current, day), (current))`);
-
-/** Which rows a report reads: the organization, the two periods' days, and the filters. */
-function scopeWhere(orgId: number, from: string, to: string, scope: number[] | null, query: ReportQuery): SQL {
-  const parts = [sql`org_id = ${orgId}`, sql`day between ${from}::date and ${to}::date`];
-  if (scope) parts.push(sql`channel_id = any(${`{${(scope.length ? scope : [-1]).join(",")}}`}::bigint[])`);
-  if (query.workgroup) parts.push(sql`workgroup_id = ${query.workgroup}`);
-  if (query.agent) parts.push(sql`user_id = ${query.agent}`);
-  return sql.join(parts, sql` and `);
-}
-
-/**
- * The three reads a report makes of the aggregates (never of messages): sums and time buckets for
- * both periods grouped every way the report shows, and the current period's inbound hours.
- */
-export function reportStatements(orgId: number, range: DayRange, scope: number[] | null, query: ReportQuery) {
-  const previous = previousRange(range);
-  const where = scopeWhere(orgId, previous.from, range.to, scope, query);
-  const current = sql`(day >= ${range.from}::date)`;
-  return {
-    sums: sql`select grouping(user_id, channel_id, workgroup_id, day) as g, ${current} as current, user_id, channel_id, workgroup_id, day::text as day,
-            sum(opened)::int as opened, sum(closed)::int as closed, sum(reactivated)::int as reactivated, sum(forwarded)::int as forwarded,
-            sum(messages_in)::int as messages_in, sum(messages_out)::int as messages_out,
-            sum(first_response_ms_sum)::float8 as fr_sum, sum(first_response_count)::int as fr_count,
-            sum(resolution_ms_sum)::float8 as res_sum, sum(resolution_count)::int as res_count
-          from report_daily_stats where ${where}
-          group by ${groupingSets}`,
-    buckets: sql`select grouping(user_id, channel_id, workgroup_id, day) as g, ${current} as current, user_id, channel_id, workgroup_id, day::text as day,
-            distribution, bucket, sum(count)::int as n
-          from report_daily_buckets where ${where} and distribution in ('first_response', 'resolution')
-          group by distribution, bucket, ${groupingSets}`,
-    hours: sql`select extract(isodow from day)::int as dow, bucket as hour, sum(count)::int as n
-          from report_daily_buckets where ${scopeWhere(orgId, range.from, range.to, scope, query)} and distribution = 'inbound_hour'
-          group by 1, 2`,
-  };
+/** The report's filters as the aggregates know them (a brand: its channels). */
+export async function reportScope(db: DbOrTx, orgId: number, query: ReportQuery): Promise<ReportScope> {
+  return { agent: query.agent ?? null, channels: await channelScope(db, orgId, query.brand ?? null, query.channel ?? null), workgroup: query.workgroup ?? null };
 }
 
 /** The report for a range and filters. */
 export async function buildReport(db: DbOrTx, actor: Actor, query: ReportQuery, now: Date): Promise<Report> {
   const range = resolveRange(query, actor.timezone, now);
   const previous = previousRange(range);
-  const scope = await channelScope(db, actor.orgId, query.brand ?? null, query.channel ?? null);
-  const statements = reportStatements(actor.orgId, range, scope, query);
-  const [sums, buckets, hours, names] = await Promise.all([
-    rows<Record<string, string | number | boolean | null>>(db, statements.sums),
-    rows<{ g: number; current: boolean; user_id: string | null; channel_id: number | null; workgroup_id: number | null; day: string | null; distribution: string; bucket: number; n: number }>(db, statements.buckets),
-    rows<{ dow: number; hour: number; n: number }>(db, statements.hours),
-    reportNames(db, actor),
-  ]);
+  const scope = await reportScope(db, actor.orgId, query);
+  const statements = reportStatements(actor.orgId, { ...range, previousFrom: previous.from }, scope);
+  const [keyed, dayRowsRead, names] = await Promise.all([rows<KeyedRow>(db, statements.keyed), rows<DayAggregateRow>(db, statements.days), reportNames(db, actor)]);
 
-  const keyOf = (r: { g: number; user_id: string | null; channel_id: number | null; workgroup_id: number | null; day: string | null }): [Dimension, string] | null => {
-    const dimension = groupingBits[Number(r.g)];
-    if (!dimension) return null;
-    const key = dimension === "agent" ? r.user_id : dimension === "channel" ? r.channel_id : dimension === "workgroup" ? r.workgroup_id : dimension === "day" ? r.day : "all";
-    return [dimension, key === null ? "" : String(key)];
-  };
-  const id = (dimension: Dimension, key: string, current: boolean) => `${dimension}|${key}|${current ? 1 : 0}`;
-
-  const histograms = new Map<string, { fr: Map<number, number>; res: Map<number, number> }>();
-  for (const b of buckets) {
-    const k = keyOf(b);
-    if (!k) continue;
-    const at = id(k[0], k[1], b.current);
-    let h = histograms.get(at);
-    if (!h) histograms.set(at, (h = { fr: new Map(), res: new Map() }));
-    (b.distribution === "first_response" ? h.fr : h.res).set(Number(b.bucket), Number(b.n));
+  const totals = { current: new Tally(), previous: new Tally() };
+  const tables: Record<KeyedDimension, Map<string, { current: Tally; previous: Tally }>> = { agent: new Map(), channel: new Map(), workgroup: new Map() };
+  for (const r of keyed) {
+    const period = r.current ? "current" : "previous";
+    const fr = periodCounts(r.l_fr_run, r.f_fr_run, r.f_fr_day);
+    const res = periodCounts(r.l_res_run, r.f_res_run, r.f_res_day);
+    const to = destinations(r, scope);
+    if (to.total) totals[period].add(r, fr, res);
+    for (const [dimension, key] of to.tables) {
+      let both = tables[dimension].get(key);
+      if (!both) tables[dimension].set(key, (both = { current: new Tally(), previous: new Tally() }));
+      both[period].add(r, fr, res);
+    }
   }
 
-  const figures = new Map<string, Figures>();
-  const medians = new Map<string, number | null>();
-  for (const r of sums) {
-    const k = keyOf(r as never);
-    if (!k) continue;
-    const at = id(k[0], k[1], r.current as boolean);
-    const h = histograms.get(at);
-    const n = (column: string) => Number(r[column]);
-    figures.set(at, {
-      opened: n("opened"),
-      closed: n("closed"),
-      reactivated: n("reactivated"),
-      forwarded: n("forwarded"),
-      messagesIn: n("messages_in"),
-      messagesOut: n("messages_out"),
-      avgFirstResponseMs: n("fr_count") ? Math.round(n("fr_sum") / n("fr_count")) : null,
-      p90FirstResponseMs: h ? percentileMs(h.fr, 90) : null,
-      avgResolutionMs: n("res_count") ? Math.round(n("res_sum") / n("res_count")) : null,
-      p90ResolutionMs: h ? percentileMs(h.res, 90) : null,
-    });
-    if ((k[0] === "day" || k[0] === "total") && r.current) medians.set(k[1], h ? percentileMs(h.fr, 50) : null);
+  const perDay = new Map<string, Tally>();
+  const heatmap = Array.from({ length: 7 }, () => Array<number>(24).fill(0));
+  for (const r of dayRowsRead) {
+    let tally = perDay.get(r.day);
+    if (!tally) perDay.set(r.day, (tally = new Tally()));
+    tally.add(r, (into) => addCounts(into, r.fr_day), (into) => addCounts(into, r.res_day));
+    const weekday = (new Date(`${r.day}T00:00:00Z`).getUTCDay() + 6) % 7;
+    addCounts(heatmap[weekday], r.hours);
   }
-  const get = (dimension: Dimension, key: string, isCurrent: boolean) => figures.get(id(dimension, key, isCurrent)) ?? emptyFigures;
 
   /** Rows for every key seen in either period, named, by name. */
-  const table = <T extends object>(dimension: Dimension, named: Map<string, { name: string } & T>, unnamed: (key: string) => { name: string } & T) => {
-    const keys = new Set<string>();
-    for (const at of figures.keys()) {
-      const [d, key] = at.split("|");
-      if (d === dimension) keys.add(key);
-    }
-    return [...keys]
-      .map((key) => ({ key, ...(named.get(key) ?? unnamed(key)), current: get(dimension, key, true), previous: get(dimension, key, false) }))
+  const table = <T extends object>(dimension: KeyedDimension, named: Map<string, { name: string } & T>, unnamed: (key: string) => { name: string } & T) =>
+    [...tables[dimension]]
+      .map(([key, both]) => ({ key, ...(named.get(key) ?? unnamed(key)), current: both.current.figures(), previous: both.previous.figures() }))
       .sort((a, b) => a.name.localeCompare(b.name, "tr"));
-  };
-
-  const heatmap = Array.from({ length: 7 }, () => Array<number>(24).fill(0));
-  for (const h of hours) heatmap[Number(h.dow) - 1][Number(h.hour)] += Number(h.n);
 
   return {
     range,
     previous,
-    totals: { current: get("total", "all", true), previous: get("total", "all", false) },
+    totals: { current: totals.current.figures(), previous: totals.previous.figures() },
     agents: table<{}>("agent", names.agents, () => ({ name: "" })),
     channels: table<{ kind: ChannelKind }>("channel", names.channels, () => ({ name: "", kind: "support" as ChannelKind })),
     workgroups: table<{}>("workgroup", names.workgroups, () => ({ name: "" })),
-    days: daysOf(range).map((day) => ({ day, figures: get("day", day, true), medianFirstResponseMs: medians.get(day) ?? null })),
-    medianFirstResponseMs: medians.get("all") ?? null,
+    days: daysOf(range).map((day) => {
+      const tally = perDay.get(day);
+      return { day, figures: tally ? tally.figures() : emptyFigures, medianFirstResponseMs: tally ? percentileMs(tally.fr, 50) : null };
+    }),
+    medianFirstResponseMs: percentileMs(totals.current.fr, 50),
     heatmap,
   };
 }

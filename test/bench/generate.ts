@@ -148,6 +148,11 @@ export async function generateDataset(database: Database, options: DatasetOption
   const result = await db.transaction(async (tx) => {
     // A benchmark database loses nothing that matters if the last commit is lost in a crash.
     if (database.kind === "postgres") await tx.execute(sql`set local synchronous_commit = off`);
+    // The pool's connections carry the pages' statement timeout (10 s, src/db timeoutsFor.pages); one
+    // statement here inserts a million messages and rebuilds indexes, which a shared machine takes
+    // longer than that for ("canceling statement due to statement timeout" while inserting messages).
+    if (database.kind === "postgres") await tx.execute(sql`set local statement_timeout = 0`);
+    if (database.kind === "postgres") await tx.execute(sql`set local lock_timeout = 0`);
     await tx.execute(sql`set local maintenance_work_mem = '256MB'`);
     const adminId = crypto.randomUUID();
     await tx.insert(users).values({ id: adminId, email: adminEmail, name: "Bench Admin", passwordHash, createdAt: new Date(now.getTime() - 100 * DAY_MS) });

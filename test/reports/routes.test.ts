@@ -90,7 +90,10 @@ describe("reports: the page", () => {
     expect(page.text).toContain("Okan Agent");
     expect(page.text).toContain("3 min");
     expect(page.text).toContain(`/reports/export/agents.csv?range=7d&amp;channel=${wa.id}`);
-    await supervisor.post("/me/locale", { locale: "tr" });
+    // The language switch brings the same report back: its period and filters ride along.
+    expect(page.text).toContain(`name="back" value="/reports?range=7d&amp;channel=${wa.id}"`);
+    const switched = await supervisor.post("/me/locale", { locale: "tr", back: `/reports?range=7d&channel=${wa.id}` });
+    expect(switched.headers.get("location")).toBe(`/reports?range=7d&channel=${wa.id}`);
     const tr = await supervisor.html(`/reports?range=7d&channel=${wa.id}`);
     expect(tr.text).toContain("<h1>Raporlar</h1>");
     expect(tr.text).toContain("Açılan: 1, kapanan: 0. En çok açılan gün: 10 Şub (1).");

@@ -6,6 +6,7 @@ import type { MessageKey } from "../../src/i18n";
 import { Alert } from "../components/form";
 import { Layout } from "../layout";
 import type { Flash, Ui } from "../ui";
+import { dateFormat } from "../format";
 
 const changeable: AgentStatus[] = ["online", "break", "invisible"];
 
@@ -79,7 +80,7 @@ export function CockpitPage({ ui, rows, flash, view, choices, day }: { ui: Ui; r
         {day.past ? (
           <>
             <p class="cockpit-past">
-              <span>{ui.t("cockpit.pastDay", { day: new Intl.DateTimeFormat(ui.locale, { dateStyle: "full", timeZone: "UTC" }).format(new Date(`${day.past}T00:00:00Z`)) })}</span>
+              <span>{ui.t("cockpit.pastDay", { day: dateFormat(ui.locale, { dateStyle: "full", timeZone: "UTC" }).format(new Date(`${day.past}T00:00:00Z`)) })}</span>
               <a href={`/cockpit?${boardQueryString(view, { day: undefined })}`}>{ui.t("cockpit.backToToday")}</a>
             </p>
             <PastDayTable ui={ui} rows={rows} view={view} />

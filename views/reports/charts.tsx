@@ -5,6 +5,7 @@ import type { DayRow, ReportRow } from "../../src/reports/figures";
 import type { ChannelKind } from "../../db/schema";
 import { duration } from "../cockpit/page";
 import type { Ui } from "../ui";
+import { numberFormat, dateFormat } from "../format";
 
 const W = 640;
 const H = 220;
@@ -25,12 +26,12 @@ export function axisTicks(max: number, count = 4, whole = false): number[] {
 }
 
 function dayLabel(ui: Ui, day: string): string {
-  return new Intl.DateTimeFormat(ui.locale, { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
+  return dateFormat(ui.locale, { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
 }
 
 /** Weekday names from Monday, in the viewer's language. */
 export function weekdays(ui: Ui, width: "short" | "long" = "short"): string[] {
-  const f = new Intl.DateTimeFormat(ui.locale, { weekday: width, timeZone: "UTC" });
+  const f = dateFormat(ui.locale, { weekday: width, timeZone: "UTC" });
   return Array.from({ length: 7 }, (_, i) => f.format(new Date(Date.UTC(2026, 0, 5 + i))));
 }
 
@@ -103,7 +104,7 @@ function Legend({ items }: { items: { label: string; color: string; dash?: boole
 }
 
 export function OpenedClosedChart({ ui, days }: { ui: Ui; days: DayRow[] }) {
-  const n = new Intl.NumberFormat(ui.locale);
+  const n = numberFormat(ui.locale);
   const ticks = axisTicks(Math.max(0, ...days.map((d) => Math.max(d.figures.opened, d.figures.closed))), 4, true);
   const top = ticks[ticks.length - 1];
   const band = PLOT_W / days.length;
@@ -197,7 +198,7 @@ export function heatColor(share: number): string {
 }
 
 export function HeatmapChart({ ui, heatmap }: { ui: Ui; heatmap: number[][] }) {
-  const n = new Intl.NumberFormat(ui.locale);
+  const n = numberFormat(ui.locale);
   const names = weekdays(ui);
   const long = weekdays(ui, "long");
   const max = Math.max(0, ...heatmap.flat());
@@ -237,8 +238,8 @@ export function HeatmapChart({ ui, heatmap }: { ui: Ui; heatmap: number[][] }) {
 }
 
 export function ChannelShareChart({ ui, channels }: { ui: Ui; channels: (ReportRow & { kind: ChannelKind })[] }) {
-  const n = new Intl.NumberFormat(ui.locale);
-  const pct = new Intl.NumberFormat(ui.locale, { style: "percent", maximumFractionDigits: 0 });
+  const n = numberFormat(ui.locale);
+  const pct = numberFormat(ui.locale, { style: "percent", maximumFractionDigits: 0 });
   const shown = channels.filter((c) => c.current.opened > 0).sort((a, b) => b.current.opened - a.current.opened);
   const total = shown.reduce((s, c) => s + c.current.opened, 0);
   const rowH = 40;

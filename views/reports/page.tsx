@@ -5,6 +5,7 @@ import { duration } from "../cockpit/page";
 import { Layout } from "../layout";
 import type { Ui } from "../ui";
 import { ChannelShareChart, FirstResponseChart, HeatmapChart, OpenedClosedChart } from "./charts";
+import { numberFormat, dateFormat } from "../format";
 
 export function reportQueryString(query: ReportQuery): string {
   const q = new URLSearchParams();
@@ -18,7 +19,7 @@ export function reportQueryString(query: ReportQuery): string {
 }
 
 export function figureText(ui: Ui, key: FigureKey, value: number | null): string {
-  return timeFigures.has(key) ? duration(ui, value) : new Intl.NumberFormat(ui.locale).format(value ?? 0);
+  return timeFigures.has(key) ? duration(ui, value) : numberFormat(ui.locale).format(value ?? 0);
 }
 
 /** What a table cell shows in a few characters, the whole sentence left for screen readers. */
@@ -128,7 +129,7 @@ function Filters({ ui, query, choices, range }: { ui: Ui; query: ReportQuery; ch
 }
 
 function longDay(ui: Ui, day: string): string {
-  return new Intl.DateTimeFormat(ui.locale, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
+  return dateFormat(ui.locale, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
 }
 
 /** What a row is called: its name, or what an empty key means in that table. */
