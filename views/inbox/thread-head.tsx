@@ -17,9 +17,9 @@ export function ThreadHead({ ui, c, options, back, now }: { ui: Ui; c: ThreadDat
       </a>
       <ChannelIcon ui={ui} kind={c.channelKind} />
       <div class="thread-title">
-        <h1>
+        <h2>
           <a href={`/contacts/${c.contactId}`}>{c.contactName}</a>
-        </h1>
+        </h2>
         <p class="muted">{[c.contactPhone, c.contactEmail, c.channelName].filter(Boolean).join(" · ")}</p>
       </div>
       <span class={`badge ${c.status === "open" ? "status-online" : "muted"}`}>{ui.t(`inbox.status.${c.status}`)}</span>
