@@ -27,7 +27,7 @@ export function ThreadHead({ ui, c, options, back, now }: { ui: Ui; c: ThreadDat
       {c.status === "open" ? <AssignMenu ui={ui} c={c} options={options} base={base} /> : <span class="muted">{c.assigneeName ?? ui.t("inbox.unassigned")}</span>}
       {c.type === "spam" ? <span class="badge spam">{ui.t("filters.type.spam")}</span> : null}
       {c.bulkSend ? <BulkBadge ui={ui} send={c.bulkSend} /> : null}
-      {c.status === "open" ? <CloseMenu ui={ui} options={options} base={base} /> : null}
+      {c.status === "open" ? <CloseMenu ui={ui} c={c} options={options} base={base} now={now} /> : null}
       <SpamButton ui={ui} spam={c.type === "spam"} base={base} />
     </header>
   );
