@@ -28,6 +28,9 @@ export function ThreadHead({ ui, c, options, back, now }: { ui: Ui; c: ThreadDat
       {c.type === "spam" ? <span class="badge spam">{ui.t("filters.type.spam")}</span> : null}
       {c.bulkSend ? <BulkBadge ui={ui} send={c.bulkSend} /> : null}
       {c.status === "open" ? <CloseMenu ui={ui} c={c} options={options} base={base} now={now} /> : null}
+      <a class="widgets-link button" href="#widgets">
+        {ui.t("widgets.show")}
+      </a>
       <SpamButton ui={ui} spam={c.type === "spam"} base={base} />
     </header>
   );

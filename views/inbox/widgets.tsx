@@ -20,6 +20,9 @@ function widgetForm(action: string, target: string) {
 export function Widgets({ ui, data, state = {} }: { ui: Ui; data: WidgetData; state?: WidgetState }) {
   return (
     <aside class="widgets" id="widgets" aria-label={ui.t("widgets.title")}>
+      <a class="widgets-back" href="#thread">
+        ← {ui.t("widgets.backToThread")}
+      </a>
       <ProfileWidget ui={ui} data={data} state={state.profile} />
       <TagsWidget ui={ui} data={data} error={state.tagError} />
       <NotesWidget ui={ui} data={data} error={state.noteError} />
