@@ -10,12 +10,12 @@ const e2e = useBrowser();
 /** Elements drawn past the window's right edge (a cut-off select or button). */
 const overflowing = (page: Page) =>
   page.evaluate(() =>
-    [...document.querySelectorAll(".inbox *")]
+    Array.from(document.querySelectorAll(".inbox *"))
       .filter((el) => {
         const box = el.getBoundingClientRect();
         return box.width > 0 && box.right > document.documentElement.clientWidth + 0.5;
       })
-      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${[...el.classList].join(".")}`),
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${Array.from(el.classList).join(".")}`),
   );
 
 async function openThread(page: Page, name: string) {
