@@ -301,6 +301,8 @@ export const contactIdentities = pgTable(
   ],
 );
 
+export type ClosingTemplate = { name: string; language: string; parameters: string[] };
+
 export const closingMessages = pgTable(
   "closing_messages",
   {
@@ -309,6 +311,11 @@ export const closingMessages = pgTable(
     /** Built-in messages carry a catalog key so they read in the agent's language; custom ones a body. */
     builtinKey: text("builtin_key"),
     body: text("body").notNull(),
+    /**
+     * The WhatsApp template sent instead once the 24-hour window has passed (free text would be
+     * refused): its name, language and {{n}} parameters, which may use {{contact.name}} etc.
+     */
+    template: jsonb("template").$type<ClosingTemplate>(),
     position: integer("position").notNull().default(0),
     createdAt: createdAt(),
   },

@@ -68,10 +68,10 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
     const tagRows = await tx
       .insert(tags)
       .values([
-        { orgId: org.id, name: "VIP", color: "#d97706", createdAt: now },
+        { orgId: org.id, name: "VIP", color: "#b45309", createdAt: now },
         { orgId: org.id, name: "Complaint", color: "#dc2626", createdAt: now },
         { orgId: org.id, name: "Order", color: "#2563eb", createdAt: now },
-        { orgId: org.id, name: "Lead", color: "#16a34a", createdAt: now },
+        { orgId: org.id, name: "Lead", color: "#15803d", createdAt: now },
       ])
       .returning();
     await tx.insert(customFields).values([

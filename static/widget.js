@@ -64,7 +64,7 @@ header{background:var(--c);color:#fff;padding:14px 16px;display:flex;gap:8px;ali
 header h2{margin:0;font-size:16px;font-weight:650;flex:1}header p{margin:2px 0 0;font-size:13px;opacity:.9;font-weight:400}
 .icon{width:36px;height:36px;border-radius:8px;display:grid;place-items:center;flex:none}
 header .icon:hover{background:rgba(255,255,255,.18)}
-.log{flex:1;overflow-y:auto;margin:0;padding:14px;list-style:none;display:flex;flex-direction:column;gap:8px;background:#f8fafc}
+.log{flex:1;overflow-y:auto;padding:14px;background:#f8fafc}.items{margin:0;padding:0;list-style:none;display:flex;flex-direction:column;gap:8px}
 .m{max-width:80%;display:flex;flex-direction:column;gap:2px}.m.in{align-self:flex-end;align-items:flex-end}
 .b{padding:8px 12px;border-radius:14px;background:#fff;border:1px solid #e5e7eb;white-space:pre-wrap;overflow-wrap:anywhere}
 .in .b{background:var(--c);color:#fff;border-color:transparent}
@@ -94,7 +94,7 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
 <header><div style="flex:1"><h2 id="kw-title"></h2><p class="greet"></p></div><button class="icon close" type="button" aria-label="${t("close")}">${svg("close")}</button></header>
 <form class="pre" hidden><p>${t("intro")}</p><label>${t("name")}<input name="name" required maxlength="120" autocomplete="name"></label>
 <label>${t("email")}<input name="email" type="email" required maxlength="200" autocomplete="email"></label><button class="primary" type="submit">${t("start")}</button></form>
-<ol class="log" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label="${t("title")}"></ol>
+<div class="log" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label="${t("title")}"><ol class="items"></ol></div>
 <div class="status" role="alert" hidden></div>
 <div class="bar compose"><input type="file" class="file" hidden tabindex="-1">
 <button class="icon attach" type="button" aria-label="${t("attach")}" title="${t("attach")}">${svg("clip")}</button>
@@ -107,7 +107,7 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
 <button class="icon send sendv" type="button" aria-label="${t("sendVoice")}" hidden>${svg("send")}</button></div>
 </section><button class="launcher" type="button" aria-expanded="false" aria-label="${t("open")}">${svg("chat")}<span class="badge" hidden></span></button></div>`;
   const $ = (s) => root.querySelector(s);
-  const el = { wrap: $(".root"), panel: $(".panel"), title: $("#kw-title"), greet: $(".greet"), close: $(".close"), pre: $("form.pre"), log: $(".log"), status: $(".status"), compose: $(".compose"), file: $(".file"), attach: $(".attach"), mic: $(".mic"), text: $("textarea"), send: $(".compose .send"), voice: $(".voice"), timer: $(".timer"), stop: $(".stop"), trash: $(".trash"), sendv: $(".sendv"), launcher: $(".launcher"), badge: $(".badge") };
+  const el = { wrap: $(".root"), panel: $(".panel"), title: $("#kw-title"), greet: $(".greet"), close: $(".close"), pre: $("form.pre"), log: $(".log"), items: $(".items"), status: $(".status"), compose: $(".compose"), file: $(".file"), attach: $(".attach"), mic: $(".mic"), text: $("textarea"), send: $(".compose .send"), voice: $(".voice"), timer: $(".timer"), stop: $(".stop"), trash: $(".trash"), sendv: $(".sendv"), launcher: $(".launcher"), badge: $(".badge") };
 
   const headers = (json) => ({ ...(json ? { "content-type": "application/json" } : {}), ...(session ? { authorization: `Bearer ${session.token}` } : {}) });
   async function call(path, opts = {}) {
@@ -160,7 +160,7 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
     li.append(bubble, meta);
     // Keep order by id: a replayed message may arrive after a newer one.
     const after = [...el.log.querySelectorAll("li.m")].find((x) => Number(x.dataset.id) > m.id);
-    el.log.insertBefore(li, after || null);
+    el.items.insertBefore(li, after || null);
     shown.set(m.id, m);
     el.log.querySelector(".empty")?.remove();
     if (closedConvs.has(m.conversationId)) markEnded(m.conversationId);
@@ -209,7 +209,7 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
       const li = document.createElement("li");
       li.className = "note empty";
       li.textContent = session.channel.greeting || t("empty");
-      el.log.append(li);
+      el.items.append(li);
     }
     loaded = true;
     listen();

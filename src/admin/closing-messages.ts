@@ -2,7 +2,8 @@
 // they read in each agent's language, never edited) and the organization's own, in the admin's order.
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
-import { closingMessages } from "@db/schema";
+import { channels, closingMessages, type ClosingTemplate } from "@db/schema";
+import { channelTemplates } from "../inbox/replies";
 import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
 import { positionsFor, reordered, type Direction } from "./ordering";
@@ -15,10 +16,59 @@ export interface ClosingMessageRow {
   /** Set on built-ins: the catalog key of their text. */
   builtinKey: string | null;
   body: string;
+  /** Sent instead once WhatsApp's 24-hour window has passed. */
+  template: ClosingTemplate | null;
   position: number;
 }
 
-const columns = { id: closingMessages.id, builtinKey: closingMessages.builtinKey, body: closingMessages.body, position: closingMessages.position };
+export interface ClosingMessageInput {
+  body: string;
+  /** "name|language" of an approved template, or "" for none. */
+  template: string;
+  /** The template's parameters, one per line. */
+  parameters: string;
+}
+
+/** An approved template one of the organization's WhatsApp channels has. */
+export interface OrgTemplate {
+  name: string;
+  language: string;
+  body: string;
+  params: number;
+}
+
+/** The form refused: the template is not one the channels have, or its parameters do not fit. */
+export class TemplateRefused extends Error {
+  constructor(
+    readonly field: "template" | "parameters",
+    readonly params = 0,
+  ) {
+    super(field);
+  }
+}
+
+const columns = { id: closingMessages.id, builtinKey: closingMessages.builtinKey, body: closingMessages.body, template: closingMessages.template, position: closingMessages.position };
+
+/** The approved templates of the organization's WhatsApp channels, each name and language once. */
+export async function organizationTemplates(db: DbOrTx, actor: Actor): Promise<OrgTemplate[]> {
+  const found = await db.select({ config: channels.config }).from(channels).where(and(eq(channels.orgId, actor.orgId), eq(channels.kind, "whatsapp")));
+  const byKey = new Map<string, OrgTemplate>();
+  for (const t of found.flatMap((c) => channelTemplates(c.config))) byKey.set(`${t.name}|${t.language}`, t);
+  return [...byKey.values()].sort((a, b) => a.name.localeCompare(b.name) || a.language.localeCompare(b.language));
+}
+
+/** The input's template, checked against the organization's approved ones; null for none. */
+async function templateOf(db: DbOrTx, actor: Actor, input: ClosingMessageInput): Promise<ClosingTemplate | null> {
+  if (!input.template) return null;
+  const found = (await organizationTemplates(db, actor)).find((t) => `${t.name}|${t.language}` === input.template);
+  if (!found) throw new TemplateRefused("template");
+  const parameters = input.parameters
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  if (parameters.length !== found.params) throw new TemplateRefused("parameters", found.params);
+  return { name: found.name, language: found.language, parameters };
+}
 
 // The list order as one text key for keyset pages: built-ins ("0…") before custom ones ("1…"), then position.
 const orderKey = sql<string>`(case when ${closingMessages.builtinKey} is null then '1' else '0' end) || lpad(${closingMessages.position}::text, 10, '0')`;
@@ -56,21 +106,23 @@ async function changed(tx: DbOrTx, actor: Actor, id: number, change: string, now
 }
 
 /** A new message goes to the end of the list. */
-export async function createClosingMessage(db: DbOrTx, actor: Actor, input: { body: string }, now: Date): Promise<ClosingMessageRow> {
+export async function createClosingMessage(db: DbOrTx, actor: Actor, input: ClosingMessageInput, now: Date): Promise<ClosingMessageRow> {
+  const template = await templateOf(db, actor, input);
   return db.transaction(async (tx) => {
     const [{ next }] = await tx
       .select({ next: sql<number>`coalesce(max(${closingMessages.position}), 0) + 1`.mapWith(Number) })
       .from(closingMessages)
       .where(eq(closingMessages.orgId, actor.orgId));
-    const [row] = await tx.insert(closingMessages).values({ orgId: actor.orgId, body: input.body, position: next, createdAt: now }).returning(columns);
+    const [row] = await tx.insert(closingMessages).values({ orgId: actor.orgId, body: input.body, template, position: next, createdAt: now }).returning(columns);
     await changed(tx, actor, row.id, "created", now);
     return row;
   });
 }
 
-export async function updateClosingMessage(db: DbOrTx, actor: Actor, id: number, input: { body: string }, now: Date): Promise<boolean> {
+export async function updateClosingMessage(db: DbOrTx, actor: Actor, id: number, input: ClosingMessageInput, now: Date): Promise<boolean> {
+  const template = await templateOf(db, actor, input);
   return db.transaction(async (tx) => {
-    const [row] = await tx.update(closingMessages).set({ body: input.body }).where(customOf(actor, id)).returning({ id: closingMessages.id });
+    const [row] = await tx.update(closingMessages).set({ body: input.body, template }).where(customOf(actor, id)).returning({ id: closingMessages.id });
     if (!row) return false;
     await changed(tx, actor, id, "updated", now);
     return true;

@@ -53,6 +53,18 @@ const passwordSchema = z
 /** Only this app's own pages are followed after sign-in (no open redirects). */
 const safeNext = sameOriginPath;
 
+/**
+ * Starts the session's work in an organization the user belongs to; false when they do not.
+ * Starting work brings an offline agent online (signing out reverses it).
+ */
+async function enterOrganization(c: Ctx, userId: string, sessionId: string, orgId: number): Promise<boolean> {
+  const { database, clock } = c.get("deps");
+  const actor = await actorFor(database.db, userId, orgId);
+  if (!actor) return false;
+  await database.db.update(sessions).set({ orgId }).where(eq(sessions.id, sessionId));
+  if (actor.status === "offline") await commit(database, orgId, (db) => changeStatus(db, actor, actor.userId, "online", clock.now()));
+  return true;
+}
 
 /** Signing in: the form, and the check of what it sends (rate-limited by address and email). */
 export function loginRoutes(auth: Auth) {
@@ -87,6 +99,9 @@ export function loginRoutes(auth: Auth) {
       const session = await auth.createSession(user.id, { orgId: null });
       writeSessionCookie(c, auth, session.id, session.expiresAt);
       const target = safeNext(next);
+      // A member of one organization, with no invitation to answer, has nothing to pick: straight in.
+      const [orgs, invitations] = await Promise.all([organizationsOf(db, user.id), invitationsFor(db, user.id)]);
+      if (orgs.length === 1 && invitations.length === 0 && (await enterOrganization(c, user.id, session.id, orgs[0]!.orgId))) return redirect(c, target ?? "/inbox");
       return redirect(c, target ? `/organizations?next=${encodeURIComponent(target)}` : "/organizations");
     },
   );
@@ -131,14 +146,7 @@ export function organizationPickerRoutes() {
     const sessionId = c.get("sessionId");
     if (!user || !sessionId) return redirect(c, "/login");
     const { orgId } = c.req.valid("form");
-    const db = c.get("deps").database.db;
-    const actor = await actorFor(db, user.id, orgId);
-    if (!actor) return redirect(c, "/organizations");
-    await db.update(sessions).set({ orgId }).where(eq(sessions.id, sessionId));
-    // Starting work in an organization brings an offline agent online (signing out reverses it).
-    if (actor.status === "offline") {
-      await commit(c.get("deps").database, orgId, (db) => changeStatus(db, actor, actor.userId, "online", c.get("deps").clock.now()));
-    }
+    if (!(await enterOrganization(c, user.id, sessionId, orgId))) return redirect(c, "/organizations");
     return redirect(c, safeNext(c.req.valid("form").next) ?? "/inbox");
   });
   return app;

@@ -2,7 +2,7 @@
 // and the quick replies this agent sees (shared ones and their own).
 import { and, eq, isNull, or } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
-import { channels, conversations, quickReplies } from "@db/schema";
+import { channels, conversations, quickReplies, type ClosingTemplate } from "@db/schema";
 import { channelTemplates } from "./replies";
 import type { Actor } from "../context";
 import { listQuickReplies } from "../admin/quick-replies";
@@ -13,7 +13,7 @@ import { closingChoices } from "./closing";
 export interface ThreadOptions {
   people: { id: string; name: string; status: string }[];
   groups: { id: number; name: string }[];
-  closings: { id: number; builtinKey: string | null; body: string }[];
+  closings: { id: number; builtinKey: string | null; body: string; template: ClosingTemplate | null }[];
   quickReplies: QuickReplyChoice[];
   /** Whether the viewer may save a quick reply for the whole organization (admins). */
   mayShareQuickReplies: boolean;

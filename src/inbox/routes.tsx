@@ -52,7 +52,8 @@ const replySchema = z.object({
 const assignSchema = z.object({
   target: z.union([z.literal("none"), z.string().regex(/^user:[\w-]{1,64}$/), z.string().regex(/^group:\d{1,12}$/)]),
 });
-const closeSchema = z.object({ closingMessageId: field.id() });
+/** A closing message, or "none": close without a message. */
+const closeSchema = z.object({ closingMessageId: z.union([z.literal("none"), field.id()]) });
 
 const ruleMessages: Record<ConversationRuleBroken["reason"], MessageKey> = {
   not_found: "error.notFound",
@@ -334,7 +335,8 @@ export function inboxRoutes() {
     (c) => {
       const { database, clock } = c.get("deps");
       const { closingMessageId } = c.req.valid("form");
-      return act(c, conversationIdOf(c), () => closeConversation(database.db, c.get("actor"), conversationIdOf(c), closingMessageId, c.get("locale"), clock.now()));
+      const chosen = closingMessageId === "none" ? null : closingMessageId;
+      return act(c, conversationIdOf(c), () => closeConversation(database.db, c.get("actor"), conversationIdOf(c), chosen, c.get("locale"), clock.now()));
     },
   );
 

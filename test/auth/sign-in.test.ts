@@ -1,24 +1,44 @@
 import { describe, expect, it } from "bun:test";
 import { eq } from "drizzle-orm";
-import { sessions } from "@db/schema";
+import { memberships, sessions } from "@db/schema";
 import { useTestApp } from "../support/app";
 
 const t = useTestApp({ LOGIN_MAX_FAILURES: "3" });
 
 describe("sign-in", () => {
-  it("signs in with the right password and sends the user to pick an organization", async () => {
+  it("signs in with the right password; a member of one organization goes straight to the inbox, online", async () => {
     const w = await t.world();
     const client = t.client();
     const res = await client.post("/login", { email: w.agent.email, password: "correct-horse-battery" });
     expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe("/organizations");
+    expect(res.headers.get("location")).toBe("/inbox");
+    const [session] = await t.db.select().from(sessions).where(eq(sessions.userId, w.agent.id));
+    expect(session!.orgId).toBe(w.orgId);
+    expect((await client.html("/inbox")).text).toContain('value="online" selected');
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith("kanal_session="))!;
     expect(cookie).toContain("HttpOnly");
     expect(cookie).toContain("SameSite=Lax");
     expect(cookie).not.toContain("Secure");
+    // The picker is still there to switch to.
     const picker = await client.html("/organizations");
     expect(picker.text).toContain("Select your organization");
     expect(picker.text).toContain(`value="${w.orgId}"`);
+  });
+
+  it("a member of two organizations, or one with an invitation to answer, picks on the organization page", async () => {
+    const w = await t.world();
+    const other = await t.world("Other");
+    await t.db.insert(memberships).values({ orgId: other.orgId, userId: w.agent.id, role: "agent" });
+    const two = await t.client().post("/login", { email: w.agent.email, password: "correct-horse-battery", next: "/contacts" });
+    expect(two.headers.get("location")).toBe(`/organizations?next=${encodeURIComponent("/contacts")}`);
+
+    const invited = await t.world("Invited");
+    const admin = await t.signIn(invited.admin.email, invited.orgId);
+    expect((await admin.post("/admin/users", { name: "İpek", email: w.agent2.email, role: "agent" })).status).toBe(200);
+    const pending = await t.client().post("/login", { email: w.agent2.email, password: "correct-horse-battery" });
+    expect(pending.headers.get("location")).toBe("/organizations");
+    const alone = await t.client().post("/login", { email: w.supervisor.email, password: "correct-horse-battery", next: "/cockpit" });
+    expect(alone.headers.get("location")).toBe("/cockpit");
   });
 
   it("rejects a wrong password with the same message as an unknown email", async () => {
@@ -63,6 +83,8 @@ describe("sign-in", () => {
   it("opens the inbox after picking an organization, and refuses one the user is not in", async () => {
     const w = await t.world();
     const other = await t.world("Other");
+    // A member of two organizations, so signing in leaves the choice to the picker.
+    await t.db.insert(memberships).values({ orgId: (await t.world("Second")).orgId, userId: w.agent.id, role: "agent" });
     const client = await t.signIn(w.agent.email);
     const refused = await client.post("/organizations", { orgId: String(other.orgId) });
     expect(refused.headers.get("location")).toBe("/organizations");

@@ -16,7 +16,7 @@ async function conversationOf(w: World, name: string) {
 
 const rowTags = (html: string, id: number) => {
   const row = html.slice(html.indexOf(`id="conv-${id}"`), html.indexOf("</li>", html.indexOf(`id="conv-${id}"`)));
-  return [...row.matchAll(/<span class="tag" style="background:([^"]*)">([^<]*)<\/span>/g)].map((m) => `${m[2]} ${m[1]}`);
+  return [...row.matchAll(/<span class="tag" style="background:([^";]*);color:[^"]*">([^<]*)<\/span>/g)].map((m) => `${m[2]} ${m[1]}`);
 };
 
 describe("tags on inbox rows", () => {

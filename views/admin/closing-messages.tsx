@@ -1,8 +1,8 @@
 // Admin → Closing messages: built-ins (in the viewer's language, locked) then custom ones with
 // move, edit and delete; the create form above, an edit page per custom message.
-import { CLOSING_MESSAGE_MAX, type ClosingMessageRow } from "../../src/admin/closing-messages";
+import { CLOSING_MESSAGE_MAX, type ClosingMessageRow, type OrgTemplate } from "../../src/admin/closing-messages";
 import type { MessageKey } from "../../src/i18n";
-import { TextArea, type FormState } from "../components/form";
+import { Select, TextArea, type FormState } from "../components/form";
 import type { Flash, Ui } from "../ui";
 import { MoveButtons } from "./ordering";
 import { CreateCard, EditPanel, ListPanel, listPanel, PagedRows, RowActions, type ListPageProps, type RowsProps } from "./resource";
@@ -14,6 +14,24 @@ export type Ends = { first: number | null; last: number | null };
 
 export interface ClosingMessagesPageProps extends ListPageProps<ClosingMessageRow> {
   ends: Ends;
+  templates: OrgTemplate[];
+}
+
+/** The WhatsApp template sent once the 24-hour window has passed, and its parameters (shown when the channels have templates). */
+function TemplateFields({ ui, form, templates }: { ui: Ui; form: FormState; templates: OrgTemplate[] }) {
+  if (!templates.length && !form.values.template) return null;
+  const options = [
+    { value: "", label: ui.t("closingMessages.templateNone") },
+    ...templates.map((t) => ({ value: `${t.name}|${t.language}`, label: `${t.name} (${t.language}) · ${t.body}` })),
+  ];
+  return (
+    <>
+      <Select form={form} name="template" label={ui.t("closingMessages.template")} options={options} />
+      <p class="hint">{ui.t("closingMessages.templateHint")}</p>
+      <TextArea form={form} name="parameters" label={ui.t("closingMessages.parameters")} maxlength={5000} rows={2} />
+      <p class="hint">{ui.t("closingMessages.parametersHint")}</p>
+    </>
+  );
 }
 
 export function closingMessageText(ui: Ui, row: Pick<ClosingMessageRow, "builtinKey" | "body">) {
@@ -34,6 +52,7 @@ export function ClosingMessagesPage(props: ClosingMessagesPageProps) {
     >
       <CreateCard ui={ui} section="closingMessages" base={BASE} form={props.form}>
         <TextArea form={props.form} name="body" label={ui.t("closingMessages.body")} required maxlength={CLOSING_MESSAGE_MAX} rows={3} />
+        <TemplateFields ui={ui} form={props.form} templates={props.templates} />
       </CreateCard>
     </ListPanel>
   );
@@ -44,7 +63,14 @@ export function ClosingMessageRows({ ui, rows, next, ends }: RowsProps<ClosingMe
     <PagedRows ui={ui} base={BASE} next={next}>
       {rows.map((r) => (
         <tr>
-          <td>{closingMessageText(ui, r)}</td>
+          <td>
+            {closingMessageText(ui, r)}
+            {r.template ? (
+              <small class="hint closing-template">
+                {ui.t("closingMessages.templateColumn")}: {r.template.name} ({r.template.language})
+              </small>
+            ) : null}
+          </td>
           <td>
             {r.builtinKey ? (
               <span class="badge muted">{ui.t("admin.builtIn")}</span>
@@ -60,7 +86,7 @@ export function ClosingMessageRows({ ui, rows, next, ends }: RowsProps<ClosingMe
   );
 }
 
-export function EditClosingMessagePage({ ui, message, form, flash }: { ui: Ui; message: ClosingMessageRow; form: FormState; flash: Flash }) {
+export function EditClosingMessagePage({ ui, message, templates, form, flash }: { ui: Ui; message: ClosingMessageRow; templates: OrgTemplate[]; form: FormState; flash: Flash }) {
   return (
     <EditPanel
       ui={ui}
@@ -74,6 +100,7 @@ export function EditClosingMessagePage({ ui, message, form, flash }: { ui: Ui; m
       confirmDelete={ui.t("closingMessages.confirmDelete")}
     >
       <TextArea form={form} name="body" label={ui.t("closingMessages.body")} required maxlength={CLOSING_MESSAGE_MAX} rows={5} />
+      <TemplateFields ui={ui} form={form} templates={templates} />
     </EditPanel>
   );
 }

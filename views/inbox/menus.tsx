@@ -1,4 +1,6 @@
 // The thread head's menus: assign to an agent or workgroup, close with a closing message, and spam.
+import type { ClosingTemplate } from "@db/schema";
+import { mayGoOut } from "../../src/channels/windows";
 import type { MessageKey } from "../../src/i18n";
 import type { ThreadOptions } from "../../src/inbox/composer";
 import type { ThreadData } from "../../src/inbox/thread";
@@ -44,7 +46,15 @@ export function AssignMenu({ ui, c, options, base }: { ui: Ui; c: ThreadData["co
   );
 }
 
-export function CloseMenu({ ui, options, base }: { ui: Ui; options: ThreadOptions; base: string }) {
+/**
+ * The closing messages, and "Close without a message". Once the reply window has passed, a message
+ * goes out only as its WhatsApp template (when the channel has it): the others say they will not be sent.
+ */
+export function CloseMenu({ ui, c, options, base, now }: { ui: Ui; c: ThreadData["conversation"]; options: ThreadOptions; base: string; now: Date }) {
+  const textAllowed = mayGoOut(c.channelKind, c.lastInboundAt, "text", now);
+  const templateAllowed = mayGoOut(c.channelKind, c.lastInboundAt, "template", now);
+  const hasTemplate = (t: ClosingTemplate | null) => !!t && (options.templates ?? []).some((x) => x.name === t.name && x.language === t.language && x.params === t.parameters.length);
+  const goes = (t: ClosingTemplate | null) => textAllowed || (templateAllowed && hasTemplate(t));
   return (
     <details class="menu-button close-menu">
       <summary title={ui.t("inbox.endSession")}>
@@ -58,6 +68,7 @@ export function CloseMenu({ ui, options, base }: { ui: Ui; options: ThreadOption
         <p>
           <strong>{ui.t("inbox.chooseClosing")}</strong>
         </p>
+        {textAllowed ? null : <p class="hint closing-window">{ui.t("closing.outsideWindow")}</p>}
         <ul class="plain">
           {options.closings.map((closing) => (
             <li>
@@ -65,10 +76,19 @@ export function CloseMenu({ ui, options, base }: { ui: Ui; options: ThreadOption
                 <input type="hidden" name="closingMessageId" value={String(closing.id)} />
                 <button type="submit" class="closing-choice">
                   {closingText(ui, closing)}
+                  {textAllowed ? null : <small class="closing-how">{ui.t(goes(closing.template) ? "closing.asTemplate" : "closing.notSent")}</small>}
                 </button>
               </form>
             </li>
           ))}
+          <li>
+            <form {...threadForm(`${base}/close`)}>
+              <input type="hidden" name="closingMessageId" value="none" />
+              <button type="submit" class="closing-choice closing-none">
+                {ui.t("closing.withoutMessage")}
+              </button>
+            </form>
+          </li>
         </ul>
       </div>
     </details>

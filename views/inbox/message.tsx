@@ -2,6 +2,7 @@
 // append or redraw it (#m-<id>), a retry swaps it.
 import type { ThreadData } from "../../src/inbox/thread";
 import type { SystemLine } from "../../src/routing/routing";
+import type { ClosingLine } from "../../src/inbox/closing";
 import { fullTime } from "../format";
 import { Attachments } from "../media/attachments";
 import type { Ui } from "../ui";
@@ -50,9 +51,22 @@ function SystemLineItem({ ui, m }: { ui: Ui; m: ThreadData["messages"][number] }
   );
 }
 
+/** "Closed without sending the closing message": the reply window had passed. */
+function ClosingLineItem({ ui, m }: { ui: Ui; m: ThreadData["messages"][number] }) {
+  const line = ("metadata" in m ? m.metadata : {}) as Partial<ClosingLine>;
+  return (
+    <li class="message event system-line closing-line" id={`m-${m.id}`} data-id={String(m.id)}>
+      <span>{line.template ? ui.t("closing.line.noTemplate", { template: line.template }) : ui.t("closing.line.notSent")}</span>{" "}
+      <time datetime={m.createdAt.toISOString()}>{fullTime(m.createdAt, ui.locale, ui.actor!.timezone)}</time>
+    </li>
+  );
+}
+
 export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["messages"][number]; conversationId?: number }) {
-  // Routing's lines draw on their own; a rule's, an automated reply's or a payment's stay in a bubble.
-  if (m.direction === "event" && "metadata" in m && (m.metadata as Record<string, unknown> | null)?.system === "routed") return <SystemLineItem ui={ui} m={m} />;
+  // Routing's and closing's lines draw on their own; a rule's, an automated reply's or a payment's stay in a bubble.
+  const system = m.direction === "event" && "metadata" in m ? (m.metadata as Record<string, unknown> | null)?.system : undefined;
+  if (system === "routed") return <SystemLineItem ui={ui} m={m} />;
+  if (system === "closing_not_sent") return <ClosingLineItem ui={ui} m={m} />;
   const bot = m.direction === "event" && "metadata" in m ? botLineOf(m.metadata) : null;
   if (bot) return <BotLineItem ui={ui} id={m.id} line={bot} createdAt={m.createdAt} />;
   const tz = ui.actor!.timezone;

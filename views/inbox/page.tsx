@@ -43,6 +43,7 @@ export function InboxPage(props: InboxProps) {
     <Layout ui={ui} title={props.thread ? props.thread.conversation.contactName : ui.t("inbox.title")} live={live.toString()}>
       <div class="inbox">
         <section class="inbox-list" aria-label={ui.t("inbox.conversations")}>
+          <h1 class="visually-hidden">{ui.t("inbox.title")}</h1>
           <TabCounts ui={ui} tab={tab} search={search} counts={props.counts} filters={fq} />
           {props.filterChoices ? <FilterPanel ui={ui} tab={tab} search={search} filters={filters} choices={props.filterChoices} count={isFiltered(filters) ? filterParams({ ...filters, sort: "activity" }).length : 0} /> : null}
           <form class="search" method="get" action="/inbox" role="search">

@@ -1,5 +1,6 @@
 // One conversation in the list: drawn by the page, by "Load more", and by live updates alike.
 import type { ConversationRow, Tab } from "../../src/inbox/list";
+import { chipStyle } from "../contrast";
 import { shortTime } from "../format";
 import { html, type Html } from "../html";
 import type { Ui } from "../ui";
@@ -40,7 +41,7 @@ function drawRow(ui: Ui, row: ConversationRow, tab: Tab, search: string, current
       <span class="preview">${row.preview}</span>
       <span class="meta">
         <span class="assignee">${who}</span>
-        ${row.tags.map((tag) => html`<span class="tag" style="background:${tag.color}">${tag.name}</span>`)}
+        ${row.tags.map((tag) => html`<span class="tag" style="${chipStyle(tag.color)}">${tag.name}</span>`)}
       </span>
     </a>
   </li>`;

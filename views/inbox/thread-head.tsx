@@ -17,9 +17,9 @@ export function ThreadHead({ ui, c, options, back, now }: { ui: Ui; c: ThreadDat
       </a>
       <ChannelIcon ui={ui} kind={c.channelKind} />
       <div class="thread-title">
-        <h1>
+        <h2>
           <a href={`/contacts/${c.contactId}`}>{c.contactName}</a>
-        </h1>
+        </h2>
         <p class="muted">{[c.contactPhone, c.contactEmail, c.channelName].filter(Boolean).join(" · ")}</p>
       </div>
       <span class={`badge ${c.status === "open" ? "status-online" : "muted"}`}>{ui.t(`inbox.status.${c.status}`)}</span>
@@ -27,7 +27,10 @@ export function ThreadHead({ ui, c, options, back, now }: { ui: Ui; c: ThreadDat
       {c.status === "open" ? <AssignMenu ui={ui} c={c} options={options} base={base} /> : <span class="muted">{c.assigneeName ?? ui.t("inbox.unassigned")}</span>}
       {c.type === "spam" ? <span class="badge spam">{ui.t("filters.type.spam")}</span> : null}
       {c.bulkSend ? <BulkBadge ui={ui} send={c.bulkSend} /> : null}
-      {c.status === "open" ? <CloseMenu ui={ui} options={options} base={base} /> : null}
+      {c.status === "open" ? <CloseMenu ui={ui} c={c} options={options} base={base} now={now} /> : null}
+      <a class="widgets-link button" href="#widgets">
+        {ui.t("widgets.show")}
+      </a>
       <SpamButton ui={ui} spam={c.type === "spam"} base={base} />
     </header>
   );

@@ -1,6 +1,7 @@
 // Session widgets beside the thread: the contact's profile, the conversation's tags, contact notes.
 import type { FieldErrors, FormValues } from "../../src/forms";
 import type { WidgetData } from "../../src/inbox/widgets";
+import { chipStyle } from "../contrast";
 import { fullTime } from "../format";
 import { FileBoxWidget, GalleryWidget } from "../media/attachments";
 import type { Ui } from "../ui";
@@ -19,6 +20,9 @@ function widgetForm(action: string, target: string) {
 export function Widgets({ ui, data, state = {} }: { ui: Ui; data: WidgetData; state?: WidgetState }) {
   return (
     <aside class="widgets" id="widgets" aria-label={ui.t("widgets.title")}>
+      <a class="widgets-back" href="#thread">
+        ← {ui.t("widgets.backToThread")}
+      </a>
       <ProfileWidget ui={ui} data={data} state={state.profile} />
       <TagsWidget ui={ui} data={data} error={state.tagError} />
       <NotesWidget ui={ui} data={data} error={state.noteError} />
@@ -96,7 +100,7 @@ export function TagsWidget({ ui, data, error }: { ui: Ui; data: WidgetData; erro
       <ul class="tag-list">
         {data.tags.map((tag) => (
           <li>
-            <span class="tag" style={`background:${tag.color}`}>
+            <span class="tag" style={chipStyle(tag.color)}>
               {tag.name}
             </span>
             <form {...widgetForm(`${base}/${tag.id}/remove`, "#widget-tags")}>

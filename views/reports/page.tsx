@@ -148,7 +148,7 @@ function Table({ ui, table, title, rows, totals, query }: { ui: Ui; table: Repor
           {ui.t("reports.download")}
         </a>
       </div>
-      <div class="table-scroll">
+      <div class="table-scroll" tabindex={0} role="region" aria-label={title}>
         <table class="list report">
           <thead>
             <tr>

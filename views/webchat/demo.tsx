@@ -28,7 +28,7 @@ export function WidgetDemoPage({ ui, channelKey, channelName, origin }: { ui: Ui
                   <p>{ui.t("webchat.demo.productText")}</p>
                 </div>
                 <p>{ui.t("webchat.demo.embed")}</p>
-                <pre>
+                <pre tabindex={0} role="region" aria-label={ui.t("webchat.demo.embed")}>
                   <code>{snippet}</code>
                 </pre>
                 <script src="/widget.js" data-channel={channelKey} async></script>

@@ -1,0 +1,1 @@
+ALTER TABLE "closing_messages" ADD COLUMN "template" jsonb;
