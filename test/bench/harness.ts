@@ -1,6 +1,6 @@
 // What a benchmark case gets (BenchContext) and how its figures are printed. The contract is
 // described at the top of run.ts.
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Database, Db } from "@db/client";
 import { serveApp, type ServedApp } from "./app";
 import { describeDataset, generateDataset, type Dataset } from "./generate";
@@ -202,10 +202,18 @@ export function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** Runs a statement, failing with the database's own message (Drizzle wraps it). */
+/**
+ * Runs a statement that writes a bench's data, failing with the database's own message (Drizzle
+ * wraps it). The pool's connections carry the pages' statement and lock timeouts (10 s, 3 s), which
+ * a batch of 20,000 rows through triggers can pass on a busy machine: they are lifted for it alone.
+ */
 export async function write(db: Db, query: SQL) {
   try {
-    await db.execute(query);
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`set local statement_timeout = 0`);
+      await tx.execute(sql`set local lock_timeout = 0`);
+      await tx.execute(query);
+    });
   } catch (e) {
     throw new Error(String((e as { cause?: unknown }).cause ?? e));
   }
