@@ -57,19 +57,9 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
               }
             });
           } else if (event.reaction) {
+            // A reaction marks the message it names ("unreact" removes it): never a message of its own.
             const r = event.reaction;
-            out.push({
-              type: "message",
-              providerMessageId: `reaction:${r.mid}:${sender}:${event.timestamp}`,
-              externalId: sender,
-              contactName: "",
-              phone: null,
-              at,
-              kind: "reaction",
-              body: r.action === "unreact" ? "" : String(r.emoji ?? r.reaction ?? ""),
-              replyToProviderId: r.mid ? String(r.mid) : undefined,
-              metadata: { removed: r.action === "unreact" },
-            });
+            if (r.mid && sender !== me) out.push({ type: "reaction", targetProviderMessageId: String(r.mid), externalId: sender, emoji: r.action === "unreact" ? null : String(r.emoji ?? r.reaction ?? ""), at });
           } else if (event.delivery) {
             const mids = asArray(event.delivery.mids);
             for (const mid of mids) out.push({ type: "status", providerMessageId: String(mid), status: "delivered", at });

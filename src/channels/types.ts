@@ -83,7 +83,20 @@ export interface InboundComment {
   at: Date;
 }
 
-export type InboundEvent = InboundMessage | InboundStatus | InboundWatermark | InboundEcho | InboundComment;
+
+/**
+ * A customer's reaction to a message (WhatsApp, Messenger, Instagram): it marks that message and
+ * nothing else — no conversation is opened or queued, no reply window moves. `emoji` null: removed.
+ */
+export interface InboundReaction {
+  type: "reaction";
+  targetProviderMessageId: string;
+  externalId: string;
+  emoji: string | null;
+  at: Date;
+}
+
+export type InboundEvent = InboundMessage | InboundStatus | InboundWatermark | InboundEcho | InboundComment | InboundReaction;
 
 /** An outgoing message as the outbox hands it to an adapter. */
 export interface OutgoingMessage {

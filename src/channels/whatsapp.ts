@@ -93,6 +93,11 @@ export function whatsappAdapter(graph: GraphClient): ChannelAdapter {
 function parseMessage(m: Obj, names: Map<string, string>): InboundEvent | null {
   if (!m?.id || !m.from) return null;
   const from = String(m.from);
+  // A reaction marks the message it names (an empty emoji removes it): never a message of its own.
+  if (m.type === "reaction") {
+    if (!m.reaction?.message_id) return null;
+    return { type: "reaction", targetProviderMessageId: String(m.reaction.message_id), externalId: from, emoji: m.reaction.emoji ? String(m.reaction.emoji) : null, at: unix(m.timestamp) };
+  }
   const common = {
     type: "message" as const,
     providerMessageId: String(m.id),
@@ -134,8 +139,6 @@ function parseMessage(m: Obj, names: Map<string, string>): InboundEvent | null {
       const label = [l.name, l.address].filter(Boolean).join(", ");
       return { ...common, kind: "location", body: label || `${l.latitude}, ${l.longitude}`, metadata: { latitude: l.latitude, longitude: l.longitude, name: l.name, address: l.address, url: l.url } };
     }
-    case "reaction":
-      return { ...common, kind: "reaction", body: String(m.reaction?.emoji ?? ""), replyToProviderId: m.reaction?.message_id ? String(m.reaction.message_id) : undefined, metadata: { removed: !m.reaction?.emoji } };
     case "interactive": {
       const i = m.interactive ?? {};
       const reply = i.button_reply ?? i.list_reply;
