@@ -19,7 +19,7 @@ import { windowEndsAt } from "./windows";
 import { GroupCommit } from "./group-commit";
 import { neutralise, plainFilename } from "../names";
 import { SNIFF_BYTES, sniffMime } from "../media/sniff";
-import { confirmSend } from "./outbox";
+import { applyEcho } from "./echoes";
 import { applyTaggedStatus, applyWatermark } from "./statuses";
 import { storeComment } from "../comments/ingest";
 import { applyReaction } from "./reactions";
@@ -153,7 +153,7 @@ async function processLeased(deps: Deps, deliveryId: number, fresh?: { account: 
     let unknownStatuses = 0;
     for (const event of events) {
       if (event.type === "message") await storeInboundMessage(deps, account, event);
-      else if (event.type === "echo") await confirmSend(deps.database, account, event.outboxTag, event.providerMessageId, deps.clock.now());
+      else if (event.type === "echo") unknownStatuses += (await applyEcho(deps.database, account, event, deps.clock.now(), attempt >= UNKNOWN_STATUS_TRIES)) === "unknown" ? 1 : 0;
       else if (event.type === "comment") await storeComment(deps, account, event);
       else if (event.type === "status") unknownStatuses += (await applyTaggedStatus(deps.database, account, event, deps.clock.now())) === "unknown" ? 1 : 0;
       else if (event.type === "reaction") unknownStatuses += (await applyReaction(deps.database, account, event)) === "unknown" ? 1 : 0;

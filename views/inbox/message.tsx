@@ -100,7 +100,13 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
       </div>
       {isCommentMessage(m) ? <CommentActions ui={ui} m={m} conversationId={conversationId} /> : null}
       <small class="muted">
-        {m.authorName ? `${m.authorName} · ` : "metadata" in m && isBotMessage({ ...m, metadata: m.metadata }) ? `${ui.t("bot.author")} · ` : ""}
+        {m.authorName
+          ? `${m.authorName} · `
+          : "metadata" in m && isBotMessage({ ...m, metadata: m.metadata })
+            ? `${ui.t("bot.author")} · `
+            : "metadata" in m && (m.metadata as Record<string, unknown> | null)?.sentElsewhere
+              ? `${ui.t("message.sentElsewhere")} · `
+              : ""}
         <time datetime={m.createdAt.toISOString()}>{fullTime(m.createdAt, ui.locale, tz)}</time>
         {m.direction === "out" && m.delivery ? <span class={`delivery ${m.delivery}`}> · {ui.t(`inbox.delivery.${m.delivery as "sent"}`)}</span> : null}
         {unconfirmed ? (
