@@ -6,27 +6,14 @@ import { and, eq } from "drizzle-orm";
 import { conversations, events, messages, webhookDeliveries } from "@db/schema";
 import { processDueDeliveries } from "../../src/channels/inbound";
 import { useTestApp } from "../support/app";
-import { addChannel, metaJson, signedPost, wamid, waText, whatsappPayload } from "../support/channels";
+import { wamid, waText, whatsappPayload } from "../support/channels";
+import { metaCustomer, type MetaKind } from "./support/meta-customer";
 
 const t = useTestApp();
-let seq = 0;
 
-type Kind = "whatsapp" | "messenger" | "instagram";
-
-async function setup(kind: Kind) {
-  const w = await t.world();
-  const own = `5200000${String(++seq).padStart(8, "0")}`;
-  const config = kind === "whatsapp" ? { phoneNumberId: own, wabaId: "310000000000001" } : kind === "messenger" ? { pageId: own } : { accountId: own };
-  const channel = await addChannel(t.db, t.config, w.orgId, kind, config);
-  const customer = kind === "whatsapp" ? `90532${String(seq).padStart(7, "0")}` : `7200000${String(seq).padStart(9, "0")}`;
-  const post = async (body: unknown) => {
-    const res = await t.app.request(`/webhooks/${channel.webhookKey}`, signedPost(metaJson(body)));
-    expect(res.status).toBe(200);
-    await t.app.runtime.background.idle();
-  };
-  const messaging = (items: unknown[]) => ({ object: kind === "messenger" ? "page" : "instagram", entry: [{ id: own, time: Date.now(), messaging: items }] });
-  const newId = () => (kind === "whatsapp" ? wamid() : `m_${crypto.randomUUID().replaceAll("-", "")}`);
-
+async function setup(kind: MetaKind) {
+  const base = await metaCustomer(t, kind, "52");
+  const { channel, own, customer, post, messaging, newId } = base;
   const customerText = async (text: string, at = Date.now()) => {
     if (kind === "whatsapp") {
       const m = waText(customer, "Burak Şen", text, wamid(), Math.floor(at / 1000));
@@ -62,7 +49,7 @@ async function setup(kind: Kind) {
 
   const conversationsOf = () => t.db.select().from(conversations).where(eq(conversations.channelId, channel.id)).orderBy(conversations.id);
   const stored = () => t.db.select().from(messages).where(eq(messages.channelId, channel.id)).orderBy(messages.id);
-  return { w, channel, own, customer, post, newId, customerText, echoBody, echo, conversationsOf, stored };
+  return { ...base, customerText, echoBody, echo, conversationsOf, stored };
 }
 
 for (const kind of ["whatsapp", "messenger", "instagram"] as const) {

@@ -5,26 +5,14 @@ import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { conversations, events, messages, webhookDeliveries } from "@db/schema";
 import { useTestApp } from "../support/app";
-import { addChannel, metaJson, signedPost, wamid, waText, whatsappPayload } from "../support/channels";
+import { wamid, waText, whatsappPayload } from "../support/channels";
+import { metaCustomer, type MetaKind } from "./support/meta-customer";
 
 const t = useTestApp();
-let seq = 0;
 
-type Kind = "whatsapp" | "messenger" | "instagram";
-
-async function setup(kind: Kind) {
-  const w = await t.world();
-  const own = `5100000${String(++seq).padStart(8, "0")}`;
-  const config = kind === "whatsapp" ? { phoneNumberId: own, wabaId: "310000000000001" } : kind === "messenger" ? { pageId: own } : { accountId: own };
-  const channel = await addChannel(t.db, t.config, w.orgId, kind, config);
-  const customer = kind === "whatsapp" ? `90555${String(seq).padStart(7, "0")}` : `7100000${String(seq).padStart(9, "0")}`;
-  const post = async (body: unknown) => {
-    const res = await t.app.request(`/webhooks/${channel.webhookKey}`, signedPost(metaJson(body)));
-    expect(res.status).toBe(200);
-    await t.app.runtime.background.idle();
-  };
-  const messaging = (items: unknown[]) => ({ object: kind === "messenger" ? "page" : "instagram", entry: [{ id: own, time: Date.now(), messaging: items }] });
-
+async function setup(kind: MetaKind) {
+  const base = await metaCustomer(t, kind, "51");
+  const { channel, own, customer, post, messaging } = base;
   /** The customer's text (its provider id returned), as each provider writes it. */
   const customerText = async (text: string, at = Date.now()) => {
     if (kind === "whatsapp") {
@@ -56,7 +44,7 @@ async function setup(kind: Kind) {
 
   const conversationsOf = () => t.db.select().from(conversations).where(eq(conversations.channelId, channel.id)).orderBy(conversations.id);
   const stored = () => t.db.select().from(messages).where(eq(messages.channelId, channel.id)).orderBy(messages.id);
-  return { w, channel, own, customer, post, messaging, customerText, reactionBody, react, conversationsOf, stored };
+  return { ...base, customerText, reactionBody, react, conversationsOf, stored };
 }
 
 /** An agent's reply as the outbox leaves it once the provider took it: outgoing, with the provider's id. */
@@ -76,7 +64,7 @@ for (const kind of ["whatsapp", "messenger", "instagram"] as const) {
       const asked = Date.now() - 60 * 60_000;
       await s.customerText("Kargom nerede?", asked);
       const [conversation] = await s.conversationsOf();
-      const answerId = kind === "whatsapp" ? wamid() : `m_${crypto.randomUUID().replaceAll("-", "")}`;
+      const answerId = s.newId();
       const answer = await agentReply(s, conversation.id, "Yarın elinizde 📦", answerId);
       const [before] = await s.conversationsOf();
 
