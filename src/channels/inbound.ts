@@ -159,10 +159,10 @@ async function processLeased(deps: Deps, deliveryId: number, fresh?: { account: 
       else if (event.type === "reaction") unknownStatuses += (await applyReaction(deps.database, account, event)) === "unknown" ? 1 : 0;
       else await applyWatermark(deps.database, account, event);
     }
-    if (unknownStatuses > 0 && attempt < UNKNOWN_STATUS_TRIES) throw new RetryLater(`${unknownStatuses} status(es) or reaction(s) for messages not recorded yet`);
+    if (unknownStatuses > 0 && attempt < UNKNOWN_STATUS_TRIES) throw new RetryLater(`${unknownStatuses} status(es), reaction(s) or echo(es) for messages not recorded yet`);
     await db
       .update(webhookDeliveries)
-      .set({ processedAt: deps.clock.now(), attempts: attempt, lastError: unknownStatuses ? "statuses or reactions for unknown messages ignored" : null })
+      .set({ processedAt: deps.clock.now(), attempts: attempt, lastError: unknownStatuses ? "statuses or reactions for unknown messages ignored, echoes kept as sent elsewhere" : null })
       .where(eq(webhookDeliveries.id, deliveryId));
     return "processed";
   } catch (e) {
