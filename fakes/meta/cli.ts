@@ -97,6 +97,10 @@ async function serve() {
   const fake = await startFakeMeta({
     port,
     hostname: flags.host,
+    // Media URLs name the host Kanal fetches from (META_GRAPH_URL, else the host Kanal itself was
+    // given with --kanal): Kanal refuses a file from any other host, localhost for 127.0.0.1 too.
+    publicUrl: process.env.META_GRAPH_URL || undefined,
+    publicHost: new URL(kanalUrl).hostname,
     channels,
     // A second between receipts, so the demo shows a message go sent → delivered → read.
     receipts: { enabled: !flags["no-receipts"], delayMs: Number(flags["receipt-delay"] ?? 1000) },

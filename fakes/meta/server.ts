@@ -233,8 +233,10 @@ export interface PushOptions extends MetaJsonOptions {
 export interface FakeMetaOptions {
   port?: number;
   hostname?: string;
-  /** Origin written into media URLs; defaults to http://localhost:{port}. */
+  /** Origin written into media URLs; defaults to http://{publicHost}:{port}. */
   publicUrl?: string;
+  /** The host name Kanal reaches this fake by, when publicUrl is not given (default localhost). */
+  publicHost?: string;
   clock?: Clock;
   channels?: FakeChannel[];
   receipts?: Partial<ReceiptOptions>;
@@ -1105,7 +1107,7 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     maxRequestBodySize: 128 * MB,
     fetch: (req) => app.fetch(req),
   });
-  baseUrl = (options.publicUrl ?? `http://localhost:${server.port}`).replace(/\/$/, "");
+  baseUrl = (options.publicUrl ?? `http://${options.publicHost ?? "localhost"}:${server.port}`).replace(/\/$/, "");
   for (const channel of options.channels ?? []) register(channel);
 
   return {

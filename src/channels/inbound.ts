@@ -19,9 +19,10 @@ import { windowEndsAt } from "./windows";
 import { GroupCommit } from "./group-commit";
 import { neutralise, plainFilename } from "../names";
 import { SNIFF_BYTES, sniffMime } from "../media/sniff";
-import { confirmSend } from "./outbox";
+import { applyEcho } from "./echoes";
 import { applyTaggedStatus, applyWatermark } from "./statuses";
 import { storeComment } from "../comments/ingest";
+import { applyReaction } from "./reactions";
 
 /**
  * How long a processing attempt holds a delivery before the retry job may take it: short, so a
@@ -152,15 +153,16 @@ async function processLeased(deps: Deps, deliveryId: number, fresh?: { account: 
     let unknownStatuses = 0;
     for (const event of events) {
       if (event.type === "message") await storeInboundMessage(deps, account, event);
-      else if (event.type === "echo") await confirmSend(deps.database, account, event.outboxTag, event.providerMessageId, deps.clock.now());
+      else if (event.type === "echo") unknownStatuses += (await applyEcho(deps.database, account, event, deps.clock.now(), attempt >= UNKNOWN_STATUS_TRIES)) === "unknown" ? 1 : 0;
       else if (event.type === "comment") await storeComment(deps, account, event);
       else if (event.type === "status") unknownStatuses += (await applyTaggedStatus(deps.database, account, event, deps.clock.now())) === "unknown" ? 1 : 0;
+      else if (event.type === "reaction") unknownStatuses += (await applyReaction(deps.database, account, event)) === "unknown" ? 1 : 0;
       else await applyWatermark(deps.database, account, event);
     }
-    if (unknownStatuses > 0 && attempt < UNKNOWN_STATUS_TRIES) throw new RetryLater(`${unknownStatuses} status(es) for messages not recorded yet`);
+    if (unknownStatuses > 0 && attempt < UNKNOWN_STATUS_TRIES) throw new RetryLater(`${unknownStatuses} status(es), reaction(s) or echo(es) for messages not recorded yet`);
     await db
       .update(webhookDeliveries)
-      .set({ processedAt: deps.clock.now(), attempts: attempt, lastError: unknownStatuses ? "statuses for unknown messages ignored" : null })
+      .set({ processedAt: deps.clock.now(), attempts: attempt, lastError: unknownStatuses ? "statuses or reactions for unknown messages ignored, echoes kept as sent elsewhere" : null })
       .where(eq(webhookDeliveries.id, deliveryId));
     return "processed";
   } catch (e) {

@@ -28,10 +28,13 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
           const at = new Date(Number(event?.timestamp ?? entry.time ?? Date.now()));
           if (event.message) {
             const m = event.message;
-            // Echoes of what this page sent (through Kanal or elsewhere) are not customer messages;
-            // one carrying Kanal's outbox tag proves a send whose answer may have been lost.
-            if (m.is_echo && typeof m.metadata === "string" && m.mid) out.push({ type: "echo", providerMessageId: String(m.mid), outboxTag: m.metadata, at });
-            if (m.is_echo || sender === me) continue;
+            // Echoes of what this page sent are not customer messages: one carrying Kanal's outbox tag
+            // proves a send whose answer may have been lost; others were sent elsewhere (echoes.ts).
+            if (m.is_echo) {
+              if (m.mid && event?.recipient?.id) out.push({ type: "echo", providerMessageId: String(m.mid), outboxTag: typeof m.metadata === "string" ? m.metadata : undefined, externalId: String(event.recipient.id), ...echoContent(m), at });
+              continue;
+            }
+            if (sender === me) continue;
             if (m.is_deleted) continue;
             const base = { type: "message" as const, providerMessageId: String(m.mid), externalId: sender, contactName: "", phone: null, at, replyToProviderId: m.reply_to?.mid ? String(m.reply_to.mid) : undefined };
             const attachments = asArray(m.attachments);
@@ -57,19 +60,9 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
               }
             });
           } else if (event.reaction) {
+            // A reaction marks the message it names ("unreact" removes it): never a message of its own.
             const r = event.reaction;
-            out.push({
-              type: "message",
-              providerMessageId: `reaction:${r.mid}:${sender}:${event.timestamp}`,
-              externalId: sender,
-              contactName: "",
-              phone: null,
-              at,
-              kind: "reaction",
-              body: r.action === "unreact" ? "" : String(r.emoji ?? r.reaction ?? ""),
-              replyToProviderId: r.mid ? String(r.mid) : undefined,
-              metadata: { removed: r.action === "unreact" },
-            });
+            if (r.mid && sender !== me) out.push({ type: "reaction", targetProviderMessageId: String(r.mid), externalId: sender, emoji: r.action === "unreact" ? null : String(r.emoji ?? r.reaction ?? ""), at });
           } else if (event.delivery) {
             const mids = asArray(event.delivery.mids);
             for (const mid of mids) out.push({ type: "status", providerMessageId: String(mid), status: "delivered", at });
@@ -140,6 +133,14 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
       return { providerMessageId: result.message_id };
     },
   };
+}
+
+/** What an echo carried: its text, or (files are not fetched for echoes) what kind of attachment it was. */
+function echoContent(m: Obj): { kind: MessageKind; body: string; metadata: Record<string, unknown> } {
+  const app = m.app_id ? { appId: String(m.app_id) } : {};
+  const [first] = asArray(m.attachments);
+  if (!first) return { kind: "text", body: String(m.text ?? ""), metadata: app };
+  return { kind: "unsupported", body: [m.text, first.payload?.url].filter(Boolean).join(" "), metadata: { ...app, providerType: String(first.type ?? "attachment") } };
 }
 
 function asArray(value: unknown): Obj[] {

@@ -47,11 +47,21 @@ export interface InboundStatus {
   outboxTag?: string;
 }
 
-/** Messenger's echo of a send Kanal tagged (message.metadata): proof that the provider took it. */
+/**
+ * A message the business sent to a customer, echoed by the provider: Messenger/Instagram message
+ * echoes, WhatsApp's smb_message_echoes (coexistence numbers). One carrying Kanal's outbox tag
+ * proves Kanal's own send; one Kanal did not send (the Page inbox, the Instagram or WhatsApp
+ * Business app) is kept as an outgoing message by another app (channels/echoes.ts).
+ */
 export interface InboundEcho {
   type: "echo";
   providerMessageId: string;
-  outboxTag: string;
+  outboxTag?: string;
+  /** The customer it went to. */
+  externalId: string;
+  kind: MessageKind;
+  body: string;
+  metadata: Record<string, unknown>;
   at: Date;
 }
 
@@ -83,7 +93,20 @@ export interface InboundComment {
   at: Date;
 }
 
-export type InboundEvent = InboundMessage | InboundStatus | InboundWatermark | InboundEcho | InboundComment;
+
+/**
+ * A customer's reaction to a message (WhatsApp, Messenger, Instagram): it marks that message and
+ * nothing else — no conversation is opened or queued, no reply window moves. `emoji` null: removed.
+ */
+export interface InboundReaction {
+  type: "reaction";
+  targetProviderMessageId: string;
+  externalId: string;
+  emoji: string | null;
+  at: Date;
+}
+
+export type InboundEvent = InboundMessage | InboundStatus | InboundWatermark | InboundEcho | InboundComment | InboundReaction;
 
 /** An outgoing message as the outbox hands it to an adapter. */
 export interface OutgoingMessage {

@@ -18,10 +18,12 @@ export function whatsappAdapter(graph: GraphClient): ChannelAdapter {
       // One POST may carry several entries, changes and messages: every one is processed.
       for (const entry of asArray(body.entry)) {
         for (const change of asArray(entry?.changes)) {
-          if (change?.field !== "messages") continue;
+          if (change?.field !== "messages" && change?.field !== "smb_message_echoes") continue;
           const value = change.value ?? {};
           const phoneNumberId = value.metadata?.phone_number_id;
           if (phoneNumberId && account.config.phoneNumberId && String(phoneNumberId) !== String(account.config.phoneNumberId)) continue;
+          // Coexistence numbers: what was sent from the WhatsApp Business app, kept as sent elsewhere.
+          for (const e of asArray(value.message_echoes)) if (e?.id && e.to) out.push(echoOf(e));
           const names = new Map<string, string>();
           for (const c of asArray(value.contacts)) if (c?.wa_id) names.set(String(c.wa_id), c.profile?.name ?? "");
           for (const m of asArray(value.messages)) {
@@ -93,6 +95,11 @@ export function whatsappAdapter(graph: GraphClient): ChannelAdapter {
 function parseMessage(m: Obj, names: Map<string, string>): InboundEvent | null {
   if (!m?.id || !m.from) return null;
   const from = String(m.from);
+  // A reaction marks the message it names (an empty emoji removes it): never a message of its own.
+  if (m.type === "reaction") {
+    if (!m.reaction?.message_id) return null;
+    return { type: "reaction", targetProviderMessageId: String(m.reaction.message_id), externalId: from, emoji: m.reaction.emoji ? String(m.reaction.emoji) : null, at: unix(m.timestamp) };
+  }
   const common = {
     type: "message" as const,
     providerMessageId: String(m.id),
@@ -134,8 +141,6 @@ function parseMessage(m: Obj, names: Map<string, string>): InboundEvent | null {
       const label = [l.name, l.address].filter(Boolean).join(", ");
       return { ...common, kind: "location", body: label || `${l.latitude}, ${l.longitude}`, metadata: { latitude: l.latitude, longitude: l.longitude, name: l.name, address: l.address, url: l.url } };
     }
-    case "reaction":
-      return { ...common, kind: "reaction", body: String(m.reaction?.emoji ?? ""), replyToProviderId: m.reaction?.message_id ? String(m.reaction.message_id) : undefined, metadata: { removed: !m.reaction?.emoji } };
     case "interactive": {
       const i = m.interactive ?? {};
       const reply = i.button_reply ?? i.list_reply;
@@ -156,6 +161,14 @@ function interactivePayload(i: NonNullable<OutgoingMessage["interactive"]>): Obj
   const body = { text: i.text };
   if (i.type === "buttons") return { type: "button", body, action: { buttons: i.choices.map((c) => ({ type: "reply", reply: { id: c.id, title: c.title } })) } };
   return { type: "list", body, action: { button: i.button ?? "Options", sections: [{ rows: i.choices.map((c) => ({ id: c.id, title: c.title })) }] } };
+}
+
+function echoOf(e: Obj): InboundEvent {
+  const text = e.type === "text" ? String(e.text?.body ?? "") : null;
+  const base = { type: "echo" as const, providerMessageId: String(e.id), externalId: String(e.to), at: unix(e.timestamp) };
+  if (text !== null) return { ...base, kind: "text", body: text, metadata: {} };
+  const caption = String(e[e.type]?.caption ?? "");
+  return { ...base, kind: "unsupported", body: caption, metadata: { providerType: String(e.type) } };
 }
 
 function wireType(kind: MessageKind): "image" | "video" | "audio" | "document" | "sticker" {

@@ -27,7 +27,7 @@ export type EventType =
   | "tagged"
   | "untagged"
   | "delivery_changed"
-  /** A message changed after it arrived (a comment edited, removed, hidden or unhidden). */
+  /** A message changed after it arrived (a comment edited, removed, hidden or unhidden; a reaction on it). */
   | "message_updated"
   | "window_closed"
   | "metrics_refreshed"

@@ -1,5 +1,5 @@
 // Messenger and Instagram Direct against the fake Graph API: names from the profile API, echoes
-// skipped, attachments fetched from their temporary URLs, replies tagged HUMAN_AGENT after 24 h.
+// kept as sent elsewhere, attachments fetched from their temporary URLs, replies tagged HUMAN_AGENT after 24 h.
 import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { attachments, contacts, conversations, messages } from "@db/schema";
@@ -26,7 +26,7 @@ for (const kind of ["messenger", "instagram"] as const) {
       return { w, channel, pageId, from, agent, push, inbound };
     }
 
-    it("stores a customer's text under the name from the profile API, once, and skips echoes", async () => {
+    it("stores a customer's text under the name from the profile API, once, and an echo as sent elsewhere", async () => {
       const s = await setup();
       await s.push({ channel: s.channel.webhookKey, from: s.from, name: "Selin Kaya", text: "Bu ürün stokta var mı? 🙂", duplicate: true });
       const echo = kind === "messenger" ? live.fake.pushMessengerEcho : live.fake.pushInstagramEcho;
@@ -34,6 +34,8 @@ for (const kind of ["messenger", "instagram"] as const) {
       await live.settle();
       const stored = await s.inbound();
       expect(stored.map((m) => m.body)).toEqual(["Bu ürün stokta var mı? 🙂"]);
+      const [elsewhere] = await t.db.select().from(messages).where(and(eq(messages.channelId, s.channel.id), eq(messages.direction, "out")));
+      expect(elsewhere).toMatchObject({ body: "sent from the page elsewhere", authorId: null, metadata: { sentElsewhere: true } });
       const [c] = await t.db.select().from(conversations).innerJoin(contacts, eq(contacts.id, conversations.contactId)).where(eq(conversations.channelId, s.channel.id));
       expect(c.contacts.name).toBe("Selin Kaya");
     });

@@ -158,19 +158,19 @@ describe("payloads", () => {
     ];
     await post(metaJson(whatsappPayload(PHONE_ID, { contacts: [original.contact], messages: more })));
     const stored = await inbound();
-    expect(stored.map((m) => m.kind)).toEqual(["text", "location", "reaction", "text", "text", "unsupported"]);
+    // The reaction marks the message it names (reactions.test.ts) rather than being one of its own.
+    expect(stored.map((m) => m.kind)).toEqual(["text", "location", "text", "text", "unsupported"]);
     expect(stored[1].body).toBe("Galata, Beyoğlu, İstanbul");
     expect(stored[1].metadata).toMatchObject({ latitude: 41.0082, longitude: 28.9784 });
-    expect(stored[2].body).toBe("❤️");
+    expect(stored[0].metadata).toMatchObject({ reaction: { emoji: "❤️" } });
     expect(stored[2].replyToId).toBe(stored[0].id);
-    expect(stored[3].replyToId).toBe(stored[0].id);
-    expect(stored[4].body).toBe("Yes, please");
-    expect(stored[5].metadata).toMatchObject({ providerType: "poll", errorCode: 131051 });
+    expect(stored[3].body).toBe("Yes, please");
+    expect(stored[4].metadata).toMatchObject({ providerType: "poll", errorCode: 131051 });
     // The thread shows each as what it is.
     const agent = await t.signIn(s.w.agent.email, s.w.orgId);
     const html = (await agent.html(`/inbox/${stored[0].conversationId}`)).text;
     expect(html).toContain("openstreetmap.org/?mlat=41.0082&amp;mlon=28.9784");
-    expect(html).toContain("Reacted ❤️");
+    expect(html).toContain('<span class="reaction-badge" title="The customer reacted ❤️">❤️</span>');
     expect(html).toContain('<blockquote class="reply-to">original question</blockquote>');
     expect(html).toContain("A message type Kanal cannot show (poll)");
   });

@@ -27,6 +27,12 @@ function LocationBody({ ui, body, meta }: { ui: Ui; body: string; meta: Record<s
   );
 }
 
+/** The customer's reaction kept on this message (channels/reactions.ts), if any. */
+const reactionOf = (m: ThreadData["messages"][number]) => {
+  const r = "metadata" in m ? (m.metadata as Record<string, unknown> | null)?.reaction : undefined;
+  return r && typeof r === "object" && typeof (r as { emoji?: unknown }).emoji === "string" ? (r as { emoji: string }).emoji : null;
+};
+
 type AutomationLine = { action: string; rule: string | null; key?: string };
 
 /** A rule's (or a channel's automated reply's) system line, stored as what happened and drawn in the reader's language. */
@@ -100,10 +106,21 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
           <span class="body">{paidLine(ui, "metadata" in m ? m.metadata : undefined) ?? m.body}</span>
         ) : null}
         {isCommentMessage(m) ? <CommentMarks ui={ui} m={m} /> : null}
+        {reactionOf(m) ? (
+          <span class="reaction-badge" title={ui.t("message.customerReacted", { emoji: reactionOf(m)! })}>
+            {reactionOf(m)}
+          </span>
+        ) : null}
       </div>
       {isCommentMessage(m) ? <CommentActions ui={ui} m={m} conversationId={conversationId} /> : null}
       <small class="muted">
-        {m.authorName ? `${m.authorName} · ` : "metadata" in m && isBotMessage({ ...m, metadata: m.metadata }) ? `${ui.t("bot.author")} · ` : ""}
+        {m.authorName
+          ? `${m.authorName} · `
+          : "metadata" in m && isBotMessage({ ...m, metadata: m.metadata })
+            ? `${ui.t("bot.author")} · `
+            : "metadata" in m && (m.metadata as Record<string, unknown> | null)?.sentElsewhere
+              ? `${ui.t("message.sentElsewhere")} · `
+              : ""}
         <time datetime={m.createdAt.toISOString()}>{fullTime(m.createdAt, ui.locale, tz)}</time>
         {m.direction === "out" && m.delivery ? <span class={`delivery ${m.delivery}`}> · {ui.t(`inbox.delivery.${m.delivery as "sent"}`)}</span> : null}
         {unconfirmed ? (
