@@ -98,20 +98,22 @@ export function BulkSendPage({ ui, detail, flash }: { ui: Ui; detail: BulkDetail
             {ui.t("bulk.export")}
           </a>
         </nav>
-        <table class="list bulk-recipients">
-          <thead>
-            <tr>
-              <th>{ui.t("common.name")}</th>
-              <th>{ui.t("inbox.phone")}</th>
-              <th>{ui.t("bulk.statusLabel")}</th>
-              <th>{ui.t("bulk.sentAt")}</th>
-              <th>{ui.t("bulk.count.replied")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            <RecipientRows ui={ui} send={send} rows={detail.rows} next={detail.next} filter={detail.filter} />
-          </tbody>
-        </table>
+        <div class="table-scroll" tabindex={0}>
+          <table class="list bulk-recipients">
+            <thead>
+              <tr>
+                <th>{ui.t("common.name")}</th>
+                <th>{ui.t("inbox.phone")}</th>
+                <th>{ui.t("bulk.statusLabel")}</th>
+                <th>{ui.t("bulk.sentAt")}</th>
+                <th>{ui.t("bulk.count.replied")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              <RecipientRows ui={ui} send={send} rows={detail.rows} next={detail.next} filter={detail.filter} />
+            </tbody>
+          </table>
+        </div>
       </div>
     </Layout>
   );

@@ -28,34 +28,36 @@ export function BulkListPage({ ui, rows, flash, settings }: { ui: Ui; rows: Bulk
         {rows.length === 0 ? (
           <p class="empty">{ui.t("bulk.empty")}</p>
         ) : (
-          <table class="list">
-            <thead>
-              <tr>
-                <th>{ui.t("common.name")}</th>
-                <th>{ui.t("bulk.template")}</th>
-                <th>{ui.t("bulk.channel")}</th>
-                <th>{ui.t("bulk.statusLabel")}</th>
-                <th>{ui.t("bulk.count.sent")}</th>
-                <th>{ui.t("bulk.startAt")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
+          <div class="table-scroll" tabindex={0}>
+            <table class="list">
+              <thead>
                 <tr>
-                  <td>
-                    <a href={`/bulk/${r.send.id}`}>{r.send.name}</a>
-                  </td>
-                  <td>{`${r.send.template.name} (${r.send.template.language})`}</td>
-                  <td>{r.channel}</td>
-                  <td>
-                    <span class={`badge bulk-${r.send.status}`}>{ui.t(`bulk.status.${r.send.status}` as "bulk.status.done")}</span>
-                  </td>
-                  <td>{`${r.sent} / ${r.recipients}`}</td>
-                  <td>{fullTime(r.send.startAt, ui.locale, tz)}</td>
+                  <th>{ui.t("common.name")}</th>
+                  <th>{ui.t("bulk.template")}</th>
+                  <th>{ui.t("bulk.channel")}</th>
+                  <th>{ui.t("bulk.statusLabel")}</th>
+                  <th>{ui.t("bulk.count.sent")}</th>
+                  <th>{ui.t("bulk.startAt")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr>
+                    <td>
+                      <a href={`/bulk/${r.send.id}`}>{r.send.name}</a>
+                    </td>
+                    <td>{`${r.send.template.name} (${r.send.template.language})`}</td>
+                    <td>{r.channel}</td>
+                    <td>
+                      <span class={`badge bulk-${r.send.status}`}>{ui.t(`bulk.status.${r.send.status}` as "bulk.status.done")}</span>
+                    </td>
+                    <td>{`${r.sent} / ${r.recipients}`}</td>
+                    <td>{fullTime(r.send.startAt, ui.locale, tz)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         {settings ? (
           <form method="post" action="/bulk/settings" class="bulk-settings">
