@@ -58,15 +58,21 @@ describe.skipIf(!e2eEnabled)("the Billing widget", () => {
     await page.locator('#messages .message.event:has-text("ödeme bağlantısı")').waitFor();
     await e2e.shot(page, "62-billing-paid-tr-1440");
     await page.setViewportSize({ width: 390, height: 844 });
+    // Below 900 px the session widgets open behind the thread's "Details" link.
+    await page.click(".widgets-link");
     await page.locator("#widget-billing").scrollIntoViewIfNeeded();
     await e2e.shot(page, "63-billing-paid-tr-390");
+    await page.click(".widgets-back");
 
+    // Wide again, where the widgets sit beside the thread.
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.click('.language-switch button[value="en"]');
     await page.locator("#widget-billing").waitFor();
-    await page.setViewportSize({ width: 1440, height: 900 });
     expect(await page.locator("#billing-balances").textContent()).toContain("₺575.00");
     await e2e.shot(page, "64-billing-paid-en-1440");
     await page.setViewportSize({ width: 390, height: 844 });
+    // Below 900 px the session widgets open behind the thread's "Details" link.
+    await page.click(".widgets-link");
     await page.locator("#widget-billing").scrollIntoViewIfNeeded();
     await e2e.shot(page, "65-billing-paid-en-390");
   });

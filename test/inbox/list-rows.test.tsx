@@ -39,7 +39,7 @@ describe("a conversation row", () => {
     expect(out).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;");
     expect(out).toContain('<span class="preview">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</span>');
     expect(out).toContain('<span class="assignee">&quot;&gt;&lt;svg onload=alert(1)&gt;</span>');
-    expect(out).toContain('style="background:red&quot; onmouseover=&quot;alert(1)">&lt;b&gt;VIP&lt;/b&gt;</span>');
+    expect(out).toContain('style="background:red&quot; onmouseover=&quot;alert(1);color:#ffffff">&lt;b&gt;VIP&lt;/b&gt;</span>');
     for (const tag of ["<script", "<img", "<svg", "<b>"]) expect(out).not.toContain(tag);
   });
 
