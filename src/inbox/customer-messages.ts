@@ -287,7 +287,14 @@ export async function contactFor(tx: Tx, input: Pick<Inbound, "orgId" | "channel
     phone: input.phone ?? null,
     at: input.at.toISOString(),
   });
-  if (row.id !== null) return { id: Number(row.id), ownerId: row.owner_id, blocked: row.blocked };
+  if (row.id !== null) {
+    // A contact first seen without a name (made by an echo of a reply sent from another app, say)
+    // takes the customer's own name when it comes.
+    if (input.contactName && input.contactName !== input.externalId) {
+      await tx.update(contacts).set({ name: input.contactName }).where(and(eq(contacts.id, Number(row.id)), eq(contacts.name, input.externalId)));
+    }
+    return { id: Number(row.id), ownerId: row.owner_id, blocked: row.blocked };
+  }
   // Another transaction registered this identity first: use its contact, drop ours.
   await tx.delete(contacts).where(eq(contacts.id, Number(row.made_id)));
   const [winner] = await tx
