@@ -287,22 +287,23 @@ export async function contactFor(tx: Tx, input: Pick<Inbound, "orgId" | "channel
     phone: input.phone ?? null,
     at: input.at.toISOString(),
   });
-  if (row.id !== null) {
-    // A contact first seen without a name (made by an echo of a reply sent from another app, say)
-    // takes the customer's own name when it comes.
-    if (input.contactName && input.contactName !== input.externalId) {
-      await tx.update(contacts).set({ name: input.contactName }).where(and(eq(contacts.id, Number(row.id)), eq(contacts.name, input.externalId)));
-    }
-    return { id: Number(row.id), ownerId: row.owner_id, blocked: row.blocked };
+  let found: { id: number; ownerId: string | null; blocked: boolean };
+  if (row.id !== null) found = { id: Number(row.id), ownerId: row.owner_id, blocked: row.blocked };
+  else {
+    // Another transaction registered this identity first: use its contact, drop ours.
+    await tx.delete(contacts).where(eq(contacts.id, Number(row.made_id)));
+    [found] = await tx
+      .select({ id: contacts.id, ownerId: contacts.ownerId, blocked: sql<boolean>`${contacts.blockedAt} is not null` })
+      .from(contactIdentities)
+      .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
+      .where(and(eq(contactIdentities.channelId, input.channelId), eq(contactIdentities.externalId, input.externalId)));
   }
-  // Another transaction registered this identity first: use its contact, drop ours.
-  await tx.delete(contacts).where(eq(contacts.id, Number(row.made_id)));
-  const [winner] = await tx
-    .select({ id: contacts.id, ownerId: contacts.ownerId, blocked: sql<boolean>`${contacts.blockedAt} is not null` })
-    .from(contactIdentities)
-    .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
-    .where(and(eq(contactIdentities.channelId, input.channelId), eq(contactIdentities.externalId, input.externalId)));
-  return winner;
+  // A contact first made without a name (by an echo of a reply sent from another app, say) takes
+  // the customer's own name when it comes.
+  if (input.contactName && input.contactName !== input.externalId) {
+    await tx.update(contacts).set({ name: input.contactName }).where(and(eq(contacts.id, found.id), eq(contacts.name, input.externalId)));
+  }
+  return found;
 }
 
 /** The known contact, or a new one with its identity; `id` null (and `made_id` to drop) when another transaction won the identity. */
