@@ -297,11 +297,10 @@ export async function contactFor(tx: Tx, input: Pick<Inbound, "orgId" | "channel
       .from(contactIdentities)
       .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
       .where(and(eq(contactIdentities.channelId, input.channelId), eq(contactIdentities.externalId, input.externalId)));
-  }
-  // A contact first made without a name (by an echo of a reply sent from another app, say) takes
-  // the customer's own name when it comes.
-  if (input.contactName && input.contactName !== input.externalId) {
-    await tx.update(contacts).set({ name: input.contactName }).where(and(eq(contacts.id, found.id), eq(contacts.name, input.externalId)));
+    // The winner may have made it without a name (an echo): the statement names known contacts, this one too.
+    if (input.contactName && input.contactName !== input.externalId) {
+      await tx.update(contacts).set({ name: input.contactName }).where(and(eq(contacts.id, found.id), eq(contacts.name, input.externalId)));
+    }
   }
   return found;
 }
@@ -312,6 +311,12 @@ const contactStatement = fixedStatement<{ id: number | null; owner_id: string | 
   return sql`with known as (
       select c.id, c.owner_id, c.blocked_at is not null as blocked from contact_identities i join contacts c on c.id = i.contact_id
       where i.channel_id = ${value("channelId")} and i.external_id = ${value("externalId")}
+    ),
+    -- A contact first made without a name (by an echo of a reply sent from another app, say) takes
+    -- the customer's own name when it comes.
+    named as (
+      update contacts c set name = ${value("name")} from known
+      where c.id = known.id and c.name = ${value("externalId")} and ${value("name")} <> ${value("externalId")}
     ),
     made as (
       insert into contacts (org_id, name, phone, created_at, updated_at)

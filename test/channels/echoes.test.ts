@@ -127,3 +127,27 @@ for (const kind of ["whatsapp", "messenger", "instagram"] as const) {
     });
   });
 }
+
+describe("a contact first seen without a name", () => {
+  it("takes the customer's name from their first message, and keeps a name it already has", async () => {
+    const { channels, contacts } = await import("@db/schema");
+    const { newWebhookKey } = await import("../../src/admin/organizations");
+    const { ingestInbound } = await import("../../src/inbox/customer-messages");
+    const w = await t.world();
+    const [channel] = await t.db.insert(channels).values({ orgId: w.orgId, kind: "instagram", name: "IG", webhookKey: newWebhookKey() }).returning();
+    const inbound = (contactName: string, id: string) => ({ orgId: w.orgId, channelId: channel.id, externalId: "7100000000009999", contactName, body: "hi", providerMessageId: id, at: t.clock.now() });
+    const nameOf = async (conversationId: number) => {
+      const [row] = await t.db.select({ name: contacts.name }).from(conversations).innerJoin(contacts, eq(contacts.id, conversations.contactId)).where(eq(conversations.id, conversationId));
+      return row.name;
+    };
+    const first = await ingestInbound(t.db, inbound("", "m.nameless"));
+    expect(await nameOf(first.conversationId)).toBe("7100000000009999");
+    // As an echo leaves it: the conversation closed, so the customer's message finds the contact anew.
+    await t.db.update(conversations).set({ status: "closed", closedAt: t.clock.now() }).where(eq(conversations.id, first.conversationId));
+    const named = await ingestInbound(t.db, inbound("Selin Kaya", "m.named"));
+    expect(await nameOf(named.conversationId)).toBe("Selin Kaya");
+    await t.db.update(conversations).set({ status: "closed", closedAt: t.clock.now() }).where(eq(conversations.id, named.conversationId));
+    const other = await ingestInbound(t.db, inbound("Someone Else", "m.other"));
+    expect(await nameOf(other.conversationId)).toBe("Selin Kaya");
+  });
+});
