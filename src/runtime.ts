@@ -71,7 +71,7 @@ export function liveRenderers(deps: Deps, runtime: Runtime): LiveRenderers {
   const now = () => deps.clock.now();
   return (
     new LiveRenderers()
-      .everyView(statusSwitchLive)
+      .everyView(statusSwitchLive(deps.database))
       .view(cockpitLive(deps.database, now))
       .view(inboxLive(deps.database, now, runtime.tabCounts))
       // Billing draws its widget's lists on the same inbox pages.

@@ -91,7 +91,7 @@ export function StatusSwitch({ ui }: { ui: Ui }) {
         {ui.t("status.label")}
       </label>
       <span class="status-dot" aria-hidden="true"></span>
-      <select id="status-select" name="status">
+      <select id="status-select" name="status" autocomplete="off">
         {agentStatuses.map((s) => (
           <option value={s} selected={s === status}>
             {ui.t(`status.${s}`)}

@@ -67,6 +67,22 @@ describe("live updates over SSE", () => {
     expect(got.at(-1)!.data).toMatch(/value="invisible" selected/);
   });
 
+  it("a replayed older status change draws the status as it is now, not the old one", async () => {
+    const w = await t.world();
+    const agent = await t.signIn(w.agent.email, w.orgId);
+    const before = await openStream(agent, "/events");
+    await agent.post("/me/status", { status: "invisible" });
+    const first = await readSse(before, (m) => m.data.includes("status-switch"));
+    const invisibleId = first.at(-1)!.id!;
+    await agent.post("/me/status", { status: "break" });
+    // A stream resuming from before the change to Invisible is sent it again: it shows Break.
+    const resumeBefore = `${eventIdOf(invisibleId) - 1}`;
+    const again = await openStream(agent, "/events", resumeBefore);
+    const replayed = await readSse(again, (m) => m.data.includes("status-switch"));
+    expect(replayed[0]!.data).toMatch(/value="break" selected/);
+    expect(replayed[0]!.data).not.toMatch(/value="invisible" selected/);
+  });
+
   it("replays what a reconnecting stream missed, from Last-Event-ID", async () => {
     const w = await t.world();
     const supervisor = await t.signIn(w.supervisor.email, w.orgId);
