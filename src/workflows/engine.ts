@@ -102,13 +102,16 @@ export async function collectRuns(db: Db, now: Date): Promise<number> {
   });
 }
 
-/** The conversation an event concerns: its own, or for a contact's change, the contact's open one. */
+/**
+ * The conversation an event concerns: its own, or for a contact's change, the contact's open one
+ * (their chat, never a comment thread under a post: those are answered there, not by rules).
+ */
 async function conversationOf(tx: DbOrTx, e: CommittedEvent): Promise<{ conversationId: number; contactId: number } | null> {
   const [row] = await rows<{ id: number; contact_id: number }>(
     tx,
     e.conversation_id !== null
       ? sql`select id, contact_id from conversations where id = ${e.conversation_id}`
-      : sql`select id, contact_id from conversations where contact_id = ${Number(e.data.contactId ?? 0)} and status = 'open'`,
+      : sql`select id, contact_id from conversations where contact_id = ${Number(e.data.contactId ?? 0)} and status = 'open' and type <> 'comment'`,
   );
   return row ? { conversationId: Number(row.id), contactId: Number(row.contact_id) } : null;
 }

@@ -82,6 +82,18 @@ describe("workflow rules", () => {
     expect(runs.filter((r) => r.workflowId === back.id).map((r) => r.depth)).toEqual([2]);
   });
 
+  it("a contact's change acts on their open chat, never on an open comment thread of theirs", async () => {
+    const s = await setup();
+    const r = await s.rule({ trigger: { type: "contact_field_changed" }, actions: [{ type: "note", body: "Profile changed" }] });
+    const c = await s.inbound("905550000061", "hi");
+    const [chat] = await t.db.update(conversations).set({ status: "closed", closedAt: t.clock.now() }).where(eq(conversations.id, c.conversationId)).returning();
+    const [comment] = await t.db.insert(conversations).values({ orgId: s.w.orgId, channelId: s.wa.id, contactId: chat.contactId, type: "comment", status: "open" }).returning();
+    await t.db.insert(events).values({ orgId: s.w.orgId, type: "contact_updated", data: { contactId: chat.contactId }, createdAt: t.clock.now() });
+    await s.run();
+    expect(await t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, r.id))).toEqual([]);
+    expect(await s.lines(comment.id)).toEqual([]);
+  });
+
   it("'stop here' keeps later rules from the same event; 'continue' lets them run", async () => {
     const s = await setup();
     await s.rule({ trigger: { type: "message_received" }, conditions: [{ type: "text_contains", value: "vip" }], stopAfter: true, actions: [{ type: "add_tag", tagId: s.vip.id }] });
