@@ -582,6 +582,30 @@ export const notes = pgTable(
   (t) => [index("notes_contact_idx").on(t.contactId, t.createdAt.desc())],
 );
 
+/**
+ * A colleague named with @ in an internal note. Unread (read_at null) mentions are the person's
+ * Mentions view; opening the conversation reads them. A mention is written only for someone who
+ * may see the conversation (src/inbox/mentions.ts): it never opens a conversation to anyone.
+ */
+export const mentions = pgTable(
+  "mentions",
+  {
+    id: id(),
+    orgId: orgId(),
+    messageId: ref("message_id").notNull().references(() => messages.id, { onDelete: "cascade" }),
+    conversationId: ref("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    authorId: text("author_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    readAt: ts("read_at"),
+  },
+  (t) => [
+    uniqueIndex("mentions_message_user_uq").on(t.messageId, t.userId),
+    index("mentions_unread_idx").on(t.orgId, t.userId, t.id).where(sql`${t.readAt} is null`),
+    index("mentions_conversation_idx").on(t.conversationId, t.userId),
+  ],
+);
+
 /** CRM field definitions; values live in `contacts.custom_fields` under `key`. */
 export const customFields = pgTable(
   "custom_fields",

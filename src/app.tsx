@@ -22,6 +22,8 @@ import { apiTokensAdminRoutes, paymentsAdminRoutes } from "./billing/admin-route
 import { importAdminRoutes } from "./billing/import-routes";
 import { botAdminRoutes } from "./bot/admin-routes";
 import { pollRoutes } from "./bot/poll-routes";
+import { mentionsRoutes } from "./inbox/mentions-routes";
+import { typingRoutes } from "./inbox/typing-routes";
 import { inboxRoutes } from "./inbox/routes";
 import { commentRoutes } from "./comments/routes";
 import { conversationFileRoutes, mediaRoutes } from "./media/routes";
@@ -86,6 +88,8 @@ export function createApp(deps: Deps) {
   app.route("/inbox", conversationFileRoutes()); // uploads, gallery, file box
   app.route("/inbox", commentRoutes()); // a comment thread's replies, moderation and post picture
   app.route("/inbox", pollRoutes()); // an agent's quick poll
+  app.route("/inbox", typingRoutes()); // an agent typing: told to the customer and colleagues
+  app.route("/mentions", mentionsRoutes()); // notes that named the reader, until read
   app.route("/media", mediaRoutes());
   app.route("/contacts", contactsRoutes());
   app.route("/cockpit", cockpitRoutes()); // supervisors and admins

@@ -38,6 +38,8 @@ export interface Actor {
   role: Role;
   status: import("@db/schema").AgentStatus;
   preferences: import("@db/schema").MembershipPreferences;
+  /** Unread mentions when this request began (capped), for the header's Mentions badge. */
+  unreadMentions?: number;
 }
 
 export type AppEnv = {

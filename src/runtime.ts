@@ -1,5 +1,7 @@
 // What the app builds for itself from its dependencies: the event bus, the workers and caches that
 // live as long as the process, wired to each other; and the registry of live renderers.
+import { mentionsBadgeLive, mentionsLive } from "./inbox/mentions-live";
+import { typingLive } from "./inbox/typing-live";
 import type { Deps } from "./context";
 import { Background } from "./background";
 import { OutboxWorker } from "./channels/outbox";
@@ -71,11 +73,13 @@ export function liveRenderers(deps: Deps, runtime: Runtime): LiveRenderers {
   const now = () => deps.clock.now();
   return (
     new LiveRenderers()
-      .everyView(statusSwitchLive(deps.database))
+      .everyView(statusSwitchLive(deps.database), mentionsBadgeLive(deps.database))
       .view(cockpitLive(deps.database, now))
       .view(inboxLive(deps.database, now, runtime.tabCounts))
       // Billing draws its widget's lists on the same inbox pages.
       .view({ name: "inbox", page: inboxPage, renderers: [billingLive(deps.database, now)] })
+      .view({ name: "inbox", page: inboxPage, renderers: [typingLive(deps.database, now)] })
+      .view(mentionsLive(deps.database))
       .view(importLive(deps.database))
       .view(bulkLive(deps.database))
   );

@@ -18,6 +18,7 @@
       too_large: "This file is too large (at most {mb} MB).", bad_type: "This kind of file cannot be sent.",
       failed: "Could not send. Check your connection and try again.", mic: "The microphone is not available.",
       offline: "Reconnecting…", empty: "Write a message and we will answer here.", voiceNote: "Voice note",
+      typing: "{n} is typing…",
     },
     tr: {
       open: "Sohbeti aç", close: "Sohbeti kapat", title: "Bize yazın", unread: "{n} yeni", message: "Mesaj", send: "Gönder",
@@ -29,6 +30,7 @@
       too_large: "Bu dosya çok büyük (en çok {mb} MB).", bad_type: "Bu tür bir dosya gönderilemez.",
       failed: "Gönderilemedi. Bağlantınızı kontrol edip tekrar deneyin.", mic: "Mikrofon kullanılamıyor.",
       offline: "Yeniden bağlanılıyor…", empty: "Bir mesaj yazın, yanıtımız burada görünecek.", voiceNote: "Sesli mesaj",
+      typing: "{n} yazıyor…",
     },
   }[lang];
   const t = (k, p = {}) => T[k].replace(/\{(\w+)\}/g, (_, n) => p[n]);
@@ -71,6 +73,7 @@ header .icon:hover{background:rgba(255,255,255,.18)}
 .meta{font-size:11px;color:#6b7280}
 .b img,.b video{max-width:100%;border-radius:8px;display:block}.b audio{max-width:100%;width:230px}
 .b a{color:inherit}.note{align-self:center;text-align:center;font-size:12px;color:#4b5563;padding:4px 10px;background:#e5e7eb;border-radius:10px}
+.typing{font-size:12px;padding:4px 14px;color:#4b5563;font-style:italic;background:#f8fafc}
 .status{font-size:12px;padding:6px 14px;color:#991b1b;background:#fef2f2}
 .bar{display:flex;align-items:flex-end;gap:4px;padding:8px;border-top:1px solid #e5e7eb}
 textarea{flex:1;resize:none;border:1px solid #d1d5db;border-radius:10px;padding:8px 10px;max-height:120px;min-height:38px;color:#111827;background:#fff}
@@ -95,6 +98,7 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
 <form class="pre" hidden><p>${t("intro")}</p><label>${t("name")}<input name="name" required maxlength="120" autocomplete="name"></label>
 <label>${t("email")}<input name="email" type="email" required maxlength="200" autocomplete="email"></label><button class="primary" type="submit">${t("start")}</button></form>
 <div class="log" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label="${t("title")}"><ol class="items"></ol></div>
+<div class="typing" role="status" hidden></div>
 <div class="status" role="alert" hidden></div>
 <div class="bar compose"><input type="file" class="file" hidden tabindex="-1">
 <button class="icon attach" type="button" aria-label="${t("attach")}" title="${t("attach")}">${svg("clip")}</button>
@@ -107,7 +111,7 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
 <button class="icon send sendv" type="button" aria-label="${t("sendVoice")}" hidden>${svg("send")}</button></div>
 </section><button class="launcher" type="button" aria-expanded="false" aria-label="${t("open")}">${svg("chat")}<span class="badge" hidden></span></button></div>`;
   const $ = (s) => root.querySelector(s);
-  const el = { wrap: $(".root"), panel: $(".panel"), title: $("#kw-title"), greet: $(".greet"), close: $(".close"), pre: $("form.pre"), log: $(".log"), items: $(".items"), status: $(".status"), compose: $(".compose"), file: $(".file"), attach: $(".attach"), mic: $(".mic"), text: $("textarea"), send: $(".compose .send"), voice: $(".voice"), timer: $(".timer"), stop: $(".stop"), trash: $(".trash"), sendv: $(".sendv"), launcher: $(".launcher"), badge: $(".badge") };
+  const el = { wrap: $(".root"), panel: $(".panel"), title: $("#kw-title"), greet: $(".greet"), close: $(".close"), pre: $("form.pre"), log: $(".log"), items: $(".items"), status: $(".status"), compose: $(".compose"), file: $(".file"), attach: $(".attach"), mic: $(".mic"), text: $("textarea"), send: $(".compose .send"), voice: $(".voice"), timer: $(".timer"), stop: $(".stop"), trash: $(".trash"), sendv: $(".sendv"), launcher: $(".launcher"), badge: $(".badge"), typing: $(".typing") };
 
   const headers = (json) => ({ ...(json ? { "content-type": "application/json" } : {}), ...(session ? { authorization: `Bearer ${session.token}` } : {}) });
   async function call(path, opts = {}) {
@@ -165,10 +169,31 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
     el.log.querySelector(".empty")?.remove();
     if (closedConvs.has(m.conversationId)) markEnded(m.conversationId);
     if (m.direction === "out") {
+      hideTyping();
       if (el.panel.hidden) { unread++; drawBadge(); }
       else markSeen();
     }
     el.log.scrollTop = el.log.scrollHeight;
+  }
+  // The agent typing: shown until their message arrives, or a few seconds after their last keystroke signal.
+  let typingTimer = null;
+  function showTyping(name) {
+    el.typing.textContent = t("typing", { n: name || t("agent") });
+    el.typing.hidden = false;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(hideTyping, 6000);
+  }
+  function hideTyping() {
+    clearTimeout(typingTimer);
+    el.typing.hidden = true;
+    el.typing.textContent = "";
+  }
+  // The visitor typing: told to the agents at most every 4 s while they type.
+  let typingSentAt = 0;
+  function signalTyping() {
+    if (!session || !loaded || !el.text.value.trim() || Date.now() - typingSentAt < 4000) return;
+    typingSentAt = Date.now();
+    call("/typing", { method: "POST", headers: headers(true), body: "{}" }).catch(() => {});
   }
   function markEnded(convId) {
     closedConvs.add(convId);
@@ -221,6 +246,7 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
     source = new EventSource(`${api}/events?token=${encodeURIComponent(session.token)}&lastEventId=${from}`);
     const take = (e) => { lastEventId = e.lastEventId || lastEventId; backoff = 1000; if (el.status.textContent === t("offline")) say(null); };
     source.addEventListener("msg", (e) => { take(e); addMessage(JSON.parse(e.data)); });
+    source.addEventListener("typing", (e) => { take(e); showTyping(JSON.parse(e.data).name); });
     source.addEventListener("closed", (e) => { take(e); markEnded(JSON.parse(e.data).conversationId); });
     // Away too long for a replay: read the history again (messages already shown are skipped).
     source.addEventListener("stale", (e) => { take(e); call("/messages", { headers: headers() }).then((d) => d.messages.forEach(addMessage), () => {}); });
@@ -269,6 +295,7 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
     try {
       const data = await call("/messages", { method: "POST", headers: headers(true), body: JSON.stringify({ body, clientId: newId() }) });
       el.text.value = "";
+      typingSentAt = 0;
       el.text.style.height = "auto";
       say(null);
       if (data.message) addMessage(data.message);
@@ -355,7 +382,7 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
   el.close.onclick = close;
   el.wrap.addEventListener("keydown", (e) => { if (e.key === "Escape" && !el.panel.hidden) { e.preventDefault(); close(); } });
   el.text.addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); sendText(); } });
-  el.text.addEventListener("input", () => { el.text.style.height = "auto"; el.text.style.height = `${Math.min(el.text.scrollHeight, 120)}px`; });
+  el.text.addEventListener("input", () => { signalTyping(); el.text.style.height = "auto"; el.text.style.height = `${Math.min(el.text.scrollHeight, 120)}px`; });
   el.send.onclick = sendText;
   el.attach.onclick = () => el.file.click();
   el.file.onchange = () => { const f = el.file.files[0]; el.file.value = ""; if (f) upload(f, f.name, false); };

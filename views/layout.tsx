@@ -4,6 +4,7 @@ import { raw } from "hono/html";
 import { agentStatuses, locales } from "../db/schema";
 import { here, type Ui } from "./ui";
 import { staticUrl } from "../src/static";
+import { MentionsBadge } from "./inbox/mentions";
 
 export function Document({ ui, title, children, bodyClass }: { ui: Ui; title: string; children: Child; bodyClass?: string }) {
   const prefs = ui.actor?.preferences ?? {};
@@ -21,6 +22,7 @@ export function Document({ ui, title, children, bodyClass }: { ui: Ui; title: st
           <script src={staticUrl("hx-sse.min.js")} defer></script>
           <script src={staticUrl("app.js")} defer></script>
           <script src={staticUrl("composer.js")} defer></script>
+          <script src={staticUrl("composer-aids.js")} defer></script>
         </head>
         <body class={bodyClass} data-sound={prefs.sound ? "1" : undefined} data-desktop={prefs.desktopNotifications ? "1" : undefined}>
           {children}
@@ -61,8 +63,9 @@ export function Layout({ ui, title, children, live = "view=other" }: { ui: Ui; t
 
 function Navigation({ ui }: { ui: Ui }) {
   const role = ui.actor?.role;
-  const items: { href: string; label: string }[] = [
+  const items: { href: string; label: string; badge?: Child }[] = [
     { href: "/inbox", label: ui.t("nav.inbox") },
+    { href: "/mentions", label: ui.t("nav.mentions"), badge: <MentionsBadge ui={ui} count={ui.actor?.unreadMentions ?? 0} /> },
     { href: "/contacts", label: ui.t("nav.contacts") },
   ];
   if (role === "admin" || role === "supervisor") items.push({ href: "/cockpit", label: ui.t("nav.cockpit") }, { href: "/reports", label: ui.t("nav.reports") }, { href: "/bulk", label: ui.t("nav.bulk") });
@@ -74,6 +77,7 @@ function Navigation({ ui }: { ui: Ui }) {
           <li>
             <a href={item.href} aria-current={ui.path === item.href || ui.path.startsWith(item.href + "/") ? "page" : undefined}>
               {item.label}
+              {item.badge}
             </a>
           </li>
         ))}

@@ -121,6 +121,7 @@ export type Operation =
   | "profile"
   | "send"
   | "mark-read"
+  | "typing"
   | "sender-action"
   | "upload"
   | "attachment-upload"
@@ -818,6 +819,11 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     if (body.status === "read") {
       rec.operation = "mark-read";
       if (typeof body.message_id !== "string") return missing("Parameter 'message_id' is required.");
+      // Cloud API: a read receipt may carry a typing indicator; "text" is the only type.
+      if (body.typing_indicator !== undefined) {
+        rec.operation = "typing";
+        if (body.typing_indicator?.type !== "text") return bad("Param typing_indicator['type'] must be one of {text}.");
+      }
       return answer(rec, { json: { success: true } });
     }
     if (typeof body.to !== "string" || !body.to) return missing("Parameter 'to' is required.");

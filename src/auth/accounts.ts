@@ -54,6 +54,8 @@ export const standingColumns = {
   role: memberships.role,
   status: memberships.status,
   preferences: memberships.preferences,
+  // Counted through the partial index of unread mentions, capped: the header's badge.
+  unreadMentions: sql<number>`(select count(*)::int from (select 1 from mentions m where m.org_id = ${memberships.orgId} and m.user_id = ${memberships.userId} and m.read_at is null limit 100) u)`,
 };
 
 /** The user's standing in an organization, or null if they are not an active member of it. */

@@ -42,7 +42,7 @@ export async function currentSession(db: DbOrTx, sessionId: string, lifetimeMs: 
   const user: SignedInUser = { id: row.userId, email: row.email, name: row.userName, locale: row.locale as Locale | null };
   const actor: Actor | null =
     row.orgId !== null && row.role !== null && row.status !== null
-      ? { userId: row.userId, name: row.userName, orgId: row.orgId, orgName: row.orgName!, timezone: row.timezone!, rosterVersion: row.rosterVersion!, readsVersion: row.readsVersion!, agentsSeeOnlyOwn: row.agentsSeeOnlyOwn!, role: row.role, status: row.status, preferences: row.preferences! }
+      ? { userId: row.userId, name: row.userName, orgId: row.orgId, orgName: row.orgName!, timezone: row.timezone!, rosterVersion: row.rosterVersion!, readsVersion: row.readsVersion!, agentsSeeOnlyOwn: row.agentsSeeOnlyOwn!, role: row.role, status: row.status, preferences: row.preferences!, unreadMentions: Number(row.unreadMentions ?? 0) }
       : null;
   return { sessionId, user, actor };
 }

@@ -137,6 +137,11 @@ export interface ChannelAdapter {
   profileName?(account: ChannelAccount, externalId: string): Promise<string | null>;
   /** Sends one message; returns the provider's message id or throws ProviderError. */
   send(account: ChannelAccount, message: OutgoingMessage): Promise<{ providerMessageId: string; warning?: string; recipientId?: string }>;
+  /**
+   * Shows the customer that an agent is typing (WhatsApp: marks their message read with a typing
+   * indicator, which lasts until the reply or 25 s). Channels without one leave it out.
+   */
+  typing?(account: ChannelAccount, customerMessageId: string): Promise<void>;
   /** Comment moderation (channels that carry comments): hide, unhide or delete a comment. */
   moderate?(account: ChannelAccount, commentId: string, action: "hide" | "unhide" | "delete"): Promise<void>;
   /** A post's text, link and picture URL, best effort (channels that carry comments). */

@@ -56,6 +56,16 @@ export function whatsappAdapter(graph: GraphClient): ChannelAdapter {
       return { bytes: file.bytes, mime, filename: ref.filename ?? `${ref.id}${extensionFor(mime)}` };
     },
 
+    async typing(account, customerMessageId) {
+      const phoneNumberId = String(account.config.phoneNumberId ?? "");
+      await graph.json("POST", graph.url(`${phoneNumberId}/messages`), account.secrets.accessToken ?? "", {
+        messaging_product: "whatsapp",
+        status: "read",
+        message_id: customerMessageId,
+        typing_indicator: { type: "text" },
+      });
+    },
+
     async send(account, message) {
       const token = account.secrets.accessToken ?? "";
       const phoneNumberId = String(account.config.phoneNumberId ?? "");

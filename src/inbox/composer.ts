@@ -8,6 +8,8 @@ import type { Actor } from "../context";
 import { listQuickReplies } from "../admin/quick-replies";
 import { assignmentChoices } from "./assignment";
 import { closingChoices } from "./closing";
+import { mentionCandidates, type MentionCandidate } from "./mentions";
+import { variableValues, type VariableValues } from "./reply-variables";
 
 /** What the thread's controls offer: assignees, closing messages, quick replies, templates. */
 export interface ThreadOptions {
@@ -19,6 +21,10 @@ export interface ThreadOptions {
   mayShareQuickReplies: boolean;
   /** Approved templates of the conversation's channel (sent once the reply window has closed). */
   templates?: TemplateChoice[];
+  /** Colleagues who may see the conversation: whom "@" offers in a note (mentions.ts). */
+  mentionable?: MentionCandidate[];
+  /** What {{contact.name}} and the other variables stand for here: the composer's preview. */
+  variables?: VariableValues;
 }
 
 export interface QuickReplyChoice {
@@ -39,13 +45,15 @@ export interface TemplateChoice {
 const COMPOSER_QUICK_REPLIES = 100;
 
 export async function composerOptions(db: DbOrTx, actor: Actor, conversationId?: number): Promise<ThreadOptions> {
-  const [{ people, groups }, closings, replies, templates] = await Promise.all([
+  const [{ people, groups }, closings, replies, templates, mentionable, variables] = await Promise.all([
     assignmentChoices(db, actor),
     closingChoices(db, actor),
     listQuickReplies(db, actor, { limit: COMPOSER_QUICK_REPLIES }),
     conversationId ? templatesFor(db, actor, conversationId) : [],
+    conversationId ? mentionCandidates(db, actor, conversationId) : [],
+    conversationId ? variableValues(db, actor, conversationId) : undefined,
   ]);
-  return { people, groups, closings, quickReplies: replies.items.map(({ id, title, body, scope }) => ({ id, title, body, scope })), mayShareQuickReplies: actor.role === "admin", templates };
+  return { people, groups, closings, quickReplies: replies.items.map(({ id, title, body, scope }) => ({ id, title, body, scope })), mayShareQuickReplies: actor.role === "admin", templates, mentionable, variables };
 }
 
 /** The approved templates of the conversation's channel (WhatsApp), for the closed-window notice. */

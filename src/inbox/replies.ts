@@ -10,6 +10,8 @@ import { mayGoOut } from "../channels/windows";
 import { conversationScope } from "./visibility";
 import { ConversationRuleBroken, isParticipant, lockConversation, preview, type Change } from "./changes";
 import { asPublicReply } from "../comments/targets";
+import { recordMentions } from "./mentions";
+import { filledReply } from "./reply-variables";
 
 /** What an agent sends: text, or files already uploaded (attachments not yet on a message) with a caption. */
 export interface Outgoing {
@@ -55,12 +57,14 @@ export async function queueOutbound(tx: Tx, actor: Actor, conv: { id: number; ch
 /** An agent's reply. Only agents who joined may write; the assignee's first reply is the first response. */
 export async function reply(db: DbOrTx, actor: Actor, conversationId: number, content: string | Outgoing, now: Date): Promise<Change & { messageId: number }> {
   const out: Outgoing = typeof content === "string" ? { body: content } : content;
-  const text = out.body.trim();
-  if (!text && !out.attachmentIds?.length) throw new ConversationRuleBroken("empty");
+  const typed = out.body.trim();
+  if (!typed && !out.attachmentIds?.length) throw new ConversationRuleBroken("empty");
   return db.transaction(async (tx) => {
     const conv = await lockConversation(tx, actor, conversationId);
     if (conv.status !== "open") throw new ConversationRuleBroken("closed");
     if (conv.assigneeId !== actor.userId && !(await isParticipant(tx, conv.id, actor.userId))) throw new ConversationRuleBroken("not_joined");
+    // Templates fill their own {{n}} parameters; a reply's {{contact.name}} and the like are filled here.
+    const text = out.kind === "template" ? typed : await filledReply(tx, actor, conv.id, typed);
     const [channel] = await tx.select({ kind: channels.kind, config: channels.config }).from(channels).where(eq(channels.id, conv.channelId));
     const caps = capabilitiesOf(channel.kind, channel.config);
     if (text.length > caps.textMaxLength) throw new ConversationRuleBroken("too_long");
@@ -120,6 +124,7 @@ export async function addInternalNote(db: DbOrTx, actor: Actor, conversationId: 
       .values({ orgId: actor.orgId, conversationId: conv.id, channelId: conv.channelId, direction: "note", authorId: actor.userId, body: text, createdAt: now })
       .returning({ id: messages.id });
     const eventIds = [await recordEvent(tx, { orgId: actor.orgId, type: "message_created", conversationId: conv.id, actorId: actor.userId, data: { messageId: message.id, direction: "note" }, createdAt: now })];
+    eventIds.push(...(await recordMentions(tx, actor, { id: message.id, conversationId: conv.id, body: text }, now)));
     return { conversationId: conv.id, eventIds };
   });
 }

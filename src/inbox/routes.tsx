@@ -35,6 +35,8 @@ import { ConversationRuleBroken, type Change } from "./changes";
 import { joinConversation } from "./joining";
 import { reactivateConversation } from "./opening";
 import { assertMaySee } from "./visibility";
+import { readMentions } from "./mentions";
+import { VariablesMissing } from "./reply-variables";
 
 const listQuery = z.object({
   tab: z.enum(tabs).default("open"),
@@ -101,8 +103,13 @@ async function inbox(c: SignedInCtx, conversationId: number | null, draft?: Draf
     conversationId ? earlierConversations(db, actor, conversationId) : Promise.resolve(null),
   ]);
   if (conversationId && !thread) return c.notFound();
-  // Read only once the thread is known to be theirs to see (markRead checks it again).
-  if (conversationId) await markRead(db, actor, conversationId, c.get("deps").clock.now());
+  // Read only once the thread is known to be theirs to see (markRead checks it again); opening it
+  // reads the viewer's mentions in it too.
+  if (conversationId) {
+    await markRead(db, actor, conversationId, c.get("deps").clock.now());
+    const read = await readMentions(db, actor, conversationId, c.get("deps").clock.now());
+    if (read) c.set("actor", { ...actor, unreadMentions: Math.max(0, (actor.unreadMentions ?? 0) - read) });
+  }
   const props: InboxProps = {
     ui: ui(c, list.since),
     tab,
@@ -155,6 +162,7 @@ export async function act(c: SignedInCtx, conversationId: number, change: () => 
     await commit(c.get("deps").database, c.get("actor").orgId, change);
     return afterAction(c, conversationId);
   } catch (e) {
+    if (e instanceof VariablesMissing) return afterAction(c, conversationId, { body: draftOnError ?? "", error: c.get("t")("inbox.variables.missing", { names: e.names.map((n) => `{{${n}}}`).join(", ") }) }, 422);
     if (!(e instanceof ConversationRuleBroken)) throw e;
     if (e.reason === "not_found") return c.notFound();
     return afterAction(c, conversationId, { body: draftOnError ?? "", error: c.get("t")(ruleMessages[e.reason]) }, 422);
@@ -269,7 +277,8 @@ export function inboxRoutes() {
     const actor = c.get("actor");
     const chosen = await visibleQuickReply(database.db, actor, c.req.valid("form").quickReplyId);
     if (!chosen) return afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")("inbox.error.badTarget") }, 422);
-    return act(c, conversationIdOf(c), () => reply(database.db, actor, conversationIdOf(c), chosen.body, clock.now()));
+    // A variable with no value keeps the quick reply's text in the draft, to finish by hand.
+    return act(c, conversationIdOf(c), () => reply(database.db, actor, conversationIdOf(c), chosen.body, clock.now()), chosen.body);
   });
 
   app.post(

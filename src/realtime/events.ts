@@ -48,7 +48,11 @@ export type EventType =
   | "api_token_changed"
   | "payment_provider_changed"
   | "bulk_changed"
-  | "bulk_progress";
+  | "bulk_progress"
+  /** A colleague named someone in an internal note (subject: the person named). */
+  | "mentioned"
+  /** Someone is typing in a conversation (data.by: "agent" | "visitor"); drawn only while fresh, never stored for long. */
+  | "typing";
 
 export interface NewEvent {
   orgId: number;

@@ -5,8 +5,9 @@ import type { Draft, ThreadData } from "../../src/inbox/thread";
 import { Icon, PendingChip } from "../media/attachments";
 import type { Ui } from "../ui";
 import { threadForm } from "./thread-form";
+import { ComposerAids, composerAidsAttributes, type ComposerAidsData } from "./composer-aids";
 
-export function Composer({ ui, base, draft, c }: { ui: Ui; base: string; draft?: Draft; c: ThreadData["conversation"] }) {
+export function Composer({ ui, base, draft, c, aids }: { ui: Ui; base: string; draft?: Draft; c: ThreadData["conversation"]; aids?: ComposerAidsData }) {
   const rules = clientRules(capabilitiesOf(c.channelKind, c.channelConfig ?? {}));
   const captions = Object.values(rules.media).some((r) => r.caption);
   const messages = {
@@ -57,9 +58,10 @@ export function Composer({ ui, base, draft, c }: { ui: Ui; base: string; draft?:
       <label class="visually-hidden" for="composer-body">
         {ui.t("inbox.message")}
       </label>
-      <textarea id="composer-body" name="body" rows={3} maxlength={4096} placeholder={ui.t("inbox.composerPlaceholder")} data-enter-submits>
+      <textarea id="composer-body" name="body" rows={3} maxlength={4096} placeholder={ui.t("inbox.composerPlaceholder")} data-enter-submits {...composerAidsAttributes(ui, base, aids)}>
         {draft?.body ?? ""}
       </textarea>
+      <ComposerAids ui={ui} />
       <div class="composer-actions">
         <span class="composer-tools" data-needs-js hidden>
           <label class="tool-button" title={ui.t("media.attachHint")}>

@@ -1,6 +1,7 @@
 // Quick replies above the composer, and the form to add one (htmx swaps #quick-replies).
 import type { ThreadOptions } from "../../src/inbox/composer";
 import type { Ui } from "../ui";
+import { quickReplyPreview } from "./composer-aids";
 
 /**
  * Quick replies above the composer: a click sends one (a plain form post, so it works without
@@ -16,7 +17,7 @@ export function QuickReplies({ ui, base, options, error }: { ui: Ui; base: strin
       ) : null}
       <div class="chips" role="list" aria-label={ui.t("quickReplies.title")}>
         {options.quickReplies.map((q) => (
-          <button type="submit" form="composer-form" formaction={`${base}/quick-reply`} name="quickReplyId" value={String(q.id)} class={`chip ${q.scope}`} data-body={q.body} title={q.body} role="listitem">
+          <button type="submit" form="composer-form" formaction={`${base}/quick-reply`} name="quickReplyId" value={String(q.id)} class={`chip ${q.scope}`} data-body={q.body} title={quickReplyPreview(ui, q.body, options.variables)} role="listitem">
             {q.title}
           </button>
         ))}

@@ -46,7 +46,7 @@ export function ThreadFooter({ ui, c, draft, options, now }: { ui: Ui; c: Thread
           <WindowNotice ui={ui} channelKind={c.channelKind} lastInboundAt={c.lastInboundAt} templates={options.templates ?? []} base={base} now={now} />
           <QuickReplies ui={ui} base={base} options={options} />
           <PollForm ui={ui} base={base} />
-          <Composer ui={ui} base={base} draft={draft} c={c} />
+          <Composer ui={ui} base={base} draft={draft} c={c} aids={{ people: options.mentionable ?? [], variables: options.variables ?? {} }} />
         </>
       ) : (
         <form {...threadForm(`${base}/join`)} class="join">

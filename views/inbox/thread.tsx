@@ -8,6 +8,7 @@ import { ChannelIcon } from "./channel-icon";
 import { MessageItem } from "./message";
 import { ThreadFooter } from "./thread-footer";
 import { ThreadHead } from "./thread-head";
+import { TypingIndicator } from "./typing";
 import { PostContext } from "../comments/post";
 
 export function Thread({ ui, thread, options, draft, back, earlier, now }: { ui: Ui; thread: ThreadData; options: ThreadOptions; draft?: Draft; back: string; earlier?: Earlier | null; now: Date }) {
@@ -22,6 +23,7 @@ export function Thread({ ui, thread, options, draft, back, earlier, now }: { ui:
           <MessageItem ui={ui} m={m} conversationId={c.id} />
         ))}
       </ol>
+      <TypingIndicator ui={ui} />
       <ThreadFooter ui={ui} c={c} draft={draft} options={options} now={now} />
     </section>
   );

@@ -18,6 +18,7 @@ import { idParam } from "../../forms";
 import { staticFiles } from "../../static";
 import { WidgetDemoPage } from "../../../views/webchat/demo";
 import { spend, WIDGET_LIMITS } from "./limits";
+import { typingIsFresh, visitorTyping, type TypingData } from "../../inbox/typing";
 import {
   findWebchatChannel,
   introduceVisitor,
@@ -281,6 +282,13 @@ export function webchatRoutes(bus: EventBus) {
     return c.json({ ok: true });
   });
 
+  /** The visitor is typing (the widget sends this at most every few seconds while they type). */
+  api.post("/:key/typing", visitor, async (c) => {
+    const channel = c.get("channel");
+    const signalled = await visitorTyping(c.get("deps"), channel.id, channel.orgId, c.get("visitorId"));
+    return c.json({ ok: true, signalled });
+  });
+
   /**
    * The live stream of this visitor's messages (agent replies, and their own from other tabs) and
    * closings. EventSource cannot send headers: the token and a first cursor come in the query;
@@ -315,6 +323,12 @@ export function webchatRoutes(bus: EventBus) {
 
     return liveStream(c, async (stream) => {
       const send = sendInOrder(stream, seen, async (event) => {
+        if (event.type === "typing") {
+          const typing = event.data as Partial<TypingData>;
+          const mine = typing.by === "agent" && typing.channelId === channel.id && typing.visitorId === visitorId;
+          if (mine && typingIsFresh(event, c.get("deps").clock.now())) stream.write(sseMessage({ id: seen.max, event: "typing", data: JSON.stringify({ name: typing.name ?? "" }) }));
+          return;
+        }
         if (event.type !== "message_created" && event.type !== "closed") return;
         const update = await updateFor(event);
         if (!update || update.channelId !== channel.id || update.visitorId !== visitorId) return;
