@@ -16,6 +16,7 @@ import {
   messages,
   ledgerEntries,
   notes,
+  mentions,
   organizations,
   paymentProviders,
   polls,
@@ -86,6 +87,8 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
       { orgId: org.id, title: "Order status", body: "Let me check your order status. Could you share your order number?", createdAt: now },
       { orgId: org.id, title: "Merhaba", body: "Merhaba! Size nasıl yardımcı olabilirim?", createdAt: now },
       { orgId: org.id, userId: agent1Id, title: "My sign-off", body: "Have a great day! — Okan", createdAt: now },
+      // Variables are filled when sent; Elif has no order number, so there it warns instead.
+      { orgId: org.id, title: "Order shipped", body: "Hi {{contact.first_name}}, your order {{crm.order_number}} is on its way. — {{agent.name}}, {{organization.name}}", createdAt: now },
     ]);
 
     // The provider channels match the local fake Graph API's demo registration (`bun run fake-meta`).
@@ -255,6 +258,7 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
     await seedReportHistory(tx, { orgId: org.id, channels: [whatsapp, webchat, messenger, instagram, whatsapp], agents: [agent1Id, agent2Id], workgroupId: team.id, now });
     const [mehmet] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.name, "Mehmet Öz"));
     await tx.insert(notes).values({ orgId: org.id, contactId: mehmet.id, authorId: agent1Id, body: "Prefers phone calls after 18:00.", createdAt: now });
+    await seedMention(tx, { orgId: org.id, contactId: mehmet.id, authorId: agent1Id, mentionedId: adminId, now });
     await seedBilling(tx, org.id, mehmet.id, adminId, now, sealSecrets);
     await seedBulk(tx, { orgId: org.id, channel: whatsapp, createdBy: ids[1], now });
     return { orgName: org.name };
@@ -307,6 +311,17 @@ async function seedBot(tx: Db, d: { orgId: number; messengerId: number; webchatI
     { orgId: d.orgId, conversationId: burak.id, channelId: d.webchatId, direction: "event", body: "", metadata: { bot: { line: "rated", rating: 5 } }, createdAt: new Date(at.getTime() + 60_000) },
   ]);
   await tx.insert(polls).values({ orgId: d.orgId, conversationId: burak.id, contactId: burak.contactId, channelId: d.webchatId, kind: "survey", question: "Görüşmemizden ne kadar memnun kaldınız?", options: ["1", "2", "3", "4", "5"], messageId: question.id, agentId: d.agentId, status: "answered", answerIndex: 4, answeredAt: new Date(at.getTime() + 60_000), comment: "Hızlı yanıt için teşekkürler!", createdAt: at });
+}
+
+/** Okan asks Ayşe (the demo admin) in a note on Mehmet's conversation: her Mentions view shows it unread. */
+async function seedMention(tx: Db, d: { orgId: number; contactId: number; authorId: string; mentionedId: string; now: Date }) {
+  const [conversation] = await tx.select({ id: conversations.id, channelId: conversations.channelId }).from(conversations).where(eq(conversations.contactId, d.contactId));
+  const at = new Date(d.now.getTime() - minutes(6));
+  const [note] = await tx
+    .insert(messages)
+    .values({ orgId: d.orgId, conversationId: conversation.id, channelId: conversation.channelId, direction: "note", authorId: d.authorId, body: `@${demoUsers[0].name} the photo shows a cracked screen. May we send a replacement instead of a refund?`, createdAt: at })
+    .returning({ id: messages.id });
+  await tx.insert(mentions).values({ orgId: d.orgId, messageId: note.id, conversationId: conversation.id, userId: d.mentionedId, authorId: d.authorId, createdAt: at });
 }
 
 /** Payments through the fake Stripe (`bun run fake-pay`), and a customer with a balance and a few transactions. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { channels, mentions } from "@db/schema";
+import { channels, mentions, organizations } from "@db/schema";
+import { DEMO_PASSWORD, demoUsers, seedDemo } from "@db/seed";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { ingestInbound } from "../../src/inbox/customer-messages";
 import { mentionedIn } from "../../src/inbox/mentions";
@@ -23,6 +24,17 @@ async function joinedAgent(w: World, conversationId: number): Promise<Client> {
 }
 
 describe("mentions in internal notes", () => {
+  // First in the file: seedDemo only seeds an empty database.
+  it("the demo data shows a mention: Okan asks Ayşe in a note, unread on her Mentions view", async () => {
+    expect(await seedDemo(t.db, t.clock.now())).not.toBeNull();
+    const [org] = await t.db.select().from(organizations);
+    const admin = await t.signIn(demoUsers[0].email, org.id, DEMO_PASSWORD);
+    const page = await admin.html("/mentions");
+    expect(page.text).toContain("Okan Demir mentioned you · Mehmet Öz");
+    expect(page.text).toContain("May we send a replacement instead of a refund?");
+    expect(page.text).toMatch(/id="mentions-badge"[^>]*><span aria-hidden="true">1</);
+  });
+
   it("a note naming a colleague with @ lists it in their Mentions view until they open the conversation", async () => {
     const w = await t.world();
     const conversationId = await conversationIn(w);
