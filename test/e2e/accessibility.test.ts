@@ -67,6 +67,13 @@ describe.skipIf(!e2eEnabled)("accessibility (axe-core)", () => {
     expect(found).toEqual([]);
   });
 
+  it("the Mentions view, with the demo's unread mention", async () => {
+    const page = await adminPage();
+    const found = await check(page, "/mentions");
+    expect(await page.locator(".mention-item").count()).toBeGreaterThan(0);
+    expect(found).toEqual([]);
+  });
+
   for (const path of adminPaths) {
     it(`admin page ${path}`, async () => {
       const page = await adminPage();
