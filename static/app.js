@@ -176,22 +176,24 @@ document.addEventListener("keydown", (e) => {
 // browser notification. Each person chooses in the user menu.
 function alertNewMessage(text) {
   if (!document.hidden) return;
-  if (document.body.dataset.sound === "1") {
-    try {
-      const audio = new AudioContext();
-      const tone = audio.createOscillator();
-      const gain = audio.createGain();
-      tone.frequency.value = 880;
-      gain.gain.setValueAtTime(0.15, audio.currentTime);
-      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
-      tone.connect(gain).connect(audio.destination);
-      tone.start();
-      tone.stop(audio.currentTime + 0.4);
-    } catch {}
-  }
+  if (document.body.dataset.sound === "1") playAlertTone(880, 0.4);
   if (document.body.dataset.desktop === "1" && "Notification" in window && Notification.permission === "granted") {
     new Notification(document.title, { body: text, tag: "kanal-message" });
   }
+}
+// A short tone (also the mention alert's, static/composer-aids.js).
+function playAlertTone(frequency, seconds) {
+  try {
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    const gain = audio.createGain();
+    tone.frequency.value = frequency;
+    gain.gain.setValueAtTime(0.15, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + seconds);
+    tone.connect(gain).connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + seconds);
+  } catch {}
 }
 document.addEventListener("change", (e) => {
   const box = e.target;

@@ -170,20 +170,6 @@
   document.addEventListener("htmx:after:swap", settle);
 
   // ---- Mention alerts -----------------------------------------------------------------------
-  function tone() {
-    try {
-      const audio = new AudioContext();
-      const beep = audio.createOscillator();
-      const gain = audio.createGain();
-      beep.frequency.value = 660;
-      gain.gain.setValueAtTime(0.15, audio.currentTime);
-      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.5);
-      beep.connect(gain).connect(audio.destination);
-      beep.start();
-      beep.stop(audio.currentTime + 0.5);
-    } catch {}
-  }
-
   function announce(badge) {
     const text = badge.dataset.alert;
     if (!text) return;
@@ -202,7 +188,7 @@
     toast.textContent = text;
     shelf.append(toast);
     setTimeout(() => toast.remove(), 8000);
-    if (document.body.dataset.sound === "1") tone();
+    if (document.body.dataset.sound === "1") window.playAlertTone?.(660, 0.5);
     if (document.body.dataset.desktop === "1" && document.hidden && "Notification" in window && Notification.permission === "granted") {
       const note = new Notification(document.title, { body: text, tag: `kanal-mention-${href}` });
       note.onclick = () => {

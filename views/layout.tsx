@@ -4,7 +4,7 @@ import { raw } from "hono/html";
 import { agentStatuses, locales } from "../db/schema";
 import { here, type Ui } from "./ui";
 import { staticUrl } from "../src/static";
-import { MentionsBadge } from "./inbox/mentions";
+import { MentionsBadge } from "./inbox/mentions-badge";
 
 export function Document({ ui, title, children, bodyClass }: { ui: Ui; title: string; children: Child; bodyClass?: string }) {
   const prefs = ui.actor?.preferences ?? {};

@@ -7,7 +7,8 @@ import type { LiveEvent } from "../realtime/bus";
 import { partial, upsert } from "../realtime/fragments";
 import type { LiveRenderer, LiveView } from "../realtime/renderers";
 import { uiFor } from "../web";
-import { MentionEntry, MentionsBadge } from "../../views/inbox/mentions";
+import { MentionEntry } from "../../views/inbox/mentions";
+import { MentionsBadge } from "../../views/inbox/mentions-badge";
 import { unreadMentionCount, type MentionItem } from "./mentions";
 import { maySeeConversation } from "./visibility";
 

@@ -1,5 +1,4 @@
-// The Mentions view (/mentions): notes where a colleague named the reader, until read; the header's
-// badge (#mentions-badge), which a live mention redraws with what static/composer-aids.js announces.
+// The Mentions view (/mentions): notes where a colleague named the reader, until read.
 import type { MentionItem } from "../../src/inbox/mentions";
 import { Alert } from "../components/form";
 import { fullTime } from "../format";
@@ -43,18 +42,5 @@ export function MentionEntry({ ui, m }: { ui: Ui; m: MentionItem }) {
         {ui.t("mentions.open")}
       </a>
     </li>
-  );
-}
-
-/**
- * The header's count of unread mentions. A live mention redraws it with `alert` (what happened)
- * and `href` (where), which static/composer-aids.js shows, and rings per the person's settings.
- */
-export function MentionsBadge({ ui, count, alert, href }: { ui: Ui; count: number; alert?: string; href?: string }) {
-  return (
-    <span id="mentions-badge" class="nav-badge" hidden={count === 0} data-alert={alert} data-href={href}>
-      <span aria-hidden="true">{count >= 100 ? "99+" : String(count)}</span>
-      <span class="visually-hidden">{ui.t("mentions.unread", { count })}</span>
-    </span>
   );
 }
