@@ -1,17 +1,15 @@
 // The Mentions view: the reader's unread mentions (/mentions), and marking them all read.
-import { and, eq, isNull } from "drizzle-orm";
-import { mentions } from "@db/schema";
 import { signedInRoutes } from "../auth/middleware";
 import { flash, redirect, render, takeFlash, ui } from "../web";
 import { MentionsPage } from "../../views/inbox/mentions";
-import { unreadMentions } from "./mentions";
+import { readAllMentions, unreadMentions } from "./mentions";
 
 export function mentionsRoutes() {
   const app = signedInRoutes();
 
   app.get("/", async (c) => {
     const actor = c.get("actor");
-    const items = await unreadMentions(c.get("deps").database.db, actor);
+    const items = await unreadMentions(c.get("deps").database.db, actor, c.get("deps").clock.now());
     c.set("actor", { ...actor, unreadMentions: items.length });
     return render(c, <MentionsPage ui={ui(c)} items={items} flash={takeFlash(c)} />);
   });
@@ -19,10 +17,7 @@ export function mentionsRoutes() {
   app.post("/read", async (c) => {
     const { database, clock } = c.get("deps");
     const actor = c.get("actor");
-    await database.db
-      .update(mentions)
-      .set({ readAt: clock.now() })
-      .where(and(eq(mentions.orgId, actor.orgId), eq(mentions.userId, actor.userId), isNull(mentions.readAt)));
+    await readAllMentions(database.db, actor, clock.now());
     flash(c, "ok", "mentions.allRead");
     return redirect(c, "/mentions");
   });

@@ -107,7 +107,7 @@ const LIST_LIMIT = 100;
  * The reader's unread mentions, newest first, in conversations they may open now. Unread mentions
  * of conversations since hidden from them are set read, so the header's count agrees with the list.
  */
-export async function unreadMentions(db: DbOrTx, actor: Actor): Promise<MentionItem[]> {
+export async function unreadMentions(db: DbOrTx, actor: Actor, now: Date): Promise<MentionItem[]> {
   const author = sql<string | null>`(select ${users.name} from ${users} where ${users.id} = ${mentions.authorId})`;
   const rows = await db
     .select({ id: mentions.id, conversationId: mentions.conversationId, messageId: mentions.messageId, body: messages.body, authorName: author, contactName: contacts.name, createdAt: mentions.createdAt })
@@ -122,7 +122,7 @@ export async function unreadMentions(db: DbOrTx, actor: Actor): Promise<MentionI
     const shown = rows.map((r) => r.id);
     await db
       .update(mentions)
-      .set({ readAt: new Date() })
+      .set({ readAt: now })
       .where(and(eq(mentions.orgId, actor.orgId), eq(mentions.userId, actor.userId), isNull(mentions.readAt), shown.length ? sql`${mentions.id} <> all(${`{${shown.join(",")}}`}::bigint[])` : undefined));
   }
   return rows.map((r) => ({ ...r, contactName: r.contactName ?? "" }));
@@ -136,6 +136,14 @@ export async function readMentions(db: DbOrTx, actor: Actor, conversationId: num
     .where(and(eq(mentions.orgId, actor.orgId), eq(mentions.userId, actor.userId), eq(mentions.conversationId, conversationId), isNull(mentions.readAt)))
     .returning({ id: mentions.id });
   return read.length;
+}
+
+/** "Mark all read" on the Mentions view: the reader's own, nobody else's. */
+export async function readAllMentions(db: DbOrTx, actor: Actor, now: Date): Promise<void> {
+  await db
+    .update(mentions)
+    .set({ readAt: now })
+    .where(and(eq(mentions.orgId, actor.orgId), eq(mentions.userId, actor.userId), isNull(mentions.readAt)));
 }
 
 /** How many unread mentions a person has (at most `cap`): the header's badge, drawn live. */

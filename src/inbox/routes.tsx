@@ -107,7 +107,7 @@ async function inbox(c: SignedInCtx, conversationId: number | null, draft?: Draf
   // reads the viewer's mentions in it too.
   if (conversationId) {
     await markRead(db, actor, conversationId, c.get("deps").clock.now());
-    const read = await readMentions(db, actor, conversationId, c.get("deps").clock.now());
+    const read = actor.unreadMentions ? await readMentions(db, actor, conversationId, c.get("deps").clock.now()) : 0;
     if (read) c.set("actor", { ...actor, unreadMentions: Math.max(0, (actor.unreadMentions ?? 0) - read) });
   }
   const props: InboxProps = {
