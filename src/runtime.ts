@@ -16,6 +16,7 @@ import { KeptInboxPages } from "./inbox/kept-pages";
 import { inboxLive, inboxPage } from "./inbox/live";
 import { cockpitLive } from "./cockpit/live";
 import { billingLive } from "./billing/live";
+import { contactsLive } from "./contacts/live";
 import { importLive } from "./billing/import-live";
 import { statusSwitchLive } from "./shell/live";
 import { bulkLive } from "./bulk/live";
@@ -76,6 +77,7 @@ export function liveRenderers(deps: Deps, runtime: Runtime): LiveRenderers {
       .view(inboxLive(deps.database, now, runtime.tabCounts))
       // Billing draws its widget's lists on the same inbox pages.
       .view({ name: "inbox", page: inboxPage, renderers: [billingLive(deps.database, now)] })
+      .view({ name: "inbox", page: inboxPage, renderers: [contactsLive()] })
       .view(importLive(deps.database))
       .view(bulkLive(deps.database))
   );

@@ -61,7 +61,7 @@ export function startingRoutes() {
     const query = Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => [k, k === "param" ? v : v[v.length - 1]]));
     const parsed = picked.safeParse(query);
     const p = parsed.success ? parsed.data : picked.parse({});
-    return draw(c, p, parsed.success ? formValues(p as Record<string, unknown>) : {}, {});
+    return draw(c, p, parsed.success ? formValues(query) : {}, {});
   });
 
   app.post("/new", async (c) => {

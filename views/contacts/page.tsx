@@ -17,7 +17,7 @@ export interface ContactRow {
   lastConversationAt: Date | null;
 }
 
-export function ContactsPage({ ui, rows, next, search }: { ui: Ui; rows: ContactRow[]; next: string | null; search: string }) {
+export function ContactsPage({ ui, rows, next, search, flash = null }: { ui: Ui; rows: ContactRow[]; next: string | null; search: string; flash?: Flash }) {
   return (
     <Layout ui={ui} title={ui.t("contacts.title")}>
       <div class="page">
@@ -27,6 +27,7 @@ export function ContactsPage({ ui, rows, next, search }: { ui: Ui; rows: Contact
             {ui.t("contacts.new")}
           </a>
         </div>
+        {flash ? <Alert kind={flash.kind}>{flash.text}</Alert> : null}
         <form class="search" method="get" action="/contacts" role="search">
           <label class="visually-hidden" for="contacts-q">
             {ui.t("contacts.search")}

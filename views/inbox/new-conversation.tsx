@@ -47,7 +47,7 @@ function Recipient({ ui, choices, form }: Omit<Props, "phone">) {
       <legend>{ui.t("newConversation.to")}</legend>
       <div class="row search-contact">
         <Field form={form} name="q" label={ui.t("newConversation.findContact")} type="search" placeholder={ui.t("contacts.searchPlaceholder")} />
-        <button type="submit" formmethod="get" formaction="/inbox/new">
+        <button type="submit" formmethod="get" formaction="/inbox/new" formnovalidate>
           {ui.t("common.search")}
         </button>
       </div>
@@ -65,7 +65,7 @@ function Recipient({ ui, choices, form }: Omit<Props, "phone">) {
         )
       ) : null}
       <p class="muted or">{ui.t("newConversation.orNumber")}</p>
-      <div class="row">
+      <div class="row top">
         <Field form={form} name="phone" label={ui.t("inbox.phone")} type="tel" placeholder="+90 532 111 22 33" hint={ui.t("newConversation.phoneHint")} autocomplete="off" />
         <Field form={form} name="name" label={ui.t("newConversation.newName")} maxlength={200} hint={ui.t("newConversation.newNameHint")} />
       </div>
@@ -92,7 +92,7 @@ function ChannelStep({ ui, choices, form, phone }: Props) {
           </select>
           {error ? <small class="error">{error}</small> : null}
         </div>
-        <button type="submit" formmethod="get" formaction="/inbox/new">
+        <button type="submit" formmethod="get" formaction="/inbox/new" formnovalidate>
           {ui.t("newConversation.continue")}
         </button>
       </div>
@@ -140,7 +140,7 @@ function MessageStep({ ui, choices, form }: Omit<Props, "phone">) {
             </select>
             {form.errors.template ? <small class="error">{form.errors.template}</small> : null}
           </div>
-          <button type="submit" formmethod="get" formaction="/inbox/new">
+          <button type="submit" formmethod="get" formaction="/inbox/new" formnovalidate>
             {ui.t("newConversation.useTemplate")}
           </button>
         </div>
