@@ -4,6 +4,7 @@ import { attachments, channels, contactIdentities, contacts, conversations, conv
 import { newWebhookKey } from "../../src/admin/organizations";
 import { storageFor } from "../../src/media/storage";
 import { useTestApp } from "../support/app";
+import { readSse } from "../support/sse";
 
 const t = useTestApp();
 
@@ -102,6 +103,23 @@ describe("deleting a contact for a privacy request", () => {
     const [event] = await t.db.select().from(events).where(and(eq(events.orgId, w.orgId), eq(events.type, "contact_deleted")));
     expect(event).toMatchObject({ actorId: w.agent.id, data: { contactId: gone.id, conversationIds: [conv.id] } });
     expect(JSON.stringify(event.data)).not.toContain("Forget Me");
+  });
+});
+
+describe("deleting a contact, live", () => {
+  it("takes its conversations out of another agent's open inbox, and says so in their open thread", async () => {
+    const { w, wa } = await setup();
+    const [gone] = await t.db.insert(contacts).values({ orgId: w.orgId, name: "Erase Me" }).returning();
+    const [conv] = await t.db.insert(conversations).values({ orgId: w.orgId, contactId: gone.id, channelId: wa.id, status: "open" }).returning();
+    const supervisor = await t.signIn(w.supervisor.email, w.orgId);
+    const stream = await supervisor.get(`/events?view=inbox&tab=open&conversation=${conv.id}`);
+    expect(stream.status).toBe(200);
+    const agent = await t.signIn(w.agent.email, w.orgId);
+    expect((await agent.post(`/contacts/${gone.id}/delete`, { confirm: "on" })).status).toBe(303);
+    const got = await readSse(stream, (m) => m.data.includes("was deleted with its contact"), 5000);
+    const all = got.map((m) => m.data).join("\n");
+    expect(all).toContain(`conv-${conv.id}`);
+    expect(all).toContain("This conversation was deleted with its contact.");
   });
 });
 
