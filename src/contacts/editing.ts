@@ -1,8 +1,8 @@
 // Contacts agents make, correct and erase: a new contact (its phone in E.164), a corrected name,
 // phone or email, and deletion with everything it said and sent (a privacy request).
-import { and, eq, inArray, ne, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, ne, or, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@db/client";
-import { attachments, contacts, conversations, messages } from "@db/schema";
+import { attachments, contactIdentities, contacts, conversations, messages, webhookDeliveries } from "@db/schema";
 import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
 import { keysNoRowUses } from "../media/uploads";
@@ -88,7 +88,8 @@ export async function deletionSummary(db: DbOrTx, actor: Actor, contactId: numbe
 
 /**
  * Erases a contact for a privacy request: its conversations with their messages, notes, identities,
- * ledger, payment links and files go with it (the foreign keys cascade), and the stored bytes no
+ * ledger, payment links and files go with it (the foreign keys cascade), the provider's processed
+ * webhook deliveries that name one of its identities are deleted, and the stored bytes no
  * other row uses are removed from storage once the rows are gone. The `contact_deleted` event keeps
  * ids only, so the live inboxes can drop its rows; nothing the person said stays behind.
  */
@@ -110,6 +111,14 @@ export async function deleteContact(db: DbOrTx, storage: Storage, actor: Actor, 
           ),
         ),
       );
+    // The provider's raw deliveries kept after processing hold what the person wrote, and their number:
+    // those naming one of their identities go too (one still waiting to be processed, or parked, stays).
+    const identities = await tx.select({ channelId: contactIdentities.channelId, externalId: contactIdentities.externalId }).from(contactIdentities).where(eq(contactIdentities.contactId, contactId));
+    for (const identity of identities) {
+      await tx
+        .delete(webhookDeliveries)
+        .where(and(eq(webhookDeliveries.channelId, identity.channelId), isNotNull(webhookDeliveries.processedAt), sql`strpos(${webhookDeliveries.body}, ${identity.externalId}) > 0`));
+    }
     // The attachments go by cascade from their messages and from the contact.
     await tx.delete(contacts).where(eq(contacts.id, contactId));
     const unused = await keysNoRowUses(tx, [...new Set(files.map((f) => f.storageKey))]);

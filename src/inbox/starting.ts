@@ -93,6 +93,9 @@ export async function startNewConversation(db: DbOrTx, actor: Actor, input: { to
     if (contact.created) eventIds.push(await recordEvent(tx, { orgId: actor.orgId, type: "contact_created", actorId: actor.userId, data: { contactId: contact.id }, createdAt: now }));
     const started = await startConversation(tx, actor, { contactId: contact.id, channelId: channel.id }, now);
     eventIds.push(...started.eventIds);
+    // The agent wrote first: nobody was waiting, so their opening message is no "first response"
+    // (it would count as an answer in no time in the cockpit's average).
+    await tx.update(conversations).set({ firstResponseAt: now }).where(eq(conversations.id, started.conversationId));
     const first = input.first;
     const sent = first.kind === "text" ? await reply(tx, actor, started.conversationId, first.body, now) : await sendTemplate(tx, actor, started.conversationId, first, now);
     eventIds.push(...sent.eventIds);

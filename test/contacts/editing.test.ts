@@ -1,6 +1,6 @@
 import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { attachments, channels, contactIdentities, contacts, conversations, conversationTags, events, ledgerBalances, ledgerEntries, messages, notes, tags } from "@db/schema";
+import { attachments, channels, contactIdentities, contacts, conversations, conversationTags, events, ledgerBalances, ledgerEntries, messages, notes, tags, webhookDeliveries } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { storageFor } from "../../src/media/storage";
 import { useTestApp } from "../support/app";
@@ -80,6 +80,13 @@ describe("deleting a contact for a privacy request", () => {
       { orgId: w.orgId, contactId: gone.id, storageKey: boxKey, filename: "contract.pdf", mime: "application/pdf", size: 9, sha256: "y" },
     ]);
     await t.db.insert(notes).values({ orgId: w.orgId, contactId: gone.id, body: "Prefers mornings" });
+    const [raw, other] = await t.db
+      .insert(webhookDeliveries)
+      .values([
+        { channelId: wa.id, body: '{"messages":[{"from":"905550009988","text":{"body":"my id card"}}]}', processedAt: t.clock.now() },
+        { channelId: wa.id, body: '{"messages":[{"from":"905550001111","text":{"body":"hello"}}]}', processedAt: t.clock.now() },
+      ])
+      .returning();
     await t.db.insert(ledgerEntries).values({ orgId: w.orgId, contactId: gone.id, kind: "charge", amountMinor: 5000, currency: "TRY", idempotencyKey: "inv-1", source: "manual", occurredAt: t.clock.now() });
 
     const agent = await t.signIn(w.agent.email, w.orgId);
@@ -97,6 +104,8 @@ describe("deleting a contact for a privacy request", () => {
     expect(await t.db.select().from(messages).where(eq(messages.conversationId, conv.id))).toHaveLength(0);
     expect(await t.db.select().from(attachments).where(eq(attachments.contactId, gone.id))).toHaveLength(0);
     expect(await t.db.select().from(ledgerEntries).where(eq(ledgerEntries.contactId, gone.id))).toHaveLength(0);
+    expect(await t.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, raw.id))).toHaveLength(0);
+    expect(await t.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, other.id))).toHaveLength(1);
     expect(await storage.read(photoKey)).toBeNull();
     expect(await storage.read(boxKey)).toBeNull();
     expect(await t.db.select().from(contacts).where(eq(contacts.id, kept.id))).toHaveLength(1);

@@ -43,6 +43,8 @@ describe("new conversation from the inbox", () => {
     // The events other agents' lists are drawn from live.
     const types = (await t.db.select({ type: events.type }).from(events).where(eq(events.conversationId, conv.id))).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(["conversation_created", "assigned", "message_created"]));
+    // Nobody was waiting: the agent's opening message is not a first response for the cockpit.
+    expect(types).not.toContain("first_response");
   });
 
   it("checks the number in E.164 and says how to write it, keeping what was typed", async () => {
