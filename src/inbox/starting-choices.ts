@@ -19,6 +19,8 @@ export interface StartChoices {
   open: { id: number; visible: boolean } | null;
   /** A typed number that is already a contact the agent may see (the form switches to that contact). */
   known: { id: number; name: string } | null;
+  /** A typed number that is a contact the agent may not see: refused, and said so. */
+  hidden: boolean;
   channel: { id: number; name: string; kind: ChannelKind } | null;
   reachable: boolean;
   window: ReplyWindow | null;
@@ -61,5 +63,5 @@ export async function startChoices(db: DbOrTx, actor: Actor, picked: { search: s
       templates = channelTemplates(row?.config ?? {});
     }
   }
-  return { channels: channelList, matches, contact: contact ?? null, open, known, channel, reachable, window, templates };
+  return { channels: channelList, matches, contact: contact ?? null, open, known, hidden: !!typed && !typed.visible, channel, reachable, window, templates };
 }

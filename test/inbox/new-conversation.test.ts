@@ -101,6 +101,7 @@ describe("new conversation from the inbox", () => {
     const ipek = await t.signIn(w.agent2.email, w.orgId);
     const byId = await ipek.post("/inbox/new", { contactId: String(theirs.id), channelId: String(wa.id), template: "order_update|tr", param: ["a", "b"] });
     expect(byId.status).toBe(422);
+    expect((await ipek.html(`/inbox/new?phone=%2B905550001122&channelId=${wa.id}`)).text).toContain("a contact you may not see");
     const byPhone = await ipek.post("/inbox/new", { phone: "+905550001122", channelId: String(wa.id), template: "order_update|tr", param: ["a", "b"] });
     expect(byPhone.status).toBe(422);
     expect(await byPhone.text()).toContain("a contact you may not see");

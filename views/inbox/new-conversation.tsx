@@ -21,6 +21,7 @@ export function NewConversationPage({ ui, choices, form, phone }: Props) {
         <form method="post" action="/inbox/new" class="stack">
           <Recipient ui={ui} choices={choices} form={form} />
           <ChannelStep ui={ui} choices={choices} form={form} phone={phone} />
+          {choices.hidden ? <Alert kind="error">{ui.t("newConversation.error.hiddenContact")}</Alert> : null}
           {choices.window ? <MessageStep ui={ui} choices={choices} form={form} /> : null}
         </form>
       </div>
