@@ -55,7 +55,15 @@ export async function mergeContacts(db: DbOrTx, actor: Actor, keptId: number, me
     const clashes = await clashingOpen(tx, keptId, mergedId);
     if (clashes.length) throw new ContactRefused("both_open", { conversationIds: clashes });
 
-    const moved = await tx.update(conversations).set({ contactId: keptId }).where(eq(conversations.contactId, mergedId)).returning({ id: conversations.id });
+    // The partial unique index has the last word: a conversation opened meanwhile (the customer wrote)
+    // refuses the move, inside a savepoint so the clash can still be read and named.
+    let moved: { id: number }[];
+    try {
+      moved = await tx.transaction((sp) => sp.update(conversations).set({ contactId: keptId }).where(eq(conversations.contactId, mergedId)).returning({ id: conversations.id }));
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      throw new ContactRefused("both_open", { conversationIds: await clashingOpen(tx, keptId, mergedId) });
+    }
     for (const table of ["contact_identities", "notes", "attachments", "payment_links", "polls", "workflow_runs"]) {
       await tx.execute(sql`update ${sql.identifier(table)} set contact_id = ${keptId} where contact_id = ${mergedId}`);
     }
@@ -101,6 +109,11 @@ export async function mergeContacts(db: DbOrTx, actor: Actor, keptId: number, me
     return { eventIds, conversationId: latest?.id ?? null };
   });
 }
+
+const isUniqueViolation = (e: unknown): boolean => {
+  const code = (e as { code?: string; cause?: { code?: string } })?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
+  return code === "23505";
+};
 
 const describe = (c: { name: string; phone: string | null; email: string | null }) => {
   const handle = c.phone ?? c.email;
