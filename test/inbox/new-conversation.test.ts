@@ -71,6 +71,10 @@ describe("new conversation from the inbox", () => {
     const [contact] = await t.db.insert(contacts).values({ orgId: w.orgId, name: "Ece", phone: "+905551112233" }).returning();
     await t.db.insert(conversations).values({ orgId: w.orgId, contactId: contact.id, channelId: wa.id, status: "closed", lastInboundAt: new Date(t.clock.now().getTime() - 2 * 3600_000) });
     const agent = await t.signIn(w.agent.email, w.orgId);
+    // The contact page's "Start conversation" leads here, to write the first message.
+    const contactPage = await (await agent.get(`/contacts/${contact.id}`)).text();
+    expect(contactPage).toContain('action="/inbox/new"');
+    expect(contactPage).toContain(`name="contactId" value="${contact.id}"`);
     expect((await agent.html(`/inbox/new?contactId=${contact.id}&channelId=${wa.id}`)).text).toContain("allows a free message");
     const res = await agent.post("/inbox/new", { contactId: String(contact.id), channelId: String(wa.id), body: "Your order is ready." });
     expect(res.status).toBe(303);

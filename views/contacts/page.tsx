@@ -111,7 +111,8 @@ export function ContactPage({ ui, detail, channels, ratings = [], flash }: { ui:
           <button type="submit">{ui.t(c.bulkOptedOutAt ? "bulk.optIn" : "bulk.optOut")}</button>
         </form>
         {channels.length ? (
-          <form method="post" action={`/contacts/${c.id}/conversations`} class="inline-form card start-conversation">
+          <form method="get" action="/inbox/new" class="inline-form card start-conversation">
+            <input type="hidden" name="contactId" value={String(c.id)} />
             <label>
               {ui.t("contacts.startOn")}{" "}
               <select name="channelId">
