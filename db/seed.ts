@@ -33,6 +33,7 @@ import { DEMO_ACCESS_TOKEN, DEMO_APP_SECRET, DEMO_VERIFY_TOKEN, demoComment, dem
 import { hashPassword } from "../src/auth/passwords";
 import { seedReportHistory } from "./seed-history";
 import { seedBulk } from "./seed-bulk";
+import type { MergeLine } from "../src/contacts/merging";
 import { DEMO_PAY_URL, DEMO_PAYMENTS_WEBHOOK_KEY, DEMO_STRIPE } from "../fakes/pay/demo";
 
 export const DEMO_PASSWORD = "demo-password";
@@ -259,6 +260,11 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
     const [mehmet] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.name, "Mehmet Öz"));
     await tx.insert(notes).values({ orgId: org.id, contactId: mehmet.id, authorId: agent1Id, body: "Prefers phone calls after 18:00.", createdAt: now });
     await seedMention(tx, { orgId: org.id, contactId: mehmet.id, authorId: agent1Id, mentionedId: adminId, now });
+    // Mehmet first wrote from the website chat under his email; Okan merged that contact into this one.
+    const [mehmetChat] = await tx.select({ id: conversations.id, channelId: conversations.channelId }).from(conversations).where(eq(conversations.contactId, mehmet.id));
+    await tx.update(contacts).set({ email: "mehmet.oz@example.com" }).where(eq(contacts.id, mehmet.id));
+    const mergeLine: MergeLine = { system: "contact_merged", mergedName: "Mehmet (mehmet.oz@example.com)", keptName: "Mehmet Öz", byName: "Okan Demir" };
+    await tx.insert(messages).values({ orgId: org.id, conversationId: mehmetChat.id, channelId: mehmetChat.channelId, direction: "event", metadata: mergeLine, createdAt: new Date(now.getTime() - minutes(30)) });
     await seedBilling(tx, org.id, mehmet.id, adminId, now, sealSecrets);
     await seedBulk(tx, { orgId: org.id, channel: whatsapp, createdBy: ids[1], now });
     return { orgName: org.name };

@@ -28,6 +28,8 @@ import { inboxRoutes } from "./inbox/routes";
 import { commentRoutes } from "./comments/routes";
 import { conversationFileRoutes, mediaRoutes } from "./media/routes";
 import { contactsRoutes } from "./contacts/routes";
+import { contactEditingRoutes } from "./contacts/edit-routes";
+import { startingRoutes } from "./inbox/starting-routes";
 import { cockpitRoutes } from "./cockpit/routes";
 import { reportsRoutes } from "./reports/routes";
 import { bulkRoutes } from "./bulk/routes";
@@ -84,6 +86,7 @@ export function createApp(deps: Deps) {
 
   // Signed in (each module checks it, and the roles it wants, itself).
   app.route("/inbox", inboxRoutes());
+  app.route("/inbox", startingRoutes()); // "New conversation": an agent writes first
   app.route("/inbox", billingWidgetRoutes()); // the conversation's billing widget
   app.route("/inbox", conversationFileRoutes()); // uploads, gallery, file box
   app.route("/inbox", commentRoutes()); // a comment thread's replies, moderation and post picture
@@ -92,6 +95,7 @@ export function createApp(deps: Deps) {
   app.route("/mentions", mentionsRoutes()); // notes that named the reader, until read
   app.route("/media", mediaRoutes());
   app.route("/contacts", contactsRoutes());
+  app.route("/contacts", contactEditingRoutes()); // new, edit, delete (privacy requests), merge
   app.route("/cockpit", cockpitRoutes()); // supervisors and admins
   app.route("/reports", reportsRoutes()); // supervisors and admins
   app.route("/bulk", bulkRoutes()); // supervisors and admins

@@ -18,6 +18,7 @@ import { KeptInboxPages } from "./inbox/kept-pages";
 import { inboxLive, inboxPage } from "./inbox/live";
 import { cockpitLive } from "./cockpit/live";
 import { billingLive } from "./billing/live";
+import { contactsLive } from "./contacts/live";
 import { importLive } from "./billing/import-live";
 import { statusSwitchLive } from "./shell/live";
 import { bulkLive } from "./bulk/live";
@@ -80,6 +81,7 @@ export function liveRenderers(deps: Deps, runtime: Runtime): LiveRenderers {
       .view({ name: "inbox", page: inboxPage, renderers: [billingLive(deps.database, now)] })
       .view({ name: "inbox", page: inboxPage, renderers: [typingLive(deps.database, now)] })
       .view(mentionsLive(deps.database))
+      .view({ name: "inbox", page: inboxPage, renderers: [contactsLive()] })
       .view(importLive(deps.database))
       .view(bulkLive(deps.database))
   );

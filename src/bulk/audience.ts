@@ -4,6 +4,7 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@db/client";
 import { contactIdentities, contacts, tags, type ChannelKind, type CustomFieldType } from "@db/schema";
+import { e164 } from "../contacts/phone";
 import { dayStart, fieldTest, parseFilters, type FieldFilter } from "../inbox/filters";
 
 export interface AudienceFilter {
@@ -97,13 +98,6 @@ export function parseNumbers(text: string): CsvNumbers {
     out.numbers.push(number);
   });
   return out;
-}
-
-/** A phone number in E.164 (`+905551112233`), or null. */
-export function e164(text: string): string | null {
-  let s = text.replace(/[\s\-().]/g, "");
-  if (s.startsWith("00")) s = `+${s.slice(2)}`;
-  return /^\+[1-9]\d{7,14}$/.test(s) ? s : null;
 }
 
 /**

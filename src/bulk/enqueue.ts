@@ -7,7 +7,7 @@ import type { Tx } from "@db/client";
 import { bulkRecipients, bulkSends, contactIdentities, contacts, conversations, messages, outbox, type BulkSkipReason } from "@db/schema";
 import { recordEvent } from "../realtime/events";
 import { preview } from "../inbox/changes";
-import { e164 } from "./audience";
+import { e164 } from "../contacts/phone";
 import { renderTemplate } from "./sends";
 import type { BulkSendRow } from "./progress";
 

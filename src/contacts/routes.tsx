@@ -20,7 +20,7 @@ export function contactsRoutes() {
     const search = q.trim();
     const list = await findContacts(c.get("deps").database.db, c.get("actor"), search || undefined, decodeCursor(after));
     if (isHtmx(c) && after) return render(c, <ContactRows ui={ui(c)} rows={list.items} next={list.next} search={search} />);
-    return render(c, <ContactsPage ui={ui(c)} rows={list.items} next={list.next} search={search} />);
+    return render(c, <ContactsPage ui={ui(c)} rows={list.items} next={list.next} search={search} flash={takeFlash(c)} />);
   });
   app.get("/:id{[0-9]+}", async (c) => {
     const db = c.get("deps").database.db;

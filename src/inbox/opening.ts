@@ -84,6 +84,12 @@ export async function startConversation(db: DbOrTx, actor: Actor, input: { conta
     if (!contact || !channel) throw new ConversationRuleBroken("not_found");
     const opened = await openConversationFor(tx, { orgId: actor.orgId, contactId: contact.id, channelId: channel.id, startedBy: "agent", assigneeId: actor.userId, at: now });
     if (!opened.created) throw new ConversationRuleBroken("already_open", opened.id);
+    // The provider's reply window runs from the customer's last message on the channel, whichever
+    // conversation it came in: a customer who wrote an hour ago may be answered in free text.
+    await tx
+      .update(conversations)
+      .set({ lastInboundAt: sql`(select max(c.last_inbound_at) from conversations c where c.contact_id = ${contact.id} and c.channel_id = ${channel.id})` })
+      .where(eq(conversations.id, opened.id));
     await tx.update(contacts).set({ ownerId: actor.userId }).where(eq(contacts.id, contact.id));
     const eventIds = [
       await recordEvent(tx, { orgId: actor.orgId, type: "conversation_created", conversationId: opened.id, actorId: actor.userId, subjectUserId: actor.userId, data: { startedBy: "agent" }, createdAt: now }),

@@ -23,6 +23,11 @@ export type EventType =
   | "bot_ended"
   | "poll_answered"
   | "contact_updated"
+  | "contact_created"
+  /** A contact erased for a privacy request; its data names the conversation ids that went with it. */
+  | "contact_deleted"
+  /** Two contacts became one: data `{ contactId, mergedId }`. */
+  | "contacts_merged"
   | "note_added"
   | "tagged"
   | "untagged"

@@ -62,7 +62,7 @@ describe.skipIf(!e2eEnabled)("accessibility (axe-core)", () => {
   it("contacts, a contact, the cockpit and reports", async () => {
     const page = await adminPage();
     const found = await check(page, "/contacts");
-    const href = await page.locator('a[href^="/contacts/"]').first().getAttribute("href");
+    const href = await page.locator('table a[href^="/contacts/"]').first().getAttribute("href");
     found.push(...(await check(page, href!)), ...(await check(page, "/cockpit")), ...(await check(page, "/reports")));
     expect(found).toEqual([]);
   });
@@ -71,6 +71,21 @@ describe.skipIf(!e2eEnabled)("accessibility (axe-core)", () => {
     const page = await adminPage();
     const found = await check(page, "/mentions");
     expect(await page.locator(".mention-item").count()).toBeGreaterThan(0);
+    expect(found).toEqual([]);
+  });
+
+  it("a new conversation, and a contact's new, edit, merge and delete pages", async () => {
+    const page = await adminPage();
+    const found = [...(await check(page, "/inbox/new?q=a")), ...(await check(page, "/contacts/new"))];
+    await page.goto(`${e2e.base}/contacts`);
+    const href = await page.locator('table a[href^="/contacts/"]').first().getAttribute("href");
+    const channel = await page.goto(`${e2e.base}/inbox/new`).then(() => page.locator("#f-channelId option").nth(1).getAttribute("value"));
+    found.push(
+      ...(await check(page, `/inbox/new?phone=%2B905329990000&channelId=${channel}`)),
+      ...(await check(page, `${href}/edit`)),
+      ...(await check(page, `${href}/merge?q=a`)),
+      ...(await check(page, `${href}/delete`)),
+    );
     expect(found).toEqual([]);
   });
 

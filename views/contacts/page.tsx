@@ -17,11 +17,17 @@ export interface ContactRow {
   lastConversationAt: Date | null;
 }
 
-export function ContactsPage({ ui, rows, next, search }: { ui: Ui; rows: ContactRow[]; next: string | null; search: string }) {
+export function ContactsPage({ ui, rows, next, search, flash = null }: { ui: Ui; rows: ContactRow[]; next: string | null; search: string; flash?: Flash }) {
   return (
     <Layout ui={ui} title={ui.t("contacts.title")}>
       <div class="page">
-        <h1>{ui.t("contacts.title")}</h1>
+        <div class="page-head">
+          <h1>{ui.t("contacts.title")}</h1>
+          <a class="button primary" href="/contacts/new">
+            {ui.t("contacts.new")}
+          </a>
+        </div>
+        {flash ? <Alert kind={flash.kind}>{flash.text}</Alert> : null}
         <form class="search" method="get" action="/contacts" role="search">
           <label class="visually-hidden" for="contacts-q">
             {ui.t("contacts.search")}
@@ -84,7 +90,20 @@ export function ContactPage({ ui, detail, channels, ratings = [], flash }: { ui:
         <p>
           <a href="/contacts">← {ui.t("contacts.title")}</a>
         </p>
-        <h1>{c.name}</h1>
+        <div class="page-head">
+          <h1>{c.name}</h1>
+          <nav class="actions contact-actions" aria-label={ui.t("contacts.actions")}>
+            <a class="button" href={`/contacts/${c.id}/edit`}>
+              {ui.t("common.edit")}
+            </a>
+            <a class="button" href={`/contacts/${c.id}/merge`}>
+              {ui.t("contacts.merge.action")}
+            </a>
+            <a class="button danger" href={`/contacts/${c.id}/delete`}>
+              {ui.t("common.delete")}
+            </a>
+          </nav>
+        </div>
         <p class="muted">{[c.phone, c.email, c.ownerName ? `${ui.t("contacts.owner")}: ${c.ownerName}` : null].filter(Boolean).join(" · ")}</p>
         {flash ? <Alert kind={flash.kind}>{flash.text}</Alert> : null}
         <form method="post" action={`/contacts/${c.id}/bulk-opt-${c.bulkOptedOutAt ? "in" : "out"}`} class="inline-form bulk-opt-out">
@@ -92,7 +111,8 @@ export function ContactPage({ ui, detail, channels, ratings = [], flash }: { ui:
           <button type="submit">{ui.t(c.bulkOptedOutAt ? "bulk.optIn" : "bulk.optOut")}</button>
         </form>
         {channels.length ? (
-          <form method="post" action={`/contacts/${c.id}/conversations`} class="inline-form card start-conversation">
+          <form method="get" action="/inbox/new" class="inline-form card start-conversation">
+            <input type="hidden" name="contactId" value={String(c.id)} />
             <label>
               {ui.t("contacts.startOn")}{" "}
               <select name="channelId">

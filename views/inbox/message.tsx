@@ -2,6 +2,8 @@
 // append or redraw it (#m-<id>), a retry swaps it.
 import type { ThreadData } from "../../src/inbox/thread";
 import type { SystemLine } from "../../src/routing/routing";
+import type { MergeLine } from "../../src/contacts/merging";
+import { MergeLineItem } from "../contacts/merge-line";
 import type { ClosingLine } from "../../src/inbox/closing";
 import { fullTime } from "../format";
 import { Attachments } from "../media/attachments";
@@ -73,6 +75,7 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
   const system = m.direction === "event" && "metadata" in m ? (m.metadata as Record<string, unknown> | null)?.system : undefined;
   if (system === "routed") return <SystemLineItem ui={ui} m={m} />;
   if (system === "closing_not_sent") return <ClosingLineItem ui={ui} m={m} />;
+  if (system === "contact_merged") return <MergeLineItem ui={ui} id={m.id} line={("metadata" in m ? m.metadata : {}) as Partial<MergeLine>} createdAt={m.createdAt} />;
   const bot = m.direction === "event" && "metadata" in m ? botLineOf(m.metadata) : null;
   if (bot) return <BotLineItem ui={ui} id={m.id} line={bot} createdAt={m.createdAt} />;
   const tz = ui.actor!.timezone;

@@ -46,6 +46,9 @@ export function InboxPage(props: InboxProps) {
           <h1 class="visually-hidden">{ui.t("inbox.title")}</h1>
           <TabCounts ui={ui} tab={tab} search={search} counts={props.counts} filters={fq} />
           {props.filterChoices ? <FilterPanel ui={ui} tab={tab} search={search} filters={filters} choices={props.filterChoices} count={isFiltered(filters) ? filterParams({ ...filters, sort: "activity" }).length : 0} /> : null}
+          <a class="button primary new-conversation-link" href="/inbox/new">
+            {ui.t("newConversation.title")}
+          </a>
           <form class="search" method="get" action="/inbox" role="search">
             {tab !== "open" ? <input type="hidden" name="tab" value={tab} /> : null}
             {filterParams(filters).map(([k, v]) => (

@@ -22,8 +22,9 @@ import * as comments from "./comments";
 import * as bulk from "./bulk";
 import * as bot from "./bot";
 import * as composerAids from "./composer-aids";
+import * as contacts from "./contacts";
 
-const parts = [shell, auth, admin, workgroups, brands, channels, tags, quickReplies, closingMessages, customFields, inbox, messaging, webchat, media, reports, billing, billingImport, routing, workflows, comments, bulk, bot, composerAids] as const;
+const parts = [shell, auth, admin, workgroups, brands, channels, tags, quickReplies, closingMessages, customFields, inbox, messaging, webchat, media, reports, billing, billingImport, routing, workflows, comments, bulk, bot, composerAids, contacts] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends readonly { en: object }[]]
   ? H["en"] & Merge<R>
