@@ -23,6 +23,8 @@ import { importAdminRoutes } from "./billing/import-routes";
 import { botAdminRoutes } from "./bot/admin-routes";
 import { pollRoutes } from "./bot/poll-routes";
 import { inboxRoutes } from "./inbox/routes";
+import { snoozeRoutes } from "./inbox/snooze-routes";
+import { bulkActionRoutes } from "./inbox/bulk-routes";
 import { commentRoutes } from "./comments/routes";
 import { conversationFileRoutes, mediaRoutes } from "./media/routes";
 import { contactsRoutes } from "./contacts/routes";
@@ -86,6 +88,8 @@ export function createApp(deps: Deps) {
   app.route("/inbox", conversationFileRoutes()); // uploads, gallery, file box
   app.route("/inbox", commentRoutes()); // a comment thread's replies, moderation and post picture
   app.route("/inbox", pollRoutes()); // an agent's quick poll
+  app.route("/inbox", snoozeRoutes()); // snooze a conversation until a time, wake it now
+  app.route("/inbox", bulkActionRoutes()); // assign, close, tag or mark as spam several conversations at once
   app.route("/media", mediaRoutes());
   app.route("/contacts", contactsRoutes());
   app.route("/cockpit", cockpitRoutes()); // supervisors and admins

@@ -21,8 +21,10 @@ import * as routing from "./routing";
 import * as comments from "./comments";
 import * as bulk from "./bulk";
 import * as bot from "./bot";
+import * as snooze from "./snooze";
+import * as bulkActions from "./bulk-actions";
 
-const parts = [shell, auth, admin, workgroups, brands, channels, tags, quickReplies, closingMessages, customFields, inbox, messaging, webchat, media, reports, billing, billingImport, routing, workflows, comments, bulk, bot] as const;
+const parts = [shell, auth, admin, workgroups, brands, channels, tags, quickReplies, closingMessages, customFields, inbox, messaging, webchat, media, reports, billing, billingImport, routing, workflows, comments, bulk, bot, snooze, bulkActions] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends readonly { en: object }[]]
   ? H["en"] & Merge<R>
