@@ -36,7 +36,7 @@ describe.skipIf(!e2eEnabled)("bulk actions and snooze in the browser", () => {
     await okan.waitForSelector(".bulk-count:has-text('3 selected')");
     await okan.selectOption("#bulk-choice", { label: "İpek Arslan" });
     await e2e.shot(okan, "70-bulk-picked");
-    await okan.click(".bulk-bar button[type=submit]");
+    await okan.click(".bulk-actions button[type=submit]");
     await okan.waitForSelector("#bulk-summary >> text=3 done");
     await e2e.shot(okan, "71-bulk-summary");
     // Assigned, they leave both agents' Open tab without a reload; the picks are cleared.
@@ -50,10 +50,11 @@ describe.skipIf(!e2eEnabled)("bulk actions and snooze in the browser", () => {
 
   it("a snoozed conversation leaves Open and comes back live and unread when the customer writes, and when its time comes", async () => {
     const from = "905554447788";
-    await customerWrites(from, "Kerem Yıldız", "Kargom nerede?");
     const okan = await e2e.signedIn("agent1@demo.test");
     const ipek = await e2e.signedIn("agent2@demo.test");
-    await okan.goto(`${e2e.base}/inbox`);
+    // Both Online: routing gives the new WhatsApp conversation to one of them (the Assigned tab).
+    await customerWrites(from, "Kerem Yıldız", "Kargom nerede?");
+    await okan.goto(`${e2e.base}/inbox?tab=assigned`);
     await okan.click('.conversation a:has-text("Kerem Yıldız")');
     await okan.waitForSelector("#thread-head .snooze-menu");
     const id = new URL(okan.url()).pathname.split("/").pop()!;
@@ -72,7 +73,7 @@ describe.skipIf(!e2eEnabled)("bulk actions and snooze in the browser", () => {
 
     // The customer writes: back in Open, live, unread for İpek, gone from her Snoozed tab.
     const ipekOpen = await e2e.signedIn("agent2@demo.test");
-    await ipekOpen.goto(`${e2e.base}/inbox`);
+    await ipekOpen.goto(`${e2e.base}/inbox?tab=assigned`);
     await customerWrites(from, "Kerem Yıldız", "Bir haber var mı?");
     await ipek.waitForSelector(`#conv-${id}`, { state: "detached" });
     await ipekOpen.waitForSelector(`#conv-${id}.unread`);
@@ -102,7 +103,7 @@ describe.skipIf(!e2eEnabled)("bulk actions and snooze in the browser", () => {
       for (const [width, height] of [[1440, 900], [768, 1024], [390, 844]] as const) {
         await page.setViewportSize({ width, height });
         await page.goto(`${e2e.base}/inbox?tab=snoozed`);
-        await page.waitForSelector(".bulk-bar");
+        await page.waitForSelector(".bulk-actions");
         await page.locator("#conversation-rows .bulk-pick").first().check();
         await e2e.shot(page, `75-bulk-${width}-${locale}`);
         await page.click('.conversation a:has-text("Zeynep")');

@@ -10,7 +10,7 @@ import { closingText } from "./menus";
 
 export function BulkBar({ ui, choices, pageIds, action }: { ui: Ui; choices: BulkChoices; pageIds: number[]; action: string }) {
   return (
-    <form id="bulk-form" class="bulk-bar" method="post" action={action} hx-post={action} hx-target="#bulk-summary" hx-swap="innerHTML">
+    <form id="bulk-form" class="bulk-actions" method="post" action={action} hx-post={action} hx-target="#bulk-summary" hx-swap="innerHTML">
       <label class="bulk-all">
         <input type="checkbox" name="all" value="1" data-bulk-all />
         {ui.t("bulkActions.selectPage")}

@@ -32,7 +32,7 @@ function drawRow(ui: Ui, row: ConversationRow, tab: Tab, search: string, current
   const classes = `conversation${current ? " current" : ""}${unread ? " unread" : ""}`;
   const dot = unread ? html`<span class="unread-dot" title="${ui.t("inbox.unread")}"><span class="visually-hidden">${ui.t("inbox.unread")}: </span></span>` : null;
   // Picked for a bulk action (views/inbox/bulk-bar.tsx); Kanal's own support line is not.
-  const pick = row.channelKind === "support" ? null : html`<input type="checkbox" class="bulk-pick" name="ids" value="${row.id}" form="bulk-form" aria-label="${ui.t("bulkActions.select", { name: row.contactName })}">`;
+  const pick = row.channelKind === "support" ? null : html`<label class="pick"><input type="checkbox" class="bulk-pick" name="ids" value="${row.id}" form="bulk-form" aria-label="${ui.t("bulkActions.select", { name: row.contactName })}"></label>`;
   return html`<li id="conv-${row.id}" class="${classes}">
     ${pick}<a href="/inbox/${row.id}${listQuery(tab, search, filters)}">
       ${ChannelIcon({ ui, kind: row.channelKind })}
