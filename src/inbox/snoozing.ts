@@ -119,8 +119,27 @@ export class SnoozeWaker {
     private log: Logger,
   ) {}
 
+  #heard: number[] = [];
+  #running = false;
+
+  /** The after-commit listener: notes the ids and returns at once; one background loop reads them in batches. */
   heard(_orgId: number, eventIds: number[]) {
-    this.background.run("snooze-waker", () => this.#wake(eventIds).catch((error) => this.log.error("waking a snoozed conversation failed", { error })));
+    this.#heard.push(...eventIds);
+    if (this.#running) return;
+    this.#running = true;
+    this.background.run("snooze-waker", () => this.#work());
+  }
+
+  async #work() {
+    try {
+      while (this.#heard.length > 0) {
+        const batch = this.#heard;
+        this.#heard = [];
+        await this.#wake(batch).catch((error) => this.log.error("waking a snoozed conversation failed", { error }));
+      }
+    } finally {
+      this.#running = false;
+    }
   }
 
   async #wake(eventIds: number[]) {
