@@ -22,37 +22,39 @@ export function BulkBar({ ui, choices, pageIds, action }: { ui: Ui; choices: Bul
       <label class="visually-hidden" for="bulk-choice">
         {ui.t("bulkActions.action")}
       </label>
-      <select id="bulk-choice" name="choice" required>
-        <option value="">{ui.t("bulkActions.action")}</option>
-        <optgroup label={ui.t("bulkActions.assignTo")}>
-          {choices.people.map((p) => (
-            <option value={`assign:user:${p.id}`}>{p.name}</option>
-          ))}
-          {choices.groups.map((g) => (
-            <option value={`assign:group:${g.id}`}>{g.name}</option>
-          ))}
-          <option value="assign:none">{ui.t("inbox.unassign")}</option>
-        </optgroup>
-        <optgroup label={ui.t("bulkActions.closeWith")}>
-          {choices.closings.map((c) => (
-            <option value={`close:${c.id}`}>{closingText(ui, c)}</option>
-          ))}
-          <option value="close:none">{ui.t("closing.withoutMessage")}</option>
-        </optgroup>
-        {choices.tags.length ? (
-          <optgroup label={ui.t("bulkActions.addTag")}>
-            {choices.tags.map((t) => (
-              <option value={`tag:${t.id}`}>{t.name}</option>
+      <span class="bulk-do">
+        <select id="bulk-choice" name="choice" required>
+          <option value="">{ui.t("bulkActions.action")}</option>
+          <optgroup label={ui.t("bulkActions.assignTo")}>
+            {choices.people.map((p) => (
+              <option value={`assign:user:${p.id}`}>{p.name}</option>
             ))}
+            {choices.groups.map((g) => (
+              <option value={`assign:group:${g.id}`}>{g.name}</option>
+            ))}
+            <option value="assign:none">{ui.t("inbox.unassign")}</option>
           </optgroup>
-        ) : null}
-        <optgroup label={ui.t("bulkActions.other")}>
-          <option value="spam" data-confirm={ui.t("bulkActions.confirmSpam")}>
-            {ui.t("inbox.markSpam")}
-          </option>
-        </optgroup>
-      </select>
-      <button type="submit">{ui.t("bulkActions.apply")}</button>
+          <optgroup label={ui.t("bulkActions.closeWith")}>
+            {choices.closings.map((c) => (
+              <option value={`close:${c.id}`}>{closingText(ui, c)}</option>
+            ))}
+            <option value="close:none">{ui.t("closing.withoutMessage")}</option>
+          </optgroup>
+          {choices.tags.length ? (
+            <optgroup label={ui.t("bulkActions.addTag")}>
+              {choices.tags.map((t) => (
+                <option value={`tag:${t.id}`}>{t.name}</option>
+              ))}
+            </optgroup>
+          ) : null}
+          <optgroup label={ui.t("bulkActions.other")}>
+            <option value="spam" data-confirm={ui.t("bulkActions.confirmSpam")}>
+              {ui.t("inbox.markSpam")}
+            </option>
+          </optgroup>
+        </select>
+        <button type="submit">{ui.t("bulkActions.apply")}</button>
+      </span>
       <script src={staticUrl("bulk.js")} defer></script>
     </form>
   );
@@ -89,6 +91,7 @@ export function BulkSummary({ ui, title, done, refused, error }: SummaryProps) {
         <strong>{title}</strong> {ui.t("bulkActions.doneCount", { count: String(done.length) })}
         {refused.length ? ` · ${ui.t("bulkActions.refusedCount", { count: String(refused.length) })}` : ""}
       </p>
+      {done.length ? <p class="bulk-done muted">{done.map(who).join(", ")}</p> : null}
       {done.some((l) => l.text) || refused.length ? (
         <ul class="plain">
           {done
