@@ -350,8 +350,15 @@ export const conversations = pgTable(
     replyWindowEndsAt: ts("reply_window_ends_at"),
     /** A comment thread's post (type `comment`): one thread per commenter and post. */
     postId: ref("post_id").references(() => commentPosts.id, { onDelete: "set null" }),
+    /** Snoozed (still open) until then: out of Open and Assigned, back by itself then or when the customer writes. */
+    snoozedUntil: ts("snoozed_until"),
+    /** When it was snoozed: a customer's message after this wakes it. */
+    snoozedAt: ts("snoozed_at"),
+    snoozedBy: text("snoozed_by").references(() => users.id, { onDelete: "set null" }),
   },
   (t) => [
+    // The snooze job's due conversations, soonest first.
+    index("conversations_snoozed_idx").on(t.snoozedUntil).where(sql`${t.snoozedUntil} is not null`),
     // The rule "one open conversation per contact" lives in the database, not only in code. Comment
     // threads stand beside it: one open per contact and post (src/comments/).
     uniqueIndex("conversations_one_open_per_contact_uq").on(t.contactId).where(sql`${t.status} = 'open' and ${t.type} <> 'comment'`),
@@ -411,6 +418,8 @@ export const conversationTabCounts = pgTable(
     /** Open and assigned to someone. */
     assigned: integer("assigned").notNull().default(0),
     closed: integer("closed").notNull().default(0),
+    /** Open and snoozed (assigned or not): counted here instead of in Open or Assigned. */
+    snoozed: integer("snoozed").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.shard] })],
 );

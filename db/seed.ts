@@ -34,6 +34,7 @@ import { hashPassword } from "../src/auth/passwords";
 import { seedReportHistory } from "./seed-history";
 import { seedBulk } from "./seed-bulk";
 import type { MergeLine } from "../src/contacts/merging";
+import { presetTime } from "../src/inbox/snooze-times";
 import { DEMO_PAY_URL, DEMO_PAYMENTS_WEBHOOK_KEY, DEMO_STRIPE } from "../fakes/pay/demo";
 
 export const DEMO_PASSWORD = "demo-password";
@@ -174,6 +175,8 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
       /** A comment thread on this post (its first line is the comment). */
       post?: number;
       tags?: number[];
+      /** Snoozed by its assignee until tomorrow morning (the Snoozed tab). */
+      snoozed?: boolean;
       fields?: Record<string, unknown>;
       lines: [dir: "in" | "out", text: string, agoMin: number][];
     };
@@ -190,6 +193,7 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
       { name: "Elif Çelik", phone: "+905301234567", channel: whatsapp, externalId: "905301234567", assignee: agent2Id, tags: [tagRows[0].id], fields: { tier: "Silver", newsletter: true }, lines: [["in", "İade sürecini başlatmak istiyorum.", 90], ["out", "Elbette, sipariş numaranızı alabilir miyim?", 85]] },
       { name: "Burak Aydın", email: "burak@example.com", channel: webchat, externalId: "visitor-burak", assignee: agent1Id, status: "closed", lines: [["in", "Kargo takip numaram nedir?", 300], ["out", "Takip numaranız TR123456789.", 290]] },
       { name: demoComment.name, channel: messenger, externalId: demoComment.from, post: demoPost.id, lines: [["in", demoComment.text, 25]] },
+      { name: "Zeynep Koç", phone: "+905357654321", channel: whatsapp, externalId: "905357654321", assignee: agent1Id, snoozed: true, lines: [["in", "Havaleyi yaptım, dekontu yarın sabah gönderirim.", 40], ["out", "Teşekkürler Zeynep Hanım, yarın sabah kontrol ediyorum.", 35]] },
       { name: "Crypto Giveaway", phone: "+15550100999", channel: whatsapp, externalId: "15550100999", spam: true, lines: [["in", "Congratulations! Claim your free crypto at bit.ly/xx", 200], ["in", "Last chance to claim!", 20]] },
     ];
 
@@ -236,6 +240,7 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
           firstResponseAt: firstOut ? new Date(now.getTime() - minutes(firstOut[2])) : null,
           closedAt: closed ? new Date(now.getTime() - minutes(story.spam ? 200 : 280)) : null,
           closedBy: story.spam ? agent1Id : closed ? story.assignee : null,
+          ...(story.snoozed ? { snoozedUntil: presetTime("tomorrow", now, "Europe/Istanbul"), snoozedAt: lastAt, snoozedBy: story.assignee } : {}),
         })
         .returning();
       await tx.insert(messages).values(
@@ -252,6 +257,10 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
           createdAt: new Date(now.getTime() - minutes(ago)),
         })),
       );
+      if (conversation.snoozedUntil) {
+        const line = { system: "snoozed", until: conversation.snoozedUntil.toISOString(), byName: demoUsers[2].name };
+        await tx.insert(messages).values({ orgId: org.id, conversationId: conversation.id, channelId: story.channel.id, direction: "event", metadata: line, createdAt: lastAt });
+      }
       if (story.tags?.length) await tx.insert(conversationTags).values(story.tags.map((tagId) => ({ conversationId: conversation.id, tagId })));
     }
 

@@ -25,6 +25,8 @@ import { pollRoutes } from "./bot/poll-routes";
 import { mentionsRoutes } from "./inbox/mentions-routes";
 import { typingRoutes } from "./inbox/typing-routes";
 import { inboxRoutes } from "./inbox/routes";
+import { snoozeRoutes } from "./inbox/snooze-routes";
+import { bulkActionRoutes } from "./inbox/bulk-routes";
 import { commentRoutes } from "./comments/routes";
 import { conversationFileRoutes, mediaRoutes } from "./media/routes";
 import { contactsRoutes } from "./contacts/routes";
@@ -93,6 +95,8 @@ export function createApp(deps: Deps) {
   app.route("/inbox", pollRoutes()); // an agent's quick poll
   app.route("/inbox", typingRoutes()); // an agent typing: told to the customer and colleagues
   app.route("/mentions", mentionsRoutes()); // notes that named the reader, until read
+  app.route("/inbox", snoozeRoutes()); // snooze a conversation until a time, wake it now
+  app.route("/inbox", bulkActionRoutes()); // assign, close, tag or mark as spam several conversations at once
   app.route("/media", mediaRoutes());
   app.route("/contacts", contactsRoutes());
   app.route("/contacts", contactEditingRoutes()); // new, edit, delete (privacy requests), merge

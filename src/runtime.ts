@@ -15,6 +15,7 @@ import { LiveRenderers } from "./realtime/renderers";
 import { StreamStanding } from "./realtime/standing";
 import { TabCountCache } from "./inbox/tab-counts";
 import { KeptInboxPages } from "./inbox/kept-pages";
+import { SnoozeWaker } from "./inbox/snoozing";
 import { inboxLive, inboxPage } from "./inbox/live";
 import { cockpitLive } from "./cockpit/live";
 import { billingLive } from "./billing/live";
@@ -55,6 +56,9 @@ export function buildRuntime(deps: Deps): Runtime {
   // Routing follows this process's committed changes; the sweep job covers other processes' crashes.
   const routing = new RoutingWorker(deps, background);
   onCommitted(deps.database, (orgId, ids) => routing.heard(orgId, ids));
+  // A snoozed conversation comes back when its customer writes; the snooze job covers a crash in between.
+  const snoozes = new SnoozeWaker(deps.database, background, () => deps.clock.now(), deps.log);
+  onCommitted(deps.database, (orgId, ids) => snoozes.heard(orgId, ids));
   return {
     bus,
     background,

@@ -10,7 +10,7 @@ import { withTags } from "./row-tags";
 import { searchCondition } from "./search";
 import { visibility } from "./visibility";
 
-export const tabs = ["open", "assigned", "closed", "all"] as const;
+export const tabs = ["open", "assigned", "snoozed", "closed", "all"] as const;
 export type Tab = (typeof tabs)[number];
 export const INBOX_PAGE = 50;
 
@@ -32,14 +32,18 @@ export interface ConversationRow {
   assigneeName: string | null;
   workgroupName: string | null;
   tags: { name: string; color: string }[];
+  /** Snoozed until then (an open conversation in the Snoozed tab), or null. */
+  snoozedUntil: Date | null;
 }
 
 export function tabCondition(tab: Tab): SQL | undefined {
   switch (tab) {
     case "open":
-      return and(eq(conversations.status, "open"), isNull(conversations.assigneeId));
+      return and(eq(conversations.status, "open"), isNull(conversations.assigneeId), isNull(conversations.snoozedUntil));
     case "assigned":
-      return and(eq(conversations.status, "open"), isNotNull(conversations.assigneeId));
+      return and(eq(conversations.status, "open"), isNotNull(conversations.assigneeId), isNull(conversations.snoozedUntil));
+    case "snoozed":
+      return and(eq(conversations.status, "open"), isNotNull(conversations.snoozedUntil));
     case "closed":
       return eq(conversations.status, "closed");
     case "all":
@@ -232,6 +236,7 @@ function rowsQuery(db: DbOrTx, where: SQL | undefined, limit: number, viewerId?:
       lastMessageAt: conversations.lastMessageAt,
       assigneeName: users.name,
       workgroupName: workgroups.name,
+      snoozedUntil: conversations.snoozedUntil,
       // Only the tags' ids: their names and colours are the organization's, kept (`tagsOf`); building
       // them into JSON per row cost Postgres more than the rest of the row.
       tagIds: sql<(string | number)[]>`array(select ct.tag_id from ${conversationTags} ct where ct.conversation_id = ${conversations.id})`,
@@ -255,15 +260,17 @@ export async function getConversationRow(db: DbOrTx, orgId: number, conversation
  * Whether a row belongs in a tab (the live list decides where a changed row goes). Spam is in none,
  * unless the list is filtered to show spam.
  */
-export function rowInTab(row: { status: string; type: string; assigneeId: string | null }, tab: Tab, showsSpam = false, showsBot = false): boolean {
+export function rowInTab(row: { status: string; type: string; assigneeId: string | null; snoozedUntil: Date | null }, tab: Tab, showsSpam = false, showsBot = false): boolean {
   if (row.type === "spam" && !showsSpam) return false;
   // The bot's conversations are in no tab while it has them (the Bot type filter lists them).
   if (row.type === "bot" && !showsBot) return false;
   switch (tab) {
     case "open":
-      return row.status === "open" && !row.assigneeId;
+      return row.status === "open" && !row.assigneeId && !row.snoozedUntil;
     case "assigned":
-      return row.status === "open" && !!row.assigneeId;
+      return row.status === "open" && !!row.assigneeId && !row.snoozedUntil;
+    case "snoozed":
+      return row.status === "open" && !!row.snoozedUntil;
     case "closed":
       return row.status === "closed";
     case "all":

@@ -54,7 +54,7 @@ export function inboxLive(database: Database, now: () => Date, tabCounts: TabCou
   return { name: "inbox", page: inboxPage, renderers: [new InboxLive(database, now, tabCounts)] };
 }
 
-const conversationEvents = new Set(["conversation_created", "message_created", "delivery_changed", "message_updated", "window_closed", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated", "marked_spam", "unmarked_spam", "tagged", "untagged"]);
+const conversationEvents = new Set(["conversation_created", "message_created", "delivery_changed", "message_updated", "window_closed", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated", "marked_spam", "unmarked_spam", "tagged", "untagged", "snoozed", "woke"]);
 
 /**
  * Events whose shared reads and drawings are kept. Where agents see only their own, each agent's
@@ -174,7 +174,7 @@ class InboxLive implements LiveRenderer<InboxPage> {
     const out: string[] = [];
 
     // A searched or filtered list is left as the agent asked for it; only rows it shows are redrawn.
-    const moved = event.type === "message_created" || event.type === "conversation_created";
+    const moved = event.type === "message_created" || event.type === "conversation_created" || event.type === "woke";
     // Kanal's support line stays pinned above the list, whatever the tab.
     const pinned = row.channelKind === "support";
     if (pinned || rowInTab(row, tab, viewer.showsSpam, viewer.showsBot)) {
@@ -224,10 +224,10 @@ class InboxLive implements LiveRenderer<InboxPage> {
     // The footer holds the composer: redraw it only when its shape changes, never under a draft.
     // The customer writing again (or the window job) changes what may be sent: redraw the notice only.
     if (event.type === "window_closed") return parts.concat(this.#windowNotice(viewer, thread.conversation, options)).join("");
-    const footerChanges = event.type === "closed" || event.type === "marked_spam" || event.type === "unmarked_spam" || ((event.type === "assigned" || event.type === "joined") && event.subjectUserId === viewer.actor.userId);
+    const footerChanges = event.type === "closed" || event.type === "woke" || event.type === "marked_spam" || event.type === "unmarked_spam" || ((event.type === "assigned" || event.type === "joined") && event.subjectUserId === viewer.actor.userId);
     if (footerChanges) parts.push(partial("#thread-footer", String(<ThreadFooter ui={ui} c={thread.conversation} options={options} now={this.now()} />)));
-    // An automatic assignment tells the thread in a system line of its own.
-    const systemLineId = event.type === "assigned" ? Number((event.data as { messageId?: number }).messageId) : NaN;
+    // An automatic assignment, a snooze and a wake tell the thread in a system line of their own.
+    const systemLineId = event.type === "assigned" || event.type === "snoozed" || event.type === "woke" ? Number((event.data as { messageId?: number }).messageId) : NaN;
     if (Number.isInteger(systemLineId)) {
       const line = await this.#drawn.once(`message:${event.id}`, () => getMessageItem(db, event.orgId, systemLineId));
       if (line) parts.push(upsert(`m-${line.id}`, "#messages", "bottom", String(<MessageItem ui={ui} m={line} conversationId={conversationId} />)));

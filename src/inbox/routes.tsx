@@ -27,6 +27,7 @@ import { filterChoices, parseFilters, type InboxFilters } from "./filters";
 import { KeptInboxPages, readListPage, type ListPage } from "./kept-pages";
 import { widgetRoutes } from "./widget-routes";
 import { widgetData } from "./widgets";
+import { bulkChoices } from "./bulk-actions";
 import { addInternalNote, reply, retryMessage, sendTemplate } from "./replies";
 import { assignConversation, type AssignTarget } from "./assignment";
 import { closeConversation, closingChoices } from "./closing";
@@ -57,7 +58,7 @@ const assignSchema = z.object({
 /** A closing message, or "none": close without a message. */
 const closeSchema = z.object({ closingMessageId: z.union([z.literal("none"), field.id()]) });
 
-const ruleMessages: Record<ConversationRuleBroken["reason"], MessageKey> = {
+export const ruleMessages: Record<ConversationRuleBroken["reason"], MessageKey> = {
   not_found: "error.notFound",
   already_open: "inbox.error.alreadyOpen",
   closed: "inbox.error.closed",
@@ -94,13 +95,14 @@ async function inbox(c: SignedInCtx, conversationId: number | null, draft?: Draf
   const filters = parsed.filters;
   // Events heard from here on reach the page live, replayed from `since`, even if its data missed them.
   const heard = c.get("runtime").bus.latestEventId(actor.orgId);
-  const [list, counts, thread, options, widgets, earlier] = await Promise.all([
+  const [list, counts, thread, options, widgets, earlier, bulk] = await Promise.all([
     listPage(c, actor, { tab, search, cursor, filters }, heard),
     c.get("runtime").tabCounts.counts(db, actor),
     conversationId ? getThread(db, actor, conversationId) : Promise.resolve(null),
     conversationId ? threadOptions(c) : Promise.resolve(null),
     conversationId ? widgetData(db, actor, conversationId, c.get("deps").clock.now()) : Promise.resolve(null),
     conversationId ? earlierConversations(db, actor, conversationId) : Promise.resolve(null),
+    bulkChoices(db, actor, choices),
   ]);
   if (conversationId && !thread) return c.notFound();
   // Read only once the thread is known to be theirs to see (markRead checks it again); opening it
@@ -126,6 +128,7 @@ async function inbox(c: SignedInCtx, conversationId: number | null, draft?: Draf
     draft,
     filters,
     filterChoices: choices,
+    bulk,
   };
   if (isHtmx(c) && cursor) return render(c, <ConversationRows {...props} />);
   return render(c, <InboxPage {...props} />, status);

@@ -17,7 +17,7 @@ const keptTags = new KeptByRoster<Tags>();
  * The organization's tags as they are now, or as kept while its roster_version is the one given
  * (the session's, `actor.rosterVersion`); triggers move it on with any change of a tag.
  */
-async function tagsOf(db: DbOrTx, orgId: number, rosterVersion?: number): Promise<Tags> {
+export async function tagsOf(db: DbOrTx, orgId: number, rosterVersion?: number): Promise<Tags> {
   const read = async () => {
     const query = keptQuery(db, "organization_tags", () =>
       db

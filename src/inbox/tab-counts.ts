@@ -19,9 +19,9 @@ const MAX_AGE_MS = 10_000;
 /**
  * The events after which a conversation may sit in another tab, or one more exists: opened,
  * (re)assigned or unassigned (joining and forwarding record "assigned" too), closed, reactivated,
- * marked as spam (spam counts in no tab) or not.
+ * marked as spam (spam counts in no tab) or not, snoozed or woken.
  */
-export const TAB_MOVES: ReadonlySet<EventType> = new Set(["conversation_created", "assigned", "closed", "reactivated", "marked_spam", "unmarked_spam", "bot_ended"]);
+export const TAB_MOVES: ReadonlySet<EventType> = new Set(["conversation_created", "assigned", "closed", "reactivated", "marked_spam", "unmarked_spam", "bot_ended", "snoozed", "woke"]);
 
 export class TabCountCache {
   #entries = new Map<number, { counts: Promise<Record<Tab, number>>; at: number }>();
@@ -73,17 +73,19 @@ export async function countTabs(db: DbOrTx, orgId: number, visible: SQL | undefi
           open: sql<number>`coalesce(sum(${conversationTabCounts.open}), 0)`.mapWith(Number),
           assigned: sql<number>`coalesce(sum(${conversationTabCounts.assigned}), 0)`.mapWith(Number),
           closed: sql<number>`coalesce(sum(${conversationTabCounts.closed}), 0)`.mapWith(Number),
+          snoozed: sql<number>`coalesce(sum(${conversationTabCounts.snoozed}), 0)`.mapWith(Number),
         })
         .from(conversationTabCounts)
         .where(eq(conversationTabCounts.orgId, sql.placeholder("orgId")))
         .prepare("tab_counts_kept"),
     ).execute({ orgId });
-    return { ...kept, all: kept.open + kept.assigned + kept.closed };
+    return { ...kept, all: kept.open + kept.assigned + kept.snoozed + kept.closed };
   }
   const [row] = await db
     .select({
-      open: sql<number>`count(*) filter (where ${conversations.status} = 'open' and ${conversations.assigneeId} is null)`.mapWith(Number),
-      assigned: sql<number>`count(*) filter (where ${conversations.status} = 'open' and ${conversations.assigneeId} is not null)`.mapWith(Number),
+      open: sql<number>`count(*) filter (where ${conversations.status} = 'open' and ${conversations.assigneeId} is null and ${conversations.snoozedUntil} is null)`.mapWith(Number),
+      assigned: sql<number>`count(*) filter (where ${conversations.status} = 'open' and ${conversations.assigneeId} is not null and ${conversations.snoozedUntil} is null)`.mapWith(Number),
+      snoozed: sql<number>`count(*) filter (where ${conversations.status} = 'open' and ${conversations.snoozedUntil} is not null)`.mapWith(Number),
       closed: sql<number>`count(*) filter (where ${conversations.status} = 'closed')`.mapWith(Number),
       all: count(),
     })

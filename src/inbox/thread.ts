@@ -28,6 +28,8 @@ export interface ThreadData {
     workgroupName: string | null;
     waitingSince: Date | null;
     lastInboundAt: Date | null;
+    /** Snoozed until then (src/inbox/snoozing.ts), or null. */
+    snoozedUntil?: Date | null;
     /** The bulk send the conversation was made for (src/bulk/). */
     bulkSend?: { id: number; name: string } | null;
     joined: boolean;
@@ -80,6 +82,7 @@ export async function getThread(db: DbOrTx, actor: Actor, conversationId: number
       workgroupName: workgroups.name,
       waitingSince: conversations.waitingSince,
       lastInboundAt: conversations.lastInboundAt,
+      snoozedUntil: conversations.snoozedUntil,
       // The bulk send the conversation was made for (a reply to it opened it), shown in the header.
       bulkSend: sql<{ id: number; name: string } | null>`(select json_build_object('id', b.id, 'name', b.name) from bulk_recipients r join bulk_sends b on b.id = r.bulk_send_id where r.conversation_id = ${conversations.id} order by r.id desc limit 1)`,
       joined: sql<boolean>`(${conversations.assigneeId} = ${actor.userId} or exists (select 1 from ${conversationParticipants} p where p.conversation_id = ${conversations.id} and p.user_id = ${actor.userId}))`,

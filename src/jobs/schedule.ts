@@ -15,6 +15,7 @@ import { storageFor } from "../media/storage";
 import { expireLinksJob } from "../billing/jobs";
 import { resumeImports } from "../billing/import-run";
 import { sweepQueues } from "../routing/worker";
+import { wakeDueConversations } from "../inbox/snoozing";
 
 export interface Job {
   name: string;
@@ -95,6 +96,15 @@ export const jobs: Job[] = [
     pattern: "5,35 * * * * *",
     lockKey: 7_411_111,
     run: resumeImports,
+  },
+  {
+    // Snoozed conversations whose time came (or whose customer wrote while a process was down): back, unread.
+    name: "snooze-wake",
+    pattern: "*/10 * * * * *",
+    lockKey: 7_411_126,
+    run: async (deps) => {
+      await wakeDueConversations(deps.database, deps.clock.now());
+    },
   },
   {
     name: "prune-login-attempts",

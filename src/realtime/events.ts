@@ -18,6 +18,9 @@ export type EventType =
   | "first_response"
   | "closed"
   | "reactivated"
+  /** Snoozed until a time (data.until), and woken (data.reason: time | customer | agent). */
+  | "snoozed"
+  | "woke"
   | "marked_spam"
   | "unmarked_spam"
   | "bot_ended"

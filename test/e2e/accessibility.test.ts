@@ -59,6 +59,14 @@ describe.skipIf(!e2eEnabled)("accessibility (axe-core)", () => {
     expect(found).toEqual([]);
   });
 
+  it("the Snoozed tab with its bulk bar, and a snoozed conversation's thread", async () => {
+    const page = await adminPage();
+    const found = await check(page, "/inbox?tab=snoozed");
+    const href = await page.locator('.conversation a:has-text("Zeynep Koç")').getAttribute("href");
+    found.push(...(await check(page, href!)));
+    expect(found).toEqual([]);
+  });
+
   it("contacts, a contact, the cockpit and reports", async () => {
     const page = await adminPage();
     const found = await check(page, "/contacts");

@@ -136,14 +136,14 @@ describe("joining, assigning and forwarding", () => {
     const b = await inbound("905550000021", "b");
     await inbound("905550000022", "c");
     const admin = await actor(w.admin);
-    expect(await tabCounts(t.db, admin)).toEqual({ open: 3, assigned: 0, closed: 0, all: 3 });
+    expect(await tabCounts(t.db, admin)).toEqual({ open: 3, assigned: 0, snoozed: 0, closed: 0, all: 3 });
     await assignConversation(t.db, admin, a.conversationId, { userId: w.agent.id }, t.clock.now());
-    expect(await tabCounts(t.db, admin)).toEqual({ open: 2, assigned: 1, closed: 0, all: 3 });
+    expect(await tabCounts(t.db, admin)).toEqual({ open: 2, assigned: 1, snoozed: 0, closed: 0, all: 3 });
     await assignConversation(t.db, await actor(w.agent), a.conversationId, { userId: w.agent2.id }, t.clock.now());
-    expect(await tabCounts(t.db, admin)).toEqual({ open: 2, assigned: 1, closed: 0, all: 3 });
+    expect(await tabCounts(t.db, admin)).toEqual({ open: 2, assigned: 1, snoozed: 0, closed: 0, all: 3 });
     await joinConversation(t.db, await actor(w.agent), b.conversationId, t.clock.now());
     await closeConversation(t.db, await actor(w.agent), b.conversationId, await closingId(w), "en", t.clock.now());
-    expect(await tabCounts(t.db, admin)).toEqual({ open: 1, assigned: 1, closed: 1, all: 3 });
+    expect(await tabCounts(t.db, admin)).toEqual({ open: 1, assigned: 1, snoozed: 0, closed: 1, all: 3 });
   });
 });
 

@@ -31,6 +31,7 @@ const row: Row = {
   assigneeName: `"><svg onload=alert(1)>`,
   workgroupName: null,
   tags: [{ name: "<b>VIP</b>", color: `red" onmouseover="alert(1)` }],
+  snoozedUntil: null,
 };
 
 describe("a conversation row", () => {

@@ -86,7 +86,7 @@ describe("spam", () => {
     const created = await t.db.select({ data: events.data }).from(events).where(and(eq(events.conversationId, conversationId), eq(events.type, "message_created")));
     expect(created.at(-1)?.data).toMatchObject({ direction: "in", spam: true });
 
-    expect(await countTabs(t.db, w.orgId, undefined)).toEqual({ open: 0, assigned: 0, closed: 0, all: 0 });
+    expect(await countTabs(t.db, w.orgId, undefined)).toEqual({ open: 0, assigned: 0, snoozed: 0, closed: 0, all: 0 });
     for (const tab of ["open", "assigned", "closed", "all"] as const) {
       expect((await findConversations(t.db, actor, { tab })).items).toHaveLength(0);
     }
@@ -106,19 +106,19 @@ describe("spam", () => {
     const next = await ingestInbound(t.db, inbound("New number, same spam", "wamid.s4"));
     expect(next.conversationId).not.toBe(conversationId);
     expect(await row(next.conversationId)).toMatchObject({ status: "closed", type: "spam", assigneeId: null });
-    expect(await countTabs(t.db, w.orgId, undefined)).toEqual({ open: 0, assigned: 0, closed: 0, all: 0 });
+    expect(await countTabs(t.db, w.orgId, undefined)).toEqual({ open: 0, assigned: 0, snoozed: 0, closed: 0, all: 0 });
   });
 
   it("an automation rule can mark as spam; the tab counts follow marking and unmarking", async () => {
     const { w, conversationId } = await spammer();
     expect((await countTabs(t.db, w.orgId, undefined)).open).toBe(1);
     await markAsSpam(t.db, { orgId: w.orgId, ruleId: 42 }, conversationId, t.clock.now());
-    expect(await countTabs(t.db, w.orgId, undefined)).toEqual({ open: 0, assigned: 0, closed: 0, all: 0 });
+    expect(await countTabs(t.db, w.orgId, undefined)).toEqual({ open: 0, assigned: 0, snoozed: 0, closed: 0, all: 0 });
     const [event] = await t.db.select().from(events).where(and(eq(events.conversationId, conversationId), eq(events.type, "marked_spam")));
     expect(event.actorId).toBeNull();
     expect(event.data).toMatchObject({ ruleId: 42, wasOpen: true });
     await unmarkSpam(t.db, { orgId: w.orgId, ruleId: 42 }, conversationId, t.clock.now());
-    expect(await countTabs(t.db, w.orgId, undefined)).toEqual({ open: 0, assigned: 0, closed: 1, all: 1 });
+    expect(await countTabs(t.db, w.orgId, undefined)).toEqual({ open: 0, assigned: 0, snoozed: 0, closed: 1, all: 1 });
   });
 
   it("Admin → Blocked contacts lists them and unblocks", async () => {

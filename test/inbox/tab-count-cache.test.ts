@@ -36,30 +36,30 @@ describe("kept tab counts", () => {
   it("keeps the counts between events, and reads them again after any event", async () => {
     const { w, admin, agent, inbound, unannounced, counts } = await setup();
     const first = await inbound("905550000301", "merhaba");
-    expect(await counts()).toEqual({ open: 1, assigned: 0, closed: 0, all: 1 });
+    expect(await counts()).toEqual({ open: 1, assigned: 0, snoozed: 0, closed: 0, all: 1 });
     // Nothing announced it: the kept counts stand.
     await unannounced();
-    expect(await counts()).toEqual({ open: 1, assigned: 0, closed: 0, all: 1 });
+    expect(await counts()).toEqual({ open: 1, assigned: 0, snoozed: 0, closed: 0, all: 1 });
     // Any event has them read again, and they hold everything committed by then.
     await inbound("905550000301", "bir şey daha");
-    expect(await counts()).toEqual({ open: 2, assigned: 0, closed: 0, all: 2 });
+    expect(await counts()).toEqual({ open: 2, assigned: 0, snoozed: 0, closed: 0, all: 2 });
     await inbound("905550000302", "selam");
-    expect(await counts()).toEqual({ open: 3, assigned: 0, closed: 0, all: 3 });
+    expect(await counts()).toEqual({ open: 3, assigned: 0, snoozed: 0, closed: 0, all: 3 });
     await commit(t.database, w.orgId, (db) => assignConversation(db, admin, first.conversationId, { userId: w.agent.id }, t.clock.now()));
-    expect(await counts()).toEqual({ open: 2, assigned: 1, closed: 0, all: 3 });
+    expect(await counts()).toEqual({ open: 2, assigned: 1, snoozed: 0, closed: 0, all: 3 });
     const [closing] = await t.db.select().from(closingMessages).where(eq(closingMessages.orgId, w.orgId));
     await commit(t.database, w.orgId, (db) => closeConversation(db, agent, first.conversationId, closing.id, "en", t.clock.now()));
-    expect(await counts()).toEqual({ open: 2, assigned: 0, closed: 1, all: 3 });
+    expect(await counts()).toEqual({ open: 2, assigned: 0, snoozed: 0, closed: 1, all: 3 });
   });
 
   it("reads them again for a change published by another process, heard only through NOTIFY", async () => {
     const { w, agent, inbound, counts } = await setup();
     const { conversationId } = await inbound("905550000311", "merhaba");
-    expect(await counts()).toEqual({ open: 1, assigned: 0, closed: 0, all: 1 });
+    expect(await counts()).toEqual({ open: 1, assigned: 0, snoozed: 0, closed: 0, all: 1 });
     const joined = await joinConversation(t.db, agent, conversationId, t.clock.now());
     // What another process's publish looks like here: the notification alone.
     await t.database.notify("kanal_events", JSON.stringify({ orgId: w.orgId, ids: joined.eventIds }));
     for (let i = 0; i < 100 && (await counts()).assigned === 0; i++) await Bun.sleep(10);
-    expect(await counts()).toEqual({ open: 0, assigned: 1, closed: 0, all: 1 });
+    expect(await counts()).toEqual({ open: 0, assigned: 1, snoozed: 0, closed: 0, all: 1 });
   });
 });

@@ -35,20 +35,20 @@ describe("tab counts kept by the database", () => {
     await inbound("905550000403");
     // Kanal's support line is listed apart, never counted in the tabs.
     await messageFromKanal(t.db, w.orgId, "Welcome to Kanal", t.clock.now());
-    expect(await kept()).toEqual({ open: 3, assigned: 0, closed: 0, all: 3 });
+    expect(await kept()).toEqual({ open: 3, assigned: 0, snoozed: 0, closed: 0, all: 3 });
 
     await joinConversation(t.db, agent, a.conversationId, t.clock.now());
     await assignConversation(t.db, admin, b.conversationId, { userId: w.agent2.id }, t.clock.now());
-    expect(await kept()).toEqual({ open: 1, assigned: 2, closed: 0, all: 3 });
+    expect(await kept()).toEqual({ open: 1, assigned: 2, snoozed: 0, closed: 0, all: 3 });
     // Forwarding moves it from one agent to another: no tab changes.
     await assignConversation(t.db, admin, b.conversationId, { userId: w.agent.id }, t.clock.now());
     expect(await kept()).toEqual(await counted());
 
     const [closing] = await t.db.select().from(closingMessages).where(eq(closingMessages.orgId, w.orgId));
     await closeConversation(t.db, agent, a.conversationId, closing.id, "en", t.clock.now());
-    expect(await kept()).toEqual({ open: 1, assigned: 1, closed: 1, all: 3 });
+    expect(await kept()).toEqual({ open: 1, assigned: 1, snoozed: 0, closed: 1, all: 3 });
     await reactivateConversation(t.db, agent, a.conversationId, t.clock.now());
-    expect(await kept()).toEqual({ open: 1, assigned: 2, closed: 1, all: 4 });
+    expect(await kept()).toEqual({ open: 1, assigned: 2, snoozed: 0, closed: 1, all: 4 });
     // The closed contact writes again: a new conversation, assigned to its owner.
     await closeConversation(t.db, agent, b.conversationId, closing.id, "en", t.clock.now());
     await inbound("905550000402");
@@ -77,7 +77,7 @@ describe("tab counts kept by the database", () => {
     const [closing] = await t.db.select().from(closingMessages).where(eq(closingMessages.orgId, w.orgId));
     await Promise.all(opened.slice(0, 8).map((o) => joinConversation(t.db, agent, o.conversationId, t.clock.now())));
     await Promise.all(opened.slice(0, 4).map((o) => closeConversation(t.db, agent, o.conversationId, closing.id, "en", t.clock.now())));
-    expect(await countTabs(t.db, w.orgId, undefined)).toEqual({ open: 16, assigned: 4, closed: 4, all: 24 });
+    expect(await countTabs(t.db, w.orgId, undefined)).toEqual({ open: 16, assigned: 4, snoozed: 0, closed: 4, all: 24 });
     expect(await countTabs(t.db, w.orgId, undefined)).toEqual(await countTabs(t.db, w.orgId, sql`true`));
   });
 });

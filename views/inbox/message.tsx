@@ -11,6 +11,7 @@ import type { Ui } from "../ui";
 import { paidLine } from "../billing/lines";
 import { CommentActions, CommentMarks, isCommentMessage, PrivateReplyLine } from "../comments/marks";
 import { BotLineItem, botLineOf, isBotMessage } from "../bot/line";
+import { isSnoozeLine, SnoozeLineItem } from "./snooze";
 
 function LocationBody({ ui, body, meta }: { ui: Ui; body: string; meta: Record<string, unknown> }) {
   const lat = Number(meta.latitude);
@@ -76,6 +77,7 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
   if (system === "routed") return <SystemLineItem ui={ui} m={m} />;
   if (system === "closing_not_sent") return <ClosingLineItem ui={ui} m={m} />;
   if (system === "contact_merged") return <MergeLineItem ui={ui} id={m.id} line={("metadata" in m ? m.metadata : {}) as Partial<MergeLine>} createdAt={m.createdAt} />;
+  if (isSnoozeLine(m)) return <SnoozeLineItem ui={ui} m={m} />;
   const bot = m.direction === "event" && "metadata" in m ? botLineOf(m.metadata) : null;
   if (bot) return <BotLineItem ui={ui} id={m.id} line={bot} createdAt={m.createdAt} />;
   const tz = ui.actor!.timezone;

@@ -9,6 +9,8 @@ import type { MessageKey } from "../../src/i18n";
 import { Layout } from "../layout";
 import { MediaViewer } from "../media/attachments";
 import type { Ui } from "../ui";
+import type { BulkChoices } from "../../src/inbox/bulk-actions";
+import { BulkBar } from "./bulk-bar";
 import { FilterPanel } from "./filters";
 import { filterQuery, inboxHref } from "./links";
 import { ConversationRows, type ListProps } from "./list";
@@ -26,6 +28,8 @@ export interface InboxProps extends ListProps {
   earlier: Earlier | null;
   draft?: Draft;
   filterChoices?: FilterChoices;
+  /** What the bulk bar offers; no bar without it. */
+  bulk?: BulkChoices;
 }
 
 export function InboxPage(props: InboxProps) {
@@ -63,6 +67,8 @@ export function InboxPage(props: InboxProps) {
           <ul class="conversations pinned" id="pinned-rows" aria-label={ui.t("inbox.pinned")}>
             {props.pinned ? <ConversationRow ui={ui} row={props.pinned} tab={tab} search={search} now={props.now} current={props.thread?.conversation.id === props.pinned.id} filters={fq} /> : null}
           </ul>
+          {props.bulk ? <BulkBar ui={ui} choices={props.bulk} pageIds={props.rows.map((r) => r.id)} action={inboxHref(tab, search, {}, "/inbox/bulk", fq)} /> : null}
+          <div id="bulk-summary"></div>
           <ul class="conversations" id="conversation-rows">
             <ConversationRows {...props} />
           </ul>

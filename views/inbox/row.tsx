@@ -31,8 +31,10 @@ function drawRow(ui: Ui, row: ConversationRow, tab: Tab, search: string, current
   const unread = row.unread && !current;
   const classes = `conversation${current ? " current" : ""}${unread ? " unread" : ""}`;
   const dot = unread ? html`<span class="unread-dot" title="${ui.t("inbox.unread")}"><span class="visually-hidden">${ui.t("inbox.unread")}: </span></span>` : null;
+  // Picked for a bulk action (views/inbox/bulk-bar.tsx); Kanal's own support line is not.
+  const pick = row.channelKind === "support" ? null : html`<label class="pick"><input type="checkbox" class="bulk-pick" name="ids" value="${row.id}" form="bulk-form" aria-label="${ui.t("bulkActions.select", { name: row.contactName })}"></label>`;
   return html`<li id="conv-${row.id}" class="${classes}">
-    <a href="/inbox/${row.id}${listQuery(tab, search, filters)}">
+    ${pick}<a href="/inbox/${row.id}${listQuery(tab, search, filters)}">
       ${ChannelIcon({ ui, kind: row.channelKind })}
       <span class="who">
         <strong>${dot}${row.contactName}</strong>

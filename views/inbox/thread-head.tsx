@@ -7,6 +7,7 @@ import { ChannelIcon } from "./channel-icon";
 import { AssignMenu, CloseMenu, SpamButton } from "./menus";
 import { queueLabel } from "./queue-label";
 import { BulkBadge } from "../bulk/badge";
+import { SnoozeControl } from "./snooze";
 
 export function ThreadHead({ ui, c, options, back, now }: { ui: Ui; c: ThreadData["conversation"]; options: ThreadOptions; back: string; now: Date }) {
   const base = `/inbox/${c.id}`;
@@ -27,6 +28,7 @@ export function ThreadHead({ ui, c, options, back, now }: { ui: Ui; c: ThreadDat
       {c.status === "open" ? <AssignMenu ui={ui} c={c} options={options} base={base} /> : <span class="muted">{c.assigneeName ?? ui.t("inbox.unassigned")}</span>}
       {c.type === "spam" ? <span class="badge spam">{ui.t("filters.type.spam")}</span> : null}
       {c.bulkSend ? <BulkBadge ui={ui} send={c.bulkSend} /> : null}
+      <SnoozeControl ui={ui} c={c} base={base} now={now} />
       {c.status === "open" ? <CloseMenu ui={ui} c={c} options={options} base={base} now={now} /> : null}
       <a class="widgets-link button" href="#widgets">
         {ui.t("widgets.show")}
