@@ -7,6 +7,7 @@ import { contacts, conversations } from "@db/schema";
 import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
 import { ConversationRuleBroken, type Change } from "./changes";
+import { conversationScope } from "./visibility";
 
 /** A workflow rule acting on its own (no person): the rule's id is kept on the events it writes. */
 export interface AutomationActor {
@@ -28,11 +29,16 @@ export function neverRouted(conversation: { type: string }): boolean {
 /** neverRouted as a condition on `conversations`, for queries that pick conversations to route. */
 export const routable: SQL = sql`${conversations.type} <> 'spam'`;
 
-async function lockInOrg(tx: Tx, orgId: number, conversationId: number) {
+/**
+ * The conversation, locked: a person's must be one they may see (the visibility rule), a rule's one
+ * of its organization; not_found otherwise, so nothing is changed or told.
+ */
+async function lockFor(tx: Tx, by: SpamActor, conversationId: number) {
+  const scope = "userId" in by ? await conversationScope(tx, by) : eq(conversations.orgId, by.orgId);
   const [row] = await tx
     .select()
     .from(conversations)
-    .where(and(eq(conversations.orgId, orgId), eq(conversations.id, conversationId)))
+    .where(and(scope, eq(conversations.id, conversationId)))
     .for("update");
   if (!row) throw new ConversationRuleBroken("not_found");
   return row;
@@ -45,7 +51,7 @@ async function lockInOrg(tx: Tx, orgId: number, conversationId: number) {
  */
 export async function markAsSpam(db: DbOrTx, by: SpamActor, conversationId: number, now: Date): Promise<Change> {
   return db.transaction(async (tx) => {
-    const conv = await lockInOrg(tx, by.orgId, conversationId);
+    const conv = await lockFor(tx, by, conversationId);
     if (conv.type === "spam") throw new ConversationRuleBroken("spam");
     const wasOpen = conv.status === "open";
     await tx
@@ -74,7 +80,7 @@ export async function markAsSpam(db: DbOrTx, by: SpamActor, conversationId: numb
 /** "Not spam": the contact is unblocked and its spam conversations (this one among them) are chats again. */
 export async function unmarkSpam(db: DbOrTx, by: SpamActor, conversationId: number, now: Date): Promise<Change> {
   return db.transaction(async (tx) => {
-    const conv = await lockInOrg(tx, by.orgId, conversationId);
+    const conv = await lockFor(tx, by, conversationId);
     if (conv.type !== "spam") throw new ConversationRuleBroken("not_spam");
     const eventIds = await unblock(tx, by, conv.contactId, now);
     return { conversationId: conv.id, eventIds };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { channels, contacts, conversations, events, messages, outbox } from "@db/schema";
+import { channels, contacts, conversations, events, messages, organizations, outbox } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { appendInbounds, ingestInbound } from "../../src/inbox/customer-messages";
 import { findConversations } from "../../src/inbox/list";
@@ -49,6 +49,19 @@ describe("spam", () => {
     const [after] = await t.db.select().from(contacts).where(eq(contacts.id, marked.contactId));
     expect(after.blockedAt).toBeNull();
     expect((await agent.post(`/inbox/${conversationId}/not-spam`, {}, { htmx: true })).status).toBe(422);
+  });
+
+  it("an agent who sees only their own cannot mark, or unmark, a conversation hidden from them", async () => {
+    const { w, conversationId } = await spammer();
+    await t.db.update(organizations).set({ settings: { agentsSeeOnlyOwn: true } }).where(eq(organizations.id, w.orgId));
+    await t.db.update(conversations).set({ assigneeId: w.agent2.id }).where(eq(conversations.id, conversationId));
+    const agent = await t.signIn(w.agent.email, w.orgId);
+    expect((await agent.post(`/inbox/${conversationId}/spam`, {}, { htmx: true })).status).toBe(404);
+    expect((await row(conversationId)).type).toBe("chat");
+    const owner = await t.signIn(w.agent2.email, w.orgId);
+    expect((await owner.post(`/inbox/${conversationId}/spam`, {}, { htmx: true })).status).toBe(200);
+    expect((await agent.post(`/inbox/${conversationId}/not-spam`, {}, { htmx: true })).status).toBe(404);
+    expect((await row(conversationId)).type).toBe("spam");
   });
 
   it("a list filtered to spam keeps a conversation marked as spam live; an unfiltered one takes it out", async () => {
