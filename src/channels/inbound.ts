@@ -23,6 +23,8 @@ import { applyEcho } from "./echoes";
 import { applyTaggedStatus, applyWatermark } from "./statuses";
 import { storeComment } from "../comments/ingest";
 import { applyReaction } from "./reactions";
+import { reviseMessage } from "./revisions";
+import { applyIdentityChange } from "./identity-changes";
 
 /**
  * How long a processing attempt holds a delivery before the retry job may take it: short, so a
@@ -157,9 +159,11 @@ async function processLeased(deps: Deps, deliveryId: number, fresh?: { account: 
       else if (event.type === "comment") await storeComment(deps, account, event);
       else if (event.type === "status") unknownStatuses += (await applyTaggedStatus(deps.database, account, event, deps.clock.now())) === "unknown" ? 1 : 0;
       else if (event.type === "reaction") unknownStatuses += (await applyReaction(deps.database, account, event)) === "unknown" ? 1 : 0;
+      else if (event.type === "revision") unknownStatuses += (await reviseMessage(deps.database, account, event)) === "unknown" ? 1 : 0;
+      else if (event.type === "identity") await applyIdentityChange(deps.database, account, event);
       else await applyWatermark(deps.database, account, event);
     }
-    if (unknownStatuses > 0 && attempt < UNKNOWN_STATUS_TRIES) throw new RetryLater(`${unknownStatuses} status(es), reaction(s) or echo(es) for messages not recorded yet`);
+    if (unknownStatuses > 0 && attempt < UNKNOWN_STATUS_TRIES) throw new RetryLater(`${unknownStatuses} status(es), reaction(s), edit(s) or echo(es) for messages not recorded yet`);
     await db
       .update(webhookDeliveries)
       .set({ processedAt: deps.clock.now(), attempts: attempt, lastError: unknownStatuses ? "statuses or reactions for unknown messages ignored, echoes kept as sent elsewhere" : null })

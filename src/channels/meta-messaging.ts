@@ -2,6 +2,7 @@
 import type { MessageKind } from "@db/schema";
 import { GraphClient } from "./graph";
 import { extensionFor } from "./whatsapp";
+import { joinShareTexts, storyOrShare } from "./instagram-shares";
 import { ProviderError, type ChannelAccount, type ChannelAdapter, type InboundEvent } from "./types";
 import { commentEvents, fetchPostDetails, moderateComment, sendCommentReply } from "../comments/wire";
 
@@ -42,6 +43,12 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
               out.push({ ...base, kind: "unsupported", body: "", metadata: { providerType: "unsupported" } });
               continue;
             }
+            // Story mentions, story replies, shared posts and reels (instagram-shares.ts).
+            const storyOrShared = storyOrShare(m, base);
+            if (storyOrShared) {
+              out.push(storyOrShared);
+              continue;
+            }
             if (attachments.length === 0) {
               out.push({ ...base, kind: "text", body: String(m.text ?? ""), metadata: m.quick_reply ? { quickReply: m.quick_reply.payload } : {} });
               continue;
@@ -75,7 +82,7 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
           }
         }
       }
-      return out;
+      return joinShareTexts(out);
     },
 
     async profileName(account, externalId) {

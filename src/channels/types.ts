@@ -106,7 +106,38 @@ export interface InboundReaction {
   at: Date;
 }
 
-export type InboundEvent = InboundMessage | InboundStatus | InboundWatermark | InboundEcho | InboundComment | InboundReaction;
+/**
+ * A customer's edit or deletion of a message they sent earlier (WhatsApp `edit` / `revoke`): it
+ * changes that message (channels/revisions.ts), never adds one, and moves no conversation.
+ */
+export interface InboundRevision {
+  type: "revision";
+  action: "edit" | "delete";
+  targetProviderMessageId: string;
+  externalId: string;
+  /** The new text (edit). */
+  body?: string;
+  at: Date;
+}
+
+/**
+ * What WhatsApp says about the customer rather than from them (`system` messages): a new phone
+ * number (the contact moves to it) or a changed security identity. A notice in the thread, never a
+ * customer message (channels/identity-changes.ts).
+ */
+export interface InboundIdentityChange {
+  type: "identity";
+  change: "number" | "identity";
+  providerMessageId: string;
+  externalId: string;
+  /** The customer's new WhatsApp id (number change). */
+  newExternalId?: string;
+  /** WhatsApp's own sentence about it. */
+  body: string;
+  at: Date;
+}
+
+export type InboundEvent = InboundMessage | InboundStatus | InboundWatermark | InboundEcho | InboundComment | InboundReaction | InboundRevision | InboundIdentityChange;
 
 /** An outgoing message as the outbox hands it to an adapter. */
 export interface OutgoingMessage {

@@ -1,6 +1,7 @@
 // WhatsApp Cloud API: webhook payloads in, messages out (channels.md §2–3).
 import type { MessageKind } from "@db/schema";
 import { GraphClient } from "./graph";
+import { whatsappKind } from "./whatsapp-kinds";
 import { ProviderError, type ChannelAccount, type ChannelAdapter, type InboundEvent, type MediaRef, type OutgoingMessage } from "./types";
 
 type Obj = Record<string, any>;
@@ -119,6 +120,9 @@ function parseMessage(m: Obj, names: Map<string, string>): InboundEvent | null {
     at: unix(m.timestamp),
     replyToProviderId: m.context?.id ? String(m.context.id) : undefined,
   };
+  // Contact cards, orders, Flow replies, system messages, edits and revocations (whatsapp-kinds.ts).
+  const special = whatsappKind(m, common);
+  if (special !== undefined) return special;
   const t = String(m.type);
   switch (t) {
     case "text":
@@ -154,8 +158,7 @@ function parseMessage(m: Obj, names: Map<string, string>): InboundEvent | null {
     case "interactive": {
       const i = m.interactive ?? {};
       const reply = i.button_reply ?? i.list_reply;
-      const body = reply?.title ?? (i.nfm_reply ? String(i.nfm_reply.body ?? i.nfm_reply.name ?? "") : "");
-      return { ...common, kind: "text", body: String(body), metadata: { interactive: i.type, replyId: reply?.id, ...(i.nfm_reply ? { responseJson: i.nfm_reply.response_json } : {}) } };
+      return { ...common, kind: "text", body: String(reply?.title ?? ""), metadata: { interactive: i.type, replyId: reply?.id } };
     }
     case "button":
       return { ...common, kind: "text", body: String(m.button?.text ?? ""), metadata: { buttonPayload: m.button?.payload } };

@@ -26,6 +26,7 @@ import { markRead } from "./reads";
 import { filterChoices, parseFilters, type InboxFilters } from "./filters";
 import { KeptInboxPages, readListPage, type ListPage } from "./kept-pages";
 import { widgetRoutes } from "./widget-routes";
+import { cardRoutes } from "./card-routes";
 import { widgetData } from "./widgets";
 import { bulkChoices } from "./bulk-actions";
 import { addInternalNote, reply, retryMessage, sendTemplate } from "./replies";
@@ -220,6 +221,7 @@ export function inboxRoutes() {
   const app = signedInRoutes();
   app.get("/", validQuery(listQuery), (c) => inbox(c, null));
   app.route("/", widgetRoutes());
+  app.route("/", cardRoutes());
   app.get("/:id{[0-9]+}", validQuery(listQuery), (c) => inbox(c, conversationIdOf(c)));
 
   app.post("/:id{[0-9]+}/join", (c) => {

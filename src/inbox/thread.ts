@@ -110,6 +110,8 @@ function selectMessages(db: DbOrTx, where: SQL) {
       errorCode: messages.errorCode,
       errorText: messages.errorText,
       metadata: messages.metadata,
+      // Which provider's app to name for what Kanal cannot show.
+      channelKind: sql<ChannelKind | null>`(select c.kind from ${channels} c where c.id = ${messages.channelId})`,
       // What a reply or a reaction points at, as a short quote.
       replyToBody: sql<string | null>`(select left(r.body, 120) from ${messages} r where r.id = ${messages.replyToId})`,
       createdAt: messages.createdAt,

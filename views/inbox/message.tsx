@@ -12,6 +12,36 @@ import { paidLine } from "../billing/lines";
 import { CommentActions, CommentMarks, isCommentMessage, PrivateReplyLine } from "../comments/marks";
 import { BotLineItem, botLineOf, isBotMessage } from "../bot/line";
 import { isSnoozeLine, SnoozeLineItem } from "./snooze";
+import { ContactsCard, FlowAnswers, OrderCard, ShareCard, StoryCard } from "./cards";
+import { DeletedBody, deletedOf, EditedMark, IdentityNoticeItem, isIdentityNotice } from "./notices";
+
+type Meta = Record<string, unknown>;
+const metaOf = (m: ThreadData["messages"][number]) => ("metadata" in m ? ((m.metadata as Meta | null) ?? {}) : {});
+
+/** A card drawn above the message's text: the story a reply answers, a story mention, a shared post. */
+function CardAbove({ ui, m, conversationId }: { ui: Ui; m: ThreadData["messages"][number]; conversationId?: number }) {
+  const meta = metaOf(m);
+  if (meta.story) return <StoryCard ui={ui} meta={meta} conversationId={conversationId} messageId={m.id} />;
+  if (m.kind === "share") return <ShareCard ui={ui} meta={meta} />;
+  return null;
+}
+
+/** A card that is the whole message (its text only a summary for lists and search): contacts, an order, a Flow's answers. */
+function WholeCard({ ui, m, conversationId }: { ui: Ui; m: ThreadData["messages"][number]; conversationId?: number }) {
+  const meta = metaOf(m);
+  if (m.kind === "contacts") return <ContactsCard ui={ui} meta={meta} conversationId={conversationId} messageId={m.id} />;
+  if (m.kind === "order") return <OrderCard ui={ui} meta={meta} />;
+  if (meta.flow) return <FlowAnswers ui={ui} meta={meta} />;
+  return null;
+}
+
+const hasWholeCard = (m: ThreadData["messages"][number]) => m.kind === "contacts" || m.kind === "order" || !!metaOf(m).flow;
+
+/** Where to see what Kanal cannot show: the provider's own app, named. */
+const unsupportedWhere = (m: ThreadData["messages"][number]) => {
+  const kind = "channelKind" in m ? m.channelKind : null;
+  return kind === "whatsapp" || kind === "instagram" || kind === "messenger" ? (`message.unsupportedWhere.${kind}` as const) : null;
+};
 
 function LocationBody({ ui, body, meta }: { ui: Ui; body: string; meta: Record<string, unknown> }) {
   const lat = Number(meta.latitude);
@@ -78,6 +108,7 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
   if (system === "closing_not_sent") return <ClosingLineItem ui={ui} m={m} />;
   if (system === "contact_merged") return <MergeLineItem ui={ui} id={m.id} line={("metadata" in m ? m.metadata : {}) as Partial<MergeLine>} createdAt={m.createdAt} />;
   if (isSnoozeLine(m)) return <SnoozeLineItem ui={ui} m={m} />;
+  if (m.direction === "event" && isIdentityNotice(metaOf(m))) return <IdentityNoticeItem ui={ui} id={m.id} meta={metaOf(m)} createdAt={m.createdAt} />;
   const bot = m.direction === "event" && "metadata" in m ? botLineOf(m.metadata) : null;
   if (bot) return <BotLineItem ui={ui} id={m.id} line={bot} createdAt={m.createdAt} />;
   const tz = ui.actor!.timezone;
@@ -89,6 +120,8 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
       <div class="bubble">
         {m.direction === "note" ? <strong class="note-label">{ui.t("inbox.note")}: </strong> : null}
         {"replyToBody" in m && m.replyToBody && m.kind !== "reaction" ? <blockquote class="reply-to">{m.replyToBody}</blockquote> : null}
+        {deletedOf(metaOf(m)) ? <DeletedBody ui={ui} body={m.body} /> : <>
+        <CardAbove ui={ui} m={m} conversationId={conversationId} />
         {m.attachments?.length ? <Attachments ui={ui} items={m.attachments} kind={m.kind ?? "file"} /> : null}
         {"metadata" in m && (m.metadata as Record<string, unknown>)?.mediaError ? <span class="body muted">{ui.t("message.mediaMissing")}</span> : null}
         {m.kind === "reaction" ? (
@@ -101,8 +134,11 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
         ) : m.kind === "unsupported" ? (
           <span class="body muted">
             {ui.t("message.unsupported", { type: String((("metadata" in m ? m.metadata : {}) as Record<string, unknown>).providerType ?? "?") })}
+            {unsupportedWhere(m) ? ` ${ui.t(unsupportedWhere(m)!)}` : ""}
             {m.body ? ` ${m.body}` : ""}
           </span>
+        ) : hasWholeCard(m) ? (
+          <WholeCard ui={ui} m={m} conversationId={conversationId} />
         ) : m.direction === "event" && automationOf(m) ? (
           <span class="body system">{automationLine(ui, automationOf(m)!)}</span>
         ) : m.direction === "event" && isCommentMessage(m) ? (
@@ -110,6 +146,8 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
         ) : m.body ? (
           <span class="body">{paidLine(ui, "metadata" in m ? m.metadata : undefined) ?? m.body}</span>
         ) : null}
+        <EditedMark ui={ui} meta={metaOf(m)} />
+        </>}
         {isCommentMessage(m) ? <CommentMarks ui={ui} m={m} /> : null}
         {reactionOf(m) ? (
           <span class="reaction-badge" title={ui.t("message.customerReacted", { emoji: reactionOf(m)! })}>

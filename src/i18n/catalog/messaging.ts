@@ -17,7 +17,7 @@ export const en = {
   "message.sentElsewhere": "Sent from another app",
   "message.location": "Location",
   "message.mediaMissing": "The customer sent a file that could not be fetched from the provider.",
-  "message.unsupported": "A message type Kanal cannot show ({type}); see it on the phone.",
+  "message.unsupported": "A message type Kanal cannot show ({type}).",
   "support.welcome": "Welcome to Kanal! This is your line to Kanal's support team: write to us here whenever you need help with your inbox.",
 } as const;
 
@@ -39,6 +39,6 @@ export const tr: Record<keyof typeof en, string> = {
   "message.sentElsewhere": "Başka bir uygulamadan gönderildi",
   "message.location": "Konum",
   "message.mediaMissing": "Müşteri bir dosya gönderdi ancak dosya sağlayıcıdan alınamadı.",
-  "message.unsupported": "Kanal'ın gösteremediği bir mesaj türü ({type}); telefonda görüntüleyin.",
+  "message.unsupported": "Kanal'ın gösteremediği bir mesaj türü ({type}).",
   "support.welcome": "Kanal'a hoş geldiniz! Burası Kanal destek ekibine açılan hattınız: gelen kutunuzla ilgili yardıma ihtiyacınız olduğunda buradan bize yazın.",
 };
