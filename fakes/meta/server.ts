@@ -434,9 +434,9 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
       return `${baseUrl}/whatsapp_business/attachments/?mid=${id}&ext=${Math.floor(expiresAt / 1000)}&hash=${hash}`;
     },
     /** A Messenger/Instagram CDN-style signed URL (no token needed), valid attachmentUrlTtlMs from now. */
-    attachmentUrl(id: string): string {
+    attachmentUrl(id: string, ttlMs = attachmentUrlTtlMs): string {
       const key = token();
-      const expiresAt = clock.now().getTime() + attachmentUrlTtlMs;
+      const expiresAt = clock.now().getTime() + ttlMs;
       links.set(key, { mediaId: id, expiresAt, bearer: false });
       const ext = media.get(id)?.mimeType.split("/")[1]?.split(";")[0] ?? "bin";
       return `${baseUrl}/cdn/${key}/${id}_n.${ext}?_nc_cat=1&oh=${key.slice(0, 12)}&oe=${Math.floor(expiresAt / 1000).toString(16).toUpperCase()}`;
@@ -771,7 +771,9 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     if (!(file instanceof File) || !channel) return c.json({ error: "file and a registered channel are required" }, 400);
     const mimeType = typeof form.type === "string" && form.type ? form.type : bareMime(file.type || "application/octet-stream");
     const item = mediaStore.put(new Uint8Array(await file.arrayBuffer()), mimeType, { channel: channel.id, filename: file.name });
-    return c.json({ ...mediaStore.asWebhookMedia(item), url: channel.kind === "whatsapp" ? undefined : mediaStore.attachmentUrl(item.id) }, 201);
+    // A story's link (`story=1`) works as long as the story lives: 24 hours.
+    const ttl = form.story === "1" ? 24 * 60 * 60_000 : undefined;
+    return c.json({ ...mediaStore.asWebhookMedia(item), url: channel.kind === "whatsapp" ? undefined : mediaStore.attachmentUrl(item.id, ttl) }, 201);
   });
 
   // Downloads.
@@ -1196,6 +1198,9 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     pushComment: comments.pushComment,
     pushComments: comments.pushComments,
     pushInstagramQuickReply: instagram.quickReply,
+    /** Keeps bytes as a channel's media; mediaUrl is its CDN-style link (a story's lives 24 hours). */
+    putMedia: (bytes: Uint8Array, mimeType: string, channel: string) => mediaStore.put(bytes, mimeType, { channel }),
+    mediaUrl: (id: string, ttlMs?: number) => mediaStore.attachmentUrl(id, ttlMs),
     async stop() {
       await drain();
       server.stop(true);

@@ -30,7 +30,15 @@ type Base = Omit<InboundMessage, "kind" | "body" | "metadata" | "media">;
 
 const SHARE_TYPES: Record<string, ShareRef["kind"]> = { share: "post", ig_post: "post", ig_reel: "reel", reel: "reel" };
 const text = (value: unknown) => (typeof value === "string" ? value : "");
-const httpsUrl = (value: unknown) => (typeof value === "string" && value.startsWith("https://") ? value : null);
+/** A web link, or nothing (a link agents may open must not be javascript: or the like). */
+const webUrl = (value: unknown) => {
+  if (typeof value !== "string") return null;
+  try {
+    return ["https:", "http:"].includes(new URL(value).protocol) ? value : null;
+  } catch {
+    return null;
+  }
+};
 
 /** The message for a story mention, a story reply or a share; undefined for anything else. */
 export function storyOrShare(m: Obj, base: Base): InboundMessage | undefined {
@@ -39,12 +47,12 @@ export function storyOrShare(m: Obj, base: Base): InboundMessage | undefined {
   const expiresAt = new Date(base.at.getTime() + STORY_LIFETIME_MS).toISOString();
   const mention = attachments.find((a) => a?.type === "story_mention");
   if (mention) {
-    const story: StoryRef = { kind: "mention", id: mention.payload?.id ? String(mention.payload.id) : null, url: httpsUrl(mention.payload?.url), expiresAt };
+    const story: StoryRef = { kind: "mention", id: mention.payload?.id ? String(mention.payload.id) : null, url: webUrl(mention.payload?.url), expiresAt };
     return { ...base, kind: "story", body, metadata: { story } };
   }
   const answered = m.reply_to?.story;
   if (answered && attachments.length === 0) {
-    const story: StoryRef = { kind: "reply", id: answered.id ? String(answered.id) : null, url: httpsUrl(answered.url), expiresAt };
+    const story: StoryRef = { kind: "reply", id: answered.id ? String(answered.id) : null, url: webUrl(answered.url), expiresAt };
     return { ...base, kind: "text", body, metadata: { story } };
   }
   // A post share names the same post twice (`share` and `ig_post`): one card for it.
@@ -56,7 +64,7 @@ export function storyOrShare(m: Obj, base: Base): InboundMessage | undefined {
     kind: SHARE_TYPES[first.type],
     mediaId: (p.ig_post_media_id ?? p.reel_video_id) ? String(p.ig_post_media_id ?? p.reel_video_id) : null,
     title: text(p.title),
-    url: httpsUrl(p.url),
+    url: webUrl(p.url),
   };
   return { ...base, kind: "share", body, metadata: { share } };
 }
