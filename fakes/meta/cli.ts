@@ -5,6 +5,7 @@ import { DEMO_APP_SECRET, DEMO_FAKE_PORT, DEMO_KANAL_URL, demoChannels, demoComm
 import { fb, messagingPayload, newInstagramMid, newMessengerMid, wa, whatsappPayload, type MetaKind, type WaMedia, type WaMessage } from "./payloads";
 import { postWebhook, startFakeMeta, type FakeChannel } from "./server";
 import { metaJson } from "./sign";
+import { igShared, waShared } from "./shared-kinds";
 
 const usage = `Usage:
   bun run fake-meta [--port 4010] [--host 127.0.0.1] [--kanal http://localhost:3000] [--no-receipts] [--receipt-delay 1000]
@@ -24,7 +25,18 @@ const usage = `Usage:
   bun run fake-meta send --from 905551112233 --button bot:talk --text "Talk to us"   (WhatsApp: a reply-button tap;
       Messenger/Instagram: a quick-reply tap)   [--list bot:order --text "Order status"   (WhatsApp: a list row)]
       [--postback bot:talk --text "Talk to us"   (Messenger: a postback)]
-      The id is what Kanal sent with the choice (the inbox shows it as the thread's menu); --text is its title.`;
+      The id is what Kanal sent with the choice (the inbox shows it as the thread's menu); --text is its title.
+  What customers share (WhatsApp):
+    send --contact "Mert Yılmaz:905321112233[:mert@example.com]"     a contact card (the number on WhatsApp)
+    send --order "TSHIRT-M:2:249.90,MUG:1:120" [--currency TRY] [--text "Kapıda ödeme"]   a catalog order
+    send --flow '{"delivery_date":"2026-12-10","size":"M"}'        a Flow's answers (nfm_reply)
+    send --number-change 905339998877   |   send --identity-change  system messages about the customer
+    send --edit <wamid> --text "new text"   |   send --revoke <wamid>   the customer edits or deletes a message
+  What customers share (Instagram, --kind instagram):
+    send --story-mention --image story.jpg              a story mentioning the account (its link lives 24 hours)
+    send --story-reply --image story.jpg --text "…"    an answer to one of the account's stories
+    send --share post|reel [--title "caption"] [--image a.jpg] [--text "…"]   a shared post or reel
+  Every send prints the ids of the messages it pushed (for --edit and --revoke).`;
 
 const { values: flags, positionals } = parseArgs({
   args: Bun.argv.slice(2),
@@ -56,6 +68,18 @@ const { values: flags, positionals } = parseArgs({
     post: { type: "string" },
     verb: { type: "string" },
     comment: { type: "string" },
+    contact: { type: "string" },
+    order: { type: "string" },
+    currency: { type: "string" },
+    flow: { type: "string" },
+    "number-change": { type: "string" },
+    "identity-change": { type: "boolean" },
+    edit: { type: "string" },
+    revoke: { type: "string" },
+    "story-mention": { type: "boolean" },
+    "story-reply": { type: "boolean" },
+    share: { type: "string" },
+    title: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -124,7 +148,7 @@ async function serve() {
 }
 
 /** Stores a file in the running fake so Kanal can fetch it from there, as it would from Meta. */
-async function uploadToFake(path: string, channel: string, voice = false): Promise<WaMedia & { url?: string }> {
+async function uploadToFake(path: string, channel: string, voice = false, story = false): Promise<WaMedia & { url?: string }> {
   const file = Bun.file(path);
   if (!(await file.exists())) fail(`no such file: ${path}`);
   const form = new FormData();
@@ -132,6 +156,7 @@ async function uploadToFake(path: string, channel: string, voice = false): Promi
   form.set("channel", channel);
   // WhatsApp names recorded voice notes this way.
   if (voice && file.type.startsWith("audio/ogg")) form.set("type", "audio/ogg; codecs=opus");
+  if (story) form.set("story", "1");
   return (await fakeRequest("/_fake/media", { method: "POST", body: form })).json();
 }
 
@@ -155,25 +180,34 @@ async function send() {
   const webhookKey = flags.channel ?? demo.webhookKey;
   const secret = flags.secret ?? DEMO_APP_SECRET;
   const from = flags.from ?? (kind === "whatsapp" ? "905551112233" : "7100000000000001");
-  if (!flags.text && !flags.image && !flags.voice) fail("send needs --text, --image or --voice");
+  const now = new Date();
+  const shared = sharedMessage(from, now);
+  if (!flags.text && !flags.image && !flags.voice && !sharedKindAsked()) fail("send needs --text, --image or --voice (or one of the shared kinds: see --help)");
   const tap = flags.button ?? flags.list ?? flags.postback;
   if (tap && !flags.text) fail("--button, --list and --postback need --text (the choice's title)");
-  const now = new Date();
 
   let payload: object;
   if (kind === "whatsapp") {
     const messages: WaMessage[] = [];
-    if (flags.image) messages.push(wa.image({ from, at: now, media: pick(await uploadToFake(flags.image, id)), caption: flags.text }));
-    else if (flags.voice) messages.push(wa.audio({ from, at: now, media: pick(await uploadToFake(flags.voice, id, true)), voice: true }));
-    if (flags.button) messages.push(wa.buttonReply({ from, at: now, buttonId: flags.button, title: flags.text! }));
-    else if (flags.list) messages.push(wa.listReply({ from, at: now, rowId: flags.list, title: flags.text! }));
-    else if (flags.text && !flags.image) messages.push(wa.text({ from, at: now, text: flags.text }));
+    const special = await shared.whatsapp();
+    // A shared kind is the whole message (its --text is part of it).
+    if (special) messages.push(special);
+    else {
+      if (flags.image) messages.push(wa.image({ from, at: now, media: pick(await uploadToFake(flags.image, id)), caption: flags.text }));
+      else if (flags.voice) messages.push(wa.audio({ from, at: now, media: pick(await uploadToFake(flags.voice, id, true)), voice: true }));
+      if (flags.button) messages.push(wa.buttonReply({ from, at: now, buttonId: flags.button, title: flags.text! }));
+      else if (flags.list) messages.push(wa.listReply({ from, at: now, rowId: flags.list, title: flags.text! }));
+      else if (flags.text && !flags.image) messages.push(wa.text({ from, at: now, text: flags.text }));
+    }
     const waba = flags.waba ?? demoIds.whatsapp.wabaId;
     payload = whatsappPayload({ id, wabaId: waba, displayPhoneNumber: demoIds.whatsapp.displayPhoneNumber }, { contacts: [{ name: flags.name ?? "Customer", waId: from }], messages });
   } else {
     const mid = kind === "messenger" ? newMessengerMid : newInstagramMid;
     const path = flags.image ?? flags.voice;
-    const event = path
+    const special = await shared.instagram(id, mid());
+    const event = special
+      ? special
+      : path
       ? fb.attachments({ from, to: id, at: now, mid: mid(), text: flags.text, attachments: [{ type: flags.image ? "image" : "audio", url: (await uploadToFake(path, id)).url! }] })
       : flags.postback
         ? fb.postback({ from, to: id, at: now, mid: mid(), title: flags.text!, payload: flags.postback })
@@ -188,6 +222,7 @@ async function send() {
   const { response } = await postWebhook(url, body, secret).catch((e) => fail(`Kanal is not reachable at ${url}: ${(e as Error).message}`));
   const answer = await response.text();
   console.log(`POST ${url} → ${response.status}${answer ? ` ${answer.slice(0, 200)}` : ""}`);
+  for (const pushed of pushedIds(payload)) console.log(`  message id ${pushed}`);
   if (!response.ok) process.exit(1);
 }
 
@@ -206,4 +241,72 @@ async function comment() {
 
 function pick(m: WaMedia): WaMedia {
   return { id: m.id, mime_type: m.mime_type, sha256: m.sha256 };
+}
+
+function sharedKindAsked(): boolean {
+  const whatsappOnly = !!(flags.contact || flags.order || flags.flow || flags["number-change"] || flags["identity-change"] || flags.edit || flags.revoke);
+  const instagramOnly = !!(flags["story-mention"] || flags["story-reply"] || flags.share);
+  if (whatsappOnly && kind !== "whatsapp") fail("--contact, --order, --flow, --number-change, --identity-change, --edit and --revoke are WhatsApp's (--kind whatsapp)");
+  if (instagramOnly && kind === "whatsapp") fail("--story-mention, --story-reply and --share are Instagram's (--kind instagram)");
+  return whatsappOnly || instagramOnly;
+}
+
+/** The shared kind asked for on the command line, as WhatsApp's message or Instagram's event. */
+function sharedMessage(from: string, at: Date) {
+  const name = flags.name ?? "Customer";
+  return {
+    async whatsapp(): Promise<WaMessage | null> {
+      if (flags.contact) {
+        const [person, waId, email] = flags.contact.split(":");
+        return waShared.contacts({ from, at, people: [{ name: person, phone: waId ? `+${waId.replace(/\D/g, "")}` : "", waId: waId?.replace(/\D/g, ""), email }] });
+      }
+      if (flags.order) {
+        const items = flags.order.split(",").map((part) => {
+          const [productId, quantity, unitPrice] = part.split(":");
+          return { productId, quantity: Number(quantity) || 1, unitPrice: Number(unitPrice) || 0, currency: (flags.currency ?? "TRY").toUpperCase() };
+        });
+        return waShared.order({ from, at, text: flags.text, items });
+      }
+      if (flags.flow) {
+        let answers: Record<string, unknown>;
+        try {
+          answers = JSON.parse(flags.flow);
+        } catch {
+          fail("--flow takes a JSON object of answers");
+        }
+        return waShared.flowReply({ from, at, answers });
+      }
+      if (flags["number-change"]) return waShared.numberChange({ from, at, name, to: flags["number-change"].replace(/\D/g, "") });
+      if (flags["identity-change"]) return waShared.identityChange({ from, at, name });
+      if (flags.edit) return waShared.edit({ from, at, original: flags.edit, text: flags.text ?? fail("--edit needs --text (the new text)") });
+      if (flags.revoke) return waShared.revoke({ from, at, original: flags.revoke });
+      return null;
+    },
+    async instagram(channelId: string, mid: string) {
+      const story = flags["story-mention"] || flags["story-reply"];
+      const uploaded = flags.image && (story || flags.share) ? await uploadToFake(flags.image, channelId, false, !!story) : null;
+      const base = { from, to: channelId, mid, at };
+      if (story) {
+        const url = uploaded?.url ?? fail("--story-mention and --story-reply need --image (the story)");
+        return flags["story-mention"] ? igShared.storyMention({ ...base, url }) : igShared.storyReply({ ...base, url, storyId: uploaded!.id, text: flags.text ?? fail("--story-reply needs --text") });
+      }
+      if (flags.share) {
+        if (flags.share !== "post" && flags.share !== "reel") fail("--share must be post or reel");
+        const mediaId = uploaded?.id ?? String(Date.now());
+        const url = uploaded?.url ?? `https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=${mediaId}&signature=demo`;
+        return igShared.share({ ...base, kind: flags.share, mediaId, title: flags.title ?? "", url, text: flags.text });
+      }
+      return null;
+    },
+  };
+}
+
+/** The message ids a payload carries (WhatsApp messages, Messenger/Instagram message events). */
+function pushedIds(payload: object): string[] {
+  const ids: string[] = [];
+  for (const entry of (payload as { entry?: any[] }).entry ?? []) {
+    for (const change of entry.changes ?? []) for (const m of change.value?.messages ?? []) ids.push(m.id);
+    for (const event of entry.messaging ?? []) if (event.message?.mid) ids.push(event.message.mid);
+  }
+  return ids;
 }
