@@ -1173,6 +1173,8 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
       pushWhatsAppMessage(wa.listReply({ from: m.from, rowId: m.rowId, title: m.title, description: m.description, context: m.context, at: clock.now() }), m.name, m),
     pushWhatsAppUnsupported: (m: { from: string; name?: string; unsupportedType?: string } & PushOptions & To) =>
       pushWhatsAppMessage(wa.unsupported({ from: m.from, unsupportedType: m.unsupportedType, at: clock.now() }), m.name, m),
+    /** Any WhatsApp message a builder made (shared-kinds.ts: contact cards, orders, system messages…). */
+    pushWhatsAppRaw: (m: WaMessage, opts: { name?: string } & PushOptions & To = {}) => pushWhatsAppMessage(m, opts.name, opts),
     pushWhatsAppStatus: (s: { id: string; status: WaStatusName; recipient: string; errorCode?: number } & PushOptions & To) =>
       pushWhatsApp({ statuses: [wa.status({ id: s.id, status: s.status, recipient: s.recipient, at: clock.now(), errors: s.errorCode ? [waError(s.errorCode)] : undefined })] }, s),
     pushMessenger: messenger.events,
