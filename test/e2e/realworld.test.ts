@@ -76,6 +76,29 @@ describe.skipIf(!e2eEnabled)("messages from elsewhere in the browser", () => {
     // Saving the card makes it a contact the card then opens.
     await page.click("#thread .contact-card button >> text=Save contact");
     await page.waitForSelector("#thread .contact-card a >> text=Open contact");
+
+    // The cards fit every screen width, in English and Turkish.
+    const thread = page.url();
+    for (const locale of ["en", "tr"]) {
+      for (const [width, height] of [[1440, 900], [768, 1024], [390, 844]] as const) {
+        await page.setViewportSize({ width, height });
+        await page.goto(thread);
+        await page.locator("#thread .order-card").scrollIntoViewIfNeeded();
+        const cut = await page.evaluate(() =>
+          Array.from(document.querySelectorAll("#thread .share-card, #thread .share-card *"))
+            .filter((el) => el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+            .map((el) => el.className),
+        );
+        expect({ width, locale, cut }).toEqual({ width, locale, cut: [] });
+        await e2e.shot(page, `63-cards-${width}-${locale}`);
+      }
+      if (locale === "en") {
+        await page.setViewportSize({ width: 1440, height: 900 });
+        await page.goto(thread);
+        await page.click('.language-switch button[value="tr"]');
+        await page.waitForSelector("html[lang=tr]");
+      }
+    }
     await page.context().close();
   });
 });
