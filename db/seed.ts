@@ -27,6 +27,7 @@ import {
   workgroupMembers,
   workgroups,
   workflows,
+  type MessageKind,
 } from "./schema";
 import { createOrganization } from "../src/admin/organizations";
 import { DEMO_ACCESS_TOKEN, DEMO_APP_SECRET, DEMO_VERIFY_TOKEN, demoComment, demoIds } from "../fakes/meta/demo";
@@ -178,7 +179,8 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
       /** Snoozed by its assignee until tomorrow morning (the Snoozed tab). */
       snoozed?: boolean;
       fields?: Record<string, unknown>;
-      lines: [dir: "in" | "out", text: string, agoMin: number][];
+      /** A line may be a shared kind (issue 18): a contact card, an order, a post share, with its metadata. */
+      lines: [dir: "in" | "out", text: string, agoMin: number, shared?: { kind: MessageKind; metadata: Record<string, unknown> }][];
     };
     // A Facebook post someone commented on: the demo's comment thread (the fake knows both).
     const [demoPost] = await tx
@@ -186,8 +188,9 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
       .values({ orgId: org.id, channelId: messenger.id, providerPostId: demoComment.postId, permalink: demoComment.permalink, body: demoComment.postText, createdAt: now })
       .returning();
     const stories: Story[] = [
-      { name: "Özge Şahin", phone: "+905321112233", channel: whatsapp, externalId: "905321112233", tags: [tagRows[2].id], fields: { order_number: "KN-10422", tier: "Gold" }, lines: [["in", "Merhaba, siparişim ne zaman kargoya verilecek?", 4]] },
-      { name: "Ana Ruiz", phone: "+5491122334455", channel: whatsapp, externalId: "5491122334455", lines: [["in", "Hola, ¿ya enviaron mi pedido?", 12]] },
+      { name: "Özge Şahin", phone: "+905321112233", channel: whatsapp, externalId: "905321112233", tags: [tagRows[2].id], fields: { order_number: "KN-10422", tier: "Gold" }, lines: [["in", "", 6, DEMO_ORDER], ["in", "Merhaba, siparişim ne zaman kargoya verilecek?", 4]] },
+      { name: "Ana Ruiz", phone: "+5491122334455", channel: whatsapp, externalId: "5491122334455", lines: [["in", "Hola, ¿ya enviaron mi pedido?", 12], ["in", "Lucía Gómez", 11, DEMO_CONTACT_CARD]] },
+      { name: "Nehir Ak", channel: instagram, externalId: "17841000000000042", lines: [["in", "Bunun M bedeni var mı?", 16, DEMO_SHARE]] },
       { name: "John Carter", email: "john@example.com", channel: webchat, externalId: "visitor-john", tags: [tagRows[3].id], lines: [["in", "Do you ship to Germany?", 30]] },
       { name: "Mehmet Öz", phone: "+905339998877", channel: whatsapp, externalId: "905339998877", assignee: agent1Id, tags: [tagRows[1].id], lines: [["in", "Ürün hasarlı geldi 😞", 55], ["out", "Çok üzgünüz! Fotoğraf paylaşabilir misiniz?", 50], ["in", "Tabii, hemen gönderiyorum.", 8]] },
       { name: "Elif Çelik", phone: "+905301234567", channel: whatsapp, externalId: "905301234567", assignee: agent2Id, tags: [tagRows[0].id], fields: { tier: "Silver", newsletter: true }, lines: [["in", "İade sürecini başlatmak istiyorum.", 90], ["out", "Elbette, sipariş numaranızı alabilir miyim?", 85]] },
@@ -251,8 +254,9 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
           direction,
           authorId: direction === "out" ? (story.assignee ?? null) : null,
           body,
+          kind: story.lines[i][3]?.kind ?? "text",
           providerMessageId: story.post && i === 0 ? demoComment.commentId : `demo-${conversation.id}-${i}`,
-          metadata: story.post && i === 0 ? { commentId: demoComment.commentId, postId: demoComment.postId } : {},
+          metadata: story.post && i === 0 ? { commentId: demoComment.commentId, postId: demoComment.postId } : (story.lines[i][3]?.metadata ?? {}),
           delivery: direction === "out" ? ("read" as const) : null,
           createdAt: new Date(now.getTime() - minutes(ago)),
         })),
@@ -365,3 +369,17 @@ async function seedBilling(tx: Db, orgId: number, contactId: number, adminId: st
     entry(4, "refund", 7_500, "TRY", "Hasarlı ürün iadesi", 2),
   ]);
 }
+
+/** What customers share, as Kanal keeps it (src/channels/whatsapp-kinds.ts, instagram-shares.ts). */
+const DEMO_ORDER = {
+  kind: "order" as const,
+  metadata: { order: { catalogId: "1234567890123456", text: "", items: [{ productId: "KN-TSHIRT-M", quantity: 2, unitPrice: 249.9, currency: "TRY" }, { productId: "KN-MUG", quantity: 1, unitPrice: 120, currency: "TRY" }] } },
+};
+const DEMO_CONTACT_CARD = {
+  kind: "contacts" as const,
+  metadata: { contacts: [{ name: "Lucía Gómez", organization: null, phones: [{ phone: "+54 9 11 5555 0101", waId: "5491155550101", type: "CELL" }], emails: [{ email: "lucia@example.com", type: "HOME" }] }] },
+};
+const DEMO_SHARE = {
+  kind: "share" as const,
+  metadata: { share: { kind: "post", mediaId: "18139494541428835", title: "Yeni sezon keten gömlekler", url: "https://www.instagram.com/" } },
+};
