@@ -67,6 +67,18 @@ describe.skipIf(!e2eEnabled)("accessibility (axe-core)", () => {
     expect(found).toEqual([]);
   });
 
+  it("threads with what customers share: an order, a contact card, a shared post", async () => {
+    const page = await adminPage();
+    const found: string[] = [];
+    for (const [name, card] of [["Özge Şahin", ".order-card"], ["Ana Ruiz", ".contact-card"], ["Nehir Ak", ".post-card"]]) {
+      await page.goto(`${e2e.base}/inbox?tab=all`);
+      await page.click(`.conversation a:has-text("${name}")`);
+      await page.waitForSelector(`#thread ${card}`);
+      found.push(...(await seriousViolations(page)).map((line) => `${name}: ${line}`));
+    }
+    expect(found).toEqual([]);
+  });
+
   it("contacts, a contact, the cockpit and reports", async () => {
     const page = await adminPage();
     const found = await check(page, "/contacts");
