@@ -97,6 +97,7 @@ describe("WhatsApp contact cards, orders and Flow replies", () => {
     expect(html).toContain('class="share-card contact-card"');
     expect(html).toContain(">Mert Yılmaz</p>");
     expect(html).toContain('href="tel:+905321112233"');
+    expect(html).toContain("<dt>Phone (mobile)</dt>");
     expect(html).toContain('href="mailto:mert@ornek.com.tr"');
     expect(html).toContain(`action="/inbox/${conversation.id}/messages/${card.id}/contacts/0/save"`);
     expect(html).toContain(`action="/inbox/${conversation.id}/messages/${card.id}/contacts/0/start"`);

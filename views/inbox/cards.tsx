@@ -9,6 +9,15 @@ import type { Ui } from "../ui";
 type Meta = Record<string, unknown>;
 
 /** Where a message's own actions and files live: /inbox/{conversation}/messages/{message}. */
+/** WhatsApp's label of a phone or an email (CELL, WORK, HOME…) in the reader's language; others as written. */
+const TYPES = ["CELL", "WORK", "HOME", "MAIN"] as const;
+const typeLabel = (ui: Ui, type: string | null) => {
+  if (!type) return "";
+  if (type.toUpperCase() === "IPHONE") return " (iPhone)";
+  const known = TYPES.find((t) => t === type.toUpperCase());
+  return ` (${known ? ui.t(`card.contacts.type.${known}`) : type.toLowerCase()})`;
+};
+
 const messagePath = (conversationId: number, messageId: number) => `/inbox/${conversationId}/messages/${messageId}`;
 
 export function ContactsCard({ ui, meta, conversationId, messageId }: { ui: Ui; meta: Meta; conversationId?: number; messageId: number }) {
@@ -26,7 +35,7 @@ export function ContactsCard({ ui, meta, conversationId, messageId }: { ui: Ui; 
             <dl class="card-fields">
               {p.phones.map((ph) => (
                 <>
-                  <dt>{ui.t("card.contacts.phone")}{ph.type ? ` (${ph.type})` : ""}</dt>
+                  <dt>{ui.t("card.contacts.phone")}{typeLabel(ui, ph.type)}</dt>
                   <dd>
                     <a href={`tel:${ph.phone.replace(/[^+\d]/g, "")}`}>{ph.phone}</a>
                   </dd>
@@ -34,7 +43,7 @@ export function ContactsCard({ ui, meta, conversationId, messageId }: { ui: Ui; 
               ))}
               {p.emails.map((e) => (
                 <>
-                  <dt>{ui.t("card.contacts.email")}</dt>
+                  <dt>{ui.t("card.contacts.email")}{typeLabel(ui, e.type)}</dt>
                   <dd>
                     <a href={`mailto:${e.email}`}>{e.email}</a>
                   </dd>
