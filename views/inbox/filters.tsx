@@ -64,6 +64,16 @@ function Panel({ ui, tab, search, filters, choices, count }: PanelProps) {
               ))}
             </select>
           </label>
+          <label>
+            {ui.t("filters.tags")}
+            <select name="tag" multiple size={4}>
+              {choices.tags.map((tag) => (
+                <option value={String(tag.id)} selected={filters.tags.includes(tag.id)}>
+                  {tag.name}
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
         <fieldset>
           <legend>{ui.t("filters.types")}</legend>
