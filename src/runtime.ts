@@ -1,5 +1,6 @@
 // What the app builds for itself from its dependencies: the event bus, the workers and caches that
 // live as long as the process, wired to each other; and the registry of live renderers.
+import { InboxSettingsLive } from "./inbox/settings-live";
 import type { Deps } from "./context";
 import { Background } from "./background";
 import { OutboxWorker } from "./channels/outbox";
@@ -76,6 +77,8 @@ export function liveRenderers(deps: Deps, runtime: Runtime): LiveRenderers {
       .view(inboxLive(deps.database, now, runtime.tabCounts))
       // Billing draws its widget's lists on the same inbox pages.
       .view({ name: "inbox", page: inboxPage, renderers: [billingLive(deps.database, now)] })
+      // Admins' changes and new files reach the open conversation's pickers and widgets.
+      .view({ name: "inbox", page: inboxPage, renderers: [new InboxSettingsLive(deps.database)] })
       .view(importLive(deps.database))
       .view(bulkLive(deps.database))
   );
