@@ -1,6 +1,7 @@
 // The embeddable WebChat widget: its script, a demo page, and the public API it talks to
 // (/widget/api/<channel key>/…), guarded by the channel's allowed origins, a signed visitor token
 // and request budgets.
+import { activeWithin, newVisitor, VISITOR_TOKEN_RENEW_MS, visitorOf, visitorToken } from "./tokens";
 import { field } from "../../forms";
 import { Hono, type MiddlewareHandler } from "hono";
 import { and, asc, eq, max } from "drizzle-orm";
@@ -21,16 +22,11 @@ import { spend, WIDGET_LIMITS } from "./limits";
 import {
   findWebchatChannel,
   introduceVisitor,
-  newVisitor,
   originAllowed,
   uploadRules,
   visitorContact,
   visitorFile,
   visitorMessages,
-  visitorOf,
-  visitorToken,
-  VISITOR_TOKEN_RENEW_MS,
-  activeWithin,
   visitorSaw,
   visitorSays,
   visitorSendsFile,
