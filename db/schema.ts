@@ -335,6 +335,8 @@ export const conversations = pgTable(
     assigneeId: text("assignee_id").references(() => users.id, { onDelete: "set null" }),
     workgroupId: ref("workgroup_id").references(() => workgroups.id, { onDelete: "set null" }),
     createdAt: createdAt(),
+    // The last action on the conversation: a message, or an assignment, joining, closing (its row moves
+    // up the lists ordered by activity). The column keeps its first name.
     lastMessageAt: ts("last_message_at").notNull().defaultNow(),
     lastMessagePreview: text("last_message_preview").notNull().default(""),
     lastInboundAt: ts("last_inbound_at"),
