@@ -33,11 +33,18 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
         // Comments on the Page's posts (feed) or the account's media (comments): src/comments/.
         out.push(...commentEvents(kind, me, entry));
         // `standby`: events of threads another app holds (handover protocol), kept and marked as such.
+        // The branches below `continue` early: what a standby item added is marked when the next begins, or after the last.
+        let held: number | null = null;
+        const markStandby = () => {
+          if (held !== null) for (const e of out.slice(held)) if (e.type === "message") e.metadata = { ...e.metadata, standby: true };
+          held = null;
+        };
         const items = [...asArray(entry?.messaging).map((e) => [e, false] as const), ...asArray(entry?.standby).map((e) => [e, true] as const)];
         for (const [event, standby] of items) {
           const sender = String(event?.sender?.id ?? "");
           const at = new Date(Number(event?.timestamp ?? entry.time ?? Date.now()));
-          const before = out.length;
+          markStandby();
+          held = standby ? out.length : null;
           const extras = messagingExtras(event, sender, at);
           if (extras) out.push(...extras);
           else if (event.message) {
@@ -94,8 +101,8 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
           } else {
             out.push(unhandledEvent(event));
           }
-          if (standby) for (const e of out.slice(before)) if (e.type === "message") e.metadata = { ...e.metadata, standby: true };
         }
+        markStandby();
         for (const key of Object.keys(entry ?? {})) if (!ENTRY_KEYS.has(key)) out.push(unhandled(`entry:${key}`, entry[key]));
       }
       return out;
