@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { DEMO_APP_SECRET, DEMO_FAKE_PORT, DEMO_KANAL_URL, demoChannels, demoComment, demoIds } from "./demo";
 import { fb, messagingPayload, newInstagramMid, newMessengerMid, wa, whatsappPayload, type MetaKind, type WaMedia, type WaMessage } from "./payloads";
 import { postWebhook, startFakeMeta, type FakeChannel } from "./server";
+import { fbAdReferral, fbKinds, standbyPayload, waAdReferral, waUnhandledEntry, waUser } from "./payload-kinds";
 import { metaJson } from "./sign";
 
 const usage = `Usage:
@@ -24,7 +25,17 @@ const usage = `Usage:
   bun run fake-meta send --from 905551112233 --button bot:talk --text "Talk to us"   (WhatsApp: a reply-button tap;
       Messenger/Instagram: a quick-reply tap)   [--list bot:order --text "Order status"   (WhatsApp: a list row)]
       [--postback bot:talk --text "Talk to us"   (Messenger: a postback)]
-      The id is what Kanal sent with the choice (the inbox shows it as the thread's menu); --text is its title.`;
+      The id is what Kanal sent with the choice (the inbox shows it as the thread's menu); --text is its title.
+  Real-world shapes (issue 18), with send:
+      --ad "Kışa özel %30"         the message comes from a click-to-WhatsApp / click-to-Messenger ad with that headline
+      --edit <mid> --text "…"      Messenger/Instagram: the customer edits an earlier message (ids are printed by send)
+      --unsend <mid>               Messenger/Instagram: the customer unsends it
+      --link https://… [--text t]  Messenger/Instagram: a shared link
+      --standby                    Messenger/Instagram: the message arrives as standby (another app holds the thread)
+      --bsuid TR.1502576394655843 [--username elif.k]   WhatsApp: a customer known by business-scoped user id;
+                                   without --from the phone number is hidden
+      --media-fails 3|always       with --image/--voice: the first downloads of the file fail (503)
+      --unhandled                  adds an item Kanal does not handle (counted on the channel's admin page)`;
 
 const { values: flags, positionals } = parseArgs({
   args: Bun.argv.slice(2),
@@ -56,6 +67,15 @@ const { values: flags, positionals } = parseArgs({
     post: { type: "string" },
     verb: { type: "string" },
     comment: { type: "string" },
+    ad: { type: "string" },
+    edit: { type: "string" },
+    unsend: { type: "string" },
+    link: { type: "string" },
+    standby: { type: "boolean" },
+    bsuid: { type: "string" },
+    username: { type: "string" },
+    "media-fails": { type: "string" },
+    unhandled: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -124,12 +144,13 @@ async function serve() {
 }
 
 /** Stores a file in the running fake so Kanal can fetch it from there, as it would from Meta. */
-async function uploadToFake(path: string, channel: string, voice = false): Promise<WaMedia & { url?: string }> {
+async function uploadToFake(path: string, channel: string, voice = false, fails?: string): Promise<WaMedia & { url?: string }> {
   const file = Bun.file(path);
   if (!(await file.exists())) fail(`no such file: ${path}`);
   const form = new FormData();
   form.set("file", file, path.split("/").pop());
   form.set("channel", channel);
+  if (fails) form.set("fail", fails);
   // WhatsApp names recorded voice notes this way.
   if (voice && file.type.startsWith("audio/ogg")) form.set("type", "audio/ogg; codecs=opus");
   return (await fakeRequest("/_fake/media", { method: "POST", body: form })).json();
@@ -154,8 +175,11 @@ async function send() {
   const id = flags.id ?? flags.page ?? demo.id;
   const webhookKey = flags.channel ?? demo.webhookKey;
   const secret = flags.secret ?? DEMO_APP_SECRET;
+  // A WhatsApp customer known by BSUID alone shows no phone number unless --from gives one.
+  const hiddenPhone = kind === "whatsapp" && !!flags.bsuid && !flags.from;
   const from = flags.from ?? (kind === "whatsapp" ? "905551112233" : "7100000000000001");
-  if (!flags.text && !flags.image && !flags.voice) fail("send needs --text, --image or --voice");
+  if (!flags.text && !flags.image && !flags.voice && !flags.unsend && !flags.link && !flags.unhandled) fail("send needs --text, --image or --voice (or --unsend, --link, --unhandled)");
+  if ((flags.edit || flags.unsend || flags.link || flags.standby) && kind === "whatsapp") fail("--edit, --unsend, --link and --standby are Messenger/Instagram shapes");
   const tap = flags.button ?? flags.list ?? flags.postback;
   if (tap && !flags.text) fail("--button, --list and --postback need --text (the choice's title)");
   const now = new Date();
@@ -163,22 +187,42 @@ async function send() {
   let payload: object;
   if (kind === "whatsapp") {
     const messages: WaMessage[] = [];
-    if (flags.image) messages.push(wa.image({ from, at: now, media: pick(await uploadToFake(flags.image, id)), caption: flags.text }));
-    else if (flags.voice) messages.push(wa.audio({ from, at: now, media: pick(await uploadToFake(flags.voice, id, true)), voice: true }));
+    if (flags.image) messages.push(wa.image({ from, at: now, media: pick(await uploadToFake(flags.image, id, false, flags["media-fails"])), caption: flags.text }));
+    else if (flags.voice) messages.push(wa.audio({ from, at: now, media: pick(await uploadToFake(flags.voice, id, true, flags["media-fails"])), voice: true }));
     if (flags.button) messages.push(wa.buttonReply({ from, at: now, buttonId: flags.button, title: flags.text! }));
     else if (flags.list) messages.push(wa.listReply({ from, at: now, rowId: flags.list, title: flags.text! }));
     else if (flags.text && !flags.image) messages.push(wa.text({ from, at: now, text: flags.text }));
+    for (const m of messages) {
+      if (flags.ad) m.referral = waAdReferral({ headline: flags.ad, body: flags.text });
+      if (flags.bsuid) m.from_user_id = flags.bsuid;
+      if (hiddenPhone) delete (m as Partial<WaMessage>).from;
+    }
     const waba = flags.waba ?? demoIds.whatsapp.wabaId;
-    payload = whatsappPayload({ id, wabaId: waba, displayPhoneNumber: demoIds.whatsapp.displayPhoneNumber }, { contacts: [{ name: flags.name ?? "Customer", waId: from }], messages });
+    const built = whatsappPayload({ id, wabaId: waba, displayPhoneNumber: demoIds.whatsapp.displayPhoneNumber }, { contacts: [{ name: flags.name ?? "Customer", waId: from }], messages });
+    if (flags.bsuid) built.entry[0].changes[0].value.contacts = [waUser({ bsuid: flags.bsuid, name: flags.name, username: flags.username, phone: hiddenPhone ? undefined : from })] as never;
+    if (flags.unhandled) built.entry.push(waUnhandledEntry(waba, demoIds.whatsapp.displayPhoneNumber) as never);
+    payload = built;
   } else {
     const mid = kind === "messenger" ? newMessengerMid : newInstagramMid;
     const path = flags.image ?? flags.voice;
-    const event = path
-      ? fb.attachments({ from, to: id, at: now, mid: mid(), text: flags.text, attachments: [{ type: flags.image ? "image" : "audio", url: (await uploadToFake(path, id)).url! }] })
-      : flags.postback
-        ? fb.postback({ from, to: id, at: now, mid: mid(), title: flags.text!, payload: flags.postback })
-        : fb.text({ from, to: id, at: now, mid: mid(), text: flags.text!, quickReplyPayload: flags.button ?? flags.list });
-    payload = messagingPayload(kind, id, [event], now);
+    const newMid = mid();
+    const events = flags.edit
+      ? [fbKinds.edit({ from, to: id, at: now, mid: flags.edit, text: flags.text ?? "" })]
+      : flags.unsend
+        ? [fbKinds.unsend({ from, to: id, at: now, mid: flags.unsend })]
+        : flags.link
+          ? [fbKinds.linkShare({ from, to: id, at: now, mid: newMid, url: flags.link, title: flags.text, text: flags.link })]
+          : path
+            ? [fb.attachments({ from, to: id, at: now, mid: newMid, text: flags.text, attachments: [{ type: flags.image ? "image" : "audio", url: (await uploadToFake(path, id, false, flags["media-fails"])).url! }] })]
+            : flags.postback
+              ? [fb.postback({ from, to: id, at: now, mid: newMid, title: flags.text!, payload: flags.postback })]
+              : flags.text
+                ? [fb.text({ from, to: id, at: now, mid: newMid, text: flags.text, quickReplyPayload: flags.button ?? flags.list })]
+                : [];
+    if (flags.ad) for (const e of events) if (e.message) (e.message as Record<string, unknown>).referral = fbAdReferral({ headline: flags.ad });
+    if (flags.unhandled) events.push(fbKinds.optin({ from, to: id, at: now }));
+    payload = flags.standby ? standbyPayload(kind, id, events, now) : messagingPayload(kind, id, events, now);
+    if (!flags.edit && !flags.unsend && events.some((e) => e.message)) console.log(`message id ${newMid} (for --edit / --unsend)`);
     // Messenger and Instagram webhooks carry no name: Kanal asks the Graph API (the fake) for the profile.
     if (flags.name) await nameInFake(from, flags.name);
   }

@@ -57,6 +57,8 @@ export interface InboxFilters {
   lastTo?: string;
   fields: FieldFilter[];
   unread: boolean;
+  /** Only conversations a click-to-WhatsApp / click-to-Messenger ad or a referral link opened. */
+  fromAd?: boolean;
   sort: Sort;
 }
 
@@ -76,6 +78,7 @@ const querySchema = z.object({
   last_from: day.optional(),
   last_to: day.optional(),
   unread: z.enum(["1"]).optional(),
+  ad: z.enum(["1"]).optional(),
   sort: z.enum(sorts).optional(),
 });
 
@@ -95,6 +98,7 @@ export function parseFilters(params: URLSearchParams, fieldTypes: Map<string, Cu
     last_from: params.get("last_from") || undefined,
     last_to: params.get("last_to") || undefined,
     unread: params.get("unread") || undefined,
+    ad: params.get("ad") || undefined,
     sort: params.get("sort") || undefined,
   };
   const parsed = querySchema.safeParse(raw);
@@ -125,6 +129,7 @@ export function parseFilters(params: URLSearchParams, fieldTypes: Map<string, Cu
       lastTo: q.last_to,
       fields,
       unread: q.unread === "1",
+      fromAd: q.ad === "1",
       sort: q.sort ?? "activity",
     },
   };
@@ -147,6 +152,7 @@ export function filterParams(filters: InboxFilters): [string, string][] {
     if (f.value) out.push([`cf_${f.key}`, f.value]);
   }
   if (filters.unread) out.push(["unread", "1"]);
+  if (filters.fromAd) out.push(["ad", "1"]);
   if (filters.sort !== "activity") out.push(["sort", filters.sort]);
   return out;
 }
@@ -237,6 +243,7 @@ export function filterConditions(filters: InboxFilters, timeZone: string, viewer
     filters.lastTo ? lt(conversations.lastMessageAt, dayStart(filters.lastTo, timeZone, 1)) : undefined,
     ...filters.fields.map(fieldCondition),
     filters.unread ? unread : undefined,
+    filters.fromAd ? isNotNull(conversations.referral) : undefined,
     filters.sort === "waiting" ? isNotNull(conversations.waitingSince) : undefined,
   );
 }

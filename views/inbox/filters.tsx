@@ -102,6 +102,9 @@ function Panel({ ui, tab, search, filters, choices, count }: PanelProps) {
           <label class="inline">
             <input type="checkbox" name="unread" value="1" checked={filters.unread} /> {ui.t("filters.unread")}
           </label>
+          <label class="inline">
+            <input type="checkbox" name="ad" value="1" checked={!!filters.fromAd} /> {ui.t("filters.fromAd")}
+          </label>
           <label>
             {ui.t("filters.sort")}{" "}
             <select name="sort">

@@ -12,6 +12,7 @@ import { paidLine } from "../billing/lines";
 import { CommentActions, CommentMarks, isCommentMessage, PrivateReplyLine } from "../comments/marks";
 import { BotLineItem, botLineOf, isBotMessage } from "../bot/line";
 import { isSnoozeLine, SnoozeLineItem } from "./snooze";
+import { DeletedBody, EditedMark, isDeleted, LinkShare, MediaState, metaOf, StandbyMark } from "./message-marks";
 
 function LocationBody({ ui, body, meta }: { ui: Ui; body: string; meta: Record<string, unknown> }) {
   const lat = Number(meta.latitude);
@@ -89,9 +90,11 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
       <div class="bubble">
         {m.direction === "note" ? <strong class="note-label">{ui.t("inbox.note")}: </strong> : null}
         {"replyToBody" in m && m.replyToBody && m.kind !== "reaction" ? <blockquote class="reply-to">{m.replyToBody}</blockquote> : null}
-        {m.attachments?.length ? <Attachments ui={ui} items={m.attachments} kind={m.kind ?? "file"} /> : null}
-        {"metadata" in m && (m.metadata as Record<string, unknown>)?.mediaError ? <span class="body muted">{ui.t("message.mediaMissing")}</span> : null}
-        {m.kind === "reaction" ? (
+        {m.attachments?.length && !isDeleted(m) ? <Attachments ui={ui} items={m.attachments} kind={m.kind ?? "file"} /> : null}
+        {metaOf(m).media ? <MediaState ui={ui} m={m} conversationId={conversationId} /> : metaOf(m).mediaError ? <span class="body muted">{ui.t("message.mediaMissing")}</span> : null}
+        {isDeleted(m) ? (
+          <DeletedBody ui={ui} body={m.body} />
+        ) : m.kind === "reaction" ? (
           <span class="body reaction">
             {m.body ? ui.t("message.reacted", { emoji: m.body }) : ui.t("message.reactionRemoved")}
             {"replyToBody" in m && m.replyToBody ? <q>{m.replyToBody}</q> : null}
@@ -110,6 +113,7 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
         ) : m.body ? (
           <span class="body">{paidLine(ui, "metadata" in m ? m.metadata : undefined) ?? m.body}</span>
         ) : null}
+        {isDeleted(m) ? null : <LinkShare ui={ui} m={m} />}
         {isCommentMessage(m) ? <CommentMarks ui={ui} m={m} /> : null}
         {reactionOf(m) ? (
           <span class="reaction-badge" title={ui.t("message.customerReacted", { emoji: reactionOf(m)! })}>
@@ -127,6 +131,8 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
               ? `${ui.t("message.sentElsewhere")} · `
               : ""}
         <time datetime={m.createdAt.toISOString()}>{fullTime(m.createdAt, ui.locale, tz)}</time>
+        <EditedMark ui={ui} m={m} />
+        <StandbyMark ui={ui} m={m} />
         {m.direction === "out" && m.delivery ? <span class={`delivery ${m.delivery}`}> · {ui.t(`inbox.delivery.${m.delivery as "sent"}`)}</span> : null}
         {unconfirmed ? (
           <span class="delivery failed"> · {ui.t("inbox.unconfirmed")}</span>
