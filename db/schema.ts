@@ -335,6 +335,8 @@ export const conversations = pgTable(
     assigneeId: text("assignee_id").references(() => users.id, { onDelete: "set null" }),
     workgroupId: ref("workgroup_id").references(() => workgroups.id, { onDelete: "set null" }),
     createdAt: createdAt(),
+    // The last action on the conversation: a message, or an assignment, joining, closing (its row moves
+    // up the lists ordered by activity). The column keeps its first name.
     lastMessageAt: ts("last_message_at").notNull().defaultNow(),
     lastMessagePreview: text("last_message_preview").notNull().default(""),
     lastInboundAt: ts("last_inbound_at"),
@@ -355,6 +357,8 @@ export const conversations = pgTable(
     /** When it was snoozed: a customer's message after this wakes it. */
     snoozedAt: ts("snoozed_at"),
     snoozedBy: text("snoozed_by").references(() => users.id, { onDelete: "set null" }),
+    /** Where the customer came from: the click-to-WhatsApp / click-to-Messenger ad (or post) that opened it (channels/referrals.ts). */
+    referral: jsonb("referral").$type<Record<string, unknown>>(),
   },
   (t) => [
     // The snooze job's due conversations, soonest first.
@@ -375,6 +379,7 @@ export const conversations = pgTable(
     index("conversations_waiting_idx").on(t.orgId, t.waitingSince).where(sql`${t.waitingSince} is not null`),
     index("conversations_contact_idx").on(t.contactId, t.createdAt.desc()),
     index("conversations_type_idx").on(t.orgId, t.type, t.lastMessageAt.desc()).where(sql`${t.type} <> 'chat'`),
+    index("conversations_referral_idx").on(t.orgId, t.lastMessageAt.desc()).where(sql`${t.referral} is not null`),
   ],
 );
 
@@ -539,6 +544,46 @@ export const webhookDeliveries = pgTable(
     index("webhook_deliveries_pending_idx").on(t.nextAttemptAt).where(sql`${t.processedAt} is null and ${t.failedAt} is null`),
     index("webhook_deliveries_failed_idx").on(t.channelId, t.failedAt.desc()).where(sql`${t.failedAt} is not null`),
   ],
+);
+
+/**
+ * What a channel's webhooks carried that Kanal did not handle (an unknown field, change or message
+ * type, an entry naming another account id), counted per kind with the latest example; the raw
+ * bodies stay in webhook_deliveries (channels/unhandled.ts).
+ */
+export const webhookUnhandled = pgTable(
+  "webhook_unhandled",
+  {
+    id: id(),
+    channelId: ref("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    count: integer("count").notNull().default(0),
+    example: text("example").notNull().default(""),
+    deliveryId: ref("delivery_id"),
+    createdAt: createdAt(),
+    lastAt: ts("last_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("webhook_unhandled_channel_kind_uq").on(t.channelId, t.kind)],
+);
+
+/**
+ * An inbound message's file that could not be fetched yet: tried again with backoff a bounded
+ * number of times, then left failed for an agent to retry (channels/media-downloads.ts). The
+ * message itself is stored at once, without waiting for its file.
+ */
+export const mediaDownloads = pgTable(
+  "media_downloads",
+  {
+    messageId: ref("message_id").primaryKey().references(() => messages.id, { onDelete: "cascade" }),
+    orgId: orgId(),
+    channelId: ref("channel_id").notNull().references(() => channels.id, { onDelete: "cascade" }),
+    ref: jsonb("ref").$type<Record<string, unknown>>().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    lastError: text("last_error"),
+    failedAt: ts("failed_at"),
+  },
+  (t) => [index("media_downloads_due_idx").on(t.nextAttemptAt).where(sql`${t.failedAt} is null`)],
 );
 
 export const quickReplies = pgTable(

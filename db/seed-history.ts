@@ -50,7 +50,7 @@ export async function seedReportHistory(tx: Tx, input: HistoryInput) {
           assigneeId: agent,
           workgroupId: k % 3 === 0 ? null : input.workgroupId,
           createdAt: opened,
-          lastMessageAt: answered,
+          lastMessageAt: closed,
           lastMessagePreview: "👍",
           lastInboundAt: opened,
           assignedAt: opened,
@@ -74,6 +74,14 @@ export async function seedReportHistory(tx: Tx, input: HistoryInput) {
         { ...at, type: "first_response", actorId: agent, subjectUserId: agent, data: { ms: answerMs }, createdAt: answered },
         { ...at, type: "closed", actorId: agent, subjectUserId: agent, data: { ms: closed.getTime() - opened.getTime() }, createdAt: closed },
       ]);
+      // Every fourth came first to a colleague, who handed it on by hand: a forward of theirs.
+      const colleague = input.agents[(k + 1) % input.agents.length];
+      if (k % 4 === 0 && colleague !== agent) {
+        await tx.insert(events).values([
+          { ...at, type: "assigned", actorId: colleague, subjectUserId: agent, data: { manual: true, from: colleague }, createdAt: opened },
+          { ...at, type: "forwarded", actorId: colleague, subjectUserId: agent, data: { from: colleague }, createdAt: opened },
+        ]);
+      }
     }
   }
 }

@@ -36,6 +36,7 @@ import { seedReportHistory } from "./seed-history";
 import { seedBulk } from "./seed-bulk";
 import type { MergeLine } from "../src/contacts/merging";
 import { presetTime } from "../src/inbox/snooze-times";
+import { seedChannelShapes } from "./seed-channels";
 import { DEMO_PAY_URL, DEMO_PAYMENTS_WEBHOOK_KEY, DEMO_STRIPE } from "../fakes/pay/demo";
 
 export const DEMO_PASSWORD = "demo-password";
@@ -280,6 +281,7 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
     await tx.insert(messages).values({ orgId: org.id, conversationId: mehmetChat.id, channelId: mehmetChat.channelId, direction: "event", metadata: mergeLine, createdAt: new Date(now.getTime() - minutes(30)) });
     await seedBilling(tx, org.id, mehmet.id, adminId, now, sealSecrets);
     await seedBulk(tx, { orgId: org.id, channel: whatsapp, createdBy: ids[1], now });
+    await seedChannelShapes(tx, { orgId: org.id, whatsappId: whatsapp.id, messengerId: messenger.id, instagramId: instagram.id, now });
     return { orgName: org.name };
   });
 }

@@ -21,6 +21,8 @@ const schema = z.object({
   /** Behind a reverse proxy: take the client's address from the proxy's X-Forwarded-For (rate limits). */
   TRUST_PROXY: boolish.default(false),
   SESSION_DAYS: z.coerce.number().positive().default(30),
+  /** A WebChat visitor's token lapses after this many days unused (each use renews it). */
+  WEBCHAT_VISITOR_IDLE_DAYS: z.coerce.number().positive().default(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** 32-byte key (base64 or hex) sealing channel secrets at rest. */
   SECRETS_KEY: z.string().optional(),

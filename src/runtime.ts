@@ -2,6 +2,7 @@
 // live as long as the process, wired to each other; and the registry of live renderers.
 import { mentionsBadgeLive, mentionsLive } from "./inbox/mentions-live";
 import { typingLive } from "./inbox/typing-live";
+import { InboxSettingsLive } from "./inbox/settings-live";
 import type { Deps } from "./context";
 import { Background } from "./background";
 import { OutboxWorker } from "./channels/outbox";
@@ -86,6 +87,8 @@ export function liveRenderers(deps: Deps, runtime: Runtime): LiveRenderers {
       .view({ name: "inbox", page: inboxPage, renderers: [typingLive(deps.database, now)] })
       .view(mentionsLive(deps.database))
       .view({ name: "inbox", page: inboxPage, renderers: [contactsLive()] })
+      // Admins' changes and new files reach the open conversation's pickers and widgets.
+      .view({ name: "inbox", page: inboxPage, renderers: [new InboxSettingsLive(deps.database)] })
       .view(importLive(deps.database))
       .view(bulkLive(deps.database))
   );

@@ -116,6 +116,9 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
   const headers = (json) => ({ ...(json ? { "content-type": "application/json" } : {}), ...(session ? { authorization: `Bearer ${session.token}` } : {}) });
   async function call(path, opts = {}) {
     const res = await fetch(api + path, opts);
+    // A token in use is renewed now and then: keep the fresh one, the old one lapses when idle.
+    const renewed = res.headers.get("x-visitor-token");
+    if (renewed && session) { session.token = saved.token = renewed; remember(); }
     const body = await res.json().catch(() => ({}));
     if (!res.ok) throw Object.assign(new Error(body.error || "failed"), { code: body.error, status: res.status, retryAfter: body.retryAfter });
     return body;

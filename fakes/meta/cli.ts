@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { DEMO_APP_SECRET, DEMO_FAKE_PORT, DEMO_KANAL_URL, demoChannels, demoComment, demoIds } from "./demo";
 import { fb, messagingPayload, newInstagramMid, newMessengerMid, wa, whatsappPayload, type MetaKind, type WaMedia, type WaMessage } from "./payloads";
 import { postWebhook, startFakeMeta, type FakeChannel } from "./server";
+import { fbAdReferral, fbKinds, standbyPayload, waAdReferral, waUnhandledEntry, waUser } from "./payload-kinds";
 import { metaJson } from "./sign";
 import { igShared, waShared } from "./shared-kinds";
 
@@ -36,7 +37,16 @@ const usage = `Usage:
     send --story-mention --image story.jpg              a story mentioning the account (its link lives 24 hours)
     send --story-reply --image story.jpg --text "…"    an answer to one of the account's stories
     send --share post|reel [--title "caption"] [--image a.jpg] [--text "…"]   a shared post or reel
-  Every send prints the ids of the messages it pushed (for --edit and --revoke).`;
+  Real-world shapes (issue 18), with send:
+      --ad "Kışa özel %30"         the message comes from a click-to-WhatsApp / click-to-Messenger ad with that headline
+      --edit <mid> --text "…"      Messenger/Instagram: the customer edits an earlier message (ids are printed by send)
+      --unsend <mid>               Messenger/Instagram: the customer unsends it
+      --link https://… [--text t]  Messenger/Instagram: a shared link
+      --standby                    Messenger/Instagram: the message arrives as standby (another app holds the thread)
+      --bsuid TR.1502576394655843 [--username elif.k]   WhatsApp: a customer known by business-scoped user id;
+                                   without --from the phone number is hidden
+      --media-fails 3|always       with --image/--voice: the first downloads of the file fail (503)
+      --unhandled                  adds an item Kanal does not handle (counted on the channel's admin page)`;
 
 const { values: flags, positionals } = parseArgs({
   args: Bun.argv.slice(2),
@@ -80,6 +90,14 @@ const { values: flags, positionals } = parseArgs({
     "story-reply": { type: "boolean" },
     share: { type: "string" },
     title: { type: "string" },
+    ad: { type: "string" },
+    unsend: { type: "string" },
+    link: { type: "string" },
+    standby: { type: "boolean" },
+    bsuid: { type: "string" },
+    username: { type: "string" },
+    "media-fails": { type: "string" },
+    unhandled: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -148,12 +166,13 @@ async function serve() {
 }
 
 /** Stores a file in the running fake so Kanal can fetch it from there, as it would from Meta. */
-async function uploadToFake(path: string, channel: string, voice = false, story = false): Promise<WaMedia & { url?: string }> {
+async function uploadToFake(path: string, channel: string, voice = false, fails?: string, story = false): Promise<WaMedia & { url?: string }> {
   const file = Bun.file(path);
   if (!(await file.exists())) fail(`no such file: ${path}`);
   const form = new FormData();
   form.set("file", file, path.split("/").pop());
   form.set("channel", channel);
+  if (fails) form.set("fail", fails);
   // WhatsApp names recorded voice notes this way.
   if (voice && file.type.startsWith("audio/ogg")) form.set("type", "audio/ogg; codecs=opus");
   if (story) form.set("story", "1");
@@ -179,10 +198,13 @@ async function send() {
   const id = flags.id ?? flags.page ?? demo.id;
   const webhookKey = flags.channel ?? demo.webhookKey;
   const secret = flags.secret ?? DEMO_APP_SECRET;
+  // A WhatsApp customer known by BSUID alone shows no phone number unless --from gives one.
+  const hiddenPhone = kind === "whatsapp" && !!flags.bsuid && !flags.from;
   const from = flags.from ?? (kind === "whatsapp" ? "905551112233" : "7100000000000001");
   const now = new Date();
   const shared = sharedMessage(from, now);
-  if (!flags.text && !flags.image && !flags.voice && !sharedKindAsked()) fail("send needs --text, --image or --voice (or one of the shared kinds: see --help)");
+  if (!flags.text && !flags.image && !flags.voice && !flags.unsend && !flags.link && !flags.unhandled && !sharedKindAsked()) fail("send needs --text, --image or --voice (or --unsend, --link, --unhandled, or one of the shared kinds: see --help)");
+  if ((flags.unsend || flags.link || flags.standby) && kind === "whatsapp") fail("--unsend, --link and --standby are Messenger/Instagram shapes (WhatsApp: --revoke)");
   const tap = flags.button ?? flags.list ?? flags.postback;
   if (tap && !flags.text) fail("--button, --list and --postback need --text (the choice's title)");
 
@@ -193,26 +215,45 @@ async function send() {
     // A shared kind is the whole message (its --text is part of it).
     if (special) messages.push(special);
     else {
-      if (flags.image) messages.push(wa.image({ from, at: now, media: pick(await uploadToFake(flags.image, id)), caption: flags.text }));
-      else if (flags.voice) messages.push(wa.audio({ from, at: now, media: pick(await uploadToFake(flags.voice, id, true)), voice: true }));
+      if (flags.image) messages.push(wa.image({ from, at: now, media: pick(await uploadToFake(flags.image, id, false, flags["media-fails"])), caption: flags.text }));
+      else if (flags.voice) messages.push(wa.audio({ from, at: now, media: pick(await uploadToFake(flags.voice, id, true, flags["media-fails"])), voice: true }));
       if (flags.button) messages.push(wa.buttonReply({ from, at: now, buttonId: flags.button, title: flags.text! }));
       else if (flags.list) messages.push(wa.listReply({ from, at: now, rowId: flags.list, title: flags.text! }));
       else if (flags.text && !flags.image) messages.push(wa.text({ from, at: now, text: flags.text }));
     }
+    for (const m of messages) {
+      if (flags.ad) m.referral = waAdReferral({ headline: flags.ad, body: flags.text });
+      if (flags.bsuid) m.from_user_id = flags.bsuid;
+      if (hiddenPhone) delete (m as Partial<WaMessage>).from;
+    }
     const waba = flags.waba ?? demoIds.whatsapp.wabaId;
-    payload = whatsappPayload({ id, wabaId: waba, displayPhoneNumber: demoIds.whatsapp.displayPhoneNumber }, { contacts: [{ name: flags.name ?? "Customer", waId: from }], messages });
+    const built = whatsappPayload({ id, wabaId: waba, displayPhoneNumber: demoIds.whatsapp.displayPhoneNumber }, { contacts: [{ name: flags.name ?? "Customer", waId: from }], messages });
+    if (flags.bsuid) built.entry[0].changes[0].value.contacts = [waUser({ bsuid: flags.bsuid, name: flags.name, username: flags.username, phone: hiddenPhone ? undefined : from })] as never;
+    if (flags.unhandled) built.entry.push(waUnhandledEntry(waba, demoIds.whatsapp.displayPhoneNumber) as never);
+    payload = built;
   } else {
     const mid = kind === "messenger" ? newMessengerMid : newInstagramMid;
     const path = flags.image ?? flags.voice;
-    const special = await shared.instagram(id, mid());
-    const event = special
-      ? special
-      : path
-      ? fb.attachments({ from, to: id, at: now, mid: mid(), text: flags.text, attachments: [{ type: flags.image ? "image" : "audio", url: (await uploadToFake(path, id)).url! }] })
-      : flags.postback
-        ? fb.postback({ from, to: id, at: now, mid: mid(), title: flags.text!, payload: flags.postback })
-        : fb.text({ from, to: id, at: now, mid: mid(), text: flags.text!, quickReplyPayload: flags.button ?? flags.list });
-    payload = messagingPayload(kind, id, [event], now);
+    const newMid = mid();
+    const special = await shared.instagram(id, newMid);
+    const events = special
+      ? [special]
+      : flags.edit
+      ? [fbKinds.edit({ from, to: id, at: now, mid: flags.edit, text: flags.text ?? "" })]
+      : flags.unsend
+        ? [fbKinds.unsend({ from, to: id, at: now, mid: flags.unsend })]
+        : flags.link
+          ? [fbKinds.linkShare({ from, to: id, at: now, mid: newMid, url: flags.link, title: flags.text, text: flags.link })]
+          : path
+            ? [fb.attachments({ from, to: id, at: now, mid: newMid, text: flags.text, attachments: [{ type: flags.image ? "image" : "audio", url: (await uploadToFake(path, id, false, flags["media-fails"])).url! }] })]
+            : flags.postback
+              ? [fb.postback({ from, to: id, at: now, mid: newMid, title: flags.text!, payload: flags.postback })]
+              : flags.text
+                ? [fb.text({ from, to: id, at: now, mid: newMid, text: flags.text, quickReplyPayload: flags.button ?? flags.list })]
+                : [];
+    if (flags.ad) for (const e of events) if (e.message) (e.message as Record<string, unknown>).referral = fbAdReferral({ headline: flags.ad });
+    if (flags.unhandled) events.push(fbKinds.optin({ from, to: id, at: now }));
+    payload = flags.standby ? standbyPayload(kind, id, events, now) : messagingPayload(kind, id, events, now);
     // Messenger and Instagram webhooks carry no name: Kanal asks the Graph API (the fake) for the profile.
     if (flags.name) await nameInFake(from, flags.name);
   }
@@ -244,9 +285,9 @@ function pick(m: WaMedia): WaMedia {
 }
 
 function sharedKindAsked(): boolean {
-  const whatsappOnly = !!(flags.contact || flags.order || flags.flow || flags["number-change"] || flags["identity-change"] || flags.edit || flags.revoke);
+  const whatsappOnly = !!(flags.contact || flags.order || flags.flow || flags["number-change"] || flags["identity-change"] || flags.revoke || (flags.edit && kind === "whatsapp"));
   const instagramOnly = !!(flags["story-mention"] || flags["story-reply"] || flags.share);
-  if (whatsappOnly && kind !== "whatsapp") fail("--contact, --order, --flow, --number-change, --identity-change, --edit and --revoke are WhatsApp's (--kind whatsapp)");
+  if (whatsappOnly && kind !== "whatsapp") fail("--contact, --order, --flow, --number-change, --identity-change and --revoke are WhatsApp's (--kind whatsapp)");
   if (instagramOnly && kind === "whatsapp") fail("--story-mention, --story-reply and --share are Instagram's (--kind instagram)");
   return whatsappOnly || instagramOnly;
 }
@@ -278,13 +319,13 @@ function sharedMessage(from: string, at: Date) {
       }
       if (flags["number-change"]) return waShared.numberChange({ from, at, name, to: flags["number-change"].replace(/\D/g, "") });
       if (flags["identity-change"]) return waShared.identityChange({ from, at, name });
-      if (flags.edit) return waShared.edit({ from, at, original: flags.edit, text: flags.text ?? fail("--edit needs --text (the new text)") });
+      if (flags.edit && kind === "whatsapp") return waShared.edit({ from, at, original: flags.edit, text: flags.text ?? fail("--edit needs --text (the new text)") });
       if (flags.revoke) return waShared.revoke({ from, at, original: flags.revoke });
       return null;
     },
     async instagram(channelId: string, mid: string) {
       const story = flags["story-mention"] || flags["story-reply"];
-      const uploaded = flags.image && (story || flags.share) ? await uploadToFake(flags.image, channelId, false, !!story) : null;
+      const uploaded = flags.image && (story || flags.share) ? await uploadToFake(flags.image, channelId, false, undefined, !!story) : null;
       const base = { from, to: channelId, mid, at };
       if (story) {
         const url = uploaded?.url ?? fail("--story-mention and --story-reply need --image (the story)");

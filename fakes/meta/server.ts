@@ -408,6 +408,16 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
 
   // ---------------- media
 
+  /** Files whose downloads fail a number of times first (the CLI's --media-fails): a CDN having a bad day. */
+  const failingMedia = new Map<string, number>();
+  /** Whether this download of the file fails (503), counting down its failures. */
+  const failsNow = (id: string) => {
+    const left = failingMedia.get(id) ?? 0;
+    if (left <= 0) return false;
+    failingMedia.set(id, left - 1);
+    return true;
+  };
+
   const mediaStore = {
     put(bytes: Uint8Array, mimeType: string, owner: { channel: string; filename?: string; id?: string }): StoredMedia {
       const item: StoredMedia = {
@@ -771,6 +781,8 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     if (!(file instanceof File) || !channel) return c.json({ error: "file and a registered channel are required" }, 400);
     const mimeType = typeof form.type === "string" && form.type ? form.type : bareMime(file.type || "application/octet-stream");
     const item = mediaStore.put(new Uint8Array(await file.arrayBuffer()), mimeType, { channel: channel.id, filename: file.name });
+    // `fail`: how many downloads of it fail before one works ("always": every one).
+    if (typeof form.fail === "string" && form.fail) failingMedia.set(item.id, form.fail === "always" ? Number.POSITIVE_INFINITY : Math.max(0, Number(form.fail) || 0));
     // A story's link (`story=1`) works as long as the story lives: 24 hours.
     const ttl = form.story === "1" ? 24 * 60 * 60_000 : undefined;
     return c.json({ ...mediaStore.asWebhookMedia(item), url: channel.kind === "whatsapp" ? undefined : mediaStore.attachmentUrl(item.id, ttl) }, 201);
@@ -786,6 +798,7 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     if (!authorized(c, channels.get(item.channel))) return answer(rec, { status: 401, error: invalidToken });
     // [U] What lookaside answers for an expired URL; a refusal either way.
     if (clock.now().getTime() > link.expiresAt) return answer(rec, new Response("URL signature expired", { status: 404 }));
+    if (failsNow(item.id)) return answer(rec, new Response("Service Unavailable", { status: 503 }));
     return answer(rec, new Response(item.bytes, { headers: { "content-type": item.mimeType, "content-length": String(item.bytes.length) } }));
   });
   app.get("/cdn/:key/:name", (c) => {
@@ -796,6 +809,7 @@ export async function startFakeMeta(options: FakeMetaOptions = {}) {
     rec.channel = item.channel;
     rec.kind = channels.get(item.channel)?.kind;
     if (clock.now().getTime() > link.expiresAt) return answer(rec, new Response("URL signature expired", { status: 403 }));
+    if (failsNow(item.id)) return answer(rec, new Response("Service Unavailable", { status: 503 }));
     return answer(rec, new Response(item.bytes, { headers: { "content-type": item.mimeType, "content-length": String(item.bytes.length) } }));
   });
 

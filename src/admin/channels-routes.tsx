@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { field, idParam, validForm, type FormValues } from "../forms";
 import { failedDeliveries, retryFailedDelivery } from "../channels/failed-webhooks";
+import { unhandledSummary } from "../channels/unhandled";
 import { secretsFor } from "../channels/secrets";
 import { emptyForm, type FormState } from "../../views/components/form";
 import { ChannelPage, ChannelRows, ChannelsPage, NewChannelPage } from "../../views/admin/channels";
@@ -174,8 +175,10 @@ export function channelsRoutes() {
     formOf: (channel) => formOf(channel.kind, channel.name, channel.brandId, channel.config, channel.workgroupId),
     editPage: async (c, channel, form, flash) => {
       const db = c.get("deps").database.db;
-      const [brands, workgroups, failed] = await Promise.all([brandChoices(db, c.get("actor")), workgroupChoices(db, c.get("actor")), failedDeliveries(db, c.get("actor"), channel.id)]);
-      return <ChannelPage ui={ui(c)} channel={channel} kind={channel.kind} brands={brands} workgroups={workgroups} base={publicBase(c)} form={form} flash={flash} failed={failed} />;
+      const actor = c.get("actor");
+      const meta = channel.kind === "whatsapp" || channel.kind === "messenger" || channel.kind === "instagram";
+      const [brands, workgroups, failed, unhandled] = await Promise.all([brandChoices(db, actor), workgroupChoices(db, actor), failedDeliveries(db, actor, channel.id), meta ? unhandledSummary(db, actor.orgId, channel.id) : null]);
+      return <ChannelPage ui={ui(c)} channel={channel} kind={channel.kind} brands={brands} workgroups={workgroups} base={publicBase(c)} form={form} flash={flash} failed={failed} unhandled={unhandled} />;
     },
     update: {
       schema: updateSchema,

@@ -10,6 +10,7 @@ import type { Actor, SignedInEnv } from "../context";
 import { idParam, validForm, type FormValues } from "../forms";
 import { emptyForm, type FormState } from "../../views/components/form";
 import type { Flash } from "../../views/ui";
+import { commitWritten } from "../realtime/changes";
 import { flash, isHtmx, redirect, render, saved, takeFlash, type SignedInCtx } from "../web";
 import { directions, type Direction } from "./ordering";
 import { decodeCursor, type Cursor } from "./pagination";
@@ -67,9 +68,14 @@ export const idOf = (c: SignedInCtx) => idParam(c);
 
 const moveSchema = z.object({ direction: z.enum(directions) });
 
+/**
+ * What a section's handlers work with. `db` runs each save in its own transaction whose events are
+ * published after commit, so open screens hear of the change (a new tag reaches an open inbox).
+ */
 function scope(c: SignedInCtx) {
   const { database, clock } = c.get("deps");
-  return { db: database.db, actor: c.get("actor"), now: () => clock.now() };
+  const actor = c.get("actor");
+  return { db: database.db, actor, now: () => clock.now(), published: <T,>(work: (db: DbOrTx) => Promise<T>) => commitWritten(database, actor.orgId, work) };
 }
 
 /**
@@ -111,9 +117,9 @@ export function adminResource<L extends Listing, Item, C extends z.ZodType, U ex
       validForm(schema, (c: SignedInCtx, errors, values) => listPage(c, { form: { errors, values }, status: 422 })),
       async (c) => {
         const input = c.req.valid("form") as z.output<C>;
-        const { db, actor, now } = scope(c);
+        const { actor, now, published } = scope(c);
         try {
-          await save(db, actor, input, now(), c);
+          await published((db) => save(db, actor, input, now(), c));
         } catch (e) {
           const form = refused?.(c, e, input);
           if (!form) throw e;
@@ -132,9 +138,9 @@ export function adminResource<L extends Listing, Item, C extends z.ZodType, U ex
     validForm(schema, (c: SignedInCtx, errors, values) => editPage(c, idOf(c), { form: { errors, values }, status: 422 })),
     async (c) => {
       const input = c.req.valid("form") as z.output<U>;
-      const { db, actor, now } = scope(c);
+      const { actor, now, published } = scope(c);
       try {
-        if (!(await save(db, actor, idOf(c), input, now(), c))) return c.notFound();
+        if (!(await published((db) => save(db, actor, idOf(c), input, now(), c)))) return c.notFound();
       } catch (e) {
         const form = refused?.(c, e, input);
         if (!form) throw e;
@@ -147,8 +153,8 @@ export function adminResource<L extends Listing, Item, C extends z.ZodType, U ex
   const { remove, move } = r;
   if (remove) {
     app.post(`${ID}/delete`, async (c) => {
-      const { db, actor, now } = scope(c);
-      if (!(await remove(db, actor, idOf(c), now()))) return c.notFound();
+      const { actor, now, published } = scope(c);
+      if (!(await published((db) => remove(db, actor, idOf(c), now())))) return c.notFound();
       flash(c, "ok", "common.deleted");
       return redirect(c, listHref(c));
     });
@@ -159,8 +165,8 @@ export function adminResource<L extends Listing, Item, C extends z.ZodType, U ex
       `${ID}/move`,
       validForm(moveSchema, (c: SignedInCtx) => c.text(c.get("t")("error.badRequest"), 400)),
       async (c) => {
-        const { db, actor, now } = scope(c);
-        if (!(await move(db, actor, idOf(c), c.req.valid("form").direction, now()))) return c.notFound();
+        const { actor, now, published } = scope(c);
+        if (!(await published((db) => move(db, actor, idOf(c), c.req.valid("form").direction, now())))) return c.notFound();
         return redirect(c, r.base);
       },
     );

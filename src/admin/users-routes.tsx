@@ -1,4 +1,5 @@
 // Admin → Users routes: list, invite, edit, deactivate, password links.
+import { commitWritten } from "../realtime/changes";
 import { Hono } from "hono";
 import { z } from "zod";
 import { roles } from "@db/schema";
@@ -102,7 +103,7 @@ export function usersRoutes() {
       const { database, clock } = c.get("deps");
       const t = c.get("t");
       try {
-        const result = await inviteMember(database.db, c.get("actor"), input, clock.now());
+        const result = await commitWritten(database, c.get("actor").orgId, (db) => inviteMember(db, c.get("actor"), input, clock.now()));
         if (result.kind === "invited") return usersPage(c, { flash: { kind: "ok", text: t("users.invitationSent", { email: result.email }) } });
         return usersPage(c, { link: { text: t("users.invited", { name: result.name }), url: linkUrl(c, result.token) } });
       } catch (e) {
@@ -130,7 +131,7 @@ export function usersRoutes() {
       const { database, clock } = c.get("deps");
       const t = c.get("t");
       try {
-        const ok = await updateMember(database.db, c.get("actor"), userId, input, clock.now());
+        const ok = await commitWritten(database, c.get("actor").orgId, (db) => updateMember(db, c.get("actor"), userId, input, clock.now()));
         if (!ok) return c.notFound();
       } catch (e) {
         if (!(e instanceof MemberRuleBroken)) throw e;
@@ -146,7 +147,7 @@ export function usersRoutes() {
       const userId = c.req.param("userId");
       const { database, clock } = c.get("deps");
       try {
-        const ok = await setMemberActive(database.db, c.get("actor"), userId, active, clock.now());
+        const ok = await commitWritten(database, c.get("actor").orgId, (db) => setMemberActive(db, c.get("actor"), userId, active, clock.now()));
         if (!ok) return c.notFound();
         // A deactivated member's live streams in this process end now (others' at their next sweep).
         if (!active) await c.get("runtime").streams.sweep();

@@ -2,7 +2,7 @@
 import { and, asc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import { escapeLike } from "@db/like";
-import { invitations, memberships, sessions, users, workgroupMembers, workgroups, type Role } from "@db/schema";
+import { contacts, invitations, memberships, sessions, users, workgroupMembers, workgroups, type Role } from "@db/schema";
 import type { Actor } from "../context";
 import { findUserByEmail, issuePasswordLink, newUserId, normalizeEmail } from "../auth/accounts";
 import { recordEvent } from "../realtime/events";
@@ -207,7 +207,10 @@ export async function updateMember(db: DbOrTx, actor: Actor, userId: string, inp
   });
 }
 
-/** Deactivated members cannot work in the organization; their sessions there end at once. */
+/**
+ * Deactivated members cannot work in the organization; their sessions there end at once, and they
+ * are nobody's sticky owner any more (reactivating them does not give the contacts back).
+ */
 export async function setMemberActive(db: DbOrTx, actor: Actor, userId: string, active: boolean, now: Date) {
   if (userId === actor.userId && !active) throw new MemberRuleBroken("_form", "users.cannotDemoteSelf");
   return db.transaction(async (tx) => {
@@ -217,7 +220,11 @@ export async function setMemberActive(db: DbOrTx, actor: Actor, userId: string, 
       .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, userId)))
       .returning({ id: memberships.id });
     if (!m) return false;
-    if (!active) await tx.update(sessions).set({ orgId: null }).where(and(eq(sessions.userId, userId), eq(sessions.orgId, actor.orgId)));
+    if (!active) {
+      await tx.update(sessions).set({ orgId: null }).where(and(eq(sessions.userId, userId), eq(sessions.orgId, actor.orgId)));
+      // They stop being their contacts' owner: the contacts' next conversations go to routing.
+      await tx.update(contacts).set({ ownerId: null }).where(and(eq(contacts.orgId, actor.orgId), eq(contacts.ownerId, userId)));
+    }
     await recordEvent(tx, { orgId: actor.orgId, type: active ? "user_reactivated" : "user_deactivated", actorId: actor.userId, subjectUserId: userId, createdAt: now });
     return true;
   });

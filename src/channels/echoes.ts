@@ -41,7 +41,7 @@ export async function applyEcho(database: Database, account: ChannelAccount, ech
   }
   const at = echo.at.toISOString();
   const stored = await commit(database, account.orgId, (db) => db.transaction(async (tx) => {
-    const contact = await contactFor(tx, { orgId: account.orgId, channelId: account.id, externalId: echo.externalId, contactName: "", phone: account.kind === "whatsapp" ? `+${echo.externalId}` : null, at: echo.at });
+    const contact = await contactFor(tx, { orgId: account.orgId, channelId: account.id, externalId: echo.externalId, contactName: "", phone: account.kind === "whatsapp" && /^\d+$/.test(echo.externalId) ? `+${echo.externalId}` : null, at: echo.at });
     const [conversation] = await tx
       .select({ id: conversations.id })
       .from(conversations)

@@ -23,8 +23,23 @@ import { applyEcho } from "./echoes";
 import { applyTaggedStatus, applyWatermark } from "./statuses";
 import { storeComment } from "../comments/ingest";
 import { applyReaction } from "./reactions";
-import { reviseMessage } from "./revisions";
 import { applyIdentityChange } from "./identity-changes";
+import { applyEdit, applyUnsend } from "./message-edits";
+import { applyReferral, keepReferral } from "./referrals";
+import { recordUnhandled } from "./unhandled";
+import { joinIdentities } from "./identities";
+import { attachFile, downloadMedia, failureOf, queueMediaDownload, type DownloadedFile } from "./media-downloads";
+import type { InboundUnhandled } from "./types";
+
+/** The items a delivery carries that Kanal does not handle, a message it cannot show among them (the message is still stored). */
+function unhandledOf(events: InboundEvent[]): InboundUnhandled[] {
+  const out: InboundUnhandled[] = [];
+  for (const e of events) {
+    if (e.type === "unhandled") out.push(e);
+    else if (e.type === "message" && e.kind === "unsupported") out.push({ type: "unhandled", kind: `message:${String(e.metadata.providerType ?? "unknown")}`, example: e.providerMessageId });
+  }
+  return out;
+}
 
 /**
  * How long a processing attempt holds a delivery before the retry job may take it: short, so a
@@ -96,10 +111,12 @@ const storeDeliveriesStatement = fixedStatement<{ n: number; id: number }>(
  */
 export async function processStored(deps: Deps, deliveryId: number, account: ChannelAccount, events: InboundEvent[]): Promise<void> {
   const [only] = events;
-  if (events.length === 1 && only.type === "message" && !only.media) {
+  if (events.length === 1 && only.type === "message" && !only.media && !only.referral && only.kind !== "unsupported") {
     try {
       // A duplicate reports no events: nothing is published.
       const change = await commit(deps.database, account.orgId, () => applyAppending(deps, deliveryId, inboundOf(account, only, only.contactName)));
+      // The customer's other id (a WhatsApp BSUID beside the phone) joins the contact the message found.
+      if (change && only.aliases?.length) await joinIdentities(deps.database, account, only.externalId, only.aliases, only.phone, only.at).catch((e) => deps.log.warn("identities not joined", { channelId: account.id, error: e instanceof Error ? e.message : String(e) }));
       if (change) return;
     } catch (e) {
       deps.log.warn("webhook could not be applied at once; processing it on its own", { channelId: account.id, deliveryId, error: e instanceof Error ? e.message : String(e) });
@@ -153,17 +170,26 @@ async function processLeased(deps: Deps, deliveryId: number, fresh?: { account: 
   }
   try {
     let unknownStatuses = 0;
+    const unhandled = unhandledOf(events);
     for (const event of events) {
       if (event.type === "message") await storeInboundMessage(deps, account, event);
-      else if (event.type === "echo") unknownStatuses += (await applyEcho(deps.database, account, event, deps.clock.now(), attempt >= UNKNOWN_STATUS_TRIES)) === "unknown" ? 1 : 0;
+      else if (event.type === "unhandled") continue;
+      else if (event.type === "edit") unknownStatuses += (await applyEdit(deps.database, account, event)) === "unknown" ? 1 : 0;
+      else if (event.type === "unsend") unknownStatuses += (await applyUnsend(deps.database, account, event)) === "unknown" ? 1 : 0;
+      else if (event.type === "referral") {
+        if ((await applyReferral(deps.database, account, event)) === "none") unhandled.push({ type: "unhandled", kind: "referral:no_conversation", example: JSON.stringify(event.referral) });
+      } else if (event.type === "echo") unknownStatuses += (await applyEcho(deps.database, account, event, deps.clock.now(), attempt >= UNKNOWN_STATUS_TRIES)) === "unknown" ? 1 : 0;
       else if (event.type === "comment") await storeComment(deps, account, event);
       else if (event.type === "status") unknownStatuses += (await applyTaggedStatus(deps.database, account, event, deps.clock.now())) === "unknown" ? 1 : 0;
       else if (event.type === "reaction") unknownStatuses += (await applyReaction(deps.database, account, event)) === "unknown" ? 1 : 0;
-      else if (event.type === "revision") unknownStatuses += (await reviseMessage(deps.database, account, event)) === "unknown" ? 1 : 0;
       else if (event.type === "identity") await applyIdentityChange(deps.database, account, event);
       else await applyWatermark(deps.database, account, event);
     }
     if (unknownStatuses > 0 && attempt < UNKNOWN_STATUS_TRIES) throw new RetryLater(`${unknownStatuses} status(es), reaction(s), edit(s) or echo(es) for messages not recorded yet`);
+    if (unhandled.length) {
+      deps.log.warn("webhook carried items Kanal does not handle; kept in the delivery", { channelId: account.id, deliveryId, kinds: [...new Set(unhandled.map((u) => u.kind))] });
+      await recordUnhandled(db, account.id, deliveryId, unhandled, deps.clock.now());
+    }
     await db
       .update(webhookDeliveries)
       .set({ processedAt: deps.clock.now(), attempts: attempt, lastError: unknownStatuses ? "statuses or reactions for unknown messages ignored, echoes kept as sent elsewhere" : null })
@@ -218,6 +244,11 @@ export async function processDueDeliveries(deps: Deps, limit = 100): Promise<num
   return leased.length;
 }
 
+/**
+ * A customer's message: its other ids joined to its contact first (identities.ts), then the message
+ * stored at once — its file fetched inline when that works, else queued for the retry job
+ * (media-downloads.ts) with the text shown meanwhile — and its ad referral kept on the conversation.
+ */
 async function storeInboundMessage(deps: Deps, account: ChannelAccount, event: InboundMessage) {
   const { db } = deps.database;
   // A duplicate (Meta retries, replays) is skipped before any media is downloaded again; without
@@ -229,26 +260,30 @@ async function storeInboundMessage(deps: Deps, account: ChannelAccount, event: I
       .where(and(eq(messages.channelId, account.id), eq(messages.providerMessageId, event.providerMessageId)));
     if (known) return;
   }
-  let file: Awaited<ReturnType<typeof downloadMedia>> | null = null;
+  if (event.aliases?.length) await joinIdentities(deps.database, account, event.externalId, event.aliases, event.phone, event.at);
+  let file: DownloadedFile | null = null;
+  let failure: ReturnType<typeof failureOf> | null = null;
   if (event.media) {
     try {
-      file = await downloadMedia(deps, account, event);
+      file = await downloadMedia(deps, account, event.media);
     } catch (e) {
-      // A refusal that will not change (a URL off Meta's hosts, too large, expired): keep the
-      // message and say why; anything else (network, 5xx) retries the whole delivery later.
-      if (!(e instanceof ProviderError) || e.retryable) throw e;
-      event.metadata = { ...event.metadata, mediaError: `${e.code}: ${e.text}` };
+      failure = failureOf(e);
+      deps.log.warn("inbound media not fetched; the message is stored and the file tried again", { channelId: account.id, error: failure.text });
+      event.metadata = { ...event.metadata, media: failure.retryable ? "pending" : "unavailable", ...(failure.retryable ? {} : { mediaError: failure.text }) };
     }
   }
   const input = inboundOf(account, event, event.contactName || (await profileName(deps, account, event.externalId)));
-  // A message is ingestInbound's own statement (or transaction); a file adds its attachment.
-  await commit(deps.database, account.orgId, (db) => (!file ? ingestInbound(db, input) : db.transaction(async (tx) => {
+  const now = deps.clock.now();
+  // A message is ingestInbound's own statement (or transaction); a file or a referral adds its row.
+  await commit(deps.database, account.orgId, (db) => (!file && !failure && !event.referral ? ingestInbound(db, input) : db.transaction(async (tx) => {
     const result = await ingestInbound(tx, input);
     if (result.duplicate || !result.messageId) return result;
-    const [conversation] = await tx.select({ contactId: conversations.contactId }).from(conversations).where(eq(conversations.id, result.conversationId));
-    await tx.insert(attachments).values({ orgId: account.orgId, messageId: result.messageId, contactId: conversation.contactId, ...file, createdAt: event.at });
+    if (file) await attachFile(tx, account.orgId, result.messageId, file, event.at);
+    if (failure && event.media) await queueMediaDownload(tx, account, result.messageId, event.media, failure, now);
+    if (event.referral) await keepReferral(tx, result.conversationId, event.referral);
     return result;
   })));
+  if (event.aliases?.length) await joinIdentities(deps.database, account, event.externalId, event.aliases, event.phone, event.at);
 }
 
 function inboundOf(account: ChannelAccount, event: InboundMessage, contactName: string): Inbound {
@@ -307,15 +342,4 @@ async function profileName(deps: Deps, account: ChannelAccount, externalId: stri
     deps.log.debug("profile lookup failed", { channelId: account.id, error: e instanceof Error ? e.message : String(e) });
     return "";
   }
-}
-
-async function downloadMedia(deps: Deps, account: ChannelAccount, event: InboundMessage) {
-  const adapter = adaptersFor(deps.config)[account.kind];
-  const fetched = await adapter.fetchMedia(account, event.media!);
-  const bytes = new Uint8Array(await fetched.bytes.arrayBuffer());
-  // The name and the type are the sender's claims; the type shown and served is read from the bytes.
-  const filename = plainFilename(fetched.filename);
-  const mime = sniffMime(bytes.subarray(0, SNIFF_BYTES), filename) ?? "application/octet-stream";
-  const stored = await storeBytes(storageFor(deps.config), account.orgId, bytes, mime, deps.clock.now());
-  return { ...stored, filename, mime };
 }

@@ -4,9 +4,14 @@ import { GraphClient } from "./graph";
 import { extensionFor } from "./whatsapp";
 import { joinShareTexts, storyOrShare } from "./instagram-shares";
 import { ProviderError, type ChannelAccount, type ChannelAdapter, type InboundEvent } from "./types";
+import { linkShareOf, messagingExtras, unhandled, unhandledEvent } from "./messaging-kinds";
+import { messagingReferral } from "./referral-wire";
 import { commentEvents, fetchPostDetails, moderateComment, sendCommentReply } from "../comments/wire";
 
 type Obj = Record<string, any>;
+
+/** What an entry may carry besides its id and time: messaging events, standby events, comment changes. */
+const ENTRY_KEYS = new Set(["id", "time", "messaging", "standby", "changes"]);
 
 const ATTACHMENT_KINDS: Record<string, MessageKind> = { image: "image", video: "video", audio: "audio", file: "file", sticker: "sticker" };
 
@@ -21,13 +26,29 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
       const me = ownId(account);
       const out: InboundEvent[] = [];
       for (const entry of asArray(body.entry)) {
-        if (me && entry?.id && String(entry.id) !== me) continue;
+        // An entry for another id is kept as unhandled: the channel's admin page says the ids differ.
+        if (me && entry?.id && String(entry.id) !== me) {
+          out.push(unhandled("unmatched_id", String(entry.id)));
+          continue;
+        }
         // Comments on the Page's posts (feed) or the account's media (comments): src/comments/.
         out.push(...commentEvents(kind, me, entry));
-        for (const event of asArray(entry?.messaging)) {
+        // `standby`: events of threads another app holds (handover protocol), kept and marked as such.
+        // The branches below `continue` early: what a standby item added is marked when the next begins, or after the last.
+        let held: number | null = null;
+        const markStandby = () => {
+          if (held !== null) for (const e of out.slice(held)) if (e.type === "message") e.metadata = { ...e.metadata, standby: true };
+          held = null;
+        };
+        const items = [...asArray(entry?.messaging).map((e) => [e, false] as const), ...asArray(entry?.standby).map((e) => [e, true] as const)];
+        for (const [event, standby] of items) {
           const sender = String(event?.sender?.id ?? "");
           const at = new Date(Number(event?.timestamp ?? entry.time ?? Date.now()));
-          if (event.message) {
+          markStandby();
+          held = standby ? out.length : null;
+          const extras = messagingExtras(event, sender, at);
+          if (extras) out.push(...extras);
+          else if (event.message) {
             const m = event.message;
             // Echoes of what this page sent are not customer messages: one carrying Kanal's outbox tag
             // proves a send whose answer may have been lost; others were sent elsewhere (echoes.ts).
@@ -36,8 +57,8 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
               continue;
             }
             if (sender === me) continue;
-            if (m.is_deleted) continue;
-            const base = { type: "message" as const, providerMessageId: String(m.mid), externalId: sender, contactName: "", phone: null, at, replyToProviderId: m.reply_to?.mid ? String(m.reply_to.mid) : undefined };
+            const referral = messagingReferral(m.referral);
+            const base = { type: "message" as const, providerMessageId: String(m.mid), externalId: sender, contactName: "", phone: null, at, replyToProviderId: m.reply_to?.mid ? String(m.reply_to.mid) : undefined, ...(referral ? { referral } : {}) };
             const attachments = asArray(m.attachments);
             if (m.is_unsupported) {
               out.push({ ...base, kind: "unsupported", body: "", metadata: { providerType: "unsupported" } });
@@ -59,8 +80,12 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
               const kindOf = ATTACHMENT_KINDS[a?.type];
               const url = a?.payload?.url;
               const text = i === 0 ? String(m.text ?? "") : "";
+              const link = kindOf ? null : linkShareOf(a);
               if (kindOf && url) {
                 out.push({ ...base, providerMessageId, kind: kindOf, body: text, media: { url: String(url) }, metadata: {} });
+              } else if (link) {
+                // A shared link: one message with the customer's text (which often repeats the URL) and the link.
+                out.push({ ...base, providerMessageId, kind: "text", body: text, metadata: { link } });
               } else {
                 // Shares of posts, reels, fallbacks: shown as a link the agent can open.
                 out.push({ ...base, providerMessageId, kind: "unsupported", body: [text, a?.payload?.url ?? a?.payload?.title ?? ""].filter(Boolean).join(" "), metadata: { providerType: a?.type, url } });
@@ -78,9 +103,14 @@ export function metaMessagingAdapter(graph: GraphClient, kind: "messenger" | "in
             const upTo = event.read.watermark ? new Date(Number(event.read.watermark)) : at;
             out.push({ type: "watermark", externalId: sender, status: "read", upTo, at });
           } else if (event.postback) {
-            out.push({ type: "message", providerMessageId: event.postback.mid ? String(event.postback.mid) : `postback:${sender}:${event.timestamp}`, externalId: sender, contactName: "", phone: null, at, kind: "text", body: String(event.postback.title ?? event.postback.payload ?? ""), metadata: { postback: event.postback.payload } });
+            const referral = messagingReferral(event.postback.referral);
+            out.push({ type: "message", providerMessageId: event.postback.mid ? String(event.postback.mid) : `postback:${sender}:${event.timestamp}`, externalId: sender, contactName: "", phone: null, at, kind: "text", body: String(event.postback.title ?? event.postback.payload ?? ""), metadata: { postback: event.postback.payload }, ...(referral ? { referral } : {}) });
+          } else {
+            out.push(unhandledEvent(event));
           }
         }
+        markStandby();
+        for (const key of Object.keys(entry ?? {})) if (!ENTRY_KEYS.has(key)) out.push(unhandled(`entry:${key}`, entry[key]));
       }
       return joinShareTexts(out);
     },

@@ -69,13 +69,15 @@ export function secretsFor(config: Config): SecretBox {
  * A WebChat visitor's proof of identity: an HMAC over the channel and the visitor id, under a key
  * derived from the secrets key (so the sealing key itself never signs anything visible).
  */
-export function signVisitor(config: Config, channelId: number, visitorId: string): string {
-  const subkey = createHmac("sha256", keyFor(config)).update("kanal:webchat-visitor:v1").digest();
-  return createHmac("sha256", subkey).update(`${channelId}:${visitorId}`).digest("base64url");
+/** A visitor token's MAC: over the channel, the visitor and when the token was issued (seconds; v1 tokens had none). */
+export function signVisitor(config: Config, channelId: number, visitorId: string, issuedAt?: number): string {
+  const version = issuedAt === undefined ? "v1" : "v2";
+  const subkey = createHmac("sha256", keyFor(config)).update(`kanal:webchat-visitor:${version}`).digest();
+  return createHmac("sha256", subkey).update(issuedAt === undefined ? `${channelId}:${visitorId}` : `${channelId}:${visitorId}:${issuedAt}`).digest("base64url");
 }
 
-export function verifyVisitor(config: Config, channelId: number, visitorId: string, mac: string): boolean {
-  return sameSecret(mac, signVisitor(config, channelId, visitorId));
+export function verifyVisitor(config: Config, channelId: number, visitorId: string, mac: string, issuedAt?: number): boolean {
+  return sameSecret(mac, signVisitor(config, channelId, visitorId, issuedAt));
 }
 
 /** Compares a secret someone gave with the expected one in constant time (tokens, MACs, signatures). */

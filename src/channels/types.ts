@@ -34,6 +34,25 @@ export interface InboundMessage {
   replyToProviderId?: string;
   media?: MediaRef;
   metadata: Record<string, unknown>;
+  /** The ad or post that brought the customer here (click-to-WhatsApp, click-to-Messenger): kept on the conversation. */
+  referral?: Referral;
+  /** Other ids the provider gave this customer in the same webhook (WhatsApp's business-scoped user id beside the phone): one contact. */
+  aliases?: string[];
+}
+
+/** Where a customer came from, as referrals.ts keeps it on the conversation. */
+export interface Referral {
+  source: "ad" | "post" | "link" | "other";
+  headline?: string;
+  body?: string;
+  sourceUrl?: string;
+  sourceId?: string;
+  mediaType?: "image" | "video";
+  mediaUrl?: string;
+  thumbnailUrl?: string;
+  /** Meta's click id (WhatsApp ctwa_clid) or the link's ref parameter (Messenger m.me?ref=). */
+  clickId?: string;
+  ref?: string;
 }
 
 export interface InboundStatus {
@@ -107,20 +126,6 @@ export interface InboundReaction {
 }
 
 /**
- * A customer's edit or deletion of a message they sent earlier (WhatsApp `edit` / `revoke`): it
- * changes that message (channels/revisions.ts), never adds one, and moves no conversation.
- */
-export interface InboundRevision {
-  type: "revision";
-  action: "edit" | "delete";
-  targetProviderMessageId: string;
-  externalId: string;
-  /** The new text (edit). */
-  body?: string;
-  at: Date;
-}
-
-/**
  * What WhatsApp says about the customer rather than from them (`system` messages): a new phone
  * number (the contact moves to it) or a changed security identity. A notice in the thread, never a
  * customer message (channels/identity-changes.ts).
@@ -137,7 +142,42 @@ export interface InboundIdentityChange {
   at: Date;
 }
 
-export type InboundEvent = InboundMessage | InboundStatus | InboundWatermark | InboundEcho | InboundComment | InboundReaction | InboundRevision | InboundIdentityChange;
+/** A customer edited a message they sent (Messenger/Instagram message_edit, WhatsApp `edit`): the original changes, nothing new is added. */
+export interface InboundEdit {
+  type: "edit";
+  targetProviderMessageId: string;
+  externalId: string;
+  body: string;
+  at: Date;
+}
+
+/** A customer unsent a message (Instagram/Messenger is_deleted, WhatsApp `revoke`): marked deleted, its text kept for audit only. */
+export interface InboundUnsend {
+  type: "unsend";
+  targetProviderMessageId: string;
+  externalId: string;
+  at: Date;
+}
+
+/** An ad or link referral on a thread that already exists (Messenger/Instagram messaging_referrals): no message of its own. */
+export interface InboundReferral {
+  type: "referral";
+  externalId: string;
+  referral: Referral;
+  at: Date;
+}
+
+/**
+ * Something a webhook carried that Kanal does not handle (a field, an event, a message type, an
+ * entry naming another account id): logged with its kind and counted for the channel's admins.
+ */
+export interface InboundUnhandled {
+  type: "unhandled";
+  kind: string;
+  example: string;
+}
+
+export type InboundEvent = InboundMessage | InboundStatus | InboundWatermark | InboundEcho | InboundComment | InboundReaction | InboundEdit | InboundUnsend | InboundReferral | InboundUnhandled | InboundIdentityChange;
 
 /** An outgoing message as the outbox hands it to an adapter. */
 export interface OutgoingMessage {

@@ -17,7 +17,8 @@ import type { InboundEvent } from "./types";
 function orderKey(channelId: number, events: InboundEvent[]): string {
   const first = events[0];
   if (!first) return `${channelId}:empty`;
-  return first.type === "status" || first.type === "echo" ? `${channelId}:status:${first.providerMessageId}` : `${channelId}:from:${first.externalId}`;
+  if (first.type === "status" || first.type === "echo") return `${channelId}:status:${first.providerMessageId}`;
+  return "externalId" in first ? `${channelId}:from:${first.externalId}` : `${channelId}:other`;
 }
 
 const PROVIDER_KINDS = new Set(["whatsapp", "messenger", "instagram"]);

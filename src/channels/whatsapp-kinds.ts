@@ -40,18 +40,18 @@ export function whatsappKind(m: Obj, common: Common): InboundEvent | null | unde
     case "order":
       return orderMessage(m, common);
     case "system":
-      return systemMessage(m);
+      return systemMessage(m, common);
     case "edit": {
       const target = m.edit?.original_message_id;
       if (!target) return null;
       const edited = m.edit.message ?? {};
       const body = edited.type === "text" ? text(edited.text?.body) : text(edited[edited.type]?.caption);
-      return { type: "revision", action: "edit", targetProviderMessageId: String(target), externalId: String(m.from), body, at: unix(m.timestamp) };
+      return { type: "edit", targetProviderMessageId: String(target), externalId: common.externalId, body, at: unix(m.timestamp) };
     }
     case "revoke": {
       const target = m.revoke?.original_message_id;
       if (!target) return null;
-      return { type: "revision", action: "delete", targetProviderMessageId: String(target), externalId: String(m.from), at: unix(m.timestamp) };
+      return { type: "unsend", targetProviderMessageId: String(target), externalId: common.externalId, at: unix(m.timestamp) };
     }
     case "interactive":
       return m.interactive?.type === "nfm_reply" ? flowReply(m, common) : undefined;
@@ -110,14 +110,14 @@ function flowReply(m: Obj, common: Common): InboundMessage {
 }
 
 /** `user_changed_number` (`customer_changed_number` in older versions) and `customer_identity_changed`. */
-function systemMessage(m: Obj): InboundEvent | null {
+function systemMessage(m: Obj, common: Common): InboundEvent | null {
   const s = m.system ?? {};
-  const base = { type: "identity" as const, providerMessageId: String(m.id), externalId: String(m.from), body: text(s.body), at: unix(m.timestamp) };
+  const base = { type: "identity" as const, providerMessageId: String(m.id), externalId: common.externalId, body: text(s.body), at: unix(m.timestamp) };
   if (s.type === "user_changed_number" || s.type === "customer_changed_number") {
     const next = s.wa_id ?? s.new_wa_id;
-    if (!next || String(next) === String(m.from)) return null;
+    if (!next || String(next) === common.externalId || String(next) === String(m.from)) return null;
     return { ...base, change: "number", newExternalId: String(next) };
   }
-  if (s.type === "customer_identity_changed" || m.identity) return { ...base, externalId: String(s.customer ?? m.from), change: "identity" };
+  if (s.type === "customer_identity_changed" || m.identity) return { ...base, externalId: s.customer ? String(s.customer) : common.externalId, change: "identity" };
   return null;
 }

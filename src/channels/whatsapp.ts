@@ -1,6 +1,9 @@
 // WhatsApp Cloud API: webhook payloads in, messages out (channels.md §2–3).
 import type { MessageKind } from "@db/schema";
 import { GraphClient } from "./graph";
+import { unhandled } from "./messaging-kinds";
+import { whatsappReferral } from "./referral-wire";
+import { isBusinessScopedId, senderOf, whatsappPeople, type WhatsAppPeople } from "./whatsapp-users";
 import { whatsappKind } from "./whatsapp-kinds";
 import { ProviderError, type ChannelAccount, type ChannelAdapter, type InboundEvent, type MediaRef, type OutgoingMessage } from "./types";
 
@@ -19,16 +22,24 @@ export function whatsappAdapter(graph: GraphClient): ChannelAdapter {
       // One POST may carry several entries, changes and messages: every one is processed.
       for (const entry of asArray(body.entry)) {
         for (const change of asArray(entry?.changes)) {
-          if (change?.field !== "messages" && change?.field !== "smb_message_echoes") continue;
+          if (change?.field !== "messages" && change?.field !== "smb_message_echoes") {
+            out.push(unhandled(`field:${String(change?.field ?? "none")}`, change));
+            continue;
+          }
           const value = change.value ?? {};
           const phoneNumberId = value.metadata?.phone_number_id;
-          if (phoneNumberId && account.config.phoneNumberId && String(phoneNumberId) !== String(account.config.phoneNumberId)) continue;
+          if (phoneNumberId && account.config.phoneNumberId && String(phoneNumberId) !== String(account.config.phoneNumberId)) {
+            out.push(unhandled("unmatched_id", String(phoneNumberId)));
+            continue;
+          }
           // Coexistence numbers: what was sent from the WhatsApp Business app, kept as sent elsewhere.
-          for (const e of asArray(value.message_echoes)) if (e?.id && e.to) out.push(echoOf(e));
-          const names = new Map<string, string>();
-          for (const c of asArray(value.contacts)) if (c?.wa_id) names.set(String(c.wa_id), c.profile?.name ?? "");
+          for (const e of asArray(value.message_echoes)) {
+            const to = e?.to ?? e?.to_user_id;
+            if (e?.id && to) out.push(echoOf({ ...e, to }));
+          }
+          const people = whatsappPeople(value.contacts);
           for (const m of asArray(value.messages)) {
-            const event = parseMessage(m, names);
+            const event = parseMessage(m, people);
             if (event) out.push(event);
           }
           for (const s of asArray(value.statuses)) {
@@ -70,7 +81,8 @@ export function whatsappAdapter(graph: GraphClient): ChannelAdapter {
     async send(account, message) {
       const token = account.secrets.accessToken ?? "";
       const phoneNumberId = String(account.config.phoneNumberId ?? "");
-      const base: Obj = { messaging_product: "whatsapp", recipient_type: "individual", to: message.to };
+      // A customer known only by their business-scoped user id (no visible phone number) is addressed by it.
+      const base: Obj = { messaging_product: "whatsapp", recipient_type: "individual", ...(isBusinessScopedId(message.to) ? { recipient: message.to } : { to: message.to }) };
       if (message.replyToProviderId) base.context = { message_id: message.replyToProviderId };
       // Echoed in this send's status webhooks: proof of the send if its answer is lost.
       if (message.outboxTag) base.biz_opaque_callback_data = message.outboxTag;
@@ -103,22 +115,26 @@ export function whatsappAdapter(graph: GraphClient): ChannelAdapter {
   };
 }
 
-function parseMessage(m: Obj, names: Map<string, string>): InboundEvent | null {
-  if (!m?.id || !m.from) return null;
-  const from = String(m.from);
+function parseMessage(m: Obj, people: WhatsAppPeople): InboundEvent | null {
+  const sender = senderOf(m, people);
+  if (!m?.id || !sender) return m?.id ? unhandled("message:no_sender", m) : null;
+  const from = sender.externalId;
   // A reaction marks the message it names (an empty emoji removes it): never a message of its own.
   if (m.type === "reaction") {
     if (!m.reaction?.message_id) return null;
     return { type: "reaction", targetProviderMessageId: String(m.reaction.message_id), externalId: from, emoji: m.reaction.emoji ? String(m.reaction.emoji) : null, at: unix(m.timestamp) };
   }
+  const referral = whatsappReferral(m.referral);
   const common = {
     type: "message" as const,
     providerMessageId: String(m.id),
     externalId: from,
-    contactName: names.get(from) || `+${from}`,
-    phone: `+${from}`,
+    contactName: sender.name,
+    phone: sender.phone,
     at: unix(m.timestamp),
     replyToProviderId: m.context?.id ? String(m.context.id) : undefined,
+    ...(referral ? { referral } : {}),
+    ...(sender.aliases.length ? { aliases: sender.aliases } : {}),
   };
   // Contact cards, orders, Flow replies, system messages, edits and revocations (whatsapp-kinds.ts).
   const special = whatsappKind(m, common);

@@ -31,8 +31,9 @@ export function zonedMidnight(day: string, timeZone: string): Date {
 
 /**
  * Counts one organization's events into agent_daily_stats, in one transaction, adding only what was
- * committed since the last run: first responses and resolutions belong to the agent they measure
- * (the assignee), reactivations and forwards to the agent who did them, each on the day it happened
+ * committed since the last run: first responses belong to the agent they measure (the assignee);
+ * resolutions (timed from when it was assigned to them), reactivations and forwards to the user
+ * who did them (a rule's closing: to the assignee, as no user marked it); each on the day it happened
  * in the organization's time zone (so a late event of yesterday lands on yesterday's row). The same
  * events go to the report aggregates (src/reports/aggregates.ts). The first run for an organization
  * counts its whole history instead. Running it again, or twice at once, counts nothing twice.
@@ -80,7 +81,7 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
       with counted as (
         select e.type, e.data, e.conversation_id, e.created_at, e.actor_id, e.subject_user_id,
                (e.created_at at time zone ${timeZone})::date as day,
-               case when e.type in ('reactivated', 'forwarded') then e.actor_id else e.subject_user_id end as agent,
+               case when e.type in ('reactivated', 'forwarded') then e.actor_id when e.type = 'closed' then coalesce(e.actor_id, e.subject_user_id) else e.subject_user_id end as agent,
                e.type in ('first_response', 'closed', 'reactivated', 'forwarded') as for_cockpit
         from (${uncounted}) e
       ),

@@ -7,7 +7,11 @@ import type { Actor } from "../context";
 import { after, page, PAGE_SIZE, type Cursor } from "../admin/pagination";
 import { contactVisibility, conversationScope, visibility } from "../inbox/visibility";
 
-export async function findContacts(db: DbOrTx, actor: Actor, search: string | undefined, cursor: Cursor | null, limit = PAGE_SIZE) {
+/**
+ * One page of the contacts list, by name: narrowed by a search (name, phone, email, CRM values, tag
+ * names) and by a tag (a conversation of theirs, one the actor may see, carries it).
+ */
+export async function findContacts(db: DbOrTx, actor: Actor, search: string | undefined, cursor: Cursor | null, limit = PAGE_SIZE, tagId: number | null = null) {
   const sortKey = sql<string>`lower(${contacts.name})`;
   const like = search ? `%${escapeLike(search)}%` : null;
   const rows = await db
@@ -44,6 +48,15 @@ export async function findContacts(db: DbOrTx, actor: Actor, search: string | un
                   .innerJoin(tags, eq(tags.id, conversationTags.tagId))
                   .where(and(eq(conversations.contactId, contacts.id), ilike(tags.name, like), await visibility(db, actor))),
               ),
+            )
+          : undefined,
+        tagId
+          ? exists(
+              db
+                .select({ one: sql`1` })
+                .from(conversations)
+                .innerJoin(conversationTags, eq(conversationTags.conversationId, conversations.id))
+                .where(and(eq(conversations.contactId, contacts.id), eq(conversationTags.tagId, tagId), await visibility(db, actor))),
             )
           : undefined,
         after(sortKey, contacts.id, cursor),

@@ -9,18 +9,22 @@ import { ConversationRuleBroken } from "../inbox/changes";
 import { startConversation } from "../inbox/opening";
 import { contactRatings } from "../bot/polls";
 import { ContactPage, ContactRows, ContactsPage } from "../../views/contacts/page";
+import { orgTags } from "../inbox/tagging";
 import { findContacts, getContact, startableChannels } from "./contacts";
 
-const listQuery = z.object({ q: z.string().max(200).optional().default(""), after: z.string().max(300).optional() });
+const listQuery = z.object({ q: z.string().max(200).optional().default(""), tag: z.union([z.literal(""), field.id()]).optional(), after: z.string().max(300).optional() });
 
 export function contactsRoutes() {
   const app = signedInRoutes();
   app.get("/", validQuery(listQuery), async (c) => {
     const { q, after } = c.req.valid("query");
     const search = q.trim();
-    const list = await findContacts(c.get("deps").database.db, c.get("actor"), search || undefined, decodeCursor(after));
-    if (isHtmx(c) && after) return render(c, <ContactRows ui={ui(c)} rows={list.items} next={list.next} search={search} />);
-    return render(c, <ContactsPage ui={ui(c)} rows={list.items} next={list.next} search={search} flash={takeFlash(c)} />);
+    const tag = c.req.valid("query").tag || null;
+    const db = c.get("deps").database.db;
+    const actor = c.get("actor");
+    const [list, tags] = await Promise.all([findContacts(db, actor, search || undefined, decodeCursor(after), undefined, tag), orgTags(db, actor.orgId)]);
+    if (isHtmx(c) && after) return render(c, <ContactRows ui={ui(c)} rows={list.items} next={list.next} search={search} tag={tag} />);
+    return render(c, <ContactsPage ui={ui(c)} rows={list.items} next={list.next} search={search} tags={tags} tag={tag} flash={takeFlash(c)} />);
   });
   app.get("/:id{[0-9]+}", async (c) => {
     const db = c.get("deps").database.db;

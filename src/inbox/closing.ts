@@ -1,9 +1,9 @@
 // Closing a conversation: the closing message goes to the contact where the channel's reply window
 // allows it (else its WhatsApp template, else nothing, said in the thread), and the contact stays
 // with its agent.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
-import { channels, closingMessages, contacts, conversations, messages, type ClosingTemplate } from "@db/schema";
+import { channels, closingMessages, contacts, conversations, events, messages, type ClosingTemplate } from "@db/schema";
 import { mayGoOut } from "../channels/windows";
 import type { Actor } from "../context";
 import { catalogs } from "../i18n/catalog";
@@ -86,12 +86,28 @@ export async function closeConversation(db: DbOrTx, actor: Actor, conversationId
         conversationId: conv.id,
         actorId: actor.userId,
         subjectUserId: conv.assigneeId,
-        data: { ms: conv.assignedAt ? now.getTime() - conv.assignedAt.getTime() : null, closing: sent },
+        data: { ms: await resolutionMs(tx, actor.userId, conv, now), closing: sent },
         createdAt: now,
       }),
     );
     return { conversationId: conv.id, eventIds, sent };
   });
+}
+
+/**
+ * How long the one who resolves the conversation had it: from when it was assigned to them to now.
+ * Null when it never was theirs (a supervisor closing an agent's conversation resolves it without
+ * a resolution time of their own).
+ */
+async function resolutionMs(tx: Tx, userId: string, conv: { id: number; assigneeId: string | null; assignedAt: Date | null }, now: Date): Promise<number | null> {
+  if (conv.assigneeId === userId) return conv.assignedAt ? now.getTime() - conv.assignedAt.getTime() : null;
+  const [last] = await tx
+    .select({ at: events.createdAt })
+    .from(events)
+    .where(and(eq(events.conversationId, conv.id), eq(events.type, "assigned"), eq(events.subjectUserId, userId)))
+    .orderBy(desc(events.createdAt))
+    .limit(1);
+  return last ? now.getTime() - last.at.getTime() : null;
 }
 
 /** Built-in closing messages first, then the organization's own. */

@@ -10,10 +10,12 @@ import {
   contacts,
   conversationReads,
   conversations,
+  conversationTags,
   conversationTypes,
   customFields,
   memberships,
   organizations,
+  tags,
   users,
   workgroups,
   type ChannelKind,
@@ -46,6 +48,8 @@ export interface InboxFilters {
   channels: ChannelKind[];
   users: string[];
   workgroups: number[];
+  /** Conversations carrying any of these tags. */
+  tags: number[];
   types: Exclude<ConversationType, "chat">[];
   createdFrom?: string;
   createdTo?: string;
@@ -53,10 +57,12 @@ export interface InboxFilters {
   lastTo?: string;
   fields: FieldFilter[];
   unread: boolean;
+  /** Only conversations a click-to-WhatsApp / click-to-Messenger ad or a referral link opened. */
+  fromAd?: boolean;
   sort: Sort;
 }
 
-export const noFilters: InboxFilters = { channels: [], users: [], workgroups: [], types: [], fields: [], unread: false, sort: "activity" };
+export const noFilters: InboxFilters = { channels: [], users: [], workgroups: [], tags: [], types: [], fields: [], unread: false, sort: "activity" };
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(v)));
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(200);
@@ -65,12 +71,14 @@ const querySchema = z.object({
   ch: list(z.enum(channelKinds)),
   u: list(z.string().min(1).max(64)),
   wg: list(field.id()),
+  tag: list(field.id()),
   type: list(z.enum(sessionTypes as [string, ...string[]])),
   created_from: day.optional(),
   created_to: day.optional(),
   last_from: day.optional(),
   last_to: day.optional(),
   unread: z.enum(["1"]).optional(),
+  ad: z.enum(["1"]).optional(),
   sort: z.enum(sorts).optional(),
 });
 
@@ -83,12 +91,14 @@ export function parseFilters(params: URLSearchParams, fieldTypes: Map<string, Cu
     ch: params.getAll("ch").filter(Boolean),
     u: params.getAll("u").filter(Boolean),
     wg: params.getAll("wg").filter(Boolean),
+    tag: params.getAll("tag").filter(Boolean),
     type: params.getAll("type").filter(Boolean),
     created_from: params.get("created_from") || undefined,
     created_to: params.get("created_to") || undefined,
     last_from: params.get("last_from") || undefined,
     last_to: params.get("last_to") || undefined,
     unread: params.get("unread") || undefined,
+    ad: params.get("ad") || undefined,
     sort: params.get("sort") || undefined,
   };
   const parsed = querySchema.safeParse(raw);
@@ -111,6 +121,7 @@ export function parseFilters(params: URLSearchParams, fieldTypes: Map<string, Cu
       channels: q.ch,
       users: q.u,
       workgroups: q.wg,
+      tags: q.tag,
       types: q.type as InboxFilters["types"],
       createdFrom: q.created_from,
       createdTo: q.created_to,
@@ -118,6 +129,7 @@ export function parseFilters(params: URLSearchParams, fieldTypes: Map<string, Cu
       lastTo: q.last_to,
       fields,
       unread: q.unread === "1",
+      fromAd: q.ad === "1",
       sort: q.sort ?? "activity",
     },
   };
@@ -129,6 +141,7 @@ export function filterParams(filters: InboxFilters): [string, string][] {
   for (const c of filters.channels) out.push(["ch", c]);
   for (const u of filters.users) out.push(["u", u]);
   for (const w of filters.workgroups) out.push(["wg", String(w)]);
+  for (const tag of filters.tags) out.push(["tag", String(tag)]);
   for (const t of filters.types) out.push(["type", t]);
   if (filters.createdFrom) out.push(["created_from", filters.createdFrom]);
   if (filters.createdTo) out.push(["created_to", filters.createdTo]);
@@ -139,6 +152,7 @@ export function filterParams(filters: InboxFilters): [string, string][] {
     if (f.value) out.push([`cf_${f.key}`, f.value]);
   }
   if (filters.unread) out.push(["unread", "1"]);
+  if (filters.fromAd) out.push(["ad", "1"]);
   if (filters.sort !== "activity") out.push(["sort", filters.sort]);
   return out;
 }
@@ -220,6 +234,7 @@ export function filterConditions(filters: InboxFilters, timeZone: string, viewer
     filters.channels.length ? inArray(conversations.channelId, sql`(select ${channels.id} from ${channels} where ${inArray(channels.kind, filters.channels)})`) : undefined,
     filters.users.length ? inArray(conversations.assigneeId, filters.users) : undefined,
     filters.workgroups.length ? inArray(conversations.workgroupId, filters.workgroups) : undefined,
+    filters.tags.length ? sql`exists (select 1 from ${conversationTags} where ${conversationTags.conversationId} = ${conversations.id} and ${inArray(conversationTags.tagId, filters.tags)})` : undefined,
     filters.types.length ? inArray(conversations.type, filters.types) : undefined,
     apartTypes.every((t) => filters.types.includes(t)) ? undefined : notInArray(conversations.type, apartTypes.filter((t) => !filters.types.includes(t))),
     filters.createdFrom ? gte(conversations.createdAt, dayStart(filters.createdFrom, timeZone)) : undefined,
@@ -228,6 +243,7 @@ export function filterConditions(filters: InboxFilters, timeZone: string, viewer
     filters.lastTo ? lt(conversations.lastMessageAt, dayStart(filters.lastTo, timeZone, 1)) : undefined,
     ...filters.fields.map(fieldCondition),
     filters.unread ? unread : undefined,
+    filters.fromAd ? isNotNull(conversations.referral) : undefined,
     filters.sort === "waiting" ? isNotNull(conversations.waitingSince) : undefined,
   );
 }
@@ -236,13 +252,14 @@ export function filterConditions(filters: InboxFilters, timeZone: string, viewer
 export interface FilterChoices {
   people: { id: string; name: string }[];
   groups: { id: number; name: string }[];
+  tags: { id: number; name: string; color: string }[];
   fields: FieldDefinition[];
 }
 
 const keptChoices = new KeptByRoster<FilterChoices>();
 
 /**
- * What the filter panel offers (active members, workgroups, CRM fields). The inbox needs it on
+ * What the filter panel offers (active members, workgroups, tags, CRM fields). The inbox needs it on
  * every load, and it changes only when an admin changes the roster: it is read again only when
  * the organization's roster_version (read with the session, `rosterVersion`) differs from the one
  * it was kept at. Triggers move that version on however the roster changes (db/schema.ts), so the
@@ -261,6 +278,7 @@ export async function filterChoices(db: DbOrTx, orgId: number, rosterVersion: nu
           'people', (select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name) order by u.name), '[]'::json)
              from ${memberships} m join ${users} u on u.id = m.user_id where m.org_id = ${org} and m.active),
           'groups', (select coalesce(json_agg(json_build_object('id', w.id, 'name', w.name) order by w.name), '[]'::json) from ${workgroups} w where w.org_id = ${org}),
+          'tags', (select coalesce(json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color) order by lower(g.name)), '[]'::json) from ${tags} g where g.org_id = ${org}),
           'fields', (select coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options) order by f.position, f.id), '[]'::json)
              from ${customFields} f where f.org_id = ${org}))::text`,
       })
@@ -272,5 +290,5 @@ export async function filterChoices(db: DbOrTx, orgId: number, rosterVersion: nu
     const [row] = await query.execute({ orgId });
     return row ? { version: row.version, value: JSON.parse(row.choices) as FilterChoices } : null;
   });
-  return choices ?? { people: [], groups: [], fields: [] };
+  return choices ?? { people: [], groups: [], tags: [], fields: [] };
 }

@@ -57,6 +57,13 @@ export function inboxLive(database: Database, now: () => Date, tabCounts: TabCou
 const conversationEvents = new Set(["conversation_created", "message_created", "delivery_changed", "message_updated", "window_closed", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated", "marked_spam", "unmarked_spam", "tagged", "untagged", "snoozed", "woke"]);
 
 /**
+ * Events that make a conversation the latest activity: the lists ordered by it (All, and every tab's
+ * default order) take its row to the top. Assignment, joining, closing and reactivation (a new
+ * conversation) are actions as much as a message is.
+ */
+const MOVES_UP = new Set(["message_created", "conversation_created", "assigned", "joined", "closed", "woke"]);
+
+/**
  * Events whose shared reads and drawings are kept. Where agents see only their own, each agent's
  * drawing is their own (a thousand agents: a thousand fragments per event), so few events are kept;
  * a stream further behind has its event read again.
@@ -174,7 +181,7 @@ class InboxLive implements LiveRenderer<InboxPage> {
     const out: string[] = [];
 
     // A searched or filtered list is left as the agent asked for it; only rows it shows are redrawn.
-    const moved = event.type === "message_created" || event.type === "conversation_created" || event.type === "woke";
+    const moved = MOVES_UP.has(event.type);
     // Kanal's support line stays pinned above the list, whatever the tab.
     const pinned = row.channelKind === "support";
     if (pinned || rowInTab(row, tab, viewer.showsSpam, viewer.showsBot)) {

@@ -30,6 +30,7 @@ import { cardRoutes } from "./card-routes";
 import { widgetData } from "./widgets";
 import { bulkChoices } from "./bulk-actions";
 import { addInternalNote, reply, retryMessage, sendTemplate } from "./replies";
+import { retryMediaDownload } from "../channels/media-downloads";
 import { assignConversation, type AssignTarget } from "./assignment";
 import { closeConversation, closingChoices } from "./closing";
 import { markAsSpam, unmarkSpam } from "./spam";
@@ -327,6 +328,18 @@ export function inboxRoutes() {
       if (e.reason === "not_found") return c.notFound();
       if (!isHtmx(c)) return afterAction(c, conversationIdOf(c), { body: "", error: c.get("t")(ruleMessages[e.reason]) }, 422);
     }
+    if (!isHtmx(c)) return afterAction(c, conversationIdOf(c));
+    const message = await visibleMessageItem(database.db, actor, conversationIdOf(c), messageId);
+    if (!message) return c.notFound();
+    return render(c, <MessageItem ui={ui(c)} m={message} conversationId={conversationIdOf(c)} />);
+  });
+
+  // A customer's file that could not be fetched: its download is due again (channels/media-downloads.ts).
+  app.post("/:id{[0-9]+}/messages/:messageId{[0-9]+}/media-retry", async (c) => {
+    const { database, clock } = c.get("deps");
+    const actor = c.get("actor");
+    const messageId = idParam(c, "messageId");
+    await retryMediaDownload(database, actor, conversationIdOf(c), messageId, clock.now());
     if (!isHtmx(c)) return afterAction(c, conversationIdOf(c));
     const message = await visibleMessageItem(database.db, actor, conversationIdOf(c), messageId);
     if (!message) return c.notFound();

@@ -35,6 +35,8 @@ export interface ThreadData {
     joined: boolean;
     /** A comment thread's post (src/comments/): its text, link, and whether a picture is stored. */
     post?: { body: string; permalink: string | null; image: boolean } | null;
+    /** The ad or link the customer came from (channels/referrals.ts). */
+    referral?: Record<string, unknown> | null;
   };
   messages: {
     id: number;
@@ -87,6 +89,7 @@ export async function getThread(db: DbOrTx, actor: Actor, conversationId: number
       bulkSend: sql<{ id: number; name: string } | null>`(select json_build_object('id', b.id, 'name', b.name) from bulk_recipients r join bulk_sends b on b.id = r.bulk_send_id where r.conversation_id = ${conversations.id} order by r.id desc limit 1)`,
       joined: sql<boolean>`(${conversations.assigneeId} = ${actor.userId} or exists (select 1 from ${conversationParticipants} p where p.conversation_id = ${conversations.id} and p.user_id = ${actor.userId}))`,
       post: sql<ThreadData["conversation"]["post"]>`(select json_build_object('body', p.body, 'permalink', p.permalink, 'image', p.image_key is not null) from ${commentPosts} p where p.id = ${conversations.postId})`,
+      referral: conversations.referral,
     })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
@@ -113,7 +116,8 @@ function selectMessages(db: DbOrTx, where: SQL) {
       // Which provider's app to name for what Kanal cannot show.
       channelKind: sql<ChannelKind | null>`(select c.kind from ${channels} c where c.id = ${messages.channelId})`,
       // What a reply or a reaction points at, as a short quote.
-      replyToBody: sql<string | null>`(select left(r.body, 120) from ${messages} r where r.id = ${messages.replyToId})`,
+      // An unsent message's text is for audit only: never quoted.
+      replyToBody: sql<string | null>`(select case when r.metadata ? 'deleted' then null else left(r.body, 120) end from ${messages} r where r.id = ${messages.replyToId})`,
       createdAt: messages.createdAt,
       authorName: users.name,
     })

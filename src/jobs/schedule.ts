@@ -8,6 +8,7 @@ import { pruneBudgets } from "../channels/webchat/limits";
 import { expireSessions } from "../auth/expiry";
 import { refreshAllStats } from "../cockpit/metrics";
 import { processDueDeliveries } from "../channels/inbound";
+import { processDueMediaDownloads } from "../channels/media-downloads";
 import { refreshReplyWindows } from "../channels/windows";
 import { syncAllTemplates } from "../channels/templates";
 import { removeUnsentUploads } from "../media/uploads";
@@ -48,6 +49,15 @@ export const jobs: Job[] = [
     lockKey: 7_411_104,
     run: async (deps) => {
       await processDueDeliveries(deps);
+    },
+  },
+  {
+    // Inbound files that could not be fetched at once: tried again with backoff, a bounded number of times.
+    name: "media-downloads",
+    pattern: "*/10 * * * * *",
+    lockKey: 7_411_118,
+    run: async (deps) => {
+      await processDueMediaDownloads(deps);
     },
   },
   {

@@ -2,7 +2,9 @@
 // events, then publishes their ids and hands them to whatever listens (the live streams today, the
 // automation engine tomorrow). Routes and workers never publish by hand, and nothing publishes from
 // inside a transaction: a NOTIFY carries ids only, so the rows must be committed when it is heard.
+import { and, eq, sql } from "drizzle-orm";
 import type { Database, Db } from "@db/client";
+import { events } from "@db/schema";
 import { EVENTS_CHANNEL } from "./events";
 
 /**
@@ -33,6 +35,23 @@ function eventIdsOf(done: NonNullable<Committed>): number[] {
   if (Array.isArray(done)) return [...done];
   if ("eventIds" in done) return [...done.eventIds];
   return "eventId" in done && done.eventId !== null ? [done.eventId] : [];
+}
+
+/**
+ * For changes whose domain functions return their own data rather than event ids (the admin
+ * sections' saves): runs `work` in one transaction, reads back the organization's events that
+ * transaction wrote (by its id, as the events log keeps it), and publishes them once committed.
+ */
+export async function commitWritten<T>(database: Database, orgId: number, work: (tx: Db) => Promise<T>): Promise<T> {
+  let result!: T;
+  await commit(database, orgId, (db) =>
+    db.transaction(async (tx) => {
+      result = await work(tx as unknown as Db);
+      const written = await tx.select({ id: events.id }).from(events).where(and(eq(events.orgId, orgId), sql`${events.txid} = pg_current_xact_id()`));
+      return written.map((e) => e.id);
+    }),
+  );
+  return result;
 }
 
 const listeners = new WeakMap<Database, Set<ChangeListener>>();

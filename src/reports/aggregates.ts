@@ -92,8 +92,8 @@ const nothingKept = sql.raw(`report_kept as (
 /**
  * Common table expressions to splice into the metrics job's statement after its `counted` (the new
  * events with their local `day`): they add those events to the report tables, each kept grain. Who a
- * figure belongs to: first responses, resolutions and openings to the assignee they measure (the
- * event's subject), reactivations and forwards to who did them, a reply to its author, an inbound
+ * figure belongs to: first responses and openings to the assignee they measure (the event's
+ * subject), resolutions, reactivations and forwards to who did them (a rule's closing to the assignee), a reply to its author, an inbound
  * message to whoever has the conversation now; channel and workgroup are the conversation's.
  *
  * Sums are added to the day's row. Histograms are written whole: the day's own plus the new counts,
@@ -107,6 +107,7 @@ export function reportCounting(orgId: number, timeZone: string, fromScratch: boo
         select e.day, e.type, (e.data->>'ms')::bigint as ms, e.data->>'direction' as direction,
           extract(hour from e.created_at at time zone ${timeZone})::int as hour,
           coalesce(case when e.type in ('reactivated', 'forwarded') then e.actor_id
+               when e.type = 'closed' then coalesce(e.actor_id, e.subject_user_id)
                when e.type = 'message_created' and e.data->>'direction' = 'out' then e.actor_id
                when e.type = 'message_created' then c.assignee_id
                else e.subject_user_id end, '') as user_id,

@@ -68,7 +68,7 @@ export async function routeConversation(tx: Tx, request: RouteRequest, now: Date
   // another routing holds (which then waits for the counts) would deadlock.
   const candidates = await lockCandidates(tx, orgId, group.id, group.capacity, ownerId, request.passOver ?? null);
   if (moving) {
-    await tx.update(conversations).set({ workgroupId: group.id, assigneeId: null, assignedAt: null, waitingSince: conv.waitingSince ?? now }).where(eq(conversations.id, conv.id));
+    await tx.update(conversations).set({ workgroupId: group.id, assigneeId: null, assignedAt: null, waitingSince: conv.waitingSince ?? now, lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${now.toISOString()}::timestamptz)` }).where(eq(conversations.id, conv.id));
     eventIds.push(await recordEvent(tx, { orgId, type: "assigned", conversationId: conv.id, data: { ...byData(by), workgroupId: group.id, workgroupName: group.name, from: conv.assigneeId, queued: true }, createdAt: now }));
   }
   // Counted before the move: the conversation no longer weighs on the one it leaves.
@@ -82,7 +82,11 @@ export async function routeConversation(tx: Tx, request: RouteRequest, now: Date
     pick = choose(group.routing, free.filter((c) => c.member));
   }
   if (!pick) return { outcome: "queued", reason: "no_agent", eventIds };
-  await tx.update(conversations).set({ assigneeId: pick.user_id, assignedAt: now, firstResponseAt: null, workgroupId: pick.member ? group.id : null }).where(eq(conversations.id, conv.id));
+  // An assignment is activity: the conversation moves up the lists ordered by it.
+  await tx
+    .update(conversations)
+    .set({ assigneeId: pick.user_id, assignedAt: now, firstResponseAt: null, workgroupId: pick.member ? group.id : null, lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${now.toISOString()}::timestamptz)` })
+    .where(eq(conversations.id, conv.id));
   await tx.update(contacts).set({ ownerId: pick.user_id }).where(eq(contacts.id, conv.contactId));
   const reason = pick === owner ? "owner" : group.routing;
   const line: SystemLine = { system: "routed", assigneeName: pick.name, workgroupName: group.name, method: reason, ...(by.kind === "rule" ? { ruleName: by.ruleName } : {}), ...(request.passOver ? { rerouted: true } : {}) };
@@ -199,7 +203,8 @@ export async function returnUnanswered(db: DbOrTx, orgId: number, userId: string
   return db.transaction(async (tx) => {
     const returned = await rows<{ id: number; workgroup_id: number; name: string }>(
       tx,
-      sql`update conversations c set assignee_id = null, assigned_at = null, waiting_since = coalesce(c.waiting_since, ${now.toISOString()}::timestamptz)
+      sql`update conversations c set assignee_id = null, assigned_at = null, waiting_since = coalesce(c.waiting_since, ${now.toISOString()}::timestamptz),
+          last_message_at = greatest(c.last_message_at, ${now.toISOString()}::timestamptz)
         from workgroups g
         where c.org_id = ${orgId} and c.assignee_id = ${userId} and c.status = 'open' and c.first_response_at is null
           and g.id = c.workgroup_id and g.return_on_away

@@ -125,7 +125,7 @@ export async function applyAction(tx: Tx, run: RunContext, action: Action, now: 
       const conv = await lockedConversation(tx, run);
       if (conv.status !== "open") throw new ActionRefused("closed");
       const target = { userId: action.userId };
-      const change = await assignConversation(tx, ruleActor(run), conv.id, target, now).catch((e: Error) => {
+      const change = await assignConversation(tx, ruleActor(run), conv.id, target, now, "rule").catch((e: Error) => {
         throw new ActionRefused(e.message);
       });
       if (change.eventIds.length === 0) return { outcome: "skipped", detail: "already", eventIds: [] };
@@ -200,7 +200,7 @@ export async function applyAction(tx: Tx, run: RunContext, action: Action, now: 
       const text = closing.builtinKey ? ((catalogs[org.locale] as Record<string, string>)[closing.builtinKey] ?? closing.body) : closing.body;
       // The closing message goes where the window allows; the conversation closes either way.
       const sent = (await sendAs(tx, run, conv, text, now)) ?? [];
-      await tx.update(conversations).set({ status: "closed", closedAt: now, closedBy: null, closingMessageId: closing.id, waitingSince: null }).where(eq(conversations.id, conv.id));
+      await tx.update(conversations).set({ status: "closed", closedAt: now, closedBy: null, closingMessageId: closing.id, waitingSince: null, lastMessageAt: now }).where(eq(conversations.id, conv.id));
       if (conv.assigneeId) await tx.update(contacts).set({ ownerId: conv.assigneeId }).where(eq(contacts.id, conv.contactId));
       const line = await systemLine(tx, run, conv.id, "close", {}, now);
       const closed = await recordEvent(tx, { orgId: run.orgId, type: "closed", conversationId: conv.id, subjectUserId: conv.assigneeId, data: { ms: conv.assignedAt ? now.getTime() - conv.assignedAt.getTime() : null, ...byRule(run) }, createdAt: now });

@@ -10,6 +10,7 @@ import { ingestInbound } from "../../src/inbox/customer-messages";
 import { ORIGIN, useTestApp } from "../support/app";
 import { addChannel, metaJson, signedPost, wamid, waText, whatsappPayload } from "../support/channels";
 import type { World } from "../support/world";
+import { REFUSE, refuseMarkedMessages } from "./support/refusing-database";
 
 // The Graph API refuses connections here, so a media download fails the same way every time.
 const t = useTestApp({ META_GRAPH_URL: "http://127.0.0.1:9", TRUST_PROXY: "1" });
@@ -72,10 +73,11 @@ describe("a webhook that cannot be processed", () => {
     const w = await t.world();
     const channel = await addChannel(t.db, t.config, w.orgId, "whatsapp", { phoneNumberId: "420000000000999", wabaId: "310000000000001" });
     const from = "905550009999";
+    await refuseMarkedMessages(t.db);
     const body = metaJson(
       whatsappPayload("420000000000999", {
         contacts: [{ profile: { name: "Img" }, wa_id: from }],
-        messages: [{ from, id: wamid(), timestamp: String(Math.floor(Date.now() / 1000)), type: "image", image: { id: "1188000000000777", mime_type: "image/jpeg", sha256: "x" } }],
+        messages: [{ from, id: wamid(), timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: `Kargom ${REFUSE}` } }],
       }),
     );
     expect((await t.app.request(`/webhooks/${channel.webhookKey}`, signedPost(body))).status).toBe(200);

@@ -7,6 +7,7 @@ import { contacts, conversations, events, messages, webhookDeliveries } from "@d
 import { processDueDeliveries } from "../../src/channels/inbound";
 import { useTestApp, type TestApp } from "../support/app";
 import { addChannel, metaJson, signedPost, wamid, waText, whatsappPayload, SECRETS } from "../support/channels";
+import { REFUSE, refuseMarkedMessages } from "./support/refusing-database";
 
 const t = useTestApp();
 const PHONE_ID = "420000000000777";
@@ -257,12 +258,13 @@ describe("statuses", () => {
 describe("durability", () => {
   it("acknowledges only after storing, and retries processing that failed", async () => {
     const s = await setup();
-    // An image whose media cannot be fetched (the Graph API is unreachable in this test): stored, retried.
+    // A message the database refuses to store (for now): the body is kept, its processing retried.
     const from = "905550000081";
+    await refuseMarkedMessages(t.db);
     const body = metaJson(
       whatsappPayload(PHONE_ID, {
         contacts: [{ profile: { name: "Img" }, wa_id: from }],
-        messages: [{ from, id: wamid(), timestamp: String(Math.floor(Date.now() / 1000)), type: "image", image: { id: "1188000000000099", mime_type: "image/jpeg", sha256: "x" } }],
+        messages: [{ from, id: wamid(), timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: `Merhaba ${REFUSE}` } }],
       }),
     );
     const res = await s.post(body);

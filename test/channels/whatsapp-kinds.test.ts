@@ -218,10 +218,11 @@ describe("WhatsApp edits and revocations", () => {
     let [m, ...rest] = await s.stored();
     expect(rest).toEqual([]);
     expect(m.body).toBe("Adresim Moda, Kadıköy");
-    expect(m.metadata.edited).toMatchObject({ earlier: [{ body: "Adresim Kadıköy" }] });
+    expect(m.metadata.edits).toMatchObject([{ body: "Adresim Kadıköy" }]);
+    expect(m.metadata.editedAt).toBeTruthy();
     const [edited] = await s.conversationsOf();
     expect(edited).toEqual({ ...before, lastMessagePreview: "Adresim Moda, Kadıköy" });
-    expect(await s.page(before.id)).toContain('<details class="edited-mark"><summary class="muted">edited</summary>');
+    expect(await s.page(before.id)).toContain('<span class="edited-mark" title="Edited by the customer; earlier text: Adresim Kadıköy"> · Edited</span>');
 
     // An older edit redelivered late changes nothing.
     await s.send(s.message("edit", { edit: { original_message_id: original, message: { type: "text", text: { body: "Adresim" } } } }, Date.now() - 90_000));
@@ -232,10 +233,12 @@ describe("WhatsApp edits and revocations", () => {
     expect(rest).toEqual([]);
     expect(m.metadata.deleted).toBeTruthy();
     expect(m.body).toBe("Adresim Moda, Kadıköy"); // kept for audit
-    expect((await s.conversationsOf())[0]).toEqual(edited);
+    // The list no longer shows the deleted text; nothing else moves.
+    expect((await s.conversationsOf())[0]).toEqual({ ...edited, lastMessagePreview: "" });
     const html = await s.page(before.id);
     expect(html).toContain("The customer deleted this message.");
-    expect(html).toContain("<summary>Show what it said</summary><s>Adresim Moda, Kadıköy</s>");
+    // An agent reads only that it was deleted; supervisors and admins may open the text for audit (message-marks.tsx).
+    expect(html).not.toContain("<s>Adresim Moda, Kadıköy</s>");
     expect(await t.db.$count(events, and(eq(events.conversationId, before.id), eq(events.type, "message_updated")))).toBe(3);
   });
 

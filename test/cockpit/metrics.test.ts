@@ -79,9 +79,54 @@ describe("cockpit metrics (seeds' worked examples)", () => {
     }
     expect((await agentBoard(t.db, supervisor)).find((r) => r.userId === w.agent.id)!.active).toBe(100);
     for (const id of ids.slice(0, 20)) await assignConversation(t.db, okan, id, { userId: w.agent2.id }, t.clock.now());
-    // Not forwards: a supervisor's assignment, and assigning to oneself.
+    // Not Okan's: a supervisor's reassignment of his conversation (the supervisor's forward).
     await assignConversation(t.db, supervisor, ids[50], { userId: w.agent2.id }, t.clock.now());
     expect((await figures())!.forwarded).toBe(20);
+  });
+
+  it("a forward belongs to who assigned by hand, whoever held it; taking it oneself, routing and rules are not forwards", async () => {
+    t.clock.set("2026-01-05T12:00:00Z");
+    const { supervisor, okan, customer, w } = await setup();
+    const a = await customer("A");
+    const b = await customer("B");
+    const c = await customer("C");
+    await assignConversation(t.db, supervisor, a, { userId: w.agent.id }, t.clock.now()); // from nobody: the supervisor's
+    await assignConversation(t.db, supervisor, a, { userId: w.agent2.id }, t.clock.now()); // Okan's to Ayşe: the supervisor's again, same conversation
+    await assignConversation(t.db, okan, b, { userId: w.agent.id }, t.clock.now()); // to himself: nobody's
+    await assignConversation(t.db, okan, b, { userId: w.agent2.id }, t.clock.now()); // his own on: Okan's
+    await assignConversation(t.db, supervisor, c, { userId: w.agent.id }, t.clock.now(), "rule"); // as a rule: nobody's
+    await refreshOrganizationStats(t.db, w.orgId, TZ, t.clock.now());
+    const all = await todaysFigures(t.db, w.orgId, TZ, t.clock.now(), null);
+    // Conversations forwarded: the supervisor handed A on twice today, which counts once.
+    expect(all.get(w.supervisor.id)!.forwarded).toBe(1);
+    expect(all.get(w.agent.id)!.forwarded).toBe(1);
+    expect(all.get(w.agent2.id)?.forwarded ?? 0).toBe(0);
+    t.clock.set("2026-01-06T12:00:00Z");
+    await assignConversation(t.db, supervisor, a, { userId: w.agent.id }, t.clock.now());
+    await refreshOrganizationStats(t.db, w.orgId, TZ, t.clock.now());
+    expect((await todaysFigures(t.db, w.orgId, TZ, t.clock.now(), null)).get(w.supervisor.id)!.forwarded).toBe(1);
+  });
+
+  it("resolved and its time belong to who marked it resolved, from when it was assigned to them", async () => {
+    t.clock.set("2026-01-05T13:00:00Z");
+    const { supervisor, okan, customer, w, closingId } = await setup();
+    const a = await customer("A");
+    const b = await customer("B");
+    await assignConversation(t.db, supervisor, a, { userId: w.agent.id }, t.clock.now());
+    await assignConversation(t.db, supervisor, b, { userId: w.agent2.id }, t.clock.now());
+    t.clock.advance("10m");
+    // Okan had A for 10 minutes, then gives it to Ayşe, who resolves it 4 minutes later.
+    await assignConversation(t.db, okan, a, { userId: w.agent2.id }, t.clock.now());
+    const ayse = (await actorFor(t.db, w.agent2.id, w.orgId))!;
+    t.clock.advance("4m");
+    await closeConversation(t.db, ayse, a, closingId, "en", t.clock.now());
+    // The supervisor closes Ayşe's B: resolved by the supervisor, who never had it (no time).
+    await closeConversation(t.db, supervisor, b, closingId, "en", t.clock.now());
+    await refreshOrganizationStats(t.db, w.orgId, TZ, t.clock.now());
+    const all = await todaysFigures(t.db, w.orgId, TZ, t.clock.now(), null);
+    expect(all.get(w.agent2.id)).toMatchObject({ resolved: 1, avgResolutionMs: 4 * 60_000 });
+    expect(all.get(w.supervisor.id)).toMatchObject({ resolved: 1, avgResolutionMs: null });
+    expect(all.get(w.agent.id)?.resolved ?? 0).toBe(0);
   });
 
   it("today starts at midnight in the organization's time zone (Europe/Istanbul, UTC+3)", async () => {

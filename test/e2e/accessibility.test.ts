@@ -27,7 +27,7 @@ async function check(page: Page, path: string): Promise<string[]> {
 const adminPaths = [
   "/admin/users", "/admin/organization", "/admin/workgroups", "/admin/brands", "/admin/channels", "/admin/tags",
   "/admin/quick-replies", "/admin/closing-messages", "/admin/custom-fields", "/admin/payments", "/admin/api-tokens",
-  "/admin/workflows", "/admin/business-hours", "/admin/blocked-contacts",
+  "/admin/workflows", "/admin/business-hours", "/admin/blocked-contacts", "/admin/imports", "/admin/bot", "/bulk", "/bulk/new",
 ];
 
 describe.skipIf(!e2eEnabled)("accessibility (axe-core)", () => {
@@ -116,6 +116,17 @@ describe.skipIf(!e2eEnabled)("accessibility (axe-core)", () => {
       if (path === "/admin/closing-messages" || path === "/admin/channels") await e2e.shot(page, `51-a11y${path.replaceAll("/", "-")}`);
     });
   }
+
+  it("a bulk send's page, a ledger import's page and the bot's editor, opened from their lists", async () => {
+    const page = await adminPage();
+    const found: string[] = [];
+    for (const [list, link] of [["/bulk", 'a[href^="/bulk/"]:not([href="/bulk/new"])'], ["/admin/imports", 'a[href^="/admin/imports/"]:not([href$=".csv"])'], ["/admin/bot", 'a[href^="/admin/bot/"]']] as const) {
+      await page.goto(`${e2e.base}${list}`);
+      const href = await page.locator(link).first().getAttribute("href", { timeout: 2000 }).catch(() => null);
+      if (href) found.push(...(await check(page, href)));
+    }
+    expect(found).toEqual([]);
+  });
 
   it("the WebChat widget's demo page, with the widget open", async () => {
     const context = await e2e.newContext(axeContext);

@@ -9,6 +9,8 @@ import type { Flash, Ui } from "../ui";
 import { ListPanel, PagedRows, type RowsProps } from "./resource";
 import { AdminLayout } from "./shell";
 import { FailedWebhooks, type FailedWebhook } from "./failed-webhooks";
+import { configuredIdOf, UnhandledWebhooks, UnmatchedIdNotice } from "./unhandled-webhooks";
+import type { UnhandledSummary } from "../../src/channels/unhandled";
 
 const BASE = "/admin/channels";
 
@@ -265,9 +267,11 @@ export interface ChannelPageProps {
   flash: Flash;
   /** Webhooks parked after their last attempt, with a Retry button each. */
   failed?: FailedWebhook[];
+  /** What the channel's webhooks carried that Kanal did not handle (Meta channels). */
+  unhandled?: UnhandledSummary | null;
 }
 
-export function ChannelPage({ ui, channel, kind, brands, workgroups, base, form, flash, failed = [] }: ChannelPageProps) {
+export function ChannelPage({ ui, channel, kind, brands, workgroups, base, form, flash, failed = [], unhandled = null }: ChannelPageProps) {
   const href = `${BASE}/${channel.id}`;
   const title = ui.t("channels.edit", { name: channel.name });
   return (
@@ -281,6 +285,7 @@ export function ChannelPage({ ui, channel, kind, brands, workgroups, base, form,
         </h1>
         {flash ? <Alert kind={flash.kind}>{flash.text}</Alert> : null}
         {channel.active ? null : <Alert kind="error">{ui.t("channels.inactiveNotice")}</Alert>}
+        {unhandled ? <UnmatchedIdNotice ui={ui} summary={unhandled} configuredId={configuredIdOf(kind, channel.config)} /> : null}
         {kind === "webchat" ? (
           <section class="card stack" id="embed">
             <h2>{ui.t("channels.embedTitle")}</h2>
@@ -311,6 +316,7 @@ export function ChannelPage({ ui, channel, kind, brands, workgroups, base, form,
           </div>
         </form>
         <FailedWebhooks ui={ui} href={href} failed={failed} />
+        {unhandled ? <UnhandledWebhooks ui={ui} summary={unhandled} /> : null}
         <div class="actions">
           {channel.active ? (
             <form method="post" action={`${href}/deactivate`} data-confirm={ui.t("channels.confirmDeactivate", { name: channel.name })}>

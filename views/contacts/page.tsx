@@ -17,7 +17,7 @@ export interface ContactRow {
   lastConversationAt: Date | null;
 }
 
-export function ContactsPage({ ui, rows, next, search, flash = null }: { ui: Ui; rows: ContactRow[]; next: string | null; search: string; flash?: Flash }) {
+export function ContactsPage({ ui, rows, next, search, tags, tag, flash = null }: { ui: Ui; rows: ContactRow[]; next: string | null; search: string; tags: { id: number; name: string }[]; tag: number | null; flash?: Flash }) {
   return (
     <Layout ui={ui} title={ui.t("contacts.title")}>
       <div class="page">
@@ -33,6 +33,21 @@ export function ContactsPage({ ui, rows, next, search, flash = null }: { ui: Ui;
             {ui.t("contacts.search")}
           </label>
           <input id="contacts-q" type="search" name="q" value={search} placeholder={ui.t("contacts.searchPlaceholder")} />
+          {tags.length ? (
+            <>
+              <label class="visually-hidden" for="contacts-tag">
+                {ui.t("contacts.tag")}
+              </label>
+              <select id="contacts-tag" name="tag">
+                <option value="">{ui.t("contacts.anyTag")}</option>
+                {tags.map((t) => (
+                  <option value={String(t.id)} selected={t.id === tag}>
+                    {t.name}
+                  </option>
+                ))}
+              </select>
+            </>
+          ) : null}
           <button type="submit">{ui.t("common.search")}</button>
         </form>
         <table class="list">
@@ -46,7 +61,7 @@ export function ContactsPage({ ui, rows, next, search, flash = null }: { ui: Ui;
             </tr>
           </thead>
           <tbody>
-            <ContactRows ui={ui} rows={rows} next={next} search={search} />
+            <ContactRows ui={ui} rows={rows} next={next} search={search} tag={tag} />
           </tbody>
         </table>
         {rows.length === 0 ? <p class="empty">{ui.t("contacts.empty")}</p> : null}
@@ -55,7 +70,7 @@ export function ContactsPage({ ui, rows, next, search, flash = null }: { ui: Ui;
   );
 }
 
-export function ContactRows({ ui, rows, next, search }: { ui: Ui; rows: ContactRow[]; next: string | null; search: string }) {
+export function ContactRows({ ui, rows, next, search, tag }: { ui: Ui; rows: ContactRow[]; next: string | null; search: string; tag: number | null }) {
   const tz = ui.actor!.timezone;
   return (
     <>
@@ -70,7 +85,7 @@ export function ContactRows({ ui, rows, next, search }: { ui: Ui; rows: ContactR
           <td>{r.lastConversationAt ? fullTime(r.lastConversationAt, ui.locale, tz) : "—"}</td>
         </tr>
       ))}
-      {next ? <LoadMore ui={ui} href={withQuery("/contacts", { q: search, after: next })} /> : null}
+      {next ? <LoadMore ui={ui} href={withQuery("/contacts", { q: search, tag: tag ? String(tag) : undefined, after: next })} /> : null}
     </>
   );
 }

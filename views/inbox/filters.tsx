@@ -27,6 +27,22 @@ export function FilterPanel(props: PanelProps) {
   return html;
 }
 
+/** One of the panel's several-choice lists (people, workgroups, tags). */
+function MultiChoice({ label, name, options, chosen }: { label: string; name: string; options: { value: string; name: string }[]; chosen: string[] }) {
+  return (
+    <label>
+      {label}
+      <select name={name} multiple size={4}>
+        {options.map((o) => (
+          <option value={o.value} selected={chosen.includes(o.value)}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function Panel({ ui, tab, search, filters, choices, count }: PanelProps) {
   const field = (key: string) => filters.fields.find((f) => f.key === key);
   return (
@@ -44,26 +60,9 @@ function Panel({ ui, tab, search, filters, choices, count }: PanelProps) {
           ))}
         </fieldset>
         <div class="filter-row">
-          <label>
-            {ui.t("filters.users")}
-            <select name="u" multiple size={4}>
-              {choices.people.map((p) => (
-                <option value={p.id} selected={filters.users.includes(p.id)}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {ui.t("filters.workgroups")}
-            <select name="wg" multiple size={4}>
-              {choices.groups.map((g) => (
-                <option value={String(g.id)} selected={filters.workgroups.includes(g.id)}>
-                  {g.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <MultiChoice label={ui.t("filters.users")} name="u" options={choices.people.map((p) => ({ value: p.id, name: p.name }))} chosen={filters.users} />
+          <MultiChoice label={ui.t("filters.workgroups")} name="wg" options={choices.groups.map((g) => ({ value: String(g.id), name: g.name }))} chosen={filters.workgroups.map(String)} />
+          <MultiChoice label={ui.t("filters.tags")} name="tag" options={choices.tags.map((g) => ({ value: String(g.id), name: g.name }))} chosen={filters.tags.map(String)} />
         </div>
         <fieldset>
           <legend>{ui.t("filters.types")}</legend>
@@ -102,6 +101,9 @@ function Panel({ ui, tab, search, filters, choices, count }: PanelProps) {
         <div class="filter-row">
           <label class="inline">
             <input type="checkbox" name="unread" value="1" checked={filters.unread} /> {ui.t("filters.unread")}
+          </label>
+          <label class="inline">
+            <input type="checkbox" name="ad" value="1" checked={!!filters.fromAd} /> {ui.t("filters.fromAd")}
           </label>
           <label>
             {ui.t("filters.sort")}{" "}

@@ -23,21 +23,7 @@ export function AssignMenu({ ui, c, options, base }: { ui: Ui; c: ThreadData["co
           {ui.t("inbox.assignSearch")}
         </label>
         <input id="assign-filter" type="search" placeholder={ui.t("inbox.assignSearch")} data-filter-list="#assign-target" autocomplete="off" />
-        <select id="assign-target" name="target" size={8} required aria-label={ui.t("inbox.assignTo")}>
-          <optgroup label={ui.t("users.title")}>
-            {options.people.map((p) => (
-              <option value={`user:${p.id}`} selected={current === `user:${p.id}`}>
-                {p.name} · {ui.t(`status.${p.status as "online"}`)}
-              </option>
-            ))}
-          </optgroup>
-          <optgroup label={ui.t("admin.workgroups")}>
-            {options.groups.map((g) => (
-              <option value={`group:${g.id}`}>{g.name}</option>
-            ))}
-          </optgroup>
-          <option value="none">{ui.t("inbox.unassign")}</option>
-        </select>
+        <AssignTargets ui={ui} options={options} current={current} />
         <button type="submit" class="primary">
           {ui.t("inbox.assign")}
         </button>
@@ -103,5 +89,26 @@ export function SpamButton({ ui, spam, base }: { ui: Ui; spam: boolean; base: st
         {ui.t(spam ? "inbox.notSpam" : "inbox.markSpam")}
       </button>
     </form>
+  );
+}
+
+/** Who and which workgroup a conversation can go to, with each person's status (redrawn live when they change). */
+export function AssignTargets({ ui, options, current }: { ui: Ui; options: Pick<ThreadOptions, "people" | "groups">; current: string }) {
+  return (
+    <select id="assign-target" name="target" size={8} required aria-label={ui.t("inbox.assignTo")}>
+      <optgroup label={ui.t("users.title")}>
+        {options.people.map((p) => (
+          <option value={`user:${p.id}`} selected={current === `user:${p.id}`}>
+            {p.name} · {ui.t(`status.${p.status as "online"}`)}
+          </option>
+        ))}
+      </optgroup>
+      <optgroup label={ui.t("admin.workgroups")}>
+        {options.groups.map((g) => (
+          <option value={`group:${g.id}`}>{g.name}</option>
+        ))}
+      </optgroup>
+      <option value="none">{ui.t("inbox.unassign")}</option>
+    </select>
   );
 }

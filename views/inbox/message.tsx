@@ -13,10 +13,8 @@ import { CommentActions, CommentMarks, isCommentMessage, PrivateReplyLine } from
 import { BotLineItem, botLineOf, isBotMessage } from "../bot/line";
 import { isSnoozeLine, SnoozeLineItem } from "./snooze";
 import { ContactsCard, FlowAnswers, OrderCard, ShareCard, StoryCard } from "./cards";
-import { DeletedBody, deletedOf, EditedMark, IdentityNoticeItem, isIdentityNotice } from "./notices";
-
-type Meta = Record<string, unknown>;
-const metaOf = (m: ThreadData["messages"][number]) => ("metadata" in m ? ((m.metadata as Meta | null) ?? {}) : {});
+import { IdentityNoticeItem, isIdentityNotice } from "./notices";
+import { DeletedBody, EditedMark, isDeleted, LinkShare, MediaState, metaOf, StandbyMark } from "./message-marks";
 
 /** A card drawn above the message's text: the story a reply answers, a story mention, a shared post. */
 function CardAbove({ ui, m, conversationId }: { ui: Ui; m: ThreadData["messages"][number]; conversationId?: number }) {
@@ -120,11 +118,12 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
       <div class="bubble">
         {m.direction === "note" ? <strong class="note-label">{ui.t("inbox.note")}: </strong> : null}
         {"replyToBody" in m && m.replyToBody && m.kind !== "reaction" ? <blockquote class="reply-to">{m.replyToBody}</blockquote> : null}
-        {deletedOf(metaOf(m)) ? <DeletedBody ui={ui} body={m.body} /> : <>
-        <CardAbove ui={ui} m={m} conversationId={conversationId} />
-        {m.attachments?.length ? <Attachments ui={ui} items={m.attachments} kind={m.kind ?? "file"} /> : null}
-        {"metadata" in m && (m.metadata as Record<string, unknown>)?.mediaError ? <span class="body muted">{ui.t("message.mediaMissing")}</span> : null}
-        {m.kind === "reaction" ? (
+        {isDeleted(m) ? null : <CardAbove ui={ui} m={m} conversationId={conversationId} />}
+        {m.attachments?.length && !isDeleted(m) ? <Attachments ui={ui} items={m.attachments} kind={m.kind ?? "file"} /> : null}
+        {metaOf(m).media ? <MediaState ui={ui} m={m} conversationId={conversationId} /> : metaOf(m).mediaError ? <span class="body muted">{ui.t("message.mediaMissing")}</span> : null}
+        {isDeleted(m) ? (
+          <DeletedBody ui={ui} body={m.body} />
+        ) : m.kind === "reaction" ? (
           <span class="body reaction">
             {m.body ? ui.t("message.reacted", { emoji: m.body }) : ui.t("message.reactionRemoved")}
             {"replyToBody" in m && m.replyToBody ? <q>{m.replyToBody}</q> : null}
@@ -146,8 +145,7 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
         ) : m.body ? (
           <span class="body">{paidLine(ui, "metadata" in m ? m.metadata : undefined) ?? m.body}</span>
         ) : null}
-        <EditedMark ui={ui} meta={metaOf(m)} />
-        </>}
+        {isDeleted(m) ? null : <LinkShare ui={ui} m={m} />}
         {isCommentMessage(m) ? <CommentMarks ui={ui} m={m} /> : null}
         {reactionOf(m) ? (
           <span class="reaction-badge" title={ui.t("message.customerReacted", { emoji: reactionOf(m)! })}>
@@ -165,6 +163,8 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
               ? `${ui.t("message.sentElsewhere")} · `
               : ""}
         <time datetime={m.createdAt.toISOString()}>{fullTime(m.createdAt, ui.locale, tz)}</time>
+        <EditedMark ui={ui} m={m} />
+        <StandbyMark ui={ui} m={m} />
         {m.direction === "out" && m.delivery ? <span class={`delivery ${m.delivery}`}> · {ui.t(`inbox.delivery.${m.delivery as "sent"}`)}</span> : null}
         {unconfirmed ? (
           <span class="delivery failed"> · {ui.t("inbox.unconfirmed")}</span>

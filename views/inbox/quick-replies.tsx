@@ -15,13 +15,7 @@ export function QuickReplies({ ui, base, options, error }: { ui: Ui; base: strin
           {error}
         </p>
       ) : null}
-      <div class="chips" role="list" aria-label={ui.t("quickReplies.title")}>
-        {options.quickReplies.map((q) => (
-          <button type="submit" form="composer-form" formaction={`${base}/quick-reply`} name="quickReplyId" value={String(q.id)} class={`chip ${q.scope}`} data-body={q.body} title={quickReplyPreview(ui, q.body, options.variables)} role="listitem">
-            {q.title}
-          </button>
-        ))}
-      </div>
+      <QuickReplyChips ui={ui} base={base} options={options} />
       <details class="add-quick-reply">
         <summary>{ui.t("inbox.addQuickReply")}</summary>
         <form method="post" action={`${base}/quick-replies`} hx-post={`${base}/quick-replies`} hx-target="#quick-replies" hx-swap="outerHTML" class="menu-panel stack compact">
@@ -37,6 +31,20 @@ export function QuickReplies({ ui, base, options, error }: { ui: Ui; base: strin
           </button>
         </form>
       </details>
+    </div>
+  );
+}
+
+/** The quick replies themselves (redrawn live when an admin or their owner changes them). */
+/** The quick replies as chips; with the conversation's variable values, each one's title previews its filled text. */
+export function QuickReplyChips({ ui, base, options }: { ui: Ui; base: string; options: Pick<ThreadOptions, "quickReplies"> & Partial<Pick<ThreadOptions, "variables">> }) {
+  return (
+    <div class="chips" id="quick-reply-chips" role="list" aria-label={ui.t("quickReplies.title")}>
+      {options.quickReplies.map((q) => (
+        <button type="submit" form="composer-form" formaction={`${base}/quick-reply`} name="quickReplyId" value={String(q.id)} class={`chip ${q.scope}`} data-body={q.body} title={quickReplyPreview(ui, q.body, options.variables)} role="listitem">
+          {q.title}
+        </button>
+      ))}
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { ThreadFooter } from "./thread-footer";
 import { ThreadHead } from "./thread-head";
 import { TypingIndicator } from "./typing";
 import { PostContext } from "../comments/post";
+import { ReferralCard } from "./referral";
 
 export function Thread({ ui, thread, options, draft, back, earlier, now }: { ui: Ui; thread: ThreadData; options: ThreadOptions; draft?: Draft; back: string; earlier?: Earlier | null; now: Date }) {
   const c = thread.conversation;
@@ -17,6 +18,7 @@ export function Thread({ ui, thread, options, draft, back, earlier, now }: { ui:
     <section class="thread" id="thread" data-conversation={String(c.id)}>
       <ThreadHead ui={ui} c={c} options={options} back={back} now={now} />
       <PostContext ui={ui} c={c} />
+      <ReferralCard ui={ui} c={c} />
       {earlier && earlier.total > 0 ? <EarlierConversations ui={ui} earlier={earlier} contactId={c.contactId} /> : null}
       <ol class="messages" id="messages">
         {thread.messages.map((m) => (

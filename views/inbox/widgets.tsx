@@ -120,11 +120,7 @@ export function TagsWidget({ ui, data, error }: { ui: Ui; data: WidgetData; erro
         {data.mayCreateTags ? (
           <>
             <input id="w-tag" name="name" list="w-tag-options" maxlength={40} placeholder={ui.t("widgets.tagPlaceholder")} autocomplete="off" />
-            <datalist id="w-tag-options">
-              {unused.map((tag) => (
-                <option value={tag.name} />
-              ))}
-            </datalist>
+            <TagOptions tags={unused} />
           </>
         ) : (
           <select id="w-tag" name="tagId" required>
@@ -137,6 +133,17 @@ export function TagsWidget({ ui, data, error }: { ui: Ui; data: WidgetData; erro
       </form>
       )}
     </section>
+  );
+}
+
+/** The tag picker's suggestions for those who may also type a new tag (redrawn live when tags change). */
+export function TagOptions({ tags }: { tags: { name: string }[] }) {
+  return (
+    <datalist id="w-tag-options">
+      {tags.map((tag) => (
+        <option value={tag.name} />
+      ))}
+    </datalist>
   );
 }
 

@@ -1,6 +1,7 @@
 // The embeddable WebChat widget: its script, a demo page, and the public API it talks to
 // (/widget/api/<channel key>/…), guarded by the channel's allowed origins, a signed visitor token
 // and request budgets.
+import { activeWithin, newVisitor, VISITOR_TOKEN_RENEW_MS, visitorOf, visitorToken } from "./tokens";
 import { field } from "../../forms";
 import { Hono, type MiddlewareHandler } from "hono";
 import { and, asc, eq, max } from "drizzle-orm";
@@ -22,13 +23,11 @@ import { typingIsFresh, visitorTyping, type TypingData } from "../../inbox/typin
 import {
   findWebchatChannel,
   introduceVisitor,
-  newVisitor,
   originAllowed,
   uploadRules,
   visitorContact,
   visitorFile,
   visitorMessages,
-  visitorOf,
   visitorSaw,
   visitorSays,
   visitorSendsFile,
@@ -139,7 +138,7 @@ export function webchatRoutes(bus: EventBus) {
           "access-control-allow-methods": "GET, POST, OPTIONS",
           "access-control-allow-headers": "authorization, content-type, last-event-id",
           "access-control-max-age": "600",
-          "access-control-expose-headers": "retry-after",
+          "access-control-expose-headers": "retry-after, x-visitor-token",
           vary: "Origin",
         }
       : { vary: "Origin" };
@@ -160,10 +159,16 @@ export function webchatRoutes(bus: EventBus) {
   /** The visitor the token proves (Authorization: Bearer, or ?token= where headers cannot be sent). */
   const visitor: MiddlewareHandler<WidgetEnv> = async (c, next) => {
     const bearer = c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
-    const visitorId = visitorOf(c.get("deps").config, c.get("channel").id, bearer ?? c.req.query("token"));
-    if (!visitorId) return c.json({ error: "unauthorized" }, 401);
-    c.set("visitorId", visitorId);
+    const { config, clock } = c.get("deps");
+    const now = clock.now();
+    const proven = visitorOf(config, c.get("channel").id, bearer ?? c.req.query("token"), now);
+    if (!proven) return c.json({ error: "unauthorized" }, 401);
+    c.set("visitorId", proven.visitorId);
     await next();
+    // Used: renewed, so a visitor who keeps chatting never reaches the idle time.
+    if (proven.issuedAt && now.getTime() - proven.issuedAt.getTime() > VISITOR_TOKEN_RENEW_MS && c.res.status < 400 && !c.res.headers.get("content-type")?.includes("event-stream")) {
+      c.res.headers.set("x-visitor-token", visitorToken(config, c.get("channel").id, proven.visitorId, now));
+    }
   };
   /** Writes spend the visitor's budget. */
   const writes: MiddlewareHandler<WidgetEnv> = async (c, next) => {
@@ -185,12 +190,19 @@ export function webchatRoutes(bus: EventBus) {
     const channel = c.get("channel");
     const input = await jsonBody(c, sessionSchema);
     if (!input) return c.json({ error: "invalid" }, 422);
-    let visitorId = visitorOf(config, channel.id, input.token);
-    let token = input.token!;
-    if (!visitorId) {
-      const budget = await spend(database.db, "newVisitors", `${channel.id}:${c.get("address")}`, clock.now());
+    const now = clock.now();
+    let proven = visitorOf(config, channel.id, input.token, now, true);
+    // A token of the first form (no time) is traded in only by a visitor active within the idle time.
+    if (proven && !proven.issuedAt && !(await activeWithin(database.db, channel.id, proven.visitorId, new Date(now.getTime() - config.WEBCHAT_VISITOR_IDLE_DAYS * 86_400_000)))) proven = null;
+    let visitorId: string;
+    let token: string;
+    if (proven) {
+      visitorId = proven.visitorId;
+      token = visitorToken(config, channel.id, visitorId, now);
+    } else {
+      const budget = await spend(database.db, "newVisitors", `${channel.id}:${c.get("address")}`, now);
       if (!budget.ok) return tooMany(c, budget.retryAfter);
-      ({ visitorId, token } = newVisitor(config, channel.id));
+      ({ visitorId, token } = newVisitor(config, channel.id, now));
     }
     if (input.name && input.email) {
       const budget = await spend(database.db, "perVisitor", `${channel.id}:${visitorId}`, clock.now());

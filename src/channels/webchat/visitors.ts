@@ -11,7 +11,6 @@ import type { Change } from "../../inbox/changes";
 import type { Storage } from "../../media/storage";
 import { sniffMime } from "../../media/sniff";
 import { capabilitiesOf, type MediaKind } from "../capabilities";
-import { signVisitor, verifyVisitor } from "../secrets";
 import { storeBytes } from "../../media/storage";
 
 export interface WidgetSettings {
@@ -74,21 +73,6 @@ export function uploadRules(channel: WebchatChannel) {
 }
 
 // ---- identity
-
-export function newVisitor(config: Config, channelId: number): { visitorId: string; token: string } {
-  const visitorId = crypto.randomUUID();
-  return { visitorId, token: `${visitorId}.${signVisitor(config, channelId, visitorId)}` };
-}
-
-/** The visitor a token proves, or null. */
-export function visitorOf(config: Config, channelId: number, token: string | null | undefined): string | null {
-  if (!token) return null;
-  const dot = token.indexOf(".");
-  if (dot <= 0) return null;
-  const visitorId = token.slice(0, dot);
-  if (!/^[0-9a-f-]{36}$/.test(visitorId)) return null;
-  return verifyVisitor(config, channelId, visitorId, token.slice(dot + 1)) ? visitorId : null;
-}
 
 async function contactOf(db: DbOrTx, channel: WebchatChannel, visitorId: string) {
   const [row] = await db

@@ -26,8 +26,9 @@ import * as contacts from "./contacts";
 import * as snooze from "./snooze";
 import * as bulkActions from "./bulk-actions";
 import * as cards from "./cards";
+import * as channelEvents from "./channel-events";
 
-const parts = [shell, auth, admin, workgroups, brands, channels, tags, quickReplies, closingMessages, customFields, inbox, messaging, webchat, media, reports, billing, billingImport, routing, workflows, comments, bulk, bot, composerAids, contacts, snooze, bulkActions, cards] as const;
+const parts = [shell, auth, admin, workgroups, brands, channels, tags, quickReplies, closingMessages, customFields, inbox, messaging, webchat, media, reports, billing, billingImport, routing, workflows, comments, bulk, bot, composerAids, contacts, snooze, bulkActions, cards, channelEvents] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends readonly { en: object }[]]
   ? H["en"] & Merge<R>

@@ -1,0 +1,34 @@
+// Where a customer came from, kept on the conversation: the ad or post of a click-to-WhatsApp or
+// click-to-Messenger ad (or an m.me link's ref), from the message it came with or from a referral
+// event of its own. The first one a conversation gets stays; later clicks are kept on their message.
+import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
+import type { Database, DbOrTx } from "@db/client";
+import { contactIdentities, conversations } from "@db/schema";
+import { commit } from "../realtime/changes";
+import type { ChannelAccount, InboundReferral, Referral } from "./types";
+
+/** Keeps the referral on the conversation unless it has one already. */
+export async function keepReferral(db: DbOrTx, conversationId: number, referral: Referral): Promise<void> {
+  await db.update(conversations).set({ referral: { ...referral } as Record<string, unknown> }).where(and(eq(conversations.id, conversationId), isNull(conversations.referral)));
+}
+
+/**
+ * A referral without a message (the customer opened an existing thread from an ad): kept on their
+ * open conversation, else their latest on the channel. "none" when the customer has no conversation
+ * yet (the message that follows carries its own referral).
+ */
+export async function applyReferral(database: Database, account: ChannelAccount, event: InboundReferral): Promise<"kept" | "none"> {
+  const [conversation] = await database.db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .innerJoin(contactIdentities, eq(contactIdentities.contactId, conversations.contactId))
+    .where(and(eq(contactIdentities.channelId, account.id), eq(contactIdentities.externalId, event.externalId), eq(conversations.channelId, account.id), ne(conversations.type, "comment")))
+    .orderBy(sql`${conversations.status} = 'open' desc`, desc(conversations.createdAt))
+    .limit(1);
+  if (!conversation) return "none";
+  await commit(database, account.orgId, async (db) => {
+    await keepReferral(db, conversation.id, event.referral);
+    return { eventIds: [] };
+  });
+  return "kept";
+}
