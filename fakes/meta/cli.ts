@@ -37,10 +37,11 @@ const usage = `Usage:
     send --story-mention --image story.jpg              a story mentioning the account (its link lives 24 hours)
     send --story-reply --image story.jpg --text "…"    an answer to one of the account's stories
     send --share post|reel [--title "caption"] [--image a.jpg] [--text "…"]   a shared post or reel
+  Every send prints the ids of the messages it pushed (for --edit, --revoke and --unsend).
   Real-world shapes (issue 18), with send:
       --ad "Kışa özel %30"         the message comes from a click-to-WhatsApp / click-to-Messenger ad with that headline
-      --edit <mid> --text "…"      Messenger/Instagram: the customer edits an earlier message (ids are printed by send)
-      --unsend <mid>               Messenger/Instagram: the customer unsends it
+      --edit <mid> --text "…"      Messenger/Instagram: the customer edits an earlier message (WhatsApp: see above)
+      --unsend <mid>               Messenger/Instagram: the customer unsends it (WhatsApp: --revoke)
       --link https://… [--text t]  Messenger/Instagram: a shared link
       --standby                    Messenger/Instagram: the message arrives as standby (another app holds the thread)
       --bsuid TR.1502576394655843 [--username elif.k]   WhatsApp: a customer known by business-scoped user id;
@@ -342,12 +343,13 @@ function sharedMessage(from: string, at: Date) {
   };
 }
 
-/** The message ids a payload carries (WhatsApp messages, Messenger/Instagram message events). */
+/** The message ids a payload carries (WhatsApp messages, Messenger/Instagram message and standby events). */
 function pushedIds(payload: object): string[] {
   const ids: string[] = [];
   for (const entry of (payload as { entry?: any[] }).entry ?? []) {
     for (const change of entry.changes ?? []) for (const m of change.value?.messages ?? []) ids.push(m.id);
-    for (const event of entry.messaging ?? []) if (event.message?.mid) ids.push(event.message.mid);
+    // Standby events too (another app holds the thread); an unsend names an old id, not a new one.
+    for (const event of [...(entry.messaging ?? []), ...(entry.standby ?? [])]) if (event.message?.mid && !event.message.is_deleted) ids.push(event.message.mid);
   }
   return ids;
 }
