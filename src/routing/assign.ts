@@ -129,7 +129,10 @@ export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequ
     const conv = state.get(r.conversationId)!;
     const from = conv.assigneeId;
     const moving = r.workgroupId !== undefined && r.workgroupId !== conv.workgroupId;
-    const ownerId = conv.ownerId && conv.ownerId !== r.passOver ? conv.ownerId : null;
+    // The sticky owner gets a returning customer first; a conversation a rule moves to another group
+    // goes back to them only if they are in it (else "iade → Returns" would return it to whoever had it).
+    const ownerIn = (userId: string) => locked.some((c) => c.user_id === userId && c.groups.includes(group.id));
+    const ownerId = conv.ownerId && conv.ownerId !== r.passOver && (!moving || ownerIn(conv.ownerId)) ? conv.ownerId : null;
     const outcome: RouteOutcome & { eventIds: number[] } = { outcome: "unchanged", eventIds: [] };
     const write = convWrites.get(conv.id) ?? { assigneeId: conv.assigneeId, assignedAt: null, workgroupId: conv.workgroupId, waitingSince: null, clearFirstResponse: false };
     if (moving) {
