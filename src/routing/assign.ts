@@ -104,7 +104,9 @@ export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequ
   if (groupIds.size === 0) return requests.map(unchanged);
   const groups = new Map<number, Group>((await tx.select().from(workgroups).where(and(eq(workgroups.orgId, orgId), inArray(workgroups.id, [...groupIds])))).map((g) => [g.id, g]));
   if (groups.size === 0) return requests.map(unchanged);
-  const owners = new Set(found.map((c) => c.ownerId).filter((o): o is string => o !== null));
+  // Owners outside the group matter only to a conversation routed where it is (a returning customer);
+  // one a rule moves elsewhere goes back to its owner only as a member (locked with the group).
+  const owners = new Set(requests.filter((r) => r.workgroupId === undefined || r.workgroupId === state.get(r.conversationId)?.workgroupId).map((r) => state.get(r.conversationId)?.ownerId).filter((o): o is string => !!o));
   const locked = await lockCandidates(tx, orgId, [...groups.keys()], owners);
   const active = await openCounts(tx, orgId, locked);
   const turns = new Map(locked.map((c) => [c.user_id, c.last_assignment_id ?? 0]));

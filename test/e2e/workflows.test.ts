@@ -2,7 +2,8 @@ import { describe, expect, it } from "bun:test";
 import { demoIds, DEMO_APP_SECRET } from "../../fakes/meta/demo";
 import { wa, whatsappPayload } from "../../fakes/meta/payloads";
 import { signatureOf } from "../../fakes/meta/sign";
-import { e2eEnabled, useBrowser } from "./support";
+import { join } from "node:path";
+import { artifacts, e2eEnabled, useBrowser } from "./support";
 
 const e2e = useBrowser();
 
@@ -72,6 +73,23 @@ describe.skipIf(!e2eEnabled)("workflows in the browser", () => {
     await admin.reload();
     await admin.waitForSelector("tr.run.done");
     await e2e.shot(admin, "42-workflow-run-log");
+
+    // The admin's automation pages at a tablet's and a phone's width, in English and in Turkish.
+    const rulePage = new URL(admin.url()).pathname;
+    const pages = { workflows: "/admin/workflows", rule: rulePage, workgroups: "/admin/workgroups", hours: "/admin/business-hours" };
+    for (const locale of ["en", "tr"]) {
+      if (locale === "tr") await admin.click('.language-switch button[value="tr"]');
+      for (const [name, path] of Object.entries(pages)) {
+        await admin.goto(`${e2e.base}${path}`);
+        for (const width of [768, 390]) {
+          await admin.setViewportSize({ width, height: 900 });
+          // Nothing wider than the screen: a page that scrolls sideways has lost its layout.
+          expect(await admin.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+          await admin.screenshot({ path: join(artifacts, `44-${name}-${locale}-${width}.png`), fullPage: true });
+        }
+      }
+      await admin.setViewportSize({ width: 1280, height: 800 });
+    }
     await okan.context().close();
     await ipek.context().close();
     await admin.context().close();
