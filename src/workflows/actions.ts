@@ -112,14 +112,14 @@ export async function applyAction(tx: Tx, run: RunContext, action: Action, now: 
       // Routed as the group routes (method, Online members, capacity, sticky owner), the rule as actor.
       const conv = await lockedConversation(tx, run);
       if (conv.status !== "open") throw new ActionRefused("closed");
-      const [group] = await tx.select({ id: workgroups.id }).from(workgroups).where(and(eq(workgroups.orgId, run.orgId), eq(workgroups.id, action.workgroupId)));
+      const [group] = await tx.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(and(eq(workgroups.orgId, run.orgId), eq(workgroups.id, action.workgroupId)));
       if (!group) throw new ActionRefused("no_workgroup");
       const routed = await routeConversation(tx, { orgId: run.orgId, conversationId: conv.id, workgroupId: group.id, by: { kind: "rule", ruleId: run.ruleId ?? 0, ruleName: run.ruleName } }, now);
       if (routed.eventIds.length === 0) return { outcome: "skipped", detail: "already", eventIds: [] };
       await markAsRule(tx, run, routed.eventIds);
-      // Assigned: routing's own line names the agent and the rule. Waiting: the rule's line says where.
+      // Assigned: routing's own line names the agent and the rule. Waiting: the rule's line names the queue.
       if (routed.outcome === "assigned") return { outcome: "done", detail: "assigned", eventIds: routed.eventIds };
-      return { outcome: "done", detail: "queued", eventIds: [...routed.eventIds, await systemLine(tx, run, conv.id, action.type, { workgroupId: group.id }, now)] };
+      return { outcome: "done", detail: "queued", eventIds: [...routed.eventIds, await systemLine(tx, run, conv.id, action.type, { workgroupId: group.id, workgroupName: group.name, queued: true }, now)] };
     }
     case "assign_user": {
       const conv = await lockedConversation(tx, run);

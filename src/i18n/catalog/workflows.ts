@@ -1,6 +1,7 @@
 // Automation: workflows, business hours, out-of-office and welcome replies, and the thread's system lines.
 export const en = {
   "workflows.line.assign_workgroup": "Assigned to a workgroup by rule “{rule}”",
+  "workflows.line.queued": "Waiting in {group} queue, sent there by rule “{rule}”",
   "workflows.line.assign_user": "Assigned to an agent by rule “{rule}”",
   "workflows.line.add_tag": "Tag added by rule “{rule}”",
   "workflows.line.remove_tag": "Tag removed by rule “{rule}”",
@@ -155,6 +156,7 @@ export const en = {
 
 export const tr: Record<keyof typeof en, string> = {
   "workflows.line.assign_workgroup": "“{rule}” kuralı bir iş grubuna atadı",
+  "workflows.line.queued": "“{rule}” kuralı ile {group} kuyruğunda bekliyor",
   "workflows.line.assign_user": "“{rule}” kuralı bir temsilciye atadı",
   "workflows.line.add_tag": "“{rule}” kuralı etiket ekledi",
   "workflows.line.remove_tag": "“{rule}” kuralı etiket kaldırdı",
