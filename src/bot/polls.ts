@@ -65,12 +65,13 @@ async function listButton(tx: DbOrTx, orgId: number): Promise<string> {
 }
 
 /** Records an answer: the poll, its line in the thread and a poll_answered event. */
-async function recordAnswer(tx: Tx, conv: Target, poll: { id: number; kind: string; question: string; options: string[] }, index: number, now: Date): Promise<number[]> {
+async function recordAnswer(tx: Tx, conv: Target, poll: { id: number; kind: string; question: string; options: string[]; agentId: string | null }, index: number, now: Date): Promise<number[]> {
   await tx.update(polls).set({ status: "answered", answerIndex: index, answeredAt: now }).where(eq(polls.id, poll.id));
   const line = poll.kind === "survey" ? ({ line: "rated", rating: index + 1 } as const) : ({ line: "poll_answer", question: poll.question, answer: poll.options[index] ?? "" } as const);
   return [
     await botLine(tx, conv, line, now),
-    await recordEvent(tx, { orgId: conv.orgId, type: "poll_answered", conversationId: conv.id, data: { pollId: poll.id, kind: poll.kind, answer: index, ...BY_BOT }, createdAt: now }),
+    // The subject is the agent a survey rates (the reports count it for them).
+    await recordEvent(tx, { orgId: conv.orgId, type: "poll_answered", conversationId: conv.id, subjectUserId: poll.agentId, data: { pollId: poll.id, kind: poll.kind, answer: index, ...BY_BOT }, createdAt: now }),
   ];
 }
 

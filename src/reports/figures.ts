@@ -101,9 +101,12 @@ export interface Figures {
   p90FirstResponseMs: number | null;
   avgResolutionMs: number | null;
   p90ResolutionMs: number | null;
+  /** The satisfaction surveys' average rating (1–5), and how many were answered. */
+  avgSatisfaction: number | null;
+  satisfactionAnswers: number;
 }
 
-export const figureKeys = ["opened", "closed", "reactivated", "forwarded", "avgFirstResponseMs", "p90FirstResponseMs", "avgResolutionMs", "p90ResolutionMs", "messagesIn", "messagesOut"] as const satisfies readonly (keyof Figures)[];
+export const figureKeys = ["opened", "closed", "reactivated", "forwarded", "avgFirstResponseMs", "p90FirstResponseMs", "avgResolutionMs", "p90ResolutionMs", "messagesIn", "messagesOut", "avgSatisfaction", "satisfactionAnswers"] as const satisfies readonly (keyof Figures)[];
 export type FigureKey = (typeof figureKeys)[number];
 export const timeFigures: ReadonlySet<FigureKey> = new Set(["avgFirstResponseMs", "p90FirstResponseMs", "avgResolutionMs", "p90ResolutionMs"]);
 
@@ -148,6 +151,8 @@ export const emptyFigures: Figures = {
   p90FirstResponseMs: null,
   avgResolutionMs: null,
   p90ResolutionMs: null,
+  avgSatisfaction: null,
+  satisfactionAnswers: 0,
 };
 
 /** The report's filters as the aggregates know them (a brand: its channels). */

@@ -20,6 +20,7 @@ export function reportQueryString(query: ReportQuery): string {
 }
 
 export function figureText(ui: Ui, key: FigureKey, value: number | null): string {
+  if (key === "avgSatisfaction") return value === null ? "—" : numberFormat(ui.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
   return timeFigures.has(key) ? duration(ui, value) : numberFormat(ui.locale).format(value ?? 0);
 }
 
