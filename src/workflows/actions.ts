@@ -14,6 +14,7 @@ import { startByAutomation } from "../inbox/opening";
 import { channelTemplates } from "../inbox/replies";
 import { tagConversation, untagConversation } from "../inbox/tagging";
 import { mayGoOut } from "../channels/windows";
+import { sendPollToContact } from "../bot/poll-sends";
 import { recordEvent } from "../realtime/events";
 import { contactForVariables } from "./situation";
 import { fillVariables, type Action } from "./rules";
@@ -220,6 +221,17 @@ export async function applyAction(tx: Tx, run: RunContext, action: Action, now: 
       const content = action.template ? await templateMessage(tx, conv, action.template) : { body: fillVariables(action.body, await contactForVariables(tx, contactId)), metadata: {} };
       const sent = await sendAs(tx, run, conv, content.body, now, action.template ? "template" : "text", content.metadata);
       return { outcome: sent ? "done" : "skipped", detail: sent ? undefined : "outside_window", eventIds: [...eventIds, ...(sent ?? [])] };
+    }
+    case "send_poll": {
+      const [conv] = run.contactId === null && run.conversationId !== null ? await tx.select({ contactId: conversations.contactId }).from(conversations).where(eq(conversations.id, run.conversationId)) : [];
+      const contactId = run.contactId ?? conv?.contactId ?? null;
+      if (contactId === null) throw new ActionRefused("no_contact");
+      const vars = await contactForVariables(tx, contactId);
+      const poll = { contactId, channelId: action.channelId, question: fillVariables(action.question, vars), options: action.options, template: action.template };
+      const sent = await sendPollToContact(tx, run.orgId, poll, { automation: byRule(run) }, now);
+      if (sent.outcome === "skipped") return { outcome: "skipped", detail: sent.detail, eventIds: [] };
+      await markAsRule(tx, run, sent.eventIds);
+      return { outcome: "done", detail: sent.inside ? undefined : "outside_conversation", eventIds: [...sent.eventIds, await systemLine(tx, run, sent.conversationId, "send_poll", {}, now)] };
     }
     case "automated_reply": {
       const conv = await lockedConversation(tx, run);
