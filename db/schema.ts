@@ -1217,6 +1217,8 @@ export type BotOption = {
   action: "answer" | "question" | "submenu" | "handover";
   /** The answer, or the question asked (question). */
   text?: string;
+  /** answer: a file sent after the text (an attachment row of no message, uploaded in Admin → Bot). */
+  file?: { attachmentId: number; filename: string; mime: string; size: number };
   /** question: the CRM field (custom_fields.key) the answer is stored in. */
   fieldKey?: string;
   /** handover: the workgroup whose routing takes the conversation (null: the channel's). */
