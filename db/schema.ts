@@ -910,7 +910,7 @@ export const events = pgTable(
     // reports count.
     index("events_metrics_txid_idx")
       .on(t.orgId, t.txid)
-      .where(sql`${t.type} in ('first_response', 'closed', 'reactivated', 'forwarded', 'conversation_created', 'message_created')`),
+      .where(sql`${t.type} in ('first_response', 'closed', 'reactivated', 'forwarded', 'conversation_created', 'message_created', 'poll_answered')`),
     // The workflow engine's "committed since my last pass" scan, over the types rules trigger on.
     index("events_automation_txid_idx")
       .on(t.txid)
@@ -978,6 +978,9 @@ export const reportDailyStats = pgTable(
     firstResponseCount: integer("first_response_count").notNull().default(0),
     resolutionMsSum: bigint("resolution_ms_sum", { mode: "number" }).notNull().default(0),
     resolutionCount: integer("resolution_count").notNull().default(0),
+    /** Satisfaction survey answers given that day (ratings 1–5 summed, and their number). */
+    satisfactionSum: integer("satisfaction_sum").notNull().default(0),
+    satisfactionCount: integer("satisfaction_count").notNull().default(0),
   },
   // A report reads one grain's days in a range: the key leads with them. Migration 0018 adds the
   // counters to the key's index (INCLUDE), so that read never visits the table, and ndistinct
@@ -1214,6 +1217,8 @@ export type BotOption = {
   action: "answer" | "question" | "submenu" | "handover";
   /** The answer, or the question asked (question). */
   text?: string;
+  /** answer: a file sent after the text (an attachment row of no message, uploaded in Admin → Bot). */
+  file?: { attachmentId: number; filename: string; mime: string; size: number };
   /** question: the CRM field (custom_fields.key) the answer is stored in. */
   fieldKey?: string;
   /** handover: the workgroup whose routing takes the conversation (null: the channel's). */

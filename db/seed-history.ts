@@ -1,7 +1,7 @@
 // Two weeks of finished conversations for the demo, with the events the metrics job counts, so the
 // reports (and the cockpit's past days) have something to show on a first look. Deterministic.
 import type { Tx } from "./client";
-import { contactIdentities, contacts, conversations, events, messages } from "./schema";
+import { contactIdentities, contacts, conversations, events, messages, polls } from "./schema";
 
 const names = ["Deniz Aksoy", "Emre Koç", "Zeynep Güneş", "Maria Rossi", "Lukas Müller", "Fatma Erdem", "Can Polat", "Derya Kurt", "Hakan Doğan", "Sofia Novak", "Kerem Aydın", "Ece Öztürk"];
 const openers = ["Siparişim nerede?", "Can I change my order?", "İade kodu alabilir miyim?", "Do you have this in blue?", "Fatura lazım.", "Kargo ücreti ne kadar?"];
@@ -81,6 +81,16 @@ export async function seedReportHistory(tx: Tx, input: HistoryInput) {
           { ...at, type: "assigned", actorId: colleague, subjectUserId: agent, data: { manual: true, from: colleague }, createdAt: opened },
           { ...at, type: "forwarded", actorId: colleague, subjectUserId: agent, data: { from: colleague }, createdAt: opened },
         ]);
+      }
+      // Every other customer answers the satisfaction survey (ratings 3–5), so the reports show it.
+      if (k % 2 === 0) {
+        const answer = 2 + ((k * 7 + daysAgo) % 3);
+        const rated = new Date(closed.getTime() + 5 * 60_000);
+        const [poll] = await tx
+          .insert(polls)
+          .values({ orgId, conversationId: conversation.id, contactId: contact.id, channelId: channel.id, kind: "survey", question: "Görüşmemizden ne kadar memnun kaldınız?", options: ["1", "2", "3", "4", "5"], agentId: agent, status: "answered", answerIndex: answer, answeredAt: rated, createdAt: closed })
+          .returning({ id: polls.id });
+        await tx.insert(events).values({ ...at, type: "poll_answered", subjectUserId: agent, data: { pollId: poll.id, kind: "survey", answer, by: "bot" }, createdAt: rated });
       }
     }
   }

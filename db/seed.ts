@@ -33,6 +33,7 @@ import { createOrganization } from "../src/admin/organizations";
 import { DEMO_ACCESS_TOKEN, DEMO_APP_SECRET, DEMO_VERIFY_TOKEN, demoComment, demoIds } from "../fakes/meta/demo";
 import { hashPassword } from "../src/auth/passwords";
 import { seedReportHistory } from "./seed-history";
+import { seedPolls } from "./seed-polls";
 import { seedBulk } from "./seed-bulk";
 import type { MergeLine } from "../src/contacts/merging";
 import { presetTime } from "../src/inbox/snooze-times";
@@ -270,6 +271,7 @@ export async function seedDemo(db: Db, now: Date, sealSecrets?: (secrets: Record
     }
 
     await seedBot(tx, { orgId: org.id, messengerId: messenger.id, webchatId: webchat.id, teamId: team.id, salesId: sales.id, agentId: agent1Id, now });
+    await seedPolls(tx, { orgId: org.id, whatsappId: whatsapp.id, teamId: team.id, now });
     await seedReportHistory(tx, { orgId: org.id, channels: [whatsapp, webchat, messenger, instagram, whatsapp], agents: [agent1Id, agent2Id], workgroupId: team.id, now });
     const [mehmet] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.name, "Mehmet Öz"));
     await tx.insert(notes).values({ orgId: org.id, contactId: mehmet.id, authorId: agent1Id, body: "Prefers phone calls after 18:00.", createdAt: now });

@@ -19,6 +19,7 @@
       failed: "Could not send. Check your connection and try again.", mic: "The microphone is not available.",
       offline: "Reconnecting…", empty: "Write a message and we will answer here.", voiceNote: "Voice note",
       typing: "{n} is typing…",
+      choices: "Choose an answer", stars: "Rate from 1 to 5 stars", star: "{n} of 5 stars",
     },
     tr: {
       open: "Sohbeti aç", close: "Sohbeti kapat", title: "Bize yazın", unread: "{n} yeni", message: "Mesaj", send: "Gönder",
@@ -31,6 +32,7 @@
       failed: "Gönderilemedi. Bağlantınızı kontrol edip tekrar deneyin.", mic: "Mikrofon kullanılamıyor.",
       offline: "Yeniden bağlanılıyor…", empty: "Bir mesaj yazın, yanıtımız burada görünecek.", voiceNote: "Sesli mesaj",
       typing: "{n} yazıyor…",
+      choices: "Bir yanıt seçin", stars: "1 ile 5 yıldız arasında puan verin", star: "5 üzerinden {n} yıldız",
     },
   }[lang];
   const t = (k, p = {}) => T[k].replace(/\{(\w+)\}/g, (_, n) => p[n]);
@@ -82,7 +84,13 @@ textarea{flex:1;resize:none;border:1px solid #d1d5db;border-radius:10px;padding:
 form.pre{padding:16px;display:flex;flex-direction:column;gap:10px;flex:1;background:#f8fafc}
 label{display:flex;flex-direction:column;gap:4px;font-weight:600;font-size:13px}
 input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:400;color:#111827;background:#fff}
-.primary{background:var(--c);color:#fff;border-radius:8px;padding:10px;font-weight:600}`;
+.primary{background:var(--c);color:#fff;border-radius:8px;padding:10px;font-weight:600}
+.choices{display:flex;flex-wrap:wrap;gap:6px;margin-top:4px}
+.choices button{border:1px solid var(--c);color:var(--c);background:#fff;border-radius:16px;padding:6px 12px;font-weight:600;min-height:32px}
+.choices button:hover{background:var(--c);color:#fff}
+.stars{flex-direction:row-reverse;justify-content:flex-end;gap:2px}
+.stars button{border:0;border-radius:6px;padding:2px 4px;font-size:26px;line-height:1;color:#6b7280;background:none;min-height:36px}
+.stars button:hover,.stars button:hover~button,.stars button:focus-visible,.stars button:focus-visible~button{color:#b45309;background:none}`;
 
   const host = document.createElement("div");
   host.id = "kanal-webchat";
@@ -164,13 +172,17 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
     const meta = document.createElement("span");
     meta.className = "meta";
     meta.textContent = `${m.direction === "in" ? t("you") : m.author || t("agent")} · ${timeFmt.format(new Date(m.createdAt))}`;
-    li.append(bubble, meta);
+    if (text === "" && !m.attachments.length) bubble.hidden = true;
+    li.append(bubble);
+    if (m.direction === "out" && m.choices && m.choices.length) li.append(drawChoices(m));
+    li.append(meta);
     // Keep order by id: a replayed message may arrive after a newer one.
     const after = [...el.log.querySelectorAll("li.m")].find((x) => Number(x.dataset.id) > m.id);
     el.items.insertBefore(li, after || null);
     shown.set(m.id, m);
     el.log.querySelector(".empty")?.remove();
     if (closedConvs.has(m.conversationId)) markEnded(m.conversationId);
+    pruneChoices();
     if (m.direction === "out") {
       hideTyping();
       if (el.panel.hidden) { unread++; drawBadge(); }
@@ -197,6 +209,45 @@ input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-weight:40
     if (!session || !loaded || !el.text.value.trim() || Date.now() - typingSentAt < 4000) return;
     typingSentAt = Date.now();
     call("/typing", { method: "POST", headers: headers(true), body: "{}" }).catch(() => {});
+  }
+  // A question's choices as buttons (a survey's as stars): a tap answers like any channel's reply.
+  function drawChoices(m) {
+    const box = document.createElement("div");
+    box.className = m.rating ? "choices stars" : "choices";
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", m.rating ? t("stars") : t("choices"));
+    const list = m.rating ? [...m.choices].reverse() : m.choices;
+    for (const c of list) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.dataset.reply = c.id;
+      if (m.rating) {
+        const n = m.choices.indexOf(c) + 1;
+        b.textContent = "★";
+        b.setAttribute("aria-label", t("star", { n }));
+        b.title = t("star", { n });
+      } else b.textContent = c.title;
+      b.onclick = () => answer(c, box);
+      box.append(b);
+    }
+    return box;
+  }
+  // Choices answered, or followed by anything the visitor wrote since, are no longer offered.
+  function pruneChoices() {
+    const items = [...el.items.querySelectorAll("li.m")];
+    const lastIn = Math.max(0, ...items.filter((x) => x.classList.contains("in")).map((x) => Number(x.dataset.id)));
+    for (const box of el.items.querySelectorAll(".choices")) if (Number(box.closest("li").dataset.id) < lastIn) box.remove();
+  }
+  async function answer(choice, box) {
+    box.querySelectorAll("button").forEach((b) => (b.disabled = true));
+    try {
+      const data = await call("/messages", { method: "POST", headers: headers(true), body: JSON.stringify({ body: choice.title, clientId: newId(), replyId: choice.id }) });
+      say(null);
+      if (data.message) addMessage(data.message);
+      box.remove();
+      listen();
+      el.text.focus();
+    } catch (e) { say(e); box.querySelectorAll("button").forEach((b) => (b.disabled = false)); }
   }
   function markEnded(convId) {
     closedConvs.add(convId);

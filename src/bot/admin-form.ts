@@ -5,6 +5,15 @@ import type { FieldErrors, FormValues } from "../forms";
 import type { BotMenu, MenuInput } from "./menus";
 import { MAX_OPTIONS } from "./menus";
 
+export type BotFile = NonNullable<BotOption["file"]>;
+
+/** The file an option row had when the form was drawn (checked against the organization on save). */
+function keptFile(values: FormValues, r: number): BotFile | null {
+  const id = Number(values[`o${r}_fileId`] ?? "");
+  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  return { attachmentId: id, filename: String(values[`o${r}_fileName`] ?? "").slice(0, 200), mime: "", size: 0 };
+}
+
 /** Rows the form offers: every option there is, and some empty ones to add more. */
 export const formRows = (menu: BotMenu | null) => Math.max(12, countOptions(menu?.options ?? []) + 6);
 
@@ -37,6 +46,8 @@ export function menuValues(menu: BotMenu | null): FormValues {
         [`o${r}_field`]: o.fieldKey ?? "",
         [`o${r}_group`]: o.workgroupId ? String(o.workgroupId) : "",
         [`o${r}_parent`]: parent === null ? "" : String(parent),
+        [`o${r}_fileId`]: o.file ? String(o.file.attachmentId) : "",
+        [`o${r}_fileName`]: o.file?.filename ?? "",
       });
       walk(o.options ?? [], r);
     }
@@ -46,7 +57,7 @@ export function menuValues(menu: BotMenu | null): FormValues {
 }
 
 /** The form's values as settings, or the errors by input name (messages are catalog keys). */
-export function parseMenuForm(values: FormValues, rows: number): { input: MenuInput } | { errors: FieldErrors } {
+export function parseMenuForm(values: FormValues, rows: number, files: Map<number, BotFile> = new Map()): { input: MenuInput } | { errors: FieldErrors } {
   const errors: FieldErrors = {};
   const text = (name: string) => String(values[name] ?? "").trim();
   const built: (BotOption & { parent: number | null })[] = [];
@@ -72,12 +83,15 @@ export function parseMenuForm(values: FormValues, rows: number): { input: MenuIn
     const parentRow = parent === null ? null : byRow.get(parent);
     if (parent !== null && (!parentRow || parentRow.action !== "submenu")) errors[`o${r}_parent`] = "validation.invalid";
     const id = /^[a-z0-9]{1,12}$/.test(text(`o${r}_id`)) ? text(`o${r}_id`) : `o${r}`;
+    // A file goes with an answer only; one uploaded now, else the one kept (unless removed).
+    const file = action === "answer" && values[`o${r}_fileRemove`] !== "on" ? (files.get(r) ?? keptFile(values, r)) : null;
     const option = {
       id,
       title,
       action: action as BotOption["action"],
       ...(body && (action === "answer" || action === "question" || action === "submenu") ? { text: body } : {}),
       ...(action === "question" ? { fieldKey } : {}),
+      ...(file ? { file } : {}),
       ...(action === "handover" ? { workgroupId: group ? Number(group) : null } : {}),
       ...(action === "submenu" ? { options: [] } : {}),
       parent,

@@ -7,7 +7,9 @@ import type { MessageKey } from "../i18n";
 import { commit } from "../realtime/changes";
 import { flash, redirect, render, takeFlash, ui, type SignedInCtx } from "../web";
 import { BotEditPage, BotListPage } from "../../views/bot/admin";
-import { formRows, menuValues, parseMenuForm } from "./admin-form";
+import { formRows, menuValues, parseMenuForm, type BotFile } from "./admin-form";
+import { BotFileRefused, storeBotFile } from "./files";
+import { storageFor } from "../media/storage";
 import { BotMenuRefused, menuOf, menuOverview, removeMenu, saveMenu, scopeName, type Scope } from "./menus";
 
 function scopeFrom(c: SignedInCtx): Scope {
@@ -33,6 +35,29 @@ async function editPage(c: SignedInCtx, scope: Scope, form?: { values: FormValue
   );
 }
 
+/**
+ * Files chosen for answers are stored first (each row's upload, within the limit); a row's values
+ * then name the stored file, so a form drawn again with an error keeps it without a new upload.
+ */
+async function storeUploads(c: SignedInCtx, body: Record<string, unknown>, values: FormValues, rows: number): Promise<{ files: Map<number, BotFile> } | { errors: FieldErrors }> {
+  const { database, config, clock } = c.get("deps");
+  const files = new Map<number, BotFile>();
+  const errors: FieldErrors = {};
+  for (let r = 0; r < rows; r++) {
+    const file = body[`o${r}_file`];
+    if (!(file instanceof File) || file.size === 0 || values[`o${r}_action`] !== "answer") continue;
+    try {
+      const stored = await storeBotFile(database.db, storageFor(config), c.get("actor").orgId, file, clock.now());
+      files.set(r, stored);
+      Object.assign(values, { [`o${r}_fileId`]: String(stored.attachmentId), [`o${r}_fileName`]: stored.filename });
+    } catch (e) {
+      if (!(e instanceof BotFileRefused)) throw e;
+      errors[`o${r}_file`] = e.message;
+    }
+  }
+  return Object.keys(errors).length ? { errors } : { files };
+}
+
 export function botAdminRoutes() {
   const app = signedInRoutes("admin");
   app.get("/", async (c) => {
@@ -42,14 +67,20 @@ export function botAdminRoutes() {
   app.get("/:kind{channel|brand}/:id{[0-9]+}", (c) => editPage(c, scopeFrom(c)));
   app.post("/:kind{channel|brand}/:id{[0-9]+}", async (c) => {
     const scope = scopeFrom(c);
-    const values = formValues(await c.req.parseBody({ all: true }));
+    const body = await c.req.parseBody({ all: true });
+    const values = formValues(body);
     const t = c.get("t");
     const translate = (errors: FieldErrors) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, t(v as MessageKey)]));
     const rows = Math.min(200, Object.keys(values).filter((k) => /^o\d+_action$/.test(k)).length);
-    const parsed = parseMenuForm(values, rows);
+    const uploaded = await storeUploads(c, body, values, rows);
+    if ("errors" in uploaded) return editPage(c, scope, { values, errors: translate(uploaded.errors) }, 422);
+    const parsed = parseMenuForm(values, rows, uploaded.files);
     if ("errors" in parsed) return editPage(c, scope, { values, errors: translate(parsed.errors) }, 422);
+    const { database, clock, config } = c.get("deps");
+    const unused: string[] = [];
     try {
-      await commit(c.get("deps").database, c.get("actor").orgId, (db) => saveMenu(db, c.get("actor"), scope, parsed.input, c.get("deps").clock.now()));
+      await commit(database, c.get("actor").orgId, (db) => saveMenu(db, c.get("actor"), scope, parsed.input, clock.now(), unused));
+      for (const key of unused) await storageFor(config).delete(key);
     } catch (e) {
       if (!(e instanceof BotMenuRefused)) throw e;
       if (e.message === "not_found") return c.notFound();

@@ -11,6 +11,7 @@ import { catalogs } from "../i18n/catalog";
 import { PassWorker } from "../jobs/pass-worker";
 import { commit } from "../realtime/changes";
 import { recordEvent } from "../realtime/events";
+import { botSendFile } from "./files";
 import { BY_BOT, botLine, botSend, type Target } from "./lines";
 import { optionsAt } from "./menus";
 import { answerPolls, sendDueSurveys } from "./polls";
@@ -141,7 +142,8 @@ async function answer(tx: Tx, conv: Target & { contactId: number }, session: Ses
     }
     case "answer": {
       const sent = await botSend(tx, conv, { text: option.text ?? "" }, now);
-      return [chose, ...(sent ? [sent.eventId] : []), ...(await sendMenu(tx, conv, session, session.path, now))];
+      const file = option.file ? await botSendFile(tx, conv, option.file, now) : null;
+      return [chose, ...(sent ? [sent.eventId] : []), ...(file ? [file] : []), ...(await sendMenu(tx, conv, session, session.path, now))];
     }
   }
 }

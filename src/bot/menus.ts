@@ -1,9 +1,10 @@
 // Admin → Bot: each channel's (or each brand's, for all its channels) greeting bot and satisfaction
 // survey. A channel's own settings win over its brand's.
-import { and, asc, eq, isNotNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@db/client";
-import { botMenus, brands, channels, customFields, workgroups, type BotOption } from "@db/schema";
+import { attachments, botMenus, brands, channels, customFields, workgroups, type BotOption } from "@db/schema";
+import { keysNoRowUses } from "../media/uploads";
 import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
 
@@ -67,6 +68,7 @@ const optionSchema: z.ZodType<BotOption> = z.lazy(() =>
       action: z.enum(["answer", "question", "submenu", "handover"]),
       text: text(1000).optional(),
       fieldKey: z.string().max(64).optional(),
+      file: z.object({ attachmentId: z.number().int().positive(), filename: z.string().max(200), mime: z.string().max(200), size: z.number().int().min(0) }).optional(),
       workgroupId: z.number().int().positive().nullable().optional(),
       options: z.array(optionSchema).max(MAX_OPTIONS).optional(),
     })
@@ -110,12 +112,46 @@ async function checkReferences(db: DbOrTx, orgId: number, input: MenuInput) {
   if (input.surveyEnabled && !input.surveyQuestion) throw new BotMenuRefused("bot.error.surveyQuestion");
 }
 
-/** Saves a scope's settings (an admin's change, announced to other screens). */
-export async function saveMenu(db: DbOrTx, actor: Actor, scope: Scope, input: MenuInput, now: Date): Promise<number> {
+const filesOf = (options: BotOption[]): NonNullable<BotOption["file"]>[] => options.flatMap((o) => [...(o.file ? [o.file] : []), ...filesOf(o.options ?? [])]);
+
+/**
+ * The options' files as stored: each must be a bot file of this organization (an attachment of no
+ * message and no contact); its name, type and size are read from it, never from the form.
+ */
+async function withStoredFiles(tx: DbOrTx, orgId: number, options: BotOption[]): Promise<BotOption[]> {
+  const ids = filesOf(options).map((f) => f.attachmentId);
+  const rows = ids.length
+    ? await tx.select().from(attachments).where(and(eq(attachments.orgId, orgId), inArray(attachments.id, ids), isNull(attachments.messageId), isNull(attachments.contactId)))
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, { attachmentId: r.id, filename: r.filename, mime: r.mime, size: r.size }]));
+  const walk = (list: BotOption[]): BotOption[] =>
+    list.map((o) => {
+      if (o.file && !byId.has(o.file.attachmentId)) throw new BotMenuRefused("bot.error.file");
+      return { ...o, ...(o.file ? { file: byId.get(o.file.attachmentId)! } : {}), ...(o.options ? { options: walk(o.options) } : {}) };
+    });
+  return walk(options);
+}
+
+/**
+ * Saves a scope's settings (an admin's change, announced to other screens). Files the menu no
+ * longer names are forgotten; their storage keys no other row uses are added to `unusedKeys`, for
+ * the caller to delete once committed.
+ */
+export async function saveMenu(db: DbOrTx, actor: Actor, scope: Scope, given: MenuInput, now: Date, unusedKeys: string[] = []): Promise<number> {
   return db.transaction(async (tx) => {
     if ((await scopeName(tx, actor.orgId, scope)) === null) throw new BotMenuRefused("not_found");
+    const input = { ...given, options: await withStoredFiles(tx, actor.orgId, given.options) };
     await checkReferences(tx, actor.orgId, input);
     const existing = await menuOf(tx, actor.orgId, scope);
+    const kept = new Set(filesOf(input.options).map((f) => f.attachmentId));
+    const dropped = filesOf(existing?.options ?? []).filter((f) => !kept.has(f.attachmentId)).map((f) => f.attachmentId);
+    if (dropped.length) {
+      const gone = await tx
+        .delete(attachments)
+        .where(and(eq(attachments.orgId, actor.orgId), inArray(attachments.id, dropped), isNull(attachments.messageId), isNull(attachments.contactId)))
+        .returning({ key: attachments.storageKey });
+      unusedKeys.push(...(await keysNoRowUses(tx, gone.map((g) => g.key))));
+    }
     const surveySince = input.surveyEnabled ? (existing?.surveyEnabled ? existing.surveySince : now) : null;
     const values = { ...input, surveySince, updatedAt: now };
     if (existing) await tx.update(botMenus).set(values).where(eq(botMenus.id, existing.id));

@@ -5,14 +5,14 @@
 import { and, desc, eq, gt, gte, inArray, isNotNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { rows, type Database, type DbOrTx, type Tx } from "@db/client";
-import { botMenus, channels, conversations, messages, organizations, polls } from "@db/schema";
+import { botMenus, channels, conversations, messages, polls } from "@db/schema";
 import type { Actor } from "../context";
-import { catalogs } from "../i18n/catalog";
 import { ConversationRuleBroken, isParticipant, lockConversation, type Change } from "../inbox/changes";
 import { commit } from "../realtime/changes";
 import { recordEvent } from "../realtime/events";
 import { BY_BOT, botLine, botSend, type Target } from "./lines";
-import { echoedId, pickedChoice, type Choice } from "./prompts";
+import { listButtonOf, openPollConversation, pollChoices } from "./poll-sends";
+import { echoedId, ownChoiceId, pickedChoice, type Choice } from "./prompts";
 
 /** How long after the rating the customer's next text is taken as the survey's comment. */
 export const COMMENT_MS = 30 * 60_000;
@@ -30,7 +30,6 @@ export const pollSchema = z.object({
 });
 
 const surveyChoices = (pollId: number): Choice[] => [1, 2, 3, 4, 5].map((n) => ({ id: `survey:${pollId}:${n}`, title: `${n} ${"⭐".repeat(n)}` }));
-const pollChoices = (pollId: number, options: string[]): Choice[] => options.map((title, i) => ({ id: `poll:${pollId}:${i}`, title }));
 const choicesOf = (poll: { id: number; kind: string; options: string[] }) => (poll.kind === "survey" ? surveyChoices(poll.id) : pollChoices(poll.id, poll.options));
 
 async function targetOf(tx: DbOrTx, conversationId: number): Promise<Target> {
@@ -52,25 +51,21 @@ export async function sendPoll(db: DbOrTx, actor: Actor, conversationId: number,
       .insert(polls)
       .values({ orgId: actor.orgId, conversationId: conv.id, contactId: conv.contactId, channelId: conv.channelId, kind: "poll", question: input.question, options: input.options, agentId: actor.userId, createdAt: now })
       .returning({ id: polls.id });
-    const sent = await botSend(tx, await targetOf(tx, conv.id), { text: input.question, choices: pollChoices(poll.id, input.options), listButton: await listButton(tx, actor.orgId), metadata: { poll: { id: poll.id } }, authorId: actor.userId }, now);
+    const sent = await botSend(tx, await targetOf(tx, conv.id), { text: input.question, choices: pollChoices(poll.id, input.options), listButton: await listButtonOf(tx, actor.orgId), metadata: { poll: { id: poll.id } }, authorId: actor.userId }, now);
     if (!sent) throw new ConversationRuleBroken("outside_window");
     await tx.update(polls).set({ messageId: sent.messageId, handledMessageId: sent.messageId }).where(eq(polls.id, poll.id));
     return { conversationId: conv.id, eventIds: [sent.eventId] };
   });
 }
 
-async function listButton(tx: DbOrTx, orgId: number): Promise<string> {
-  const [org] = await tx.select({ locale: organizations.locale }).from(organizations).where(eq(organizations.id, orgId));
-  return catalogs[org?.locale ?? "en"]["bot.wire.options"];
-}
-
 /** Records an answer: the poll, its line in the thread and a poll_answered event. */
-async function recordAnswer(tx: Tx, conv: Target, poll: { id: number; kind: string; question: string; options: string[] }, index: number, now: Date): Promise<number[]> {
+async function recordAnswer(tx: Tx, conv: Target, poll: { id: number; kind: string; question: string; options: string[]; agentId: string | null }, index: number, now: Date): Promise<number[]> {
   await tx.update(polls).set({ status: "answered", answerIndex: index, answeredAt: now }).where(eq(polls.id, poll.id));
   const line = poll.kind === "survey" ? ({ line: "rated", rating: index + 1 } as const) : ({ line: "poll_answer", question: poll.question, answer: poll.options[index] ?? "" } as const);
   return [
     await botLine(tx, conv, line, now),
-    await recordEvent(tx, { orgId: conv.orgId, type: "poll_answered", conversationId: conv.id, data: { pollId: poll.id, kind: poll.kind, answer: index, ...BY_BOT }, createdAt: now }),
+    // The subject is the agent a survey rates (the reports count it for them).
+    await recordEvent(tx, { orgId: conv.orgId, type: "poll_answered", conversationId: conv.id, subjectUserId: poll.agentId, data: { pollId: poll.id, kind: poll.kind, answer: index, ...BY_BOT }, createdAt: now }),
   ];
 }
 
@@ -142,7 +137,7 @@ async function sendSurvey(tx: Tx, conversationId: number, now: Date) {
     .returning({ id: polls.id });
   if (!poll) return null;
   const target = await targetOf(tx, conv.id);
-  const sent = await botSend(tx, target, { text: menu.question, choices: surveyChoices(poll.id), listButton: await listButton(tx, conv.orgId), metadata: { survey: { id: poll.id } } }, now, { touch: false });
+  const sent = await botSend(tx, target, { text: menu.question, choices: surveyChoices(poll.id), listButton: await listButtonOf(tx, conv.orgId), metadata: { survey: { id: poll.id } } }, now, { touch: false });
   if (!sent) {
     // The reply window has passed: the survey is never sent (and never tried again).
     await tx.update(polls).set({ status: "skipped" }).where(eq(polls.id, poll.id));
@@ -163,7 +158,7 @@ export async function answerAfterClose(
   contactId: number,
 ): Promise<(Change & { duplicate: boolean; messageId: number | null }) | null> {
   const [poll] = await tx
-    .select({ poll: polls, status: conversations.status })
+    .select({ poll: polls, status: conversations.status, type: conversations.type })
     .from(polls)
     .innerJoin(conversations, eq(conversations.id, polls.conversationId))
     .where(and(eq(polls.contactId, contactId), eq(polls.channelId, input.channelId), gte(polls.createdAt, new Date(input.at.getTime() - ANSWER_MS)), or(eq(polls.status, "sent"), gte(polls.commentUntil, input.at))))
@@ -174,8 +169,9 @@ export async function answerAfterClose(
   const message = { body: input.body, metadata: input.metadata ?? {} };
   const choices = choicesOf(poll.poll);
   const echoed = echoedId(message.metadata);
-  // A tap on an older survey's button is not this one's answer, nor a comment.
-  if (echoed && !choices.some((c) => c.id === echoed)) return null;
+  // A tap on an older survey's or poll's button is not this one's answer, nor a comment (a
+  // template's own buttons echo payloads of their own: their text is read instead).
+  if (echoed && ownChoiceId(echoed) && !choices.some((c) => c.id === echoed)) return null;
   const picked = poll.poll.status === "sent" ? pickedChoice(choices, message) : null;
   const comment = !picked && poll.poll.status === "answered" && poll.poll.kind === "survey" && !echoed && input.body.trim() !== "";
   if (!picked && !comment) return null;
@@ -194,6 +190,8 @@ export async function answerAfterClose(
     eventIds.push(await botLine(tx, conv, { line: "comment" }, now));
     return { conversationId: conv.id, eventIds, duplicate: false, messageId: stored.id };
   }
+  // A poll sent outside a conversation (its own closed one of type poll): the answer opens it.
+  if (poll.type === "poll" && poll.poll.kind === "poll") eventIds.unshift(await openPollConversation(tx, { ...conv, contactId }, input.body, now));
   eventIds.push(...(await recordAnswer(tx, { ...conv, lastInboundAt: input.at }, poll.poll, choices.indexOf(picked!), now)));
   if (poll.poll.kind === "survey") {
     const [menu] = await tx

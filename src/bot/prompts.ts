@@ -48,14 +48,18 @@ export function promptFor(kind: ChannelKind, text: string, choices: Choice[], li
 
 /** What the customer's message says they picked: the choice whose id the provider echoed, its number, or its title. */
 export function pickedChoice(choices: Choice[], message: { body: string; metadata: Record<string, unknown> }): Choice | null {
-  const echoed = [message.metadata.replyId, message.metadata.quickReply, message.metadata.postback, message.metadata.buttonPayload].find((v) => typeof v === "string") as string | undefined;
-  if (echoed) return choices.find((c) => c.id === echoed) ?? null;
+  const echoed = echoedId(message.metadata);
+  // Kanal's own choice ids decide; a template's buttons echo payloads of their own, read by their text.
+  if (echoed && ownChoiceId(echoed)) return choices.find((c) => c.id === echoed) ?? null;
   const text = message.body.trim();
   const number = /^\d{1,2}$/.test(text) ? Number(text) : NaN;
   if (number >= 1 && number <= choices.length) return choices[number - 1];
   const lower = text.toLocaleLowerCase();
   return choices.find((c) => c.title.trim().toLocaleLowerCase() === lower) ?? null;
 }
+
+/** Whether an echoed id is one Kanal gave a choice (a bot option, a poll's or a survey's answer). */
+export const ownChoiceId = (id: string) => /^(bot|poll|survey):/.test(id);
 
 /** The id the provider echoed, if the message is a tap on an interactive choice. */
 export function echoedId(metadata: Record<string, unknown>): string | null {

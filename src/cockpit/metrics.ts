@@ -59,7 +59,7 @@ export async function refreshOrganizationStats(db: DbOrTx, orgId: number, timeZo
     // The type list is literal: it is the predicate of the partial index events_metrics_txid_idx.
     const eventsWhere = (where: SQL) => sql`
       select e.type, e.data, e.conversation_id, e.created_at, e.actor_id, e.subject_user_id from events e
-      where e.org_id = ${orgId} and e.type in ('first_response', 'closed', 'reactivated', 'forwarded', 'conversation_created', 'message_created') and ${where}`;
+      where e.org_id = ${orgId} and e.type in ('first_response', 'closed', 'reactivated', 'forwarded', 'conversation_created', 'message_created', 'poll_answered') and ${where}`;
     let uncounted: SQL;
     const fromScratch = mark.snapshot === null || !!mark.foreign;
     if (mark.snapshot === null || mark.foreign) {

@@ -14,6 +14,8 @@ export class PassWorker {
     protected deps: Deps,
     private name: string,
     private pass: (deps: Deps) => Promise<unknown>,
+    /** How long a wake-up waits for others to share its pass (a pass that is running makes the rest wait anyway). */
+    private spacingMs = WAKE_SPACING_MS,
   ) {}
 
   start(intervalMs = 5_000) {
@@ -46,10 +48,10 @@ export class PassWorker {
             this.wake();
           }
         });
-    }, WAKE_SPACING_MS);
+    }, this.spacingMs);
   }
 
   async settled() {
-    while (this.#running || this.#soon) await (this.#running ?? Bun.sleep(WAKE_SPACING_MS));
+    while (this.#running || this.#soon) await (this.#running ?? Bun.sleep(this.spacingMs));
   }
 }

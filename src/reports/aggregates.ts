@@ -59,7 +59,7 @@ const keptGrains = sql.raw(`(values ${KEPT_GRAINS.map((g) => `(${g})`).join(", "
 /** A day's inbound messages per local hour, 24 counts, folded by the database's own sums. */
 const hourCounts = sql.raw(`array[${Array.from({ length: 24 }, (_, h) => `coalesce(sum(n) filter (where kind = 2 and bucket = ${h}), 0)::int`).join(", ")}]`);
 
-const counters = ["opened", "closed", "reactivated", "forwarded", "messages_in", "messages_out", "first_response_ms_sum", "first_response_count", "resolution_ms_sum", "resolution_count"];
+const counters = ["opened", "closed", "reactivated", "forwarded", "messages_in", "messages_out", "first_response_ms_sum", "first_response_count", "resolution_ms_sum", "resolution_count", "satisfaction_sum", "satisfaction_count"];
 
 /** The rows already kept from each changed key's first changed day on, and its running totals before. */
 function kept(orgId: number): SQL {
@@ -106,6 +106,7 @@ export function reportCounting(orgId: number, timeZone: string, fromScratch: boo
       report_facts as (
         select e.day, e.type, (e.data->>'ms')::bigint as ms, e.data->>'direction' as direction,
           extract(hour from e.created_at at time zone ${timeZone})::int as hour,
+          case when e.type = 'poll_answered' and e.data->>'kind' = 'survey' then (e.data->>'answer')::int + 1 end as rating,
           coalesce(case when e.type in ('reactivated', 'forwarded') then e.actor_id
                when e.type = 'closed' then coalesce(e.actor_id, e.subject_user_id)
                when e.type = 'message_created' and e.data->>'direction' = 'out' then e.actor_id
@@ -117,6 +118,7 @@ export function reportCounting(orgId: number, timeZone: string, fromScratch: boo
         join channels ch on ch.id = c.channel_id
         -- Kanal's own support line is the organization talking to Kanal, not to its customers.
         where ch.kind <> 'support' and (e.type <> 'message_created' or e.data->>'direction' in ('in', 'out'))
+          and (e.type <> 'poll_answered' or e.data->>'kind' = 'survey')
       ),
       report_fine as (
         select day, user_id, channel_id, workgroup_id,
@@ -129,7 +131,9 @@ export function reportCounting(orgId: number, timeZone: string, fromScratch: boo
           coalesce(sum(ms) filter (where type = 'first_response'), 0)::bigint as first_response_ms_sum,
           count(ms) filter (where type = 'first_response')::int as first_response_count,
           coalesce(sum(ms) filter (where type = 'closed'), 0)::bigint as resolution_ms_sum,
-          count(ms) filter (where type = 'closed')::int as resolution_count
+          count(ms) filter (where type = 'closed')::int as resolution_count,
+          coalesce(sum(rating), 0)::int as satisfaction_sum,
+          count(rating)::int as satisfaction_count
         from report_facts
         group by day, user_id, channel_id, workgroup_id
       ),

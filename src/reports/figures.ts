@@ -1,10 +1,10 @@
 // Report figures for a range of local days: sums of the daily aggregates per agent, channel,
 // workgroup and day, with the totals, each beside the previous period of the same length.
-import { asc, eq } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@db/client";
 import { rows } from "@db/client";
-import { channels, memberships, users, workgroups, brands, type ChannelKind } from "@db/schema";
+import type { ChannelKind } from "@db/schema";
 import type { Actor } from "../context";
 import { channelScope, todayIn } from "../cockpit/metrics";
 import { addCounts, percentileMs } from "./aggregates";
@@ -12,6 +12,9 @@ import { destinations, periodCounts, reportStatements, Tally, type DayAggregateR
 
 export const rangePresets = ["today", "yesterday", "7d", "30d", "90d", "month", "custom"] as const;
 export type RangePreset = (typeof rangePresets)[number];
+
+/** Rows of the per-agent table a page shows: a team of 200 is 8 pages, not a 450 KB page. */
+export const AGENTS_PER_PAGE = 25;
 
 /** The longest custom range: a year and a day, so a leap year fits. */
 export const MAX_RANGE_DAYS = 366;
@@ -28,6 +31,8 @@ export const reportQuery = z
     channel: z.coerce.number().int().positive().optional(),
     workgroup: z.coerce.number().int().positive().optional(),
     agent: z.string().min(1).max(64).optional(),
+    /** The page of the per-agent table (AGENTS_PER_PAGE rows each; the CSV has them all). */
+    page: z.coerce.number().int().min(1).max(10_000).optional(),
   })
   .refine((q) => q.range !== "custom" || (q.from && q.to && q.from <= q.to), { message: "custom range needs from ≤ to" })
   .refine((q) => q.range !== "custom" || !q.from || !q.to || daysBetween(q.from, q.to) < MAX_RANGE_DAYS, { message: `at most ${MAX_RANGE_DAYS} days` });
@@ -96,9 +101,12 @@ export interface Figures {
   p90FirstResponseMs: number | null;
   avgResolutionMs: number | null;
   p90ResolutionMs: number | null;
+  /** The satisfaction surveys' average rating (1–5), and how many were answered. */
+  avgSatisfaction: number | null;
+  satisfactionAnswers: number;
 }
 
-export const figureKeys = ["opened", "closed", "reactivated", "forwarded", "avgFirstResponseMs", "p90FirstResponseMs", "avgResolutionMs", "p90ResolutionMs", "messagesIn", "messagesOut"] as const satisfies readonly (keyof Figures)[];
+export const figureKeys = ["opened", "closed", "reactivated", "forwarded", "avgFirstResponseMs", "p90FirstResponseMs", "avgResolutionMs", "p90ResolutionMs", "messagesIn", "messagesOut", "avgSatisfaction", "satisfactionAnswers"] as const satisfies readonly (keyof Figures)[];
 export type FigureKey = (typeof figureKeys)[number];
 export const timeFigures: ReadonlySet<FigureKey> = new Set(["avgFirstResponseMs", "p90FirstResponseMs", "avgResolutionMs", "p90ResolutionMs"]);
 
@@ -143,6 +151,8 @@ export const emptyFigures: Figures = {
   p90FirstResponseMs: null,
   avgResolutionMs: null,
   p90ResolutionMs: null,
+  avgSatisfaction: null,
+  satisfactionAnswers: 0,
 };
 
 /** The report's filters as the aggregates know them (a brand: its channels). */
@@ -150,13 +160,16 @@ export async function reportScope(db: DbOrTx, orgId: number, query: ReportQuery)
   return { agent: query.agent ?? null, channels: await channelScope(db, orgId, query.brand ?? null, query.channel ?? null), workgroup: query.workgroup ?? null };
 }
 
-/** The report for a range and filters. */
-export async function buildReport(db: DbOrTx, actor: Actor, query: ReportQuery, now: Date): Promise<Report> {
+/**
+ * The report for a range and filters: two reads of the aggregates, and the names of who and what
+ * they count from the filters' choices (read here, or handed over by a page that shows them too).
+ */
+export async function buildReport(db: DbOrTx, actor: Actor, query: ReportQuery, now: Date, choices: Promise<ReportChoices> = reportChoices(db, actor)): Promise<Report> {
   const range = resolveRange(query, actor.timezone, now);
   const previous = previousRange(range);
   const scope = await reportScope(db, actor.orgId, query);
   const statements = reportStatements(actor.orgId, { ...range, previousFrom: previous.from }, scope);
-  const [keyed, dayRowsRead, names] = await Promise.all([rows<KeyedRow>(db, statements.keyed), rows<DayAggregateRow>(db, statements.days), reportNames(db, actor)]);
+  const [keyed, dayRowsRead, names] = await Promise.all([rows<KeyedRow>(db, statements.keyed), rows<DayAggregateRow>(db, statements.days), choices.then(namesOf)]);
 
   const totals = { current: new Tally(), previous: new Tally() };
   const tables: Record<KeyedDimension, Map<string, { current: Tally; previous: Tally }>> = { agent: new Map(), channel: new Map(), workgroup: new Map() };
@@ -211,16 +224,11 @@ export function dayRows(report: Report): ReportRow[] {
 }
 
 /** Names for the ids the aggregates keep (an empty key: nobody, no workgroup). */
-async function reportNames(db: DbOrTx, actor: Actor) {
-  const [agentRows, channelRows, workgroupRows] = await Promise.all([
-    db.select({ id: users.id, name: users.name }).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(eq(memberships.orgId, actor.orgId)),
-    db.select({ id: channels.id, name: channels.name, kind: channels.kind }).from(channels).where(eq(channels.orgId, actor.orgId)),
-    db.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(eq(workgroups.orgId, actor.orgId)),
-  ]);
+function namesOf(choices: ReportChoices) {
   return {
-    agents: new Map(agentRows.map((a) => [a.id, { name: a.name }])),
-    channels: new Map(channelRows.map((c) => [String(c.id), { name: c.name, kind: c.kind }])),
-    workgroups: new Map(workgroupRows.map((w) => [String(w.id), { name: w.name }])),
+    agents: new Map(choices.agents.map((a) => [a.id, { name: a.name }])),
+    channels: new Map(choices.channels.map((c) => [String(c.id), { name: c.name, kind: c.kind }])),
+    workgroups: new Map(choices.workgroups.map((w) => [String(w.id), { name: w.name }])),
   };
 }
 
@@ -231,18 +239,17 @@ export interface ReportChoices {
   agents: { id: string; name: string }[];
 }
 
-/** Everything the report's filters offer. */
+/** Everything the report's filters offer (every member, removed ones too, as the aggregates keep them), in one read. */
 export async function reportChoices(db: DbOrTx, actor: Actor): Promise<ReportChoices> {
-  const [brandRows, channelRows, workgroupRows, agentRows] = await Promise.all([
-    db.select({ id: brands.id, name: brands.name }).from(brands).where(eq(brands.orgId, actor.orgId)).orderBy(asc(brands.name)),
-    db.select({ id: channels.id, name: channels.name, kind: channels.kind, brandId: channels.brandId }).from(channels).where(eq(channels.orgId, actor.orgId)).orderBy(asc(channels.name)),
-    db.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(eq(workgroups.orgId, actor.orgId)).orderBy(asc(workgroups.name)),
-    db
-      .select({ id: users.id, name: users.name })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(eq(memberships.orgId, actor.orgId))
-      .orderBy(asc(users.name)),
-  ]);
-  return { brands: brandRows, channels: channelRows, workgroups: workgroupRows, agents: agentRows };
+  const org = actor.orgId;
+  const [found] = await rows<ReportChoices>(
+    db,
+    sql`select
+      (select coalesce(json_agg(json_build_object('id', b.id, 'name', b.name) order by b.name), '[]') from brands b where b.org_id = ${org}) as brands,
+      (select coalesce(json_agg(json_build_object('id', c.id, 'name', c.name, 'kind', c.kind, 'brandId', c.brand_id) order by c.name), '[]') from channels c where c.org_id = ${org}) as channels,
+      (select coalesce(json_agg(json_build_object('id', w.id, 'name', w.name) order by w.name), '[]') from workgroups w where w.org_id = ${org}) as workgroups,
+      (select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name) order by u.name), '[]') from memberships m join users u on u.id = m.user_id where m.org_id = ${org}) as agents`,
+  );
+  const parse = <T,>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
+  return { brands: parse(found.brands), channels: parse(found.channels), workgroups: parse(found.workgroups), agents: parse(found.agents) };
 }

@@ -52,7 +52,8 @@ function filters(table: string, orgId: number, scope: ReportScope): SQL {
 const sums = sql.raw(`sum(s.opened)::int as opened, sum(s.closed)::int as closed, sum(s.reactivated)::int as reactivated, sum(s.forwarded)::int as forwarded,
     sum(s.messages_in)::int as messages_in, sum(s.messages_out)::int as messages_out,
     sum(s.first_response_ms_sum)::float8 as fr_sum, sum(s.first_response_count)::int as fr_count,
-    sum(s.resolution_ms_sum)::float8 as res_sum, sum(s.resolution_count)::int as res_count`);
+    sum(s.resolution_ms_sum)::float8 as res_sum, sum(s.resolution_count)::int as res_count,
+    sum(s.satisfaction_sum)::int as sat_sum, sum(s.satisfaction_count)::int as sat_count`);
 
 const sameKey = (a: string, b: string) => sql.raw(`${a}.grain = ${b}.grain and ${a}.user_id = ${b}.user_id and ${a}.channel_id = ${b}.channel_id and ${a}.workgroup_id = ${b}.workgroup_id`);
 
@@ -83,6 +84,7 @@ export function reportStatements(orgId: number, range: { from: string; to: strin
       left join lateral (select * from report_daily_histograms l where l.org_id = ${orgId} and ${sameKey("l", "s")} and l.day = s.last_day limit 1) l on true`,
     days: sql`select s.day::text as day, s.opened, s.closed, s.reactivated, s.forwarded, s.messages_in, s.messages_out,
         s.first_response_ms_sum::float8 as fr_sum, s.first_response_count as fr_count, s.resolution_ms_sum::float8 as res_sum, s.resolution_count as res_count,
+        s.satisfaction_sum as sat_sum, s.satisfaction_count as sat_count,
         h.first_response_day as fr_day, h.resolution_day as res_day, h.inbound_hours as hours
       from report_daily_stats s
       left join report_daily_histograms h on h.org_id = ${orgId} and ${sameKey("h", "s")} and h.day = s.day
@@ -102,6 +104,9 @@ export interface SumsRow {
   fr_count: Num;
   res_sum: Num;
   res_count: Num;
+  /** Survey ratings summed, and how many (absent in rows read before they were counted). */
+  sat_sum?: Num;
+  sat_count?: Num;
 }
 export interface KeyedRow extends SumsRow {
   grain: number;
@@ -135,6 +140,8 @@ export class Tally {
   frCount = 0;
   resSum = 0;
   resCount = 0;
+  satSum = 0;
+  satCount = 0;
   fr: number[] = [];
   res: number[] = [];
 
@@ -149,6 +156,8 @@ export class Tally {
     this.frCount += Number(r.fr_count);
     this.resSum += Number(r.res_sum);
     this.resCount += Number(r.res_count);
+    this.satSum += Number(r.sat_sum ?? 0);
+    this.satCount += Number(r.sat_count ?? 0);
     fr(this.fr);
     res(this.res);
   }
@@ -165,6 +174,8 @@ export class Tally {
       p90FirstResponseMs: percentileMs(this.fr, 90),
       avgResolutionMs: this.resCount ? Math.round(this.resSum / this.resCount) : null,
       p90ResolutionMs: percentileMs(this.res, 90),
+      avgSatisfaction: this.satCount ? Math.round((this.satSum / this.satCount) * 100) / 100 : null,
+      satisfactionAnswers: this.satCount,
     };
   }
 }

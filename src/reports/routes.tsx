@@ -27,8 +27,9 @@ export function reportsRoutes() {
     if (!query) return badQuery(c);
     const { database, clock } = c.get("deps");
     const actor = c.get("actor");
-    const [report, choices] = await Promise.all([buildReport(database.db, actor, query, clock.now()), reportChoices(database.db, actor)]);
-    return render(c, <ReportsPage ui={ui(c)} report={report} query={query} choices={choices} />);
+    const choices = reportChoices(database.db, actor);
+    const report = await buildReport(database.db, actor, query, clock.now(), choices);
+    return render(c, <ReportsPage ui={ui(c)} report={report} query={query} choices={await choices} />);
   });
 
   app.get("/export/:file", async (c) => {

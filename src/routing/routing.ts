@@ -1,164 +1,26 @@
-// Routing: who in a workgroup gets a waiting conversation. One short transaction per assignment, its
-// state in the database (the queue is the conversations in a group with nobody assigned, in
+// Routing: who in a workgroup gets a waiting conversation. Short transactions that route one
+// conversation or a batch of them (assign.ts), its state in the database (the queue is the conversations in a group with nobody assigned, in
 // waiting-since order; a member's turn is their last assignment), so any process may route.
 import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { rows, type DbOrTx, type Tx } from "@db/client";
-import { contacts, conversations, memberships, messages, workgroups, type RoutingMethod } from "@db/schema";
+import { conversations, workgroups } from "@db/schema";
 import { recordEvent } from "../realtime/events";
+import { routeBatch, type RouteOutcome, type RouteRequest } from "./assign";
 
-/** Who made an automatic change: routing itself, or a workflow rule (later features). */
-export type RoutedBy = { kind: "routing" } | { kind: "rule"; ruleId: number; ruleName: string };
+export { routeBatch, type RoutedBy, type RouteOutcome, type RouteRequest, type SystemLine } from "./assign";
 
-export interface RouteRequest {
-  orgId: number;
-  conversationId: number;
-  /** Put the conversation in this group's queue first (a rule's "route to workgroup"). */
-  workgroupId?: number;
-  by: RoutedBy;
-  /** Re-routing: this agent (the one who did not answer) is not picked again. */
-  passOver?: string;
-}
-
-export type RouteOutcome =
-  | { outcome: "assigned"; userId: string; eventIds: number[] }
-  /** Waiting in the group's queue: nobody can take it now, or the group routes by hand. */
-  | { outcome: "queued"; reason: "manual" | "no_agent" | "owner_wait"; eventIds: number[] }
-  /** Nothing to route: closed, not in a group, or assigned already. */
-  | { outcome: "unchanged"; eventIds: number[] };
-
-interface Candidate {
-  user_id: string;
-  name: string;
-  member: boolean;
-  capacity: number;
-  active: number;
-  last_assignment_id: number | null;
-}
-
-/**
- * Routes one conversation, inside the caller's transaction: the sticky owner first when Online and
- * under capacity, else (unless the group waits for the owner) the group's method among its Online
- * members under capacity; a group routed by hand leaves it waiting. The candidates' membership rows
- * are locked in id order, so two processes routing to the same agents take turns and never both
- * count the same free place.
- */
+/** Routes one conversation, inside the caller's transaction (see routeBatch). */
 export async function routeConversation(tx: Tx, request: RouteRequest, now: Date): Promise<RouteOutcome> {
-  const { orgId, by } = request;
-  const [conv] = await tx
-    .select({ id: conversations.id, channelId: conversations.channelId, status: conversations.status, assigneeId: conversations.assigneeId, workgroupId: conversations.workgroupId, contactId: conversations.contactId, createdAt: conversations.createdAt, firstResponseAt: conversations.firstResponseAt, waitingSince: conversations.waitingSince })
-    .from(conversations)
-    .where(and(eq(conversations.orgId, orgId), eq(conversations.id, request.conversationId)))
-    // Not "for update": that waits for every insert referencing the conversation (a message, a rule's
-    // run) to commit, as their foreign keys hold a key-share lock on it; routing changes no key.
-    .for("no key update");
-  if (!conv || conv.status !== "open") return { outcome: "unchanged", eventIds: [] };
-  // Answered or handed on since the sweep found it overdue: nothing to re-route.
-  if (request.passOver && (conv.assigneeId !== request.passOver || conv.firstResponseAt)) return { outcome: "unchanged", eventIds: [] };
-  const eventIds: number[] = [];
-  const moving = request.workgroupId !== undefined && request.workgroupId !== conv.workgroupId;
-  if (!moving && conv.assigneeId && !request.passOver) return { outcome: "unchanged", eventIds };
-  const groupId = moving ? request.workgroupId! : conv.workgroupId;
-  if (groupId === null) return { outcome: "unchanged", eventIds };
-  const [group] = await tx.select().from(workgroups).where(and(eq(workgroups.orgId, orgId), eq(workgroups.id, groupId)));
-  if (!group) return { outcome: "unchanged", eventIds };
-  const [contact] = await tx.select({ ownerId: contacts.ownerId }).from(contacts).where(eq(contacts.id, conv.contactId));
-  const ownerId = contact?.ownerId && contact.ownerId !== request.passOver ? contact.ownerId : null;
-  // The members are locked before this transaction writes anything: a write to a conversation also
-  // takes the organization's tab-count rows (a trigger), and holding those while waiting for a member
-  // another routing holds (which then waits for the counts) would deadlock.
-  const candidates = await lockCandidates(tx, orgId, group.id, group.capacity, ownerId, request.passOver ?? null);
-  if (moving) {
-    await tx.update(conversations).set({ workgroupId: group.id, assigneeId: null, assignedAt: null, waitingSince: conv.waitingSince ?? now, lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${now.toISOString()}::timestamptz)` }).where(eq(conversations.id, conv.id));
-    eventIds.push(await recordEvent(tx, { orgId, type: "assigned", conversationId: conv.id, data: { ...byData(by), workgroupId: group.id, workgroupName: group.name, from: conv.assigneeId, queued: true }, createdAt: now }));
-  }
-  // Counted before the move: the conversation no longer weighs on the one it leaves.
-  const free = candidates.filter((c) => c.active - (moving && c.user_id === conv.assigneeId ? 1 : 0) < c.capacity);
-  const owner = free.find((c) => c.user_id === ownerId);
-  let pick: Candidate | undefined = owner;
-  if (!pick) {
-    const waitsForOwner = ownerId !== null && !request.passOver && group.routing !== "manual" && group.ownerWaitMinutes > 0 && now.getTime() < conv.createdAt.getTime() + group.ownerWaitMinutes * 60_000;
-    if (waitsForOwner) return { outcome: "queued", reason: "owner_wait", eventIds };
-    if (group.routing === "manual") return { outcome: "queued", reason: "manual", eventIds };
-    pick = choose(group.routing, free.filter((c) => c.member));
-  }
-  if (!pick) return { outcome: "queued", reason: "no_agent", eventIds };
-  // An assignment is activity: the conversation moves up the lists ordered by it.
-  await tx
-    .update(conversations)
-    .set({ assigneeId: pick.user_id, assignedAt: now, firstResponseAt: null, workgroupId: pick.member ? group.id : null, lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${now.toISOString()}::timestamptz)` })
-    .where(eq(conversations.id, conv.id));
-  await tx.update(contacts).set({ ownerId: pick.user_id }).where(eq(contacts.id, conv.contactId));
-  const reason = pick === owner ? "owner" : group.routing;
-  const line: SystemLine = { system: "routed", assigneeName: pick.name, workgroupName: group.name, method: reason, ...(by.kind === "rule" ? { ruleName: by.ruleName } : {}), ...(request.passOver ? { rerouted: true } : {}) };
-  // The thread's system line ("Assigned to Okan by routing (Sales, round-robin)"), drawn in each reader's language.
-  const [systemLine] = await tx.insert(messages).values({ orgId, conversationId: conv.id, channelId: conv.channelId, direction: "event", metadata: line, createdAt: now }).returning({ id: messages.id });
-  const assignedId = await recordEvent(tx, {
-    orgId,
-    type: "assigned",
-    conversationId: conv.id,
-    subjectUserId: pick.user_id,
-    data: { ...byData(by), workgroupId: group.id, workgroupName: group.name, method: reason, from: conv.assigneeId, assigneeName: pick.name, messageId: systemLine.id, ...(request.passOver ? { rerouted: true } : {}) },
-    createdAt: now,
-  });
-  eventIds.push(assignedId);
-  await tx.update(memberships).set({ lastAssignmentId: assignedId }).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, pick.user_id)));
-  return { outcome: "assigned", userId: pick.user_id, eventIds };
-}
-
-/** What an automatic assignment's system line says, kept in the message's metadata. */
-export type SystemLine = {
-  system: "routed";
-  assigneeName: string;
-  workgroupName: string;
-  method: RoutingMethod | "owner";
-  ruleName?: string;
-  rerouted?: boolean;
-};
-
-const byData = (by: RoutedBy) => (by.kind === "routing" ? { by: "routing" } : { by: "rule", ruleId: by.ruleId, ruleName: by.ruleName });
-
-/**
- * The group's Online, active members (and the contact's owner), locked, with their capacity and
- * open conversations now. Locking every Online member of the group serializes routing within it,
- * which is what keeps counts true; an agent in two groups is one row, so their capacity holds across.
- * The counts are a second statement: under read committed, one that waited for a lock still reads
- * with the snapshot it started with, and would miss the assignment the lock holder just committed.
- */
-async function lockCandidates(tx: Tx, orgId: number, groupId: number, groupCapacity: number, ownerId: string | null, passOver: string | null): Promise<Candidate[]> {
-  const locked = await rows<Omit<Candidate, "active">>(
-    tx,
-    sql`select m.user_id, u.name, exists(select 1 from workgroup_members w where w.workgroup_id = ${groupId} and w.user_id = m.user_id) as member,
-        coalesce(m.capacity, ${groupCapacity})::int as capacity, m.last_assignment_id::float8 as last_assignment_id
-      from memberships m join users u on u.id = m.user_id
-      where m.org_id = ${orgId} and m.active and m.status = 'online'
-        and (m.user_id in (select w.user_id from workgroup_members w where w.workgroup_id = ${groupId}) or m.user_id = ${ownerId})
-        and m.user_id is distinct from ${passOver}
-      order by m.id
-      for update of m`,
-  );
-  if (locked.length === 0) return [];
-  const open = await rows<{ user_id: string; active: number }>(
-    tx,
-    sql`select c.assignee_id as user_id, count(*)::int as active from conversations c
-      where c.org_id = ${orgId} and c.status = 'open' and c.assignee_id = any(${`{${locked.map((c) => `"${c.user_id}"`).join(",")}}`}::text[])
-      group by c.assignee_id`,
-  );
-  return locked.map((c) => ({ ...c, active: open.find((o) => o.user_id === c.user_id)?.active ?? 0 }));
-}
-
-/** Round-robin: whoever's last assignment is oldest. Least-busy: fewest open, then the same. */
-function choose(method: RoutingMethod, free: Candidate[]): Candidate | undefined {
-  const waited = (a: Candidate, b: Candidate) => (a.last_assignment_id ?? 0) - (b.last_assignment_id ?? 0);
-  const order = method === "least_busy" ? (a: Candidate, b: Candidate) => a.active - b.active || waited(a, b) : waited;
-  return [...free].sort(order)[0];
+  const [outcome] = await routeBatch(tx, request.orgId, [request], now);
+  return outcome;
 }
 
 /** At most this many conversations per drain; the next trigger or the sweep goes on from there. */
 const DRAIN_BATCH = 200;
 
 /**
- * Assigns a routed group's waiting conversations, oldest waiting first, each in its own transaction,
- * until nobody can take the next one. Ones held for their owner are passed over. Returns the events,
+ * Assigns a routed group's waiting conversations, oldest waiting first, in one transaction, until
+ * nobody can take the next one. Ones held for their owner are passed over. Returns the events,
  * for the caller to publish through the after-commit seam.
  */
 export async function drainWorkgroup(db: DbOrTx, orgId: number, workgroupId: number, now: Date): Promise<number[]> {
@@ -171,13 +33,10 @@ export async function drainWorkgroup(db: DbOrTx, orgId: number, workgroupId: num
     .where(and(eq(conversations.workgroupId, workgroupId), eq(conversations.status, "open"), isNull(conversations.assigneeId), isNotNull(conversations.workgroupId)))
     .orderBy(sql`${conversations.waitingSince} asc nulls last`, asc(conversations.id))
     .limit(DRAIN_BATCH);
-  const eventIds: number[] = [];
-  for (const { id } of waiting) {
-    const routed = await routeOne(db, { orgId, conversationId: id, by: { kind: "routing" } }, now);
-    eventIds.push(...routed.eventIds);
-    if (routed.outcome === "queued" && routed.reason !== "owner_wait") break;
-  }
-  return eventIds;
+  if (waiting.length === 0) return [];
+  // One transaction, in waiting order, until nobody can take the next (one held for its owner is passed over).
+  const routed = await db.transaction((tx) => routeBatch(tx, orgId, waiting.map(({ id }) => ({ conversationId: id, by: { kind: "routing" as const } })), now, { untilFull: true }));
+  return routed.flatMap((r) => r.eventIds);
 }
 
 /** routeConversation in a transaction of its own. */
@@ -203,8 +62,7 @@ export async function returnUnanswered(db: DbOrTx, orgId: number, userId: string
   return db.transaction(async (tx) => {
     const returned = await rows<{ id: number; workgroup_id: number; name: string }>(
       tx,
-      sql`update conversations c set assignee_id = null, assigned_at = null, waiting_since = coalesce(c.waiting_since, ${now.toISOString()}::timestamptz),
-          last_message_at = greatest(c.last_message_at, ${now.toISOString()}::timestamptz)
+      sql`update conversations c set assignee_id = null, assigned_at = null, waiting_since = coalesce(c.waiting_since, ${now.toISOString()}::timestamptz)
         from workgroups g
         where c.org_id = ${orgId} and c.assignee_id = ${userId} and c.status = 'open' and c.first_response_at is null
           and g.id = c.workgroup_id and g.return_on_away

@@ -6,7 +6,7 @@ import { rows } from "@db/client";
 import type { Deps } from "../context";
 import type { Background } from "../background";
 import { commit } from "../realtime/changes";
-import { drainWorkgroup, returnUnanswered, routeOne, sweepRouting, waitingGroupsOf } from "./routing";
+import { drainWorkgroup, returnUnanswered, routeBatch, sweepRouting, waitingGroupsOf } from "./routing";
 
 interface Heard {
   type: string;
@@ -54,8 +54,7 @@ export class RoutingWorker {
 
   /** One organization's heard events: routes and drains, each a transaction, published together after. */
   async #react(orgId: number, ids: number[]) {
-    const { database } = this.deps;
-    const now = this.deps.clock.now();
+    const { database, clock } = this.deps;
     await commit(database, orgId, async (db) => {
       const events = await rows<Heard>(
         db,
@@ -67,6 +66,7 @@ export class RoutingWorker {
       const eventIds: number[] = [];
       const drain = new Set<number>();
       const freed = new Set<string>();
+      const fresh: number[] = [];
       // Each route and drain is a transaction of its own: one that fails (a lock that timed out) is
       // left to the sweep job, and the others still run.
       const attempt = async (work: () => Promise<number[]>) => {
@@ -80,13 +80,13 @@ export class RoutingWorker {
         if (e.type === "conversation_created" && e.conversation_id !== null) {
           // Only a new conversation waiting in a group's queue has routing to do.
           if (typeof e.data.workgroupId !== "number" || e.subject_user_id) continue;
-          await attempt(async () => (await routeOne(db, { orgId, conversationId: Number(e.conversation_id), by: { kind: "routing" } }, now)).eventIds);
+          fresh.push(Number(e.conversation_id));
         } else if (e.type === "status_changed" && e.subject_user_id) {
           if (e.data.to === "online") freed.add(e.subject_user_id);
           else if (AWAY.has(String(e.data.to))) {
             const userId = e.subject_user_id;
             await attempt(async () => {
-              const back = await returnUnanswered(db, orgId, userId, now);
+              const back = await returnUnanswered(db, orgId, userId, clock.now());
               back.workgroupIds.forEach((id) => drain.add(id));
               return back.eventIds;
             });
@@ -99,8 +99,16 @@ export class RoutingWorker {
         } else if (e.type === "workgroup_changed" && typeof e.data.workgroupId === "number") drain.add(e.data.workgroupId);
         else if (e.type === "user_updated" && e.subject_user_id) freed.add(e.subject_user_id);
       }
+      // The new conversations heard together are routed together, in the order they were made: one
+      // transaction of about ten statements, however many arrived meanwhile.
+      if (fresh.length > 0) {
+        await attempt(async () => {
+          const routed = await db.transaction((tx) => routeBatch(tx, orgId, fresh.map((conversationId) => ({ conversationId, by: { kind: "routing" as const } })), clock.now()));
+          return routed.flatMap((r) => r.eventIds);
+        });
+      }
       for (const userId of freed) for (const id of await waitingGroupsOf(db, orgId, userId)) drain.add(id);
-      for (const id of drain) await attempt(() => drainWorkgroup(db, orgId, id, now));
+      for (const id of drain) await attempt(() => drainWorkgroup(db, orgId, id, clock.now()));
       return { eventIds };
     });
   }

@@ -14,6 +14,7 @@ import { startByAutomation } from "../inbox/opening";
 import { channelTemplates } from "../inbox/replies";
 import { tagConversation, untagConversation } from "../inbox/tagging";
 import { mayGoOut } from "../channels/windows";
+import { sendPollToContact } from "../bot/poll-sends";
 import { recordEvent } from "../realtime/events";
 import { contactForVariables } from "./situation";
 import { fillVariables, type Action } from "./rules";
@@ -112,14 +113,14 @@ export async function applyAction(tx: Tx, run: RunContext, action: Action, now: 
       // Routed as the group routes (method, Online members, capacity, sticky owner), the rule as actor.
       const conv = await lockedConversation(tx, run);
       if (conv.status !== "open") throw new ActionRefused("closed");
-      const [group] = await tx.select({ id: workgroups.id }).from(workgroups).where(and(eq(workgroups.orgId, run.orgId), eq(workgroups.id, action.workgroupId)));
+      const [group] = await tx.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(and(eq(workgroups.orgId, run.orgId), eq(workgroups.id, action.workgroupId)));
       if (!group) throw new ActionRefused("no_workgroup");
       const routed = await routeConversation(tx, { orgId: run.orgId, conversationId: conv.id, workgroupId: group.id, by: { kind: "rule", ruleId: run.ruleId ?? 0, ruleName: run.ruleName } }, now);
       if (routed.eventIds.length === 0) return { outcome: "skipped", detail: "already", eventIds: [] };
       await markAsRule(tx, run, routed.eventIds);
-      // Assigned: routing's own line names the agent and the rule. Waiting: the rule's line says where.
+      // Assigned: routing's own line names the agent and the rule. Waiting: the rule's line names the queue.
       if (routed.outcome === "assigned") return { outcome: "done", detail: "assigned", eventIds: routed.eventIds };
-      return { outcome: "done", detail: "queued", eventIds: [...routed.eventIds, await systemLine(tx, run, conv.id, action.type, { workgroupId: group.id }, now)] };
+      return { outcome: "done", detail: "queued", eventIds: [...routed.eventIds, await systemLine(tx, run, conv.id, action.type, { workgroupId: group.id, workgroupName: group.name, queued: true }, now)] };
     }
     case "assign_user": {
       const conv = await lockedConversation(tx, run);
@@ -220,6 +221,17 @@ export async function applyAction(tx: Tx, run: RunContext, action: Action, now: 
       const content = action.template ? await templateMessage(tx, conv, action.template) : { body: fillVariables(action.body, await contactForVariables(tx, contactId)), metadata: {} };
       const sent = await sendAs(tx, run, conv, content.body, now, action.template ? "template" : "text", content.metadata);
       return { outcome: sent ? "done" : "skipped", detail: sent ? undefined : "outside_window", eventIds: [...eventIds, ...(sent ?? [])] };
+    }
+    case "send_poll": {
+      const [conv] = run.contactId === null && run.conversationId !== null ? await tx.select({ contactId: conversations.contactId }).from(conversations).where(eq(conversations.id, run.conversationId)) : [];
+      const contactId = run.contactId ?? conv?.contactId ?? null;
+      if (contactId === null) throw new ActionRefused("no_contact");
+      const vars = await contactForVariables(tx, contactId);
+      const poll = { contactId, channelId: action.channelId, question: fillVariables(action.question, vars), options: action.options, template: action.template };
+      const sent = await sendPollToContact(tx, run.orgId, poll, { automation: byRule(run) }, now);
+      if (sent.outcome === "skipped") return { outcome: "skipped", detail: sent.detail, eventIds: [] };
+      await markAsRule(tx, run, sent.eventIds);
+      return { outcome: "done", detail: sent.inside ? undefined : "outside_conversation", eventIds: [...sent.eventIds, await systemLine(tx, run, sent.conversationId, "send_poll", {}, now)] };
     }
     case "automated_reply": {
       const conv = await lockedConversation(tx, run);

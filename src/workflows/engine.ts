@@ -12,7 +12,8 @@ import { commit } from "../realtime/changes";
 import { applyAction, ActionRefused, type RunContext } from "./actions";
 import { actionSchema, parseRule, type Rule, type Trigger } from "./rules";
 import { scheduledRuns } from "./schedule";
-import { checkConditions, situationOf } from "./situation";
+import { checkConditions, situationOf, type Glimpse } from "./situation";
+import { enabledReplies, glimpses, worthChecking } from "./glance";
 
 /** A chain of rules firing on each other's changes stops here. */
 export const MAX_DEPTH = 3;
@@ -90,14 +91,21 @@ export async function collectRuns(db: Db, now: Date): Promise<number> {
       );
     }
     await tx.execute(sql`update workflow_cursor set snapshot = ${mark.current}::pg_snapshot where name = 'events'`);
+    const committed = found
+      .map((r) => ({ ...r, id: Number(r.id), org_id: Number(r.org_id), conversation_id: r.conversation_id === null ? null : Number(r.conversation_id), created_at: new Date(r.created_at) }))
+      .filter((e) => depthOf(e) < MAX_DEPTH);
+    // Each organization's rules and replies once a pass; then only the events one of them waits for,
+    // glanced at together, and read in full only where a rule may match.
+    const orgs = [...new Set(committed.map((e) => e.org_id))];
+    const loaded = await Promise.all(orgs.map(async (orgId) => [orgId, { rules: await enabledRules(tx, orgId), replies: await enabledReplies(tx, orgId) }] as const));
+    const automation = new Map(loaded);
+    const wanted = committed.filter((e) => {
+      const { rules, replies } = automation.get(e.org_id)!;
+      return rules.some((r) => triggeredBy(r.trigger, e) && e.data.ruleId !== r.id) || (replies.length > 0 && repliesAnswer(e));
+    });
+    const seen = await glimpses(tx, wanted);
     let made = 0;
-    const rulesOf = new Map<number, Rule[]>();
-    for (const e of found.map((r) => ({ ...r, id: Number(r.id), org_id: Number(r.org_id), conversation_id: r.conversation_id === null ? null : Number(r.conversation_id), created_at: new Date(r.created_at) }))) {
-      const depth = typeof e.data.depth === "number" ? e.data.depth : 0;
-      if (depth >= MAX_DEPTH) continue;
-      if (!rulesOf.has(e.org_id)) rulesOf.set(e.org_id, await enabledRules(tx, e.org_id));
-      made += await runsFor(tx, e, rulesOf.get(e.org_id)!, depth, now);
-    }
+    for (const e of wanted) made += await runsFor(tx, e, automation.get(e.org_id)!, seen.get(e.id), now);
     return made + (await scheduledRuns(tx, now));
   });
 }
@@ -116,13 +124,20 @@ async function conversationOf(tx: DbOrTx, e: CommittedEvent): Promise<{ conversa
   return row ? { conversationId: Number(row.id), contactId: Number(row.contact_id) } : null;
 }
 
-async function runsFor(tx: DbOrTx, e: CommittedEvent, rules: Rule[], depth: number, now: Date): Promise<number> {
-  // A rule never fires on its own changes; other rules may, up to MAX_DEPTH.
-  const candidates = rules.filter((r) => triggeredBy(r.trigger, e) && e.data.ruleId !== r.id);
-  const replies =
-    e.type === "message_created" && e.data.direction === "in" && depth === 0
-      ? await tx.select().from(automatedReplies).where(and(eq(automatedReplies.orgId, e.org_id), eq(automatedReplies.enabled, true), sql`${automatedReplies.channelId} = (select channel_id from conversations where id = ${e.conversation_id})`))
-      : [];
+const depthOf = (e: CommittedEvent) => (typeof e.data.depth === "number" ? e.data.depth : 0);
+
+/** A customer's message, not one a rule's change led to: what the automated replies answer. */
+const repliesAnswer = (e: CommittedEvent) => e.type === "message_created" && e.data.direction === "in" && depthOf(e) === 0;
+
+type Reply = typeof automatedReplies.$inferSelect;
+
+async function runsFor(tx: DbOrTx, e: CommittedEvent, automation: { rules: Rule[]; replies: Reply[] }, glimpse: Glimpse | undefined, now: Date): Promise<number> {
+  const depth = depthOf(e);
+  // A rule never fires on its own changes; other rules may, up to MAX_DEPTH. A delayed one is
+  // checked when it comes due; the others only when a glance does not rule them out.
+  const triggered = automation.rules.filter((r) => triggeredBy(r.trigger, e) && e.data.ruleId !== r.id);
+  const candidates = triggered.filter((r) => delayOf(r.trigger) > 0 || worthChecking([r], glimpse).length > 0);
+  const replies = repliesAnswer(e) && glimpse ? automation.replies.filter((r) => r.channelId === glimpse.channelId) : [];
   if (candidates.length === 0 && replies.length === 0) return 0;
   const target = await conversationOf(tx, e);
   if (!target) return 0;
@@ -245,9 +260,13 @@ export async function runWorkflows(database: Database, now: () => Date, limit = 
   return steps;
 }
 
-/** Runs the engine every interval and when any process commits events (told through the bus). */
+/**
+ * Runs the engine every interval and when any process commits events (told through the bus), 10 ms
+ * after a wake-up: a rule that routes a customer's first message to its group acts within the
+ * moment routing does, and under load the passes run back to back, each taking all that came.
+ */
 export class WorkflowWorker extends PassWorker {
   constructor(deps: Deps) {
-    super(deps, "workflow", (d) => runWorkflows(d.database, () => d.clock.now()));
+    super(deps, "workflow", (d) => runWorkflows(d.database, () => d.clock.now()), 10);
   }
 }

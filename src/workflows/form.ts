@@ -78,6 +78,10 @@ function actionOf(choice: string, value: string): unknown {
       return { type, closingMessageId: a };
     case "mark_spam":
       return { type };
+    case "send_poll": {
+      const [question, ...options] = params(value);
+      return { type, channelId: a, question: question ?? "", options: options.filter(Boolean), ...(b ? { template: { name: decodeURIComponent(b), language: c } } : {}) };
+    }
     case "start_conversation":
       return b ? { type, channelId: a, template: { name: decodeURIComponent(b), language: c, parameters: params(value) } } : { type, channelId: a, body: value };
   }
@@ -209,6 +213,8 @@ function actionChoice(a: Action): [string, string] {
       return ["mark_spam", ""];
     case "start_conversation":
       return a.template ? [`start_conversation:${a.channelId}:${encodeURIComponent(a.template.name)}:${a.template.language}`, a.template.parameters.join(" | ")] : [`start_conversation:${a.channelId}`, a.body];
+    case "send_poll":
+      return [a.template ? `send_poll:${a.channelId}:${encodeURIComponent(a.template.name)}:${a.template.language}` : `send_poll:${a.channelId}`, [a.question, ...a.options].join(" | ")];
     case "automated_reply":
       return ["", ""];
   }

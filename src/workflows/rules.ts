@@ -94,6 +94,17 @@ export const actionSchema = z.discriminatedUnion("type", [
     body: z.string().trim().max(4096).default(""),
     template: z.object({ name: z.string().min(1), language: z.string().min(1), parameters: z.array(z.string().max(500)).default([]) }).optional(),
   }),
+  /**
+   * A poll (a question and 2–10 choices) to the contact on a channel: in their open conversation
+   * there, else outside one (src/bot/poll-sends.ts), with a WhatsApp template when the window is closed.
+   */
+  z.object({
+    type: z.literal("send_poll"),
+    channelId: id,
+    question: z.string().trim().min(1).max(500),
+    options: z.array(z.string().trim().min(1).max(24)).min(2).max(10),
+    template: z.object({ name: z.string().min(1).max(200), language: z.string().min(1).max(20) }).optional(),
+  }),
   /** A channel's out-of-office reply or welcome message (made by the engine, not chosen in a rule). */
   z.object({ type: z.literal("automated_reply"), replyId: id }),
 ]);

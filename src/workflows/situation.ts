@@ -106,30 +106,55 @@ export async function checkConditions(db: DbOrTx, situation: Situation, conditio
   }
   return conditions.map((condition) => {
     switch (condition.type) {
-      case "channel":
-        return { condition, holds: condition.channelIds.includes(c.channelId) };
-      case "channel_kind":
-        return { condition, holds: condition.kinds.includes(c.channelKind) };
-      case "brand":
-        return { condition, holds: c.brandId !== null && condition.brandIds.includes(c.brandId) };
-      case "workgroup":
-        return { condition, holds: c.workgroupId !== null && condition.workgroupIds.includes(c.workgroupId) };
       case "tag":
         return { condition, holds: situation.tagIds.has(condition.tagId) === condition.present };
       case "field":
         return { condition, holds: fieldResults.get(condition) ?? false };
-      case "text_contains":
-        return { condition, holds: situation.messageText.toLocaleLowerCase("tr").includes(condition.value.toLocaleLowerCase("tr")) };
-      case "text_matches":
-        return { condition, holds: new RegExp(condition.pattern, "iu").test(situation.messageText) };
       case "business_hours":
         return { condition, holds: situation.open === condition.inside };
       case "contact":
         return { condition, holds: situation.returning === condition.returning };
-      case "session_type":
-        return { condition, holds: condition.types.includes(c.type) };
+      default:
+        return { condition, holds: seenHolds(condition, { ...c, text: situation.messageText }) === true };
     }
   });
+}
+
+/** What a glance at the conversation shows: its channel, group and type, and the message's text when one is named. */
+export interface Glimpse {
+  channelId: number;
+  channelKind: ChannelKind;
+  brandId: number | null;
+  workgroupId: number | null;
+  type: ConversationType;
+  /** Null when no message is named (the condition then looks at the latest one). */
+  text: string | null;
+}
+
+/**
+ * Whether a condition holds on what a glance shows, or undefined when it needs more (tags, CRM
+ * fields, business hours, earlier conversations, or a text not at hand). The engine passes over
+ * the rules a glance already rules out, and checkConditions decides the others in full.
+ */
+export function seenHolds(condition: Condition, c: Glimpse): boolean | undefined {
+  switch (condition.type) {
+    case "channel":
+      return condition.channelIds.includes(c.channelId);
+    case "channel_kind":
+      return condition.kinds.includes(c.channelKind);
+    case "brand":
+      return c.brandId !== null && condition.brandIds.includes(c.brandId);
+    case "workgroup":
+      return c.workgroupId !== null && condition.workgroupIds.includes(c.workgroupId);
+    case "session_type":
+      return condition.types.includes(c.type);
+    case "text_contains":
+      return c.text === null ? undefined : c.text.toLocaleLowerCase("tr").includes(condition.value.toLocaleLowerCase("tr"));
+    case "text_matches":
+      return c.text === null ? undefined : new RegExp(condition.pattern, "iu").test(c.text);
+    default:
+      return undefined;
+  }
 }
 
 /** Contact details for message variables. */

@@ -129,4 +129,76 @@ describe.skipIf(!e2eEnabled)("the WebChat widget on a customer's website", () =>
     await e2e.shot(page, "45-widget-demo-page");
     await context.close();
   });
+
+  it("shows the bot's menu as buttons and the survey as stars; a tap answers like any channel's reply", async () => {
+    const admin = await e2e.signedIn("admin@demo.test");
+    await admin.goto(`${e2e.base}/admin/bot`);
+    await admin.click("tr:has-text('Website chat') a:has-text('Edit')");
+    await admin.check("input[name=enabled]");
+    await admin.fill("#f-greeting", "Hi! How can we help?");
+    await admin.fill("input[name=o0_title]", "Opening hours");
+    await admin.selectOption("select[name=o0_action]", "answer");
+    await admin.fill("textarea[name=o0_text]", "We are open 9:00–18:00 on weekdays.");
+    await admin.fill("input[name=o1_title]", "Talk to us");
+    await admin.selectOption("select[name=o1_action]", "handover");
+    await admin.check("input[name=surveyEnabled]");
+    await admin.fill("#f-surveyQuestion", "How did we do?");
+    await admin.fill("#f-surveyComment", "Anything we could do better?");
+    await admin.click("form.bot-form button.primary");
+    await admin.waitForSelector("p.alert.ok");
+
+    const url = await customerSite();
+    const context = await e2e.newContext();
+    const visitor = await context.newPage();
+    await visitor.goto(url);
+    await visitor.locator("#kanal-webchat .launcher").click();
+    const text = visitor.locator("#kanal-webchat textarea");
+    await text.fill("Hello there");
+    await text.press("Enter");
+    const menu = visitor.locator("#kanal-webchat .m.out:has-text('Hi! How can we help?') .choices");
+    await menu.locator("button:has-text('Opening hours')").waitFor();
+    // The buttons say the choices: the bubble holds the question alone.
+    expect(await visitor.locator("#kanal-webchat .m.out:has-text('Hi! How can we help?') .b").first().innerText()).toBe("Hi! How can we help?");
+    await e2e.shot(visitor, "46-widget-bot-menu");
+    await menu.locator("button:has-text('Opening hours')").click();
+    await visitor.locator("#kanal-webchat .m.in >> text=Opening hours").waitFor();
+    await visitor.locator("#kanal-webchat .m.out >> text=We are open 9:00–18:00 on weekdays.").waitFor();
+    await visitor.locator("#kanal-webchat .choices button:has-text('Talk to us')").last().click();
+    await visitor.locator("#kanal-webchat .m.in >> text=Talk to us").waitFor();
+    // Only the latest question offers its choices.
+    await visitor.waitForFunction(() => document.querySelector("#kanal-webchat")!.shadowRoot!.querySelectorAll(".choices").length === 0);
+
+    // Handed over: an agent finds it, sees the exchange, joins and closes it.
+    const agent = await e2e.signedIn("agent1@demo.test");
+    await agent.goto(`${e2e.base}/inbox?tab=all`);
+    await agent.locator('.conversation a:has-text("Talk to us")').first().click();
+    await agent.waitForSelector(".bot-line >> text=Customer chose “Opening hours”");
+    await agent.click("form.join button");
+    await agent.waitForSelector("#composer-form");
+    await agent.click("details.close-menu summary");
+    await agent.click("button.closing-choice >> nth=0");
+
+    const stars = visitor.locator("#kanal-webchat .m.out:has-text('How did we do?') .choices.stars");
+    await stars.locator("button").first().waitFor();
+    expect(await stars.locator("button").count()).toBe(5);
+    await e2e.shot(visitor, "47-widget-survey-stars");
+    await stars.locator("button[aria-label='5 of 5 stars']").click();
+    await visitor.locator("#kanal-webchat .m.out >> text=Anything we could do better?").waitFor();
+    await text.fill("Quick and friendly, thanks!");
+    await text.press("Enter");
+    await visitor.locator("#kanal-webchat .m.in >> text=Quick and friendly").waitFor();
+    await agent.waitForSelector(".bot-line >> text=Customer rated the conversation 5/5");
+    await agent.waitForSelector(".bot-line >> text=Customer left a comment on the survey");
+    await visitor.setViewportSize({ width: 390, height: 760 });
+    await e2e.shot(visitor, "48-widget-survey-390");
+
+    // The demo channel greets without a bot again for the other tests.
+    await admin.goto(`${e2e.base}/admin/bot`);
+    await admin.click("tr:has-text('Website chat') a:has-text('Edit')");
+    await admin.uncheck("input[name=enabled]");
+    await admin.click("form.bot-form button.primary");
+    await admin.waitForSelector("p.alert.ok");
+    for (const page of [admin, agent]) await page.context().close();
+    await context.close();
+  });
 });

@@ -2,17 +2,18 @@ import { describe, expect, it } from "bun:test";
 import { demoIds, DEMO_APP_SECRET } from "../../fakes/meta/demo";
 import { wa, whatsappPayload } from "../../fakes/meta/payloads";
 import { signatureOf } from "../../fakes/meta/sign";
-import { e2eEnabled, useBrowser } from "./support";
+import { join } from "node:path";
+import { artifacts, e2eEnabled, useBrowser } from "./support";
 
 const e2e = useBrowser();
 
 describe.skipIf(!e2eEnabled)("workflows in the browser", () => {
   it("an admin sends WhatsApp messages containing 'iade' to Returns, round-robin; the Online agent sees it arrive in Assigned live with the rule's line; the one on Break gets nothing", async () => {
     const admin = await e2e.signedIn("admin@demo.test");
-    // The Returns workgroup: Okan and İpek, round-robin.
+    // A returns desk: Okan and İpek, round-robin (the demo data's own "Returns" group routes by hand).
     await admin.goto(`${e2e.base}/admin/workgroups`);
     await admin.click("summary:has-text('New workgroup')");
-    await admin.fill("#f-name", "Returns");
+    await admin.fill("#f-name", "Returns desk");
     await admin.check("label:has-text('Okan Demir') input[name=memberIds]");
     await admin.check("label:has-text('İpek Arslan') input[name=memberIds]");
     await admin.selectOption("#f-routing", "round_robin");
@@ -20,7 +21,7 @@ describe.skipIf(!e2eEnabled)("workflows in the browser", () => {
     await admin.fill("#f-capacity", "20");
     await admin.click("details[open] form button.primary");
     await e2e.shot(admin, "39-workgroup-created");
-    await admin.waitForSelector("td:has-text('Returns')");
+    await admin.waitForSelector("td:has-text('Returns desk')");
 
     // The rule: WhatsApp, text contains 'iade', assign to Returns (routed as the group routes).
     await admin.goto(`${e2e.base}/admin/workflows`);
@@ -30,7 +31,7 @@ describe.skipIf(!e2eEnabled)("workflows in the browser", () => {
     await admin.selectOption("#f-c0", "channel_kind:whatsapp");
     await admin.selectOption("#f-c1", "text_contains");
     await admin.fill("#f-c1v", "iade");
-    await admin.selectOption("#f-a0", { label: "Assign to workgroup Returns" });
+    await admin.selectOption("#f-a0", { label: "Assign to workgroup Returns desk" });
     await admin.selectOption("#f-a1", { label: "Add tag “VIP”" });
     await admin.click("form[action='/admin/workflows'] button.primary");
     await admin.waitForSelector("h1:has-text('İade → Returns')");
@@ -53,7 +54,7 @@ describe.skipIf(!e2eEnabled)("workflows in the browser", () => {
     await okan.click('.conversation a:has-text("Kerem")');
     // The demo channel's Support Team routed it to Okan first, which made him the contact's owner:
     // Returns' routing gives a returning customer to their Online owner before taking turns.
-    await okan.waitForSelector(".message.event >> text=/^Assigned to Okan Demir by the rule “İade → Returns” \\(Returns, (round-robin|contact's owner)\\)$/");
+    await okan.waitForSelector(".message.event >> text=/^Assigned to Okan Demir by the rule “İade → Returns” \\(Returns desk, (round-robin|contact's owner)\\)$/");
     await okan.waitForSelector('.message.event >> text="Tag added by rule “İade → Returns”"');
     await e2e.shot(okan, "41-rule-lines");
 
@@ -72,6 +73,28 @@ describe.skipIf(!e2eEnabled)("workflows in the browser", () => {
     await admin.reload();
     await admin.waitForSelector("tr.run.done");
     await e2e.shot(admin, "42-workflow-run-log");
+
+    // The admin's automation pages at a tablet's and a phone's width, in English and in Turkish.
+    const rulePage = new URL(admin.url()).pathname;
+    const wide: string[] = [];
+    const pages = { workflows: "/admin/workflows", rule: rulePage, workgroups: "/admin/workgroups", hours: "/admin/business-hours" };
+    for (const locale of ["en", "tr"]) {
+      if (locale === "tr") await admin.click('.language-switch button[value="tr"]');
+      for (const [name, path] of Object.entries(pages)) {
+        await admin.goto(`${e2e.base}${path}`);
+        for (const width of [768, 390]) {
+          await admin.setViewportSize({ width, height: 900 });
+          await admin.screenshot({ path: join(artifacts, `44-${name}-${locale}-${width}.png`), fullPage: true });
+          // Nothing wider than the screen: a page that scrolls sideways has lost its layout.
+          const over = await admin.evaluate(() => Array.from(document.querySelectorAll("body *")).filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest("table, .table-scroll, .chart-frame, [role=region]")).slice(0, 3).map((e) => `${e.tagName}.${e.className}`));
+          wide.push(...over.map((o) => `${name} ${locale} ${width}: ${o}`));
+          // A table scrolls inside itself; the page never does.
+          if (!(await admin.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth))) wide.push(`${name} ${locale} ${width}: the page`);
+        }
+      }
+      await admin.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(wide).toEqual([]);
     await okan.context().close();
     await ipek.context().close();
     await admin.context().close();

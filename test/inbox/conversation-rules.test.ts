@@ -109,14 +109,19 @@ describe("joining, assigning and forwarding", () => {
     await expect(reply(t.db, await actor(w.agent), conversationId, "hi", t.clock.now())).rejects.toEqual(new ConversationRuleBroken("not_joined"));
   });
 
-  it("the assignee handing over to another agent is a forward; a supervisor assigning is not", async () => {
+  it("assigning by hand to another user is a forward by whoever assigned, the assignee or a supervisor; taking it yourself is not", async () => {
     const { w, actor, inbound } = await setup();
     const { conversationId } = await inbound("905550000012", "help");
     const supervisor = await actor(w.supervisor);
     await assignConversation(t.db, supervisor, conversationId, { userId: w.agent.id }, t.clock.now());
     await assignConversation(t.db, await actor(w.agent), conversationId, { userId: w.agent2.id }, t.clock.now());
+    await assignConversation(t.db, await actor(w.agent), conversationId, { userId: w.agent.id }, t.clock.now());
     const forwards = await t.db.select().from(events).where(and(eq(events.conversationId, conversationId), eq(events.type, "forwarded")));
-    expect(forwards.map((e) => [e.actorId, e.subjectUserId])).toEqual([[w.agent.id, w.agent2.id]]);
+    // The cockpit guide: "Forwarded" counts what a user assigned to another user, whoever held it before.
+    expect(forwards.map((e) => [e.actorId, e.subjectUserId])).toEqual([
+      [w.supervisor.id, w.agent.id],
+      [w.agent.id, w.agent2.id],
+    ]);
   });
 
   it("refuses targets outside the organization", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "bun:test";
 import { eq } from "drizzle-orm";
-import { channels, conversations, conversationTags, tags } from "@db/schema";
+import { channels, conversations, conversationTags, memberships, REPORT_AGENT, reportDailyStats, tags, users } from "@db/schema";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { actorFor } from "../../src/auth/accounts";
 import { refreshOrganizationStats } from "../../src/cockpit/metrics";
@@ -176,5 +176,32 @@ describe("reports: CSV", () => {
     for await (const page of conversationLines(t.db, actor, reportQuery.parse({ range: "today" }), t.clock.now(), 2)) pages.push(page.map((line) => line[0] as number));
     expect(pages.map((p) => p.length)).toEqual([2, 2, 2, 1]);
     expect(pages.flat()).toEqual(ids);
+  });
+});
+
+describe("reports: a large team's page", () => {
+  it("shows the per-agent table 25 rows a page, with links to the others, while its CSV has every agent", async () => {
+    t.clock.set("2026-02-10T09:00:00Z");
+    const { w, supervisor } = await setup();
+    const team = Array.from({ length: 30 }, (_, i) => ({ id: crypto.randomUUID(), email: `pager-${i}@reports.test`, name: `Temsilci ${String(i).padStart(2, "0")}` }));
+    await t.db.insert(users).values(team.map((a) => ({ ...a, passwordHash: "x" })));
+    await t.db.insert(memberships).values(team.map((a) => ({ orgId: w.orgId, userId: a.id, role: "agent" as const })));
+    await t.db.insert(reportDailyStats).values(team.map((a, i) => ({ orgId: w.orgId, grain: REPORT_AGENT, day: "2026-02-10", userId: a.id, opened: i + 1 })));
+    const first = await supervisor.html("/reports?range=today");
+    expect(first.status).toBe(200);
+    const names = (html: string) => [...html.matchAll(/<th scope="row">(Temsilci \d+)<\/th>/g)].map((m) => m[1]);
+    expect(names(first.text)).toEqual(team.slice(0, 25).map((a) => a.name));
+    expect(first.text).toContain("1–25 of 30; the CSV has them all");
+    expect(first.text).toContain('href="/reports?range=today&amp;page=2#table-agents"');
+    expect(first.text).not.toContain('rel="prev"');
+    const second = await supervisor.html("/reports?range=today&page=2");
+    expect(names(second.text)).toEqual(team.slice(25).map((a) => a.name));
+    expect(second.text).toContain('href="/reports?range=today#table-agents"');
+    // Past the last page: the last page. The downloads never carry the page.
+    expect(names((await supervisor.html("/reports?range=today&page=9")).text)).toEqual(team.slice(25).map((a) => a.name));
+    expect(second.text).toContain('href="/reports/export/agents.csv?range=today"');
+    const csv = await (await supervisor.get("/reports/export/agents.csv?range=today&page=2")).text();
+    for (const a of team) expect(csv).toContain(a.name);
+    expect((await supervisor.get("/reports?range=today&page=0")).status).toBe(400);
   });
 });

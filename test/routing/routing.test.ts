@@ -83,6 +83,21 @@ describe("the sticky owner", () => {
     expect((await assigneeOf(t.db, id)).assigneeId).toBe(agents[2]);
   });
 
+  it("moved to another group (a rule's 'iade → Returns'), goes to that group, not back to the owner outside it", async () => {
+    const w = await t.world();
+    const sales = await team(t.db, w, 1, { routing: "round_robin" });
+    const returns = await team(t.db, w, 2, { routing: "round_robin" });
+    const [id] = await waiting(t.db, w, sales.groupId, 1, t.clock.now());
+    await drainAll(w.orgId, sales.groupId);
+    // The first routing made the Sales agent the contact's owner.
+    expect((await assigneeOf(t.db, id)).assigneeId).toBe(sales.agents[0]);
+    const moved = await t.db.transaction((tx) => routeConversation(tx, { orgId: w.orgId, conversationId: id, workgroupId: returns.groupId, by: { kind: "rule", ruleId: 1, ruleName: "Returns" } }, t.clock.now()));
+    expect(moved.outcome).toBe("assigned");
+    const after = await assigneeOf(t.db, id);
+    expect(returns.agents as string[]).toContain(after.assigneeId!);
+    expect(after.workgroupId).toBe(returns.groupId);
+  });
+
   it("away, the conversation waits for them up to the group's minutes, then goes to the group", async () => {
     const w = await t.world();
     const { groupId, agents } = await team(t.db, w, 2, { routing: "round_robin", ownerWaitMinutes: 10 });

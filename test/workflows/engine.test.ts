@@ -40,6 +40,11 @@ describe("workflow rules", () => {
     expect(logged).toMatchObject({ status: "done", conversationId: hit.conversationId, matched: ["message_received", "channel_kind", "text_contains"] });
     // The world's group routes by hand: the rule puts it in its queue, where it waits.
     expect(logged.results).toEqual([{ action: "assign_workgroup", outcome: "done", detail: "queued" }, { action: "add_tag", outcome: "done" }]);
+    // The thread says which queue it waits in, in the reader's language.
+    const admin = await t.signIn(s.w.admin.email, s.w.orgId);
+    expect((await admin.html(`/inbox/${hit.conversationId}`)).text).toContain("Waiting in Support&#39;s queue, sent there by rule “Returns”");
+    await admin.post("/me/locale", { locale: "tr" });
+    expect((await admin.html(`/inbox/${hit.conversationId}`)).text).toContain("“Returns” kuralı ile Support kuyruğunda bekliyor");
   });
 
   it("runs are made once, however often and wherever the engine runs", async () => {

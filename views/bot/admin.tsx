@@ -144,6 +144,19 @@ function OptionRow({ ui, p, r }: { ui: Ui; p: EditProps; r: number }) {
           {v("text")}
         </textarea>
         {err("text") ? <small class="error">{err("text")}</small> : null}
+        <label class="bot-file">
+          {ui.t("bot.field.file")} <input type="file" name={`o${r}_file`} aria-invalid={err("file") ? "true" : undefined} />
+        </label>
+        {err("file") ? <small class="error">{err("file")}</small> : null}
+        {v("fileId") ? (
+          <>
+            <input type="hidden" name={`o${r}_fileId`} value={v("fileId")} />
+            <input type="hidden" name={`o${r}_fileName`} value={v("fileName")} />
+            <label class="checkbox">
+              <input type="checkbox" name={`o${r}_fileRemove`} /> {ui.t("bot.field.fileRemove", { name: v("fileName") })}
+            </label>
+          </>
+        ) : null}
       </td>
       <td>
         <Choose name={`o${r}_field`} label={ui.t("bot.field.fieldKey")} current={v("field")} options={[{ value: "", label: "—" }, ...p.fields.map((f) => ({ value: f.key, label: f.label }))]} error={err("field")} />
@@ -168,7 +181,7 @@ export function BotEditPage(p: EditProps) {
         {ui.t("bot.admin.title")} · {p.name}
       </h1>
       {p.flash ? <Alert kind={p.flash.kind}>{p.flash.text}</Alert> : null}
-      <form method="post" action={base} class="bot-form stack">
+      <form method="post" action={base} enctype="multipart/form-data" class="bot-form stack">
         <FormError form={p.form} text={ui.t("workflows.fix")} />
         <fieldset>
           <legend>{ui.t("bot.admin.state")}</legend>

@@ -64,12 +64,17 @@ const reactionOf = (m: ThreadData["messages"][number]) => {
   return r && typeof r === "object" && typeof (r as { emoji?: unknown }).emoji === "string" ? (r as { emoji: string }).emoji : null;
 };
 
-type AutomationLine = { action: string; rule: string | null; key?: string };
+type AutomationLine = { action: string; rule: string | null; key?: string; workgroupName?: string; queued?: boolean };
 
 /** A rule's (or a channel's automated reply's) system line, stored as what happened and drawn in the reader's language. */
 const automationOf = (m: ThreadData["messages"][number]) => ("metadata" in m ? ((m.metadata as Record<string, unknown> | null)?.automation as AutomationLine | undefined) : undefined);
 
 function automationLine(ui: Ui, line: AutomationLine): string {
+  // Sent to a group's queue with nobody free: the line says which ("Waiting in Returns' queue").
+  if (line.action === "assign_workgroup" && line.queued && line.workgroupName) {
+    const possessive = ui.locale === "en" ? (/s$/i.test(line.workgroupName) ? `${line.workgroupName}'` : `${line.workgroupName}'s`) : line.workgroupName;
+    return ui.t("workflows.line.queued", { group: possessive, rule: line.rule ?? "" });
+  }
   const key = `workflows.line.${line.action}` as "workflows.line.close";
   return ui.t(key, { rule: line.rule ?? "", key: line.key ?? "" });
 }

@@ -13,6 +13,8 @@ const M = { top: 12, right: 12, bottom: 30, left: 84 };
 const PLOT_W = W - M.left - M.right;
 const PLOT_H = H - M.top - M.bottom;
 export const BLUE = "#0072B2";
+/** Coordinates to a tenth of a unit: finer is invisible, and 90 days of bars wrote 18 digits each. */
+const r1 = (v: number) => Math.round(v * 10) / 10;
 export const VERMILION = "#D55E00";
 
 /** A round top for an axis (1, 2 or 5 times a power of ten) and its ticks. */
@@ -79,7 +81,7 @@ function XAxis({ ui, days }: { ui: Ui; days: string[] }) {
     <g class="axis">
       {days.map((d, i) =>
         i % every === 0 ? (
-          <text x={M.left + band * (i + 0.5)} y={H - 10} text-anchor="middle">
+          <text x={r1(M.left + band * (i + 0.5))} y={H - 10} text-anchor="middle">
             {dayLabel(ui, d)}
           </text>
         ) : null,
@@ -124,19 +126,19 @@ export function OpenedClosedChart({ ui, days }: { ui: Ui; days: DayRow[] }) {
   return (
     <Chart id="chart-opened-closed" title={ui.t("reports.chart.openedClosed")} text={text} legend={legend}>
         <YAxis ticks={ticks} label={(v) => n.format(v)} />
-        {days.map((d, i) => {
-          const x = M.left + band * i + band * 0.14;
-          return (
-            <g>
-              <rect x={x} y={M.top + PLOT_H - height(d.figures.opened)} width={bar} height={height(d.figures.opened)} fill={BLUE}>
-                <title>{`${dayLabel(ui, d.day)}: ${ui.t("reports.figure.opened")} ${n.format(d.figures.opened)}`}</title>
-              </rect>
-              <rect x={x + bar} y={M.top + PLOT_H - height(d.figures.closed)} width={bar} height={height(d.figures.closed)} fill={VERMILION}>
-                <title>{`${dayLabel(ui, d.day)}: ${ui.t("reports.figure.closed")} ${n.format(d.figures.closed)}`}</title>
-              </rect>
-            </g>
-          );
-        })}
+        {/* One group per series carries its colour; each bar keeps its own figure as a tooltip. */}
+        {(["opened", "closed"] as const).map((figure, k) => (
+          <g fill={k === 0 ? BLUE : VERMILION}>
+            {days.map((d, i) => {
+              const h = height(d.figures[figure]);
+              return (
+                <rect x={r1(M.left + band * i + band * 0.14 + k * bar)} y={r1(M.top + PLOT_H - h)} width={r1(bar)} height={r1(h)}>
+                  <title>{`${dayLabel(ui, d.day)}: ${ui.t(`reports.figure.${figure}`)} ${n.format(d.figures[figure])}`}</title>
+                </rect>
+              );
+            })}
+          </g>
+        ))}
         <XAxis ui={ui} days={days.map((d) => d.day)} />
     </Chart>
   );
@@ -172,12 +174,13 @@ export function FirstResponseChart({ ui, days, median, p90 }: { ui: Ui; days: Da
     >
         <YAxis ticks={ticks} label={(v) => (v === 0 ? "0" : duration(ui, v))} />
         {series.map((s) => (
-          <g>
+          <g fill={s.color}>
             <path d={path(s.value)} fill="none" stroke={s.color} stroke-width="2.5" stroke-dasharray={s.dash} />
             {days.map((d, i) => {
               const v = s.value(d);
+              const [cx, cy] = v === null ? [] : point(i, v).split(",");
               return v === null ? null : (
-                <circle cx={point(i, v).split(",")[0]} cy={point(i, v).split(",")[1]} r="3.5" fill={s.color}>
+                <circle cx={cx} cy={cy} r="3.5">
                   <title>{`${dayLabel(ui, d.day)}: ${s.label} ${duration(ui, v)}`}</title>
                 </circle>
               );
@@ -222,14 +225,14 @@ export function HeatmapChart({ ui, heatmap }: { ui: Ui; heatmap: number[][] }) {
             {names[day]}
           </text>
           {hours.map((count, hour) => (
-            <rect x={left + hour * cell} y={day * rowH} width={cell - 1} height={rowH - 2} fill={heatColor(max ? count / max : 0)}>
+            <rect x={r1(left + hour * cell)} y={day * rowH} width={r1(cell - 1)} height={rowH - 2} fill={heatColor(max ? count / max : 0)}>
               <title>{`${long[day]} ${String(hour).padStart(2, "0")}:00: ${n.format(count)}`}</title>
             </rect>
           ))}
         </g>
       ))}
       {[0, 3, 6, 9, 12, 15, 18, 21].map((hour) => (
-        <text class="axis" x={left + hour * cell + cell / 2} y={7 * rowH + 16} text-anchor="middle">
+        <text class="axis" x={r1(left + hour * cell + cell / 2)} y={7 * rowH + 16} text-anchor="middle">
           {String(hour).padStart(2, "0")}
         </text>
       ))}

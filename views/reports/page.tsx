@@ -1,6 +1,6 @@
 // The reports page: a period and filters (all in the URL), the totals beside the previous period,
 // the charts, and the tables per agent, channel, workgroup and day, each downloadable as CSV.
-import { dayRows, figureKeys, rangePresets, timeFigures, type FigureKey, type Figures, type Report, type ReportChoices, type ReportQuery, type ReportRow, type ReportTable } from "../../src/reports/figures";
+import { AGENTS_PER_PAGE, dayRows, figureKeys, rangePresets, timeFigures, type FigureKey, type Figures, type Report, type ReportChoices, type ReportQuery, type ReportRow, type ReportTable } from "../../src/reports/figures";
 import { duration } from "../cockpit/page";
 import { Layout } from "../layout";
 import type { Ui } from "../ui";
@@ -15,10 +15,12 @@ export function reportQueryString(query: ReportQuery): string {
     q.set("to", query.to);
   }
   for (const key of ["brand", "channel", "workgroup", "agent"] as const) if (query[key]) q.set(key, String(query[key]));
+  if (query.page && query.page > 1) q.set("page", String(query.page));
   return q.toString();
 }
 
 export function figureText(ui: Ui, key: FigureKey, value: number | null): string {
+  if (key === "avgSatisfaction") return value === null ? "—" : numberFormat(ui.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
   return timeFigures.has(key) ? duration(ui, value) : numberFormat(ui.locale).format(value ?? 0);
 }
 
@@ -139,12 +141,41 @@ export function rowName(ui: Ui, table: ReportTable, row: ReportRow): string {
   return row.name || ui.t("reports.removed");
 }
 
-function Table({ ui, table, title, rows, totals, query }: { ui: Ui; table: ReportTable; title: string; rows: ReportRow[]; totals: Report["totals"]; query: ReportQuery }) {
+/** Which of a long table's rows a page shows, and the links to the others (the table's own anchor kept). */
+function paged(rows: ReportRow[], asked: number | undefined) {
+  const pages = Math.max(1, Math.ceil(rows.length / AGENTS_PER_PAGE));
+  const page = Math.min(asked ?? 1, pages);
+  return { page, pages, from: (page - 1) * AGENTS_PER_PAGE, shown: rows.slice((page - 1) * AGENTS_PER_PAGE, page * AGENTS_PER_PAGE), total: rows.length };
+}
+
+function Pager({ ui, table, query, pages }: { ui: Ui; table: ReportTable; query: ReportQuery; pages: ReturnType<typeof paged> }) {
+  const n = numberFormat(ui.locale);
+  const href = (page: number) => `/reports?${reportQueryString({ ...query, page })}#table-${table}`;
+  return (
+    <nav class="report-pager" aria-label={ui.t("reports.pages")}>
+      <span>{ui.t("reports.showing", { from: n.format(pages.from + 1), to: n.format(pages.from + pages.shown.length), total: n.format(pages.total) })}</span>
+      {pages.page > 1 ? (
+        <a class="button" href={href(pages.page - 1)} rel="prev">
+          {ui.t("reports.previousPage")}
+        </a>
+      ) : null}
+      {pages.page < pages.pages ? (
+        <a class="button" href={href(pages.page + 1)} rel="next">
+          {ui.t("reports.nextPage")}
+        </a>
+      ) : null}
+    </nav>
+  );
+}
+
+function Table({ ui, table, title, rows: all, totals, query, paginate = false }: { ui: Ui; table: ReportTable; title: string; rows: ReportRow[]; totals: Report["totals"]; query: ReportQuery; paginate?: boolean }) {
+  const pages = paginate ? paged(all, query.page) : null;
+  const rows = pages ? pages.shown : all;
   return (
     <section class="report-table" id={`table-${table}`}>
       <div class="section-head">
         <h2>{title}</h2>
-        <a class="button" href={`/reports/export/${table}.csv?${reportQueryString(query)}`} download>
+        <a class="button" href={`/reports/export/${table}.csv?${reportQueryString({ ...query, page: undefined })}`} download>
           {ui.t("reports.download")}
         </a>
       </div>
@@ -188,6 +219,7 @@ function Table({ ui, table, title, rows, totals, query }: { ui: Ui; table: Repor
           </tfoot>
         </table>
       </div>
+      {pages && pages.pages > 1 ? <Pager ui={ui} table={table} query={query} pages={pages} /> : null}
     </section>
   );
 }
@@ -221,11 +253,11 @@ export function ReportsPage({ ui, report, query, choices }: { ui: Ui; report: Re
         </div>
         <p class="hint">{ui.t("reports.p90Note")}</p>
         <p>
-          <a class="button" href={`/reports/export/conversations.csv?${reportQueryString(query)}`} download>
+          <a class="button" href={`/reports/export/conversations.csv?${reportQueryString({ ...query, page: undefined })}`} download>
             {ui.t("reports.downloadConversations")}
           </a>
         </p>
-        <Table ui={ui} table="agents" title={ui.t("reports.byAgent")} rows={report.agents} totals={report.totals} query={query} />
+        <Table ui={ui} table="agents" title={ui.t("reports.byAgent")} rows={report.agents} totals={report.totals} query={query} paginate />
         <Table ui={ui} table="channels" title={ui.t("reports.byChannel")} rows={report.channels} totals={report.totals} query={query} />
         <Table ui={ui} table="workgroups" title={ui.t("reports.byWorkgroup")} rows={report.workgroups} totals={report.totals} query={query} />
         <Table ui={ui} table="days" title={ui.t("reports.byDay")} rows={dayRows(report)} totals={report.totals} query={query} />

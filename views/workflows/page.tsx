@@ -71,6 +71,11 @@ function actionOptions(ui: Ui, c: WorkflowChoices): Option[] {
       { value: `start_conversation:${ch.id}`, label: ui.t("workflows.act.start_conversation", { channel: ch.name }) },
       ...ch.templates.map((t) => ({ value: `start_conversation:${ch.id}:${encodeURIComponent(t.name)}:${t.language}`, label: ui.t("workflows.act.start_conversation_template", { channel: ch.name, name: t.name }) })),
     ]),
+    ...c.channels.flatMap((ch) => [
+      { value: `send_poll:${ch.id}`, label: ui.t("workflows.act.send_poll", { channel: ch.name }) },
+      // The question fills a template's one variable: templates with more cannot carry a poll.
+      ...ch.templates.filter((t) => t.params <= 1).map((t) => ({ value: `send_poll:${ch.id}:${encodeURIComponent(t.name)}:${t.language}`, label: ui.t("workflows.act.send_poll_template", { channel: ch.name, name: t.name }) })),
+    ]),
   ];
 }
 
@@ -116,6 +121,7 @@ export function RuleFields({ ui, form, choices }: { ui: Ui; form: FormState; cho
           </div>
         ))}
         <p class="muted">{ui.t("workflows.variables")}</p>
+        <p class="muted">{ui.t("workflows.pollHint")}</p>
       </fieldset>
       <Select form={form} name="flow" label={ui.t("workflows.afterMatch")} options={[{ value: "continue", label: ui.t("workflows.continue") }, { value: "stop", label: ui.t("workflows.stop") }]} />
     </>

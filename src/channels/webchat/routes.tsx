@@ -20,6 +20,7 @@ import { staticFiles } from "../../static";
 import { WidgetDemoPage } from "../../../views/webchat/demo";
 import { spend, WIDGET_LIMITS } from "./limits";
 import { typingIsFresh, visitorTyping, type TypingData } from "../../inbox/typing";
+import { replyIdSchema } from "./choices";
 import {
   findWebchatChannel,
   introduceVisitor,
@@ -45,7 +46,7 @@ const sessionSchema = z.object({
   name: field.text(120).optional(),
   email: z.string().trim().email().max(200).optional(),
 });
-const messageSchema = z.object({ body: z.string().min(1).max(20_000), clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+const messageSchema = z.object({ body: z.string().min(1).max(20_000), clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), replyId: replyIdSchema.optional() });
 const seenSchema = z.object({ upTo: z.number().int().positive() });
 const uploadSchema = z.object({
   clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),

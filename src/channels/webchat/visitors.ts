@@ -7,6 +7,7 @@ import type { Config } from "../../config";
 import type { LiveEvent } from "../../realtime/bus";
 import { recordEvent } from "../../realtime/events";
 import { contactFor, ingestInbound } from "../../inbox/customer-messages";
+import { widgetChoices, type WidgetChoices } from "./choices";
 import type { Change } from "../../inbox/changes";
 import type { Storage } from "../../media/storage";
 import { sniffMime } from "../../media/sniff";
@@ -125,6 +126,8 @@ export interface WidgetMessage {
   author: string | null;
   createdAt: string;
   attachments: WidgetAttachment[];
+  choices?: WidgetChoices["choices"];
+  rating?: true;
 }
 
 const HISTORY = 100;
@@ -136,6 +139,7 @@ function messageColumns() {
     direction: messages.direction,
     kind: messages.kind,
     body: messages.body,
+    metadata: messages.metadata,
     author: users.name,
     createdAt: messages.createdAt,
   };
@@ -155,7 +159,7 @@ async function withAttachments(db: DbOrTx, rows: Awaited<ReturnType<typeof selec
     conversationId: r.conversationId,
     direction: r.direction as "in" | "out",
     kind: r.kind,
-    body: r.body,
+    ...widgetChoices(r.body, r.direction === "out" ? r.metadata : null),
     // Visitors see an agent's first name only.
     author: r.author ? r.author.split(/\s+/)[0] : null,
     createdAt: r.createdAt.toISOString(),
@@ -244,7 +248,7 @@ export async function visitorFile(db: DbOrTx, channel: WebchatChannel, visitorId
 // ---- writing
 
 /** The visitor writes: an inbound message like any channel's, so a conversation opens for agents. */
-export async function visitorSays(db: DbOrTx, channel: WebchatChannel, visitorId: string, input: { body: string; clientId: string }, now: Date): Promise<Change & { message: WidgetMessage | null }> {
+export async function visitorSays(db: DbOrTx, channel: WebchatChannel, visitorId: string, input: { body: string; clientId: string; replyId?: string }, now: Date): Promise<Change & { message: WidgetMessage | null }> {
   const body = input.body.trim();
   if (!body) throw new WidgetRefusal("empty");
   if (body.length > uploadRules(channel).textMaxLength) throw new WidgetRefusal("too_long");
@@ -256,6 +260,8 @@ export async function visitorSays(db: DbOrTx, channel: WebchatChannel, visitorId
     body,
     providerMessageId: `wc:${visitorId}:${input.clientId}`,
     at: now,
+    // A tap on a button the widget drew: answered like any channel's interactive reply.
+    ...(input.replyId ? { metadata: { replyId: input.replyId } } : {}),
   });
   return { ...result, message: result.messageId ? await oneMessage(db, result.messageId) : null };
 }

@@ -1,6 +1,7 @@
 // Automation: workflows, business hours, out-of-office and welcome replies, and the thread's system lines.
 export const en = {
   "workflows.line.assign_workgroup": "Assigned to a workgroup by rule “{rule}”",
+  "workflows.line.queued": "Waiting in {group} queue, sent there by rule “{rule}”",
   "workflows.line.assign_user": "Assigned to an agent by rule “{rule}”",
   "workflows.line.add_tag": "Tag added by rule “{rule}”",
   "workflows.line.remove_tag": "Tag removed by rule “{rule}”",
@@ -28,6 +29,7 @@ export const en = {
   "workflows.action": "Action {n}",
   "workflows.text": "Text, value or template parameters (a | b)",
   "workflows.variables": "Messages may use {{contact.name}}, {{contact.phone}}, {{contact.email}} and {{field.<key>}}.",
+  "workflows.pollHint": "A poll's text is its question and 2–10 choices (at most 24 characters each), separated by |: Question? | Yes | No. With no conversation open, the answer opens one of type Poll; past WhatsApp's 24 hours only the template variant sends it.",
   "workflows.anyOf": "Several conditions on channels, channel kinds, brands, workgroups or session types hold when any of their values does. A scheduled rule checks them against each contact's latest conversation.",
   "workflows.afterMatch": "When it matches",
   "workflows.continue": "Continue with later rules",
@@ -94,6 +96,10 @@ export const en = {
   "workflows.act.mark_spam": "Mark as spam (closes and blocks the contact)",
   "workflows.act.start_conversation": "Start a conversation on {channel} (text)",
   "workflows.act.start_conversation_template": "Start a conversation on {channel} with template {name}",
+  "workflows.act.send_poll": "Send a poll on {channel}",
+  "workflows.act.send_poll_template": "Send a poll on {channel} (template {name})",
+  "workflows.kind.send_poll": "send poll",
+  "workflows.line.send_poll": "Poll sent by rule “{rule}”",
   "workflows.kind.message_received": "message received",
   "workflows.kind.conversation_opened": "conversation opened",
   "workflows.kind.assigned": "assigned",
@@ -155,6 +161,7 @@ export const en = {
 
 export const tr: Record<keyof typeof en, string> = {
   "workflows.line.assign_workgroup": "“{rule}” kuralı bir iş grubuna atadı",
+  "workflows.line.queued": "“{rule}” kuralı ile {group} kuyruğunda bekliyor",
   "workflows.line.assign_user": "“{rule}” kuralı bir temsilciye atadı",
   "workflows.line.add_tag": "“{rule}” kuralı etiket ekledi",
   "workflows.line.remove_tag": "“{rule}” kuralı etiket kaldırdı",
@@ -182,6 +189,7 @@ export const tr: Record<keyof typeof en, string> = {
   "workflows.action": "Eylem {n}",
   "workflows.text": "Metin, değer ya da şablon parametreleri (a | b)",
   "workflows.variables": "Mesajlarda {{contact.name}}, {{contact.phone}}, {{contact.email}} ve {{field.<anahtar>}} kullanılabilir.",
+  "workflows.pollHint": "Anketin metni sorusu ve 2–10 seçeneğidir (her biri en çok 24 karakter), | ile ayrılır: Soru? | Evet | Hayır. Açık konuşma yoksa yanıt, Anket türünde bir konuşma açar; WhatsApp'ta 24 saatten sonra yalnızca şablonlu seçenek gönderir.",
   "workflows.anyOf": "Kanal, kanal türü, marka, iş grubu veya oturum türü için birden çok koşul, değerlerinden biri tuttuğunda sağlanır. Zamanlanmış bir kural bunları her kişinin son konuşmasında denetler.",
   "workflows.afterMatch": "Eşleştiğinde",
   "workflows.continue": "Sonraki kurallarla devam et",
@@ -248,6 +256,10 @@ export const tr: Record<keyof typeof en, string> = {
   "workflows.act.mark_spam": "İstenmeyen olarak işaretle (kapatır ve kişiyi engeller)",
   "workflows.act.start_conversation": "{channel} kanalında konuşma başlat (metin)",
   "workflows.act.start_conversation_template": "{channel} kanalında {name} şablonuyla konuşma başlat",
+  "workflows.act.send_poll": "{channel} kanalında anket gönder",
+  "workflows.act.send_poll_template": "{channel} kanalında anket gönder ({name} şablonu)",
+  "workflows.kind.send_poll": "anket gönder",
+  "workflows.line.send_poll": "“{rule}” kuralı anket gönderdi",
   "workflows.kind.message_received": "mesaj geldi",
   "workflows.kind.conversation_opened": "konuşma açıldı",
   "workflows.kind.assigned": "atandı",

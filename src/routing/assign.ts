@@ -1,0 +1,273 @@
+// Routing's one transaction: who gets each of a list of conversations, decided in order as if each
+// were routed alone, with about ten statements however many there are. Routing one at a time cost
+// about a dozen round trips per conversation, and a busy inbox's first messages then queued behind
+// routing; routed together (everything one process heard meanwhile, or a queue's drain) they
+// share one lock of the candidates, one count of their load and one write of each kind.
+import { asc, and, eq, inArray, sql } from "drizzle-orm";
+import { rows, type Tx } from "@db/client";
+import { contacts, conversations, messages, events, workgroups, type RoutingMethod } from "@db/schema";
+
+/** Who made an automatic change: routing itself, or a workflow rule. */
+export type RoutedBy = { kind: "routing" } | { kind: "rule"; ruleId: number; ruleName: string };
+
+export interface RouteRequest {
+  orgId: number;
+  conversationId: number;
+  /** Put the conversation in this group's queue first (a rule's "route to workgroup"). */
+  workgroupId?: number;
+  by: RoutedBy;
+  /** Re-routing: this agent (the one who did not answer) is not picked again. */
+  passOver?: string;
+}
+
+export type RouteOutcome =
+  | { outcome: "assigned"; userId: string; eventIds: number[] }
+  /** Waiting in the group's queue: nobody can take it now, or the group routes by hand. */
+  | { outcome: "queued"; reason: "manual" | "no_agent" | "owner_wait"; eventIds: number[] }
+  /** Nothing to route: closed, not in a group, or assigned already. */
+  | { outcome: "unchanged"; eventIds: number[] };
+
+/** What an automatic assignment's system line says, kept in the message's metadata. */
+export type SystemLine = {
+  system: "routed";
+  assigneeName: string;
+  workgroupName: string;
+  method: RoutingMethod | "owner";
+  ruleName?: string;
+  rerouted?: boolean;
+};
+
+interface Candidate {
+  user_id: string;
+  name: string;
+  /** The member's own capacity; the group's when null. */
+  capacity: number | null;
+  last_assignment_id: number | null;
+  /** Which of the batch's groups the member belongs to. */
+  groups: number[];
+}
+
+interface Pick {
+  userId: string;
+  name: string;
+  member: boolean;
+  active: number;
+  capacity: number;
+  turn: number;
+}
+
+type Group = typeof workgroups.$inferSelect;
+type NewEvent = typeof events.$inferInsert;
+
+const byData = (by: RoutedBy) => (by.kind === "routing" ? { by: "routing" } : { by: "rule", ruleId: by.ruleId, ruleName: by.ruleName });
+const textArray = (values: Iterable<string>) => `{${[...values].map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
+const idArray = (values: Iterable<number>) => `{${[...values].join(",")}}`;
+
+export interface BatchOptions {
+  /** A queue's drain: once one conversation must wait for want of an agent, the later ones are not tried. */
+  untilFull?: boolean;
+}
+
+/**
+ * Routes conversations of one organization, inside the caller's transaction, in the order given:
+ * the sticky owner first when Online and under capacity, else (unless the group waits for the
+ * owner) the group's method among its Online members under capacity; a group routed by hand leaves
+ * it waiting. Each decision sees the ones before it. The conversations are locked (in id order),
+ * then every candidate's membership row (in id order), so two processes routing to the same agents
+ * take turns and never both count the same free place; the conversations are written last, as
+ * that write also takes the organization's tab-count row (a trigger), held only until the commit.
+ */
+export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequest, "orgId">[], now: Date, options: BatchOptions = {}): Promise<RouteOutcome[]> {
+  const unchanged = (): RouteOutcome => ({ outcome: "unchanged", eventIds: [] });
+  if (requests.length === 0) return [];
+  const ids = [...new Set(requests.map((r) => r.conversationId))];
+  const found = await tx
+    .select({ id: conversations.id, channelId: conversations.channelId, status: conversations.status, assigneeId: conversations.assigneeId, workgroupId: conversations.workgroupId, contactId: conversations.contactId, createdAt: conversations.createdAt, firstResponseAt: conversations.firstResponseAt, waitingSince: conversations.waitingSince, ownerId: contacts.ownerId })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(eq(conversations.orgId, orgId), inArray(conversations.id, ids)))
+    .orderBy(asc(conversations.id))
+    // Not "for update": that waits for every insert referencing the conversation (a message, a rule's
+    // run) to commit, as their foreign keys hold a key-share lock on it; routing changes no key.
+    .for("no key update", { of: conversations });
+  const state = new Map(found.map((c) => [c.id, { ...c }]));
+  // What each request would route to as things stand: nothing to do for the rest.
+  const target = (r: Omit<RouteRequest, "orgId">) => {
+    const conv = state.get(r.conversationId);
+    if (!conv || conv.status !== "open") return null;
+    if (r.passOver && (conv.assigneeId !== r.passOver || conv.firstResponseAt)) return null;
+    const moving = r.workgroupId !== undefined && r.workgroupId !== conv.workgroupId;
+    if (!moving && conv.assigneeId && !r.passOver) return null;
+    return moving ? r.workgroupId! : conv.workgroupId;
+  };
+  const groupIds = new Set(requests.map(target).filter((g): g is number => g !== null));
+  if (groupIds.size === 0) return requests.map(unchanged);
+  const groups = new Map<number, Group>((await tx.select().from(workgroups).where(and(eq(workgroups.orgId, orgId), inArray(workgroups.id, [...groupIds])))).map((g) => [g.id, g]));
+  if (groups.size === 0) return requests.map(unchanged);
+  // Owners outside the group matter only to a conversation routed where it is (a returning customer);
+  // one a rule moves elsewhere goes back to its owner only as a member (locked with the group).
+  const owners = new Set(requests.filter((r) => r.workgroupId === undefined || r.workgroupId === state.get(r.conversationId)?.workgroupId).map((r) => state.get(r.conversationId)?.ownerId).filter((o): o is string => !!o));
+  const locked = await lockCandidates(tx, orgId, [...groups.keys()], owners);
+  const active = await openCounts(tx, orgId, locked);
+  const turns = new Map(locked.map((c) => [c.user_id, c.last_assignment_id ?? 0]));
+  let nextTurn = Number.MAX_SAFE_INTEGER / 2;
+
+  const outcomes: RouteOutcome[] = [];
+  const newEvents: NewEvent[] = [];
+  /** Per new event: the request it answers, and whether it is the assignment (whose id is the agent's turn). */
+  const eventOwners: { request: number; assignedTo: string | null; line: number | null }[] = [];
+  const lines: (typeof messages.$inferInsert)[] = [];
+  const convWrites = new Map<number, { assigneeId: string | null; assignedAt: string | null; workgroupId: number | null; waitingSince: string | null; clearFirstResponse: boolean }>();
+  const ownerWrites = new Map<number, string>();
+  let full = false;
+
+  for (const [index, r] of requests.entries()) {
+    const groupId = full ? null : target(r);
+    const group = groupId === null ? undefined : groups.get(groupId);
+    if (!group) {
+      outcomes.push(unchanged());
+      continue;
+    }
+    const conv = state.get(r.conversationId)!;
+    const from = conv.assigneeId;
+    const moving = r.workgroupId !== undefined && r.workgroupId !== conv.workgroupId;
+    // The sticky owner gets a returning customer first; a conversation a rule moves to another group
+    // goes back to them only if they are in it (else "iade → Returns" would return it to whoever had it).
+    const ownerIn = (userId: string) => locked.some((c) => c.user_id === userId && c.groups.includes(group.id));
+    const ownerId = conv.ownerId && conv.ownerId !== r.passOver && (!moving || ownerIn(conv.ownerId)) ? conv.ownerId : null;
+    const outcome: RouteOutcome & { eventIds: number[] } = { outcome: "unchanged", eventIds: [] };
+    const write = convWrites.get(conv.id) ?? { assigneeId: conv.assigneeId, assignedAt: null, workgroupId: conv.workgroupId, waitingSince: null, clearFirstResponse: false };
+    if (moving) {
+      newEvents.push({ orgId, type: "assigned", conversationId: conv.id, data: { ...byData(r.by), workgroupId: group.id, workgroupName: group.name, from: conv.assigneeId, queued: true }, createdAt: now });
+      eventOwners.push({ request: index, assignedTo: null, line: null });
+      // The conversation no longer weighs on the one it leaves.
+      if (conv.assigneeId && active.has(conv.assigneeId)) active.set(conv.assigneeId, active.get(conv.assigneeId)! - 1);
+      const waitingSince = conv.waitingSince ?? now;
+      Object.assign(conv, { workgroupId: group.id, assigneeId: null, waitingSince });
+      Object.assign(write, { workgroupId: group.id, assigneeId: null, assignedAt: null, waitingSince: waitingSince.toISOString() });
+    }
+    const candidates: Pick[] = locked
+      .filter((c) => (c.groups.includes(group.id) || c.user_id === ownerId) && c.user_id !== r.passOver)
+      .map((c) => ({ userId: c.user_id, name: c.name, member: c.groups.includes(group.id), active: active.get(c.user_id) ?? 0, capacity: c.capacity ?? group.capacity, turn: turns.get(c.user_id) ?? 0 }));
+    const free = candidates.filter((c) => c.active < c.capacity);
+    const owner = free.find((c) => c.userId === ownerId);
+    let pick = owner;
+    let queued: "manual" | "no_agent" | "owner_wait" | null = null;
+    if (!pick) {
+      const waitsForOwner = ownerId !== null && !r.passOver && group.routing !== "manual" && group.ownerWaitMinutes > 0 && now.getTime() < conv.createdAt.getTime() + group.ownerWaitMinutes * 60_000;
+      if (waitsForOwner) queued = "owner_wait";
+      else if (group.routing === "manual") queued = "manual";
+      else {
+        pick = choose(group.routing, free.filter((c) => c.member));
+        if (!pick) queued = "no_agent";
+      }
+    }
+    if (moving) convWrites.set(conv.id, write);
+    if (!pick) {
+      outcomes.push({ outcome: "queued", reason: queued!, eventIds: outcome.eventIds });
+      if (options.untilFull && queued !== "owner_wait") full = true;
+      continue;
+    }
+    active.set(pick.userId, pick.active + 1);
+    turns.set(pick.userId, nextTurn++);
+    const workgroupId = pick.member ? group.id : null;
+    Object.assign(conv, { assigneeId: pick.userId, workgroupId, firstResponseAt: null, ownerId: pick.userId });
+    convWrites.set(conv.id, { ...write, assigneeId: pick.userId, assignedAt: now.toISOString(), workgroupId, clearFirstResponse: true });
+    ownerWrites.set(conv.contactId, pick.userId);
+    const method = pick === owner ? "owner" : group.routing;
+    const line: SystemLine = { system: "routed", assigneeName: pick.name, workgroupName: group.name, method, ...(r.by.kind === "rule" ? { ruleName: r.by.ruleName } : {}), ...(r.passOver ? { rerouted: true } : {}) };
+    // The thread's system line ("Assigned to Okan by routing (Sales, round-robin)"), drawn in each reader's language.
+    lines.push({ orgId, conversationId: conv.id, channelId: conv.channelId, direction: "event", metadata: line, createdAt: now });
+    newEvents.push({
+      orgId,
+      type: "assigned",
+      conversationId: conv.id,
+      subjectUserId: pick.userId,
+      data: { ...byData(r.by), workgroupId: group.id, workgroupName: group.name, method, from, assigneeName: pick.name, ...(r.passOver ? { rerouted: true } : {}) },
+      createdAt: now,
+    });
+    eventOwners.push({ request: index, assignedTo: pick.userId, line: lines.length - 1 });
+    outcomes.push({ outcome: "assigned", userId: pick.userId, eventIds: outcome.eventIds });
+  }
+
+  // The writes, one statement of each kind: lines, events, owners, turns, and the conversations last.
+  if (lines.length > 0) {
+    const made = await tx.insert(messages).values(lines).returning({ id: messages.id });
+    // Ids are taken in the order of the rows given.
+    const lineIds = made.map((m) => m.id).sort((a, b) => a - b);
+    eventOwners.forEach((o, k) => {
+      if (o.line !== null) newEvents[k].data = { ...newEvents[k].data, messageId: lineIds[o.line] };
+    });
+  }
+  if (newEvents.length > 0) {
+    const made = (await tx.insert(events).values(newEvents).returning({ id: events.id })).map((e) => e.id).sort((a, b) => a - b);
+    const lastTurn = new Map<string, number>();
+    made.forEach((id, k) => {
+      const { request, assignedTo } = eventOwners[k];
+      outcomes[request].eventIds.push(id);
+      if (assignedTo) lastTurn.set(assignedTo, id);
+    });
+    if (lastTurn.size > 0) {
+      await tx.execute(sql`update memberships m set last_assignment_id = v.id from json_to_recordset(${JSON.stringify([...lastTurn].map(([user_id, id]) => ({ user_id, id })))}::json) as v(user_id text, id bigint)
+        where m.org_id = ${orgId} and m.user_id = v.user_id`);
+    }
+  }
+  if (ownerWrites.size > 0) {
+    await tx.execute(sql`update contacts c set owner_id = v.owner_id from json_to_recordset(${JSON.stringify([...ownerWrites].map(([id, owner_id]) => ({ id, owner_id })))}::json) as v(id bigint, owner_id text)
+      where c.id = v.id`);
+  }
+  if (convWrites.size > 0) {
+    const values = [...convWrites].map(([id, w]) => ({ id, assignee_id: w.assigneeId, assigned_at: w.assignedAt, workgroup_id: w.workgroupId, waiting_since: w.waitingSince, clear: w.clearFirstResponse }));
+    await tx.execute(sql`update conversations c set assignee_id = v.assignee_id, assigned_at = v.assigned_at, workgroup_id = v.workgroup_id,
+        waiting_since = coalesce(v.waiting_since, c.waiting_since), first_response_at = case when v.clear then null else c.first_response_at end,
+        -- A move or an assignment is activity: the conversation goes up the lists ordered by it.
+        last_message_at = greatest(c.last_message_at, ${now.toISOString()}::timestamptz)
+      from json_to_recordset(${JSON.stringify(values)}::json) as v(id bigint, assignee_id text, assigned_at timestamptz, workgroup_id bigint, waiting_since timestamptz, clear boolean)
+      where c.id = v.id and c.org_id = ${orgId}`);
+  }
+  return outcomes;
+}
+
+/**
+ * The Online, active members of the groups (and the contacts' owners), locked in id order, with the
+ * groups of the batch each belongs to. Locking every Online member of a group serializes routing
+ * within it, which is what keeps counts true; an agent in two groups is one row, so their capacity
+ * holds across.
+ */
+async function lockCandidates(tx: Tx, orgId: number, groupIds: number[], owners: Set<string>): Promise<Candidate[]> {
+  const groupList = idArray(groupIds);
+  const found = await rows<Candidate>(
+    tx,
+    sql`select m.user_id, u.name, m.capacity::int as capacity, m.last_assignment_id::float8 as last_assignment_id,
+        array(select w.workgroup_id::float8 from workgroup_members w where w.user_id = m.user_id and w.workgroup_id = any(${groupList}::bigint[])) as groups
+      from memberships m join users u on u.id = m.user_id
+      where m.org_id = ${orgId} and m.active and m.status = 'online'
+        and (m.user_id in (select w.user_id from workgroup_members w where w.workgroup_id = any(${groupList}::bigint[])) or m.user_id = any(${textArray(owners)}::text[]))
+      order by m.id
+      for update of m`,
+  );
+  return found.map((c) => ({ ...c, groups: (c.groups ?? []).map(Number), capacity: c.capacity === null ? null : Number(c.capacity) }));
+}
+
+/**
+ * Open conversations per locked member, now. A second statement: under read committed, one that
+ * waited for a lock still reads with the snapshot it started with, and would miss the assignment
+ * the lock holder just committed.
+ */
+async function openCounts(tx: Tx, orgId: number, locked: Candidate[]): Promise<Map<string, number>> {
+  if (locked.length === 0) return new Map();
+  const open = await rows<{ user_id: string; active: number }>(
+    tx,
+    sql`select c.assignee_id as user_id, count(*)::int as active from conversations c
+      where c.org_id = ${orgId} and c.status = 'open' and c.assignee_id = any(${textArray(locked.map((c) => c.user_id))}::text[])
+      group by c.assignee_id`,
+  );
+  return new Map(open.map((o) => [o.user_id, Number(o.active)]));
+}
+
+/** Round-robin: whoever's last assignment is oldest. Least-busy: fewest open, then the same. */
+function choose(method: RoutingMethod, free: Pick[]): Pick | undefined {
+  const waited = (a: Pick, b: Pick) => a.turn - b.turn;
+  const order = method === "least_busy" ? (a: Pick, b: Pick) => a.active - b.active || waited(a, b) : waited;
+  return [...free].sort(order)[0];
+}
