@@ -4,33 +4,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { FixedClock } from "../../src/clock";
 import { startFakeMeta, type FakeMeta } from "../../fakes/meta/server";
-import { verifySignature } from "../../fakes/meta/sign";
+import { signedReceiver } from "../support/webhook-receiver";
 
 const SECRET = "test-app-secret";
 const TOKEN = "test-access-token";
 const PHONE_ID = "420000000000099";
 const PAGE_ID = "510000000000099";
 
-const received: any[] = [];
-const receiver = Bun.serve({
-  port: 0,
-  async fetch(req) {
-    const raw = await req.text();
-    if (!verifySignature(raw, req.headers.get("x-hub-signature-256"), SECRET)) return new Response("bad signature", { status: 401 });
-    received.push(JSON.parse(raw));
-    return new Response("EVENT_RECEIVED");
-  },
-});
+const receiver = signedReceiver(SECRET);
+const received = receiver.received;
 let fake: FakeMeta;
 
 beforeAll(async () => {
   fake = await startFakeMeta({ port: 0, clock: new FixedClock(), receipts: { enabled: false } });
-  fake.register({ kind: "whatsapp", id: PHONE_ID, accessToken: TOKEN, appSecret: SECRET, wabaId: "310000000000099", name: "wa", webhookUrl: `http://localhost:${receiver.port}/webhooks/wa` });
-  fake.register({ kind: "messenger", id: PAGE_ID, accessToken: TOKEN, appSecret: SECRET, name: "fb", webhookUrl: `http://localhost:${receiver.port}/webhooks/fb` });
+  fake.register({ kind: "whatsapp", id: PHONE_ID, accessToken: TOKEN, appSecret: SECRET, wabaId: "310000000000099", name: "wa", webhookUrl: `${receiver.url}/webhooks/wa` });
+  fake.register({ kind: "messenger", id: PAGE_ID, accessToken: TOKEN, appSecret: SECRET, name: "fb", webhookUrl: `${receiver.url}/webhooks/fb` });
 });
 afterAll(async () => {
   await fake.stop();
-  receiver.stop(true);
+  receiver.stop();
 });
 
 const post = (path: string, body: unknown) => fetch(`${fake.url}/v25.0/${path}`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -61,7 +53,7 @@ describe("interactive sends", () => {
 
 describe("the command line's taps", () => {
   async function cli(...args: string[]) {
-    const proc = Bun.spawn(["bun", "fakes/meta/cli.ts", "send", "--kanal", `http://localhost:${receiver.port}`, "--fake", fake.url, "--secret", SECRET, ...args], { cwd: `${import.meta.dir}/../..`, stdout: "pipe", stderr: "pipe" });
+    const proc = Bun.spawn(["bun", "fakes/meta/cli.ts", "send", "--kanal", `${receiver.url}`, "--fake", fake.url, "--secret", SECRET, ...args], { cwd: `${import.meta.dir}/../..`, stdout: "pipe", stderr: "pipe" });
     const [stdout, exitCode] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
     return { stdout, exitCode };
   }

@@ -4,24 +4,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test";
 import { tmpdir } from "node:os";
 import { startFakeMeta, type FakeMeta } from "../../fakes/meta/server";
-import { verifySignature } from "../../fakes/meta/sign";
+import { signedReceiver } from "../support/webhook-receiver";
 
 const SECRET = "test-app-secret";
 const TOKEN = "test-access-token";
 const PHONE_ID = "420000000000012";
 const PAGE_ID = "510000000000013";
 
-const received: any[] = [];
-const receiver = Bun.serve({
-  port: 0,
-  async fetch(req) {
-    const raw = await req.text();
-    if (!verifySignature(raw, req.headers.get("x-hub-signature-256"), SECRET)) return new Response("bad signature", { status: 401 });
-    received.push(JSON.parse(raw));
-    return new Response("EVENT_RECEIVED");
-  },
-});
-const kanal = `http://localhost:${receiver.port}`;
+const receiver = signedReceiver(SECRET);
+const received = receiver.received;
+const kanal = receiver.url;
 let fake: FakeMeta;
 
 beforeAll(async () => {
@@ -37,7 +29,7 @@ beforeAll(async () => {
 afterEach(() => void (received.length = 0));
 afterAll(async () => {
   await fake.stop();
-  receiver.stop(true);
+  receiver.stop();
 });
 
 async function cli(...args: string[]) {
