@@ -21,17 +21,22 @@ export function isCompressible(contentType: string | null): boolean {
   return type.startsWith("text/") || type === "application/json" || type === "application/javascript" || type === "image/svg+xml" || type.endsWith("+json") || type.endsWith("+xml");
 }
 
-/** The browser's best of brotli and gzip by its Accept-Encoding q-values; null for the plain body. */
-export function chooseEncoding(acceptEncoding: string | null | undefined): Encoding | null {
-  if (!acceptEncoding) return null;
+/** The weight a client's Accept-Encoding gives each coding (`q=`; 0 refuses it, `*` stands for the rest). */
+function encodingWeight(acceptEncoding: string | null | undefined): (name: string) => number {
   const q = new Map<string, number>();
-  for (const part of acceptEncoding.split(",")) {
+  for (const part of (acceptEncoding ?? "").split(",")) {
     const [token, ...params] = part.trim().toLowerCase().split(";");
     if (!token) continue;
     const weight = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
     q.set(token.trim(), weight === undefined ? 1 : Number(weight) || 0);
   }
-  const of = (name: string) => q.get(name) ?? q.get("*") ?? 0;
+  return (name: string) => q.get(name) ?? q.get("*") ?? 0;
+}
+
+/** The browser's best of brotli and gzip by its Accept-Encoding q-values; null for the plain body. */
+export function chooseEncoding(acceptEncoding: string | null | undefined): Encoding | null {
+  if (!acceptEncoding) return null;
+  const of = encodingWeight(acceptEncoding);
   const br = of("br");
   const gzip = of("gzip");
   if (br > 0 && br >= gzip) return "br";
@@ -73,7 +78,7 @@ const noTransform = /(?:^|,)\s*no-transform\s*(?:,|$)/i;
  * Compresses what the app drew, after the handler. Left alone: event streams and media (not on the
  * text list), responses that are byte ranges or already encoded (media, static files), and bodies
  * below the threshold. A GET page gets an ETag of its drawn bytes, and a 304 when the browser holds
- * the same.
+ * the same. Downloads stream through gzip.
  */
 export const compressResponses: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
@@ -83,6 +88,17 @@ export const compressResponses: MiddlewareHandler<AppEnv> = async (c, next) => {
   const headers = res.headers;
   if (headers.has("content-encoding") || headers.has("accept-ranges") || !isCompressible(headers.get("content-type"))) return;
   if (noTransform.test(headers.get("cache-control") ?? "")) return;
+  // A download (a CSV export of 100,000 rows, say) is written as it is read: compressed on the way
+  // with gzip, never gathered whole in memory first.
+  if (/^\s*attachment\b/i.test(headers.get("content-disposition") ?? "")) {
+    if (encodingWeight(c.req.header("accept-encoding"))("gzip") > 0) {
+      c.res = new Response(res.body.pipeThrough(new CompressionStream("gzip")), { status: res.status, headers: res.headers });
+      c.res.headers.delete("content-length");
+      c.res.headers.set("content-encoding", "gzip");
+    }
+    c.res.headers.append("vary", "accept-encoding");
+    return;
+  }
   const bytes = new Uint8Array(await res.arrayBuffer());
   const page = method === "GET" && res.status === 200 && headers.get("content-type")!.startsWith("text/html");
   const etag = page && !headers.has("etag") ? weakEtag(bytes) : null;

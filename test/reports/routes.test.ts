@@ -57,6 +57,23 @@ describe("reports: who may see them", () => {
     expect((await t.client().get("/reports")).status).toBe(303);
   });
 
+  it("an export streams through gzip when the browser takes it, never gathered whole first; plain otherwise", async () => {
+    t.clock.set("2026-02-10T09:00:00Z");
+    const { supervisor } = await setup();
+    const zipped = await supervisor.get("/reports/export/conversations.csv?range=30d", { headers: { "accept-encoding": "gzip, deflate, br" } });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers.get("content-encoding")).toBe("gzip");
+    expect(zipped.headers.get("content-length")).toBeNull();
+    expect(zipped.headers.get("vary")).toContain("accept-encoding");
+    // The byte order mark is kept (a default TextDecoder drops it).
+    const decode = (bytes: Uint8Array) => new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+    const text = decode(Bun.gunzipSync(new Uint8Array(await zipped.arrayBuffer())));
+    expect(text.startsWith(BOM)).toBe(true);
+    const plain = await supervisor.get("/reports/export/conversations.csv?range=30d", { headers: { "accept-encoding": "gzip;q=0" } });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(decode(new Uint8Array(await plain.arrayBuffer()))).toBe(text);
+  });
+
   it("a bad period is a 400 saying why; an unknown export a 404", async () => {
     t.clock.set("2026-02-10T09:00:00Z");
     const { supervisor } = await setup();
