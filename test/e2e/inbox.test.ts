@@ -88,8 +88,8 @@ describe.skipIf(!e2eEnabled)("inbox in the browser, two agents", () => {
     await stream;
     expect(encodings.get("/inbox")).toBe("br");
     const scripts = [...encodings].filter(([path]) => /^\/static\/.+\.[0-9a-f]{10}\.(js|css)$/.test(path));
-    // app.css, htmx, hx-sse, app.js, composer.js and composer-aids.js.
-    expect(scripts.length).toBe(6);
+    // app.css, htmx, hx-sse, app.js, composer.js, composer-aids.js and bulk.js (the list's bulk actions).
+    expect(scripts.length).toBe(7);
     for (const [, encoding] of scripts) expect(encoding).toBe("br");
     expect(encodings.has("/events")).toBe(true);
     expect(encodings.get("/events")).toBeNull();
