@@ -61,7 +61,7 @@ export async function seedChannelShapes(tx: Db, d: { orgId: number; whatsappId: 
   await story({
     name: "Kerem Yıldız",
     channelId: d.messengerId,
-    externalId: "7100000000000077",
+    externalId: "7100000000000310",
     referral: { source: "link", ref: "magaza-qr" },
     lines: [
       { dir: "in", body: "Şu ürün stokta var mı? https://shop.example.com/p/42", ago: 15, metadata: { link: { url: "https://shop.example.com/p/42", title: "Mavi kapüşonlu mont" } } },
