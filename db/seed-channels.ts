@@ -59,7 +59,7 @@ export async function seedChannelShapes(tx: Db, d: { orgId: number; whatsappId: 
   await tx.insert(mediaDownloads).values({ messageId: zeynep[2].id, orgId: d.orgId, channelId: d.instagramId, ref: { url: "https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1&signature=expired" }, attempts: 5, lastError: "http_403: The provider refused the download (403)", failedAt: at(5) });
 
   await story({
-    name: "Kerem Yıldız",
+    name: "Burak Şen",
     channelId: d.messengerId,
     externalId: "7100000000000310",
     referral: { source: "link", ref: "magaza-qr" },
