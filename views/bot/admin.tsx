@@ -2,7 +2,7 @@
 import type { Scope } from "../../src/bot/menus";
 import type { menuOverview } from "../../src/bot/menus";
 import { AdminLayout } from "../admin/shell";
-import { Alert, Field, FormError, TextArea, value, type FormState } from "../components/form";
+import { Alert, Field, FormError, Options, TextArea, value, type FormState } from "../components/form";
 import type { Flash, Ui } from "../ui";
 
 type Overview = Awaited<ReturnType<typeof menuOverview>>;
@@ -102,11 +102,7 @@ function Choose({ name, label, current, options, error }: { name: string; label:
     <label class={error ? "has-error" : undefined}>
       <span class="visually-hidden">{label}</span>
       <select name={name} aria-label={label}>
-        {options.map((o) => (
-          <option value={o.value} selected={o.value === current}>
-            {o.label}
-          </option>
-        ))}
+        <Options options={options} current={current} />
       </select>
       {error ? <small class="error">{error}</small> : null}
     </label>

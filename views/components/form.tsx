@@ -90,14 +90,23 @@ export function Select({
     <div class={error ? "field has-error" : "field"}>
       <label for={`f-${name}`}>{label}</label>
       <select id={`f-${name}`} name={name} required={required}>
-        {options.map((o) => (
-          <option value={o.value} selected={o.value === current}>
-            {o.label}
-          </option>
-        ))}
+        <Options options={options} current={current} />
       </select>
       {error ? <small class="error">{error}</small> : null}
     </div>
+  );
+}
+
+/** A select's options, the current value chosen. */
+export function Options({ options, current }: { options: { value: string; label: string }[]; current: string }) {
+  return (
+    <>
+      {options.map((o) => (
+        <option value={o.value} selected={o.value === current}>
+          {o.label}
+        </option>
+      ))}
+    </>
   );
 }
 
