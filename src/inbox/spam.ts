@@ -6,8 +6,7 @@ import type { DbOrTx, Tx } from "@db/client";
 import { contacts, conversations } from "@db/schema";
 import type { Actor } from "../context";
 import { recordEvent } from "../realtime/events";
-import { ConversationRuleBroken, type Change } from "./changes";
-import { conversationScope } from "./visibility";
+import { ConversationRuleBroken, lockConversation, type Change } from "./changes";
 
 /** A workflow rule acting on its own (no person): the rule's id is kept on the events it writes. */
 export interface AutomationActor {
@@ -34,11 +33,11 @@ export const routable: SQL = sql`${conversations.type} <> 'spam'`;
  * of its organization; not_found otherwise, so nothing is changed or told.
  */
 async function lockFor(tx: Tx, by: SpamActor, conversationId: number) {
-  const scope = "userId" in by ? await conversationScope(tx, by) : eq(conversations.orgId, by.orgId);
+  if ("userId" in by) return lockConversation(tx, by, conversationId);
   const [row] = await tx
     .select()
     .from(conversations)
-    .where(and(scope, eq(conversations.id, conversationId)))
+    .where(and(eq(conversations.orgId, by.orgId), eq(conversations.id, conversationId)))
     .for("update");
   if (!row) throw new ConversationRuleBroken("not_found");
   return row;
