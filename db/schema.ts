@@ -1136,6 +1136,8 @@ export const workflowRuns = pgTable(
   (t) => [
     uniqueIndex("workflow_runs_key_uq").on(t.orgId, t.key),
     index("workflow_runs_due_idx").on(t.dueAt, t.id).where(sql`${t.status} = 'pending'`),
+    // A step takes a conversation's runs in order: "is an earlier one of it pending?"
+    index("workflow_runs_pending_conversation_idx").on(t.conversationId, t.dueAt, t.id).where(sql`${t.status} = 'pending'`),
     index("workflow_runs_rule_idx").on(t.workflowId, t.id.desc()),
   ],
 );

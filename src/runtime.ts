@@ -55,7 +55,8 @@ export function buildRuntime(deps: Deps): Runtime {
   bus.observe(() => workflows.wake());
   bus.observe(() => bot.wake());
   // Routing follows this process's committed changes; the sweep job covers other processes' crashes.
-  const routing = new RoutingWorker(deps, background);
+  // New conversations a rule may assign wait for the engine, which then looks at once.
+  const routing = new RoutingWorker(deps, background, () => workflows.wakeNow());
   onCommitted(deps.database, (orgId, ids) => routing.heard(orgId, ids));
   // A snoozed conversation comes back when its customer writes; the snooze job covers a crash in between.
   const snoozes = new SnoozeWaker(deps.database, background, () => deps.clock.now(), deps.log);

@@ -8,6 +8,7 @@ export class PassWorker {
   #timer: ReturnType<typeof setInterval> | null = null;
   #running: Promise<unknown> | null = null;
   #again = false;
+  #urgent = false;
   #soon: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -32,6 +33,23 @@ export class PassWorker {
 
   /** A pass soon; only once started (tests run the passes themselves). */
   wake() {
+    this.#wake(this.spacingMs);
+  }
+
+  /** A pass at once, or right after the one running: someone waits for it (routing left them a conversation). */
+  wakeNow() {
+    if (!this.#timer) return;
+    if (this.#running) {
+      this.#again = true;
+      this.#urgent = true;
+      return;
+    }
+    if (this.#soon) clearTimeout(this.#soon);
+    this.#soon = null;
+    this.#wake(0);
+  }
+
+  #wake(spacingMs: number) {
     if (!this.#timer) return;
     if (this.#running || this.#soon) {
       this.#again = true;
@@ -44,11 +62,13 @@ export class PassWorker {
         .finally(() => {
           this.#running = null;
           if (this.#again) {
+            const urgent = this.#urgent;
             this.#again = false;
-            this.wake();
+            this.#urgent = false;
+            this.#wake(urgent ? 0 : this.spacingMs);
           }
         });
-    }, this.spacingMs);
+    }, spacingMs);
   }
 
   async settled() {

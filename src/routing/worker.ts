@@ -3,14 +3,13 @@
 // events log and turned into routes and drains, one after another, off the request's path.
 import { sql } from "drizzle-orm";
 import { rows } from "@db/client";
+import { routeOpenings, type HeardEvent } from "./openings";
 import type { Deps } from "../context";
 import type { Background } from "../background";
 import { commit } from "../realtime/changes";
-import { drainWorkgroup, returnUnanswered, routeBatch, sweepRouting, waitingGroupsOf } from "./routing";
+import { drainWorkgroup, returnUnanswered, sweepRouting, waitingGroupsOf } from "./routing";
 
-interface Heard {
-  type: string;
-  conversation_id: number | null;
+interface Heard extends HeardEvent {
   subject_user_id: string | null;
   actor_id: string | null;
   data: Record<string, unknown>;
@@ -26,6 +25,8 @@ export class RoutingWorker {
   constructor(
     private deps: Deps,
     private background: Background,
+    /** Called when new conversations are left to the rules: the workflow engine should look at once. */
+    private leftToRules: () => void = () => {},
   ) {}
 
   /** The after-commit listener (onCommitted): notes the ids and returns at once; the work runs in the background. */
@@ -58,9 +59,9 @@ export class RoutingWorker {
     await commit(database, orgId, async (db) => {
       const events = await rows<Heard>(
         db,
-        sql`select type, conversation_id::float8 as conversation_id, subject_user_id, actor_id, data from events
+        sql`select id::float8 as id, type, conversation_id::float8 as conversation_id, subject_user_id, actor_id, data, created_at from events
           where id = any(${`{${ids.join(",")}}`}::bigint[])
-            and type in ('conversation_created', 'status_changed', 'closed', 'assigned', 'workgroup_changed', 'user_updated')
+            and type in ('conversation_created', 'message_created', 'status_changed', 'closed', 'assigned', 'workgroup_changed', 'user_updated')
           order by id`,
       );
       const eventIds: number[] = [];
@@ -100,11 +101,13 @@ export class RoutingWorker {
         else if (e.type === "user_updated" && e.subject_user_id) freed.add(e.subject_user_id);
       }
       // The new conversations heard together are routed together, in the order they were made: one
-      // transaction of about ten statements, however many arrived meanwhile.
+      // transaction of about ten statements, however many arrived meanwhile. One a rule may assign
+      // goes as that rule sends it, or waits for the workflow engine (routeOpenings).
       if (fresh.length > 0) {
         await attempt(async () => {
-          const routed = await db.transaction((tx) => routeBatch(tx, orgId, fresh.map((conversationId) => ({ conversationId, by: { kind: "routing" as const } })), clock.now()));
-          return routed.flatMap((r) => r.eventIds);
+          const routed = await routeOpenings(db, orgId, fresh, events, clock.now());
+          if (routed.forRules) this.leftToRules();
+          return routed.eventIds;
         });
       }
       for (const userId of freed) for (const id of await waitingGroupsOf(db, orgId, userId)) drain.add(id);

@@ -8,7 +8,7 @@ import type { Actor } from "../context";
 import { catalogs } from "../i18n/catalog";
 import { assignConversation } from "../inbox/assignment";
 import { markAsSpam } from "../inbox/spam";
-import { routeConversation } from "../routing/routing";
+import { routeBatch, type RouteOutcome, type RouteRequest } from "../routing/assign";
 import { preview } from "../inbox/changes";
 import { startByAutomation } from "../inbox/opening";
 import { channelTemplates } from "../inbox/replies";
@@ -56,6 +56,13 @@ async function markAsRule(tx: Tx, run: RunContext, eventIds: number[]) {
     .update(events)
     .set({ actorId: null, data: sql`${events.data} || ${JSON.stringify(byRule(run))}::jsonb` })
     .where(inArray(events.id, eventIds));
+}
+
+/** markAsRule for many runs' events in one statement. */
+async function markManyAsRule(tx: Tx, marks: { run: RunContext; eventIds: number[] }[]) {
+  const values = marks.flatMap(({ run, eventIds }) => eventIds.map((id) => ({ id, patch: byRule(run) })));
+  if (values.length === 0) return;
+  await tx.execute(sql`update events e set actor_id = null, data = e.data || v.patch from json_to_recordset(${JSON.stringify(values)}::json) as v(id bigint, patch jsonb) where e.id = v.id`);
 }
 
 async function lockedConversation(tx: Tx, run: RunContext, conversationId: number | null = run.conversationId) {
@@ -106,21 +113,68 @@ async function templateMessage(tx: Tx, conv: Locked, template: { name: string; l
   return { body, metadata: { template: { name: found.name, language: found.language, parameters } } };
 }
 
+/**
+ * Rules' "assign to workgroup", routed as the group routes (method, Online members, capacity,
+ * sticky owner), the rule as actor: for many runs at once, one routing batch in their order, as if
+ * each were applied alone, with routing's own requests (`alongside`) after them in the same batch.
+ * Each run gets its outcome, or the refusal it would have thrown alone.
+ */
+export async function assignToWorkgroups(tx: Tx, orgId: number, items: { run: RunContext; action: Extract<Action, { type: "assign_workgroup" }> }[], now: Date, alongside: Omit<RouteRequest, "orgId">[] = []): Promise<{ outcomes: (ActionOutcome | ActionRefused)[]; alongside: RouteOutcome[] }> {
+  if (items.some((i) => i.run.orgId !== orgId)) throw new Error("one organization's runs at a time");
+  const ids = [...new Set(items.flatMap((i) => (i.run.conversationId === null ? [] : [i.run.conversationId])))].sort((a, b) => a - b);
+  const open = new Map(
+    (ids.length
+      ? await tx
+          .select({ id: conversations.id, status: conversations.status })
+          .from(conversations)
+          .where(and(eq(conversations.orgId, orgId), inArray(conversations.id, ids)))
+          .orderBy(conversations.id)
+          .for("no key update")
+      : []
+    ).map((c) => [c.id, c.status === "open"]),
+  );
+  const groupIds = [...new Set(items.map((i) => i.action.workgroupId))];
+  const groups = new Map((groupIds.length ? await tx.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(and(eq(workgroups.orgId, orgId), inArray(workgroups.id, groupIds))) : []).map((g) => [g.id, g]));
+  const refused = items.map(({ run, action }) =>
+    run.conversationId === null || !open.has(run.conversationId) ? new ActionRefused("no_conversation") : !open.get(run.conversationId) ? new ActionRefused("closed") : !groups.has(action.workgroupId) ? new ActionRefused("no_workgroup") : null,
+  );
+  const routable = items.filter((_, k) => refused[k] === null);
+  const all = await routeBatch(
+    tx,
+    orgId,
+    [...routable.map(({ run, action }) => ({ conversationId: run.conversationId!, workgroupId: action.workgroupId, by: { kind: "rule" as const, ruleId: run.ruleId ?? 0, ruleName: run.ruleName } })), ...alongside],
+    now,
+  );
+  const routed = all.slice(0, routable.length);
+  await markManyAsRule(tx, routable.map(({ run }, k) => ({ run, eventIds: routed[k].eventIds })));
+  const outcomes: (ActionOutcome | ActionRefused)[] = [];
+  let k = 0;
+  for (const [index, { run, action }] of items.entries()) {
+    if (refused[index]) {
+      outcomes.push(refused[index]);
+      continue;
+    }
+    const done = routed[k++];
+    if (done.eventIds.length === 0) outcomes.push({ outcome: "skipped", detail: "already", eventIds: [] });
+    // Assigned: routing's own line names the agent and the rule. Waiting: the rule's line names the queue.
+    else if (done.outcome === "assigned") outcomes.push({ outcome: "done", detail: "assigned", eventIds: done.eventIds });
+    else {
+      const group = groups.get(action.workgroupId)!;
+      outcomes.push({ outcome: "done", detail: "queued", eventIds: [...done.eventIds, await systemLine(tx, run, run.conversationId!, action.type, { workgroupId: group.id, workgroupName: group.name, queued: true }, now)] });
+    }
+  }
+  return { outcomes, alongside: all.slice(routable.length) };
+}
+
 /** Applies one action; throws ActionRefused (or a database error) when it cannot. */
 export async function applyAction(tx: Tx, run: RunContext, action: Action, now: Date): Promise<ActionOutcome> {
   switch (action.type) {
     case "assign_workgroup": {
-      // Routed as the group routes (method, Online members, capacity, sticky owner), the rule as actor.
-      const conv = await lockedConversation(tx, run);
-      if (conv.status !== "open") throw new ActionRefused("closed");
-      const [group] = await tx.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(and(eq(workgroups.orgId, run.orgId), eq(workgroups.id, action.workgroupId)));
-      if (!group) throw new ActionRefused("no_workgroup");
-      const routed = await routeConversation(tx, { orgId: run.orgId, conversationId: conv.id, workgroupId: group.id, by: { kind: "rule", ruleId: run.ruleId ?? 0, ruleName: run.ruleName } }, now);
-      if (routed.eventIds.length === 0) return { outcome: "skipped", detail: "already", eventIds: [] };
-      await markAsRule(tx, run, routed.eventIds);
-      // Assigned: routing's own line names the agent and the rule. Waiting: the rule's line names the queue.
-      if (routed.outcome === "assigned") return { outcome: "done", detail: "assigned", eventIds: routed.eventIds };
-      return { outcome: "done", detail: "queued", eventIds: [...routed.eventIds, await systemLine(tx, run, conv.id, action.type, { workgroupId: group.id, workgroupName: group.name, queued: true }, now)] };
+      const {
+        outcomes: [outcome],
+      } = await assignToWorkgroups(tx, run.orgId, [{ run, action }], now);
+      if (outcome instanceof ActionRefused) throw outcome;
+      return outcome;
     }
     case "assign_user": {
       const conv = await lockedConversation(tx, run);

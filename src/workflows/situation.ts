@@ -123,6 +123,7 @@ export async function checkConditions(db: DbOrTx, situation: Situation, conditio
 /** What a glance at the conversation shows: its channel, group and type, and the message's text when one is named. */
 export interface Glimpse {
   channelId: number;
+  contactId: number;
   channelKind: ChannelKind;
   brandId: number | null;
   workgroupId: number | null;

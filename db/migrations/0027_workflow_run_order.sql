@@ -1,0 +1,1 @@
+CREATE INDEX "workflow_runs_pending_conversation_idx" ON "workflow_runs" USING btree ("conversation_id","due_at","id") WHERE "workflow_runs"."status" = 'pending';

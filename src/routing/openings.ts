@@ -1,0 +1,81 @@
+// New conversations in a group's queue, heard after their first message committed: who takes each
+// first, the rules or routing (judgeOpening). A conversation one rule clearly sends to a workgroup
+// gets that rule's run made and its first step taken here, routed in the same batch as the others:
+// one hop, the rule as actor, the same run and log the engine would have made. One a rule may assign
+// but a glance cannot tell is left to the engine, which routes it if no rule does.
+import { sql } from "drizzle-orm";
+import type { Db, DbOrTx } from "@db/client";
+import { workflowRuns } from "@db/schema";
+import { enabledRules, glimpses } from "../workflows/glance";
+import { moveOn } from "../workflows/steps";
+import { depthOf, judgeOpening, rulesMayAssign, runKey, type Opening } from "../workflows/triggers";
+import { routeBatch } from "./assign";
+
+/** An event routing heard, as it reads them. */
+export interface HeardEvent {
+  id: number;
+  type: string;
+  conversation_id: number | null;
+  created_at: Date;
+  data: Record<string, unknown>;
+}
+
+/** Each new conversation's judgement, from the organization's rules and a glance at its opening events. */
+async function judge(db: DbOrTx, orgId: number, fresh: number[], heard: HeardEvent[]): Promise<Map<number, Opening<HeardEvent>>> {
+  const judged = new Map<number, Opening<HeardEvent>>(fresh.map((id) => [id, { by: "routing" }]));
+  const rules = await enabledRules(db, orgId);
+  if (rules.length === 0) return judged;
+  const opening = heard.filter((e) => e.conversation_id !== null && judged.has(e.conversation_id) && (e.type === "conversation_created" || e.type === "message_created"));
+  // Without the glance, whether any rule might assign at all: most often none, and nothing is read.
+  if (!rulesMayAssign(rules, opening.map((event) => ({ event, glimpse: undefined })))) return judged;
+  const seen = await glimpses(db, opening);
+  for (const id of fresh) judged.set(id, judgeOpening(rules, opening.filter((e) => e.conversation_id === id).map((event) => ({ event, glimpse: seen.get(event.id) }))));
+  return judged;
+}
+
+/**
+ * Routes the new conversations heard together, in one transaction: routing's own, and those a rule
+ * clearly sends elsewhere (their runs made here). Returns the events, and whether any conversation
+ * (or a run's further actions) waits for the workflow engine.
+ */
+export async function routeOpenings(db: Db, orgId: number, fresh: number[], heard: HeardEvent[], now: Date): Promise<{ eventIds: number[]; forRules: boolean }> {
+  const judged = await judge(db, orgId, fresh, heard);
+  const byRule = fresh.flatMap((id) => {
+    const j = judged.get(id)!;
+    return j.by === "rule" ? [{ conversationId: id, ...j }] : [];
+  });
+  const byRouting = fresh.filter((id) => judged.get(id)!.by === "routing");
+  // Left to the engine: the conversations it is to judge, and runs with actions still to take.
+  let forRules = byRule.length + byRouting.length < fresh.length;
+  if (byRule.length === 0 && byRouting.length === 0) return { eventIds: [], forRules };
+  const requests = byRouting.map((conversationId) => ({ conversationId, by: { kind: "routing" as const } }));
+  const eventIds = await db.transaction(async (tx) => {
+    if (byRule.length === 0) return (await routeBatch(tx, orgId, requests, now)).flatMap((r) => r.eventIds);
+    // The runs, as the engine makes them (same keys: whichever comes first makes each once). One the
+    // engine made already is its to step: that conversation is left to it.
+    const runs = await tx
+      .insert(workflowRuns)
+      .values(
+        byRule.map(({ conversationId, rule, event, matched }) => ({
+          orgId,
+          key: runKey(rule.id, event.id),
+          workflowId: rule.id,
+          ruleName: rule.name,
+          conversationId,
+          contactId: sql`(select contact_id from conversations where id = ${conversationId})`,
+          eventId: event.id,
+          depth: depthOf(event) + 1,
+          actions: rule.actions,
+          matched,
+          dueAt: new Date(event.created_at),
+          createdAt: now,
+        })),
+      )
+      .onConflictDoNothing()
+      .returning();
+    if (runs.length < byRule.length || runs.some((r) => r.actions.length > 1)) forRules = true;
+    const moved = await moveOn(tx, orgId, runs, now, requests);
+    return moved.eventIds;
+  });
+  return { eventIds, forRules };
+}
