@@ -1,0 +1,134 @@
+// Rules before routing: a new conversation a rule sends to a workgroup goes there first, through the
+// real app (webhook, after-commit routing) and the engine run by hand; and the engine's steps, which
+// move many runs a transaction and route their assignments together.
+import { describe, expect, it } from "bun:test";
+import { and, eq } from "drizzle-orm";
+import { channels, conversations, events, workflowRuns, workflows, workgroups } from "@db/schema";
+import { collectRuns, runWorkflows, stepRuns } from "../../src/workflows/engine";
+import type { RuleInput } from "../../src/workflows/rules";
+import { assigneeOf, loads, team } from "../routing/support";
+import { useTestApp } from "../support/app";
+import { addChannel, metaJson, signedPost, waText, whatsappPayload } from "../support/channels";
+import { workflowWorld } from "./support";
+
+const t = useTestApp();
+let seq = 0;
+
+/** A WhatsApp channel whose new conversations go to a round-robin group, a Returns group, and rules. */
+async function setup() {
+  const w = await t.world();
+  const phoneId = `4200000019${String(++seq).padStart(5, "0")}`;
+  const sales = await team(t.db, w, 2, { routing: "round_robin", capacity: 10 });
+  const returns = await team(t.db, w, 2, { routing: "round_robin", capacity: 10 });
+  const channel = await addChannel(t.db, t.config, w.orgId, "whatsapp", { phoneNumberId: phoneId, wabaId: "310000000000001" });
+  await t.db.update(channels).set({ workgroupId: sales.groupId }).where(eq(channels.id, channel.id));
+  await collectRuns(t.db, t.clock.now());
+  let position = 0;
+  const rule = async (input: Pick<RuleInput, "trigger" | "actions"> & Partial<RuleInput>) =>
+    (
+      await t.db
+        .insert(workflows)
+        .values({ orgId: w.orgId, name: input.name ?? `Rule ${position + 1}`, position: position++, enabled: true, stopAfter: false, trigger: input.trigger, conditions: input.conditions ?? [], actions: input.actions })
+        .returning()
+    )[0];
+  /** A new customer's first message through the webhook; routing has run when it returns. */
+  const firstMessage = async (from: string, text: string) => {
+    const m = waText(from, `Müşteri ${from}`, text, undefined, Math.floor(t.clock.now().getTime() / 1000));
+    const body = metaJson(whatsappPayload(phoneId, { contacts: [m.contact], messages: [m.message] }));
+    expect((await t.app.request(`/webhooks/${channel.webhookKey}`, signedPost(body))).status).toBe(200);
+    await t.app.runtime.background.idle();
+    const opened = await t.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.channelId, channel.id)).orderBy(conversations.id);
+    return opened.at(-1)!.id;
+  };
+  const engine = () => runWorkflows(t.database, () => t.clock.now());
+  const assignments = (conversationId: number) => t.db.select().from(events).where(and(eq(events.conversationId, conversationId), eq(events.type, "assigned")));
+  const runsOf = (workflowId: number) => t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, workflowId));
+  return { w, sales, returns, rule, firstMessage, engine, assignments, runsOf };
+}
+
+describe("a new conversation a rule sends to a workgroup", () => {
+  it("goes straight to that group, once, by the rule: no agent of the channel's group has it first, and the engine makes no second run", async () => {
+    const s = await setup();
+    const r = await s.rule({ name: "Returns", trigger: { type: "message_received" }, conditions: [{ type: "channel_kind", kinds: ["whatsapp"] }, { type: "text_contains", value: "iade" }], actions: [{ type: "assign_workgroup", workgroupId: s.returns.groupId }] });
+    const id = await s.firstMessage("905551000001", "Ürünü İADE etmek istiyorum");
+    // Routed as the rule sends it, before the engine has even looked.
+    const routed = await assigneeOf(t.db, id);
+    expect(routed.workgroupId).toBe(s.returns.groupId);
+    expect(s.returns.agents).toContain(routed.assigneeId!);
+    // Moved from the channel's queue to Returns' and assigned there, both by the rule: nobody in Sales had it.
+    const [moved, assigned, ...more] = await s.assignments(id);
+    expect(more).toEqual([]);
+    expect(moved.data).toMatchObject({ by: "rule", ruleId: r.id, workgroupId: s.returns.groupId, queued: true, from: null });
+    expect(assigned.data).toMatchObject({ by: "rule", ruleId: r.id, ruleName: "Returns", workgroupId: s.returns.groupId, depth: 1 });
+    expect(assigned.subjectUserId).toBe(routed.assigneeId);
+    expect([moved.actorId, assigned.actorId]).toEqual([null, null]);
+    // Its run is the one the engine would have made, logged as done.
+    const [run] = await s.runsOf(r.id);
+    expect(run).toMatchObject({ status: "done", nextAction: 1, matched: ["message_received", "channel_kind", "text_contains"], results: [{ action: "assign_workgroup", outcome: "done", detail: "assigned" }] });
+    await s.engine();
+    expect(await s.runsOf(r.id)).toHaveLength(1);
+    expect(await s.assignments(id)).toHaveLength(2);
+    // The thread's line names the rule.
+    const admin = await t.signIn(s.w.admin.email, s.w.orgId);
+    expect((await admin.html(`/inbox/${id}`)).text).toMatch(/Assigned to Agent \d+\.\d by the rule “Returns” \(Team \d+, round-robin\)/);
+    // Anything else goes to the channel's group, by routing.
+    const other = await s.firstMessage("905551000002", "Merhaba");
+    expect((await assigneeOf(t.db, other)).workgroupId).toBe(s.sales.groupId);
+    expect((await s.assignments(other))[0].data).toMatchObject({ by: "routing" });
+  });
+
+  it("waits for the engine when a glance cannot tell; the engine routes it to the rule's group when the rule holds, and in the channel's group when not", async () => {
+    const s = await setup();
+    // "New contact" needs their history read: routing leaves both conversations to the engine.
+    const r = await s.rule({ name: "New returns", trigger: { type: "message_received" }, conditions: [{ type: "text_contains", value: "iade" }, { type: "contact", returning: false }], actions: [{ type: "assign_workgroup", workgroupId: s.returns.groupId }] });
+    await s.rule({ name: "Old returns", trigger: { type: "message_received" }, conditions: [{ type: "text_contains", value: "garanti" }, { type: "contact", returning: true }], actions: [{ type: "assign_workgroup", workgroupId: s.returns.groupId }] });
+    const hit = await s.firstMessage("905551000011", "iade");
+    const miss = await s.firstMessage("905551000012", "garanti");
+    for (const id of [hit, miss]) expect(await assigneeOf(t.db, id)).toEqual({ assigneeId: null, workgroupId: s.sales.groupId });
+    await s.engine();
+    const [hitNow, missNow] = [await assigneeOf(t.db, hit), await assigneeOf(t.db, miss)];
+    expect(hitNow.workgroupId).toBe(s.returns.groupId);
+    expect(s.returns.agents).toContain(hitNow.assigneeId!);
+    expect((await s.assignments(hit)).map((e) => e.data.by)).toEqual(["rule", "rule"]);
+    expect(missNow.workgroupId).toBe(s.sales.groupId);
+    expect(s.sales.agents).toContain(missNow.assigneeId!);
+    expect((await s.assignments(miss)).map((e) => e.data.by)).toEqual(["routing"]);
+    expect((await s.runsOf(r.id)).map((run) => run.status)).toEqual(["done"]);
+  });
+
+  it("a rule whose group is gone logs the error, and routing takes the conversation in the channel's group", async () => {
+    const s = await setup();
+    const [gone] = await t.db.insert(workgroups).values({ orgId: s.w.orgId, name: "Gone", routing: "round_robin" }).returning();
+    const r = await s.rule({ name: "Broken", trigger: { type: "message_received" }, conditions: [{ type: "text_contains", value: "iade" }], actions: [{ type: "assign_workgroup", workgroupId: gone.id }] });
+    await t.db.delete(workgroups).where(eq(workgroups.id, gone.id));
+    const id = await s.firstMessage("905551000021", "iade");
+    const now = await assigneeOf(t.db, id);
+    expect(now.workgroupId).toBe(s.sales.groupId);
+    expect(s.sales.agents).toContain(now.assigneeId!);
+    const [run] = await s.runsOf(r.id);
+    expect(run).toMatchObject({ status: "failed", results: [{ action: "assign_workgroup", outcome: "error", detail: "no_workgroup" }] });
+  });
+});
+
+describe("a step moves many runs", () => {
+  it("one run per conversation at a time, in the rules' order; their assignments routed together, fairly", async () => {
+    const s = await workflowWorld(t);
+    const returns = await team(t.db, s.w, 3, { routing: "round_robin", capacity: 10 });
+    await s.rule({ trigger: { type: "message_received" }, actions: [{ type: "add_tag", tagId: s.returns.id }] });
+    const move = await s.rule({ trigger: { type: "message_received" }, actions: [{ type: "assign_workgroup", workgroupId: returns.groupId }] });
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await s.inbound(`90555100003${i}`, "iade")).conversationId);
+    await collectRuns(t.db, t.clock.now());
+    // The first step takes each conversation's first rule only: tags, no assignment yet.
+    expect((await stepRuns(t.db, t.clock.now()))!.runs).toBe(6);
+    for (const id of ids) {
+      expect(await s.tagIds(id)).toEqual([s.returns.id]);
+      expect((await assigneeOf(t.db, id)).assigneeId).toBeNull();
+    }
+    // The second routes all six in one batch: two each.
+    expect((await stepRuns(t.db, t.clock.now()))!.runs).toBe(6);
+    expect(await loads(t.db, returns.agents)).toEqual([2, 2, 2]);
+    expect((await t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, move.id))).map((r) => r.results)).toEqual(ids.map(() => [{ action: "assign_workgroup", outcome: "done", detail: "assigned" }]));
+    expect(await stepRuns(t.db, t.clock.now())).toBeNull();
+  });
+});
