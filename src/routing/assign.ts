@@ -81,15 +81,24 @@ export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequ
   const unchanged = (): RouteOutcome => ({ outcome: "unchanged", eventIds: [] });
   if (requests.length === 0) return [];
   const ids = [...new Set(requests.map((r) => r.conversationId))];
-  const found = await tx
-    .select({ id: conversations.id, channelId: conversations.channelId, status: conversations.status, assigneeId: conversations.assigneeId, workgroupId: conversations.workgroupId, contactId: conversations.contactId, createdAt: conversations.createdAt, firstResponseAt: conversations.firstResponseAt, waitingSince: conversations.waitingSince, ownerId: contacts.ownerId })
-    .from(conversations)
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(and(eq(conversations.orgId, orgId), inArray(conversations.id, ids)))
-    .orderBy(asc(conversations.id))
-    // Not "for update": that waits for every insert referencing the conversation (a message, a rule's
-    // run) to commit, as their foreign keys hold a key-share lock on it; routing changes no key.
-    .for("no key update", { of: conversations });
+  // The conversations, locked, and the groups they or the requests name, read in one round trip
+  // (pipelined: the lock is taken first).
+  const named = [...new Set(requests.flatMap((r) => (r.workgroupId === undefined ? [] : [r.workgroupId])))];
+  const [found, groupRows] = await Promise.all([
+    tx
+      .select({ id: conversations.id, channelId: conversations.channelId, status: conversations.status, assigneeId: conversations.assigneeId, workgroupId: conversations.workgroupId, contactId: conversations.contactId, createdAt: conversations.createdAt, firstResponseAt: conversations.firstResponseAt, waitingSince: conversations.waitingSince, ownerId: contacts.ownerId })
+      .from(conversations)
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .where(and(eq(conversations.orgId, orgId), inArray(conversations.id, ids)))
+      .orderBy(asc(conversations.id))
+      // Not "for update": that waits for every insert referencing the conversation (a message, a rule's
+      // run) to commit, as their foreign keys hold a key-share lock on it; routing changes no key.
+      .for("no key update", { of: conversations }),
+    tx
+      .select()
+      .from(workgroups)
+      .where(and(eq(workgroups.orgId, orgId), sql`(${workgroups.id} = any(${idArray(named)}::bigint[]) or ${workgroups.id} in (select c.workgroup_id from conversations c where c.id = any(${idArray(ids)}::bigint[])))`)),
+  ]);
   const state = new Map(found.map((c) => [c.id, { ...c }]));
   // What each request would route to as things stand: nothing to do for the rest.
   const target = (r: Omit<RouteRequest, "orgId">) => {
@@ -102,13 +111,15 @@ export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequ
   };
   const groupIds = new Set(requests.map(target).filter((g): g is number => g !== null));
   if (groupIds.size === 0) return requests.map(unchanged);
-  const groups = new Map<number, Group>((await tx.select().from(workgroups).where(and(eq(workgroups.orgId, orgId), inArray(workgroups.id, [...groupIds])))).map((g) => [g.id, g]));
+  const groups = new Map<number, Group>(groupRows.filter((g) => groupIds.has(g.id)).map((g) => [g.id, g]));
   if (groups.size === 0) return requests.map(unchanged);
   // Owners outside the group matter only to a conversation routed where it is (a returning customer);
   // one a rule moves elsewhere goes back to its owner only as a member (locked with the group).
   const owners = new Set(requests.filter((r) => r.workgroupId === undefined || r.workgroupId === state.get(r.conversationId)?.workgroupId).map((r) => state.get(r.conversationId)?.ownerId).filter((o): o is string => !!o));
   const locked = await lockCandidates(tx, orgId, [...groups.keys()], owners);
-  const active = await openCounts(tx, orgId, locked);
+  // Each request writes at most one line and two events: their ids are taken with the counts, so
+  // the writes below need nothing back and go out together.
+  const { active, lineIds: freeLineIds, eventIds: freeEventIds } = await openCounts(tx, orgId, locked, requests.length, 2 * requests.length);
   const turns = new Map(locked.map((c) => [c.user_id, c.last_assignment_id ?? 0]));
   let nextTurn = Number.MAX_SAFE_INTEGER / 2;
 
@@ -190,41 +201,46 @@ export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequ
     outcomes.push({ outcome: "assigned", userId: pick.userId, eventIds: outcome.eventIds });
   }
 
-  // The writes, one statement of each kind: lines, events, owners, turns, and the conversations last.
-  if (lines.length > 0) {
-    const made = await tx.insert(messages).values(lines).returning({ id: messages.id });
-    // Ids are taken in the order of the rows given.
-    const lineIds = made.map((m) => m.id).sort((a, b) => a - b);
-    eventOwners.forEach((o, k) => {
-      if (o.line !== null) newEvents[k].data = { ...newEvents[k].data, messageId: lineIds[o.line] };
-    });
-  }
-  if (newEvents.length > 0) {
-    const made = (await tx.insert(events).values(newEvents).returning({ id: events.id })).map((e) => e.id).sort((a, b) => a - b);
-    const lastTurn = new Map<string, number>();
-    made.forEach((id, k) => {
-      const { request, assignedTo } = eventOwners[k];
-      outcomes[request].eventIds.push(id);
-      if (assignedTo) lastTurn.set(assignedTo, id);
-    });
-    if (lastTurn.size > 0) {
-      await tx.execute(sql`update memberships m set last_assignment_id = v.id from json_to_recordset(${JSON.stringify([...lastTurn].map(([user_id, id]) => ({ user_id, id })))}::json) as v(user_id text, id bigint)
-        where m.org_id = ${orgId} and m.user_id = v.user_id`);
-    }
+  // The writes, one statement of each kind, sent together (pipelined): lines, events, turns, owners,
+  // and the conversations last.
+  const lineIds = lines.map((_, k) => freeLineIds[k]);
+  eventOwners.forEach((o, k) => {
+    if (o.line !== null) newEvents[k].data = { ...newEvents[k].data, messageId: lineIds[o.line] };
+  });
+  const eventIds = newEvents.map((_, k) => freeEventIds[k]);
+  const lastTurn = new Map<string, number>();
+  eventIds.forEach((id, k) => {
+    const { request, assignedTo } = eventOwners[k];
+    outcomes[request].eventIds.push(id);
+    if (assignedTo) lastTurn.set(assignedTo, id);
+  });
+  const writes: Promise<unknown>[] = [];
+  if (lines.length > 0) writes.push(tx.insert(messages).values(lines.map((line, k) => ({ ...line, id: lineIds[k] }))));
+  if (newEvents.length > 0) writes.push(tx.insert(events).values(newEvents.map((e, k) => ({ ...e, id: eventIds[k] }))));
+  if (lastTurn.size > 0) {
+    writes.push(
+      tx.execute(sql`update memberships m set last_assignment_id = v.id from json_to_recordset(${JSON.stringify([...lastTurn].map(([user_id, id]) => ({ user_id, id })))}::json) as v(user_id text, id bigint)
+        where m.org_id = ${orgId} and m.user_id = v.user_id`),
+    );
   }
   if (ownerWrites.size > 0) {
-    await tx.execute(sql`update contacts c set owner_id = v.owner_id from json_to_recordset(${JSON.stringify([...ownerWrites].map(([id, owner_id]) => ({ id, owner_id })))}::json) as v(id bigint, owner_id text)
-      where c.id = v.id`);
+    writes.push(
+      tx.execute(sql`update contacts c set owner_id = v.owner_id from json_to_recordset(${JSON.stringify([...ownerWrites].map(([id, owner_id]) => ({ id, owner_id })))}::json) as v(id bigint, owner_id text)
+        where c.id = v.id`),
+    );
   }
   if (convWrites.size > 0) {
     const values = [...convWrites].map(([id, w]) => ({ id, assignee_id: w.assigneeId, assigned_at: w.assignedAt, workgroup_id: w.workgroupId, waiting_since: w.waitingSince, clear: w.clearFirstResponse }));
-    await tx.execute(sql`update conversations c set assignee_id = v.assignee_id, assigned_at = v.assigned_at, workgroup_id = v.workgroup_id,
-        waiting_since = coalesce(v.waiting_since, c.waiting_since), first_response_at = case when v.clear then null else c.first_response_at end,
-        -- A move or an assignment is activity: the conversation goes up the lists ordered by it.
-        last_message_at = greatest(c.last_message_at, ${now.toISOString()}::timestamptz)
-      from json_to_recordset(${JSON.stringify(values)}::json) as v(id bigint, assignee_id text, assigned_at timestamptz, workgroup_id bigint, waiting_since timestamptz, clear boolean)
-      where c.id = v.id and c.org_id = ${orgId}`);
+    writes.push(
+      tx.execute(sql`update conversations c set assignee_id = v.assignee_id, assigned_at = v.assigned_at, workgroup_id = v.workgroup_id,
+          waiting_since = coalesce(v.waiting_since, c.waiting_since), first_response_at = case when v.clear then null else c.first_response_at end,
+          -- A move or an assignment is activity: the conversation goes up the lists ordered by it.
+          last_message_at = greatest(c.last_message_at, ${now.toISOString()}::timestamptz)
+        from json_to_recordset(${JSON.stringify(values)}::json) as v(id bigint, assignee_id text, assigned_at timestamptz, workgroup_id bigint, waiting_since timestamptz, clear boolean)
+        where c.id = v.id and c.org_id = ${orgId}`),
+    );
   }
+  await Promise.all(writes);
   return outcomes;
 }
 
@@ -250,19 +266,22 @@ async function lockCandidates(tx: Tx, orgId: number, groupIds: number[], owners:
 }
 
 /**
- * Open conversations per locked member, now. A second statement: under read committed, one that
- * waited for a lock still reads with the snapshot it started with, and would miss the assignment
- * the lock holder just committed.
+ * Open conversations per locked member, now, and ids for the lines and events the batch may write
+ * (in rising order: a later assignment's event is a later turn). A second statement: under read
+ * committed, one that waited for a lock still reads with the snapshot it started with, and would
+ * miss the assignment the lock holder just committed.
  */
-async function openCounts(tx: Tx, orgId: number, locked: Candidate[]): Promise<Map<string, number>> {
-  if (locked.length === 0) return new Map();
-  const open = await rows<{ user_id: string; active: number }>(
+async function openCounts(tx: Tx, orgId: number, locked: Candidate[], lines: number, events: number): Promise<{ active: Map<string, number>; lineIds: number[]; eventIds: number[] }> {
+  const [row] = await rows<{ counts: { user_id: string; active: number }[] | null; line_ids: number[] | null; event_ids: number[] | null }>(
     tx,
-    sql`select c.assignee_id as user_id, count(*)::int as active from conversations c
-      where c.org_id = ${orgId} and c.status = 'open' and c.assignee_id = any(${textArray(locked.map((c) => c.user_id))}::text[])
-      group by c.assignee_id`,
+    sql`select
+        (select json_agg(x) from (select c.assignee_id as user_id, count(*)::int as active from conversations c
+          where c.org_id = ${orgId} and c.status = 'open' and c.assignee_id = any(${textArray(locked.map((c) => c.user_id))}::text[])
+          group by c.assignee_id) x) as counts,
+        (select array_agg(nextval('messages_id_seq')::float8 order by n) from generate_series(1, ${lines}::int) n) as line_ids,
+        (select array_agg(nextval('events_id_seq')::float8 order by n) from generate_series(1, ${events}::int) n) as event_ids`,
   );
-  return new Map(open.map((o) => [o.user_id, Number(o.active)]));
+  return { active: new Map((row.counts ?? []).map((o) => [o.user_id, Number(o.active)])), lineIds: (row.line_ids ?? []).map(Number).sort((a, b) => a - b), eventIds: (row.event_ids ?? []).map(Number).sort((a, b) => a - b) };
 }
 
 /** Round-robin: whoever's last assignment is oldest. Least-busy: fewest open, then the same. */

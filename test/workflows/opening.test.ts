@@ -54,7 +54,7 @@ describe("a new conversation a rule sends to a workgroup", () => {
     // Routed as the rule sends it, before the engine has even looked.
     const routed = await assigneeOf(t.db, id);
     expect(routed.workgroupId).toBe(s.returns.groupId);
-    expect(s.returns.agents).toContain(routed.assigneeId!);
+    expect(s.returns.agents as string[]).toContain(routed.assigneeId!);
     // Moved from the channel's queue to Returns' and assigned there, both by the rule: nobody in Sales had it.
     const [moved, assigned, ...more] = await s.assignments(id);
     expect(more).toEqual([]);
@@ -88,10 +88,10 @@ describe("a new conversation a rule sends to a workgroup", () => {
     await s.engine();
     const [hitNow, missNow] = [await assigneeOf(t.db, hit), await assigneeOf(t.db, miss)];
     expect(hitNow.workgroupId).toBe(s.returns.groupId);
-    expect(s.returns.agents).toContain(hitNow.assigneeId!);
+    expect(s.returns.agents as string[]).toContain(hitNow.assigneeId!);
     expect((await s.assignments(hit)).map((e) => e.data.by)).toEqual(["rule", "rule"]);
     expect(missNow.workgroupId).toBe(s.sales.groupId);
-    expect(s.sales.agents).toContain(missNow.assigneeId!);
+    expect(s.sales.agents as string[]).toContain(missNow.assigneeId!);
     expect((await s.assignments(miss)).map((e) => e.data.by)).toEqual(["routing"]);
     expect((await s.runsOf(r.id)).map((run) => run.status)).toEqual(["done"]);
   });
@@ -104,7 +104,7 @@ describe("a new conversation a rule sends to a workgroup", () => {
     const id = await s.firstMessage("905551000021", "iade");
     const now = await assigneeOf(t.db, id);
     expect(now.workgroupId).toBe(s.sales.groupId);
-    expect(s.sales.agents).toContain(now.assigneeId!);
+    expect(s.sales.agents as string[]).toContain(now.assigneeId!);
     const [run] = await s.runsOf(r.id);
     expect(run).toMatchObject({ status: "failed", results: [{ action: "assign_workgroup", outcome: "error", detail: "no_workgroup" }] });
   });
