@@ -66,8 +66,8 @@ async function round(ctx: BenchContext, served: WebhookApp, sender: WebhookSende
   // waited for. A route that failed (a lock timeout) is the sweep job's, once a minute, which the
   // case does not run: counted, not waited for.
   const deadline = performance.now() + 120_000;
-  // With the rules, a return counts as settled only once it is assigned in the group its rule moves it to
-  // (its first assignment, in the channel's group, comes before the rule's run is even made).
+  // With the rules, a return counts as settled only once it is assigned in the group its rule sends it
+  // to (routing leaves it to the rule, which routes it there at once; the check guards against a regression).
   const unsettled = returnsGroup === undefined ? sql`false` : sql`(c.workgroup_id is distinct from ${returnsGroup} and exists (select 1 from messages m where m.conversation_id = c.id and m.direction = 'in' and m.body like '%iade%'))`;
   const unassigned = async () =>
     (await rows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from conversations c where c.channel_id = ${served.channelId} and c.id > ${conversationsBefore} and (c.assignee_id is null or ${unsettled})`))[0].n;
