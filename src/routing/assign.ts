@@ -63,6 +63,9 @@ const byData = (by: RoutedBy) => (by.kind === "routing" ? { by: "routing" } : { 
 const textArray = (values: Iterable<string>) => `{${[...values].map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
 const idArray = (values: Iterable<number>) => `{${[...values].join(",")}}`;
 
+/** A time, or the clock to read it from when the decision is taken (after waiting for the locks). */
+export type Instant = Date | (() => Date);
+
 export interface BatchOptions {
   /** A queue's drain: once one conversation must wait for want of an agent, the later ones are not tried. */
   untilFull?: boolean;
@@ -77,7 +80,7 @@ export interface BatchOptions {
  * take turns and never both count the same free place; the conversations are written last, as
  * that write also takes the organization's tab-count row (a trigger), held only until the commit.
  */
-export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequest, "orgId">[], now: Date, options: BatchOptions = {}): Promise<RouteOutcome[]> {
+export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequest, "orgId">[], at: Instant, options: BatchOptions = {}): Promise<RouteOutcome[]> {
   const unchanged = (): RouteOutcome => ({ outcome: "unchanged", eventIds: [] });
   if (requests.length === 0) return [];
   const ids = [...new Set(requests.map((r) => r.conversationId))];
@@ -120,6 +123,8 @@ export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequ
   // Each request writes at most one line and two events: their ids are taken with the counts, so
   // the writes below need nothing back and go out together.
   const { active, lineIds: freeLineIds, eventIds: freeEventIds } = await openCounts(tx, orgId, locked, requests.length, 2 * requests.length);
+  // The decisions are taken now, under the locks: the time they bear (given, or read now).
+  const now = typeof at === "function" ? at() : at;
   const turns = new Map(locked.map((c) => [c.user_id, c.last_assignment_id ?? 0]));
   let nextTurn = Number.MAX_SAFE_INTEGER / 2;
 

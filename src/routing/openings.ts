@@ -38,7 +38,7 @@ async function judge(db: DbOrTx, orgId: number, fresh: number[], heard: HeardEve
  * clearly sends elsewhere (their runs made here). Returns the events, and whether any conversation
  * (or a run's further actions) waits for the workflow engine.
  */
-export async function routeOpenings(db: Db, orgId: number, fresh: number[], heard: HeardEvent[], now: Date): Promise<{ eventIds: number[]; forRules: boolean }> {
+export async function routeOpenings(db: Db, orgId: number, fresh: number[], heard: HeardEvent[], clock: () => Date): Promise<{ eventIds: number[]; forRules: boolean }> {
   const judged = await judge(db, orgId, fresh, heard);
   const byRule = fresh.flatMap((id) => {
     const j = judged.get(id)!;
@@ -50,7 +50,9 @@ export async function routeOpenings(db: Db, orgId: number, fresh: number[], hear
   if (byRule.length === 0 && byRouting.length === 0) return { eventIds: [], forRules };
   const requests = byRouting.map((conversationId) => ({ conversationId, by: { kind: "routing" as const } }));
   const eventIds = await db.transaction(async (tx) => {
-    if (byRule.length === 0) return (await routeBatch(tx, orgId, requests, now)).flatMap((r) => r.eventIds);
+    // Assigned at the moment routing decides, under the candidates' locks.
+    if (byRule.length === 0) return (await routeBatch(tx, orgId, requests, clock)).flatMap((r) => r.eventIds);
+    const now = clock();
     // The runs, as the engine makes them (same keys: whichever comes first makes each once). One the
     // engine made already is its to step: that conversation is left to it.
     const runs = await tx
@@ -74,7 +76,7 @@ export async function routeOpenings(db: Db, orgId: number, fresh: number[], hear
       .onConflictDoNothing()
       .returning();
     if (runs.length < byRule.length || runs.some((r) => r.actions.length > 1)) forRules = true;
-    const moved = await moveOn(tx, orgId, runs, now, requests);
+    const moved = await moveOn(tx, orgId, runs, now, requests, clock);
     return moved.eventIds;
   });
   return { eventIds, forRules };

@@ -105,7 +105,7 @@ export class RoutingWorker {
       // goes as that rule sends it, or waits for the workflow engine (routeOpenings).
       if (fresh.length > 0) {
         await attempt(async () => {
-          const routed = await routeOpenings(db, orgId, fresh, events, clock.now());
+          const routed = await routeOpenings(db, orgId, fresh, events, () => clock.now());
           if (routed.forRules) this.leftToRules();
           return routed.eventIds;
         });

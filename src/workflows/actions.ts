@@ -8,7 +8,7 @@ import type { Actor } from "../context";
 import { catalogs } from "../i18n/catalog";
 import { assignConversation } from "../inbox/assignment";
 import { markAsSpam } from "../inbox/spam";
-import { routeBatch, type RouteOutcome, type RouteRequest } from "../routing/assign";
+import { routeBatch, type Instant, type RouteOutcome, type RouteRequest } from "../routing/assign";
 import { preview } from "../inbox/changes";
 import { startByAutomation } from "../inbox/opening";
 import { channelTemplates } from "../inbox/replies";
@@ -119,7 +119,7 @@ async function templateMessage(tx: Tx, conv: Locked, template: { name: string; l
  * each were applied alone, with routing's own requests (`alongside`) after them in the same batch.
  * Each run gets its outcome, or the refusal it would have thrown alone.
  */
-export async function assignToWorkgroups(tx: Tx, orgId: number, items: { run: RunContext; action: Extract<Action, { type: "assign_workgroup" }> }[], now: Date, alongside: Omit<RouteRequest, "orgId">[] = []): Promise<{ outcomes: (ActionOutcome | ActionRefused)[]; alongside: RouteOutcome[] }> {
+export async function assignToWorkgroups(tx: Tx, orgId: number, items: { run: RunContext; action: Extract<Action, { type: "assign_workgroup" }> }[], now: Date, alongside: Omit<RouteRequest, "orgId">[] = [], routedAt: Instant = now): Promise<{ outcomes: (ActionOutcome | ActionRefused)[]; alongside: RouteOutcome[] }> {
   if (items.some((i) => i.run.orgId !== orgId)) throw new Error("one organization's runs at a time");
   const ids = [...new Set(items.flatMap((i) => (i.run.conversationId === null ? [] : [i.run.conversationId])))].sort((a, b) => a - b);
   const open = new Map(
@@ -143,7 +143,7 @@ export async function assignToWorkgroups(tx: Tx, orgId: number, items: { run: Ru
     tx,
     orgId,
     [...routable.map(({ run, action }) => ({ conversationId: run.conversationId!, workgroupId: action.workgroupId, by: { kind: "rule" as const, ruleId: run.ruleId ?? 0, ruleName: run.ruleName } })), ...alongside],
-    now,
+    routedAt,
   );
   const routed = all.slice(0, routable.length);
   await markManyAsRule(tx, routable.map(({ run }, k) => ({ run, eventIds: routed[k].eventIds })));

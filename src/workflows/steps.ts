@@ -6,7 +6,7 @@
 import { and, asc, eq, lte, sql } from "drizzle-orm";
 import { rows, type Db, type DbOrTx, type Tx } from "@db/client";
 import { workflowRuns, workflows } from "@db/schema";
-import { routeBatch, type RouteOutcome, type RouteRequest } from "../routing/assign";
+import { routeBatch, type Instant, type RouteOutcome, type RouteRequest } from "../routing/assign";
 import { applyAction, ActionRefused, assignToWorkgroups, type ActionOutcome, type RunContext } from "./actions";
 import { actionSchema, parseRule, type Action, type Trigger } from "./rules";
 import { checkConditions, situationOf } from "./situation";
@@ -81,13 +81,13 @@ async function applyOne(tx: Tx, run: Run, action: Action, now: Date): Promise<{ 
  * (`alongside`) in the same batch, in a savepoint (should it fail, the runs go one by one as the
  * rest, and routing's requests alone); the others one by one.
  */
-async function applyNext(tx: Tx, orgId: number, runs: Run[], now: Date, alongside: Omit<RouteRequest, "orgId">[]): Promise<{ applied: Map<number, { result: Result; eventIds: number[] }>; routed: RouteOutcome[] }> {
+async function applyNext(tx: Tx, orgId: number, runs: Run[], now: Date, alongside: Omit<RouteRequest, "orgId">[], routedAt: Instant): Promise<{ applied: Map<number, { result: Result; eventIds: number[] }>; routed: RouteOutcome[] }> {
   const applied = new Map<number, { result: Result; eventIds: number[] }>();
   const parsed = runs.map((run) => ({ run, parsed: actionSchema.safeParse(run.actions[run.nextAction]) }));
   const routing = parsed.flatMap(({ run, parsed }) => (parsed.success && parsed.data.type === "assign_workgroup" ? [{ run, action: parsed.data }] : []));
   let routed: RouteOutcome[] | null = alongside.length ? null : [];
   if (routing.length > 1 || alongside.length > 0) {
-    const together = await tx.transaction((inner) => assignToWorkgroups(inner, orgId, routing.map(({ run, action }) => ({ run: contextOf(run), action })), now, alongside)).catch(() => null);
+    const together = await tx.transaction((inner) => assignToWorkgroups(inner, orgId, routing.map(({ run, action }) => ({ run: contextOf(run), action })), now, alongside, routedAt)).catch(() => null);
     together?.outcomes.forEach((outcome, k) => {
       const { run, action } = routing[k];
       applied.set(run.id, outcome instanceof ActionRefused ? { result: refusal(action.type, outcome), eventIds: [] } : { result: resultOf(action.type, outcome), eventIds: outcome.eventIds });
@@ -99,7 +99,7 @@ async function applyNext(tx: Tx, orgId: number, runs: Run[], now: Date, alongsid
     if (!p.success) applied.set(run.id, { result: { action: String(run.actions[run.nextAction]?.type ?? "?"), outcome: "error", detail: "invalid" }, eventIds: [] });
     else applied.set(run.id, await applyOne(tx, run, p.data, now));
   }
-  routed ??= await routeBatch(tx, orgId, alongside, now);
+  routed ??= await routeBatch(tx, orgId, alongside, routedAt);
   return { applied, routed };
 }
 
@@ -142,8 +142,8 @@ export async function stepRuns(db: Db, now: Date, limit = STEP_BATCH): Promise<S
  * moves it on; routing's own requests, when given, are routed in the same batch as the runs'
  * assignments. Returns the events written, and routing's outcomes in the order of its requests.
  */
-export async function moveOn(tx: Tx, orgId: number, ready: Run[], now: Date, alongside: Omit<RouteRequest, "orgId">[] = []): Promise<{ eventIds: number[]; routed: RouteOutcome[] }> {
-  const { applied, routed } = await applyNext(tx, orgId, ready, now, alongside);
+export async function moveOn(tx: Tx, orgId: number, ready: Run[], now: Date, alongside: Omit<RouteRequest, "orgId">[] = [], routedAt: Instant = now): Promise<{ eventIds: number[]; routed: RouteOutcome[] }> {
+  const { applied, routed } = await applyNext(tx, orgId, ready, now, alongside, routedAt);
   const moved = ready.map((run) => {
     const { result } = applied.get(run.id)!;
     const results = [...run.results, result];
