@@ -1,0 +1,1 @@
+CREATE INDEX "events_typing_time_idx" ON "events" USING btree ("created_at") WHERE "events"."type" = 'typing';
