@@ -1,1 +1,0 @@
-CREATE INDEX "events_typing_time_idx" ON "events" USING btree ("created_at") WHERE "events"."type" = 'typing';
