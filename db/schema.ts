@@ -911,6 +911,9 @@ export const events = pgTable(
     index("events_metrics_txid_idx")
       .on(t.orgId, t.txid)
       .where(sql`${t.type} in ('first_response', 'closed', 'reactivated', 'forwarded', 'conversation_created', 'message_created', 'poll_answered')`),
+    // The housekeeping's delete of old typing signals (src/inbox/typing.ts), across organizations;
+    // small, as the job keeps only minutes of them.
+    index("events_typing_time_idx").on(t.createdAt).where(sql`${t.type} = 'typing'`),
     // The workflow engine's "committed since my last pass" scan, over the types rules trigger on.
     index("events_automation_txid_idx")
       .on(t.txid)

@@ -52,7 +52,7 @@ export async function seedChannelShapes(tx: Db, d: { orgId: number; whatsappId: 
     externalId: "6600000000000042",
     lines: [
       { dir: "in", body: "Sipariş numaram KN-10519", ago: 40, metadata: { editedAt: at(38).toISOString(), edits: [{ body: "Sipariş numaram KN-1051", at: at(40).toISOString() }] } },
-      { dir: "in", body: "Kart bilgilerim: 4111 1111 1111 1111", ago: 37, metadata: { deleted: { at: at(36).toISOString(), by: "customer" } } },
+      { dir: "in", body: "", ago: 37, metadata: { deleted: { at: at(36).toISOString(), by: "customer", body: "Kart bilgilerim: 4111 1111 1111 1111" } } },
       { dir: "in", body: "Paketin fotoğrafı", ago: 35, kind: "image", metadata: { media: "unavailable" } },
     ],
   });

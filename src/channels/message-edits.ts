@@ -1,9 +1,10 @@
 // A customer's edit or unsend of a message they sent (Messenger and Instagram message_edit and
 // is_deleted; WhatsApp `edit` and `revoke` messages, whatsapp-kinds.ts). The original changes in
 // place: an edit replaces its text (earlier versions kept in metadata.edits), an unsend marks it
-// deleted (metadata.deleted) and keeps its text for audit only.
+// deleted and moves its text, earlier versions included, into metadata.deleted (body, edits): an
+// audit copy that only the thread's audit fold reads, so no search, preview, quote or rule meets it.
 // Neither is a message of its own: no conversation opens, reopens or queues, no window moves.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import type { Database, Tx } from "@db/client";
 import { conversations, messages } from "@db/schema";
 import { preview } from "../inbox/changes";
@@ -50,7 +51,10 @@ export async function applyEdit(database: Database, account: ChannelAccount, edi
   return outcome;
 }
 
-/** Marks the customer's message deleted (unsent), its text kept for audit; "unknown" as for edits. */
+/**
+ * Marks the customer's message deleted (unsent): its body is emptied, the text and earlier versions
+ * kept in metadata.deleted for audit, and the list's preview loses it. "unknown" as for edits.
+ */
 export async function applyUnsend(database: Database, account: ChannelAccount, unsend: InboundUnsend): Promise<"applied" | "stale" | "unknown"> {
   const at = unsend.at.toISOString();
   const { outcome } = await commit(database, account.orgId, (db) =>
@@ -59,14 +63,19 @@ export async function applyUnsend(database: Database, account: ChannelAccount, u
       if (!target) return { eventIds: [], outcome: "unknown" as const };
       const [updated] = await tx
         .update(messages)
-        .set({ metadata: sql`${messages.metadata} || jsonb_build_object('deleted', jsonb_build_object('at', ${at}::text, 'by', 'customer'))` })
+        .set({
+          body: "",
+          metadata: sql`(${messages.metadata} - 'edits') || jsonb_build_object('deleted', jsonb_build_object('at', ${at}::text, 'by', 'customer', 'body', ${messages.body})
+            || case when ${messages.metadata} ? 'edits' then jsonb_build_object('edits', ${messages.metadata}->'edits') else '{}'::jsonb end)`,
+        })
         .where(and(eq(messages.id, target.id), sql`not (${messages.metadata} ? 'deleted')`))
-        .returning({ id: messages.id, conversationId: messages.conversationId, createdAt: messages.createdAt });
+        .returning({ id: messages.id, conversationId: messages.conversationId, createdAt: messages.createdAt, text: sql<string>`${messages.metadata}->'deleted'->>'body'` });
       if (!updated) return { eventIds: [], outcome: "stale" as const };
+      // The preview is the latest message's, or one delivered late after a newer one: its text goes either way.
       await tx
         .update(conversations)
         .set({ lastMessagePreview: "" })
-        .where(and(eq(conversations.id, updated.conversationId), eq(conversations.lastMessageAt, updated.createdAt)));
+        .where(and(eq(conversations.id, updated.conversationId), or(eq(conversations.lastMessageAt, updated.createdAt), eq(conversations.lastMessagePreview, preview(updated.text ?? "")))));
       const eventId = await recordEvent(tx, { orgId: account.orgId, type: "message_updated", conversationId: updated.conversationId, data: { messageId: updated.id, deleted: true }, createdAt: unsend.at });
       return { eventIds: [eventId], conversationId: updated.conversationId, outcome: "applied" as const };
     }),

@@ -1,8 +1,9 @@
 // Typing indicators. An agent typing a reply: colleagues with the thread open and a WebChat visitor
 // see it live, and a WhatsApp customer sees WhatsApp's own indicator. A visitor typing in the
 // widget: the agents with the thread open see it. Each signal is a "typing" event (so it crosses
-// processes like any other), at most one per typist every few seconds; a stale one is never drawn.
-import { and, desc, eq, gt, isNotNull, isNull } from "drizzle-orm";
+// processes like any other), at most one per typist every few seconds; a stale one is never drawn,
+// and the periodic housekeeping deletes them once no replay can want them (removeOldTypingSignals).
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lt } from "drizzle-orm";
 import type { DbOrTx } from "@db/client";
 import { channels, contactIdentities, conversationParticipants, contacts, conversations, events, messages } from "@db/schema";
 import type { Actor, Deps } from "../context";
@@ -19,6 +20,11 @@ export const TYPING_SHOWN_MS = 6_000;
 export const TYPING_SIGNAL_MS = 4_000;
 /** WhatsApp's indicator lasts until the reply or 25 s: asked again after this long. */
 const WHATSAPP_TYPING_MS = 20_000;
+/**
+ * How long a typing signal stays in the events log: far past anything that reads it (the throttle,
+ * WhatsApp's window, a stream replaying after a reconnect, which skips it as stale), then deleted.
+ */
+export const TYPING_KEPT_MS = 10 * 60_000;
 
 export type TypingBy = "agent" | "visitor";
 
@@ -116,4 +122,21 @@ export async function visitorTyping(deps: Deps, channelId: number, orgId: number
   const data: TypingData = { by: "visitor", name: conv.name };
   await commit(deps.database, orgId, async (tx) => [await recordEvent(tx, { orgId, type: "typing", conversationId: conv.id, data: { ...data }, createdAt: now })]);
   return true;
+}
+
+/**
+ * Deletes the typing signals older than TYPING_KEPT_MS, at most `batch` a statement (each its own
+ * short transaction, so a backlog never holds one long), until none is left. Returns how many went.
+ * Nothing else reads old signals; every other event stays.
+ */
+export async function removeOldTypingSignals(db: DbOrTx, now: Date, batch = 2_000): Promise<number> {
+  const before = new Date(now.getTime() - TYPING_KEPT_MS);
+  let removed = 0;
+  for (;;) {
+    // Found through the partial index events_typing_time_idx (migration 0028), whatever the organization.
+    const due = db.select({ id: events.id }).from(events).where(and(eq(events.type, "typing"), lt(events.createdAt, before))).limit(batch);
+    const gone = await db.delete(events).where(inArray(events.id, due)).returning({ id: events.id });
+    removed += gone.length;
+    if (gone.length < batch) return removed;
+  }
 }

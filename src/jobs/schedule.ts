@@ -17,6 +17,7 @@ import { expireLinksJob } from "../billing/jobs";
 import { resumeImports } from "../billing/import-run";
 import { sweepQueues } from "../routing/worker";
 import { wakeDueConversations } from "../inbox/snoozing";
+import { removeOldTypingSignals } from "../inbox/typing";
 
 export interface Job {
   name: string;
@@ -114,6 +115,15 @@ export const jobs: Job[] = [
     lockKey: 7_411_126,
     run: async (deps) => {
       await wakeDueConversations(deps.database, deps.clock.now());
+    },
+  },
+  {
+    // Typing signals (an events row every few seconds per typist) once no replay can want them.
+    name: "typing-signals",
+    pattern: "50 * * * * *",
+    lockKey: 7_411_127,
+    run: async (deps) => {
+      await removeOldTypingSignals(deps.database.db, deps.clock.now());
     },
   },
   {

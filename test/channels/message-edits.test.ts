@@ -1,10 +1,14 @@
 // Messenger and Instagram: a customer's edit (message_edit) replaces the text of the message it names,
-// an unsend (message.is_deleted) marks it deleted with its text kept for audit only, a shared link is
-// shown as a link, and standby messages (another app holds the thread) are kept and marked. None of
-// them is a new bubble, and none moves the conversation's queue, waiting time, window or unread.
+// an unsend (message.is_deleted) marks it deleted with its text kept for audit only (out of the body,
+// so out of search and previews), a shared link is shown as a link, and standby messages (another
+// app holds the thread) are kept and marked. None of them is a new bubble, and none moves the
+// conversation's queue, waiting time, window or unread.
 import { describe, expect, it } from "bun:test";
 import { eq } from "drizzle-orm";
 import { conversations, messages } from "@db/schema";
+import { actorFor } from "../../src/auth/accounts";
+import { findConversations } from "../../src/inbox/list";
+import { noFilters } from "../../src/inbox/filters";
 import { useTestApp } from "../support/app";
 import { metaCustomer } from "./support/meta-customer";
 
@@ -64,8 +68,9 @@ for (const kind of ["messenger", "instagram"] as const) {
         ],
       });
       const list = await s.stored();
-      expect(list.map((m) => m.body)).toEqual(["Kart numaram 4111 1111", "Yanlışlıkla yazdım"]);
-      expect(list[0].metadata.deleted).toEqual({ at: new Date(at + 5000).toISOString(), by: "customer" });
+      // The body is emptied; the text is kept beside the mark, for audit only.
+      expect(list.map((m) => m.body)).toEqual(["", "Yanlışlıkla yazdım"]);
+      expect(list[0].metadata.deleted).toEqual({ at: new Date(at + 5000).toISOString(), by: "customer", body: "Kart numaram 4111 1111" });
       const [after] = await s.conversationsOf();
       expect(after.id).toBe(before.id);
       expect(after.waitingSince).toEqual(before.waitingSince);
@@ -80,6 +85,46 @@ for (const kind of ["messenger", "instagram"] as const) {
       const audit = (await supervisor.html(`/inbox/${before.id}`)).text;
       expect(audit).toContain("Deleted text (kept for audit)");
       expect(audit).toContain("Kart numaram 4111 1111");
+    });
+
+    it("an unsent message's text is found by no search and shown in no preview, while the thread says it was removed; an edit is found by its new text", async () => {
+      const s = await setup(kind);
+      const at = Date.now() - 20 * 60_000;
+      await s.post(s.messaging([s.text("m_hy_1", "Merhaba, siparişim", at), s.text("m_hy_2", "Kartım 4111 2222 3333", at + 1000)]));
+      await s.post(s.messaging([s.edit("m_hy_1", "Merhaba, siparişim KN-777", at + 2000)]));
+      const [conversation] = await s.conversationsOf();
+      const admin = (await actorFor(t.db, s.w.admin.id, s.w.orgId))!;
+      const found = async (term: string) => (await findConversations(t.db, admin, { tab: "all", search: term, cursor: null, filters: noFilters })).items.map((c) => c.id);
+      expect(await found("4111 2222")).toEqual([conversation.id]);
+      expect(await found("KN-777")).toEqual([conversation.id]);
+
+      await s.post(s.messaging([s.unsend("m_hy_2", at + 3000)]));
+      expect(await found("4111 2222")).toEqual([]);
+      expect(await found("KN-777")).toEqual([conversation.id]);
+      expect((await s.conversationsOf())[0].lastMessagePreview).toBe("");
+
+      // Delivered out of order, the older message last: the list shows its text though it is not
+      // the latest, and its unsend takes it away all the same.
+      await s.post(s.messaging([s.text("m_hy_4", "Yeni adresim Moda", at + 5000)]));
+      await s.post(s.messaging([s.text("m_hy_3", "Eski adresim Kadıköy", at + 4000)]));
+      expect((await s.conversationsOf())[0].lastMessagePreview).toBe("Eski adresim Kadıköy");
+      await s.post(s.messaging([s.unsend("m_hy_3", at + 6000)]));
+      expect((await s.conversationsOf())[0].lastMessagePreview).not.toContain("Kadıköy");
+      expect(await found("Kadıköy")).toEqual([]);
+      // The list page, searched as an agent sees it, shows neither text.
+      const agent = await t.signIn(s.w.agent.email, s.w.orgId);
+      for (const term of ["4111", "Kadıköy"]) expect((await agent.html(`/inbox?tab=all&q=${encodeURIComponent(term)}`)).text).not.toContain(term === "4111" ? "4111 2222" : "Eski adresim");
+
+      // The thread still says each was removed; an agent reads no text of them, a supervisor may.
+      const thread = (await agent.html(`/inbox/${conversation.id}`)).text;
+      expect(thread.split("The customer deleted this message.").length - 1).toBe(2);
+      expect(thread).not.toContain("4111");
+      expect(thread).not.toContain("Eski adresim");
+      expect(thread).toContain("Merhaba, siparişim KN-777");
+      const supervisor = await t.signIn(s.w.supervisor.email, s.w.orgId);
+      const audit = (await supervisor.html(`/inbox/${conversation.id}`)).text;
+      expect(audit).toContain("<s>Kartım 4111 2222 3333</s>");
+      expect(audit).toContain("<s>Eski adresim Kadıköy</s>");
     });
 
     it("an edit or unsend for a message never recorded opens nothing", async () => {

@@ -231,14 +231,16 @@ describe("WhatsApp edits and revocations", () => {
     await s.send(s.message("revoke", { revoke: { original_message_id: original } }));
     [m, ...rest] = await s.stored();
     expect(rest).toEqual([]);
-    expect(m.metadata.deleted).toBeTruthy();
-    expect(m.body).toBe("Adresim Moda, Kadıköy"); // kept for audit
+    // The text and its earlier version leave the body for the audit copy.
+    expect(m.body).toBe("");
+    expect(m.metadata.deleted).toMatchObject({ by: "customer", body: "Adresim Moda, Kadıköy", edits: [{ body: "Adresim Kadıköy" }] });
+    expect(m.metadata.edits).toBeUndefined();
     // The list no longer shows the deleted text; nothing else moves.
     expect((await s.conversationsOf())[0]).toEqual({ ...edited, lastMessagePreview: "" });
     const html = await s.page(before.id);
     expect(html).toContain("The customer deleted this message.");
     // An agent reads only that it was deleted; supervisors and admins may open the text for audit (message-marks.tsx).
-    expect(html).not.toContain("<s>Adresim Moda, Kadıköy</s>");
+    expect(html).not.toContain("Adresim");
     expect(await t.db.$count(events, and(eq(events.conversationId, before.id), eq(events.type, "message_updated")))).toBe(3);
   });
 

@@ -9,9 +9,14 @@ export const metaOf = (m: object): Meta => (("metadata" in m ? (m as { metadata:
 
 export const isDeleted = (m: object) => !!metaOf(m).deleted;
 
-/** The text of a message the customer unsent: hidden; supervisors and admins may open it for audit. */
-export function DeletedBody({ ui, body }: { ui: Ui; body: string }) {
+/**
+ * A message the customer unsent: its text is hidden (kept in metadata.deleted.body, the message's
+ * own body emptied; older rows kept it in the body); supervisors and admins may open it for audit.
+ */
+export function DeletedBody({ ui, m }: { ui: Ui; m: { body: string } }) {
   const audit = ui.actor?.role === "admin" || ui.actor?.role === "supervisor";
+  const kept = (metaOf(m).deleted as { body?: unknown } | undefined)?.body;
+  const body = typeof kept === "string" ? kept : m.body;
   return (
     <span class="body muted deleted">
       {ui.t("message.deleted")}
@@ -25,10 +30,10 @@ export function DeletedBody({ ui, body }: { ui: Ui; body: string }) {
   );
 }
 
-/** "Edited", its title naming the text before the latest edit. */
+/** "Edited", its title naming the text before the latest edit; nothing on an unsent message (its texts are for audit). */
 export function EditedMark({ ui, m }: { ui: Ui; m: object }) {
   const meta = metaOf(m);
-  if (!meta.editedAt) return null;
+  if (!meta.editedAt || meta.deleted) return null;
   const edits = Array.isArray(meta.edits) ? (meta.edits as { body?: string }[]) : [];
   const before = edits[edits.length - 1]?.body ?? "";
   return (

@@ -127,7 +127,7 @@ export function MessageItem({ ui, m, conversationId }: { ui: Ui; m: ThreadData["
         {m.attachments?.length && !isDeleted(m) ? <Attachments ui={ui} items={m.attachments} kind={m.kind ?? "file"} /> : null}
         {metaOf(m).media ? <MediaState ui={ui} m={m} conversationId={conversationId} /> : metaOf(m).mediaError ? <span class="body muted">{ui.t("message.mediaMissing")}</span> : null}
         {isDeleted(m) ? (
-          <DeletedBody ui={ui} body={m.body} />
+          <DeletedBody ui={ui} m={m} />
         ) : m.kind === "reaction" ? (
           <span class="body reaction">
             {m.body ? ui.t("message.reacted", { emoji: m.body }) : ui.t("message.reactionRemoved")}
