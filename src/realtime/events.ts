@@ -59,6 +59,8 @@ export type EventType =
   | "bulk_progress"
   /** A colleague named someone in an internal note (subject: the person named). */
   | "mentioned"
+  /** Someone read their mentions (subject: the reader; data.mentionIds: which, at most 100). */
+  | "mentions_read"
   /** Someone is typing in a conversation (data.by: "agent" | "visitor"); drawn only while fresh, never stored for long. */
   | "typing";
 
