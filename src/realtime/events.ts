@@ -37,6 +37,8 @@ export type EventType =
   | "delivery_changed"
   /** A message changed after it arrived (a comment edited, removed, hidden or unhidden; a reaction on it). */
   | "message_updated"
+  /** A conversation kept where its customer came from (an ad's, post's or link's referral; data.source). */
+  | "referral_kept"
   | "window_closed"
   | "metrics_refreshed"
   | "tag_changed"
