@@ -177,7 +177,7 @@ async function processLeased(deps: Deps, deliveryId: number, fresh?: { account: 
       else if (event.type === "edit") unknownStatuses += (await applyEdit(deps.database, account, event)) === "unknown" ? 1 : 0;
       else if (event.type === "unsend") unknownStatuses += (await applyUnsend(deps.database, account, event)) === "unknown" ? 1 : 0;
       else if (event.type === "referral") {
-        if ((await applyReferral(deps.database, account, event)) === "none") unhandled.push({ type: "unhandled", kind: "referral:no_conversation", example: JSON.stringify(event.referral) });
+        if ((await applyReferral(deps.database, account, event, deps.clock.now())) === "none") unhandled.push({ type: "unhandled", kind: "referral:no_conversation", example: JSON.stringify(event.referral) });
       } else if (event.type === "echo") unknownStatuses += (await applyEcho(deps.database, account, event, deps.clock.now(), attempt >= UNKNOWN_STATUS_TRIES)) === "unknown" ? 1 : 0;
       else if (event.type === "comment") await storeComment(deps, account, event);
       else if (event.type === "status") unknownStatuses += (await applyTaggedStatus(deps.database, account, event, deps.clock.now())) === "unknown" ? 1 : 0;
@@ -280,8 +280,8 @@ async function storeInboundMessage(deps: Deps, account: ChannelAccount, event: I
     if (result.duplicate || !result.messageId) return result;
     if (file) await attachFile(tx, account.orgId, result.messageId, file, event.at);
     if (failure && event.media) await queueMediaDownload(tx, account, result.messageId, event.media, failure, now);
-    if (event.referral) await keepReferral(tx, result.conversationId, event.referral);
-    return result;
+    const referralKept = event.referral ? await keepReferral(tx, account.orgId, result.conversationId, event.referral, now) : null;
+    return referralKept === null ? result : { ...result, eventIds: [...result.eventIds, referralKept] };
   })));
   if (event.aliases?.length) await joinIdentities(deps.database, account, event.externalId, event.aliases, event.phone, event.at);
 }

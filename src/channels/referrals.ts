@@ -5,11 +5,21 @@ import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "@db/client";
 import { contactIdentities, conversations } from "@db/schema";
 import { commit } from "../realtime/changes";
+import { recordEvent } from "../realtime/events";
 import type { ChannelAccount, InboundReferral, Referral } from "./types";
 
-/** Keeps the referral on the conversation unless it has one already. */
-export async function keepReferral(db: DbOrTx, conversationId: number, referral: Referral): Promise<void> {
-  await db.update(conversations).set({ referral: { ...referral } as Record<string, unknown> }).where(and(eq(conversations.id, conversationId), isNull(conversations.referral)));
+/**
+ * Keeps the referral on the conversation unless it has one already; when it was kept, a
+ * `referral_kept` event (its id returned, else null), from which open threads draw the card live.
+ */
+export async function keepReferral(db: DbOrTx, orgId: number, conversationId: number, referral: Referral, now: Date): Promise<number | null> {
+  const kept = await db
+    .update(conversations)
+    .set({ referral: { ...referral } as Record<string, unknown> })
+    .where(and(eq(conversations.id, conversationId), isNull(conversations.referral)))
+    .returning({ id: conversations.id });
+  if (kept.length === 0) return null;
+  return recordEvent(db, { orgId, type: "referral_kept", conversationId, data: { source: referral.source }, createdAt: now });
 }
 
 /**
@@ -17,7 +27,7 @@ export async function keepReferral(db: DbOrTx, conversationId: number, referral:
  * open conversation, else their latest on the channel. "none" when the customer has no conversation
  * yet (the message that follows carries its own referral).
  */
-export async function applyReferral(database: Database, account: ChannelAccount, event: InboundReferral): Promise<"kept" | "none"> {
+export async function applyReferral(database: Database, account: ChannelAccount, event: InboundReferral, now: Date): Promise<"kept" | "none"> {
   const [conversation] = await database.db
     .select({ id: conversations.id })
     .from(conversations)
@@ -26,9 +36,6 @@ export async function applyReferral(database: Database, account: ChannelAccount,
     .orderBy(sql`${conversations.status} = 'open' desc`, desc(conversations.createdAt))
     .limit(1);
   if (!conversation) return "none";
-  await commit(database, account.orgId, async (db) => {
-    await keepReferral(db, conversation.id, event.referral);
-    return { eventIds: [] };
-  });
+  await commit(database, account.orgId, (db) => db.transaction((tx) => keepReferral(tx, account.orgId, conversation.id, event.referral, now)));
   return "kept";
 }

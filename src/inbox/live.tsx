@@ -3,7 +3,7 @@
 // state, person where it differs) and shared by every stream of that audience.
 import { eq } from "drizzle-orm";
 import type { Database } from "@db/client";
-import { organizations, workgroupMembers } from "@db/schema";
+import { conversations, organizations, workgroupMembers } from "@db/schema";
 import type { LiveEvent } from "../realtime/bus";
 import type { EventType } from "../realtime/events";
 import { partial, remove, upsert } from "../realtime/fragments";
@@ -15,6 +15,7 @@ import { ConversationRow } from "../../views/inbox/row";
 import { TabCounts } from "../../views/inbox/tabs";
 import { ThreadFooter } from "../../views/inbox/thread-footer";
 import { ThreadHead } from "../../views/inbox/thread-head";
+import { ReferralCard } from "../../views/inbox/referral";
 import { WindowNotice } from "../../views/inbox/window";
 import { composerOptions, type ThreadOptions } from "./composer";
 import { getConversationRow, rowInTab, tabs, type ConversationRow as Row, type Tab } from "./list";
@@ -54,7 +55,13 @@ export function inboxLive(database: Database, now: () => Date, tabCounts: TabCou
   return { name: "inbox", page: inboxPage, renderers: [new InboxLive(database, now, tabCounts)] };
 }
 
-const conversationEvents = new Set(["conversation_created", "message_created", "delivery_changed", "message_updated", "window_closed", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated", "marked_spam", "unmarked_spam", "tagged", "untagged", "snoozed", "woke"]);
+const conversationEvents = new Set(["conversation_created", "message_created", "delivery_changed", "message_updated", "window_closed", "assigned", "forwarded", "joined", "closed", "first_response", "reactivated", "marked_spam", "unmarked_spam", "tagged", "untagged", "snoozed", "woke", "contacts_merged", "referral_kept"]);
+
+/**
+ * A merge's moved conversations whose rows are redrawn live (the newest): a contact's history is
+ * rarely longer, and a merge should not redraw hundreds of rows on every screen.
+ */
+const MERGED_ROWS = 100;
 
 /**
  * Events that make a conversation the latest activity: the lists ordered by it (All, and every tab's
@@ -83,8 +90,8 @@ interface InboxEvent {
 class InboxLive implements LiveRenderer<InboxPage> {
   events = conversationEvents;
   #drawn = new Drawn();
-  /** The latest events' shared reads and drawings (inbox viewers), by event id. */
-  #inboxEvents = new Map<number, Promise<InboxEvent>>();
+  /** The latest events' shared reads and drawings (inbox viewers), by event id, then conversation (a merge has several). */
+  #inboxEvents = new Map<number, Map<number, Promise<InboxEvent>>>();
 
   constructor(
     private database: Database,
@@ -93,8 +100,31 @@ class InboxLive implements LiveRenderer<InboxPage> {
   ) {}
 
   render(event: LiveEvent, viewer: Viewer): Promise<string> {
+    if (event.type === "contacts_merged") return this.#merged(event, viewer);
     if (!event.conversationId) return Promise.resolve("");
     return this.#inbox(event, viewer, event.conversationId);
+  }
+
+  /**
+   * Two contacts became one: the moved conversations' rows show the kept contact's name where the
+   * viewer's list has them, and an open thread of the kept contact its header (name, phone, email).
+   */
+  async #merged(event: LiveEvent, viewer: Viewer): Promise<string> {
+    const data = event.data as { contactId?: number; conversationIds?: number[] };
+    const moved = (data.conversationIds ?? []).map(Number).filter(Number.isSafeInteger).sort((a, b) => b - a).slice(0, MERGED_ROWS);
+    const rows = await Promise.all(moved.map((id) => this.#inbox(event, viewer, id)));
+    const open = viewer.conversationId;
+    if (open && (moved.includes(open) || (await this.#keptConversations(event, Number(data.contactId))).has(open))) rows.push(await this.#thread(event, viewer, open));
+    return rows.join("");
+  }
+
+  /** The kept contact's conversations after a merge, read once per event. */
+  #keptConversations(event: LiveEvent, contactId: number): Promise<Set<number>> {
+    return this.#drawn.once(`kept:${event.id}`, async () => {
+      if (!Number.isSafeInteger(contactId)) return new Set<number>();
+      const rows = await this.database.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contactId));
+      return new Set(rows.map((r) => r.id));
+    });
   }
 
   async #inbox(event: LiveEvent, viewer: Viewer, conversationId: number): Promise<string> {
@@ -133,11 +163,16 @@ class InboxLive implements LiveRenderer<InboxPage> {
   }
 
   #shared(event: LiveEvent, conversationId: number): Promise<InboxEvent> {
-    let shared = this.#inboxEvents.get(event.id);
-    if (!shared) {
+    let ofEvent = this.#inboxEvents.get(event.id);
+    if (!ofEvent) {
       if (this.#inboxEvents.size >= SHARED_EVENTS) this.#inboxEvents.delete(this.#inboxEvents.keys().next().value!);
-      this.#inboxEvents.set(event.id, (shared = this.#readInboxEvent(event, conversationId)));
-      shared.catch(() => this.#inboxEvents.delete(event.id));
+      this.#inboxEvents.set(event.id, (ofEvent = new Map()));
+    }
+    let shared = ofEvent.get(conversationId);
+    if (!shared) {
+      const kept = ofEvent;
+      kept.set(conversationId, (shared = this.#readInboxEvent(event, conversationId)));
+      shared.catch(() => kept.delete(conversationId));
     }
     return shared;
   }
@@ -176,28 +211,31 @@ class InboxLive implements LiveRenderer<InboxPage> {
   }
 
   async #drawInbox(event: LiveEvent, viewer: Viewer, row: Row, restricted: boolean, unread: boolean, conversationId: number): Promise<string> {
+    // Where the customer came from shows above the thread only: the row is unchanged.
+    const out = event.type === "referral_kept" ? [] : [await this.#row(event, viewer, row, unread)];
+    // A merge's open thread is drawn once, by #merged.
+    if (viewer.conversationId === conversationId && event.type !== "contacts_merged") out.push(await this.#thread(event, viewer, conversationId));
+    return out.join("");
+  }
+
+  /** The conversation's row where the viewer's list shows it (or should), or its removal. */
+  async #row(event: LiveEvent, viewer: Viewer, row: Row, unread: boolean): Promise<string> {
     const tab = viewer.tab ?? "open";
     const search = viewer.search ?? "";
-    const out: string[] = [];
-
     // A searched or filtered list is left as the agent asked for it; only rows it shows are redrawn.
     const moved = MOVES_UP.has(event.type);
+    // A merge renames rows: redrawn where a list shows them, never added to one (nor taken out).
+    const renamed = event.type === "contacts_merged";
     // Kanal's support line stays pinned above the list, whatever the tab.
     const pinned = row.channelKind === "support";
-    if (pinned || rowInTab(row, tab, viewer.showsSpam, viewer.showsBot)) {
-      const current = viewer.conversationId === row.id;
-      const html = await this.#drawn.once(`row-html:${event.id}:${viewer.locale}:${viewer.actor.timezone}:${tab}:${search}:${current}:${unread}`, async () =>
-        String(<ConversationRow ui={uiFor(viewer.actor, viewer.locale)} row={{ ...row, unread }} tab={tab} search={search} now={this.now()} current={current} />),
-      );
-      const inbound = event.type === "message_created" && (event.data as { direction?: string }).direction === "in";
-      const [into, at] = pinned ? ["#pinned-rows", "keep" as const] : ["#conversation-rows", search || viewer.filtered ? ("only" as const) : moved ? ("top" as const) : ("keep" as const)];
-      out.push(upsert(`conv-${row.id}`, into, at, html, inbound ? `${row.contactName}: ${row.preview}` : undefined));
-    } else {
-      out.push(remove(`conv-${row.id}`));
-    }
-
-    if (viewer.conversationId === conversationId) out.push(await this.#thread(event, viewer, conversationId));
-    return out.join("");
+    if (!pinned && !rowInTab(row, tab, viewer.showsSpam, viewer.showsBot)) return renamed ? "" : remove(`conv-${row.id}`);
+    const current = viewer.conversationId === row.id;
+    const html = await this.#drawn.once(`row-html:${event.id}:${row.id}:${viewer.locale}:${viewer.actor.timezone}:${tab}:${search}:${current}:${unread}`, async () =>
+      String(<ConversationRow ui={uiFor(viewer.actor, viewer.locale)} row={{ ...row, unread }} tab={tab} search={search} now={this.now()} current={current} />),
+    );
+    const inbound = event.type === "message_created" && (event.data as { direction?: string }).direction === "in";
+    const [into, at] = pinned ? ["#pinned-rows", renamed ? ("only" as const) : ("keep" as const)] : ["#conversation-rows", search || viewer.filtered || renamed ? ("only" as const) : moved ? ("top" as const) : ("keep" as const)];
+    return upsert(`conv-${row.id}`, into, at, html, inbound ? `${row.contactName}: ${row.preview}` : undefined);
   }
 
   /** The reply-window notice above the composer, from the thread and options already read. */
@@ -231,6 +269,7 @@ class InboxLive implements LiveRenderer<InboxPage> {
     // The footer holds the composer: redraw it only when its shape changes, never under a draft.
     // The customer writing again (or the window job) changes what may be sent: redraw the notice only.
     if (event.type === "window_closed") return parts.concat(this.#windowNotice(viewer, thread.conversation, options)).join("");
+    if (event.type === "referral_kept") return parts.concat(partial("#referral-card", String(<ReferralCard ui={ui} c={thread.conversation} />))).join("");
     const footerChanges = event.type === "closed" || event.type === "woke" || event.type === "marked_spam" || event.type === "unmarked_spam" || ((event.type === "assigned" || event.type === "joined") && event.subjectUserId === viewer.actor.userId);
     if (footerChanges) parts.push(partial("#thread-footer", String(<ThreadFooter ui={ui} c={thread.conversation} options={options} now={this.now()} />)));
     // An automatic assignment, a snooze and a wake tell the thread in a system line of their own.

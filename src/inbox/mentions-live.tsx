@@ -1,10 +1,11 @@
 // Live mentions: the person named gets their header badge redrawn with an alert (every page), and
-// the new entry on their Mentions view. Nothing is drawn for anyone who may not see the conversation.
+// the new entry on their Mentions view; reading them redraws the badge on the reader's other screens.
+// Nothing is drawn for anyone who may not see the conversation, and no one's count for anyone else.
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@db/client";
 import { contacts, conversations, mentions, messages, users } from "@db/schema";
 import type { LiveEvent } from "../realtime/bus";
-import { partial, upsert } from "../realtime/fragments";
+import { partial, remove, upsert } from "../realtime/fragments";
 import type { LiveRenderer, LiveView } from "../realtime/renderers";
 import { uiFor } from "../web";
 import { MentionEntry } from "../../views/inbox/mentions";
@@ -12,14 +13,23 @@ import { MentionsBadge } from "../../views/inbox/mentions-badge";
 import { unreadMentionCount, type MentionItem } from "./mentions";
 import { maySeeConversation } from "./visibility";
 
-/** The badge and alert on every page of the person named. */
+/**
+ * The badge on every page of its owner: with an alert when they are named, without one when they
+ * read mentions (in any tab or on any device, so their other screens show the new count).
+ */
 export function mentionsBadgeLive(database: Database): LiveRenderer<{}> {
   return {
-    events: new Set(["mentioned"]),
+    events: new Set(["mentioned", "mentions_read"]),
     async render(event, viewer) {
+      const ui = uiFor(viewer.actor, viewer.locale);
+      if (event.type === "mentions_read") {
+        // The reader's own count, drawn for the reader's screens only.
+        if (event.subjectUserId !== viewer.actor.userId) return "";
+        const count = await unreadMentionCount(database.db, viewer.actor.orgId, viewer.actor.userId);
+        return partial("#mentions-badge", String(<MentionsBadge ui={ui} count={count} />));
+      }
       const item = await mentionFor(database, event, viewer.actor);
       if (!item) return "";
-      const ui = uiFor(viewer.actor, viewer.locale);
       const count = await unreadMentionCount(database.db, viewer.actor.orgId, viewer.actor.userId);
       const alert = ui.t("mentions.alert", { author: item.authorName ?? ui.t("mentions.someone"), contact: item.contactName });
       return partial("#mentions-badge", String(<MentionsBadge ui={ui} count={count} alert={alert} href={`/inbox/${item.conversationId}?tab=all`} />));
@@ -27,15 +37,19 @@ export function mentionsBadgeLive(database: Database): LiveRenderer<{}> {
   };
 }
 
-/** The new entry at the top of the Mentions view. */
+/** The new entry at the top of the Mentions view; entries read elsewhere leave it. */
 export function mentionsLive(database: Database): LiveView<{}> {
   return {
     name: "mentions",
     page: () => ({}),
     renderers: [
       {
-        events: new Set(["mentioned"]),
+        events: new Set(["mentioned", "mentions_read"]),
         async render(event, viewer) {
+          if (event.type === "mentions_read") {
+            if (event.subjectUserId !== viewer.actor.userId) return "";
+            return ((event.data as { mentionIds?: number[] }).mentionIds ?? []).map((id) => remove(`mention-${Number(id)}`)).join("");
+          }
           const item = await mentionFor(database, event, viewer.actor);
           if (!item) return "";
           return upsert(`mention-${item.id}`, "#mention-list", "top", String(<MentionEntry ui={uiFor(viewer.actor, viewer.locale)} m={item} />));

@@ -1,5 +1,6 @@
 // The Mentions view: the reader's unread mentions (/mentions), and marking them all read.
 import { signedInRoutes } from "../auth/middleware";
+import { commit } from "../realtime/changes";
 import { flash, redirect, render, takeFlash, ui } from "../web";
 import { MentionsPage } from "../../views/inbox/mentions";
 import { readAllMentions, unreadMentions } from "./mentions";
@@ -17,7 +18,7 @@ export function mentionsRoutes() {
   app.post("/read", async (c) => {
     const { database, clock } = c.get("deps");
     const actor = c.get("actor");
-    await readAllMentions(database.db, actor, clock.now());
+    await commit(database, actor.orgId, (db) => readAllMentions(db, actor, clock.now()));
     flash(c, "ok", "mentions.allRead");
     return redirect(c, "/mentions");
   });

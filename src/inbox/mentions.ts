@@ -128,22 +128,39 @@ export async function unreadMentions(db: DbOrTx, actor: Actor, now: Date): Promi
   return rows.map((r) => ({ ...r, contactName: r.contactName ?? "" }));
 }
 
+/** What reading mentions changed: how many, and the event that redraws the reader's badge everywhere. */
+export interface MentionsRead {
+  read: number;
+  eventId: number | null;
+}
+
 /** Opening a conversation reads the reader's mentions in it. */
-export async function readMentions(db: DbOrTx, actor: Actor, conversationId: number, now: Date): Promise<number> {
-  const read = await db
-    .update(mentions)
-    .set({ readAt: now })
-    .where(and(eq(mentions.orgId, actor.orgId), eq(mentions.userId, actor.userId), eq(mentions.conversationId, conversationId), isNull(mentions.readAt)))
-    .returning({ id: mentions.id });
-  return read.length;
+export function readMentions(db: DbOrTx, actor: Actor, conversationId: number, now: Date): Promise<MentionsRead> {
+  return markMentionsRead(db, actor, conversationId, now);
 }
 
 /** "Mark all read" on the Mentions view: the reader's own, nobody else's. */
-export async function readAllMentions(db: DbOrTx, actor: Actor, now: Date): Promise<void> {
-  await db
-    .update(mentions)
-    .set({ readAt: now })
-    .where(and(eq(mentions.orgId, actor.orgId), eq(mentions.userId, actor.userId), isNull(mentions.readAt)));
+export function readAllMentions(db: DbOrTx, actor: Actor, now: Date): Promise<MentionsRead> {
+  return markMentionsRead(db, actor, null, now);
+}
+
+/**
+ * Sets the reader's unread mentions (in one conversation, or all) read, with a `mentions_read`
+ * event whose subject is the reader: their other open screens redraw the badge from it
+ * (mentions-live.tsx), and nobody else's.
+ */
+async function markMentionsRead(db: DbOrTx, actor: Actor, conversationId: number | null, now: Date): Promise<MentionsRead> {
+  return db.transaction(async (tx) => {
+    const read = await tx
+      .update(mentions)
+      .set({ readAt: now })
+      .where(and(eq(mentions.orgId, actor.orgId), eq(mentions.userId, actor.userId), conversationId === null ? undefined : eq(mentions.conversationId, conversationId), isNull(mentions.readAt)))
+      .returning({ id: mentions.id });
+    if (read.length === 0) return { read: 0, eventId: null };
+    const mentionIds = read.slice(0, LIST_LIMIT).map((m) => m.id);
+    const eventId = await recordEvent(tx, { orgId: actor.orgId, type: "mentions_read", conversationId, actorId: actor.userId, subjectUserId: actor.userId, data: { mentionIds }, createdAt: now });
+    return { read: read.length, eventId };
+  });
 }
 
 /** How many unread mentions a person has (at most `cap`): the header's badge, drawn live. */

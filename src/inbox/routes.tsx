@@ -111,7 +111,7 @@ async function inbox(c: SignedInCtx, conversationId: number | null, draft?: Draf
   // reads the viewer's mentions in it too.
   if (conversationId) {
     await markRead(db, actor, conversationId, c.get("deps").clock.now());
-    const read = actor.unreadMentions ? await readMentions(db, actor, conversationId, c.get("deps").clock.now()) : 0;
+    const { read } = actor.unreadMentions ? await commit(c.get("deps").database, actor.orgId, (db) => readMentions(db, actor, conversationId, c.get("deps").clock.now())) : { read: 0 };
     if (read) c.set("actor", { ...actor, unreadMentions: Math.max(0, (actor.unreadMentions ?? 0) - read) });
   }
   const props: InboxProps = {

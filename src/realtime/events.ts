@@ -37,6 +37,8 @@ export type EventType =
   | "delivery_changed"
   /** A message changed after it arrived (a comment edited, removed, hidden or unhidden; a reaction on it). */
   | "message_updated"
+  /** A conversation kept where its customer came from (an ad's, post's or link's referral; data.source). */
+  | "referral_kept"
   | "window_closed"
   | "metrics_refreshed"
   | "tag_changed"
@@ -59,6 +61,8 @@ export type EventType =
   | "bulk_progress"
   /** A colleague named someone in an internal note (subject: the person named). */
   | "mentioned"
+  /** Someone read their mentions (subject: the reader; data.mentionIds: which, at most 100). */
+  | "mentions_read"
   /** Someone is typing in a conversation (data.by: "agent" | "visitor"); drawn only while fresh, never stored for long. */
   | "typing";
 

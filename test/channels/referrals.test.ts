@@ -2,10 +2,11 @@
 // customer's first message, or on its own, is kept on the conversation, shown above the thread and
 // filterable in the inbox; it changes nothing else about the conversation.
 import { describe, expect, it } from "bun:test";
-import { eq } from "drizzle-orm";
-import { conversations, messages } from "@db/schema";
+import { and, eq } from "drizzle-orm";
+import { conversations, events, messages } from "@db/schema";
 import { useTestApp } from "../support/app";
 import { wamid, whatsappPayload } from "../support/channels";
+import { readSse } from "../support/sse";
 import { metaCustomer } from "./support/meta-customer";
 
 const t = useTestApp();
@@ -103,6 +104,27 @@ for (const kind of ["messenger", "instagram"] as const) {
       expect(after.length).toBe(1);
       expect(after[0]).toEqual({ ...before, referral: { source: "link", ref: "qr-magaza" } });
       expect((await t.db.select().from(messages).where(eq(messages.channelId, s.channel.id))).length).toBe(1);
+    });
+
+    it("a referral of its own is drawn live above the thread open on an agent's screen, once", async () => {
+      const s = await metaCustomer(t, kind, "74");
+      const at = Date.now() - 60_000;
+      await s.post(s.messaging([{ sender: { id: s.customer }, recipient: { id: s.own }, timestamp: at, message: { mid: "m_ref_3", text: "Merhaba" } }]));
+      const [c] = await t.db.select().from(conversations).where(eq(conversations.channelId, s.channel.id));
+      const agent = await t.signIn(s.w.agent.email, s.w.orgId);
+      expect((await agent.html(`/inbox/${c.id}?tab=all`)).text).not.toContain('class="referral-card"');
+      const stream = await agent.get(`/events?view=inbox&tab=all&conversation=${c.id}`);
+      await s.post(s.messaging([{ sender: { id: s.customer }, recipient: { id: s.own }, timestamp: at + 1000, referral: adReferral }]));
+      const got = await readSse(stream, (m) => m.data.includes('hx-target="#referral-card"'));
+      const frame = got.map((m) => m.data).find((d) => d.includes('hx-target="#referral-card"'))!;
+      expect(frame).toContain("Came from an ad");
+      expect(frame).toContain("Kışa özel %30 indirim");
+      expect(frame).toContain('hx-target="#thread-head"');
+      // A later click keeps the first referral: nothing changed, nothing is told.
+      const before = await t.db.select().from(events).where(and(eq(events.conversationId, c.id), eq(events.type, "referral_kept")));
+      expect(before.length).toBe(1);
+      await s.post(s.messaging([{ sender: { id: s.customer }, recipient: { id: s.own }, timestamp: at + 2000, referral: { ref: "qr-magaza", source: "SHORTLINK", type: "OPEN_THREAD" } }]));
+      expect((await t.db.select().from(events).where(and(eq(events.conversationId, c.id), eq(events.type, "referral_kept")))).length).toBe(1);
     });
   });
 }

@@ -133,14 +133,14 @@ describe("deleting a contact, live", () => {
 });
 
 describe("merging two contacts", () => {
-  async function pair() {
-    const { w, wa } = await setup();
+  async function pair(options: { agentsSeeOnlyOwn?: boolean } = {}) {
+    const { w, wa } = await setup(options);
     const [web] = await t.db.insert(channels).values({ orgId: w.orgId, kind: "webchat", name: "Site", webhookKey: newWebhookKey() }).returning();
     const [kept] = await t.db.insert(contacts).values({ orgId: w.orgId, name: "Ayşe Yılmaz", email: "ayse@example.test" }).returning();
     const [merged] = await t.db.insert(contacts).values({ orgId: w.orgId, name: "+905321112233", phone: "+905321112233", customFields: { tier: "gold" } }).returning();
     await t.db.insert(contactIdentities).values({ orgId: w.orgId, contactId: merged.id, channelId: wa.id, externalId: "905321112233" });
     const [keptConv] = await t.db.insert(conversations).values({ orgId: w.orgId, contactId: kept.id, channelId: web.id, status: "open", assigneeId: w.agent.id }).returning();
-    const [mergedConv] = await t.db.insert(conversations).values({ orgId: w.orgId, contactId: merged.id, channelId: wa.id, status: "closed" }).returning();
+    const [mergedConv] = await t.db.insert(conversations).values({ orgId: w.orgId, contactId: merged.id, channelId: wa.id, status: "closed", assigneeId: w.agent.id }).returning();
     const [vip] = await t.db.insert(tags).values({ orgId: w.orgId, name: "VIP" }).returning();
     await t.db.insert(conversationTags).values({ conversationId: mergedConv.id, tagId: vip.id });
     await t.db.insert(notes).values({ orgId: w.orgId, contactId: merged.id, body: "Asked for an invoice" });
@@ -211,5 +211,46 @@ describe("merging two contacts", () => {
     expect((await ipek.html(`/contacts/${mine.id}/merge?q=Theirs`)).text).not.toContain("Theirs</a>");
     expect(await t.db.select().from(contacts).where(eq(contacts.id, theirs.id))).toHaveLength(1);
     expect(await t.db.select().from(contacts).where(eq(contacts.id, foreign.id))).toHaveLength(1);
+  });
+
+  /** The live row a stream was sent for a conversation, or "" when none. */
+  const rowIn = (frames: { data: string }[], conversationId: number) =>
+    frames
+      .flatMap((m) => m.data.split("<template"))
+      .filter((part) => part.includes(`data-upsert="conv-${conversationId}"`))
+      .join("");
+
+  it("redraws the moved conversations' rows and an open thread's header under the kept name, live, on others' screens", async () => {
+    const { w, kept, merged, mergedConv } = await pair();
+    const selin = await t.signIn(w.supervisor.email, w.orgId);
+    const ipek = await t.signIn(w.agent2.email, w.orgId);
+    // Selin has the merged contact's conversation open; İpek's All list shows its row under the old name.
+    const [thread, list] = await Promise.all([selin.get(`/events?view=inbox&tab=all&conversation=${mergedConv.id}`), ipek.get("/events?view=inbox&tab=all")]);
+    const agent = await t.signIn(w.agent.email, w.orgId);
+    expect((await agent.post(`/contacts/${kept.id}/merge`, { mergedId: String(merged.id) })).status).toBe(303);
+
+    const [onThread, onList] = await Promise.all([
+      readSse(thread, (m) => m.data.includes('hx-target="#thread-head"')),
+      readSse(list, (m) => rowIn([m], mergedConv.id).includes("Ayşe Yılmaz")),
+    ]);
+    const head = onThread.map((m) => m.data).find((d) => d.includes('hx-target="#thread-head"'))!;
+    expect(head).toContain("Ayşe Yılmaz");
+    expect(head).toContain("+905321112233 · ayse@example.test · WhatsApp");
+    const row = rowIn(onList, mergedConv.id);
+    expect(row).toContain("Ayşe Yılmaz");
+    // Redrawn where the list shows it, never added to a list that does not.
+    expect(row).toContain('data-at="only"');
+  });
+
+  it("tells no one of a row they may not see", async () => {
+    const { w, kept, merged, mergedConv } = await pair({ agentsSeeOnlyOwn: true });
+    const selin = await t.signIn(w.supervisor.email, w.orgId);
+    const ipek = await t.signIn(w.agent2.email, w.orgId);
+    const [seen, unseen] = await Promise.all([selin.get("/events?view=inbox&tab=all"), ipek.get("/events?view=inbox&tab=all")]);
+    const agent = await t.signIn(w.agent.email, w.orgId);
+    expect((await agent.post(`/contacts/${kept.id}/merge`, { mergedId: String(merged.id) })).status).toBe(303);
+    expect(rowIn(await readSse(seen, (m) => rowIn([m], mergedConv.id) !== ""), mergedConv.id)).toContain("Ayşe Yılmaz");
+    // Okan's conversation is not İpek's to see: nothing of it reaches her.
+    expect(rowIn(await readSse(unseen, () => false, 800), mergedConv.id)).toBe("");
   });
 });

@@ -147,6 +147,38 @@ describe("mentions in internal notes", () => {
     expect(frame).toContain(`data-href="/inbox/${conversationId}?tab=all"`);
   });
 
+  it("reading mentions in one tab redraws the badge on the reader's other screens, and on no one else's", async () => {
+    const w = await t.world();
+    const first = await conversationIn(w, "Deniz");
+    const second = await conversationIn(w, "Ece");
+    const agent = await joinedAgent(w, first);
+    await agent.post(`/inbox/${first}/reply`, { body: "@Selin Supervisor and @Ayşe Admin, look", as: "note" });
+    await agent.post(`/inbox/${second}/reply`, { body: "@Selin Supervisor this one too", as: "note" });
+    const selin = await t.signIn(w.supervisor.email, w.orgId);
+    const admin = await t.signIn(w.admin.email, w.orgId);
+    const badge = (m: { data: string }) => m.data.includes('hx-target="#mentions-badge"');
+
+    // Selin has the Mentions view in one tab and the inbox in another; Ayşe has a page open too.
+    const [elsewhere, inbox, hers] = await Promise.all([selin.get("/events?view=mentions"), selin.get("/events?view=inbox&tab=all"), admin.get("/events?view=other")]);
+    expect((await selin.get(`/inbox/${first}?tab=all`)).status).toBe(200);
+    const [onMentions, onInbox, onHers] = await Promise.all([readSse(elsewhere, badge), readSse(inbox, badge), readSse(hers, badge, 800)]);
+    for (const got of [onMentions, onInbox]) {
+      const frame = got.find(badge)!.data;
+      expect(frame).toMatch(/id="mentions-badge"[^>]*><span aria-hidden="true">1</);
+      // A read is no new mention: no alert to ring.
+      expect(frame).not.toContain("data-alert");
+    }
+    // The read mention leaves the Mentions view open in the other tab.
+    expect(onMentions.some((m) => m.data.includes('data-remove="mention-'))).toBe(true);
+    // Ayşe's own mention is still unread, and her screen is told nothing of Selin's.
+    expect(onHers.filter(badge)).toEqual([]);
+
+    const again = await selin.get("/events?view=other");
+    expect((await selin.post("/mentions/read")).status).toBe(303);
+    const cleared = await readSse(again, badge);
+    expect(cleared.find(badge)!.data).toMatch(/id="mentions-badge"[^>]*hidden/);
+  });
+
   it("marks all read from the Mentions view", async () => {
     const w = await t.world();
     const conversationId = await conversationIn(w);

@@ -5,14 +5,15 @@ import type { Ui } from "../ui";
 
 const safe = (url: unknown) => (typeof url === "string" && /^https?:\/\//i.test(url) ? url : null);
 
+/** The card (#referral-card, redrawn live when a referral arrives on its own); an empty placeholder without one. */
 export function ReferralCard({ ui, c }: { ui: Ui; c: ThreadData["conversation"] }) {
   const r = c.referral as Record<string, unknown> | null | undefined;
-  if (!r) return null;
+  if (!r) return <div id="referral-card" hidden></div>;
   const title = r.source === "ad" ? "referral.title" : r.source === "post" ? "referral.titlePost" : r.source === "link" ? "referral.titleLink" : "referral.titleOther";
   const source = safe(r.sourceUrl);
   const media = safe(r.mediaUrl);
   return (
-    <aside class="referral-card" aria-label={ui.t(title)}>
+    <aside id="referral-card" class="referral-card" aria-label={ui.t(title)}>
       <div>
         <strong>{ui.t(title)}</strong>
         {typeof r.headline === "string" ? <p class="referral-headline">{r.headline}</p> : null}
