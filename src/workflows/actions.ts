@@ -122,19 +122,21 @@ async function templateMessage(tx: Tx, conv: Locked, template: { name: string; l
 export async function assignToWorkgroups(tx: Tx, orgId: number, items: { run: RunContext; action: Extract<Action, { type: "assign_workgroup" }> }[], now: Date, alongside: Omit<RouteRequest, "orgId">[] = [], routedAt: Instant = now): Promise<{ outcomes: (ActionOutcome | ActionRefused)[]; alongside: RouteOutcome[] }> {
   if (items.some((i) => i.run.orgId !== orgId)) throw new Error("one organization's runs at a time");
   const ids = [...new Set(items.flatMap((i) => (i.run.conversationId === null ? [] : [i.run.conversationId])))].sort((a, b) => a - b);
-  const open = new Map(
-    (ids.length
-      ? await tx
+  const groupIds = [...new Set(items.map((i) => i.action.workgroupId))];
+  // The conversations (locked) and the groups, read together.
+  const [convRows, groupRows] = await Promise.all([
+    ids.length
+      ? tx
           .select({ id: conversations.id, status: conversations.status })
           .from(conversations)
           .where(and(eq(conversations.orgId, orgId), inArray(conversations.id, ids)))
           .orderBy(conversations.id)
           .for("no key update")
-      : []
-    ).map((c) => [c.id, c.status === "open"]),
-  );
-  const groupIds = [...new Set(items.map((i) => i.action.workgroupId))];
-  const groups = new Map((groupIds.length ? await tx.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(and(eq(workgroups.orgId, orgId), inArray(workgroups.id, groupIds))) : []).map((g) => [g.id, g]));
+      : [],
+    groupIds.length ? tx.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(and(eq(workgroups.orgId, orgId), inArray(workgroups.id, groupIds))) : [],
+  ]);
+  const open = new Map(convRows.map((c) => [c.id, c.status === "open"]));
+  const groups = new Map(groupRows.map((g) => [g.id, g]));
   const refused = items.map(({ run, action }) =>
     run.conversationId === null || !open.has(run.conversationId) ? new ActionRefused("no_conversation") : !open.get(run.conversationId) ? new ActionRefused("closed") : !groups.has(action.workgroupId) ? new ActionRefused("no_workgroup") : null,
   );

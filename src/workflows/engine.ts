@@ -33,6 +33,8 @@ interface CommittedEvent {
 /** What a pass did: the runs it made, and the events of the new conversations it routed itself. */
 export interface Collected {
   made: number;
+  /** Whether any run is due now: the steps have work. */
+  due: boolean;
   /** Per organization: routing's events, to publish once the pass has committed. */
   routed: Map<number, number[]>;
 }
@@ -72,7 +74,7 @@ export async function collectRuns(db: Db, now: Date): Promise<Collected> {
     // Each organization's rules and replies once a pass; then only the events one of them waits for,
     // glanced at together, and read in full only where a rule may match.
     const orgs = [...new Set(committed.map((e) => e.org_id))];
-    const loaded = await Promise.all(orgs.map(async (orgId) => [orgId, { rules: await enabledRules(tx, orgId), replies: await enabledReplies(tx, orgId) }] as const));
+    const loaded = await Promise.all(orgs.map(async (orgId) => [orgId, await Promise.all([enabledRules(tx, orgId), enabledReplies(tx, orgId)]).then(([rules, replies]) => ({ rules, replies }))] as const));
     const automation = new Map(loaded);
     const wanted = committed.filter((e) => {
       const { rules, replies } = automation.get(e.org_id)!;
@@ -87,7 +89,9 @@ export async function collectRuns(db: Db, now: Date): Promise<Collected> {
     // routing (which made it and took its first step): its conversation is as much the rule's.
     const assigning = new Set(runs.filter((r) => r.checked !== false && r.conversationId && r.actions.some((a) => a.type === "assign_workgroup" || a.type === "assign_user")).map((r) => r.conversationId!));
     const routed = await routeUnclaimed(tx, committed, automation, seen, assigning, now);
-    return { made: made + (await scheduledRuns(tx, now)), routed };
+    // Whether the steps have anything to do (a delayed rule come due, a run left by a crash), asked alongside.
+    const [scheduled, [waiting]] = await Promise.all([scheduledRuns(tx, now), rows<{ due: boolean }>(tx, sql`select exists (select 1 from workflow_runs where status = 'pending' and due_at <= ${at}::timestamptz) as due`)]);
+    return { made: made + scheduled, routed, due: made + scheduled > 0 || waiting.due };
   });
 }
 
@@ -175,6 +179,7 @@ async function runsFor(tx: DbOrTx, e: CommittedEvent, automation: { rules: Rule[
 export async function runWorkflows(database: Database, now: () => Date, limit = 200): Promise<number> {
   const collected = await collectRuns(database.db, now());
   for (const [orgId, eventIds] of collected.routed) await commit(database, orgId, async () => ({ eventIds }));
+  if (!collected.due) return 0;
   let steps = 0;
   while (steps < limit) {
     const done = await commit<Stepped | null>(database, (d) => d.orgId, (db) => stepRuns(db as Db, now()));
@@ -185,12 +190,13 @@ export async function runWorkflows(database: Database, now: () => Date, limit = 
 }
 
 /**
- * Runs the engine every interval and when any process commits events (told through the bus), 10 ms
- * after a wake-up: a rule that routes a customer's first message to its group acts within the
- * moment routing does, and under load the passes run back to back, each taking all that came.
+ * Runs the engine every interval and when any process commits events (told through the bus), 50 ms
+ * after a wake-up, so that under load a pass takes what a few dozen changes wrote; routing wakes it
+ * at once (wakeNow) for a new conversation it leaves to the rules. A rule that clearly sends a new
+ * conversation to a workgroup does not wait for it: routing takes that rule's first step itself.
  */
 export class WorkflowWorker extends PassWorker {
   constructor(deps: Deps) {
-    super(deps, "workflow", (d) => runWorkflows(d.database, () => d.clock.now()), 10);
+    super(deps, "workflow", (d) => runWorkflows(d.database, () => d.clock.now()), 50);
   }
 }

@@ -132,3 +132,16 @@ describe("a step moves many runs", () => {
     expect(await stepRuns(t.db, t.clock.now())).toBeNull();
   });
 });
+
+describe("a rule's log", () => {
+  it("keeps its last 100 runs, pruning the older ones now and then, never a pending one", async () => {
+    const s = await workflowWorld(t);
+    const r = await s.rule({ trigger: { type: "message_received" }, actions: [{ type: "add_tag", tagId: s.vip.id }] });
+    for (let i = 0; i < 125; i++) await s.inbound(`9055510010${String(i).padStart(2, "0")}`, "merhaba");
+    await s.run();
+    const kept = await t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, r.id));
+    expect(kept.length).toBeGreaterThanOrEqual(100);
+    expect(kept.length).toBeLessThan(110);
+    expect(kept.every((run) => run.status === "done")).toBe(true);
+  });
+});
