@@ -41,12 +41,13 @@ describe("fake-meta send: shared kinds", () => {
       ["in", "contacts", "Mert Yılmaz"],
       ["in", "order", "Kapıda ödeme"],
       ["in", "text", "delivery_date: 2026-12-10\nsize: M"],
-      ["in", "text", "Adresim Moda"],
+      // Revoked: the text leaves the body (search, previews) for the audit copy.
+      ["in", "text", ""],
       ["event", "text", "User Ayşe Demir changed from 905551230001 to 905551230002"],
     ]);
     expect(all[0].metadata.contacts).toMatchObject([{ phones: [{ waId: "905321112233" }], emails: [{ email: "mert@example.com" }] }]);
     expect(all[1].metadata.order).toMatchObject({ items: [{ productId: "TSHIRT-M", quantity: 2, unitPrice: 249.9, currency: "TRY" }, { productId: "MUG", quantity: 1, unitPrice: 120 }] });
-    expect(all[3].metadata.deleted).toBeTruthy();
+    expect(all[3].metadata.deleted).toMatchObject({ body: "Adresim Moda" });
     const [identity] = await t.db.select().from(contactIdentities).where(eq(contactIdentities.channelId, channel.id));
     expect(identity.externalId).toBe("905551230002");
   });
