@@ -30,8 +30,9 @@ export async function commentTarget(tx: Tx, conversationId: number, messageId?: 
         eq(messages.direction, "in"),
         messageId === undefined ? undefined : eq(messages.id, messageId),
         sql`${messages.metadata} ? 'commentId'`,
-        sql`coalesce((${messages.metadata}->>'removed')::boolean, false) = false`,
-        sql`coalesce((${messages.metadata}->>'deleted')::boolean, false) = false`,
+        // Containment, not a cast: an unsent chat message keeps an object under "deleted".
+        sql`not ${messages.metadata} @> '{"removed": true}'::jsonb`,
+        sql`not ${messages.metadata} @> '{"deleted": true}'::jsonb`,
       ),
     )
     .orderBy(desc(messages.id))
