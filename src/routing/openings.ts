@@ -8,7 +8,7 @@ import type { Db, DbOrTx } from "@db/client";
 import { workflowRuns } from "@db/schema";
 import { enabledRules, glimpses } from "../workflows/glance";
 import { moveOn } from "../workflows/steps";
-import { depthOf, judgeOpening, rulesMayAssign, runKey, type Opening } from "../workflows/triggers";
+import { depthOf, judgeOpening, opensConversation, rulesMayAssign, runKey, type Opening } from "../workflows/triggers";
 import { routeBatch } from "./assign";
 
 /** An event routing heard, as it reads them. */
@@ -25,7 +25,7 @@ async function judge(db: DbOrTx, orgId: number, fresh: number[], heard: HeardEve
   const judged = new Map<number, Opening<HeardEvent>>(fresh.map((id) => [id, { by: "routing" }]));
   const rules = await enabledRules(db, orgId);
   if (rules.length === 0) return judged;
-  const opening = heard.filter((e) => e.conversation_id !== null && judged.has(e.conversation_id) && (e.type === "conversation_created" || e.type === "message_created"));
+  const opening = heard.filter((e) => e.conversation_id !== null && judged.has(e.conversation_id) && opensConversation(e));
   // Without the glance, whether any rule might assign at all: most often none, and nothing is read.
   if (!rulesMayAssign(rules, opening.map((event) => ({ event, glimpse: undefined })))) return judged;
   const seen = await glimpses(db, opening);

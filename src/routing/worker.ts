@@ -4,6 +4,7 @@
 import { sql } from "drizzle-orm";
 import { rows } from "@db/client";
 import { routeOpenings, type HeardEvent } from "./openings";
+import { waitsInQueue } from "../workflows/triggers";
 import type { Deps } from "../context";
 import type { Background } from "../background";
 import { commit } from "../realtime/changes";
@@ -78,10 +79,9 @@ export class RoutingWorker {
         }
       };
       for (const e of events) {
-        if (e.type === "conversation_created" && e.conversation_id !== null) {
+        if (e.type === "conversation_created") {
           // Only a new conversation waiting in a group's queue has routing to do.
-          if (typeof e.data.workgroupId !== "number" || e.subject_user_id) continue;
-          fresh.push(Number(e.conversation_id));
+          if (waitsInQueue(e)) fresh.push(Number(e.conversation_id));
         } else if (e.type === "status_changed" && e.subject_user_id) {
           if (e.data.to === "online") freed.add(e.subject_user_id);
           else if (AWAY.has(String(e.data.to))) {

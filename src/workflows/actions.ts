@@ -3,7 +3,7 @@
 // routing marks its own), and a system line in the thread says which rule did what.
 import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@db/client";
-import { automatedReplies, channels, closingMessages, contacts, conversations, customFields, events, messages, organizations, outbox, quickReplies, workgroups, type MessageKind } from "@db/schema";
+import { automatedReplies, channels, closingMessages, contacts, conversations, customFields, messages, organizations, outbox, quickReplies, workgroups, type MessageKind } from "@db/schema";
 import type { Actor } from "../context";
 import { catalogs } from "../i18n/catalog";
 import { assignConversation } from "../inbox/assignment";
@@ -50,13 +50,7 @@ function ruleActor(run: RunContext): Actor {
   return { userId: `rule:${run.ruleId ?? 0}`, name: run.ruleName, orgId: run.orgId, orgName: "", timezone: "UTC", rosterVersion: 0, readsVersion: 0, agentsSeeOnlyOwn: false, role: "admin", status: "online", preferences: {} } as Actor;
 }
 
-async function markAsRule(tx: Tx, run: RunContext, eventIds: number[]) {
-  if (eventIds.length === 0) return;
-  await tx
-    .update(events)
-    .set({ actorId: null, data: sql`${events.data} || ${JSON.stringify(byRule(run))}::jsonb` })
-    .where(inArray(events.id, eventIds));
-}
+const markAsRule = (tx: Tx, run: RunContext, eventIds: number[]) => markManyAsRule(tx, [{ run, eventIds }]);
 
 /** markAsRule for many runs' events in one statement. */
 async function markManyAsRule(tx: Tx, marks: { run: RunContext; eventIds: number[] }[]) {

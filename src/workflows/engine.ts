@@ -14,7 +14,7 @@ import type { Rule } from "./rules";
 import { scheduledRuns } from "./schedule";
 import { checkConditions, seenHolds, situationOf, type Glimpse } from "./situation";
 import { enabledReplies, enabledRules, glimpses } from "./glance";
-import { decidedAtAGlance, delayOf, depthOf, MAX_DEPTH, rulesFiredBy, rulesMayAssign, runKey, worthChecking } from "./triggers";
+import { assigns, decidedAtAGlance, delayOf, depthOf, MAX_DEPTH, opensConversation, rulesFiredBy, rulesMayAssign, runKey, waitsInQueue, worthChecking } from "./triggers";
 import { routeBatch } from "../routing/assign";
 
 export { MAX_DEPTH } from "./triggers";
@@ -87,16 +87,13 @@ export async function collectRuns(db: Db, now: Date): Promise<Collected> {
     const made = runs.length ? (await tx.insert(workflowRuns).values(runs.map((r) => ({ ...r, createdAt: now }))).onConflictDoNothing().returning({ id: workflowRuns.id })).length : 0;
     // The conversations these runs assign at once. A run whose key was taken was made already, by
     // routing (which made it and took its first step): its conversation is as much the rule's.
-    const assigning = new Set(runs.filter((r) => r.checked !== false && r.conversationId && r.actions.some((a) => a.type === "assign_workgroup" || a.type === "assign_user")).map((r) => r.conversationId!));
+    const assigning = new Set(runs.filter((r) => r.checked !== false && r.conversationId && r.actions.some(assigns)).map((r) => r.conversationId!));
     const routed = await routeUnclaimed(tx, committed, automation, seen, assigning, now);
     // Whether the steps have anything to do (a delayed rule come due, a run left by a crash), asked alongside.
     const [scheduled, [waiting]] = await Promise.all([scheduledRuns(tx, now), rows<{ due: boolean }>(tx, sql`select exists (select 1 from workflow_runs where status = 'pending' and due_at <= ${at}::timestamptz) as due`)]);
     return { made: made + scheduled, routed, due: made + scheduled > 0 || waiting.due };
   });
 }
-
-/** A new conversation waiting in a group's queue, with nobody assigned: what routing routes. */
-const waitsForRouting = (e: CommittedEvent) => e.type === "conversation_created" && e.conversation_id !== null && typeof e.data.workgroupId === "number" && e.subject_user_id === null;
 
 /**
  * Routes the new conversations routing left to the rules (rulesMayAssign, decided as routing decided
@@ -105,9 +102,9 @@ const waitsForRouting = (e: CommittedEvent) => e.type === "conversation_created"
 async function routeUnclaimed(tx: Tx, committed: CommittedEvent[], automation: Map<number, { rules: Rule[] }>, seen: Map<number, Glimpse>, assigning: Set<number>, now: Date): Promise<Map<number, number[]>> {
   const routed = new Map<number, number[]>();
   for (const [orgId, { rules }] of automation) {
-    const left = committed.filter((e) => e.org_id === orgId && waitsForRouting(e) && !assigning.has(e.conversation_id!));
+    const left = committed.filter((e) => e.org_id === orgId && waitsInQueue(e) && !assigning.has(e.conversation_id!));
     const unclaimed = left.filter((opened) => {
-      const opening = committed.filter((e) => e.conversation_id === opened.conversation_id && (e.type === "conversation_created" || e.type === "message_created"));
+      const opening = committed.filter((e) => e.conversation_id === opened.conversation_id && opensConversation(e));
       return rulesMayAssign(rules, opening.map((event) => ({ event, glimpse: seen.get(event.id) })));
     });
     if (unclaimed.length === 0) continue;

@@ -10,6 +10,7 @@ import { routeBatch, type Instant, type RouteOutcome, type RouteRequest } from "
 import { applyAction, ActionRefused, assignToWorkgroups, type ActionOutcome, type RunContext } from "./actions";
 import { actionSchema, parseRule, type Action, type Trigger } from "./rules";
 import { checkConditions, situationOf } from "./situation";
+import { assigns } from "./triggers";
 
 /** Runs kept per rule for its log. */
 export const RUNS_KEPT = 100;
@@ -103,7 +104,6 @@ async function applyNext(tx: Tx, orgId: number, runs: Run[], now: Date, alongsid
   return { applied, routed };
 }
 
-const assigns = (a: Record<string, unknown>) => a.type === "assign_workgroup" || a.type === "assign_user";
 
 /**
  * Claims due runs of one organization and moves each one step: checks a delayed rule, or applies

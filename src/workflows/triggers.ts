@@ -57,8 +57,18 @@ export function worthChecking(rules: Rule[], glimpse: Glimpse | undefined): Rule
 /** Whether the glance decides every condition of the rule (no tags, fields, hours or history to read). */
 export const decidedAtAGlance = (rule: Rule, glimpse: Glimpse | undefined) => glimpse !== undefined && rule.conditions.every((c) => seenHolds(c, glimpse) !== undefined);
 
-/** A rule that assigns the conversation (to a group or a person) as soon as its trigger fires. */
-const assignsAtOnce = (rule: Rule) => delayOf(rule.trigger) === 0 && rule.actions.some((a) => a.type === "assign_workgroup" || a.type === "assign_user");
+/** An action that assigns the conversation, to a group or a person. */
+export const assigns = (action: { type?: unknown }) => action.type === "assign_workgroup" || action.type === "assign_user";
+
+/** A rule that assigns the conversation as soon as its trigger fires. */
+const assignsAtOnce = (rule: Rule) => delayOf(rule.trigger) === 0 && rule.actions.some(assigns);
+
+/** An event a new conversation's opening writes: its creation, or the customer's first message. */
+export const opensConversation = (e: TriggerEvent) => e.type === "conversation_created" || e.type === "message_created";
+
+/** A new conversation waiting in a group's queue with nobody assigned: what routing routes. */
+export const waitsInQueue = (e: TriggerEvent & { conversation_id: number | null; subject_user_id: string | null }) =>
+  e.type === "conversation_created" && e.conversation_id !== null && typeof e.data.workgroupId === "number" && !e.subject_user_id;
 
 /**
  * Whether a rule may assign a new conversation as soon as it sees one of the events its opening
