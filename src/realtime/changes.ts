@@ -23,11 +23,21 @@ export type ChangeListener = (orgId: number, eventIds: number[]) => void;
  * the change itself knows it.
  */
 export async function commit<T extends Committed>(database: Database, orgId: number | ((done: NoInfer<NonNullable<T>>) => number), work: (db: Db) => Promise<T>): Promise<T> {
-  const done = await work(database.db);
-  if (done === null) return done;
-  const ids = eventIdsOf(done);
-  if (ids.length > 0) await publishEvents(database, typeof orgId === "number" ? orgId : orgId(done), ids);
+  const { done, notified } = await commitNotifying(database, orgId, work);
+  await notified;
   return done;
+}
+
+/**
+ * commit() for a worker that goes on to its next change as soon as this one has committed: this
+ * process's listeners are told before it returns, and the NOTIFY to the others (a busy process sends
+ * one at most every NOTIFY_SPACING_MS) is handed back to be awaited elsewhere, not waited for.
+ */
+export async function commitNotifying<T extends Committed>(database: Database, orgId: number | ((done: NoInfer<NonNullable<T>>) => number), work: (db: Db) => Promise<T>): Promise<{ done: T; notified: Promise<void> }> {
+  const done = await work(database.db);
+  const ids = done === null ? [] : eventIdsOf(done);
+  if (ids.length === 0) return { done, notified: Promise.resolve() };
+  return { done, notified: publishEvents(database, typeof orgId === "number" ? orgId : orgId(done!), ids) };
 }
 
 function eventIdsOf(done: NonNullable<Committed>): number[] {
@@ -69,11 +79,11 @@ export function onCommitted(database: Database, fn: ChangeListener): () => void 
 }
 
 /** Tells every process (this one's listeners at once, every process's via NOTIFY) that events exist. */
-async function publishEvents(database: Database, orgId: number, ids: number[]) {
+function publishEvents(database: Database, orgId: number, ids: number[]): Promise<void> {
   for (const fn of listeners.get(database) ?? []) fn(orgId, ids);
   let outbound = notifiers.get(database);
   if (!outbound) notifiers.set(database, (outbound = new Notifier(database)));
-  await outbound.send(orgId, ids);
+  return outbound.send(orgId, ids);
 }
 
 /** Ids per notification: far below NOTIFY's 8000-byte payload limit. */

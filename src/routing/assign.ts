@@ -5,10 +5,10 @@
 // share one lock of the candidates, one count of their load and one write of each kind.
 import { asc, and, eq, inArray, sql } from "drizzle-orm";
 import { rows, type Tx } from "@db/client";
-import { contacts, conversations, messages, events, workgroups, type RoutingMethod } from "@db/schema";
+import { contacts, conversations, memberships, messages, events, users, workgroups, type RoutingMethod } from "@db/schema";
 
 /** Who made an automatic change: routing itself, or a workflow rule. */
-export type RoutedBy = { kind: "routing" } | { kind: "rule"; ruleId: number; ruleName: string };
+export type RoutedBy = { kind: "routing" } | { kind: "rule"; ruleId: number | null; ruleName: string; depth?: number };
 
 export interface RouteRequest {
   orgId: number;
@@ -23,9 +23,14 @@ export interface RouteRequest {
 export type RouteOutcome =
   | { outcome: "assigned"; userId: string; eventIds: number[] }
   /** Waiting in the group's queue: nobody can take it now, or the group routes by hand. */
-  | { outcome: "queued"; reason: "manual" | "no_agent" | "owner_wait"; eventIds: number[] }
-  /** Nothing to route: closed, not in a group, or assigned already. */
-  | { outcome: "unchanged"; eventIds: number[] };
+  | { outcome: "queued"; reason: "manual" | "no_agent" | "owner_wait"; workgroupId: number; workgroupName: string; eventIds: number[] }
+  /**
+   * Nothing to route: assigned already, or not in a group; `refused` when it cannot be (no such
+   * conversation in the organization, closed, or the group it is to go to does not exist).
+   */
+  | { outcome: "unchanged"; eventIds: number[]; refused?: Refusal };
+
+export type Refusal = "no_conversation" | "closed" | "no_workgroup";
 
 /** What an automatic assignment's system line says, kept in the message's metadata. */
 export type SystemLine = {
@@ -59,7 +64,7 @@ interface Pick {
 type Group = typeof workgroups.$inferSelect;
 type NewEvent = typeof events.$inferInsert;
 
-const byData = (by: RoutedBy) => (by.kind === "routing" ? { by: "routing" } : { by: "rule", ruleId: by.ruleId, ruleName: by.ruleName });
+const byData = (by: RoutedBy) => (by.kind === "routing" ? { by: "routing" } : { by: "rule", ruleId: by.ruleId, ruleName: by.ruleName, ...(by.depth === undefined ? {} : { depth: by.depth }) });
 const textArray = (values: Iterable<string>) => `{${[...values].map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
 const idArray = (values: Iterable<number>) => `{${[...values].join(",")}}`;
 
@@ -81,13 +86,15 @@ export interface BatchOptions {
  * that write also takes the organization's tab-count row (a trigger), held only until the commit.
  */
 export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequest, "orgId">[], at: Instant, options: BatchOptions = {}): Promise<RouteOutcome[]> {
-  const unchanged = (): RouteOutcome => ({ outcome: "unchanged", eventIds: [] });
   if (requests.length === 0) return [];
   const ids = [...new Set(requests.map((r) => r.conversationId))];
   // The conversations, locked, and the groups they or the requests name, read in one round trip
   // (pipelined: the lock is taken first).
   const named = [...new Set(requests.flatMap((r) => (r.workgroupId === undefined ? [] : [r.workgroupId])))];
-  const [found, groupRows] = await Promise.all([
+  // Every candidate any request may need is locked in the same round trip: the members of the groups
+  // named and of the conversations' own groups, and the contacts' owners (a few more rows than a
+  // decision may need, for one round trip less before it).
+  const [found, groupRows, lockedRows] = await Promise.all([
     tx
       .select({ id: conversations.id, channelId: conversations.channelId, status: conversations.status, assigneeId: conversations.assigneeId, workgroupId: conversations.workgroupId, contactId: conversations.contactId, createdAt: conversations.createdAt, firstResponseAt: conversations.firstResponseAt, waitingSince: conversations.waitingSince, ownerId: contacts.ownerId })
       .from(conversations)
@@ -101,8 +108,16 @@ export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequ
       .select()
       .from(workgroups)
       .where(and(eq(workgroups.orgId, orgId), sql`(${workgroups.id} = any(${idArray(named)}::bigint[]) or ${workgroups.id} in (select c.workgroup_id from conversations c where c.id = any(${idArray(ids)}::bigint[])))`)),
+    lockCandidates(tx, orgId, named, ids),
   ]);
   const state = new Map(found.map((c) => [c.id, { ...c }]));
+  const locked: Candidate[] = lockedRows.map((c) => ({ ...c, groups: (c.groups ?? []).map(Number) }));
+  const existing = new Set(groupRows.map((g) => g.id));
+  const unchanged = (r: Omit<RouteRequest, "orgId">): RouteOutcome => {
+    const conv = state.get(r.conversationId);
+    const refused = !conv ? "no_conversation" : conv.status !== "open" ? "closed" : r.workgroupId !== undefined && !existing.has(r.workgroupId) ? "no_workgroup" : undefined;
+    return { outcome: "unchanged", eventIds: [], ...(refused ? { refused } : {}) };
+  };
   // What each request would route to as things stand: nothing to do for the rest.
   const target = (r: Omit<RouteRequest, "orgId">) => {
     const conv = state.get(r.conversationId);
@@ -113,13 +128,9 @@ export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequ
     return moving ? r.workgroupId! : conv.workgroupId;
   };
   const groupIds = new Set(requests.map(target).filter((g): g is number => g !== null));
-  if (groupIds.size === 0) return requests.map(unchanged);
+  if (groupIds.size === 0) return requests.map((r) => unchanged(r));
   const groups = new Map<number, Group>(groupRows.filter((g) => groupIds.has(g.id)).map((g) => [g.id, g]));
-  if (groups.size === 0) return requests.map(unchanged);
-  // Owners outside the group matter only to a conversation routed where it is (a returning customer);
-  // one a rule moves elsewhere goes back to its owner only as a member (locked with the group).
-  const owners = new Set(requests.filter((r) => r.workgroupId === undefined || r.workgroupId === state.get(r.conversationId)?.workgroupId).map((r) => state.get(r.conversationId)?.ownerId).filter((o): o is string => !!o));
-  const locked = await lockCandidates(tx, orgId, [...groups.keys()], owners);
+  if (groups.size === 0) return requests.map((r) => unchanged(r));
   // Each request writes at most one line and two events: their ids are taken with the counts, so
   // the writes below need nothing back and go out together.
   const { active, lineIds: freeLineIds, eventIds: freeEventIds } = await openCounts(tx, orgId, locked, requests.length, 2 * requests.length);
@@ -141,7 +152,7 @@ export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequ
     const groupId = full ? null : target(r);
     const group = groupId === null ? undefined : groups.get(groupId);
     if (!group) {
-      outcomes.push(unchanged());
+      outcomes.push(unchanged(r));
       continue;
     }
     const conv = state.get(r.conversationId)!;
@@ -180,7 +191,7 @@ export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequ
     }
     if (moving) convWrites.set(conv.id, write);
     if (!pick) {
-      outcomes.push({ outcome: "queued", reason: queued!, eventIds: outcome.eventIds });
+      outcomes.push({ outcome: "queued", reason: queued!, workgroupId: group.id, workgroupName: group.name, eventIds: outcome.eventIds });
       if (options.untilFull && queued !== "owner_wait") full = true;
       continue;
     }
@@ -255,19 +266,32 @@ export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequ
  * within it, which is what keeps counts true; an agent in two groups is one row, so their capacity
  * holds across.
  */
-async function lockCandidates(tx: Tx, orgId: number, groupIds: number[], owners: Set<string>): Promise<Candidate[]> {
-  const groupList = idArray(groupIds);
-  const found = await rows<Candidate>(
-    tx,
-    sql`select m.user_id, u.name, m.capacity::int as capacity, m.last_assignment_id::float8 as last_assignment_id,
-        array(select w.workgroup_id::float8 from workgroup_members w where w.user_id = m.user_id and w.workgroup_id = any(${groupList}::bigint[])) as groups
-      from memberships m join users u on u.id = m.user_id
-      where m.org_id = ${orgId} and m.active and m.status = 'online'
-        and (m.user_id in (select w.user_id from workgroup_members w where w.workgroup_id = any(${groupList}::bigint[])) or m.user_id = any(${textArray(owners)}::text[]))
-      order by m.id
-      for update of m`,
-  );
-  return found.map((c) => ({ ...c, groups: (c.groups ?? []).map(Number), capacity: c.capacity === null ? null : Number(c.capacity) }));
+function lockCandidates(tx: Tx, orgId: number, named: number[], conversationIds: number[]) {
+  const ids = idArray(conversationIds);
+  const groups = sql`${idArray(named)}::bigint[] || array(select c.workgroup_id from conversations c where c.id = any(${ids}::bigint[]) and c.workgroup_id is not null)`;
+  // A query builder, not yet sent, as the conversations' read: Promise.all sends them in its order
+  // (drizzle would send a raw statement, or one awaited here, before them).
+  return tx
+    .select({
+      user_id: memberships.userId,
+      name: users.name,
+      capacity: memberships.capacity,
+      last_assignment_id: memberships.lastAssignmentId,
+      groups: sql<number[] | null>`array(select w.workgroup_id::float8 from workgroup_members w where w.user_id = ${memberships.userId} and w.workgroup_id = any(${groups}))`,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(
+      and(
+        eq(memberships.orgId, orgId),
+        eq(memberships.active, true),
+        eq(memberships.status, "online"),
+        sql`(${memberships.userId} in (select w.user_id from workgroup_members w where w.workgroup_id = any(${groups}))
+          or ${memberships.userId} in (select k.owner_id from conversations c join contacts k on k.id = c.contact_id where c.id = any(${ids}::bigint[])))`,
+      ),
+    )
+    .orderBy(asc(memberships.id))
+    .for("update", { of: memberships });
 }
 
 /**

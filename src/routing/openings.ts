@@ -3,12 +3,13 @@
 // gets that rule's run made and its first step taken here, routed in the same batch as the others:
 // one hop, the rule as actor, the same run and log the engine would have made. One a rule may assign
 // but a glance cannot tell is left to the engine, which routes it if no rule does.
-import { sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@db/client";
 import { workflowRuns } from "@db/schema";
-import { enabledRules, glimpses } from "../workflows/glance";
+import { enabledRules } from "../workflows/glance";
+import type { Glimpse } from "../workflows/situation";
 import { moveOn } from "../workflows/steps";
-import { depthOf, judgeOpening, opensConversation, rulesMayAssign, runKey, type Opening } from "../workflows/triggers";
+import { depthOf, judgeOpening, opensConversation, runKey, type Opening } from "../workflows/triggers";
 import { routeBatch } from "./assign";
 
 /** An event routing heard, as it reads them. */
@@ -21,14 +22,11 @@ export interface HeardEvent {
 }
 
 /** Each new conversation's judgement, from the organization's rules and a glance at its opening events. */
-async function judge(db: DbOrTx, orgId: number, fresh: number[], heard: HeardEvent[]): Promise<Map<number, Opening<HeardEvent>>> {
+async function judge(db: DbOrTx, orgId: number, seen: Map<number, Glimpse>, fresh: number[], heard: HeardEvent[]): Promise<Map<number, Opening<HeardEvent>>> {
   const judged = new Map<number, Opening<HeardEvent>>(fresh.map((id) => [id, { by: "routing" }]));
   const rules = await enabledRules(db, orgId);
   if (rules.length === 0) return judged;
   const opening = heard.filter((e) => e.conversation_id !== null && judged.has(e.conversation_id) && opensConversation(e));
-  // Without the glance, whether any rule might assign at all: most often none, and nothing is read.
-  if (!rulesMayAssign(rules, opening.map((event) => ({ event, glimpse: undefined })))) return judged;
-  const seen = await glimpses(db, opening);
   for (const id of fresh) judged.set(id, judgeOpening(rules, opening.filter((e) => e.conversation_id === id).map((event) => ({ event, glimpse: seen.get(event.id) }))));
   return judged;
 }
@@ -38,8 +36,8 @@ async function judge(db: DbOrTx, orgId: number, fresh: number[], heard: HeardEve
  * clearly sends elsewhere (their runs made here). Returns the events, and whether any conversation
  * (or a run's further actions) waits for the workflow engine.
  */
-export async function routeOpenings(db: Db, orgId: number, fresh: number[], heard: HeardEvent[], clock: () => Date): Promise<{ eventIds: number[]; forRules: boolean }> {
-  const judged = await judge(db, orgId, fresh, heard);
+export async function routeOpenings(db: Db, orgId: number, fresh: number[], heard: HeardEvent[], seen: Map<number, Glimpse>, clock: () => Date): Promise<{ eventIds: number[]; forRules: boolean }> {
+  const judged = await judge(db, orgId, seen, fresh, heard);
   const byRule = fresh.flatMap((id) => {
     const j = judged.get(id)!;
     return j.by === "rule" ? [{ conversationId: id, ...j }] : [];
@@ -53,9 +51,9 @@ export async function routeOpenings(db: Db, orgId: number, fresh: number[], hear
     // Assigned at the moment routing decides, under the candidates' locks.
     if (byRule.length === 0) return (await routeBatch(tx, orgId, requests, clock)).flatMap((r) => r.eventIds);
     const now = clock();
-    // The runs, as the engine makes them (same keys: whichever comes first makes each once). One the
-    // engine made already is its to step: that conversation is left to it.
-    const runs = await tx
+    // The runs, as the engine makes them (same keys: whichever comes first makes each once).
+    const keys = byRule.map(({ rule, event }) => runKey(rule.id, event.id));
+    const made = await tx
       .insert(workflowRuns)
       .values(
         byRule.map(({ conversationId, rule, event, matched }) => ({
@@ -75,6 +73,18 @@ export async function routeOpenings(db: Db, orgId: number, fresh: number[], hear
       )
       .onConflictDoNothing()
       .returning();
+    // One the engine made first (its pass read the event before routing did) is still routing's to
+    // step here, unless a step of the engine holds it already: then that conversation is left to it.
+    const taken =
+      made.length < keys.length
+        ? await tx
+            .select()
+            .from(workflowRuns)
+            .where(and(eq(workflowRuns.orgId, orgId), inArray(workflowRuns.key, keys.filter((k) => !made.some((r) => r.key === k))), eq(workflowRuns.status, "pending"), eq(workflowRuns.nextAction, 0), eq(workflowRuns.checked, true)))
+            .orderBy(asc(workflowRuns.id))
+            .for("update", { skipLocked: true })
+        : [];
+    const runs = [...made, ...taken].sort((a, b) => keys.indexOf(a.key) - keys.indexOf(b.key));
     if (runs.length < byRule.length || runs.some((r) => r.actions.length > 1)) forRules = true;
     const moved = await moveOn(tx, orgId, runs, now, requests, clock);
     return moved.eventIds;

@@ -1,20 +1,16 @@
 // What sets routing going: committed events heard after commit (a new conversation in a queue, an
 // agent coming Online, closing or handing one on, a group's or member's settings), read from the
 // events log and turned into routes and drains, one after another, off the request's path.
-import { sql } from "drizzle-orm";
-import { rows } from "@db/client";
-import { routeOpenings, type HeardEvent } from "./openings";
+import { routeOpenings } from "./openings";
+import { eventsGlimpsed } from "../workflows/glance";
 import { waitsInQueue } from "../workflows/triggers";
 import type { Deps } from "../context";
 import type { Background } from "../background";
-import { commit } from "../realtime/changes";
+import { commit, commitNotifying } from "../realtime/changes";
 import { drainWorkgroup, returnUnanswered, sweepRouting, waitingGroupsOf } from "./routing";
 
-interface Heard extends HeardEvent {
-  subject_user_id: string | null;
-  actor_id: string | null;
-  data: Record<string, unknown>;
-}
+/** The events routing acts on. */
+const HEARD = ["conversation_created", "message_created", "status_changed", "closed", "assigned", "workgroup_changed", "user_updated"];
 
 /** Agents who stop taking work in these statuses; Online is the only one that receives it. */
 const AWAY = new Set(["break", "offline", "invisible"]);
@@ -22,6 +18,8 @@ const AWAY = new Set(["break", "offline", "invisible"]);
 export class RoutingWorker {
   #heard = new Map<number, number[]>();
   #running = false;
+  /** Events this worker wrote, which it hears back as they are published: nothing in them is routing's to do. */
+  #own = new Set<number>();
 
   constructor(
     private deps: Deps,
@@ -32,7 +30,9 @@ export class RoutingWorker {
 
   /** The after-commit listener (onCommitted): notes the ids and returns at once; the work runs in the background. */
   heard(orgId: number, eventIds: number[]) {
-    this.#heard.set(orgId, [...(this.#heard.get(orgId) ?? []), ...eventIds]);
+    const others = eventIds.filter((id) => !this.#own.delete(id));
+    if (others.length === 0) return;
+    this.#heard.set(orgId, [...(this.#heard.get(orgId) ?? []), ...others]);
     if (this.#running) return;
     this.#running = true;
     this.background.run("routing", () => this.#work());
@@ -54,17 +54,15 @@ export class RoutingWorker {
     }
   }
 
-  /** One organization's heard events: routes and drains, each a transaction, published together after. */
+  /**
+   * One organization's heard events: routes and drains, each a transaction, published together after.
+   * The next batch starts once they have committed, not once other processes have been notified.
+   */
   async #react(orgId: number, ids: number[]) {
     const { database, clock } = this.deps;
-    await commit(database, orgId, async (db) => {
-      const events = await rows<Heard>(
-        db,
-        sql`select id::float8 as id, type, conversation_id::float8 as conversation_id, subject_user_id, actor_id, data, created_at from events
-          where id = any(${`{${ids.join(",")}}`}::bigint[])
-            and type in ('conversation_created', 'message_created', 'status_changed', 'closed', 'assigned', 'workgroup_changed', 'user_updated')
-          order by id`,
-      );
+    const { notified } = await commitNotifying(database, orgId, async (db) => {
+      // The events, with what judging the new conversations among them needs, in one statement.
+      const { events, seen } = await eventsGlimpsed(db, ids, HEARD);
       const eventIds: number[] = [];
       const drain = new Set<number>();
       const freed = new Set<string>();
@@ -105,15 +103,19 @@ export class RoutingWorker {
       // goes as that rule sends it, or waits for the workflow engine (routeOpenings).
       if (fresh.length > 0) {
         await attempt(async () => {
-          const routed = await routeOpenings(db, orgId, fresh, events, () => clock.now());
+          const routed = await routeOpenings(db, orgId, fresh, events, seen, () => clock.now());
           if (routed.forRules) this.leftToRules();
           return routed.eventIds;
         });
       }
       for (const userId of freed) for (const id of await waitingGroupsOf(db, orgId, userId)) drain.add(id);
       for (const id of drain) await attempt(() => drainWorkgroup(db, orgId, id, clock.now()));
+      for (const id of eventIds) this.#own.add(id);
       return { eventIds };
     });
+    // Heard back already: this process's listeners are told before commitNotifying returns.
+    this.#own.clear();
+    this.background.run("routing-notify", () => notified);
   }
 }
 

@@ -50,13 +50,10 @@ function ruleActor(run: RunContext): Actor {
   return { userId: `rule:${run.ruleId ?? 0}`, name: run.ruleName, orgId: run.orgId, orgName: "", timezone: "UTC", rosterVersion: 0, readsVersion: 0, agentsSeeOnlyOwn: false, role: "admin", status: "online", preferences: {} } as Actor;
 }
 
-const markAsRule = (tx: Tx, run: RunContext, eventIds: number[]) => markManyAsRule(tx, [{ run, eventIds }]);
-
-/** markAsRule for many runs' events in one statement. */
-async function markManyAsRule(tx: Tx, marks: { run: RunContext; eventIds: number[] }[]) {
-  const values = marks.flatMap(({ run, eventIds }) => eventIds.map((id) => ({ id, patch: byRule(run) })));
-  if (values.length === 0) return;
-  await tx.execute(sql`update events e set actor_id = null, data = e.data || v.patch from json_to_recordset(${JSON.stringify(values)}::json) as v(id bigint, patch jsonb) where e.id = v.id`);
+/** The events an action wrote through the inbox's own functions, marked as the rule's (byRule). */
+async function markAsRule(tx: Tx, run: RunContext, eventIds: number[]) {
+  if (eventIds.length === 0) return;
+  await tx.execute(sql`update events e set actor_id = null, data = e.data || ${JSON.stringify(byRule(run))}::jsonb where e.id = any(${`{${eventIds.join(",")}}`}::bigint[])`);
 }
 
 async function lockedConversation(tx: Tx, run: RunContext, conversationId: number | null = run.conversationId) {
@@ -115,49 +112,25 @@ async function templateMessage(tx: Tx, conv: Locked, template: { name: string; l
  */
 export async function assignToWorkgroups(tx: Tx, orgId: number, items: { run: RunContext; action: Extract<Action, { type: "assign_workgroup" }> }[], now: Date, alongside: Omit<RouteRequest, "orgId">[] = [], routedAt: Instant = now): Promise<{ outcomes: (ActionOutcome | ActionRefused)[]; alongside: RouteOutcome[] }> {
   if (items.some((i) => i.run.orgId !== orgId)) throw new Error("one organization's runs at a time");
-  const ids = [...new Set(items.flatMap((i) => (i.run.conversationId === null ? [] : [i.run.conversationId])))].sort((a, b) => a - b);
-  const groupIds = [...new Set(items.map((i) => i.action.workgroupId))];
-  // The conversations (locked) and the groups, read together.
-  const [convRows, groupRows] = await Promise.all([
-    ids.length
-      ? tx
-          .select({ id: conversations.id, status: conversations.status })
-          .from(conversations)
-          .where(and(eq(conversations.orgId, orgId), inArray(conversations.id, ids)))
-          .orderBy(conversations.id)
-          .for("no key update")
-      : [],
-    groupIds.length ? tx.select({ id: workgroups.id, name: workgroups.name }).from(workgroups).where(and(eq(workgroups.orgId, orgId), inArray(workgroups.id, groupIds))) : [],
-  ]);
-  const open = new Map(convRows.map((c) => [c.id, c.status === "open"]));
-  const groups = new Map(groupRows.map((g) => [g.id, g]));
-  const refused = items.map(({ run, action }) =>
-    run.conversationId === null || !open.has(run.conversationId) ? new ActionRefused("no_conversation") : !open.get(run.conversationId) ? new ActionRefused("closed") : !groups.has(action.workgroupId) ? new ActionRefused("no_workgroup") : null,
-  );
-  const routable = items.filter((_, k) => refused[k] === null);
+  // Routing reads (and locks) the conversations and groups: what it cannot route, it says why.
+  const routable = items.filter((i) => i.run.conversationId !== null);
   const all = await routeBatch(
     tx,
     orgId,
-    [...routable.map(({ run, action }) => ({ conversationId: run.conversationId!, workgroupId: action.workgroupId, by: { kind: "rule" as const, ruleId: run.ruleId ?? 0, ruleName: run.ruleName } })), ...alongside],
+    // Its events say the rule made them, as markAsRule would (byRule).
+    [...routable.map(({ run, action }) => ({ conversationId: run.conversationId!, workgroupId: action.workgroupId, by: { kind: "rule" as const, ruleId: run.ruleId, ruleName: run.ruleName, depth: run.depth } })), ...alongside],
     routedAt,
   );
-  const routed = all.slice(0, routable.length);
-  await markManyAsRule(tx, routable.map(({ run }, k) => ({ run, eventIds: routed[k].eventIds })));
+  const routed = new Map(routable.map((item, k) => [item, all[k]]));
   const outcomes: (ActionOutcome | ActionRefused)[] = [];
-  let k = 0;
-  for (const [index, { run, action }] of items.entries()) {
-    if (refused[index]) {
-      outcomes.push(refused[index]);
-      continue;
-    }
-    const done = routed[k++];
-    if (done.eventIds.length === 0) outcomes.push({ outcome: "skipped", detail: "already", eventIds: [] });
+  for (const item of items) {
+    const done = routed.get(item);
+    if (!done) outcomes.push(new ActionRefused("no_conversation"));
+    else if (done.outcome === "unchanged" && done.refused) outcomes.push(new ActionRefused(done.refused));
+    else if (done.outcome === "unchanged" || done.eventIds.length === 0) outcomes.push({ outcome: "skipped", detail: "already", eventIds: [] });
     // Assigned: routing's own line names the agent and the rule. Waiting: the rule's line names the queue.
     else if (done.outcome === "assigned") outcomes.push({ outcome: "done", detail: "assigned", eventIds: done.eventIds });
-    else {
-      const group = groups.get(action.workgroupId)!;
-      outcomes.push({ outcome: "done", detail: "queued", eventIds: [...done.eventIds, await systemLine(tx, run, run.conversationId!, action.type, { workgroupId: group.id, workgroupName: group.name, queued: true }, now)] });
-    }
+    else outcomes.push({ outcome: "done", detail: "queued", eventIds: [...done.eventIds, await systemLine(tx, item.run, item.run.conversationId!, item.action.type, { workgroupId: done.workgroupId, workgroupName: done.workgroupName, queued: true }, now)] });
   }
   return { outcomes, alongside: all.slice(routable.length) };
 }

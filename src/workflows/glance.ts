@@ -1,7 +1,7 @@
 // A pass's glance at the conversations its events concern: one statement for all of them, so the
 // rules a glance already rules out (another channel, text without the keyword) cost no reading per
 // message, and only a message some rule may match gets its full situation read.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { rows, type DbOrTx } from "@db/client";
 import { automatedReplies, workflows, type ChannelKind, type ConversationType } from "@db/schema";
 import { parseRule, type Rule } from "./rules";
@@ -19,21 +19,86 @@ export async function glimpses(db: DbOrTx, events: Glanced[]): Promise<Map<numbe
   if (concerned.length === 0) return new Map();
   const list = (values: (number | null)[]) => `{${values.map((v) => (v === null ? "NULL" : String(v))).join(",")}}`;
   const messageOf = (e: Glanced) => (typeof e.data.messageId === "number" ? e.data.messageId : null);
-  const found = await rows<{ event_id: number; channel_id: number; contact_id: number; kind: ChannelKind; brand_id: number | null; workgroup_id: number | null; type: ConversationType; named: boolean; body: string | null }>(
+  return glimpsesFrom(db, sql`unnest(${list(concerned.map((e) => e.id))}::bigint[], ${list(concerned.map((e) => e.conversation_id))}::bigint[], ${list(concerned.map(messageOf))}::bigint[]) as e(id, conversation_id, message_id)`);
+}
+
+/** The columns a glimpse is made of, for an event `e` (id, message_id) joined to its conversation `c`, channel `ch` and message `m`. */
+const GLIMPSE_COLUMNS = sql`c.channel_id::float8 as g_channel_id, c.contact_id::float8 as g_contact_id, ch.kind as g_kind, ch.brand_id::float8 as g_brand_id,
+  c.workgroup_id::float8 as g_workgroup_id, c.type as g_type, e.message_id is not null as g_named, m.body as g_body`;
+
+interface GlimpseRow {
+  g_channel_id: number;
+  g_contact_id: number;
+  g_kind: ChannelKind;
+  g_brand_id: number | null;
+  g_workgroup_id: number | null;
+  g_type: ConversationType;
+  g_named: boolean;
+  g_body: string | null;
+}
+
+const glimpseOf = (r: GlimpseRow): Glimpse => ({
+  channelId: Number(r.g_channel_id),
+  contactId: Number(r.g_contact_id),
+  channelKind: r.g_kind,
+  brandId: r.g_brand_id === null ? null : Number(r.g_brand_id),
+  workgroupId: r.g_workgroup_id === null ? null : Number(r.g_workgroup_id),
+  type: r.g_type,
+  text: r.g_named ? (r.g_body ?? "") : null,
+});
+
+/** Glimpses of the events `source` lists, as e(id, conversation_id, message_id). */
+async function glimpsesFrom(db: DbOrTx, source: SQL): Promise<Map<number, Glimpse>> {
+  const found = await rows<GlimpseRow & { event_id: number }>(
     db,
-    sql`select e.id::float8 as event_id, c.channel_id::float8 as channel_id, c.contact_id::float8 as contact_id, ch.kind, ch.brand_id::float8 as brand_id, c.workgroup_id::float8 as workgroup_id, c.type,
-        e.message_id is not null as named, m.body
-      from unnest(${list(concerned.map((e) => e.id))}::bigint[], ${list(concerned.map((e) => e.conversation_id))}::bigint[], ${list(concerned.map(messageOf))}::bigint[]) as e(id, conversation_id, message_id)
+    sql`select e.id::float8 as event_id, ${GLIMPSE_COLUMNS}
+      from ${source}
       join conversations c on c.id = e.conversation_id
       join channels ch on ch.id = c.channel_id
       left join messages m on m.id = e.message_id and m.conversation_id = c.id`,
   );
-  return new Map(
-    found.map((r) => [
-      Number(r.event_id),
-      { channelId: Number(r.channel_id), contactId: Number(r.contact_id), channelKind: r.kind, brandId: r.brand_id === null ? null : Number(r.brand_id), workgroupId: r.workgroup_id === null ? null : Number(r.workgroup_id), type: r.type, text: r.named ? (r.body ?? "") : null },
-    ]),
+  return new Map(found.map((r) => [Number(r.event_id), glimpseOf(r)]));
+}
+
+/** An event read from the log by id. */
+export interface LoggedEvent {
+  id: number;
+  type: string;
+  conversation_id: number | null;
+  subject_user_id: string | null;
+  actor_id: string | null;
+  data: Record<string, unknown>;
+  created_at: Date;
+}
+
+/**
+ * The events among `ids` of the given types, in id order, and the glimpses of those that open a
+ * conversation (its creation, a customer's message), by event id: one statement, for a reader that
+ * has only the ids and may judge new conversations by the rules.
+ */
+export async function eventsGlimpsed(db: DbOrTx, ids: number[], types: string[]): Promise<{ events: LoggedEvent[]; seen: Map<number, Glimpse> }> {
+  if (ids.length === 0) return { events: [], seen: new Map() };
+  const found = await rows<LoggedEvent & Partial<GlimpseRow>>(
+    db,
+    sql`select x.id::float8 as id, x.type, x.conversation_id::float8 as conversation_id, x.subject_user_id, x.actor_id, x.data, x.created_at, g.*
+      from events x
+      left join lateral (
+        select ${GLIMPSE_COLUMNS}
+        from (select x.id, x.conversation_id, case when jsonb_typeof(x.data->'messageId') = 'number' then (x.data->>'messageId')::bigint end as message_id) e
+        join conversations c on c.id = e.conversation_id
+        join channels ch on ch.id = c.channel_id
+        left join messages m on m.id = e.message_id and m.conversation_id = c.id
+        where x.type in ('conversation_created', 'message_created')
+      ) g on true
+      where x.id = any(${`{${ids.join(",")}}`}::bigint[]) and x.type = any(${`{${types.join(",")}}`}::text[])
+      order by x.id`,
   );
+  const seen = new Map<number, Glimpse>();
+  const events = found.map(({ g_channel_id, g_contact_id, g_kind, g_brand_id, g_workgroup_id, g_type, g_named, g_body, ...event }) => {
+    if (g_channel_id != null) seen.set(Number(event.id), glimpseOf({ g_channel_id, g_contact_id: g_contact_id!, g_kind: g_kind!, g_brand_id: g_brand_id ?? null, g_workgroup_id: g_workgroup_id ?? null, g_type: g_type!, g_named: g_named!, g_body: g_body ?? null }));
+    return event;
+  });
+  return { events, seen };
 }
 
 /** The organization's enabled automated replies (out-of-office, welcome), read once a pass. */

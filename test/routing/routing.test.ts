@@ -47,7 +47,7 @@ describe("routing a workgroup's queue", () => {
     await t.db.update(memberships).set({ active: false }).where(eq(memberships.userId, agents[3]));
     const [id] = await waiting(t.db, w, groupId, 1, t.clock.now());
     const routed = await t.db.transaction((tx) => routeConversation(tx, { orgId: w.orgId, conversationId: id, by: { kind: "routing" } }, t.clock.now()));
-    expect(routed).toEqual({ outcome: "queued", reason: "no_agent", eventIds: [] });
+    expect(routed).toEqual({ outcome: "queued", reason: "no_agent", workgroupId: groupId, workgroupName: expect.any(String), eventIds: [] });
     expect(await loads(t.db, agents)).toEqual([0, 0, 0, 0]);
   });
 

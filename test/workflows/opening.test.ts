@@ -5,6 +5,8 @@ import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { channels, conversations, events, workflowRuns, workflows, workgroups } from "@db/schema";
 import { collectRuns, runWorkflows, stepRuns } from "../../src/workflows/engine";
+import { eventsGlimpsed } from "../../src/workflows/glance";
+import { routeOpenings } from "../../src/routing/openings";
 import type { RuleInput } from "../../src/workflows/rules";
 import { assigneeOf, loads, team } from "../routing/support";
 import { useTestApp } from "../support/app";
@@ -107,6 +109,33 @@ describe("a new conversation a rule sends to a workgroup", () => {
     expect(s.sales.agents as string[]).toContain(now.assigneeId!);
     const [run] = await s.runsOf(r.id);
     expect(run).toMatchObject({ status: "failed", results: [{ action: "assign_workgroup", outcome: "error", detail: "no_workgroup" }] });
+  });
+});
+
+describe("when the engine's pass reads the opening first", () => {
+  it("routing still takes the run's first step itself, in its batch: one run, one hop, by the rule", async () => {
+    const s = await workflowWorld(t);
+    const sales = await team(t.db, s.w, 2, { routing: "round_robin", capacity: 10 });
+    const returns = await team(t.db, s.w, 2, { routing: "round_robin", capacity: 10 });
+    await t.db.update(channels).set({ workgroupId: sales.groupId }).where(eq(channels.id, s.wa.id));
+    const rule = await s.rule({ name: "Returns", trigger: { type: "message_received" }, conditions: [{ type: "text_contains", value: "iade" }], actions: [{ type: "assign_workgroup", workgroupId: returns.groupId }] });
+    await collectRuns(t.db, t.clock.now());
+    // Written without routing hearing it (ingestInbound, not the webhook's commit): the engine's pass reads it first.
+    const opened = await s.inbound("905551000051", "iade");
+    await collectRuns(t.db, t.clock.now());
+    const [made] = await t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, rule.id));
+    expect(made).toMatchObject({ status: "pending", nextAction: 0 });
+    const heard = await t.db.select().from(events).where(eq(events.conversationId, opened.conversationId)).orderBy(events.id);
+    const { events: read, seen } = await eventsGlimpsed(t.db, heard.map((e) => e.id), ["conversation_created", "message_created"]);
+    const routed = await routeOpenings(t.db, s.w.orgId, [opened.conversationId], read, seen, () => t.clock.now());
+    expect(routed.forRules).toBe(false);
+    const now = await assigneeOf(t.db, opened.conversationId);
+    expect(now.workgroupId).toBe(returns.groupId);
+    expect(returns.agents as string[]).toContain(now.assigneeId!);
+    expect(await t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, rule.id))).toEqual([expect.objectContaining({ id: made.id, status: "done", results: [{ action: "assign_workgroup", outcome: "done", detail: "assigned" }] })]);
+    expect(await loads(t.db, sales.agents)).toEqual([0, 0]);
+    // Its step is done: the engine finds nothing left to do.
+    expect(await stepRuns(t.db, t.clock.now())).toBeNull();
   });
 });
 
