@@ -63,7 +63,10 @@ async function checkDelayed(tx: Tx, run: Run, now: Date) {
 
 const contextOf = (run: Run): RunContext => ({ orgId: run.orgId, runId: run.id, ruleId: run.workflowId, ruleName: run.ruleName, depth: run.depth, conversationId: run.conversationId, contactId: run.contactId });
 
-const refusal = (action: string, error: unknown): Result => ({ action, outcome: "error", detail: error instanceof ActionRefused ? error.message : error instanceof Error ? error.message.slice(0, 300) : String(error) });
+/** What went wrong, for the log: the database's own words rather than drizzle's "Failed query: <the statement>". */
+const reason = (error: unknown): string => (error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error));
+
+const refusal = (action: string, error: unknown): Result => ({ action, outcome: "error", detail: error instanceof ActionRefused ? error.message : reason(error).slice(0, 300) });
 
 const resultOf = (action: string, outcome: ActionOutcome): Result => ({ action, outcome: outcome.outcome, ...(outcome.detail ? { detail: outcome.detail } : {}) });
 

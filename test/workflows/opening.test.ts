@@ -2,7 +2,7 @@
 // real app (webhook, after-commit routing) and the engine run by hand; and the engine's steps, which
 // move many runs a transaction and route their assignments together.
 import { describe, expect, it } from "bun:test";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { channels, conversations, events, workflowRuns, workflows, workgroups } from "@db/schema";
 import { collectRuns, runWorkflows, stepRuns } from "../../src/workflows/engine";
 import { eventsGlimpsed } from "../../src/workflows/glance";
@@ -159,6 +159,32 @@ describe("a step moves many runs", () => {
     expect(await loads(t.db, returns.agents)).toEqual([2, 2, 2]);
     expect((await t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, move.id))).map((r) => r.results)).toEqual(ids.map(() => [{ action: "assign_workgroup", outcome: "done", detail: "assigned" }]));
     expect(await stepRuns(t.db, t.clock.now())).toBeNull();
+  });
+
+  it("a batch that fails as a whole is rolled back and its runs go one by one: the failing run logs why, the others are routed", async () => {
+    const s = await workflowWorld(t);
+    const returns = await team(t.db, s.w, 2, { routing: "round_robin", capacity: 10 });
+    // A database refusal no check foresees: the events of a rule named "Boom" cannot be written.
+    await t.db.execute(sql`create function boom_events() returns trigger language plpgsql as $$ begin
+        if new.data->>'ruleName' = 'Boom' then raise exception 'boom refused'; end if; return new; end $$`);
+    await t.db.execute(sql`create trigger boom_events before insert on events for each row execute function boom_events()`);
+    try {
+      const move = await s.rule({ name: "Move", trigger: { type: "message_received" }, conditions: [{ type: "text_contains", value: "iade" }], actions: [{ type: "assign_workgroup", workgroupId: returns.groupId }] });
+      const boom = await s.rule({ name: "Boom", trigger: { type: "message_received" }, conditions: [{ type: "text_contains", value: "boom" }], actions: [{ type: "assign_workgroup", workgroupId: returns.groupId }] });
+      const moved = [(await s.inbound("905551000041", "iade")).conversationId, (await s.inbound("905551000042", "iade")).conversationId];
+      const refused = (await s.inbound("905551000043", "boom")).conversationId;
+      await collectRuns(t.db, t.clock.now());
+      expect((await stepRuns(t.db, t.clock.now()))!.runs).toBe(3);
+      expect(await loads(t.db, returns.agents)).toEqual([1, 1]);
+      for (const id of moved) expect((await assigneeOf(t.db, id)).workgroupId).toBe(returns.groupId);
+      expect(await assigneeOf(t.db, refused)).toEqual({ assigneeId: null, workgroupId: null });
+      const [failed] = await t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, boom.id));
+      expect(failed).toMatchObject({ status: "failed", results: [{ action: "assign_workgroup", outcome: "error", detail: expect.stringContaining("boom refused") }] });
+      expect((await t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, move.id))).map((r) => r.status)).toEqual(["done", "done"]);
+    } finally {
+      await t.db.execute(sql`drop trigger boom_events on events`);
+      await t.db.execute(sql`drop function boom_events()`);
+    }
   });
 });
 
