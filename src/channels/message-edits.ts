@@ -71,7 +71,8 @@ export async function applyUnsend(database: Database, account: ChannelAccount, u
         .where(and(eq(messages.id, target.id), sql`not (${messages.metadata} ? 'deleted')`))
         .returning({ id: messages.id, conversationId: messages.conversationId, createdAt: messages.createdAt, text: sql<string>`${messages.metadata}->'deleted'->>'body'` });
       if (!updated) return { eventIds: [], outcome: "stale" as const };
-      // The preview is the latest message's, or one delivered late after a newer one: its text goes either way.
+      // The preview is the latest message's: found by its time, or by its text once an action (an
+      // assignment, a note) has moved the conversation's time on; its text goes either way.
       await tx
         .update(conversations)
         .set({ lastMessagePreview: "" })

@@ -139,7 +139,8 @@ const appendDeliveriesStatement = fixedStatement<AppendedRow>(
  * - `fresh`: the messages that get a row, each provider id once per statement, with ids taken in
  *   order (an answer to one earlier in the same statement finds it there);
  * - `msg`: the messages stored (no row for a provider id seen before);
- * - `touched`: each conversation's activity, waiting and reply-window columns, once per conversation
+ * - `touched`: each conversation's activity, preview (its newest message's: one delivered late,
+ *   older than the last one here, leaves it), waiting and reply-window columns, once per conversation
  *   (standby messages, which another app answers, start no wait);
  * - `ev`: a message_created event per stored message.
  * `select ${APPENDED} from input` reads them, one row per message, in input order.
@@ -199,7 +200,8 @@ const APPEND_STEPS = sql`input as (
   touched as (
     update conversations v set
       last_message_at = greatest(v.last_message_at, a.last_at),
-      last_message_preview = a.preview,
+      -- A message the provider delivered late (older than one already here) does not take the preview.
+      last_message_preview = case when a.last_at >= coalesce(v.last_inbound_at, '-infinity') then a.preview else v.last_message_preview end,
       last_inbound_at = greatest(v.last_inbound_at, a.last_at),
       waiting_since = case when v.type = 'spam' then null when a.standby_only then v.waiting_since else coalesce(v.waiting_since, a.first_at) end,
       reply_window_ends_at = greatest(v.reply_window_ends_at, a.window_ends_at)
@@ -207,7 +209,7 @@ const APPEND_STEPS = sql`input as (
       select m.conversation_id, max(f.at) as last_at, min(f.at) as first_at, max(f.reply_window_ends_at) as window_ends_at,
         -- Messages another app holds the thread for (Messenger standby) are kept, but nobody here is waited on.
         bool_and(coalesce(f.metadata->>'standby', '') = 'true') as standby_only,
-        (array_agg(f.preview order by f.n desc))[1] as preview
+        (array_agg(f.preview order by f.at desc, f.n desc))[1] as preview
       from msg m join fresh f on f.id = m.id
       group by m.conversation_id
     ) a

@@ -79,4 +79,21 @@ describe("appending several inbound messages at once", () => {
     expect(conversation.waitingSince).toEqual(new Date(start + 1000));
     expect(conversation.lastMessagePreview).toBe("üç");
   });
+
+  it("keeps the preview of the newest message when the provider delivers an older one late, alone or in a batch", async () => {
+    const { message } = await setup();
+    const start = t.clock.now().getTime();
+    const at = (s: number) => new Date(start + s * 1000);
+    const first = await ingestInbound(t.db, message("905551000021", "siparişim geldi", { at: at(5) }));
+    const preview = async () => (await t.db.select().from(conversations).where(eq(conversations.id, first.conversationId)))[0];
+    // Sent before it, delivered after: stored, but the list still shows the newest.
+    await appendInbounds(t.db, [message("905551000021", "siparişim nerede?", { at: at(1) })]);
+    expect(await preview()).toMatchObject({ lastMessagePreview: "siparişim geldi", lastInboundAt: at(5) });
+    // In one batch out of order: the newest by its time, not the last given.
+    await appendInbounds(t.db, [message("905551000021", "teşekkürler", { at: at(9) }), message("905551000021", "bir sorum var", { at: at(7) })]);
+    expect(await preview()).toMatchObject({ lastMessagePreview: "teşekkürler", lastInboundAt: at(9) });
+    // A newer one takes it as before.
+    await appendInbounds(t.db, [message("905551000021", "tamamdır", { at: at(12) })]);
+    expect((await preview()).lastMessagePreview).toBe("tamamdır");
+  });
 });
