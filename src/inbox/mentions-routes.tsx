@@ -9,8 +9,9 @@ export function mentionsRoutes() {
   const app = signedInRoutes();
 
   app.get("/", async (c) => {
+    const { database, clock } = c.get("deps");
     const actor = c.get("actor");
-    const items = await unreadMentions(c.get("deps").database.db, actor, c.get("deps").clock.now());
+    const { items } = await commit(database, actor.orgId, (db) => unreadMentions(db, actor, clock.now()));
     c.set("actor", { ...actor, unreadMentions: items.length });
     return render(c, <MentionsPage ui={ui(c)} items={items} flash={takeFlash(c)} />);
   });

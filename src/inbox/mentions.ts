@@ -105,9 +105,10 @@ const LIST_LIMIT = 100;
 
 /**
  * The reader's unread mentions, newest first, in conversations they may open now. Unread mentions
- * of conversations since hidden from them are set read, so the header's count agrees with the list.
+ * of conversations since hidden from them are set read, with the `mentions_read` event that redraws
+ * their badge on their other screens, so that the header's count agrees with the list everywhere.
  */
-export async function unreadMentions(db: DbOrTx, actor: Actor, now: Date): Promise<MentionItem[]> {
+export async function unreadMentions(db: DbOrTx, actor: Actor, now: Date): Promise<{ items: MentionItem[]; eventId: number | null }> {
   const author = sql<string | null>`(select ${users.name} from ${users} where ${users.id} = ${mentions.authorId})`;
   const rows = await db
     .select({ id: mentions.id, conversationId: mentions.conversationId, messageId: mentions.messageId, body: messages.body, authorName: author, contactName: contacts.name, createdAt: mentions.createdAt })
@@ -118,14 +119,10 @@ export async function unreadMentions(db: DbOrTx, actor: Actor, now: Date): Promi
     .where(and(eq(mentions.orgId, actor.orgId), eq(mentions.userId, actor.userId), isNull(mentions.readAt), await conversationScope(db, actor)))
     .orderBy(desc(mentions.id))
     .limit(LIST_LIMIT);
-  if (rows.length < LIST_LIMIT && rows.length < (actor.unreadMentions ?? 0)) {
-    const shown = rows.map((r) => r.id);
-    await db
-      .update(mentions)
-      .set({ readAt: now })
-      .where(and(eq(mentions.orgId, actor.orgId), eq(mentions.userId, actor.userId), isNull(mentions.readAt), shown.length ? sql`${mentions.id} <> all(${`{${shown.join(",")}}`}::bigint[])` : undefined));
-  }
-  return rows.map((r) => ({ ...r, contactName: r.contactName ?? "" }));
+  const items = rows.map((r) => ({ ...r, contactName: r.contactName ?? "" }));
+  if (rows.length >= LIST_LIMIT || rows.length >= (actor.unreadMentions ?? 0)) return { items, eventId: null };
+  const { eventId } = await markMentionsRead(db, actor, { except: rows.map((r) => r.id) }, now);
+  return { items, eventId };
 }
 
 /** What reading mentions changed: how many, and the event that redraws the reader's badge everywhere. */
@@ -136,25 +133,27 @@ export interface MentionsRead {
 
 /** Opening a conversation reads the reader's mentions in it. */
 export function readMentions(db: DbOrTx, actor: Actor, conversationId: number, now: Date): Promise<MentionsRead> {
-  return markMentionsRead(db, actor, conversationId, now);
+  return markMentionsRead(db, actor, { conversationId }, now);
 }
 
 /** "Mark all read" on the Mentions view: the reader's own, nobody else's. */
 export function readAllMentions(db: DbOrTx, actor: Actor, now: Date): Promise<MentionsRead> {
-  return markMentionsRead(db, actor, null, now);
+  return markMentionsRead(db, actor, {}, now);
 }
 
 /**
- * Sets the reader's unread mentions (in one conversation, or all) read, with a `mentions_read`
- * event whose subject is the reader: their other open screens redraw the badge from it
- * (mentions-live.tsx), and nobody else's.
+ * Sets the reader's unread mentions (in one conversation, or all, or all but those listed) read,
+ * with a `mentions_read` event whose subject is the reader: their other open screens redraw the
+ * badge from it (mentions-live.tsx), and nobody else's.
  */
-async function markMentionsRead(db: DbOrTx, actor: Actor, conversationId: number | null, now: Date): Promise<MentionsRead> {
+async function markMentionsRead(db: DbOrTx, actor: Actor, which: { conversationId?: number; except?: number[] }, now: Date): Promise<MentionsRead> {
+  const conversationId = which.conversationId ?? null;
+  const except = which.except?.length ? sql`${mentions.id} <> all(${`{${which.except.join(",")}}`}::bigint[])` : undefined;
   return db.transaction(async (tx) => {
     const read = await tx
       .update(mentions)
       .set({ readAt: now })
-      .where(and(eq(mentions.orgId, actor.orgId), eq(mentions.userId, actor.userId), conversationId === null ? undefined : eq(mentions.conversationId, conversationId), isNull(mentions.readAt)))
+      .where(and(eq(mentions.orgId, actor.orgId), eq(mentions.userId, actor.userId), conversationId === null ? undefined : eq(mentions.conversationId, conversationId), except, isNull(mentions.readAt)))
       .returning({ id: mentions.id });
     if (read.length === 0) return { read: 0, eventId: null };
     const mentionIds = read.slice(0, LIST_LIMIT).map((m) => m.id);

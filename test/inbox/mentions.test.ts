@@ -1,6 +1,6 @@
 import { describe, expect, it } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { channels, mentions, organizations } from "@db/schema";
+import { channels, events, mentions, organizations } from "@db/schema";
 import { DEMO_PASSWORD, demoUsers, seedDemo } from "@db/seed";
 import { newWebhookKey } from "../../src/admin/organizations";
 import { ingestInbound } from "../../src/inbox/customer-messages";
@@ -110,9 +110,15 @@ describe("mentions in internal notes", () => {
     expect((await ipek.html("/mentions")).text).toContain("can you take this?");
     // Then it goes to Okan: İpek may no longer open it, so her Mentions view no longer shows it.
     await supervisor.post(`/inbox/${conversationId}/assign`, { target: `user:${w.agent.id}` });
+    const elsewhere = await ipek.get("/events?view=other");
     const page = await ipek.html("/mentions");
     expect(page.text).not.toContain("can you take this?");
     expect(page.text).toMatch(/id="mentions-badge"[^>]*hidden/);
+    // Set read with its event: the badge on her other screens agrees.
+    const got = await readSse(elsewhere, (m) => m.data.includes('hx-target="#mentions-badge"'));
+    expect(got.at(-1)!.data).toMatch(/id="mentions-badge"[^>]*hidden/);
+    const [read] = await t.db.select().from(events).where(and(eq(events.type, "mentions_read"), eq(events.subjectUserId, w.agent2.id)));
+    expect(read.data.mentionIds).toHaveLength(1);
   });
 
   it("never reaches another organization, though its people have the same names", async () => {
