@@ -543,6 +543,8 @@ export const webhookDeliveries = pgTable(
   (t) => [
     index("webhook_deliveries_pending_idx").on(t.nextAttemptAt).where(sql`${t.processedAt} is null and ${t.failedAt} is null`),
     index("webhook_deliveries_failed_idx").on(t.channelId, t.failedAt.desc()).where(sql`${t.failedAt} is not null`),
+    // The oldest first, for the retention job (removeOldDeliveries).
+    index("webhook_deliveries_received_idx").on(t.receivedAt),
   ],
 );
 

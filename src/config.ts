@@ -44,6 +44,11 @@ const schema = z.object({
    * filling memory. 0: every acknowledgement waits for processing.
    */
   WEBHOOK_BACKLOG: z.coerce.number().int().min(0).default(1_000),
+  /**
+   * Days a provider's raw webhook is kept once processed (it holds what customers wrote, even a
+   * message they have since unsent); 0 keeps them. One still pending or parked is kept until handled.
+   */
+  WEBHOOK_KEPT_DAYS: z.coerce.number().min(0).default(30),
   /** Processes serving the port together (SO_REUSEPORT): one per core. Postgres only. */
   KANAL_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
 });

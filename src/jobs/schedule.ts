@@ -18,6 +18,7 @@ import { resumeImports } from "../billing/import-run";
 import { sweepQueues } from "../routing/worker";
 import { wakeDueConversations } from "../inbox/snoozing";
 import { removeOldTypingSignals } from "../inbox/typing";
+import { removeOldDeliveries } from "../channels/delivery-retention";
 
 export interface Job {
   name: string;
@@ -124,6 +125,15 @@ export const jobs: Job[] = [
     lockKey: 7_411_127,
     run: async (deps) => {
       await removeOldTypingSignals(deps.database.db, deps.clock.now());
+    },
+  },
+  {
+    // Raw webhooks processed more than WEBHOOK_KEPT_DAYS ago: what customers wrote is not kept twice forever.
+    name: "webhook-retention",
+    pattern: "0 40 * * * *",
+    lockKey: 7_411_128,
+    run: async (deps) => {
+      await removeOldDeliveries(deps.database.db, deps.clock.now(), deps.config.WEBHOOK_KEPT_DAYS);
     },
   },
   {
