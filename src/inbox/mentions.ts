@@ -2,7 +2,7 @@
 // a mention grants nothing. Only people who may already see the conversation are offered and
 // recorded; a typed "@Name" of anyone else stays plain text and tells no one. The Mentions view
 // shows only conversations the reader may open now, so a conversation hidden later never shows.
-import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, notInArray, sql, type SQL } from "drizzle-orm";
 import { rows as sqlRows, type DbOrTx } from "@db/client";
 import { contacts, conversations, memberships, mentions, messages, organizations, users, workgroupMembers } from "@db/schema";
 import type { Actor } from "../context";
@@ -120,8 +120,11 @@ export async function unreadMentions(db: DbOrTx, actor: Actor, now: Date): Promi
     .orderBy(desc(mentions.id))
     .limit(LIST_LIMIT);
   const items = rows.map((r) => ({ ...r, contactName: r.contactName ?? "" }));
+  // Fewer than the badge counts: some are in conversations hidden from the reader now. Those (and
+  // only those: not one written since the list was read) are set read.
   if (rows.length >= LIST_LIMIT || rows.length >= (actor.unreadMentions ?? 0)) return { items, eventId: null };
-  const { eventId } = await markMentionsRead(db, actor, { except: rows.map((r) => r.id) }, now);
+  const visible = db.select({ id: conversations.id }).from(conversations).where(await conversationScope(db, actor));
+  const { eventId } = await markMentionsRead(db, actor, { hidden: notInArray(mentions.conversationId, visible) }, now);
   return { items, eventId };
 }
 
@@ -142,18 +145,17 @@ export function readAllMentions(db: DbOrTx, actor: Actor, now: Date): Promise<Me
 }
 
 /**
- * Sets the reader's unread mentions (in one conversation, or all, or all but those listed) read,
+ * Sets the reader's unread mentions (in one conversation, or all, or those `hidden` selects) read,
  * with a `mentions_read` event whose subject is the reader: their other open screens redraw the
  * badge from it (mentions-live.tsx), and nobody else's.
  */
-async function markMentionsRead(db: DbOrTx, actor: Actor, which: { conversationId?: number; except?: number[] }, now: Date): Promise<MentionsRead> {
+async function markMentionsRead(db: DbOrTx, actor: Actor, which: { conversationId?: number; hidden?: SQL }, now: Date): Promise<MentionsRead> {
   const conversationId = which.conversationId ?? null;
-  const except = which.except?.length ? sql`${mentions.id} <> all(${`{${which.except.join(",")}}`}::bigint[])` : undefined;
   return db.transaction(async (tx) => {
     const read = await tx
       .update(mentions)
       .set({ readAt: now })
-      .where(and(eq(mentions.orgId, actor.orgId), eq(mentions.userId, actor.userId), conversationId === null ? undefined : eq(mentions.conversationId, conversationId), except, isNull(mentions.readAt)))
+      .where(and(eq(mentions.orgId, actor.orgId), eq(mentions.userId, actor.userId), conversationId === null ? undefined : eq(mentions.conversationId, conversationId), which.hidden, isNull(mentions.readAt)))
       .returning({ id: mentions.id });
     if (read.length === 0) return { read: 0, eventId: null };
     const mentionIds = read.slice(0, LIST_LIMIT).map((m) => m.id);
