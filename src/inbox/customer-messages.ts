@@ -200,7 +200,8 @@ const APPEND_STEPS = sql`input as (
   touched as (
     update conversations v set
       last_message_at = greatest(v.last_message_at, a.last_at),
-      -- A message the provider delivered late (older than one already here) does not take the preview.
+      -- A message the provider delivered late (older than the customer's last one here) does not take
+      -- the preview. (An agent's reply newer than it is not looked at: its time is not kept apart.)
       last_message_preview = case when a.last_at >= coalesce(v.last_inbound_at, '-infinity') then a.preview else v.last_message_preview end,
       last_inbound_at = greatest(v.last_inbound_at, a.last_at),
       waiting_since = case when v.type = 'spam' then null when a.standby_only then v.waiting_since else coalesce(v.waiting_since, a.first_at) end,

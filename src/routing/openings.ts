@@ -4,10 +4,9 @@
 // one hop, the rule as actor, the same run and log the engine would have made. One a rule may assign
 // but a glance cannot tell is left to the engine, which routes it if no rule does.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "@db/client";
+import type { Db } from "@db/client";
 import { workflowRuns } from "@db/schema";
-import { enabledRules } from "../workflows/glance";
-import type { Glimpse } from "../workflows/situation";
+import type { Glance } from "../workflows/glance";
 import { moveOn } from "../workflows/steps";
 import { depthOf, judgeOpening, opensConversation, runKey, type Opening } from "../workflows/triggers";
 import { routeBatch } from "./assign";
@@ -22,9 +21,9 @@ export interface HeardEvent {
 }
 
 /** Each new conversation's judgement, from the organization's rules and a glance at its opening events. */
-async function judge(db: DbOrTx, orgId: number, seen: Map<number, Glimpse>, fresh: number[], heard: HeardEvent[]): Promise<Map<number, Opening<HeardEvent>>> {
+async function judge({ seen, rules: read }: Glance, fresh: number[], heard: HeardEvent[]): Promise<Map<number, Opening<HeardEvent>>> {
   const judged = new Map<number, Opening<HeardEvent>>(fresh.map((id) => [id, { by: "routing" }]));
-  const rules = await enabledRules(db, orgId);
+  const rules = await read();
   if (rules.length === 0) return judged;
   const opening = heard.filter((e) => e.conversation_id !== null && judged.has(e.conversation_id) && opensConversation(e));
   for (const id of fresh) judged.set(id, judgeOpening(rules, opening.filter((e) => e.conversation_id === id).map((event) => ({ event, glimpse: seen.get(event.id) }))));
@@ -36,8 +35,8 @@ async function judge(db: DbOrTx, orgId: number, seen: Map<number, Glimpse>, fres
  * clearly sends elsewhere (their runs made here). Returns the events, and whether any conversation
  * (or a run's further actions) waits for the workflow engine.
  */
-export async function routeOpenings(db: Db, orgId: number, fresh: number[], heard: HeardEvent[], seen: Map<number, Glimpse>, clock: () => Date): Promise<{ eventIds: number[]; forRules: boolean }> {
-  const judged = await judge(db, orgId, seen, fresh, heard);
+export async function routeOpenings(db: Db, orgId: number, fresh: number[], heard: HeardEvent[], glance: Glance, clock: () => Date): Promise<{ eventIds: number[]; forRules: boolean }> {
+  const judged = await judge(glance, fresh, heard);
   const byRule = fresh.flatMap((id) => {
     const j = judged.get(id)!;
     return j.by === "rule" ? [{ conversationId: id, ...j }] : [];
@@ -80,7 +79,18 @@ export async function routeOpenings(db: Db, orgId: number, fresh: number[], hear
         ? await tx
             .select()
             .from(workflowRuns)
-            .where(and(eq(workflowRuns.orgId, orgId), inArray(workflowRuns.key, keys.filter((k) => !made.some((r) => r.key === k))), eq(workflowRuns.status, "pending"), eq(workflowRuns.nextAction, 0), eq(workflowRuns.checked, true)))
+            .where(
+              and(
+                eq(workflowRuns.orgId, orgId),
+                inArray(workflowRuns.key, keys.filter((k) => !made.some((r) => r.key === k))),
+                eq(workflowRuns.status, "pending"),
+                eq(workflowRuns.nextAction, 0),
+                eq(workflowRuns.checked, true),
+                // As a step takes them: never before an earlier run of its conversation (a welcome reply made by the same pass).
+                sql`not exists (select 1 from workflow_runs earlier where earlier.conversation_id = ${workflowRuns.conversationId} and earlier.status = 'pending'
+                  and (earlier.due_at, earlier.id) < (${workflowRuns.dueAt}, ${workflowRuns.id}))`,
+              ),
+            )
             .orderBy(asc(workflowRuns.id))
             .for("update", { skipLocked: true })
         : [];

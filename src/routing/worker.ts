@@ -60,9 +60,9 @@ export class RoutingWorker {
    */
   async #react(orgId: number, ids: number[]) {
     const { database, clock } = this.deps;
-    const { notified } = await commitNotifying(database, orgId, async (db) => {
+    const { notified } = await this.#committing(() => commitNotifying(database, orgId, async (db) => {
       // The events, with what judging the new conversations among them needs, in one statement.
-      const { events, seen } = await eventsGlimpsed(db, ids, HEARD);
+      const { events, ...glance } = await eventsGlimpsed(db, orgId, ids, HEARD);
       const eventIds: number[] = [];
       const drain = new Set<number>();
       const freed = new Set<string>();
@@ -103,7 +103,7 @@ export class RoutingWorker {
       // goes as that rule sends it, or waits for the workflow engine (routeOpenings).
       if (fresh.length > 0) {
         await attempt(async () => {
-          const routed = await routeOpenings(db, orgId, fresh, events, seen, () => clock.now());
+          const routed = await routeOpenings(db, orgId, fresh, events, glance, () => clock.now());
           if (routed.forRules) this.leftToRules();
           return routed.eventIds;
         });
@@ -112,10 +112,17 @@ export class RoutingWorker {
       for (const id of drain) await attempt(() => drainWorkgroup(db, orgId, id, clock.now()));
       for (const id of eventIds) this.#own.add(id);
       return { eventIds };
-    });
-    // Heard back already: this process's listeners are told before commitNotifying returns.
-    this.#own.clear();
+    }));
     this.background.run("routing-notify", () => notified);
+  }
+
+  /** Runs a commit whose events this worker hears back before it returns (listeners are told at once), then forgets them. */
+  async #committing<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      this.#own.clear();
+    }
   }
 }
 

@@ -84,15 +84,15 @@ export async function collectRuns(db: Db, now: Date): Promise<Collected> {
     // The runs of every event, inserted together: one statement a pass.
     const runs: NewRun[] = [];
     for (const e of wanted) runs.push(...(await runsFor(tx, e, automation.get(e.org_id)!, seen.get(e.id))));
+    // Before routing anything (routeUnclaimed locks the candidates): routing makes a run of the same
+    // key and then locks them, so the other order could deadlock with it.
+    const made = runs.length ? (await tx.insert(workflowRuns).values(runs.map((r) => ({ ...r, createdAt: now }))).onConflictDoNothing().returning({ id: workflowRuns.id })).length : 0;
     // The conversations these runs assign at once. A run whose key was taken was made already, by
     // routing (which made it and took its first step): its conversation is as much the rule's.
     const assigning = new Set(runs.filter((r) => r.checked !== false && r.conversationId && r.actions.some(assigns)).map((r) => r.conversationId!));
     const routed = await routeUnclaimed(tx, committed, automation, seen, assigning, now);
     // Whether the steps have anything to do (a delayed rule come due, a run left by a crash), asked alongside.
     const [scheduled, [waiting]] = await Promise.all([scheduledRuns(tx, now), rows<{ due: boolean }>(tx, sql`select exists (select 1 from workflow_runs where status = 'pending' and due_at <= ${at}::timestamptz) as due`)]);
-    // Last, right before the commit: routing, making the same run of a new conversation a rule sends
-    // on (same key), waits for this transaction when the pass gets there first.
-    const made = runs.length ? (await tx.insert(workflowRuns).values(runs.map((r) => ({ ...r, createdAt: now }))).onConflictDoNothing().returning({ id: workflowRuns.id })).length : 0;
     return { made: made + scheduled, routed, due: made + scheduled > 0 || waiting.due };
   });
 }

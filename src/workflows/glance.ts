@@ -71,16 +71,40 @@ export interface LoggedEvent {
   created_at: Date;
 }
 
+/** What a reader of events judges them by: their glimpses, by event id, and the organization's enabled rules. */
+export interface Glance {
+  seen: Map<number, Glimpse>;
+  /** Read with the events, unless they have changed since this process last read them. */
+  rules: () => Promise<Rule[]>;
+}
+
 /**
- * The events among `ids` of the given types, in id order, and the glimpses of those that open a
- * conversation (its creation, a customer's message), by event id: one statement, for a reader that
- * has only the ids and may judge new conversations by the rules.
+ * A fingerprint of an organization's enabled rules, as rows: any change to one of them (a save, or
+ * a write straight to the table), and any rule enabled, disabled, added or removed, changes it.
  */
-export async function eventsGlimpsed(db: DbOrTx, ids: number[], types: string[]): Promise<{ events: LoggedEvent[]; seen: Map<number, Glimpse> }> {
-  if (ids.length === 0) return { events: [], seen: new Map() };
-  const found = await rows<LoggedEvent & Partial<GlimpseRow>>(
+const rulesPrint = (orgId: number) => sql`(select md5(coalesce(string_agg(w::text, ',' order by w.id), '')) from workflows w where w.org_id = ${orgId} and w.enabled)`;
+
+/** Each organization's enabled rules as this process last read them, with their fingerprint then. */
+const keptRules = new Map<number, { print: string; rules: Rule[] }>();
+
+/**
+ * The organization's events among `ids` of the given types, in id order, and what judging the new
+ * conversations among them needs (Glance: the glimpses of their opening events): one statement,
+ * for a reader that has only the ids and may judge new conversations by the rules. The rules are read again only when their fingerprint, read with the events, differs
+ * from the one they were kept with.
+ */
+export async function eventsGlimpsed(db: DbOrTx, orgId: number, ids: number[], types: string[]): Promise<{ events: LoggedEvent[] } & Glance> {
+  const rules = async (print: string | undefined) => {
+    const kept = keptRules.get(orgId);
+    if (kept && print !== undefined && kept.print === print) return kept.rules;
+    const read = await enabledRules(db, orgId);
+    if (print !== undefined) keptRules.set(orgId, { print, rules: read });
+    return read;
+  };
+  if (ids.length === 0) return { events: [], seen: new Map(), rules: () => rules(undefined) };
+  const found = await rows<LoggedEvent & Partial<GlimpseRow> & { rules_print: string }>(
     db,
-    sql`select x.id::float8 as id, x.type, x.conversation_id::float8 as conversation_id, x.subject_user_id, x.actor_id, x.data, x.created_at, g.*
+    sql`select x.id::float8 as id, x.type, x.conversation_id::float8 as conversation_id, x.subject_user_id, x.actor_id, x.data, x.created_at, g.*, ${rulesPrint(orgId)} as rules_print
       from events x
       left join lateral (
         select ${GLIMPSE_COLUMNS}
@@ -88,17 +112,20 @@ export async function eventsGlimpsed(db: DbOrTx, ids: number[], types: string[])
         join conversations c on c.id = e.conversation_id
         join channels ch on ch.id = c.channel_id
         left join messages m on m.id = e.message_id and m.conversation_id = c.id
+        -- Only a new conversation's opening is judged: a conversation created among these events.
         where x.type in ('conversation_created', 'message_created')
+          and exists (select 1 from events y where y.id = any(${`{${ids.join(",")}}`}::bigint[]) and y.type = 'conversation_created' and y.conversation_id = x.conversation_id)
       ) g on true
-      where x.id = any(${`{${ids.join(",")}}`}::bigint[]) and x.type = any(${`{${types.join(",")}}`}::text[])
+      where x.id = any(${`{${ids.join(",")}}`}::bigint[]) and x.org_id = ${orgId} and x.type = any(${`{${types.join(",")}}`}::text[])
       order by x.id`,
   );
   const seen = new Map<number, Glimpse>();
-  const events = found.map(({ g_channel_id, g_contact_id, g_kind, g_brand_id, g_workgroup_id, g_type, g_named, g_body, ...event }) => {
+  const print = found[0]?.rules_print;
+  const events = found.map(({ g_channel_id, g_contact_id, g_kind, g_brand_id, g_workgroup_id, g_type, g_named, g_body, rules_print: _, ...event }) => {
     if (g_channel_id != null) seen.set(Number(event.id), glimpseOf({ g_channel_id, g_contact_id: g_contact_id!, g_kind: g_kind!, g_brand_id: g_brand_id ?? null, g_workgroup_id: g_workgroup_id ?? null, g_type: g_type!, g_named: g_named!, g_body: g_body ?? null }));
     return event;
   });
-  return { events, seen };
+  return { events, seen, rules: () => rules(print) };
 }
 
 /** The organization's enabled automated replies (out-of-office, welcome), read once a pass. */

@@ -3,7 +3,7 @@
 // move many runs a transaction and route their assignments together.
 import { describe, expect, it } from "bun:test";
 import { and, eq, sql } from "drizzle-orm";
-import { channels, conversations, events, workflowRuns, workflows, workgroups } from "@db/schema";
+import { automatedReplies, channels, conversations, events, messages, workflowRuns, workflows, workgroups } from "@db/schema";
 import { collectRuns, runWorkflows, stepRuns } from "../../src/workflows/engine";
 import { eventsGlimpsed } from "../../src/workflows/glance";
 import { routeOpenings } from "../../src/routing/openings";
@@ -98,6 +98,26 @@ describe("a new conversation a rule sends to a workgroup", () => {
     expect((await s.runsOf(r.id)).map((run) => run.status)).toEqual(["done"]);
   });
 
+  it("follows the rules as they are now: one changed, disabled or enabled between two messages, even straight in the table", async () => {
+    const s = await setup();
+    const r = await s.rule({ name: "Returns", trigger: { type: "message_received" }, conditions: [{ type: "text_contains", value: "iade" }], actions: [{ type: "assign_workgroup", workgroupId: s.returns.groupId }] });
+    // Routed as the rules stand when it arrives (the engine's pass, soon after, agrees).
+    const groupOf = async (from: string, text: string) => {
+      const id = await s.firstMessage(from, text);
+      await s.engine();
+      return (await assigneeOf(t.db, id)).workgroupId;
+    };
+    expect(await groupOf("905551000031", "iade")).toBe(s.returns.groupId);
+    // Another keyword, written to the row as it stands (no save through the app).
+    await t.db.update(workflows).set({ conditions: [{ type: "text_contains", value: "değişim" }] }).where(eq(workflows.id, r.id));
+    expect(await groupOf("905551000032", "iade")).toBe(s.sales.groupId);
+    expect(await groupOf("905551000033", "değişim")).toBe(s.returns.groupId);
+    await t.db.update(workflows).set({ enabled: false }).where(eq(workflows.id, r.id));
+    expect(await groupOf("905551000034", "değişim")).toBe(s.sales.groupId);
+    await t.db.update(workflows).set({ enabled: true }).where(eq(workflows.id, r.id));
+    expect(await groupOf("905551000035", "değişim")).toBe(s.returns.groupId);
+  });
+
   it("a rule whose group is gone logs the error, and routing takes the conversation in the channel's group", async () => {
     const s = await setup();
     const [gone] = await t.db.insert(workgroups).values({ orgId: s.w.orgId, name: "Gone", routing: "round_robin" }).returning();
@@ -126,8 +146,8 @@ describe("when the engine's pass reads the opening first", () => {
     const [made] = await t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, rule.id));
     expect(made).toMatchObject({ status: "pending", nextAction: 0 });
     const heard = await t.db.select().from(events).where(eq(events.conversationId, opened.conversationId)).orderBy(events.id);
-    const { events: read, seen } = await eventsGlimpsed(t.db, heard.map((e) => e.id), ["conversation_created", "message_created"]);
-    const routed = await routeOpenings(t.db, s.w.orgId, [opened.conversationId], read, seen, () => t.clock.now());
+    const { events: read, ...glance } = await eventsGlimpsed(t.db, s.w.orgId, heard.map((e) => e.id), ["conversation_created", "message_created"]);
+    const routed = await routeOpenings(t.db, s.w.orgId, [opened.conversationId], read, glance, () => t.clock.now());
     expect(routed.forRules).toBe(false);
     const now = await assigneeOf(t.db, opened.conversationId);
     expect(now.workgroupId).toBe(returns.groupId);
@@ -136,6 +156,29 @@ describe("when the engine's pass reads the opening first", () => {
     expect(await loads(t.db, sales.agents)).toEqual([0, 0]);
     // Its step is done: the engine finds nothing left to do.
     expect(await stepRuns(t.db, t.clock.now())).toBeNull();
+  });
+
+  it("leaves it to the engine's steps when an earlier run of the conversation is pending (a welcome reply first)", async () => {
+    const s = await workflowWorld(t);
+    const sales = await team(t.db, s.w, 1, { routing: "round_robin", capacity: 10 });
+    const returns = await team(t.db, s.w, 1, { routing: "round_robin", capacity: 10 });
+    await t.db.update(channels).set({ workgroupId: sales.groupId }).where(eq(channels.id, s.wa.id));
+    await t.db.insert(automatedReplies).values({ orgId: s.w.orgId, channelId: s.wa.id, kind: "welcome", body: "Hoş geldiniz!", gapMinutes: 600 });
+    const rule = await s.rule({ name: "Returns", trigger: { type: "message_received" }, conditions: [{ type: "text_contains", value: "iade" }], actions: [{ type: "assign_workgroup", workgroupId: returns.groupId }] });
+    await collectRuns(t.db, t.clock.now());
+    const opened = await s.inbound("905551000071", "iade");
+    await collectRuns(t.db, t.clock.now());
+    const heard = await t.db.select().from(events).where(eq(events.conversationId, opened.conversationId)).orderBy(events.id);
+    const { events: read, ...glance } = await eventsGlimpsed(t.db, s.w.orgId, heard.map((e) => e.id), ["conversation_created", "message_created"]);
+    expect((await routeOpenings(t.db, s.w.orgId, [opened.conversationId], read, glance, () => t.clock.now())).forRules).toBe(true);
+    expect(await assigneeOf(t.db, opened.conversationId)).toEqual({ assigneeId: null, workgroupId: sales.groupId });
+    // The engine's steps: the welcome first, then the rule's assignment.
+    await s.run();
+    expect((await assigneeOf(t.db, opened.conversationId)).workgroupId).toBe(returns.groupId);
+    const out = await t.db.select().from(messages).where(and(eq(messages.conversationId, opened.conversationId), eq(messages.direction, "out")));
+    expect(out.map((m) => m.body)).toEqual(["Hoş geldiniz!"]);
+    const [run] = await t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, rule.id));
+    expect(run.status).toBe("done");
   });
 });
 
@@ -159,6 +202,25 @@ describe("a step moves many runs", () => {
     expect(await loads(t.db, returns.agents)).toEqual([2, 2, 2]);
     expect((await t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, move.id))).map((r) => r.results)).toEqual(ids.map(() => [{ action: "assign_workgroup", outcome: "done", detail: "assigned" }]));
     expect(await stepRuns(t.db, t.clock.now())).toBeNull();
+  });
+
+  it("a run whose conversation was closed meanwhile logs why, and the others of its batch are routed", async () => {
+    const s = await workflowWorld(t);
+    const returns = await team(t.db, s.w, 2, { routing: "round_robin", capacity: 10 });
+    const move = await s.rule({ trigger: { type: "message_received" }, actions: [{ type: "assign_workgroup", workgroupId: returns.groupId }] });
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await s.inbound(`90555100006${i}`, "iade")).conversationId);
+    await collectRuns(t.db, t.clock.now());
+    await t.db.update(conversations).set({ status: "closed", closedAt: t.clock.now() }).where(eq(conversations.id, ids[1]));
+    expect((await stepRuns(t.db, t.clock.now()))!.runs).toBe(3);
+    expect(await loads(t.db, returns.agents)).toEqual([1, 1]);
+    expect(await assigneeOf(t.db, ids[1])).toEqual({ assigneeId: null, workgroupId: null });
+    const runs = await t.db.select().from(workflowRuns).where(eq(workflowRuns.workflowId, move.id)).orderBy(workflowRuns.id);
+    expect(runs.map((r) => r.results)).toEqual([
+      [{ action: "assign_workgroup", outcome: "done", detail: "assigned" }],
+      [{ action: "assign_workgroup", outcome: "error", detail: "closed" }],
+      [{ action: "assign_workgroup", outcome: "done", detail: "assigned" }],
+    ]);
   });
 
   it("a batch that fails as a whole is rolled back and its runs go one by one: the failing run logs why, the others are routed", async () => {
