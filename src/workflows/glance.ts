@@ -116,7 +116,9 @@ export async function eventsGlimpsed(db: DbOrTx, orgId: number, ids: number[], t
         where x.type in ('conversation_created', 'message_created')
           and exists (select 1 from events y where y.id = any(${`{${ids.join(",")}}`}::bigint[]) and y.type = 'conversation_created' and y.conversation_id = x.conversation_id)
       ) g on true
-      where x.id = any(${`{${ids.join(",")}}`}::bigint[]) and x.org_id = ${orgId} and x.type = any(${`{${types.join(",")}}`}::text[])
+      -- By id only: the ids are the organization's (its commit's); naming org_id too led the planner to
+      -- the (org_id, type, created_at) index, through every event of the organization.
+      where x.id = any(${`{${ids.join(",")}}`}::bigint[]) and x.type = any(${`{${types.join(",")}}`}::text[])
       order by x.id`,
   );
   const seen = new Map<number, Glimpse>();
