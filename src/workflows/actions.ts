@@ -3,7 +3,7 @@
 // routing marks its own), and a system line in the thread says which rule did what.
 import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@db/client";
-import { automatedReplies, channels, closingMessages, contacts, conversations, customFields, messages, organizations, outbox, quickReplies, workgroups, type MessageKind } from "@db/schema";
+import { automatedReplies, channels, closingMessages, contacts, conversations, customFields, events, messages, organizations, outbox, quickReplies, workgroups, type MessageKind } from "@db/schema";
 import type { Actor } from "../context";
 import { catalogs } from "../i18n/catalog";
 import { assignConversation } from "../inbox/assignment";
@@ -53,7 +53,10 @@ function ruleActor(run: RunContext): Actor {
 /** The events an action wrote through the inbox's own functions, marked as the rule's (byRule). */
 async function markAsRule(tx: Tx, run: RunContext, eventIds: number[]) {
   if (eventIds.length === 0) return;
-  await tx.execute(sql`update events e set actor_id = null, data = e.data || ${JSON.stringify(byRule(run))}::jsonb where e.id = any(${`{${eventIds.join(",")}}`}::bigint[])`);
+  await tx
+    .update(events)
+    .set({ actorId: null, data: sql`${events.data} || ${JSON.stringify(byRule(run))}::jsonb` })
+    .where(inArray(events.id, eventIds));
 }
 
 async function lockedConversation(tx: Tx, run: RunContext, conversationId: number | null = run.conversationId) {

@@ -1,7 +1,7 @@
 // A pass's glance at the conversations its events concern: one statement for all of them, so the
 // rules a glance already rules out (another channel, text without the keyword) cost no reading per
 // message, and only a message some rule may match gets its full situation read.
-import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { rows, type DbOrTx } from "@db/client";
 import { automatedReplies, workflows, type ChannelKind, type ConversationType } from "@db/schema";
 import { parseRule, type Rule } from "./rules";
@@ -19,7 +19,15 @@ export async function glimpses(db: DbOrTx, events: Glanced[]): Promise<Map<numbe
   if (concerned.length === 0) return new Map();
   const list = (values: (number | null)[]) => `{${values.map((v) => (v === null ? "NULL" : String(v))).join(",")}}`;
   const messageOf = (e: Glanced) => (typeof e.data.messageId === "number" ? e.data.messageId : null);
-  return glimpsesFrom(db, sql`unnest(${list(concerned.map((e) => e.id))}::bigint[], ${list(concerned.map((e) => e.conversation_id))}::bigint[], ${list(concerned.map(messageOf))}::bigint[]) as e(id, conversation_id, message_id)`);
+  const found = await rows<GlimpseRow & { event_id: number }>(
+    db,
+    sql`select e.id::float8 as event_id, ${GLIMPSE_COLUMNS}
+      from unnest(${list(concerned.map((e) => e.id))}::bigint[], ${list(concerned.map((e) => e.conversation_id))}::bigint[], ${list(concerned.map(messageOf))}::bigint[]) as e(id, conversation_id, message_id)
+      join conversations c on c.id = e.conversation_id
+      join channels ch on ch.id = c.channel_id
+      left join messages m on m.id = e.message_id and m.conversation_id = c.id`,
+  );
+  return new Map(found.map((r) => [Number(r.event_id), glimpseOf(r)]));
 }
 
 /** The columns a glimpse is made of, for an event `e` (id, message_id) joined to its conversation `c`, channel `ch` and message `m`. */
@@ -46,19 +54,6 @@ const glimpseOf = (r: GlimpseRow): Glimpse => ({
   type: r.g_type,
   text: r.g_named ? (r.g_body ?? "") : null,
 });
-
-/** Glimpses of the events `source` lists, as e(id, conversation_id, message_id). */
-async function glimpsesFrom(db: DbOrTx, source: SQL): Promise<Map<number, Glimpse>> {
-  const found = await rows<GlimpseRow & { event_id: number }>(
-    db,
-    sql`select e.id::float8 as event_id, ${GLIMPSE_COLUMNS}
-      from ${source}
-      join conversations c on c.id = e.conversation_id
-      join channels ch on ch.id = c.channel_id
-      left join messages m on m.id = e.message_id and m.conversation_id = c.id`,
-  );
-  return new Map(found.map((r) => [Number(r.event_id), glimpseOf(r)]));
-}
 
 /** An event read from the log by id. */
 export interface LoggedEvent {
@@ -90,8 +85,8 @@ const keptRules = new Map<number, { print: string; rules: Rule[] }>();
 /**
  * The organization's events among `ids` of the given types, in id order, and what judging the new
  * conversations among them needs (Glance: the glimpses of their opening events): one statement,
- * for a reader that has only the ids and may judge new conversations by the rules. The rules are read again only when their fingerprint, read with the events, differs
- * from the one they were kept with.
+ * for a reader that has only the ids and may judge new conversations by the rules. The rules are
+ * read again only when their fingerprint, read with the events, differs from the one kept.
  */
 export async function eventsGlimpsed(db: DbOrTx, orgId: number, ids: number[], types: string[]): Promise<{ events: LoggedEvent[] } & Glance> {
   const rules = async (print: string | undefined) => {
@@ -102,6 +97,7 @@ export async function eventsGlimpsed(db: DbOrTx, orgId: number, ids: number[], t
     return read;
   };
   if (ids.length === 0) return { events: [], seen: new Map(), rules: () => rules(undefined) };
+  const idList = `{${ids.join(",")}}`;
   const found = await rows<LoggedEvent & Partial<GlimpseRow> & { rules_print: string }>(
     db,
     sql`select x.id::float8 as id, x.type, x.conversation_id::float8 as conversation_id, x.subject_user_id, x.actor_id, x.data, x.created_at, g.*, ${rulesPrint(orgId)} as rules_print
@@ -114,17 +110,19 @@ export async function eventsGlimpsed(db: DbOrTx, orgId: number, ids: number[], t
         left join messages m on m.id = e.message_id and m.conversation_id = c.id
         -- Only a new conversation's opening is judged: a conversation created among these events.
         where x.type in ('conversation_created', 'message_created')
-          and exists (select 1 from events y where y.id = any(${`{${ids.join(",")}}`}::bigint[]) and y.type = 'conversation_created' and y.conversation_id = x.conversation_id)
+          and exists (select 1 from events y where y.id = any(${idList}::bigint[]) and y.type = 'conversation_created' and y.conversation_id = x.conversation_id)
       ) g on true
       -- By id only: the ids are the organization's (its commit's); naming org_id too led the planner to
       -- the (org_id, type, created_at) index, through every event of the organization.
-      where x.id = any(${`{${ids.join(",")}}`}::bigint[]) and x.type = any(${`{${types.join(",")}}`}::text[])
+      where x.id = any(${idList}::bigint[]) and x.type = any(${`{${types.join(",")}}`}::text[])
       order by x.id`,
   );
   const seen = new Map<number, Glimpse>();
   const print = found[0]?.rules_print;
-  const events = found.map(({ g_channel_id, g_contact_id, g_kind, g_brand_id, g_workgroup_id, g_type, g_named, g_body, rules_print: _, ...event }) => {
-    if (g_channel_id != null) seen.set(Number(event.id), glimpseOf({ g_channel_id, g_contact_id: g_contact_id!, g_kind: g_kind!, g_brand_id: g_brand_id ?? null, g_workgroup_id: g_workgroup_id ?? null, g_type: g_type!, g_named: g_named!, g_body: g_body ?? null }));
+  // A row with a glimpse has every g_ column (the lateral matched); the event is the rest.
+  const events = found.map((row) => {
+    const { g_channel_id, g_contact_id, g_kind, g_brand_id, g_workgroup_id, g_type, g_named, g_body, rules_print: _, ...event } = row;
+    if (g_channel_id != null) seen.set(Number(event.id), glimpseOf(row as GlimpseRow));
     return event;
   });
   return { events, seen, rules: () => rules(print) };

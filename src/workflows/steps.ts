@@ -107,7 +107,6 @@ async function applyNext(tx: Tx, orgId: number, runs: Run[], now: Date, alongsid
   return { applied, routed };
 }
 
-
 /**
  * Claims due runs of one organization and moves each one step: checks a delayed rule, or applies
  * its next action. An action that cannot be applied is logged on its run, which goes on with the
