@@ -11,9 +11,9 @@ import { applyAction, ActionRefused, assignToWorkgroups, type ActionOutcome, typ
 import { actionSchema, parseRule, type Action, type Trigger } from "./rules";
 import { checkConditions, situationOf } from "./situation";
 import { assigns } from "./triggers";
+import { pruneLogs } from "./run-log";
 
-/** Runs kept per rule for its log. */
-export const RUNS_KEPT = 100;
+export { RUNS_KEPT } from "./run-log";
 
 /** Runs one step claims: each moves one action on, in one transaction. */
 export const STEP_BATCH = 50;
@@ -176,11 +176,3 @@ export async function moveOn(tx: Tx, orgId: number, ready: Run[], now: Date, alo
 
 /** One run moved one step: what a crash between two steps leaves behind. */
 export const stepRun = (db: Db, now: Date) => stepRuns(db, now, 1);
-
-/** Keeps each rule's last RUNS_KEPT finished runs, its log. */
-async function pruneLogs(db: DbOrTx, workflowIds: number[]) {
-  for (const workflowId of workflowIds) {
-    await db.execute(sql`delete from workflow_runs where workflow_id = ${workflowId} and status <> 'pending'
-      and id <= (select id from workflow_runs where workflow_id = ${workflowId} order by id desc offset ${RUNS_KEPT} limit 1)`);
-  }
-}
