@@ -6,6 +6,7 @@
 import { asc, and, eq, inArray, sql } from "drizzle-orm";
 import { rows, type Tx } from "@db/client";
 import { contacts, conversations, memberships, messages, events, users, workgroups, type RoutingMethod } from "@db/schema";
+import { writeRoutes } from "./writes";
 
 /** Who made an automatic change: routing itself, or a workflow rule. */
 export type RoutedBy = { kind: "routing" } | { kind: "rule"; ruleId: number | null; ruleName: string; depth?: number };
@@ -63,6 +64,17 @@ interface Pick {
 
 type Group = typeof workgroups.$inferSelect;
 type NewEvent = typeof events.$inferInsert;
+
+/** A rule's move of a conversation to another group's queue: its event's data. */
+export const movedData = (by: RoutedBy, group: { id: number; name: string }, from: string | null) => ({ ...byData(by), workgroupId: group.id, workgroupName: group.name, from, queued: true });
+
+/** An assignment's thread line and event data (the line's id goes in the data as `messageId` once known). */
+export function assignedRecords(a: { by: RoutedBy; group: { id: number; name: string }; method: RoutingMethod | "owner"; from: string | null; assigneeName: string; rerouted: boolean }): { line: SystemLine; data: Record<string, unknown> } {
+  return {
+    line: { system: "routed", assigneeName: a.assigneeName, workgroupName: a.group.name, method: a.method, ...(a.by.kind === "rule" ? { ruleName: a.by.ruleName } : {}), ...(a.rerouted ? { rerouted: true } : {}) },
+    data: { ...byData(a.by), workgroupId: a.group.id, workgroupName: a.group.name, method: a.method, from: a.from, assigneeName: a.assigneeName, ...(a.rerouted ? { rerouted: true } : {}) },
+  };
+}
 
 const byData = (by: RoutedBy) => (by.kind === "routing" ? { by: "routing" } : { by: "rule", ruleId: by.ruleId, ruleName: by.ruleName, ...(by.depth === undefined ? {} : { depth: by.depth }) });
 const textArray = (values: Iterable<string>) => `{${[...values].map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
@@ -165,7 +177,7 @@ export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequ
     const outcome: RouteOutcome & { eventIds: number[] } = { outcome: "unchanged", eventIds: [] };
     const write = convWrites.get(conv.id) ?? { assigneeId: conv.assigneeId, assignedAt: null, workgroupId: conv.workgroupId, waitingSince: null, clearFirstResponse: false };
     if (moving) {
-      newEvents.push({ orgId, type: "assigned", conversationId: conv.id, data: { ...byData(r.by), workgroupId: group.id, workgroupName: group.name, from: conv.assigneeId, queued: true }, createdAt: now });
+      newEvents.push({ orgId, type: "assigned", conversationId: conv.id, data: movedData(r.by, group, conv.assigneeId), createdAt: now });
       eventOwners.push({ request: index, assignedTo: null, line: null });
       // The conversation no longer weighs on the one it leaves.
       if (conv.assigneeId && active.has(conv.assigneeId)) active.set(conv.assigneeId, active.get(conv.assigneeId)! - 1);
@@ -202,23 +214,15 @@ export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequ
     convWrites.set(conv.id, { ...write, assigneeId: pick.userId, assignedAt: now.toISOString(), workgroupId, clearFirstResponse: true });
     ownerWrites.set(conv.contactId, pick.userId);
     const method = pick === owner ? "owner" : group.routing;
-    const line: SystemLine = { system: "routed", assigneeName: pick.name, workgroupName: group.name, method, ...(r.by.kind === "rule" ? { ruleName: r.by.ruleName } : {}), ...(r.passOver ? { rerouted: true } : {}) };
+    const { line, data } = assignedRecords({ by: r.by, group, method, from, assigneeName: pick.name, rerouted: Boolean(r.passOver) });
     // The thread's system line ("Assigned to Okan by routing (Sales, round-robin)"), drawn in each reader's language.
     lines.push({ orgId, conversationId: conv.id, channelId: conv.channelId, direction: "event", metadata: line, createdAt: now });
-    newEvents.push({
-      orgId,
-      type: "assigned",
-      conversationId: conv.id,
-      subjectUserId: pick.userId,
-      data: { ...byData(r.by), workgroupId: group.id, workgroupName: group.name, method, from, assigneeName: pick.name, ...(r.passOver ? { rerouted: true } : {}) },
-      createdAt: now,
-    });
+    newEvents.push({ orgId, type: "assigned", conversationId: conv.id, subjectUserId: pick.userId, data, createdAt: now });
     eventOwners.push({ request: index, assignedTo: pick.userId, line: lines.length - 1 });
     outcomes.push({ outcome: "assigned", userId: pick.userId, eventIds: outcome.eventIds });
   }
 
-  // The writes, one statement of each kind, sent together (pipelined): lines, events, turns, owners,
-  // and the conversations last.
+  // The writes, in one statement: their ids were taken with the counts, so it needs nothing back.
   const lineIds = lines.map((_, k) => freeLineIds[k]);
   eventOwners.forEach((o, k) => {
     if (o.line !== null) newEvents[k].data = { ...newEvents[k].data, messageId: lineIds[o.line] };
@@ -230,33 +234,18 @@ export async function routeBatch(tx: Tx, orgId: number, requests: Omit<RouteRequ
     outcomes[request].eventIds.push(id);
     if (assignedTo) lastTurn.set(assignedTo, id);
   });
-  const writes: Promise<unknown>[] = [];
-  if (lines.length > 0) writes.push(tx.insert(messages).values(lines.map((line, k) => ({ ...line, id: lineIds[k] }))));
-  if (newEvents.length > 0) writes.push(tx.insert(events).values(newEvents.map((e, k) => ({ ...e, id: eventIds[k] }))));
-  if (lastTurn.size > 0) {
-    writes.push(
-      tx.execute(sql`update memberships m set last_assignment_id = v.id from json_to_recordset(${JSON.stringify([...lastTurn].map(([user_id, id]) => ({ user_id, id })))}::json) as v(user_id text, id bigint)
-        where m.org_id = ${orgId} and m.user_id = v.user_id`),
-    );
-  }
-  if (ownerWrites.size > 0) {
-    writes.push(
-      tx.execute(sql`update contacts c set owner_id = v.owner_id from json_to_recordset(${JSON.stringify([...ownerWrites].map(([id, owner_id]) => ({ id, owner_id })))}::json) as v(id bigint, owner_id text)
-        where c.id = v.id`),
-    );
-  }
-  if (convWrites.size > 0) {
-    const values = [...convWrites].map(([id, w]) => ({ id, assignee_id: w.assigneeId, assigned_at: w.assignedAt, workgroup_id: w.workgroupId, waiting_since: w.waitingSince, clear: w.clearFirstResponse }));
-    writes.push(
-      tx.execute(sql`update conversations c set assignee_id = v.assignee_id, assigned_at = v.assigned_at, workgroup_id = v.workgroup_id,
-          waiting_since = coalesce(v.waiting_since, c.waiting_since), first_response_at = case when v.clear then null else c.first_response_at end,
-          -- A move or an assignment is activity: the conversation goes up the lists ordered by it.
-          last_message_at = greatest(c.last_message_at, ${now.toISOString()}::timestamptz)
-        from json_to_recordset(${JSON.stringify(values)}::json) as v(id bigint, assignee_id text, assigned_at timestamptz, workgroup_id bigint, waiting_since timestamptz, clear boolean)
-        where c.id = v.id and c.org_id = ${orgId}`),
-    );
-  }
-  await Promise.all(writes);
+  await writeRoutes(
+    tx,
+    orgId,
+    {
+      lines: lines.map((line, k) => ({ id: lineIds[k], conversation_id: line.conversationId, channel_id: line.channelId!, metadata: line.metadata as Record<string, unknown> })),
+      events: newEvents.map((e, k) => ({ id: eventIds[k], conversation_id: e.conversationId!, subject_user_id: e.subjectUserId ?? null, data: e.data as Record<string, unknown> })),
+      turns: [...lastTurn].map(([user_id, id]) => ({ user_id, id })),
+      owners: [...ownerWrites].map(([id, owner_id]) => ({ id, owner_id })),
+      conversations: [...convWrites].map(([id, w]) => ({ id, assignee_id: w.assigneeId, assigned_at: w.assignedAt, workgroup_id: w.workgroupId, waiting_since: w.waitingSince, clear: w.clearFirstResponse })),
+    },
+    now,
+  );
   return outcomes;
 }
 
