@@ -8,7 +8,7 @@ import type { Db } from "@db/client";
 import { workflowRuns } from "@db/schema";
 import type { Glance } from "../workflows/glance";
 import { moveOn } from "../workflows/steps";
-import { depthOf, judgeOpening, opensConversation, runKey, type Opening } from "../workflows/triggers";
+import { judgeOpening, opensConversation, ruleRun, runKey, type Opening } from "../workflows/triggers";
 import { routeBatch } from "./assign";
 
 /** An event routing heard, as it reads them. */
@@ -35,16 +35,28 @@ async function judge({ seen, rules: read }: Glance, fresh: number[], heard: Hear
  * clearly sends elsewhere (their runs made here). Returns the events, and whether any conversation
  * (or a run's further actions) waits for the workflow engine.
  */
-export async function routeOpenings(db: Db, orgId: number, fresh: number[], heard: HeardEvent[], glance: Glance, clock: () => Date): Promise<{ eventIds: number[]; forRules: boolean }> {
+export async function routeOpenings(
+  db: Db,
+  orgId: number,
+  fresh: number[],
+  heard: HeardEvent[],
+  glance: Glance,
+  clock: () => Date,
+  /** Of the new conversations, those with older ones waiting in their group (by conversation, the group). */
+  behind: Map<number, number> = new Map(),
+): Promise<{ eventIds: number[]; forRules: boolean; drain: number[] }> {
   const judged = await judge(glance, fresh, heard);
   const byRule = fresh.flatMap((id) => {
     const j = judged.get(id)!;
     return j.by === "rule" ? [{ conversationId: id, ...j }] : [];
   });
-  const byRouting = fresh.filter((id) => judged.get(id)!.by === "routing");
+  const routing = fresh.filter((id) => judged.get(id)!.by === "routing");
   // Left to the engine: the conversations it is to judge, and runs with actions still to take.
-  let forRules = byRule.length + byRouting.length < fresh.length;
-  if (byRule.length === 0 && byRouting.length === 0) return { eventIds: [], forRules };
+  let forRules = byRule.length + routing.length < fresh.length;
+  // One with older conversations waiting in its group goes behind them: the caller drains the group, in order.
+  const drain = [...new Set(routing.flatMap((id) => (behind.has(id) ? [behind.get(id)!] : [])))];
+  const byRouting = routing.filter((id) => !behind.has(id));
+  if (byRule.length === 0 && byRouting.length === 0) return { eventIds: [], forRules, drain };
   const requests = byRouting.map((conversationId) => ({ conversationId, by: { kind: "routing" as const } }));
   const eventIds = await db.transaction(async (tx) => {
     // Assigned at the moment routing decides, under the candidates' locks.
@@ -55,20 +67,7 @@ export async function routeOpenings(db: Db, orgId: number, fresh: number[], hear
     const made = await tx
       .insert(workflowRuns)
       .values(
-        byRule.map(({ conversationId, rule, event, matched }) => ({
-          orgId,
-          key: runKey(rule.id, event.id),
-          workflowId: rule.id,
-          ruleName: rule.name,
-          conversationId,
-          contactId: sql`(select contact_id from conversations where id = ${conversationId})`,
-          eventId: event.id,
-          depth: depthOf(event) + 1,
-          actions: rule.actions,
-          matched,
-          dueAt: new Date(event.created_at),
-          createdAt: now,
-        })),
+        byRule.map(({ conversationId, ...fired }) => ruleRun(orgId, fired, { conversationId, contactId: sql`(select contact_id from conversations where id = ${conversationId})` }, now)),
       )
       .onConflictDoNothing()
       .returning();
@@ -99,5 +98,5 @@ export async function routeOpenings(db: Db, orgId: number, fresh: number[], hear
     const moved = await moveOn(tx, orgId, runs, now, requests, clock);
     return moved.eventIds;
   });
-  return { eventIds, forRules };
+  return { eventIds, forRules, drain };
 }

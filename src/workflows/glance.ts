@@ -1,7 +1,7 @@
 // A pass's glance at the conversations its events concern: one statement for all of them, so the
 // rules a glance already rules out (another channel, text without the keyword) cost no reading per
 // message, and only a message some rule may match gets its full situation read.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql, type Placeholder } from "drizzle-orm";
 import { rows, type DbOrTx } from "@db/client";
 import { automatedReplies, workflows, type ChannelKind, type ConversationType } from "@db/schema";
 import { parseRule, type Rule } from "./rules";
@@ -74,36 +74,66 @@ export interface Glance {
 }
 
 /**
- * A fingerprint of an organization's enabled rules, as rows: any change to one of them (a save, or
- * a write straight to the table), and any rule enabled, disabled, added or removed, changes it.
+ * A fingerprint of an organization's enabled rules, as rows: each one's id and the transaction that
+ * last wrote it, so any change to one (a save, or a write straight to the table), and any rule
+ * enabled, disabled, added or removed, changes it. Short, and cheap to read on every message.
  */
-const rulesPrint = (orgId: number) => sql`(select md5(coalesce(string_agg(w::text, ',' order by w.id), '')) from workflows w where w.org_id = ${orgId} and w.enabled)`;
+export const rulesPrint = (orgId: number | Placeholder) => sql`(select coalesce(string_agg(w.id::text || '.' || w.xmin::text, ',' order by w.id), '') from workflows w where w.org_id = ${orgId} and w.enabled)`;
 
 /** Each organization's enabled rules as this process last read them, with their fingerprint then. */
 const keptRules = new Map<number, { print: string; rules: Rule[] }>();
 
+/** Forgets the organization's rules as kept (a caller found their fingerprint changed): the next reader reads them again. */
+export function forgetRules(orgId: number) {
+  keptRules.delete(orgId);
+}
+
+/** The fingerprint of no rules at all. */
+const NO_RULES_PRINT = "";
+
+/**
+ * The organization's enabled rules as this process last read them, and their fingerprint then: read
+ * now (rows and fingerprint in one statement) when it has none kept. A caller that acts on them
+ * checks the fingerprint against the table's (rulesPrint) in a statement of its own.
+ */
+export async function rulesKept(db: DbOrTx, orgId: number): Promise<{ print: string; rules: Rule[] }> {
+  const kept = keptRules.get(orgId);
+  if (kept) return kept;
+  const found = await db
+    .select({ rule: workflows, print: sql<string>`${rulesPrint(orgId)}` })
+    .from(workflows)
+    .where(and(eq(workflows.orgId, orgId), eq(workflows.enabled, true)))
+    .orderBy(asc(workflows.position), asc(workflows.id));
+  const read = { print: found[0]?.print ?? NO_RULES_PRINT, rules: found.map((r) => parseRule(r.rule)).filter((r): r is Rule => r !== null) };
+  keptRules.set(orgId, read);
+  return read;
+}
+
 /**
  * The organization's events among `ids` of the given types, in id order, and what judging the new
- * conversations among them needs (Glance: the glimpses of their opening events): one statement,
+ * conversations among them needs (Glance: the glimpses of their opening events; `assigned`, those of
+ * them someone has now, as routing at their opening gives them; `behind`, those with older ones
+ * waiting in their group, with the group): one statement,
  * for a reader that has only the ids and may judge new conversations by the rules. The rules are
  * read again only when their fingerprint, read with the events, differs from the one kept.
  */
-export async function eventsGlimpsed(db: DbOrTx, orgId: number, ids: number[], types: string[]): Promise<{ events: LoggedEvent[] } & Glance> {
+export async function eventsGlimpsed(db: DbOrTx, orgId: number, ids: number[], types: string[]): Promise<{ events: LoggedEvent[]; assigned: Set<number>; behind: Map<number, number> } & Glance> {
   const rules = async (print: string | undefined) => {
     const kept = keptRules.get(orgId);
-    if (kept && print !== undefined && kept.print === print) return kept.rules;
-    const read = await enabledRules(db, orgId);
-    if (print !== undefined) keptRules.set(orgId, { print, rules: read });
-    return read;
+    if (kept && kept.print === print) return kept.rules;
+    forgetRules(orgId);
+    return (await rulesKept(db, orgId)).rules;
   };
-  if (ids.length === 0) return { events: [], seen: new Map(), rules: () => rules(undefined) };
+  if (ids.length === 0) return { events: [], assigned: new Set(), behind: new Map(), seen: new Map(), rules: () => rules(undefined) };
   const idList = `{${ids.join(",")}}`;
-  const found = await rows<LoggedEvent & Partial<GlimpseRow> & { rules_print: string }>(
+  const found = await rows<LoggedEvent & Partial<GlimpseRow> & { g_assignee_id?: string | null; g_behind?: boolean | null; rules_print: string }>(
     db,
     sql`select x.id::float8 as id, x.type, x.conversation_id::float8 as conversation_id, x.subject_user_id, x.actor_id, x.data, x.created_at, g.*, ${rulesPrint(orgId)} as rules_print
       from events x
       left join lateral (
-        select ${GLIMPSE_COLUMNS}
+        select ${GLIMPSE_COLUMNS}, c.assignee_id as g_assignee_id,
+          -- Older conversations waiting in its group, which go first.
+          x.type = 'conversation_created' and exists (select 1 from conversations q where q.workgroup_id = c.workgroup_id and q.status = 'open' and q.assignee_id is null and q.id < c.id) as g_behind
         from (select x.id, x.conversation_id, case when jsonb_typeof(x.data->'messageId') = 'number' then (x.data->>'messageId')::bigint end as message_id) e
         join conversations c on c.id = e.conversation_id
         join channels ch on ch.id = c.channel_id
@@ -118,14 +148,18 @@ export async function eventsGlimpsed(db: DbOrTx, orgId: number, ids: number[], t
       order by x.id`,
   );
   const seen = new Map<number, Glimpse>();
+  const assigned = new Set<number>();
+  const behind = new Map<number, number>();
   const print = found[0]?.rules_print;
   // A row with a glimpse has every g_ column (the lateral matched); the event is the rest.
   const events = found.map((row) => {
-    const { g_channel_id, g_contact_id, g_kind, g_brand_id, g_workgroup_id, g_type, g_named, g_body, rules_print: _, ...event } = row;
+    const { g_channel_id, g_contact_id, g_kind, g_brand_id, g_workgroup_id, g_type, g_named, g_body, g_assignee_id, g_behind, rules_print: _, ...event } = row;
     if (g_channel_id != null) seen.set(Number(event.id), glimpseOf(row as GlimpseRow));
+    if (g_assignee_id != null && event.conversation_id !== null) assigned.add(Number(event.conversation_id));
+    if (g_behind && g_workgroup_id != null && event.conversation_id !== null) behind.set(Number(event.conversation_id), Number(g_workgroup_id));
     return event;
   });
-  return { events, seen, rules: () => rules(print) };
+  return { events, assigned, behind, seen, rules: () => rules(print) };
 }
 
 /** The organization's enabled automated replies (out-of-office, welcome), read once a pass. */

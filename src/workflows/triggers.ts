@@ -111,3 +111,12 @@ export function judgeOpening<E extends TriggerEvent>(rules: Rule[], opening: { e
 
 /** A run's key: one run per rule and event, whichever process makes it first. */
 export const runKey = (ruleId: number, eventId: number) => `${ruleId}:${eventId}`;
+
+/**
+ * A rule's run of the event that fired it, as its row is made, whoever makes it first (the same key):
+ * due when the event happened, one step deeper in the chain than the event.
+ */
+export function ruleRun<ContactId>(orgId: number, fired: { rule: Rule; event: TriggerEvent & { id: number; created_at: Date }; matched: string[] }, target: { conversationId: number; contactId: ContactId }, createdAt: Date) {
+  const { rule, event, matched } = fired;
+  return { orgId, key: runKey(rule.id, event.id), workflowId: rule.id, ruleName: rule.name, ...target, eventId: event.id, depth: depthOf(event) + 1, actions: rule.actions, matched, dueAt: new Date(event.created_at), createdAt };
+}
