@@ -127,7 +127,8 @@ export const memberships = pgTable(
     /** Most active conversations routing gives this member; null: each workgroup's own capacity. */
     capacity: integer("capacity"),
     /**
-     * The event of this member's latest assignment: routing's turn order and tie-break (the longest
+     * The event of this member's latest assignment (or, routed as a conversation opened, an id from
+     * the events' sequence taken as they were picked): routing's turn order and tie-break (the longest
      * waiting since their last one goes first). Event ids only grow, where clock times may repeat.
      */
     lastAssignmentId: bigint("last_assignment_id", { mode: "number" }),

@@ -7,7 +7,8 @@ import { fixedStatement, inOrder, type Database } from "@db/client";
 import { attachments, contactIdentities, conversations, messages, webhookDeliveries, type DeliveryState } from "@db/schema";
 import type { Deps } from "../context";
 import { parsePayload } from "../plain-text";
-import { appendInboundDeliveries, ingestInbound, type Appended, type Inbound } from "../inbox/customer-messages";
+import { appendInboundDeliveries, ingestInbound, type Appended, type AtOpening, type Inbound } from "../inbox/customer-messages";
+import { openAtOpening } from "../routing/at-opening";
 import { commit } from "../realtime/changes";
 import { recordEvent } from "../realtime/events";
 import { storageFor, storeBytes } from "../media/storage";
@@ -275,8 +276,10 @@ async function storeInboundMessage(deps: Deps, account: ChannelAccount, event: I
   const input = inboundOf(account, event, event.contactName || (await profileName(deps, account, event.externalId)));
   const now = deps.clock.now();
   // A message is ingestInbound's own statement (or transaction); a file or a referral adds its row.
-  await commit(deps.database, account.orgId, (db) => (!file && !failure && !event.referral ? ingestInbound(db, input) : db.transaction(async (tx) => {
-    const result = await ingestInbound(tx, input);
+  // A first message is routed in the transaction that opens its conversation.
+  const atOpening: AtOpening = (tx, opening) => openAtOpening(tx, opening, () => deps.clock.now());
+  await commit(deps.database, account.orgId, (db) => (!file && !failure && !event.referral ? ingestInbound(db, input, atOpening) : db.transaction(async (tx) => {
+    const result = await ingestInbound(tx, input, atOpening);
     if (result.duplicate || !result.messageId) return result;
     if (file) await attachFile(tx, account.orgId, result.messageId, file, event.at);
     if (failure && event.media) await queueMediaDownload(tx, account, result.messageId, event.media, failure, now);

@@ -28,13 +28,37 @@ export interface Inbound {
   replyToProviderId?: string | null;
 }
 
+/** A customer's first message about to open a conversation, for a contact with no owner. */
+export interface Opening {
+  orgId: number;
+  channelId: number;
+  contactId: number;
+  text: string;
+  at: Date;
+}
+
+/**
+ * A conversation atOpening opened (src/routing/at-opening.ts), with its creation's event: assigned
+ * to an agent, when `finish` is given, which writes the rest once the message is stored and returns
+ * the events it wrote.
+ */
+export interface OpenedAt {
+  conversationId: number;
+  createdEventId: number;
+  finish: ((tx: Tx, appended: { messageEventId: number | null }) => Promise<number[]>) | null;
+}
+
+/** Opens a customer's first conversation, routed as it opens; null leaves the opening to ingestInbound. */
+export type AtOpening = (tx: Tx, opening: Opening) => Promise<OpenedAt | null>;
+
 /**
  * An inbound message: the contact (new contacts arrive unassigned), its open conversation (a new
  * one goes to the contact's owner, if any), and the message. The same provider message id twice is
  * stored once. Most messages come from a contact whose conversation is open: that is one statement
- * (appendInbound); only a first message, or the first after a closing, opens a transaction.
+ * (appendInbound); only a first message, or the first after a closing, opens a transaction, where
+ * `atOpening` may open a conversation for a contact with no owner, routed as it opens.
  */
-export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change & { duplicate: boolean; messageId: number | null }> {
+export async function ingestInbound(db: DbOrTx, input: Inbound, atOpening?: AtOpening): Promise<Change & { duplicate: boolean; messageId: number | null }> {
   const appended = await appendInbound(db, input);
   if (appended) return appended;
   if (input.providerMessageId) {
@@ -60,26 +84,39 @@ export async function ingestInbound(db: DbOrTx, input: Inbound): Promise<Change 
     const bulk = await openBulkConversation(tx, { contactId: contact.id, channelId: input.channelId, ownerId: contact.ownerId, at: input.at });
     // With the channel's bot on, the bot has a new conversation first: in no queue, assigned to nobody.
     const bot = bulk ? null : await botFor(tx, input.channelId);
-    const opened = bulk
-      ? { ...bulk, created: true }
-      : await openConversationFor(tx, {
-          orgId: input.orgId,
-          contactId: contact.id,
-          channelId: input.channelId,
-          startedBy: "contact",
-          ...(bot ? { type: "bot" as const, assigneeId: null } : { assigneeId: contact.ownerId, toChannelQueue: true }),
-          at: input.at,
-        });
+    // A contact with no owner: its conversation may open assigned, routed as it opens.
+    const routed =
+      atOpening && !bulk && !bot && contact.ownerId === null
+        ? await atOpening(tx, { orgId: input.orgId, channelId: input.channelId, contactId: contact.id, text: input.body, at: input.at })
+        : null;
+    let conversationId: number;
     const eventIds: number[] = [];
-    if (opened.created) {
-      if (bot) await startBotSession(tx, { id: opened.id, orgId: input.orgId }, bot, input.at);
-      const data = { startedBy: "contact", ...(opened.workgroupId ? { workgroupId: opened.workgroupId } : {}), ...(bulk ? { type: "bulk", bulkSendId: bulk.bulkSendId } : {}), ...(bot ? { type: "bot" } : {}) };
-      eventIds.push(await recordEvent(tx, { orgId: input.orgId, type: "conversation_created", conversationId: opened.id, subjectUserId: opened.assigneeId, data, createdAt: input.at }));
+    if (routed) {
+      conversationId = routed.conversationId;
+      eventIds.push(routed.createdEventId);
+    } else {
+      const opened = bulk
+        ? { ...bulk, created: true }
+        : await openConversationFor(tx, {
+            orgId: input.orgId,
+            contactId: contact.id,
+            channelId: input.channelId,
+            startedBy: "contact",
+            ...(bot ? { type: "bot" as const, assigneeId: null } : { assigneeId: contact.ownerId, toChannelQueue: true }),
+            at: input.at,
+          });
+      conversationId = opened.id;
+      if (opened.created) {
+        if (bot) await startBotSession(tx, { id: opened.id, orgId: input.orgId }, bot, input.at);
+        const data = { startedBy: "contact", ...(opened.workgroupId ? { workgroupId: opened.workgroupId } : {}), ...(bulk ? { type: "bulk", bulkSendId: bulk.bulkSendId } : {}), ...(bot ? { type: "bot" } : {}) };
+        eventIds.push(await recordEvent(tx, { orgId: input.orgId, type: "conversation_created", conversationId: opened.id, subjectUserId: opened.assigneeId, data, createdAt: input.at }));
+      }
     }
     const change = await appendInbound(tx, input);
     // Closed by an agent between the two statements: the delivery is retried and opens a new one.
-    if (!change) throw new Error(`conversation ${opened.id} closed while a message for it arrived`);
-    return { ...change, eventIds: [...eventIds, ...change.eventIds] };
+    if (!change) throw new Error(`conversation ${conversationId} closed while a message for it arrived`);
+    const more = routed?.finish ? await routed.finish(tx, { messageEventId: change.eventIds.length === 1 ? change.eventIds[0] : null }) : [];
+    return { ...change, eventIds: [...eventIds, ...change.eventIds, ...more] };
   });
 }
 

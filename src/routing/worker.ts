@@ -2,6 +2,7 @@
 // agent coming Online, closing or handing one on, a group's or member's settings), read from the
 // events log and turned into routes and drains, one after another, off the request's path.
 import { routeOpenings } from "./openings";
+import { settledAtOpening } from "./at-opening";
 import { eventsGlimpsed } from "../workflows/glance";
 import { waitsInQueue } from "../workflows/triggers";
 import type { Deps } from "../context";
@@ -30,7 +31,8 @@ export class RoutingWorker {
 
   /** The after-commit listener (onCommitted): notes the ids and returns at once; the work runs in the background. */
   heard(orgId: number, eventIds: number[]) {
-    const others = eventIds.filter((id) => !this.#own.delete(id));
+    // Nothing to read in its own events, or in those of a conversation routed as it opened.
+    const others = eventIds.filter((id) => !this.#own.delete(id) && !settledAtOpening.take(id));
     if (others.length === 0) return;
     this.#heard.set(orgId, [...(this.#heard.get(orgId) ?? []), ...others]);
     if (this.#running) return;
@@ -62,7 +64,7 @@ export class RoutingWorker {
     const { database, clock } = this.deps;
     const { notified } = await this.#committing(() => commitNotifying(database, orgId, async (db) => {
       // The events, with what judging the new conversations among them needs, in one statement.
-      const { events, ...glance } = await eventsGlimpsed(db, orgId, ids, HEARD);
+      const { events, assigned, behind, ...glance } = await eventsGlimpsed(db, orgId, ids, HEARD);
       const eventIds: number[] = [];
       const drain = new Set<number>();
       const freed = new Set<string>();
@@ -78,8 +80,9 @@ export class RoutingWorker {
       };
       for (const e of events) {
         if (e.type === "conversation_created") {
-          // Only a new conversation waiting in a group's queue has routing to do.
-          if (waitsInQueue(e)) fresh.push(Number(e.conversation_id));
+          // Only a new conversation waiting in a group's queue has routing to do: not one routed in
+          // the transaction that opened it (openAtOpening), or taken by someone since.
+          if (waitsInQueue(e) && !assigned.has(Number(e.conversation_id))) fresh.push(Number(e.conversation_id));
         } else if (e.type === "status_changed" && e.subject_user_id) {
           if (e.data.to === "online") freed.add(e.subject_user_id);
           else if (AWAY.has(String(e.data.to))) {
@@ -103,8 +106,9 @@ export class RoutingWorker {
       // goes as that rule sends it, or waits for the workflow engine (routeOpenings).
       if (fresh.length > 0) {
         await attempt(async () => {
-          const routed = await routeOpenings(db, orgId, fresh, events, glance, () => clock.now());
+          const routed = await routeOpenings(db, orgId, fresh, events, glance, () => clock.now(), behind);
           if (routed.forRules) this.leftToRules();
+          routed.drain.forEach((id) => drain.add(id));
           return routed.eventIds;
         });
       }

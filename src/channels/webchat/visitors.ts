@@ -6,7 +6,8 @@ import { attachments, channels, contactIdentities, contacts, conversations, mess
 import type { Config } from "../../config";
 import type { LiveEvent } from "../../realtime/bus";
 import { recordEvent } from "../../realtime/events";
-import { contactFor, ingestInbound } from "../../inbox/customer-messages";
+import { contactFor, ingestInbound, type AtOpening } from "../../inbox/customer-messages";
+import { openAtOpening } from "../../routing/at-opening";
 import { widgetChoices, type WidgetChoices } from "./choices";
 import type { Change } from "../../inbox/changes";
 import type { Storage } from "../../media/storage";
@@ -247,6 +248,9 @@ export async function visitorFile(db: DbOrTx, channel: WebchatChannel, visitorId
 
 // ---- writing
 
+/** A visitor's first message is routed in the transaction that opens its conversation. */
+const routedAt = (now: Date): AtOpening => (tx, opening) => openAtOpening(tx, opening, () => now);
+
 /** The visitor writes: an inbound message like any channel's, so a conversation opens for agents. */
 export async function visitorSays(db: DbOrTx, channel: WebchatChannel, visitorId: string, input: { body: string; clientId: string; replyId?: string }, now: Date): Promise<Change & { message: WidgetMessage | null }> {
   const body = input.body.trim();
@@ -262,7 +266,7 @@ export async function visitorSays(db: DbOrTx, channel: WebchatChannel, visitorId
     at: now,
     // A tap on a button the widget drew: answered like any channel's interactive reply.
     ...(input.replyId ? { metadata: { replyId: input.replyId } } : {}),
-  });
+  }, routedAt(now));
   return { ...result, message: result.messageId ? await oneMessage(db, result.messageId) : null };
 }
 
@@ -322,7 +326,7 @@ export async function visitorSendsFile(db: DbOrTx, storage: Storage, channel: We
         providerMessageId: `wc:${visitorId}:${upload.clientId}`,
         metadata: { filename },
         at: now,
-      });
+      }, routedAt(now));
       if (!result.messageId) {
         await storage.delete(stored.storageKey);
         return { ...result, message: null };
