@@ -38,6 +38,15 @@ interface Round {
   spanMs: number;
   /** Conversations routing did not assign (its step failed; the sweep job's to retry). */
   unassigned: number;
+  /** The machine's CPU time (every process: client, app, Postgres) from the first send until all was done, ms. */
+  cpuMs: number;
+}
+
+/** The machine's busy CPU time so far, ms (from /proc/stat; 0 where there is none). */
+async function busyCpuMs(): Promise<number> {
+  const line = (await Bun.file("/proc/stat").text().catch(() => "")).split("\n")[0] ?? "";
+  const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+  return line.startsWith("cpu ") ? ((user + nice + system + irq + softirq + (steal || 0)) * 1000) / 100 : 0;
 }
 
 let phoneBase = 906_100_000_000;
@@ -48,6 +57,7 @@ async function round(ctx: BenchContext, served: WebhookApp, sender: WebhookSende
   const [{ id: conversationsBefore }] = await rows<{ id: number }>(ctx.database.db, sql`select coalesce(max(id), 0)::float8 as id from conversations where channel_id = ${served.channelId}`);
   phoneBase += 100_000_000;
   const load = rate ? { mode: "open" as const, rate } : { mode: "closed" as const, concurrency: 8 };
+  const cpuBefore = await busyCpuMs();
   const sample = await sender.post({ target: served.target, phoneBase, phoneCount: 50_000_000, firstN: 0, requests, seconds: 120, ...load });
   await waitProcessed(ctx.database, served.channelId, before);
   // Three plain reads joined here: each delivery's wamid names its message, whose conversation has the assignment.
@@ -79,6 +89,7 @@ async function round(ctx: BenchContext, served: WebhookApp, sender: WebhookSende
   const unassigned = async () =>
     (await rows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from conversations c where c.channel_id = ${served.channelId} and c.id > ${conversationsBefore} and (c.assignee_id is null or ${unsettled})`))[0].n;
   while (routed && (await unassigned()) > 0 && performance.now() < deadline) await Bun.sleep(20);
+  const cpuMs = (await busyCpuMs()) - cpuBefore;
   const found = await measure();
   const waiting = routed ? found.filter((r) => r.assigned === null).length : 0;
   if (waiting > 0) ctx.log(`  ${waiting} of ${found.length} conversations not assigned after two minutes: left to the sweep`);
@@ -92,7 +103,7 @@ async function round(ctx: BenchContext, served: WebhookApp, sender: WebhookSende
   const end = (r: (typeof found)[number]) => (routed ? Math.max(r.processed, r.assigned!) : r.processed);
   const first = Math.min(...found.map((r) => r.received));
   // Done when both are: the message processed and (with routing) the conversation assigned.
-  return { latencies: assigned.map((r) => end(r) - r.received), behind: routed ? assigned.map((r) => Math.max(0, r.assigned! - r.processed)) : [], count: assigned.length, spanMs: Math.max(...assigned.map(end)) - first, unassigned: waiting };
+  return { latencies: assigned.map((r) => end(r) - r.received), behind: routed ? assigned.map((r) => Math.max(0, r.assigned! - r.processed)) : [], count: assigned.length, spanMs: Math.max(...assigned.map(end)) - first, unassigned: waiting, cpuMs };
 }
 
 function pooled(rounds: Round[]) {
@@ -108,6 +119,7 @@ function pooled(rounds: Round[]) {
     rate: count / (ms / 1000),
     count,
     unassigned: rounds.reduce((n, r) => n + r.unassigned, 0),
+    cpuPerMessage: rounds.reduce((n, r) => n + r.cpuMs, 0) / count,
   };
 }
 
@@ -166,6 +178,8 @@ export default {
         }
       }
       const rates = new Map(variants.map((v) => [v, pooled(loaded.get(v)!).rate]));
+      // What each message costs the machine (the client's share included, alike in every variant).
+      ctx.log(`  CPU per message at c8 (every process on the machine): ${variants.map((v) => `${v} ${pooled(loaded.get(v)!).cpuPerMessage.toFixed(2)} ms`).join(", ")}`);
       // Latency: open loop at a rate every variant keeps up with, so the path is timed, not a queue.
       const rate = Math.max(5, Math.round(Math.min(...rates.values()) / 2));
       const timed = new Map<Variant, ReturnType<typeof pooled>>();
