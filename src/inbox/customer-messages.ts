@@ -115,7 +115,7 @@ export async function ingestInbound(db: DbOrTx, input: Inbound, atOpening?: AtOp
     const change = await appendInbound(tx, input);
     // Closed by an agent between the two statements: the delivery is retried and opens a new one.
     if (!change) throw new Error(`conversation ${conversationId} closed while a message for it arrived`);
-    const more = routed?.finish ? await routed.finish(tx, { messageEventId: change.eventIds.length === 1 ? change.eventIds[0] : null }) : [];
+    const more = routed?.finish ? await routed.finish(tx, { messageEventId: change.eventIds[0] ?? null }) : [];
     return { ...change, eventIds: [...eventIds, ...change.eventIds, ...more] };
   });
 }

@@ -22,7 +22,7 @@ import { fixedStatement, rows, type Tx } from "@db/client";
 import { workflowRuns, type ChannelKind, type RoutingMethod } from "@db/schema";
 import type { OpenedAt, Opening } from "../inbox/customer-messages";
 import { forgetRules, rulesKept, rulesPrint } from "../workflows/glance";
-import { pruneLogs } from "../workflows/run-log";
+import { pruneAfter } from "../workflows/run-log";
 import { depthOf, judgeOpening, ruleRun } from "../workflows/triggers";
 import { assignedRecords, movedData, type RoutedBy } from "./assign";
 
@@ -175,7 +175,7 @@ export async function openAtOpening(tx: Tx, opening: Opening, clock: () => Date)
             finishedAt: at,
           })
           .returning({ id: workflowRuns.id });
-        if (run.id % 10 === 0) await pruneLogs(tx, [rule.id]);
+        await pruneAfter(tx, [{ id: run.id, workflowId: rule.id }]);
       }
       const eventIds = [...(written.moved_id === null ? [] : [Number(written.moved_id)]), Number(written.assigned_id!)];
       settledAtOpening.add([createdEventId, ...(messageEventId === null ? [] : [messageEventId]), ...eventIds]);

@@ -1,7 +1,7 @@
 // Routing's writes, for any number of conversations: one statement (the system lines, the events,
 // the agents' turns, the contacts' owners, the conversations), its ids taken beforehand so it needs
 // nothing back. One statement rather than five pipelined: the same round trip, and less of
-// Postgres's time per statement, which routing at a conversation's opening pays per conversation.
+// Postgres's time per statement, which the worker pays per batch, most of them of one conversation.
 import { sql } from "drizzle-orm";
 import { fixedStatement, type Tx } from "@db/client";
 
@@ -19,6 +19,7 @@ export interface RouteWrites {
 
 /** Writes a routing decision. */
 export async function writeRoutes(tx: Tx, orgId: number, writes: RouteWrites, now: Date): Promise<void> {
+  if (writes.lines.length + writes.events.length + writes.turns.length + writes.owners.length + writes.conversations.length === 0) return;
   const shared = {
     orgId,
     now: now.toISOString(),
@@ -26,10 +27,9 @@ export async function writeRoutes(tx: Tx, orgId: number, writes: RouteWrites, no
     events: JSON.stringify(writes.events),
     turns: JSON.stringify(writes.turns),
   };
-  if (writes.lines.length + writes.events.length + writes.turns.length + writes.owners.length + writes.conversations.length === 0) return;
   const [only] = writes.conversations;
   const [owner] = writes.owners;
-  // One conversation or none written (routing at opening, most of the worker's batches): a statement
+  // One conversation or none written (most of the worker's batches): a statement
   // whose plan Postgres keeps; the batch's, with arrays it cannot size, is planned again on every call.
   if (writes.conversations.length <= 1 && writes.owners.length <= 1)
     await writeOne(tx, {

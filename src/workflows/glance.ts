@@ -99,12 +99,7 @@ const NO_RULES_PRINT = "";
 export async function rulesKept(db: DbOrTx, orgId: number): Promise<{ print: string; rules: Rule[] }> {
   const kept = keptRules.get(orgId);
   if (kept) return kept;
-  const found = await db
-    .select({ rule: workflows, print: sql<string>`${rulesPrint(orgId)}` })
-    .from(workflows)
-    .where(and(eq(workflows.orgId, orgId), eq(workflows.enabled, true)))
-    .orderBy(asc(workflows.position), asc(workflows.id));
-  const read = { print: found[0]?.print ?? NO_RULES_PRINT, rules: found.map((r) => parseRule(r.rule)).filter((r): r is Rule => r !== null) };
+  const read = await readRules(db, orgId);
   keptRules.set(orgId, read);
   return read;
 }
@@ -169,6 +164,15 @@ export function enabledReplies(db: DbOrTx, orgId: number) {
 
 /** The organization's enabled rules, in their order. */
 export async function enabledRules(db: DbOrTx, orgId: number): Promise<Rule[]> {
-  const found = await db.select().from(workflows).where(and(eq(workflows.orgId, orgId), eq(workflows.enabled, true))).orderBy(asc(workflows.position), asc(workflows.id));
-  return found.map(parseRule).filter((r): r is Rule => r !== null);
+  return (await readRules(db, orgId)).rules;
+}
+
+/** The organization's enabled rules, in their order, and their fingerprint (rulesPrint): one statement. */
+async function readRules(db: DbOrTx, orgId: number): Promise<{ print: string; rules: Rule[] }> {
+  const found = await db
+    .select({ rule: workflows, print: sql<string>`${rulesPrint(orgId)}` })
+    .from(workflows)
+    .where(and(eq(workflows.orgId, orgId), eq(workflows.enabled, true)))
+    .orderBy(asc(workflows.position), asc(workflows.id));
+  return { print: found[0]?.print ?? NO_RULES_PRINT, rules: found.map((r) => parseRule(r.rule)).filter((r): r is Rule => r !== null) };
 }

@@ -11,7 +11,7 @@ import { applyAction, ActionRefused, assignToWorkgroups, type ActionOutcome, typ
 import { actionSchema, parseRule, type Action, type Trigger } from "./rules";
 import { checkConditions, situationOf } from "./situation";
 import { assigns } from "./triggers";
-import { pruneLogs } from "./run-log";
+import { pruneAfter } from "./run-log";
 
 export { RUNS_KEPT } from "./run-log";
 
@@ -160,9 +160,8 @@ export async function moveOn(tx: Tx, orgId: number, ready: Run[], now: Date, alo
       where r.id = v.id`);
   }
   const finished = moved.filter((m) => m.finished);
-  // A rule's log shows its last RUNS_KEPT runs; older ones are deleted when a run whose id ends in 0
-  // finishes, so at most a few more are kept meanwhile, at one statement a tenth of the runs.
-  await pruneLogs(tx, [...new Set(finished.flatMap((m) => (m.run.workflowId !== null && m.run.id % 10 === 0 ? [m.run.workflowId] : [])))]);
+  // A rule's log shows its last RUNS_KEPT runs.
+  await pruneAfter(tx, finished.map((m) => m.run));
   const eventIds = [...ready.flatMap((run) => applied.get(run.id)!.eventIds), ...routed.flatMap((r) => r.eventIds)];
   // A run that meant to assign its conversation and did not (a deleted group or person) leaves it
   // where routing left it for the rules: routing takes it now, as it would have without them.
